@@ -60,7 +60,7 @@ public final class ChronikCommand implements Runnable {
         found.add(candidate);
       }
     }
-    found.sort(Comparator.comparing(c -> c.getClass().getAnnotation(Command.class).name()[0]));
+    found.sort(Comparator.comparing(c -> c.getClass().getAnnotation(Command.class).name()));
     return found;
   }
 }
