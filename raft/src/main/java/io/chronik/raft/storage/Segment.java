@@ -28,11 +28,11 @@ final class Segment {
   private long[] sampleIndex = new long[16];
   private int[] samplePosition = new int[16];
   private int samples;
-  private int lastSamplePosition = Integer.MIN_VALUE;
+  private int lastSamplePosition;
   private long[] keySample = new long[16];
   private int[] keyPosition = new int[16];
   private int keySamples;
-  private int lastKeySamplePosition = Integer.MIN_VALUE;
+  private int lastKeySamplePosition;
 
   Segment(Path path, long baseIndex, FileChannel channel) {
     this.path = path;
@@ -86,7 +86,7 @@ final class Segment {
 
   /** Records a sample for an entry written at {@code position} when the interval has passed. */
   void sample(long index, long key, int position, int intervalBytes) {
-    if (position - lastSamplePosition >= intervalBytes) {
+    if (samples == 0 || position - lastSamplePosition >= intervalBytes) {
       if (samples == sampleIndex.length) {
         sampleIndex = Arrays.copyOf(sampleIndex, samples * 2);
         samplePosition = Arrays.copyOf(samplePosition, samples * 2);
@@ -95,7 +95,8 @@ final class Segment {
       samplePosition[samples++] = position;
       lastSamplePosition = position;
     }
-    if (key != RecordFrame.NO_KEY && position - lastKeySamplePosition >= intervalBytes) {
+    if (key != RecordFrame.NO_KEY
+        && (keySamples == 0 || position - lastKeySamplePosition >= intervalBytes)) {
       if (keySamples == keySample.length) {
         keySample = Arrays.copyOf(keySample, keySamples * 2);
         keyPosition = Arrays.copyOf(keyPosition, keySamples * 2);
@@ -128,11 +129,11 @@ final class Segment {
     while (samples > 0 && samplePosition[samples - 1] >= position) {
       samples--;
     }
-    lastSamplePosition = samples == 0 ? Integer.MIN_VALUE : samplePosition[samples - 1];
+    lastSamplePosition = samples == 0 ? 0 : samplePosition[samples - 1];
     while (keySamples > 0 && keyPosition[keySamples - 1] >= position) {
       keySamples--;
     }
-    lastKeySamplePosition = keySamples == 0 ? Integer.MIN_VALUE : keyPosition[keySamples - 1];
+    lastKeySamplePosition = keySamples == 0 ? 0 : keyPosition[keySamples - 1];
   }
 
   private static int floorSlot(long[] keys, int count, long target) {
