@@ -154,7 +154,7 @@ final class LogRecovery {
       long base = Segment.parseBase(name);
       if (base > log.segments.get(fromSlot - 1).baseIndex) {
         try (FileChannel channel = log.disk.open(log.directory.resolve(name), false)) {
-          SegmentReader probe = new SegmentReader(64 << 10);
+          SegmentReader probe = new SegmentReader(4096);
           probe.reset(channel, channel.size());
           if (!probe.zeroFrom(0)) {
             return true;
@@ -169,7 +169,7 @@ final class LogRecovery {
   private boolean validFrameBehind(Segment segment, long from, long badIndex) throws IOException {
     FileChannel channel = segment.channel;
     long size = channel.size();
-    ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(1 << 20, Math.max(size - from, 1)));
     for (long start = from + 1; start + RecordFrame.HEADER_BYTES <= size; ) {
       chunk.clear().limit((int) Math.min(chunk.capacity(), size - start));
       Segment.readFully(channel, chunk, start);

@@ -64,9 +64,9 @@ final class Segment {
     disk.delete(path);
     FileChannel channel = disk.open(path, true);
     if (preallocate) {
-      ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES);
+      ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(ZERO_CHUNK_BYTES, bytes));
       for (long position = 0; position < bytes; ) {
-        zeros.clear().limit((int) Math.min(ZERO_CHUNK_BYTES, bytes - position));
+        zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - position));
         while (zeros.hasRemaining()) {
           position += channel.write(zeros, position);
         }

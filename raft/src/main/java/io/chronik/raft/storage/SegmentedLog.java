@@ -43,13 +43,14 @@ public final class SegmentedLog implements AutoCloseable {
   private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final ByteBuffer readHeader = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final CRC32C crc = new CRC32C();
-  final SegmentReader reader = new SegmentReader(64 << 10);
+  final SegmentReader reader;
 
   SegmentedLog(Disk disk, Path directory, LogConfig config) {
     this.disk = disk;
     this.directory = directory;
     this.config = config;
     this.writeBuffer = ByteBuffer.allocateDirect(config.writeBufferBytes());
+    this.reader = new SegmentReader(Math.min(64 << 10, config.segmentBytes()));
   }
 
   /**

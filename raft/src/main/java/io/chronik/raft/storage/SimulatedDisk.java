@@ -249,6 +249,16 @@ public final class SimulatedDisk implements Disk {
     }
   }
 
+  /** A copy of the last unforced write to {@code file}, or null if its last pending op is no write. */
+  public synchronized byte[] lastPendingWrite(Path file) throws IOException {
+    Inode inode = names.get(file.toAbsolutePath().normalize());
+    if (inode == null) {
+      throw new NoSuchFileException(file.toString());
+    }
+    return !inode.pending.isEmpty() && inode.pending.get(inode.pending.size() - 1) instanceof Write w
+        ? w.bytes().clone() : null;
+  }
+
   /** Current (cached) size of {@code file}. */
   public synchronized long size(Path file) throws IOException {
     Inode inode = names.get(file.toAbsolutePath().normalize());
