@@ -43,9 +43,12 @@ class DurableRaftClusterTest {
   final TreeMap<Long, Entry> committed = new TreeMap<>();
   final SplittableRandom random = new SplittableRandom(SEED);
   int restarts;
+  /** Per node: null for real files (kill -9 semantics), or a simulated disk that loses power. */
+  final Map<Integer, SimulatedDisk> simulatedDisks = new HashMap<>();
 
   void start(int id) throws IOException {
-    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), tmp.resolve("node-" + id), CONFIG,
+    Disk disk = simulatedDisks.containsKey(id) ? simulatedDisks.get(id) : new NioDisk();
+    DurableLogStorage storage = DurableLogStorage.open(disk, tmp.resolve("node-" + id), CONFIG,
         e -> LogEntry.NO_KEY, false);
     storages.put(id, storage);
     nodes.put(id, new RaftNode(id, storage, Configuration.of(IDS), RaftOptions.defaults(),
@@ -55,6 +58,10 @@ class DurableRaftClusterTest {
   void kill(int id) {
     nodes.remove(id);
     storages.remove(id).abandon();
+    SimulatedDisk disk = simulatedDisks.get(id);
+    if (disk != null) { // power loss: unsynced bytes and names are lost, partly kept or torn
+      disk.crash(CrashPolicy.random(new java.util.Random(random.nextLong())));
+    }
     restarts++;
   }
 
@@ -112,7 +119,19 @@ class DurableRaftClusterTest {
   }
 
   @Test
-  void restartedNodesNeverLoseCommittedEntries() throws IOException {
+  void nodesKilledOnRealFilesNeverLoseCommittedEntries() throws IOException {
+    runWithRestarts();
+  }
+
+  @Test
+  void nodesLosingPowerOnSimulatedDisksNeverLoseCommittedEntries() throws IOException {
+    for (int id : IDS) {
+      simulatedDisks.put(id, new SimulatedDisk());
+    }
+    runWithRestarts();
+  }
+
+  void runWithRestarts() throws IOException {
     for (int id : IDS) {
       start(id);
     }
