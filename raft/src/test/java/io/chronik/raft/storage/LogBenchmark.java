@@ -40,18 +40,21 @@ public final class LogBenchmark {
     Path root = Path.of(System.getProperty("bench.dir", "raft/target/bench")).toAbsolutePath();
     System.out.printf(Locale.ROOT, "dir=%s seconds-per-run=%.1f (fsync per batch; 2 alternating rounds)%n",
         root, SECONDS);
-    System.out.printf(Locale.ROOT, "%-9s %14s %10s %14s %10s %7s%n",
-        "batch", "raw appends/s", "raw MB/s", "log appends/s", "log MB/s", "ratio");
+    System.out.printf(Locale.ROOT, "%-9s %14s %10s %14s %10s %7s %18s %9s%n",
+        "batch", "raw appends/s", "raw MB/s", "log appends/s", "log MB/s", "ratio",
+        "raw-prealloc app/s", "ratio-pre");
     for (int size : new int[] {100, 1024, 64 << 10}) {
       Result raw = new Result(0, 0, 0);
       Result log = new Result(0, 0, 0);
+      Result rawPre = new Result(0, 0, 0);
       for (int round = 0; round < 2; round++) {
-        raw = add(raw, raw(clean(root.resolve("raw")), size));
+        raw = add(raw, raw(clean(root.resolve("raw")), size, 0));
         log = add(log, log(clean(root.resolve("log")), size));
+        rawPre = add(rawPre, raw(clean(root.resolve("raw")), size, LogConfig.defaults().segmentBytes()));
       }
-      System.out.printf(Locale.ROOT, "%-9s %14.0f %10.2f %14.0f %10.2f %7.2f%n", size + " B",
+      System.out.printf(Locale.ROOT, "%-9s %14.0f %10.2f %14.0f %10.2f %7.2f %18.0f %9.2f%n", size + " B",
           raw.perSecond(), raw.mibPerSecond(), log.perSecond(), log.mibPerSecond(),
-          log.perSecond() / raw.perSecond());
+          log.perSecond() / raw.perSecond(), rawPre.perSecond(), log.perSecond() / rawPre.perSecond());
     }
     System.out.printf(Locale.ROOT, "%n%d groups, 1 KiB batch per group per round:%n", GROUPS);
     Result perGroup = new Result(0, 0, 0);
@@ -74,10 +77,16 @@ public final class LogBenchmark {
     return new Result(a.appends + b.appends, a.bytes + b.bytes, a.seconds + b.seconds);
   }
 
-  private static Result raw(Path dir, int size) throws IOException {
+  /** The baseline loop; {@code preallocateBytes > 0} zero-fills the file first (untimed). */
+  private static Result raw(Path dir, int size, int preallocateBytes) throws IOException {
     ByteBuffer batch = payload(size);
     try (FileChannel channel = FileChannel.open(dir.resolve("raw.log"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+      for (long p = 0; p < preallocateBytes; ) {
+        p += channel.write(zeros.clear(), p);
+      }
+      channel.force(true);
       long position = 0;
       long appends = 0;
       long start = System.nanoTime();
