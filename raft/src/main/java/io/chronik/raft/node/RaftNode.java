@@ -513,6 +513,7 @@ public final class RaftNode {
     } else if (!membership.current().isVoter(id)) {
       handOffAfterRemoval();
     }
+    maybeCommit(); // the new voter set may already have acknowledged more
   }
 
   /**

@@ -69,6 +69,7 @@ final class ClusterSimulation {
   // invariant bookkeeping
   private final TreeMap<Long, Integer> leaderOfTerm = new TreeMap<>();
   private final TreeMap<Long, Entry> committed = new TreeMap<>();
+  private final TreeMap<Long, Long> committedTerms = new TreeMap<>();
   private final HashMap<EntryId, Identity> seenEntries = new HashMap<>();
   private final Map<String, Long> ackedWrites = new HashMap<>();
   private long electionsOfDeadIncarnations;
@@ -82,7 +83,11 @@ final class ClusterSimulation {
     this.rnd = new SplittableRandom(seed);
     List<Integer> voters = rnd.nextBoolean() ? List.of(1, 2, 3) : List.of(1, 2, 3, 4, 5);
     this.initial = Configuration.of(voters);
-    this.options = RaftOptions.defaults().withSnapshotChunkBytes(64 + rnd.nextInt(256));
+    RaftOptions d = RaftOptions.defaults();
+    // small append and window bounds split replication into many messages, which is where
+    // commit-rule and back-tracking bugs show
+    this.options = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), 64 + rnd.nextInt(2_000),
+        1 + rnd.nextInt(8), d.uncommittedEntriesMax(), 64 + rnd.nextInt(256), true, true);
     for (int id = 1; id <= NODES; id++) {
       nodes[id] = new SimNode(id);
       nodes[id].start();
@@ -142,7 +147,15 @@ final class ClusterSimulation {
       RaftNode r = nodes[id].raft;
       sb.append(" n").append(id).append(r == null ? "=down" : "=" + r.role() + "/t" + r.term() + "/c" + r.commitIndex()
           + "/l" + r.lastIndex() + "/a" + r.appliedIndex() + "/" + r.configuration().voters()
-          + (r.configuration().joint() ? "+" + r.configuration().outgoing() : ""));
+          + (r.configuration().joint() ? "+" + r.configuration().outgoing() : "")
+          + (r.configuration().learners().isEmpty() ? "" : "L" + r.configuration().learners()));
+      if (r != null && r.role() == Role.LEADER) {
+        for (int p = 1; p <= NODES; p++) {
+          if (r.progress(p) != null) {
+            sb.append(" [pr").append(p).append(' ').append(r.progress(p)).append(']');
+          }
+        }
+      }
     }
     return sb.toString();
   }
@@ -177,9 +190,10 @@ final class ClusterSimulation {
     } else if (pick < 40) {
       healNetwork();
     } else if (pick < 52) {
-      SimNode n = nodes[1 + rnd.nextInt(NODES)];
+      RaftNode leader = anyLeader();
+      SimNode n = leader != null && rnd.nextBoolean() ? nodes[leader.id()] : nodes[1 + rnd.nextInt(NODES)];
       if (n.raft != null) {
-        n.crash();
+        n.crash(); // leaders crash often: that is where commit and election bugs surface
       }
     } else if (pick < 67) {
       for (int id = 1; id <= NODES; id++) {
@@ -298,6 +312,9 @@ final class ClusterSimulation {
       if (r.commitIndex() < n.lastCommit) {
         fail("commit-regressed node=" + id + " from=" + n.lastCommit + " to=" + r.commitIndex());
       }
+      if (r.role() == Role.LEADER && r.commitIndex() > n.lastCommit) {
+        recordLeaderCommit(r, n.lastCommit);
+      }
       n.lastCommit = r.commitIndex();
       if (r.role() == Role.LEADER) {
         Integer prev = leaderOfTerm.putIfAbsent(r.term(), id);
@@ -311,17 +328,31 @@ final class ClusterSimulation {
     }
   }
 
+  /** What a leader declared committed, (from, commit], must agree with every other commit decision. */
+  private void recordLeaderCommit(RaftNode leader, long from) {
+    for (long i = from + 1; i <= leader.commitIndex(); i++) {
+      long t = leader.termAt(i);
+      if (t < 0) {
+        continue;
+      }
+      Long prev = committedTerms.putIfAbsent(i, t);
+      if (prev != null && prev != t) {
+        fail("commit-conflict leader=" + leader.id() + " index=" + i + " term=" + t + " earlierCommittedTerm=" + prev);
+      }
+    }
+  }
+
   /** Leader Completeness (§5.4): a new leader holds every committed entry. */
   private void checkLeaderCompleteness(RaftNode leader) {
-    for (Map.Entry<Long, Entry> e : committed.entrySet()) {
+    for (Map.Entry<Long, Long> e : committedTerms.entrySet()) {
       long index = e.getKey();
       long t = leader.termAt(index);
       if (t == -1 && index <= leader.lastIndex()) {
         continue; // compacted into the leader's snapshot, which covers it
       }
-      if (t != e.getValue().term()) {
+      if (t != e.getValue()) {
         fail("leader-completeness leader=" + leader.id() + " term=" + leader.term() + " index=" + index
-            + " committedTerm=" + e.getValue().term() + " leaderTerm=" + t);
+            + " committedTerm=" + e.getValue() + " leaderTerm=" + t);
       }
     }
   }
@@ -338,6 +369,11 @@ final class ClusterSimulation {
 
   /** State Machine Safety (§5.4.3): no two nodes apply different entries at one index. */
   private void checkApplied(int node, Entry e) {
+    Long committedTerm = committedTerms.putIfAbsent(e.index(), e.term());
+    if (committedTerm != null && committedTerm != e.term()) {
+      fail("state-machine-safety node=" + node + " index=" + e.index() + " appliedTerm=" + e.term()
+          + " committedTerm=" + committedTerm);
+    }
     Entry prev = committed.putIfAbsent(e.index(), e);
     if (prev != null && !prev.equals(e)) {
       fail("state-machine-safety node=" + node + " index=" + e.index() + " applied=" + e + " other=" + prev);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * CI seed sweep of the cluster simulator. {@code -Dsim.seed=N} replays one seed;
- * {@code -Dsim.seeds=N -Dsim.firstSeed=S} sizes the sweep (default 1,000 seeds from 1).
+ * {@code -Dsim.seeds=N -Dsim.firstSeed=S} sizes the sweep (default 2,000 seeds from 1).
  */
 @Tag("simulation")
 class ClusterSimulationTest {
@@ -22,7 +22,7 @@ class ClusterSimulationTest {
   void everySeedKeepsRaftSafeAndLive() {
     String single = System.getProperty("sim.seed");
     long first = single != null ? Long.parseLong(single) : Long.getLong("sim.firstSeed", 1);
-    long count = single != null ? 1 : Long.getLong("sim.seeds", 1_000);
+    long count = single != null ? 1 : Long.getLong("sim.seeds", 2_000);
     SweepReport report = sweep(first, count, false);
     System.out.println(report.summary());
     assertThat(report.failures).as("failing seeds (replay with: %s<seed>)", REPLAY).isEmpty();
