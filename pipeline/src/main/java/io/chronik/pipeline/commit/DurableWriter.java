@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * storage satisfies it through an adapter; {@link FileDurableWriter} is a self-contained file-backed
  * implementation. Called by one thread at a time.
  */
-public interface DurableWriter extends AutoCloseable {
+public interface DurableWriter extends DurableSync, AutoCloseable {
   /** Buffers one entry; {@code data}'s readable bytes are read, its position is left unchanged. */
   void append(int groupId, long index, long term, ByteBuffer data) throws IOException;
 
@@ -21,6 +21,7 @@ public interface DurableWriter extends AutoCloseable {
    *
    * @return the durable position: bytes of the log that are on stable storage
    */
+  @Override
   long sync() throws IOException;
 
   @Override
