@@ -6,6 +6,7 @@ import io.chronik.pipeline.completion.CompletionRegistry;
 import io.chronik.pipeline.metrics.PipelineMetrics;
 import io.chronik.pipeline.produce.ProposalSink;
 import java.io.IOException;
+import java.util.function.IntToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * after which acks=1 appends complete. acks=all appends stay in the {@link CompletionRegistry} until
  * a commit notification ({@code registry.committed}) covers them.
  *
- * <p>Indexes are assigned here, per group, from 1 (or from {@code nextIndex} given at start), in
+ * <p>Indexes are assigned here, per group, after the log's last index given at start (from 1 when empty), in
  * proposal order; {@code term} is fixed for the stage's lifetime. After a failed write or fsync
  * nothing later is trusted (an fsync error may have dropped dirty pages): every pending and every
  * later append completes STORAGE_ERROR.
@@ -36,13 +37,21 @@ public final class GroupCommitStage implements ProposalSink {
   private boolean failed;
 
   public GroupCommitStage(DurableWriter writer, CompletionRegistry registry, PipelineMetrics metrics, long term) {
+    this(writer, registry, metrics, term, groupId -> 0);
+  }
+
+  /** @param lastIndexOfGroup where each group's log ends already (e.g. {@link SegmentedLogWriter#lastIndex}) */
+  public GroupCommitStage(DurableWriter writer, CompletionRegistry registry, PipelineMetrics metrics, long term,
+      IntToLongFunction lastIndexOfGroup) {
     this.writer = writer;
     this.registry = registry;
     this.metrics = metrics;
     this.term = term;
     int groupsMax = registry.groupsMax();
     this.nextIndex = new long[groupsMax];
-    java.util.Arrays.fill(nextIndex, 1);
+    for (int g = 0; g < groupsMax; g++) {
+      nextIndex[g] = lastIndexOfGroup.applyAsLong(g) + 1;
+    }
     this.batchGroups = new int[groupsMax];
     this.batchLastIndexes = new long[groupsMax];
     this.inBatch = new boolean[groupsMax];

@@ -2,7 +2,7 @@ package io.chronik.pipeline.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chronik.pipeline.commit.GatedFileWriter;
+import io.chronik.pipeline.commit.GatedWriter;
 import io.chronik.pipeline.completion.Acks;
 import io.chronik.pipeline.completion.AppendStatus;
 import io.chronik.pipeline.completion.CompletionLog;
@@ -36,7 +36,7 @@ class RaftDriverTest {
   private final InFlightLimit inFlight = new InFlightLimit(100_000);
   private final CompletionRegistry registry = new CompletionRegistry(GROUPS, inFlight);
   private final RecordingTransport transport = new RecordingTransport();
-  private GatedFileWriter writer;
+  private GatedWriter writer;
   private RaftDriver<TestMessage> driver;
 
   /** Records what the driver sent, per send call and flush. */
@@ -59,7 +59,7 @@ class RaftDriverTest {
   }
 
   private void start(boolean leader) throws Exception {
-    writer = new GatedFileWriter(dir.resolve("node.log"));
+    writer = new GatedWriter(dir.resolve("node.log"));
     List<DrivenGroup<TestMessage>> groups = new ArrayList<>();
     for (int g = 0; g < GROUPS; g++) {
       groups.add(new SingleReplicaGroup(g, writer, leader, TERM, 1, 2));

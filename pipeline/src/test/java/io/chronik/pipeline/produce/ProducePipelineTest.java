@@ -2,7 +2,7 @@ package io.chronik.pipeline.produce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chronik.pipeline.commit.GatedFileWriter;
+import io.chronik.pipeline.commit.GatedWriter;
 import io.chronik.pipeline.commit.GroupCommitStage;
 import io.chronik.pipeline.commit.LogFileReader;
 import io.chronik.pipeline.completion.Acks;
@@ -33,13 +33,13 @@ class ProducePipelineTest {
   private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "event-loop"));
   private final CompletionLog completions = new CompletionLog();
   private final PipelineMetrics metrics = new PipelineMetrics();
-  private GatedFileWriter writer;
+  private GatedWriter writer;
   private CompletionRegistry registry;
   private RecordingSink sink;
   private ProducePipeline pipeline;
 
   private void start(PipelineConfig config) throws Exception {
-    writer = new GatedFileWriter(dir.resolve("node.log"));
+    writer = new GatedWriter(dir.resolve("node.log"));
     InFlightLimit inFlight = new InFlightLimit(config.inFlightMax());
     registry = new CompletionRegistry(config.groupsMax(), inFlight);
     sink = new RecordingSink(new GroupCommitStage(writer, registry, metrics, TERM));

@@ -8,20 +8,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real {@link FileDurableWriter} that counts its calls and whose sync can be held at a gate (a
+ * A real writer (by default a {@link FileDurableWriter}) that counts its calls and whose sync can be held at a gate (a
  * slow disk): sync() announces itself on {@link #awaitSyncStarted} and waits until the gate opens.
  * Results come from the file writer; the wrapper only observes and delays.
  */
-public final class GatedFileWriter implements DurableWriter {
-  private final FileDurableWriter file;
+public final class GatedWriter implements DurableWriter {
+  private final DurableWriter file;
   private final AtomicInteger appends = new AtomicInteger();
   private final AtomicInteger syncs = new AtomicInteger();
   private final Semaphore syncStarted = new Semaphore(0);
   private volatile boolean gateClosed;
   private final Object gate = new Object();
 
-  public GatedFileWriter(Path path) throws IOException {
-    this.file = FileDurableWriter.open(path, 1 << 20);
+  public GatedWriter(Path path) throws IOException {
+    this(FileDurableWriter.open(path, 1 << 20));
+  }
+
+  public GatedWriter(DurableWriter inner) {
+    this.file = inner;
   }
 
   @Override
