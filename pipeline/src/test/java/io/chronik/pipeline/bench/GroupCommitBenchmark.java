@@ -1,6 +1,8 @@
 package io.chronik.pipeline.bench;
 
+import io.chronik.pipeline.commit.DurableWriter;
 import io.chronik.pipeline.commit.FileDurableWriter;
+import io.chronik.pipeline.commit.SegmentedLogWriter;
 import io.chronik.pipeline.commit.GroupCommitStage;
 import io.chronik.pipeline.completion.Acks;
 import io.chronik.pipeline.completion.AppendCallback;
@@ -23,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import io.chronik.raft.storage.LogConfig;
+import io.chronik.raft.storage.NioDisk;
+import java.util.function.IntToLongFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -31,7 +36,9 @@ import org.HdrHistogram.Recorder;
  * (A) through the Disruptor ring, per-partition batching and group commit (one fsync per batch),
  * versus (B) the baseline of one fsync per append, in the same run on the same disk.
  *
- * <p>Run: see docs/PIPELINE.md. Arguments: {@code producers seconds partitions recordBytes [dir]}.
+ * <p>Run: see docs/PIPELINE.md. Arguments: {@code producers seconds partitions recordBytes storage [dir]}
+ * where storage is {@code file} (one {@link FileDurableWriter} file, one fsync per batch) or
+ * {@code segmented} (the raft module's per-group segmented logs, one {@code GroupCommit} pass per batch).
  */
 public final class GroupCommitBenchmark {
   private GroupCommitBenchmark() {
@@ -42,12 +49,20 @@ public final class GroupCommitBenchmark {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int recordBytes = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-    Path dir = args.length > 4 ? Path.of(args[4]) : Files.createTempDirectory("chronik-pipeline-bench");
-    System.out.printf(Locale.ROOT, "producers=%d seconds=%d partitions=%d recordBytes=%d dir=%s%n", producers,
-        seconds, partitions, recordBytes, dir);
+    String storage = args.length > 4 ? args[4] : "file";
+    Path dir = args.length > 5 ? Path.of(args[5]) : Files.createTempDirectory("chronik-pipeline-bench");
+    System.out.printf(Locale.ROOT, "producers=%d seconds=%d partitions=%d recordBytes=%d storage=%s dir=%s%n",
+        producers, seconds, partitions, recordBytes, storage, dir);
 
     double baseline = baseline(dir.resolve("baseline.log"), producers, seconds, recordBytes);
-    double pipelined = pipelined(dir.resolve("pipeline.log"), producers, seconds, partitions, recordBytes);
+    DurableWriter writer = switch (storage) {
+      case "file" -> FileDurableWriter.open(dir.resolve("pipeline.log"), 4 << 20);
+      case "segmented" -> SegmentedLogWriter.open(new NioDisk(), dir.resolve("segmented"), partitions,
+          LogConfig.defaults(), 2);
+      default -> throw new IllegalArgumentException("storage=" + storage + " reason=unknown");
+    };
+    IntToLongFunction lastIndex = writer instanceof SegmentedLogWriter logs ? logs::lastIndex : g -> 0;
+    double pipelined = pipelined(writer, lastIndex, producers, seconds, partitions, recordBytes);
     System.out.printf(Locale.ROOT, "ratio pipeline/baseline=%.1fx%n", pipelined / baseline);
   }
 
@@ -96,8 +111,8 @@ public final class GroupCommitBenchmark {
   }
 
   /** Ring + per-partition batching + one fsync per batch; acks=1, completions on per-producer loops. */
-  private static double pipelined(Path file, int producers, int seconds, int partitions, int recordBytes)
-      throws Exception {
+  private static double pipelined(DurableWriter storage, IntToLongFunction lastIndex, int producers, int seconds,
+      int partitions, int recordBytes) throws Exception {
     PipelineConfig config = new PipelineConfig(8192, partitions, 4096, 1 << 20, 16384);
     PipelineMetrics metrics = new PipelineMetrics();
     InFlightLimit inFlight = new InFlightLimit(config.inFlightMax());
@@ -110,9 +125,10 @@ public final class GroupCommitBenchmark {
     };
     AtomicBoolean stop = new AtomicBoolean();
     List<ExecutorService> loops = new ArrayList<>();
-    try (FileDurableWriter writer = FileDurableWriter.open(file, 4 << 20);
-        ProducePipeline pipeline = new ProducePipeline(config, new GroupCommitStage(writer, registry, metrics, 1),
-            inFlight, metrics, r -> new Thread(r, "batcher"))) {
+    try (DurableWriter writer = storage;
+        ProducePipeline pipeline = new ProducePipeline(config,
+            new GroupCommitStage(writer, registry, metrics, 1, lastIndex), inFlight, metrics,
+            r -> new Thread(r, "batcher"))) {
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < producers; p++) {
         ExecutorService loop = Executors.newSingleThreadExecutor();
