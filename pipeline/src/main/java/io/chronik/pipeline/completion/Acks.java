@@ -2,7 +2,10 @@ package io.chronik.pipeline.completion;
 
 /** The durability a producer waits for before its append completes (Kafka's {@code acks}). */
 public enum Acks {
-  /** acks=0: no completion is delivered; the append is still written and synced. */
+  /**
+   * acks=0: the producer expects no answer; the append is still written and synced. A completion is
+   * delivered only if a callback was given (so the caller can release the payload buffer).
+   */
   NONE,
   /** acks=1: completes once the leader's own durable sync covers the append. */
   LEADER,

@@ -22,7 +22,7 @@ public interface AppendBatchView {
 
   long cookie(int i);
 
-  /** Null only for {@link Acks#NONE}. */
+  /** May be null only for {@link Acks#NONE} (then nothing is delivered). */
   AppendCallback callback(int i);
 
   /** Null only for {@link Acks#NONE}. */

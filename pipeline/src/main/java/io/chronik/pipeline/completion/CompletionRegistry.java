@@ -167,8 +167,8 @@ public final class CompletionRegistry {
 
   private void collect(Acks acks, AppendCallback callback, Executor executor, long cookie, int groupId, long index,
       AppendStatus status) {
-    if (acks == Acks.NONE) {
-      return;
+    if (callback == null) {
+      return; // acks=0 published without a completion target
     }
     Delivery delivery = null;
     for (int i = 0; i < deliveries.size(); i++) {

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * in-flight limit is full it returns a back-pressure result and the caller (a Netty event loop)
  * stops reading from its channel until a completion frees room.
  *
- * <p>Payload ownership: from ACCEPTED until the append's completion (or, for acks=0, until the
- * pipeline has written it) the pipeline reads the payload's readable bytes; the caller keeps them
- * alive and unchanged (a Netty ByteBuf is released in the completion callback).
+ * <p>Payload ownership: from ACCEPTED until the append's completion the pipeline reads the payload's
+ * readable bytes; the caller keeps them alive and unchanged (a Netty ByteBuf is released in the
+ * completion callback; for acks=0 pass a callback too and ignore everything but the release).
  */
 public final class ProducePipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProducePipeline.class);
@@ -58,11 +58,12 @@ public final class ProducePipeline implements AutoCloseable {
    * Publishes one append without blocking.
    *
    * @param callback receives the completion on {@code executor}; both may be null only for acks=0
+   *     (then the pipeline reports nothing for this append)
    */
   public PublishResult tryPublish(int groupId, ByteBuffer payload, Acks acks, long cookie, AppendCallback callback,
       Executor executor) {
     Objects.checkIndex(groupId, config.groupsMax());
-    if (acks != Acks.NONE && (callback == null || executor == null)) {
+    if ((acks != Acks.NONE || callback != null) && (callback == null || executor == null)) {
       throw new IllegalArgumentException("group=" + groupId + " acks=" + acks + " reason=missing-completion-target");
     }
     if (closed) {

@@ -171,12 +171,20 @@ class CompletionRegistryTest {
   }
 
   @Test
-  void acksNoneCompletesSilentlyAndReleasesItsPermit() {
-    register(batch(0, 1, 3, Acks.NONE, null), 1, 1);
+  void acksNoneWithoutCallbackCompletesSilentlyAndReleasesItsPermit() {
+    registry.register(batch(0, 1, 3, Acks.NONE, null), 1, 1);
     registry.durable(0, 3);
-    runTasks();
-    assertThat(delivered).isEmpty();
+    assertThat(tasksA).isEmpty();
+    assertThat(registry.pending()).isZero();
     assertThat(inFlight.inFlight()).isZero();
+  }
+
+  @Test
+  void acksNoneWithCallbackIsToldWhenDurable() {
+    register(batch(0, 1, 1, Acks.NONE, loopA), 1, 1);
+    registry.durable(0, 1);
+    runTasks();
+    assertThat(delivered).containsExactly("1:0:1:SUCCESS");
   }
 
   @Test
