@@ -11,6 +11,9 @@ import io.chronik.pipeline.completion.AppendBatchView;
  * @param <M> the peer message type
  */
 public interface DrivenGroup<M> {
+  long NOT_LEADER = -1;
+  long REFUSED = -2;
+
   int groupId();
 
   /** Advances the group's logical clock by one tick (elections, heartbeats). */
@@ -22,7 +25,8 @@ public interface DrivenGroup<M> {
   /**
    * Proposes the batch's payloads as consecutive log entries.
    *
-   * @return the index of the first entry, or -1 when this node is not the group's leader
+   * @return the index of the first entry; {@link #NOT_LEADER} when this node is not the group's leader;
+   *     {@link #REFUSED} when the leader refuses more for now (back-pressure, e.g. too many uncommitted)
    */
   long propose(AppendBatchView proposal);
 

@@ -98,7 +98,10 @@ public final class RaftDriver<M> implements AutoCloseable {
     }
   }
 
-  /** Queues a proposal for the driver; false (back-pressure) when the queue is full or the driver failed. */
+  /**
+   * Queues a proposal for the driver; false (back-pressure) when the queue is full or the driver failed.
+   * The proposal's appends must hold permits of the registry's {@link io.chronik.pipeline.completion.InFlightLimit}.
+   */
   public boolean offerProposal(DetachedProposal proposal) {
     if (failed) {
       return false;
@@ -196,7 +199,9 @@ public final class RaftDriver<M> implements AutoCloseable {
   private void propose(DetachedProposal proposal) {
     DrivenGroup<M> group = groups.get(proposal.groupId());
     long first = group.propose(proposal);
-    if (first < 0) {
+    if (first == DrivenGroup.REFUSED) {
+      registry.reject(proposal, AppendStatus.OVERLOADED);
+    } else if (first < 0) {
       registry.reject(proposal, AppendStatus.NOT_LEADER);
     } else {
       registry.register(proposal, first, group.term());

@@ -3,7 +3,6 @@ package io.chronik.pipeline.driver;
 import io.chronik.pipeline.completion.AppendBatchView;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.log.LogStorage;
-import io.chronik.raft.message.Message;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.Ready;
 import io.chronik.raft.node.Role;
@@ -112,7 +111,10 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
       payloads.add(copy);
     }
     long first = node.propose(payloads);
-    return first == 0 ? -1 : first;
+    if (first == 0) {
+      return node.role() == Role.LEADER ? REFUSED : NOT_LEADER;
+    }
+    return first;
   }
 
   @Override
@@ -165,9 +167,5 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   /** Routes a message to its group (for the driver's inbound queue). */
   public static int groupOf(GroupMessage message) {
     return message.groupId();
-  }
-
-  static Message unwrap(GroupMessage message) {
-    return message.message();
   }
 }

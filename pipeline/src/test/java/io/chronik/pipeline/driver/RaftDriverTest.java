@@ -58,13 +58,14 @@ class RaftDriverTest {
     }
   }
 
+  private final List<SingleReplicaGroup> groups = new ArrayList<>();
+
   private void start(boolean leader) throws Exception {
     writer = new GatedWriter(dir.resolve("node.log"));
-    List<DrivenGroup<TestMessage>> groups = new ArrayList<>();
     for (int g = 0; g < GROUPS; g++) {
       groups.add(new SingleReplicaGroup(g, writer, leader, TERM, 1, 2));
     }
-    driver = new RaftDriver<>(new DriverConfig(3, 64, 64, 1024, 1_000_000), groups, writer, transport,
+    driver = new RaftDriver<>(new DriverConfig(3, 64, 64, 1024, 1_000_000), List.copyOf(groups), writer, transport,
         (group, ready) -> { }, registry, metrics, TestMessage::groupId);
   }
 
@@ -134,6 +135,21 @@ class RaftDriverTest {
     assertThat(completions.completed()).extracting(CompletionLog.Completed::status)
         .containsOnly(AppendStatus.NOT_LEADER);
     assertThat(writer.appends()).isZero();
+  }
+
+  @Test
+  void refusedProposalsCompleteOverloaded() throws Exception {
+    start(true);
+    groups.get(2).uncommittedMax = 4;
+    assertThat(offer(new TestBatch(2, 3, 0, Acks.ALL, completions, loop))).isTrue();
+    assertThat(offer(new TestBatch(2, 3, 10, Acks.ALL, completions, loop))).isTrue();
+    driver.runOnce();
+    assertThat(completions.await(3, 10, TimeUnit.SECONDS)).isTrue();
+    assertThat(completions.completed()).extracting(CompletionLog.Completed::cookie).containsExactly(10L, 11L, 12L);
+    assertThat(completions.completed()).extracting(CompletionLog.Completed::status)
+        .containsOnly(AppendStatus.OVERLOADED);
+    driver.runOnce();
+    assertThat(completions.await(3, 10, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test

@@ -27,6 +27,8 @@ final class SingleReplicaGroup implements DrivenGroup<TestMessage> {
   private long commitIndex;
   private boolean heartbeatDue;
   private boolean hardStateDirty;
+  /** Like the core's uncommittedEntriesMax: proposals beyond it are refused. */
+  int uncommittedMax = Integer.MAX_VALUE;
 
   SingleReplicaGroup(int groupId, DurableWriter writer, boolean leader, long term, int... peers) {
     this.groupId = groupId;
@@ -87,7 +89,10 @@ final class SingleReplicaGroup implements DrivenGroup<TestMessage> {
   @Override
   public long propose(AppendBatchView proposal) {
     if (!leader) {
-      return -1;
+      return NOT_LEADER;
+    }
+    if (lastIndex - commitIndex + proposal.size() > uncommittedMax) {
+      return REFUSED;
     }
     long first = lastIndex + 1;
     for (int i = 0; i < proposal.size(); i++) {
