@@ -27,8 +27,8 @@ public final class DriverProposalSink implements ProposalSink {
   public void propose(AppendBatchView proposal) {
     DetachedProposal detached = DetachedProposal.copyOf(proposal);
     while (!driver.offerProposal(detached)) {
-      if (driver.failed()) {
-        registry.reject(detached, AppendStatus.STORAGE_ERROR);
+      if (!driver.accepting()) {
+        registry.reject(detached, driver.failed() ? AppendStatus.STORAGE_ERROR : AppendStatus.SHUTDOWN);
         return;
       }
       driver.wake();

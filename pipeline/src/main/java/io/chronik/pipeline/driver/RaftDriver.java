@@ -67,6 +67,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   private volatile Thread thread;
   private volatile boolean running;
   private volatile boolean failed;
+  private volatile boolean closed;
 
   public RaftDriver(DriverConfig config, List<DrivenGroup<M>> groups, DurableSync storage, PeerTransport<M> transport,
       CommitApplier<M> applier, CompletionRegistry registry, PipelineMetrics metrics,
@@ -103,7 +104,7 @@ public final class RaftDriver<M> implements AutoCloseable {
    * The proposal's appends must hold permits of the registry's {@link io.chronik.pipeline.completion.InFlightLimit}.
    */
   public boolean offerProposal(DetachedProposal proposal) {
-    if (failed) {
+    if (!accepting()) {
       return false;
     }
     return proposals.offer(proposal);
@@ -317,9 +318,15 @@ public final class RaftDriver<M> implements AutoCloseable {
     return failed;
   }
 
+  /** Neither failed nor closed: proposals offered now will be handled. */
+  public boolean accepting() {
+    return !failed && !closed;
+  }
+
   /** Stops the thread after its current loop; appends still pending complete SHUTDOWN. */
   @Override
   public void close() {
+    closed = true;
     running = false;
     Thread t = thread;
     if (t != null) {

@@ -59,19 +59,25 @@ final class PartitionBatcher implements EventHandler<AppendEvent> {
   }
 
   private void endBatch() {
-    for (int i = 0; i < touchedCount; i++) {
-      Proposal proposal = proposals[touchedGroups[i]];
-      if (proposal.size() > 0) {
-        emit(proposal);
+    try {
+      for (int i = 0; i < touchedCount; i++) {
+        Proposal proposal = proposals[touchedGroups[i]];
+        try {
+          if (proposal.size() > 0) {
+            emit(proposal);
+          }
+        } finally {
+          proposal.touched = false; // even if the sink threw: the next batch must see the group again
+        }
       }
-      proposal.touched = false;
+      sink.endOfBatch();
+      metrics.recordBatch(batchRecords, batchBytes, touchedCount, batchProposals);
+    } finally {
+      touchedCount = 0;
+      batchRecords = 0;
+      batchBytes = 0;
+      batchProposals = 0;
     }
-    sink.endOfBatch();
-    metrics.recordBatch(batchRecords, batchBytes, touchedCount, batchProposals);
-    touchedCount = 0;
-    batchRecords = 0;
-    batchBytes = 0;
-    batchProposals = 0;
   }
 
   private void emit(Proposal proposal) {

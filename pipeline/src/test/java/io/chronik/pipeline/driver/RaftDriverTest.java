@@ -153,6 +153,22 @@ class RaftDriverTest {
   }
 
   @Test
+  void proposalsAfterCloseCompleteShutdown() throws Exception {
+    start(true);
+    driver.start(r -> new Thread(r, "raft-driver"));
+    driver.close();
+    TestBatch batch = new TestBatch(0, 2, 0, Acks.LEADER, completions, loop);
+    for (int i = 0; i < batch.size(); i++) {
+      assertThat(inFlight.tryAcquire()).isTrue();
+    }
+    driver.proposalSink().propose(batch);
+    assertThat(completions.await(2, 10, TimeUnit.SECONDS)).isTrue();
+    assertThat(completions.completed()).extracting(CompletionLog.Completed::status)
+        .containsOnly(AppendStatus.SHUTDOWN);
+    assertThat(inFlight.inFlight()).isZero();
+  }
+
+  @Test
   void higherTermFailsAppendsAwaitingCommit() throws Exception {
     start(true);
     assertThat(offer(new TestBatch(0, 2, 0, Acks.ALL, completions, loop)))
