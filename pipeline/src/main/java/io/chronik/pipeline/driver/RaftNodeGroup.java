@@ -1,11 +1,15 @@
 package io.chronik.pipeline.driver;
 
+import io.chronik.pipeline.commit.DurableWriter;
 import io.chronik.pipeline.completion.AppendBatchView;
 import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.HardState;
 import io.chronik.raft.log.LogStorage;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.Ready;
 import io.chronik.raft.node.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +25,25 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   private final int groupId;
   private final RaftNode node;
   private final LogStorage storage;
+  private final DurableWriter wal;
   private volatile int leaderHint = RaftNode.NONE;
   private volatile Role roleHint = Role.FOLLOWER;
 
   public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage) {
+    this(groupId, node, storage, null);
+  }
+
+  /**
+   * @param wal if not null, every persisted entry and hard state is also written to it (etcd's
+   *     MemoryStorage + WAL arrangement: the storage serves the core's reads, the write-ahead log is
+   *     what the driver's one sync makes durable). Entry types and snapshots are not in the WAL
+   *     frames and there is no replay yet: a durability path for tests and benchmarks.
+   */
+  public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage, DurableWriter wal) {
     this.groupId = groupId;
     this.node = node;
     this.storage = storage;
+    this.wal = wal;
   }
 
   /** The core's Ready with the generic views the driver needs. */
@@ -146,6 +162,23 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     }
     if (ready.hardState() != null) {
       storage.saveHardState(ready.hardState());
+    }
+    if (wal != null) {
+      writeAhead(ready);
+    }
+  }
+
+  private void writeAhead(Ready ready) {
+    try {
+      for (Entry entry : ready.entries()) {
+        wal.append(groupId, entry.index(), entry.term(), ByteBuffer.wrap(entry.payload()));
+      }
+      HardState hardState = ready.hardState();
+      if (hardState != null) {
+        wal.hardState(groupId, hardState.term(), hardState.vote(), hardState.commit());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("group=" + groupId + " reason=wal-write-failed", e);
     }
   }
 
