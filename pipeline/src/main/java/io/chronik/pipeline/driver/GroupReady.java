@@ -9,6 +9,9 @@ public interface GroupReady<M> {
   /** There are entries, a hard state or a snapshot to persist before messages may be sent. */
   boolean hasWrites();
 
+  /** Number of log entries this Ready persists. */
+  int entryCount();
+
   /** Index of the last entry this Ready persists, 0 if none (acks=1 appends up to it become durable). */
   long lastPersistedIndex();
 

@@ -59,6 +59,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final int[] durableGroups;
   private final long[] durableIndexes;
   private final long[] knownTerms;
+  private long loopAppends;
 
   private final AtomicLong loops = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
@@ -198,6 +199,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   }
 
   private void propose(DetachedProposal proposal) {
+    loopAppends += proposal.size();
     DrivenGroup<M> group = groups.get(proposal.groupId());
     long first = group.propose(proposal);
     if (first == DrivenGroup.REFUSED) {
@@ -229,6 +231,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   private boolean persistAll() {
     int durableCount = 0;
     boolean writes = false;
+    long entries = 0;
     long started = 0;
     try {
       for (int i = 0; i < readies.size(); i++) {
@@ -236,12 +239,15 @@ public final class RaftDriver<M> implements AutoCloseable {
         if (ready.hasWrites()) {
           readyGroups.get(i).persist(ready);
           writes = true;
+          entries += ready.entryCount();
           if (ready.lastPersistedIndex() > 0) {
             durableGroups[durableCount] = readyGroups.get(i).groupId();
             durableIndexes[durableCount++] = ready.lastPersistedIndex();
           }
         }
       }
+      metrics.recordDriverLoop(loopAppends, entries, readies.size());
+      loopAppends = 0;
       if (!writes) {
         return true;
       }

@@ -64,6 +64,11 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     }
 
     @Override
+    public int entryCount() {
+      return ready.entries().size();
+    }
+
+    @Override
     public long lastPersistedIndex() {
       List<Entry> entries = ready.entries();
       return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).index();

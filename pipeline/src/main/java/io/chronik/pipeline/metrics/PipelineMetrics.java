@@ -24,12 +24,19 @@ public final class PipelineMetrics {
   private final Recorder batchBytes = new Recorder(3);
   private final Recorder batchPartitions = new Recorder(3);
   private final Recorder syncNanos = new Recorder(SYNC_NANOS_MAX, 3);
+  private final LongAdder driverLoops = new LongAdder();
+  private final Recorder loopAppends = new Recorder(3);
+  private final Recorder loopEntries = new Recorder(3);
+  private final Recorder loopGroups = new Recorder(3);
 
   private final Object snapshotLock = new Object();
   private final Histogram batchRecordsTotal = new Histogram(3);
   private final Histogram batchBytesTotal = new Histogram(3);
   private final Histogram batchPartitionsTotal = new Histogram(3);
   private final Histogram syncNanosTotal = new Histogram(SYNC_NANOS_MAX, 3);
+  private final Histogram loopAppendsTotal = new Histogram(3);
+  private final Histogram loopEntriesTotal = new Histogram(3);
+  private final Histogram loopGroupsTotal = new Histogram(3);
 
   /** One Disruptor batch: {@code records} appends of {@code partitions} groups became {@code proposalCount} proposals. */
   public void recordBatch(int recordCount, long byteCount, int partitions, int proposalCount) {
@@ -46,6 +53,21 @@ public final class PipelineMetrics {
   public void recordSync(long nanos) {
     syncs.increment();
     syncNanos.recordValue(Math.min(Math.max(nanos, 0), SYNC_NANOS_MAX));
+  }
+
+  /**
+   * One Raft driver loop that handled Readys: appends it proposed, log entries it persisted (its own
+   * proposals and entries received as a follower) and groups that had a Ready — all under one sync.
+   */
+  public void recordDriverLoop(long appendsProposed, long entriesPersisted, int readyGroups) {
+    driverLoops.increment();
+    loopAppends.recordValue(appendsProposed);
+    loopEntries.recordValue(entriesPersisted);
+    loopGroups.recordValue(readyGroups);
+  }
+
+  public long driverLoops() {
+    return driverLoops.sum();
   }
 
   public void recordRingFull() {
@@ -91,13 +113,19 @@ public final class PipelineMetrics {
       batchBytesTotal.add(batchBytes.getIntervalHistogram());
       batchPartitionsTotal.add(batchPartitions.getIntervalHistogram());
       syncNanosTotal.add(syncNanos.getIntervalHistogram());
+      loopAppendsTotal.add(loopAppends.getIntervalHistogram());
+      loopEntriesTotal.add(loopEntries.getIntervalHistogram());
+      loopGroupsTotal.add(loopGroups.getIntervalHistogram());
       return new Snapshot(batchRecordsTotal.copy(), batchBytesTotal.copy(), batchPartitionsTotal.copy(),
-          syncNanosTotal.copy());
+          syncNanosTotal.copy(), loopAppendsTotal.copy(), loopEntriesTotal.copy(), loopGroupsTotal.copy());
     }
   }
 
-  /** Histograms of records, bytes and partitions per batch, and of sync latency in nanoseconds. */
+  /**
+   * Histograms of records, bytes and partitions per ring batch, of sync latency in nanoseconds, and
+   * per Raft driver loop of appends proposed, entries persisted and groups with a Ready.
+   */
   public record Snapshot(Histogram batchRecords, Histogram batchBytes, Histogram batchPartitions,
-      Histogram syncNanos) {
+      Histogram syncNanos, Histogram loopAppends, Histogram loopEntries, Histogram loopGroups) {
   }
 }

@@ -194,10 +194,15 @@ public final class ReplicatedBenchmark {
       PipelineMetrics.Snapshot s = metrics.get(n).snapshot();
       RaftDriver<GroupMessage> d = drivers.get(n);
       System.out.printf(Locale.ROOT, "node=%d loops=%d syncs=%d peerSends=%d flushes=%d ringBatches=%d"
-          + " records/batch p50=%d p99=%d max=%d fsync ms p50=%.1f p99=%.1f%n", n, d.loops(), d.syncs(),
-          d.peerSends(), d.flushes(), metrics.get(n).batches(), s.batchRecords().getValueAtPercentile(50),
-          s.batchRecords().getValueAtPercentile(99), s.batchRecords().getMaxValue(),
-          s.syncNanos().getValueAtPercentile(50) / 1e6, s.syncNanos().getValueAtPercentile(99) / 1e6);
+          + " fsync ms p50=%.1f p99=%.1f%n", n, d.loops(), d.syncs(), d.peerSends(), d.flushes(),
+          metrics.get(n).batches(), s.syncNanos().getValueAtPercentile(50) / 1e6,
+          s.syncNanos().getValueAtPercentile(99) / 1e6);
+      System.out.printf(Locale.ROOT, "  per driver loop: entries persisted p50=%d p90=%d p99=%d max=%d;"
+          + " appends proposed p50=%d p99=%d; groups with Ready p50=%d max=%d%n",
+          s.loopEntries().getValueAtPercentile(50), s.loopEntries().getValueAtPercentile(90),
+          s.loopEntries().getValueAtPercentile(99), s.loopEntries().getMaxValue(),
+          s.loopAppends().getValueAtPercentile(50), s.loopAppends().getValueAtPercentile(99),
+          s.loopGroups().getValueAtPercentile(50), s.loopGroups().getMaxValue());
     }
     StringBuilder roles = new StringBuilder("roles (group: per node)");
     for (int g = 0; g < groupCount; g++) {

@@ -113,6 +113,11 @@ class RaftDriverTest {
     assertThat(writer.syncs()).isEqualTo(2);
     assertThat(driver.syncs()).isEqualTo(driver.loops()).isEqualTo(2);
     assertThat(inFlight.inFlight()).isZero();
+    // per-loop metrics: loop 1 proposed and persisted 42 entries of 6 groups, loop 2 none
+    assertThat(metrics.driverLoops()).isEqualTo(2);
+    assertThat(metrics.snapshot().loopEntries().getMaxValue()).isEqualTo(GROUPS * 7);
+    assertThat(metrics.snapshot().loopAppends().getMaxValue()).isEqualTo(GROUPS * 7);
+    assertThat(metrics.snapshot().loopGroups().getMaxValue()).isEqualTo(GROUPS);
   }
 
   @Test

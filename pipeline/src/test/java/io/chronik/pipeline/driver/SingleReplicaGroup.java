@@ -47,6 +47,11 @@ final class SingleReplicaGroup implements DrivenGroup<TestMessage> {
     }
 
     @Override
+    public int entryCount() {
+      return entries.size();
+    }
+
+    @Override
     public long lastPersistedIndex() {
       return entries.isEmpty() ? 0 : firstIndex + entries.size() - 1;
     }
