@@ -40,7 +40,10 @@ public final class ApiRouter {
     try {
       route(ctx);
     } catch (Exception e) {
-      if (!(e instanceof ApiException)) {
+      if (e instanceof ApiException) {
+        LOG.warn("api={} version={} correlationId={} reason=request-failed error={}", ctx.apiKey().name,
+            ctx.version(), ctx.header().correlationId(), e.toString());
+      } else {
         LOG.error("api={} version={} correlationId={} reason=handler-failed", ctx.apiKey().name,
             ctx.version(), ctx.header().correlationId(), e);
       }

@@ -44,7 +44,10 @@ final class OffsetsApi {
         } else {
           long[] found = lookup(p, lp.timestamp());
           if (found != null) {
-            pr.setOffset(found[0]).setTimestamp(found[1]).setLeaderEpoch(p.leaderEpoch());
+            pr.setOffset(found[0]).setTimestamp(found[1]);
+            if (ctx.version() >= 4) {
+              pr.setLeaderEpoch(p.leaderEpoch());
+            }
           }
         }
         tr.partitions().add(pr);
