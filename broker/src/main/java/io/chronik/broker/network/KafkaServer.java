@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -52,10 +53,7 @@ public final class KafkaServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            ch.pipeline()
-                .addLast("frames", new LengthFieldBasedFrameDecoder(requestBytesMax, 0, 4, 0, 4))
-                .addLast("sizes", new LengthFieldPrepender(4))
-                .addLast("kafka", new ConnectionHandler(broker, metrics, inflightMax));
+            configure(ch.pipeline(), requestBytesMax, inflightMax, broker, metrics);
           }
         });
     try {
@@ -65,6 +63,14 @@ public final class KafkaServer implements AutoCloseable {
       throw e;
     }
     LOG.info("listener={} transport={}", channel.localAddress(), transport);
+  }
+
+  /** The per-connection pipeline: bounded size-prefixed frames in, size-prefixed responses out. */
+  static void configure(ChannelPipeline pipeline, int requestBytesMax, int inflightMax,
+      Consumer<RequestContext> broker, RequestMetrics metrics) {
+    pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(requestBytesMax, 0, 4, 0, 4))
+        .addLast("sizes", new LengthFieldPrepender(4))
+        .addLast("kafka", new ConnectionHandler(broker, metrics, inflightMax));
   }
 
   public int port() {
