@@ -1,0 +1,99 @@
+package io.chronik.raft.log;
+
+import java.util.List;
+
+/**
+ * The durable state of one Raft group on one node: its log, its {@link HardState} and its latest
+ * snapshot. The core only <em>reads</em> storage (to serve appends, answer term queries and restart);
+ * the driver <em>writes</em> it while handling a {@link io.chronik.raft.node.Ready}.
+ *
+ * <h2>Index space</h2>
+ * Storage holds entries {@code firstIndex() .. lastIndex()} (empty when {@code lastIndex() ==
+ * firstIndex() - 1}). {@code term(firstIndex() - 1)} is always answerable: it is the term of the
+ * last compacted entry (or of the snapshot, or 0 for an empty log), which Raft needs for the
+ * consistency check of the first retained entry. {@code firstIndex() - 1 <= snapshotMeta().index()}
+ * always: entries are only compacted once a snapshot covers them.
+ *
+ * <h2>Durability contract (what must be durable before what)</h2>
+ * For each {@code Ready} the driver must, in this order:
+ * <ol>
+ *   <li>{@link #installSnapshot} the Ready's snapshot (if any), {@link #append} its entries and
+ *       {@link #saveHardState} its hard state (if any), then {@link #sync()}.</li>
+ *   <li>Only after {@code sync()} returns: send the Ready's messages. They may promise what was just
+ *       persisted: a vote response promises the vote and term; an append response promises the
+ *       entries; a leader's own acknowledgement counts towards commit. Sending earlier could elect two
+ *       leaders in one term or lose an acknowledged entry after a crash.</li>
+ *   <li>Apply the Ready's committed entries (already durable here: the core never hands out committed
+ *       entries that are not yet stable on this node), then call {@code RaftNode.advance(ready)}.</li>
+ * </ol>
+ * {@code advance} must never be called for a Ready whose writes are not yet durable.
+ * Many groups on one node may share one {@code sync()} (group commit): persist every group's Ready,
+ * sync once, then send all their messages.
+ *
+ * <p>{@link #createSnapshot} and {@link #compact} need no sync barrier but must be crash-atomic:
+ * after a crash storage shows either the old or the new snapshot, and never misses entries above the
+ * durable snapshot's index.
+ *
+ * <h2>Errors</h2>
+ * Reading outside the held range throws {@link LogIndexException}; the core never does so for
+ * indexes it has been told exist. Implementations fail loudly (unchecked) on I/O errors: a node that
+ * cannot persist must stop, not continue with a forgotten promise.
+ */
+public interface LogStorage {
+
+  /** The last saved hard state, {@link HardState#EMPTY} for a new node. */
+  HardState hardState();
+
+  /** Metadata of the latest snapshot, {@link SnapshotMeta#EMPTY} if none. */
+  SnapshotMeta snapshotMeta();
+
+  /** The bytes of the latest snapshot (empty if none). Read by leaders to send InstallSnapshot. */
+  byte[] snapshotData();
+
+  /** Index of the first retained entry; {@code snapshotMeta().index() + 1} right after compaction. */
+  long firstIndex();
+
+  /** Index of the last entry, {@code firstIndex() - 1} when the log is empty. */
+  long lastIndex();
+
+  /** Term of the entry at {@code index}, for {@code firstIndex() - 1 <= index <= lastIndex()}. */
+  long term(long index);
+
+  /**
+   * Entries in {@code [fromIndex, toIndexExclusive)}, stopping early once their total
+   * {@link Entry#sizeBytes()} would exceed {@code maxBytes}, but always at least one entry when the
+   * range is not empty (so a large entry still makes progress).
+   */
+  List<Entry> entries(long fromIndex, long toIndexExclusive, long maxBytes);
+
+  /**
+   * Appends contiguous entries. If the first entry's index is {@code <= lastIndex()}, the suffix from
+   * that index is replaced (a leader overwrote a conflicting tail). Requires
+   * {@code firstIndex() <= entries.get(0).index() <= lastIndex() + 1}.
+   */
+  void append(List<Entry> entries);
+
+  /** Removes every entry with index {@code >= fromIndex} (a conflicting suffix). */
+  void truncateSuffix(long fromIndex);
+
+  /** Replaces the hard state. */
+  void saveHardState(HardState state);
+
+  /**
+   * Replaces everything with a snapshot received from a leader: the log becomes empty with
+   * {@code firstIndex() == meta.index() + 1} and {@code term(meta.index()) == meta.term()}.
+   */
+  void installSnapshot(SnapshotMeta meta, byte[] data);
+
+  /**
+   * Records a snapshot this node's state machine took at {@code meta.index()} (an applied index).
+   * The log is kept; call {@link #compact} to drop entries it covers.
+   */
+  void createSnapshot(SnapshotMeta meta, byte[] data);
+
+  /** Drops entries {@code <= throughIndex}; requires {@code throughIndex <= snapshotMeta().index()}. */
+  void compact(long throughIndex);
+
+  /** Makes every write so far durable (the fsync barrier of the durability contract). */
+  void sync();
+}

@@ -1,0 +1,234 @@
+package io.chronik.raft.log;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The core's view of the log: durable entries in {@link LogStorage} followed by an unstable tail
+ * (appended by the core, handed out in a Ready, not yet acknowledged as durable), plus commit and
+ * apply cursors. Invariants: {@code applied <= committed}; committed entries are never truncated
+ * (doing so would violate State Machine Safety, Raft §5.4, so it is a fatal error).
+ */
+public final class RaftLog {
+
+  private final LogStorage storage;
+  /** Index of the first unstable entry; entries below it are read from storage. */
+  private long unstableOffset;
+  private final ArrayList<Entry> unstable = new ArrayList<>();
+  private SnapshotMeta pendingSnapshot;
+  private byte[] pendingSnapshotData;
+  private long committed;
+  private long applied;
+
+  public RaftLog(LogStorage storage) {
+    this.storage = storage;
+    this.unstableOffset = storage.lastIndex() + 1;
+    this.committed = Math.max(storage.hardState().commit(), storage.snapshotMeta().index());
+    this.applied = storage.snapshotMeta().index();
+    this.committed = Math.min(committed, storage.lastIndex());
+  }
+
+  public LogStorage storage() {
+    return storage;
+  }
+
+  public long committed() {
+    return committed;
+  }
+
+  public long applied() {
+    return applied;
+  }
+
+  public long firstIndex() {
+    return pendingSnapshot != null ? pendingSnapshot.index() + 1 : storage.firstIndex();
+  }
+
+  public long lastIndex() {
+    if (!unstable.isEmpty()) {
+      return unstableOffset + unstable.size() - 1;
+    }
+    return pendingSnapshot != null ? pendingSnapshot.index() : storage.lastIndex();
+  }
+
+  public long lastTerm() {
+    return term(lastIndex());
+  }
+
+  /** Last index known durable on this node. */
+  public long stableLastIndex() {
+    return unstableOffset - 1;
+  }
+
+  /** Term at index, or -1 if compacted away or beyond the last index. */
+  public long term(long index) {
+    if (index >= unstableOffset) {
+      long i = index - unstableOffset;
+      return i < unstable.size() ? unstable.get((int) i).term() : -1;
+    }
+    if (pendingSnapshot != null) {
+      return index == pendingSnapshot.index() ? pendingSnapshot.term() : -1;
+    }
+    if (index < storage.firstIndex() - 1 || index > storage.lastIndex()) {
+      return -1;
+    }
+    return storage.term(index);
+  }
+
+  public boolean matchTerm(long index, long term) {
+    long t = term(index);
+    return t >= 0 && t == term;
+  }
+
+  public boolean isUpToDate(long lastIdx, long lastTrm) {
+    long myTerm = lastTerm();
+    return lastTrm > myTerm || (lastTrm == myTerm && lastIdx >= lastIndex());
+  }
+
+  /** Entries in [lo, hi) bounded by maxBytes (at least one); null if lo is compacted. */
+  public List<Entry> entries(long lo, long hi, long maxBytes) {
+    if (lo < firstIndex()) {
+      return null;
+    }
+    hi = Math.min(hi, lastIndex() + 1);
+    if (lo >= hi) {
+      return List.of();
+    }
+    List<Entry> out = new ArrayList<>();
+    long bytes = 0;
+    if (lo < unstableOffset) {
+      List<Entry> stable = storage.entries(lo, Math.min(hi, unstableOffset), maxBytes);
+      out.addAll(stable);
+      for (Entry e : stable) {
+        bytes += e.sizeBytes();
+      }
+      if (lo + stable.size() < Math.min(hi, unstableOffset)) {
+        return out; // size limit reached inside storage
+      }
+    }
+    for (long i = Math.max(lo, unstableOffset); i < hi; i++) {
+      Entry e = unstable.get((int) (i - unstableOffset));
+      bytes += e.sizeBytes();
+      if (!out.isEmpty() && bytes > maxBytes) {
+        break;
+      }
+      out.add(e);
+    }
+    return out;
+  }
+
+  /** Appends at the end or over a conflicting uncommitted suffix. Returns the new last index. */
+  public long append(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return lastIndex();
+    }
+    long first = entries.get(0).index();
+    if (first <= committed) {
+      throw new IllegalStateException("index=" + first + " committed=" + committed + " reason=truncate-committed");
+    }
+    if (first > lastIndex() + 1) {
+      throw new IllegalStateException("index=" + first + " lastIndex=" + lastIndex() + " reason=append-gap");
+    }
+    if (first < unstableOffset) {
+      unstable.clear();
+      unstableOffset = first; // storage suffix from here is superseded; the driver overwrites it
+    } else {
+      while (unstableOffset + unstable.size() > first) {
+        unstable.remove(unstable.size() - 1);
+      }
+    }
+    unstable.addAll(entries);
+    return lastIndex();
+  }
+
+  /** First index in entries whose term differs from ours (or that we lack), 0 if all match. */
+  public long findConflict(List<Entry> entries) {
+    for (Entry e : entries) {
+      if (!matchTerm(e.index(), e.term())) {
+        return e.index();
+      }
+    }
+    return 0;
+  }
+
+  /** The largest index <= index whose term is <= term (etcd's fast back-tracking, §5.3 optimisation). */
+  public long findConflictByTerm(long index, long term) {
+    index = Math.min(index, lastIndex());
+    while (index > 0) {
+      long t = term(index);
+      if (t < 0 || t <= term) {
+        return index;
+      }
+      index--;
+    }
+    return 0;
+  }
+
+  /** Advances commit; never moves it backwards. Returns true if it moved. */
+  public boolean commitTo(long index) {
+    if (index <= committed) {
+      return false;
+    }
+    if (index > lastIndex()) {
+      throw new IllegalStateException("commit=" + index + " lastIndex=" + lastIndex() + " reason=commit-beyond-log");
+    }
+    committed = index;
+    return true;
+  }
+
+  /** Committed entries that are durable here and not yet handed out for applying. */
+  public List<Entry> nextCommitted(long appliedThrough, long maxBytes) {
+    long hi = Math.min(committed, stableLastIndex());
+    if (pendingSnapshot != null || hi <= appliedThrough) {
+      return List.of();
+    }
+    List<Entry> out = entries(appliedThrough + 1, hi + 1, maxBytes);
+    return out == null ? List.of() : out;
+  }
+
+  public List<Entry> unstableEntries() {
+    return Collections.unmodifiableList(new ArrayList<>(unstable));
+  }
+
+  public SnapshotMeta pendingSnapshot() {
+    return pendingSnapshot;
+  }
+
+  public byte[] pendingSnapshotData() {
+    return pendingSnapshotData;
+  }
+
+  /** The driver made entries up to (index, term) durable. */
+  public void stableTo(long index, long term) {
+    if (index < unstableOffset || !matchTerm(index, term)) {
+      return; // those entries were replaced meanwhile; the replacement is still unstable
+    }
+    int drop = (int) (index - unstableOffset + 1);
+    unstable.subList(0, drop).clear();
+    unstableOffset = index + 1;
+  }
+
+  public void stableSnapshotTo(long index) {
+    if (pendingSnapshot != null && pendingSnapshot.index() == index) {
+      pendingSnapshot = null;
+      pendingSnapshotData = null;
+    }
+  }
+
+  public void appliedTo(long index) {
+    if (index > committed) {
+      throw new IllegalStateException("applied=" + index + " committed=" + committed + " reason=apply-uncommitted");
+    }
+    applied = Math.max(applied, index);
+  }
+
+  /** Replace everything by a snapshot from the leader (§7). */
+  public void restore(SnapshotMeta meta, byte[] data) {
+    pendingSnapshot = meta;
+    pendingSnapshotData = data;
+    unstable.clear();
+    unstableOffset = meta.index() + 1;
+    committed = meta.index();
+  }
+}

@@ -1,0 +1,25 @@
+package io.chronik.raft.message;
+
+/** Raft message kinds (etcd names in parentheses where they differ). */
+public enum MessageType {
+  /** Pre-vote request (§9.6 of Ongaro's dissertation): asks "would you vote for me?" without a term bump. */
+  PRE_VOTE,
+  PRE_VOTE_RESPONSE,
+  VOTE,
+  VOTE_RESPONSE,
+  /** AppendEntries (MsgApp): {@code index}/{@code logTerm} identify the entry preceding {@code entries}. */
+  APPEND,
+  /** Success: {@code index} is the follower's last matching index. Reject: {@code rejectHint}/{@code logTerm}. */
+  APPEND_RESPONSE,
+  /** Carries only term, commit and a read context: the unit that can be coalesced per peer node. */
+  HEARTBEAT,
+  HEARTBEAT_RESPONSE,
+  /** One chunk of InstallSnapshot: {@code snapshot} metadata, {@code chunkOffset}, {@code chunk}, {@code lastChunk}. */
+  SNAPSHOT,
+  /** Leader to target of a transfer: campaign now, ignoring lease and pre-vote. */
+  TIMEOUT_NOW,
+  /** A follower forwards a ReadIndex request to its leader; {@code context} identifies it. */
+  READ_INDEX,
+  /** The leader's answer: reads with this {@code context} may be served once applied to {@code index}. */
+  READ_INDEX_RESPONSE
+}

@@ -1,0 +1,153 @@
+package io.chronik.raft.node;
+
+import io.chronik.raft.log.RaftLog;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import io.chronik.raft.replication.Progress;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Leader election (Raft §5.2) with pre-vote and check-quorum (dissertation §9.6), plus the term
+ * rules every message passes through first.
+ */
+final class Elections {
+
+  private final RaftNode node;
+  private final RaftLog log;
+  private final Membership membership;
+  private final TreeMap<Integer, Boolean> votes = new TreeMap<>();
+
+  Elections(RaftNode node, RaftLog log, Membership membership) {
+    this.node = node;
+    this.log = log;
+    this.membership = membership;
+  }
+
+  void clearVotes() {
+    votes.clear();
+  }
+
+  /**
+   * Applies the term rules of Raft §5.1 before a message is handled. Returns false if the message
+   * must be dropped. With check-quorum, a voter that heard from a leader within the election timeout
+   * ignores vote requests (the leader lease): a node rejoining from a partition cannot disrupt a
+   * healthy leader, and with pre-vote it does not even raise its own term.
+   */
+  boolean admitTerm(Message m) {
+    MessageType t = m.type();
+    if (m.term() > node.term) {
+      if (t == MessageType.VOTE || t == MessageType.PRE_VOTE) {
+        boolean inLease = node.options().checkQuorum() && node.leader != RaftNode.NONE
+            && node.electionElapsed < node.options().electionTicks();
+        if (inLease && !m.transfer()) {
+          return false;
+        }
+      }
+      if (t == MessageType.PRE_VOTE || (t == MessageType.PRE_VOTE_RESPONSE && !m.reject())) {
+        return true; // pre-vote traffic never changes terms
+      }
+      boolean fromLeader = t == MessageType.APPEND || t == MessageType.HEARTBEAT || t == MessageType.SNAPSHOT;
+      node.becomeFollower(m.term(), fromLeader ? m.from() : RaftNode.NONE);
+      return true;
+    }
+    if (m.term() < node.term) {
+      boolean guarded = node.options().checkQuorum() || node.options().preVote();
+      if (guarded && (t == MessageType.APPEND || t == MessageType.HEARTBEAT)) {
+        // tell a stale leader about the newer term so it steps down
+        node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).build());
+      } else if (t == MessageType.PRE_VOTE) {
+        node.send(Message.of(MessageType.PRE_VOTE_RESPONSE, node.id(), m.from(), node.term).rejected(true).build());
+      }
+      return false;
+    }
+    return true;
+  }
+
+  void campaign(boolean pre, boolean transfer) {
+    long voteTerm;
+    MessageType type;
+    if (pre) {
+      node.becomePreCandidate();
+      voteTerm = node.term + 1;
+      type = MessageType.PRE_VOTE;
+    } else {
+      node.becomeCandidate();
+      voteTerm = node.term;
+      type = MessageType.VOTE;
+    }
+    votes.put(node.id(), true);
+    if (won()) {
+      advance(pre, transfer);
+      return;
+    }
+    TreeSet<Integer> voters = new TreeSet<>(membership.current().voters());
+    voters.addAll(membership.current().outgoing());
+    for (int peer : voters) {
+      if (peer != node.id()) {
+        node.send(Message.of(type, node.id(), peer, voteTerm).log(log.lastIndex(), log.lastTerm())
+            .transfer(transfer).build());
+      }
+    }
+  }
+
+  private void advance(boolean pre, boolean transfer) {
+    if (pre) {
+      campaign(false, transfer);
+    } else {
+      node.becomeLeader();
+    }
+  }
+
+  private boolean won() {
+    return membership.current().hasQuorum(p -> Boolean.TRUE.equals(votes.get(p)));
+  }
+
+  /** §5.2 and §5.4.1: one vote per term, only for a candidate whose log is at least as up to date. */
+  void handleVoteRequest(Message m) {
+    boolean pre = m.type() == MessageType.PRE_VOTE;
+    boolean canVote = node.vote == m.from()
+        || (node.vote == RaftNode.NONE && node.leader == RaftNode.NONE)
+        || (pre && m.term() > node.term);
+    MessageType resp = pre ? MessageType.PRE_VOTE_RESPONSE : MessageType.VOTE_RESPONSE;
+    if (canVote && log.isUpToDate(m.index(), m.logTerm())) {
+      node.send(Message.of(resp, node.id(), m.from(), m.term()).build());
+      if (!pre) {
+        node.electionElapsed = 0;
+        node.vote = m.from();
+      }
+    } else {
+      node.send(Message.of(resp, node.id(), m.from(), node.term).rejected(true).build());
+    }
+  }
+
+  void handleVoteResponse(Message m) {
+    boolean pre = m.type() == MessageType.PRE_VOTE_RESPONSE;
+    if ((pre && node.role != Role.PRE_CANDIDATE) || (!pre && node.role != Role.CANDIDATE)) {
+      return;
+    }
+    votes.putIfAbsent(m.from(), !m.reject());
+    if (won()) {
+      advance(pre, false);
+    } else if (membership.current().quorumImpossible(p -> Boolean.FALSE.equals(votes.get(p)))) {
+      node.becomeFollower(node.term, RaftNode.NONE);
+    }
+  }
+
+  /** Check-quorum: did a quorum of voters contact this leader since the last check? Resets the marks. */
+  boolean leaderHasRecentQuorum() {
+    boolean ok = membership.current().hasQuorum(p -> {
+      if (p == node.id()) {
+        return true;
+      }
+      Progress pr = node.progress.get(p);
+      return pr != null && pr.recentActive();
+    });
+    for (var e : node.progress.entrySet()) {
+      if (e.getKey() != node.id()) {
+        e.getValue().recentActive(false);
+      }
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,92 @@
+package io.chronik.raft.node;
+
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.EntryType;
+import io.chronik.raft.log.RaftLog;
+import io.chronik.raft.membership.ConfigChange;
+import io.chronik.raft.membership.Configuration;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Tracks the group configuration as committed entries change it. Changes take effect once
+ * committed (etcd applies them when applied; committing is the earliest safe point and keeps the
+ * core self-contained). History by index lets a snapshot at any applied index carry the right
+ * configuration.
+ */
+final class Membership {
+
+  private final TreeMap<Long, Configuration> history = new TreeMap<>();
+  private long pendingIndex;
+
+  Membership(Configuration initial, long index) {
+    history.put(index, initial);
+  }
+
+  Configuration current() {
+    return history.lastEntry().getValue();
+  }
+
+  Configuration at(long index) {
+    var e = history.floorEntry(index);
+    return e == null ? history.firstEntry().getValue() : e.getValue();
+  }
+
+  void pendingAt(long index) {
+    pendingIndex = Math.max(pendingIndex, index);
+  }
+
+  /** A leader admits one change at a time: the previous must be committed and any joint phase left. */
+  boolean changePending(long committed) {
+    return pendingIndex > committed || current().joint();
+  }
+
+  void replayCommitted(RaftLog log, long from, long to) {
+    applyCommitted(log, from, to);
+  }
+
+  /** Applies CONFIG entries in (from, to]. Returns true if the last one applied entered a joint config. */
+  boolean applyCommitted(RaftLog log, long from, long to) {
+    if (to <= from) {
+      return false;
+    }
+    boolean enteredJoint = false;
+    long next = from + 1;
+    while (next <= to) {
+      List<Entry> batch = log.entries(next, to + 1, 1 << 20);
+      if (batch == null || batch.isEmpty()) {
+        break;
+      }
+      for (Entry e : batch) {
+        if (e.type() == EntryType.CONFIG) {
+          ConfigChange change = ConfigChange.decode(e.payload());
+          Configuration before = current();
+          Configuration after = change.applyTo(before);
+          history.put(e.index(), after);
+          enteredJoint = change.kind() == ConfigChange.Kind.ENTER_JOINT && after.joint() && !before.joint();
+        }
+      }
+      next = batch.get(batch.size() - 1).index() + 1;
+    }
+    return enteredJoint;
+  }
+
+  /** True if (committed, lastIndex] holds a CONFIG entry. */
+  boolean uncommittedChangeIn(RaftLog log, long committed) {
+    List<Entry> tail = log.entries(committed + 1, log.lastIndex() + 1, Long.MAX_VALUE);
+    if (tail == null) {
+      return false;
+    }
+    for (Entry e : tail) {
+      if (e.type() == EntryType.CONFIG) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void restore(Configuration config, long index) {
+    history.clear();
+    history.put(index, config);
+  }
+}

@@ -1,0 +1,694 @@
+package io.chronik.raft.node;
+
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.EntryType;
+import io.chronik.raft.log.HardState;
+import io.chronik.raft.log.LogStorage;
+import io.chronik.raft.log.RaftLog;
+import io.chronik.raft.log.SnapshotMeta;
+import io.chronik.raft.membership.ConfigChange;
+import io.chronik.raft.membership.Configuration;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import io.chronik.raft.replication.Progress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * One member of one Raft group: a deterministic, single-threaded state machine in the style of
+ * etcd-io/raft. Inputs are {@link #step}, {@link #tick}, {@link #propose}, {@link #readIndex},
+ * {@link #proposeConfiguration} and {@link #transferLeadership}; outputs are collected in a
+ * {@link Ready} which the driver handles and acknowledges with {@link #advance}. No threads, clocks
+ * or I/O: the same inputs and seed always give the same outputs, which the simulator relies on.
+ *
+ * <p>Cheap per group: a group costs its log tail, one {@link Progress} per peer on the leader, and
+ * nothing while idle. Thousands of groups share the driver's threads; heartbeats of all groups to one
+ * peer can be shipped together (see {@link io.chronik.raft.message.PeerBatch}).
+ *
+ * <p>Batching: proposals only append to the unstable log; appends to followers are produced once per
+ * {@link #ready()} call, so N proposals between two Readys become one storage append and one
+ * message per follower (bounded by {@link RaftOptions#appendBytesMax()}).
+ */
+public final class RaftNode {
+
+  public static final int NONE = HardState.NO_VOTE;
+
+  private final int id;
+  private final RaftOptions options;
+  private final RandomGenerator random;
+  private final RaftLog log;
+  private final Membership membership;
+  private final Elections elections;
+  private final ReadIndexQueue reads = new ReadIndexQueue();
+  private final SnapshotAssembly snapshotIn = new SnapshotAssembly();
+
+  long term;
+  int vote = NONE;
+  int leader = NONE;
+  Role role = Role.FOLLOWER;
+  final TreeMap<Integer, Progress> progress = new TreeMap<>();
+  int electionElapsed;
+  private int heartbeatElapsed;
+  int randomizedElectionTicks;
+  int transferee = NONE;
+  private boolean broadcastPending;
+  private boolean readyOutstanding;
+  private HardState lastHardState;
+  final List<Message> outbox = new ArrayList<>();
+  private final List<ReadState> readStates = new ArrayList<>();
+  private long electionsStarted;
+  private long preVotesStarted;
+
+  /**
+   * Starts (or restarts) a member from its durable storage. {@code initial} is the group's first
+   * membership, used only if storage holds no snapshot (a snapshot carries its own).
+   */
+  public RaftNode(int id, LogStorage storage, Configuration initial, RaftOptions options, RandomGenerator random) {
+    this.id = id;
+    this.options = options;
+    this.random = random;
+    this.log = new RaftLog(storage);
+    HardState hs = storage.hardState();
+    this.term = hs.term();
+    this.vote = hs.vote();
+    this.lastHardState = hs;
+    SnapshotMeta snap = storage.snapshotMeta();
+    this.membership = new Membership(snap.index() > 0 ? snap.config() : initial, snap.index());
+    membership.replayCommitted(log, snap.index(), log.committed());
+    this.elections = new Elections(this, log, membership);
+    resetRandomizedTimeout();
+  }
+
+  // ---------------------------------------------------------------- accessors
+
+  public int id() {
+    return id;
+  }
+
+  public long term() {
+    return term;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  public int leader() {
+    return leader;
+  }
+
+  public long commitIndex() {
+    return log.committed();
+  }
+
+  public long appliedIndex() {
+    return log.applied();
+  }
+
+  public long lastIndex() {
+    return log.lastIndex();
+  }
+
+  /** Term of the entry at index in this node's (stable or unstable) log, -1 if not held. */
+  public long termAt(long index) {
+    return log.term(index);
+  }
+
+  public Configuration configuration() {
+    return membership.current();
+  }
+
+  /** Leader only: replication progress of a peer (null otherwise). */
+  public Progress progress(int peer) {
+    return role == Role.LEADER ? progress.get(peer) : null;
+  }
+
+  /** Real (term-incrementing) elections started by this node since construction (storm detection). */
+  public long electionsStarted() {
+    return electionsStarted;
+  }
+
+  /** Pre-vote rounds started since construction; these never change any term. */
+  public long preVotesStarted() {
+    return preVotesStarted;
+  }
+
+  RaftOptions options() {
+    return options;
+  }
+
+  /** Metadata for a snapshot the state machine takes at {@code appliedIndex}. */
+  public SnapshotMeta snapshotMetaAt(long appliedIndex) {
+    if (appliedIndex > log.applied()) {
+      throw new IllegalArgumentException("index=" + appliedIndex + " applied=" + log.applied() + " reason=snapshot-beyond-applied");
+    }
+    return new SnapshotMeta(appliedIndex, log.term(appliedIndex), membership.at(appliedIndex));
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Advances logical time by one tick: election timeouts for followers, heartbeats for leaders. */
+  public void tick() {
+    electionElapsed++;
+    if (role != Role.LEADER) {
+      if (membership.current().isVoter(id) && electionElapsed >= randomizedElectionTicks) {
+        electionElapsed = 0;
+        elections.campaign(options.preVote(), false);
+      }
+      return;
+    }
+    if (electionElapsed >= options.electionTicks()) {
+      electionElapsed = 0;
+      if (options.checkQuorum() && !elections.leaderHasRecentQuorum()) {
+        becomeFollower(term, NONE);
+        return;
+      }
+      transferee = NONE; // a transfer that did not finish within an election timeout is abandoned
+    }
+    if (transferee == NONE && !membership.current().isVoter(id)) {
+      handOffAfterRemoval(); // retry: an earlier hand-off timed out
+    }
+    for (Progress pr : progress.values()) {
+      if (pr.snapshotTimedOut(options.electionTicks() * 2)) {
+        pr.becomeProbe();
+      }
+    }
+    if (++heartbeatElapsed >= options.heartbeatTicks()) {
+      heartbeatElapsed = 0;
+      broadcastHeartbeat();
+    }
+  }
+
+  /**
+   * Proposes application payloads as consecutive entries. Returns the index of the first one, or 0
+   * if refused (not leader, leadership transfer in progress, or too many uncommitted entries: the
+   * caller should redirect or retry later).
+   */
+  public long propose(List<byte[]> payloads) {
+    if (role != Role.LEADER || transferee != NONE
+        || log.lastIndex() - log.committed() + payloads.size() > options.uncommittedEntriesMax()) {
+      return 0;
+    }
+    long first = log.lastIndex() + 1;
+    List<Entry> entries = new ArrayList<>(payloads.size());
+    for (byte[] p : payloads) {
+      entries.add(Entry.normal(first + entries.size(), term, p));
+    }
+    appendAsLeader(entries);
+    return first;
+  }
+
+  public long propose(byte[] payload) {
+    return propose(List.of(payload));
+  }
+
+  /**
+   * Proposes moving to the given voters and learners (joint consensus for any voter change).
+   * Returns false if not leader or another change is still in progress.
+   */
+  public boolean proposeConfiguration(SortedSet<Integer> voters, SortedSet<Integer> learners) {
+    if (role != Role.LEADER || transferee != NONE || membership.changePending(log.committed()) || voters.isEmpty()) {
+      return false;
+    }
+    ConfigChange change = ConfigChange.toward(membership.current(), voters, learners);
+    long index = log.lastIndex() + 1;
+    appendAsLeader(List.of(new Entry(index, term, EntryType.CONFIG, change.encode())));
+    membership.pendingAt(index);
+    return true;
+  }
+
+  /**
+   * Requests a linearizable read point (ReadIndex, dissertation §6.4). The answer arrives as a
+   * {@link ReadState} with the same context in a later Ready. Returns false if it cannot be served
+   * now (no known leader, or the leader has not committed an entry of its term yet); retry later.
+   */
+  public boolean readIndex(long context) {
+    if (role == Role.LEADER) {
+      return leaderReadIndex(context, id);
+    }
+    if (leader == NONE) {
+      return false;
+    }
+    send(Message.of(MessageType.READ_INDEX, id, leader, term).context(context).build());
+    return true;
+  }
+
+  /** Leader only: hand leadership to {@code target} (TimeoutNow once it is caught up, §3.10). */
+  public void transferLeadership(int target) {
+    if (role != Role.LEADER || target == id || !membership.current().isVoter(target) || transferee == target) {
+      return;
+    }
+    transferee = target;
+    electionElapsed = 0;
+    Progress pr = progress.get(target);
+    if (pr != null && pr.match() == log.lastIndex()) {
+      send(Message.of(MessageType.TIMEOUT_NOW, id, target, term).build());
+    } else {
+      sendAppend(target, true);
+    }
+  }
+
+  /** Handles a message from a peer of this group. */
+  public void step(Message m) {
+    if (!elections.admitTerm(m)) {
+      return;
+    }
+    switch (m.type()) {
+      case PRE_VOTE:
+      case VOTE:
+        elections.handleVoteRequest(m);
+        return;
+      case PRE_VOTE_RESPONSE:
+      case VOTE_RESPONSE:
+        elections.handleVoteResponse(m);
+        return;
+      case READ_INDEX:
+        if (role == Role.LEADER) {
+          leaderReadIndex(m.context(), m.from());
+        }
+        return;
+      case READ_INDEX_RESPONSE:
+        readStates.add(new ReadState(m.context(), m.index()));
+        return;
+      default:
+        break;
+    }
+    if (role == Role.LEADER) {
+      stepLeader(m);
+    } else {
+      stepFollower(m);
+    }
+  }
+
+  // ---------------------------------------------------------------- Ready / advance
+
+  public boolean hasReady() {
+    HardState hs = hardState();
+    return broadcastPending || !outbox.isEmpty() || !readStates.isEmpty() || !hs.equals(lastHardState)
+        || !log.unstableEntries().isEmpty() || log.pendingSnapshot() != null
+        || !log.nextCommitted(log.applied(), 1).isEmpty();
+  }
+
+  /** Collects pending work. Must be followed by {@link #advance} before the next call. */
+  public Ready ready() {
+    if (readyOutstanding) {
+      throw new IllegalStateException("node=" + id + " reason=ready-without-advance");
+    }
+    readyOutstanding = true;
+    if (broadcastPending && role == Role.LEADER) {
+      for (int peer : progress.keySet()) {
+        if (peer != id) {
+          sendAppend(peer, true);
+          while (progress.get(peer).state() == Progress.State.REPLICATE && sendAppend(peer, false)) {
+            // keep filling the pipeline window
+          }
+        }
+      }
+    }
+    broadcastPending = false;
+    HardState hs = hardState();
+    Ready rd = new Ready(
+        hs.equals(lastHardState) ? null : hs,
+        log.unstableEntries(),
+        log.pendingSnapshot(),
+        log.pendingSnapshotData(),
+        log.nextCommitted(log.applied(), Long.MAX_VALUE),
+        List.copyOf(outbox),
+        List.copyOf(readStates),
+        role,
+        leader);
+    outbox.clear();
+    readStates.clear();
+    return rd;
+  }
+
+  /** The driver has durably persisted, sent and applied everything in {@code rd}. */
+  public void advance(Ready rd) {
+    readyOutstanding = false;
+    if (rd.hardState() != null) {
+      lastHardState = rd.hardState();
+    }
+    if (rd.snapshot() != null) {
+      log.stableSnapshotTo(rd.snapshot().index());
+      log.appliedTo(rd.snapshot().index());
+    }
+    if (!rd.entries().isEmpty()) {
+      Entry last = rd.entries().get(rd.entries().size() - 1);
+      log.stableTo(last.index(), last.term());
+    }
+    if (!rd.committedEntries().isEmpty()) {
+      log.appliedTo(rd.committedEntries().get(rd.committedEntries().size() - 1).index());
+    }
+    if (role == Role.LEADER) {
+      // the leader counts itself only for what is durable on its own disk
+      Progress self = progress.get(id);
+      if (self != null && self.acked(log.stableLastIndex())) {
+        maybeCommit();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  HardState hardState() {
+    return new HardState(term, vote, log.committed());
+  }
+
+  void resetRandomizedTimeout() {
+    randomizedElectionTicks = options.electionTicks() + random.nextInt(options.electionTicks());
+  }
+
+  private void reset(long newTerm) {
+    if (newTerm != term) {
+      term = newTerm;
+      vote = NONE;
+    }
+    leader = NONE;
+    electionElapsed = 0;
+    heartbeatElapsed = 0;
+    resetRandomizedTimeout();
+    transferee = NONE;
+    progress.clear();
+    reads.clear();
+    elections.clearVotes();
+  }
+
+  void becomeFollower(long newTerm, int newLeader) {
+    reset(newTerm);
+    role = Role.FOLLOWER;
+    leader = newLeader;
+  }
+
+  void becomePreCandidate() {
+    // no term change and no vote: a pre-candidate disturbs nobody (dissertation §9.6)
+    elections.clearVotes();
+    role = Role.PRE_CANDIDATE;
+    leader = NONE;
+    preVotesStarted++;
+  }
+
+  void becomeCandidate() {
+    reset(term + 1);
+    vote = id;
+    role = Role.CANDIDATE;
+    electionsStarted++;
+  }
+
+  void becomeLeader() {
+    reset(term);
+    role = Role.LEADER;
+    leader = id;
+    for (int member : membership.current().members()) {
+      progress.put(member, new Progress(log.lastIndex() + 1, options.inflightMax()));
+    }
+    Progress self = progress.computeIfAbsent(id, k -> new Progress(log.lastIndex() + 1, options.inflightMax()));
+    self.acked(log.stableLastIndex());
+    self.becomeReplicate();
+    List<Entry> first = new ArrayList<>();
+    // a no-op of the new term lets earlier entries commit (§5.4.2) and serves ReadIndex (§6.4)
+    first.add(Entry.normal(log.lastIndex() + 1, term, new byte[0]));
+    if (membership.current().joint() && !membership.uncommittedChangeIn(log, log.committed())) {
+      first.add(new Entry(log.lastIndex() + 2, term, EntryType.CONFIG, ConfigChange.leaveJoint().encode()));
+    }
+    membership.pendingAt(log.lastIndex() + first.size());
+    appendAsLeader(first);
+  }
+
+  // ---------------------------------------------------------------- leader
+
+  private void appendAsLeader(List<Entry> entries) {
+    log.append(entries);
+    broadcastPending = true;
+  }
+
+  private void stepLeader(Message m) {
+    Progress pr = progress.get(m.from());
+    if (pr == null) {
+      return;
+    }
+    pr.recentActive(true);
+    switch (m.type()) {
+      case APPEND_RESPONSE:
+        handleAppendResponse(m, pr);
+        break;
+      case HEARTBEAT_RESPONSE:
+        pr.resumeProbe();
+        pr.freeOneIfFull();
+        pr.readAck(m.context());
+        releaseReads();
+        if (pr.match() < log.lastIndex()) {
+          // an empty append at next-1 either confirms the follower or makes it reject and so
+          // exposes appends lost in flight (the leader then falls back to probing)
+          sendAppend(m.from(), true);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void handleAppendResponse(Message m, Progress pr) {
+    if (m.reject()) {
+      long probe = m.rejectHint();
+      if (m.logTerm() > 0) {
+        probe = log.findConflictByTerm(m.rejectHint(), m.logTerm());
+      }
+      if (pr.rejected(m.index(), probe + 1)) {
+        sendAppend(m.from(), true);
+      }
+      return;
+    }
+    boolean wasPaused = pr.paused();
+    if (pr.acked(m.index())) {
+      if (pr.state() == Progress.State.PROBE) {
+        pr.becomeReplicate();
+      } else if (pr.state() == Progress.State.SNAPSHOT && pr.match() >= pr.pendingSnapshot()) {
+        pr.becomeProbe();
+        pr.becomeReplicate();
+      }
+      if (!maybeCommit() && (wasPaused || pr.match() < log.lastIndex())) {
+        while (sendAppend(m.from(), false)) {
+          // refill the window
+        }
+      }
+      if (m.from() == transferee && pr.match() == log.lastIndex()) {
+        send(Message.of(MessageType.TIMEOUT_NOW, id, transferee, term).build());
+      }
+    }
+  }
+
+  /** Commit the majority-replicated index, but only by counting replicas of a current-term entry (§5.4.2). */
+  private boolean maybeCommit() {
+    long index = membership.current().committedIndex(
+        peer -> progress.containsKey(peer) ? progress.get(peer).match() : 0);
+    if (index <= log.committed() || index == Long.MAX_VALUE || log.term(index) != term) {
+      return false;
+    }
+    long before = log.committed();
+    log.commitTo(index);
+    onCommitted(before);
+    broadcastPending = true; // followers learn the new commit index promptly
+    return true;
+  }
+
+  /** Applies membership changes that became committed in (before, committed]. */
+  private void onCommitted(long before) {
+    Configuration old = membership.current();
+    boolean enteredJoint = membership.applyCommitted(log, before, log.committed());
+    if (old.equals(membership.current()) || role != Role.LEADER) {
+      return;
+    }
+    for (int member : membership.current().members()) {
+      progress.computeIfAbsent(member, k -> new Progress(log.lastIndex() + 1, options.inflightMax()));
+    }
+    progress.keySet().removeIf(peer -> peer != id && !membership.current().members().contains(peer));
+    if (enteredJoint) {
+      long index = log.lastIndex() + 1;
+      appendAsLeader(List.of(new Entry(index, term, EntryType.CONFIG, ConfigChange.leaveJoint().encode())));
+      membership.pendingAt(index);
+    } else if (!membership.current().isVoter(id)) {
+      handOffAfterRemoval();
+    }
+  }
+
+  /**
+   * A leader removed from the configuration keeps leading (without counting itself) until it has
+   * handed leadership to the most caught-up voter. Stepping down at once could strand the group:
+   * the remaining voters may not yet know the removal committed, and nodes with longer logs would
+   * refuse to vote for them.
+   */
+  private void handOffAfterRemoval() {
+    int best = NONE;
+    long bestMatch = -1;
+    for (int voter : membership.current().voters()) {
+      Progress pr = progress.get(voter);
+      if (pr != null && pr.match() > bestMatch) {
+        best = voter;
+        bestMatch = pr.match();
+      }
+    }
+    if (best != NONE) {
+      transferLeadership(best);
+    }
+  }
+
+  /** Sends an append (or a snapshot) to a peer. Returns true if something was sent. */
+  boolean sendAppend(int to, boolean sendIfEmpty) {
+    Progress pr = progress.get(to);
+    if (pr == null || pr.paused()) {
+      return false;
+    }
+    long prevIndex = pr.next() - 1;
+    long prevTerm = log.term(prevIndex);
+    List<Entry> entries = log.entries(pr.next(), log.lastIndex() + 1, options.appendBytesMax());
+    if (prevTerm < 0 || entries == null) {
+      return sendSnapshot(to, pr);
+    }
+    if (entries.isEmpty() && !sendIfEmpty) {
+      return false;
+    }
+    send(Message.of(MessageType.APPEND, id, to, term).log(prevIndex, prevTerm).entries(entries)
+        .commit(log.committed()).build());
+    pr.sent(entries.isEmpty() ? prevIndex : entries.get(entries.size() - 1).index(), !entries.isEmpty());
+    return true;
+  }
+
+  private boolean sendSnapshot(int to, Progress pr) {
+    if (!pr.recentActive()) {
+      return false; // don't ship a large snapshot to a peer that may be down
+    }
+    SnapshotMeta meta = log.storage().snapshotMeta();
+    byte[] data = log.storage().snapshotData();
+    int chunk = options.snapshotChunkBytes();
+    for (int off = 0; off == 0 || off < data.length; off += chunk) {
+      int len = Math.min(chunk, data.length - off);
+      byte[] part = java.util.Arrays.copyOfRange(data, off, off + len);
+      send(Message.of(MessageType.SNAPSHOT, id, to, term).snapshot(meta, off, part, off + len >= data.length).build());
+    }
+    pr.becomeSnapshot(meta.index());
+    return true;
+  }
+
+  private void broadcastHeartbeat() {
+    long context = reads.currentRound();
+    for (var e : progress.entrySet()) {
+      if (e.getKey() != id) {
+        send(Message.of(MessageType.HEARTBEAT, id, e.getKey(), term)
+            .commit(Math.min(e.getValue().match(), log.committed())).context(context).build());
+      }
+    }
+  }
+
+  private boolean leaderReadIndex(long context, int requester) {
+    if (log.term(log.committed()) != term) {
+      return false; // not yet sure our commit index is current (§6.4 step 1)
+    }
+    reads.add(context, log.committed(), requester);
+    if (membership.current().hasQuorum(peer -> peer == id)) {
+      releaseReads();
+    } else {
+      broadcastHeartbeat();
+    }
+    return true;
+  }
+
+  private void releaseReads() {
+    for (ReadIndexQueue.Pending p : reads.release(membership.current(), id, progress)) {
+      if (p.requester() == id) {
+        readStates.add(new ReadState(p.context(), p.index()));
+      } else {
+        send(Message.of(MessageType.READ_INDEX_RESPONSE, id, p.requester(), term)
+            .log(p.index(), 0).context(p.context()).build());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- follower
+
+  private void stepFollower(Message m) {
+    switch (m.type()) {
+      case APPEND:
+      case HEARTBEAT:
+      case SNAPSHOT:
+        if (role != Role.FOLLOWER) {
+          becomeFollower(term, m.from());
+        }
+        leader = m.from();
+        electionElapsed = 0;
+        if (m.type() == MessageType.APPEND) {
+          handleAppend(m);
+        } else if (m.type() == MessageType.HEARTBEAT) {
+          commitFromLeader(m.commit());
+          send(Message.of(MessageType.HEARTBEAT_RESPONSE, id, m.from(), term).context(m.context()).build());
+        } else {
+          handleSnapshotChunk(m);
+        }
+        break;
+      case TIMEOUT_NOW:
+        if (membership.current().isVoter(id)) {
+          elections.campaign(false, true);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void handleAppend(Message m) {
+    if (m.index() < log.committed()) {
+      // everything up to our commit index already matches the leader (Log Matching + Leader Completeness)
+      send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(log.committed(), 0).build());
+      return;
+    }
+    if (log.matchTerm(m.index(), m.logTerm())) {
+      long lastNew = m.index() + m.entries().size();
+      long conflict = log.findConflict(m.entries());
+      if (conflict != 0) {
+        log.append(m.entries().subList((int) (conflict - m.index() - 1), m.entries().size()));
+      }
+      commitFromLeader(Math.min(m.commit(), lastNew));
+      send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(lastNew, 0).build());
+      return;
+    }
+    long hint = log.findConflictByTerm(Math.min(m.index(), log.lastIndex()), m.logTerm());
+    send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(m.index(), 0)
+        .reject(hint, Math.max(log.term(hint), 0)).build());
+  }
+
+  private void commitFromLeader(long index) {
+    long before = log.committed();
+    if (log.commitTo(Math.min(index, log.lastIndex()))) {
+      onCommitted(before);
+    }
+  }
+
+  private void handleSnapshotChunk(Message m) {
+    byte[] data = snapshotIn.accept(m);
+    if (data == null) {
+      return;
+    }
+    SnapshotMeta meta = m.snapshot();
+    if (meta.index() <= log.committed()) {
+      send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(log.committed(), 0).build());
+      return;
+    }
+    if (log.matchTerm(meta.index(), meta.term())) {
+      // we already hold that prefix: fast-forward commit instead of restoring; entries beyond it
+      // may still conflict, so only the commit index is promised as matching
+      commitFromLeader(meta.index());
+      send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(log.committed(), 0).build());
+      return;
+    }
+    log.restore(meta, data);
+    membership.restore(meta.config(), meta.index());
+    send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(log.lastIndex(), 0).build());
+  }
+
+  void send(Message m) {
+    outbox.add(m);
+  }
+}

@@ -1,0 +1,50 @@
+package io.chronik.raft.node;
+
+/**
+ * Tunables of one Raft group. Time is in ticks; the driver decides how long a tick is.
+ *
+ * @param electionTicks        base election timeout; each node draws from [electionTicks, 2*electionTicks)
+ * @param heartbeatTicks       leader heartbeat interval; must be well below electionTicks
+ * @param appendBytesMax       payload bytes per append message (batching bound)
+ * @param inflightMax          unacknowledged appends per follower in REPLICATE (pipelining window)
+ * @param uncommittedEntriesMax proposals are refused (back-pressure) beyond this many uncommitted entries
+ * @param snapshotChunkBytes   InstallSnapshot chunk size
+ * @param preVote              run a pre-vote round before incrementing the term
+ * @param checkQuorum          leaders step down without a quorum of recent contact; voters honour a leader lease
+ */
+public record RaftOptions(
+    int electionTicks,
+    int heartbeatTicks,
+    long appendBytesMax,
+    int inflightMax,
+    int uncommittedEntriesMax,
+    int snapshotChunkBytes,
+    boolean preVote,
+    boolean checkQuorum) {
+
+  public RaftOptions {
+    if (heartbeatTicks <= 0 || electionTicks <= heartbeatTicks || inflightMax <= 0 || snapshotChunkBytes <= 0) {
+      throw new IllegalArgumentException("electionTicks=" + electionTicks + " heartbeatTicks=" + heartbeatTicks
+          + " inflightMax=" + inflightMax + " snapshotChunkBytes=" + snapshotChunkBytes + " reason=invalid-options");
+    }
+  }
+
+  public static RaftOptions defaults() {
+    return new RaftOptions(10, 2, 1 << 20, 64, 10_000, 64 * 1024, true, true);
+  }
+
+  public RaftOptions withPreVote(boolean on) {
+    return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
+        snapshotChunkBytes, on, checkQuorum);
+  }
+
+  public RaftOptions withCheckQuorum(boolean on) {
+    return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
+        snapshotChunkBytes, preVote, on);
+  }
+
+  public RaftOptions withSnapshotChunkBytes(int bytes) {
+    return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
+        bytes, preVote, checkQuorum);
+  }
+}

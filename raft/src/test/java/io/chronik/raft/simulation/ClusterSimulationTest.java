@@ -1,0 +1,89 @@
+package io.chronik.raft.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CI seed sweep of the cluster simulator. {@code -Dsim.seed=N} replays one seed;
+ * {@code -Dsim.seeds=N -Dsim.firstSeed=S} sizes the sweep (default 1,000 seeds from 1).
+ */
+@Tag("simulation")
+class ClusterSimulationTest {
+
+  static final String REPLAY = "mvn -q -pl raft test -Dtest=ClusterSimulationTest -Dchronik.groups=simulation -Dsim.seed=";
+
+  @Test
+  void everySeedKeepsRaftSafeAndLive() {
+    String single = System.getProperty("sim.seed");
+    long first = single != null ? Long.parseLong(single) : Long.getLong("sim.firstSeed", 1);
+    long count = single != null ? 1 : Long.getLong("sim.seeds", 1_000);
+    SweepReport report = sweep(first, count, false);
+    System.out.println(report.summary());
+    assertThat(report.failures).as("failing seeds (replay with: %s<seed>)", REPLAY).isEmpty();
+    assertThat(report.seedsRun.get()).isEqualTo(count);
+  }
+
+  static SweepReport sweep(long first, long count, boolean progress) {
+    SweepReport report = new SweepReport();
+    long started = System.nanoTime();
+    LongStream.range(first, first + count).parallel().forEach(seed -> {
+      try {
+        ClusterSimulation.Result r = new ClusterSimulation(seed, ClusterSimulation.Settings.ci()).run();
+        report.add(r);
+      } catch (AssertionError | RuntimeException e) {
+        synchronized (report.failures) {
+          report.failures.add(seed + ": " + e.getMessage());
+        }
+        System.out.println("FAILED seed=" + seed + " " + e + "\n  replay: " + REPLAY + seed);
+        if (!(e instanceof AssertionError)) {
+          e.printStackTrace(System.out);
+        }
+      }
+      long done = report.seedsRun.incrementAndGet();
+      if (progress && done % 1000 == 0) {
+        System.out.printf("progress seeds=%d failures=%d elapsedS=%d%n", done, report.failures.size(),
+            (System.nanoTime() - started) / 1_000_000_000L);
+      }
+    });
+    report.wallNanos = System.nanoTime() - started;
+    return report;
+  }
+
+  static final class SweepReport {
+    final List<String> failures = new ArrayList<>();
+    final AtomicLong seedsRun = new AtomicLong();
+    final AtomicLong events = new AtomicLong();
+    final AtomicLong simulatedMs = new AtomicLong();
+    final AtomicLong faultMs = new AtomicLong();
+    final AtomicLong elections = new AtomicLong();
+    final AtomicLong writes = new AtomicLong();
+    final AtomicLong reads = new AtomicLong();
+    final AtomicLong leaderChanges = new AtomicLong();
+    long wallNanos;
+
+    void add(ClusterSimulation.Result r) {
+      events.addAndGet(r.events());
+      simulatedMs.addAndGet(r.simulatedMs());
+      faultMs.addAndGet(r.faultPhaseMs());
+      elections.addAndGet(r.elections());
+      writes.addAndGet(r.writesAcked());
+      reads.addAndGet(r.readsChecked());
+      leaderChanges.addAndGet(r.leaderChanges());
+    }
+
+    String summary() {
+      double wallS = wallNanos / 1e9;
+      double simMin = simulatedMs.get() / 60_000.0;
+      return String.format("simulation seeds=%d failures=%d wallS=%.1f events=%d eventsPerS=%.0f simulatedMin=%.1f "
+              + "electionsPerSimMin=%.1f leaderChangesPerSimMin=%.1f writesAcked=%d readsChecked=%d",
+          seedsRun.get(), failures.size(), wallS, events.get(), events.get() / wallS, simMin,
+          elections.get() / simMin, leaderChanges.get() / simMin, writes.get(), reads.get());
+    }
+  }
+}
