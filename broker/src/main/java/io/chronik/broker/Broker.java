@@ -9,6 +9,7 @@ import io.chronik.broker.network.KafkaServer;
 import io.chronik.broker.partition.ProducerIdAllocator;
 import io.chronik.broker.partition.TopicRegistry;
 import io.chronik.broker.protocol.RequestMetrics;
+import io.chronik.raft.storage.LogConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +55,10 @@ public final class Broker {
       t.setDaemon(false);
       return t;
     });
-    TopicRegistry topics = new TopicRegistry(data);
-    OffsetStore offsets = new OffsetStore(data.resolve("group-offsets"));
+    LogConfig logConfig = new LogConfig(config.intValue("log.segment.bytes"), 4096, 64 << 10,
+        config.bool("log.segment.preallocate"));
+    TopicRegistry topics = new TopicRegistry(data, logConfig);
+    OffsetStore offsets = new OffsetStore(data.resolve("group-offsets"), logConfig);
     GroupCoordinator groups = new GroupCoordinator(config.intValue("group.session.timeout.min.ms"),
         config.intValue("group.session.timeout.max.ms"), config.intValue("group.initial.rebalance.delay.ms"));
     BrokerState state = new BrokerState(config, topics,

@@ -29,6 +29,8 @@ public final class BrokerConfig {
     key("request.bytes.max", "16777216", 1024, 1L << 30, Kind.LONG);
     key("connection.inflight.requests.max", "16", 1, 1024, Kind.LONG);
     key("message.bytes.max", "1048588", 64, 1L << 30, Kind.LONG);
+    key("log.segment.bytes", "16777216", 1L << 20, 1L << 30, Kind.LONG);
+    key("log.segment.preallocate", "false", 0, 0, Kind.BOOL);
     key("fetch.response.bytes.max", "16777216", 1024, 1L << 30, Kind.LONG);
     key("auto.create.topics.enable", "true", 0, 0, Kind.BOOL);
     key("num.partitions", "1", 1, 10000, Kind.LONG);
@@ -71,8 +73,15 @@ public final class BrokerConfig {
       throw new IllegalArgumentException(describe("group.session.timeout.min.ms",
           values.get("group.session.timeout.min.ms"), "greater than group.session.timeout.max.ms"));
     }
+    if (c.intValue("message.bytes.max") > c.intValue("log.segment.bytes") - SEGMENT_FRAME_BYTES_MAX) {
+      throw new IllegalArgumentException(describe("message.bytes.max", values.get("message.bytes.max"),
+          "must be at most log.segment.bytes - " + SEGMENT_FRAME_BYTES_MAX));
+    }
     return c;
   }
+
+  /** Room left for the storage's per-entry frame header: a batch never spans segments. */
+  private static final int SEGMENT_FRAME_BYTES_MAX = 64;
 
   private static void validate(Key k, String value) {
     switch (k.kind) {

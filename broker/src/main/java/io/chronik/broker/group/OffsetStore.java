@@ -1,6 +1,8 @@
 package io.chronik.broker.group;
 
-import io.chronik.broker.partition.FilePartitionLog;
+import io.chronik.broker.partition.PartitionLog;
+import io.chronik.broker.partition.SegmentedPartitionLog;
+import io.chronik.raft.storage.LogConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +28,11 @@ public final class OffsetStore {
   /** A committed offset. */
   public record Committed(long offset, int leaderEpoch, String metadata) {}
 
-  private final FilePartitionLog log;
+  private final PartitionLog log;
   private final Map<String, Map<TopicPartition, Committed>> byGroup = new HashMap<>();
 
-  public OffsetStore(Path dir) throws IOException {
-    this.log = FilePartitionLog.open(dir, this::replay);
+  public OffsetStore(Path dir, LogConfig config) throws IOException {
+    this.log = SegmentedPartitionLog.open(dir, config, 0, this::replay);
   }
 
   private void replay(RecordBatch batch) {

@@ -2,6 +2,7 @@ package io.chronik.broker.partition;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import io.chronik.raft.storage.LogConfig;
 import java.nio.file.Path;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
@@ -28,9 +29,9 @@ public final class Partition {
     this.leaderEpoch = 0;
   }
 
-  public static Partition open(TopicPartition id, Path dir) throws IOException {
+  public static Partition open(TopicPartition id, Path dir, LogConfig config) throws IOException {
     ProducerStateTable producers = new ProducerStateTable();
-    PartitionLog log = FilePartitionLog.open(dir, batch -> {
+    PartitionLog log = SegmentedPartitionLog.open(dir, config, 0, batch -> {
       if (batch.hasProducerId()) {
         producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
             batch.lastSequence(), batch.baseOffset());

@@ -36,7 +36,7 @@ public final class ProducerIdAllocator {
         ch.force(true);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      FilePartitionLog.syncDirectory(file.getParent());
+      TopicRegistry.syncDirectory(file.getParent());
       blockEnd = end;
     }
     return next++;

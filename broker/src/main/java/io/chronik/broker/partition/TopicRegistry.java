@@ -1,5 +1,6 @@
 package io.chronik.broker.partition;
 
+import io.chronik.raft.storage.LogConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,10 +34,12 @@ public final class TopicRegistry {
 
   private final Path topicsDir;
   private final Path logsDir;
+  private final LogConfig logConfig;
   private final Map<String, Topic> byName = new TreeMap<>();
   private final Map<Uuid, Topic> byId = new HashMap<>();
 
-  public TopicRegistry(Path dataDir) throws IOException {
+  public TopicRegistry(Path dataDir, LogConfig logConfig) throws IOException {
+    this.logConfig = logConfig;
     this.topicsDir = dataDir.resolve("topics");
     this.logsDir = dataDir.resolve("logs");
     Files.createDirectories(topicsDir);
@@ -59,7 +62,7 @@ public final class TopicRegistry {
         Topic t = new Topic(name, Uuid.fromString(p.getProperty("id")));
         int count = Integer.parseInt(p.getProperty("partitions"));
         for (int i = 0; i < count; i++) {
-          t.partitions.add(Partition.open(new TopicPartition(name, i), partitionDir(name, i)));
+          t.partitions.add(Partition.open(new TopicPartition(name, i), partitionDir(name, i), logConfig));
         }
         byName.put(name, t);
         byId.put(t.id(), t);
@@ -105,7 +108,7 @@ public final class TopicRegistry {
     Topic t = new Topic(name, Uuid.randomUuid());
     writeMeta(name, t.id(), partitions);
     for (int i = 0; i < partitions; i++) {
-      t.partitions.add(Partition.open(new TopicPartition(name, i), partitionDir(name, i)));
+      t.partitions.add(Partition.open(new TopicPartition(name, i), partitionDir(name, i), logConfig));
     }
     byName.put(name, t);
     byId.put(t.id(), t);
@@ -114,14 +117,14 @@ public final class TopicRegistry {
 
   public void addPartitions(Topic t, int newCount) throws IOException {
     for (int i = t.partitions.size(); i < newCount; i++) {
-      t.partitions.add(Partition.open(new TopicPartition(t.name(), i), partitionDir(t.name(), i)));
+      t.partitions.add(Partition.open(new TopicPartition(t.name(), i), partitionDir(t.name(), i), logConfig));
     }
     writeMeta(t.name(), t.id(), newCount);
   }
 
   public void delete(Topic t) throws IOException {
     Files.deleteIfExists(topicsDir.resolve(t.name() + ".properties"));
-    FilePartitionLog.syncDirectory(topicsDir);
+    syncDirectory(topicsDir);
     byName.remove(t.name());
     byId.remove(t.id());
     for (Partition p : t.partitions) {
@@ -159,7 +162,14 @@ public final class TopicRegistry {
     }
     Files.move(tmp, topicsDir.resolve(name + ".properties"), StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
-    FilePartitionLog.syncDirectory(topicsDir);
+    syncDirectory(topicsDir);
+  }
+
+  /** Fsyncs a directory so that file creations, renames and deletions in it are durable. */
+  static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
   }
 
   static void deleteTree(Path root) throws IOException {
