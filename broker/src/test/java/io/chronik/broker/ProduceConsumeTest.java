@@ -1,6 +1,7 @@
 package io.chronik.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -106,6 +108,30 @@ class ProduceConsumeTest {
       assertThat(got.get(i).offset()).isEqualTo(i);
       assertThat(got.get(i).key()).isEqualTo("k" + i);
       assertThat(got.get(i).value()).isEqualTo("v" + i);
+    }
+  }
+
+  @Test
+  void transactionalProducerIsRefusedNotIgnored() {
+    Properties props = producerProps(broker.bootstrap());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-1");
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
+      assertThatThrownBy(p::initTransactions).isInstanceOf(TransactionalIdAuthorizationException.class);
+    }
+  }
+
+  @Test
+  void producerThatDisallowsAutoCreateDoesNotCreateTopics() throws Exception {
+    Properties props = producerProps(broker.bootstrap());
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1500");
+    props.put("allow.auto.create.topics", "false");
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
+      assertThatThrownBy(() -> p.send(new ProducerRecord<>("never-created", "v")).get())
+          .hasRootCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      assertThat(admin.listTopics().names().get()).doesNotContain("never-created");
     }
   }
 
