@@ -121,20 +121,6 @@ class ProduceConsumeTest {
     }
   }
 
-  @Test
-  void producerThatDisallowsAutoCreateDoesNotCreateTopics() throws Exception {
-    Properties props = producerProps(broker.bootstrap());
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1500");
-    props.put("allow.auto.create.topics", "false");
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
-      assertThatThrownBy(() -> p.send(new ProducerRecord<>("never-created", "v")).get())
-          .hasRootCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
-    }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-      assertThat(admin.listTopics().names().get()).doesNotContain("never-created");
-    }
-  }
-
   @ParameterizedTest(name = "acks={0} compression={1}")
   @CsvSource({"0,none", "1,gzip", "all,snappy", "all,lz4", "1,zstd", "all,none"})
   void everyAcksAndCompressionRoundTrips(String acks, String compression) throws Exception {
