@@ -4,6 +4,8 @@ import io.chronik.broker.partition.Partition;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.protocol.RequestContext;
 import java.io.IOException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -50,7 +52,13 @@ final class ProduceApi {
         } else if (!(pd.records() instanceof MemoryRecords records)) {
           pr.setErrorCode(Errors.CORRUPT_MESSAGE.code());
         } else {
-          Partition.AppendResult r = p.append(records, batchBytesMax, acks != 0);
+          Partition.AppendResult r;
+          try {
+            r = p.append(records, batchBytesMax, acks != 0);
+          } catch (CorruptRecordException | InvalidRecordException e) {
+            // Raised while walking batch headers (bad magic, impossible sizes): this partition only.
+            r = new Partition.AppendResult(Errors.CORRUPT_MESSAGE, -1, e.getMessage());
+          }
           pr.setErrorCode(r.error().code()).setErrorMessage(r.message());
           if (r.error() == Errors.NONE) {
             pr.setBaseOffset(r.baseOffset()).setLogStartOffset(p.log().logStartOffset());
