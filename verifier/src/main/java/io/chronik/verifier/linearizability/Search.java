@@ -20,6 +20,14 @@ import java.util.function.BooleanSupplier;
  * The list is empty exactly when every operation is linearized (OK); backtracking from an empty stack
  * means no order works (ILLEGAL). The linearized set is a bitset with an incrementally maintained
  * Zobrist hash, so a memo probe costs O(1) hashing plus an equality check on a hit.
+ *
+ * <p>Partial-order reduction: when a legal candidate is {@linkplain Model#readOnly read-only} (it never
+ * changes any state), it is committed instead of being a choice point. If any linearization extends
+ * the current prefix P, one extends P + op: move op to the front; it is legal in P's state, changes
+ * no state wherever it stands, and no later op can have to precede it in real time, since op
+ * was invoked before any unlinearized op completed (that is what being a candidate means). So when
+ * P + op fails, P fails, and backtracking skips the alternatives at that level; likewise when
+ * (P + op, state) is already in the memo.
  */
 final class Search<S, C> {
   private static final int NIL = -1;
@@ -68,6 +76,10 @@ final class Search<S, C> {
       prev[e] = e == 0 ? head : e - 1;
     }
     next[head] = n == 0 ? NIL : 0;
+    boolean[] readOnly = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      readOnly[i] = model.readOnly(calls[i]);
+    }
     long[] zobrist = new long[n];
     SplittableRandom random = new SplittableRandom(0x5DEECE66DL + n);
     for (int i = 0; i < n; i++) {
@@ -76,7 +88,7 @@ final class Search<S, C> {
 
     long[] linearized = new long[(n + 63) >>> 6];
     long setHash = 0;
-    StateCache cache = new StateCache(Math.max(16, n * 4));
+    StateCache cache = new StateCache(linearized.length, n * 64);
     int[] stackOp = new int[n];
     Object[] stackState = new Object[n];
     int depth = 0;
@@ -96,36 +108,51 @@ final class Search<S, C> {
           return new PartitionResult(key, Verdict.UNKNOWN, operations, List.of(), null, steps, cache.size());
         }
       }
+      boolean backtrack;
       if (!isReturn[e]) {
         int op = eventOp[e];
         S nextState = model.step(state, calls[op]);
-        if (nextState != null) {
-          linearized[op >>> 6] |= 1L << op;
-          long candidateHash = setHash ^ zobrist[op];
-          if (cache.add(candidateHash ^ mix(nextState.hashCode()), linearized, nextState)) {
-            stackOp[depth] = op;
-            stackState[depth++] = state;
-            state = nextState;
-            setHash = candidateHash;
-            unlink(next, prev, e);
-            unlink(next, prev, returnEvent[op]);
-            e = next[head];
-            continue;
-          }
-          linearized[op >>> 6] &= ~(1L << op);
+        if (nextState == null) {
+          e = next[e];
+          continue;
         }
-        e = next[e];
+        // A read-only op commutes with every candidate: committing to it
+        // now loses no linearization (see class comment), so it is not a choice point.
+        boolean committed = readOnly[op];
+        linearized[op >>> 6] |= 1L << op;
+        long candidateHash = setHash ^ zobrist[op];
+        if (cache.add(candidateHash ^ mix(nextState.hashCode()), linearized, nextState)) {
+          stackOp[depth] = committed ? ~op : op;
+          stackState[depth++] = state;
+          state = nextState;
+          setHash = candidateHash;
+          unlink(next, prev, e);
+          unlink(next, prev, returnEvent[op]);
+          e = next[head];
+          continue;
+        }
+        linearized[op >>> 6] &= ~(1L << op);
+        if (!committed) {
+          e = next[e];
+          continue;
+        }
+        // (prefix + op, state) was explored and failed, so the prefix itself fails.
+        backtrack = true;
       } else {
         if (depth > bestDepth) {
           bestDepth = depth;
           bestPrefix = Arrays.copyOf(stackOp, depth);
           offending = eventOp[e];
         }
+        backtrack = true;
+      }
+      while (backtrack) {
         if (depth == 0) {
           progress.steps.addAndGet(steps - published);
           return illegal(key, bestPrefix, offending, steps, cache.size());
         }
-        int op = stackOp[--depth];
+        int entry = stackOp[--depth];
+        int op = entry < 0 ? ~entry : entry;
         @SuppressWarnings("unchecked")
         S previous = (S) stackState[depth];
         state = previous;
@@ -135,6 +162,7 @@ final class Search<S, C> {
         relink(next, prev, returnEvent[op]);
         relink(next, prev, callEvent[op]);
         e = next[callEvent[op]];
+        backtrack = entry < 0;
       }
     }
     progress.steps.addAndGet(steps - published);
@@ -143,8 +171,8 @@ final class Search<S, C> {
 
   private PartitionResult illegal(Object key, int[] prefix, int offending, long steps, int cacheEntries) {
     List<Operation> ops = new ArrayList<>(prefix.length);
-    for (int op : prefix) {
-      ops.add(operations.get(op));
+    for (int entry : prefix) {
+      ops.add(operations.get(entry < 0 ? ~entry : entry));
     }
     return new PartitionResult(key, Verdict.ILLEGAL, operations, List.copyOf(ops), operations.get(offending),
         steps, cacheEntries);

@@ -86,6 +86,11 @@ public final class KeyValueModel implements Model<MapState, KeyValueModel.Call> 
   }
 
   @Override
+  public boolean readOnly(Call c) {
+    return c.kind == 0 || (c.kind == 2 && c.value.isEmpty());
+  }
+
+  @Override
   public MapState step(MapState state, Call c) {
     return switch (c.kind) {
       case 0 -> state.get(c.key, "").equals(c.value) ? state : null;

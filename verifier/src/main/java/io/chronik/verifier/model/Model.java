@@ -45,6 +45,16 @@ public interface Model<S, C> {
   S step(S state, C call);
 
   /**
+   * True if this call never changes any state: {@code step} returns either null or the very state
+   * it was given, whatever the state (a read, a failed compare-and-set). The search commits to such
+   * calls as soon as they are legal instead of treating them as choice points, which prunes much of
+   * the search; answering false is always safe.
+   */
+  default boolean readOnly(C call) {
+    return false;
+  }
+
+  /**
    * The independent sub-history a call belongs to (P-compositionality): calls with different keys
    * never constrain each other, so each key's calls are checked alone, against {@link #init()}.
    * Null (the default) for every call means one partition. A model that partitions must have

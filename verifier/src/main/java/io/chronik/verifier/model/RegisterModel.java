@@ -79,6 +79,11 @@ public final class RegisterModel implements Model<Object, RegisterModel.Call> {
   }
 
   @Override
+  public boolean readOnly(Call c) {
+    return c.kind == 0 || (c.kind == 2 && c.outcome == 1);
+  }
+
+  @Override
   public Object step(Object state, Call c) {
     switch (c.kind) {
       case 0:
