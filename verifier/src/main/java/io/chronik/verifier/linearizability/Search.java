@@ -77,8 +77,10 @@ final class Search<S, C> {
     }
     next[head] = n == 0 ? NIL : 0;
     boolean[] readOnly = new boolean[n];
+    boolean[] open = new boolean[n];
     for (int i = 0; i < n; i++) {
       readOnly[i] = model.readOnly(calls[i]);
+      open[i] = operations.get(i).isOpen();
     }
     long[] zobrist = new long[n];
     SplittableRandom random = new SplittableRandom(0x5DEECE66DL + n);
@@ -112,6 +114,9 @@ final class Search<S, C> {
       if (!isReturn[e]) {
         int op = eventOp[e];
         S nextState = model.step(state, calls[op]);
+        if (nextState == null && open[op]) {
+          nextState = state; // an open op may not have happened: placed here, it has no effect
+        }
         if (nextState == null) {
           e = next[e];
           continue;

@@ -12,12 +12,14 @@ import io.chronik.verifier.history.Operation;
  * <p>Contract:
  * <ul>
  *   <li>States are immutable, never null, and have value {@code equals}/{@code hashCode}: the checker
- *       memoizes (linearized set, state) pairs, so two states that behave alike must be equal, and a
+ *       memoizes (linearized set, state) pairs, so two states that behave alike should be equal, and a
  *       cheap, well-spread hash matters for speed.
  *   <li>{@link #step} is pure: same state and call, same answer.
  *   <li>An <em>open</em> operation (info or no completion) is linearized at some point after its
- *       invocation, possibly after everything else, where it has no visible effect: so its step must
- *       describe "it took effect here", accepting any output it could have had.
+ *       invocation, possibly after everything else: its step describes "it took effect here",
+ *       accepting any output it could have had. Where its step returns null the checker places it
+ *       as "did not happen" (no effect), so open operations never make a history illegal by
+ *       themselves.
  *   <li>Failed operations follow the model's {@link FailurePolicy}: under
  *       {@link FailurePolicy#DID_NOT_HAPPEN} {@link #call} returns null for them (they are left out);
  *       under {@link FailurePolicy#EVIDENCE} a failure may constrain the state (a failed
