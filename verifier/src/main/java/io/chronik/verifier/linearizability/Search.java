@@ -28,6 +28,10 @@ import java.util.function.BooleanSupplier;
  * was invoked before any unlinearized op completed (that is what being a candidate means). So when
  * P + op fails, P fails, and backtracking skips the alternatives at that level; likewise when
  * (P + op, state) is already in the memo.
+ *
+ * <p>Open operations (info, or never completed) complete at the end of time, so nothing can be
+ * required to follow them: one that would have no effect at a point is not tried there (moved to the
+ * end, it is "did not happen"), and the search succeeds once every completed operation is linearized.
  */
 final class Search<S, C> {
   private static final int NIL = -1;
@@ -116,7 +120,12 @@ final class Search<S, C> {
     long steps = 0;
     long published = 0;
     int e = next[head];
-    while (next[head] != NIL) {
+    // Done when every completed op is linearized: the open ones left can all go at the end of time.
+    int closedRemaining = 0;
+    for (boolean o : open) {
+      closedRemaining += o ? 0 : 1;
+    }
+    while (closedRemaining > 0) {
       if ((++steps & POLL_MASK) == 0) {
         progress.steps.addAndGet(steps - published);
         published = steps;
@@ -129,10 +138,10 @@ final class Search<S, C> {
       if (!isReturn[e]) {
         int op = eventOp[e];
         S nextState = model.step(state, calls[op]);
-        if (nextState == null && open[op]) {
-          nextState = state; // an open op may not have happened: placed here, it has no effect
-        }
-        if (nextState == null) {
+        if (nextState == null || (open[op] && sameState(nextState, state))) {
+          // Illegal here; or an open op that would have no effect here, which never needs placing:
+          // any linearization that has it here is just as valid with it moved to the end of time,
+          // where it is "did not happen" (nothing can be required to follow an open op).
           e = next[e];
           continue;
         }
@@ -150,6 +159,7 @@ final class Search<S, C> {
         if (cache.add(candidateHash ^ mix(nextState.hashCode()), linearized, candidateFirst, candidateLast, nextState)) {
           firstWord = candidateFirst;
           lastWord = candidateLast;
+          closedRemaining -= open[op] ? 0 : 1;
           stackOp[depth] = committed ? ~op : op;
           stackState[depth++] = state;
           state = nextState;
@@ -185,6 +195,7 @@ final class Search<S, C> {
         S previous = (S) stackState[depth];
         state = previous;
         stackState[depth] = null;
+        closedRemaining += open[op] ? 0 : 1;
         int word = op >>> 6;
         linearized[word] &= ~(1L << op);
         firstWord = Math.min(firstWord, word);
@@ -209,6 +220,10 @@ final class Search<S, C> {
     }
     return new PartitionResult(key, Verdict.ILLEGAL, operations, List.copyOf(ops), operations.get(offending),
         steps, cacheEntries);
+  }
+
+  private static boolean sameState(Object a, Object b) {
+    return a == b || (a.hashCode() == b.hashCode() && a.equals(b));
   }
 
   private static long mix(int stateHash) {
