@@ -1,6 +1,5 @@
 package io.chronik.verifier.kafka;
 
-import io.chronik.verifier.history.EdnHistoryReader;
 import io.chronik.verifier.history.Op;
 import io.chronik.verifier.report.PairedHistory;
 import java.io.IOException;
@@ -46,14 +45,8 @@ public final class KafkaHistory extends PairedHistory {
 
   /** Reads a Jepsen EDN history file. */
   public static KafkaHistory read(Path file) throws IOException {
-    try (EdnHistoryReader reader = EdnHistoryReader.open(file)) {
-      return read(reader);
-    }
-  }
-
-  public static KafkaHistory read(EdnHistoryReader reader) throws IOException {
     KafkaHistory h = new KafkaHistory();
-    h.readAll(reader);
+    h.readAll(file);
     return h;
   }
 
