@@ -19,7 +19,7 @@ import us.bpsm.edn.Keyword;
  * Consumers poll contiguously from where they left off; a crashed consumer starts a fresh process
  * from offset 0. The history ends with a nemesis heal and final polls that read every partition.
  */
-final class KafkaHistoryGenerator {
+public final class KafkaHistoryGenerator {
   static final Keyword SEND = Keyword.newKeyword("send");
   static final Keyword POLL = Keyword.newKeyword("poll");
   static final Keyword ASSIGN = Keyword.newKeyword("assign");
@@ -43,7 +43,7 @@ final class KafkaHistoryGenerator {
     final Map<Long, Integer> position = new HashMap<>();
   }
 
-  KafkaHistoryGenerator(long seed, int workers, int keys, Consumer<Op> sink) {
+  public KafkaHistoryGenerator(long seed, int workers, int keys, Consumer<Op> sink) {
     this.rnd = new Random(seed);
     this.workers = workers;
     this.keys = keys;
@@ -53,7 +53,7 @@ final class KafkaHistoryGenerator {
     }
   }
 
-  static List<Op> generate(long seed, int workers, int keys, int clientOps) {
+  public static List<Op> generate(long seed, int workers, int keys, int clientOps) {
     List<Op> out = new ArrayList<>();
     new KafkaHistoryGenerator(seed, workers, keys, out::add).run(clientOps);
     return out;
@@ -71,7 +71,7 @@ final class KafkaHistoryGenerator {
   }
 
   /** Emits about {@code clientOps} client operations (invocations), then final polls. */
-  void run(int clientOps) {
+  public void run(int clientOps) {
     List<Worker> ws = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       Worker w = new Worker();
