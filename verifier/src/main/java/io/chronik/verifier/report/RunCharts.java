@@ -205,18 +205,42 @@ public final class RunCharts {
 
   private static void shadeFaults(XYPlot plot, Timeline t) {
     double end = secs(endNanos(t));
+    // Intervals closer than a pixel apart are merged: thousands of markers would only draw noise.
+    double pixel = end / WIDTH;
     java.util.Set<String> labelled = new java.util.HashSet<>();
+    double from = Double.NaN;
+    double to = Double.NaN;
+    String name = null;
     for (FaultInterval f : t.faults()) {
-      IntervalMarker m = new IntervalMarker(secs(f.startNanos()), f.healed() ? secs(f.endNanos()) : end);
-      m.setPaint(FAULT);
-      if (labelled.add(f.fault())) {
-        m.setLabel(f.fault() + " (shaded)"); // once per fault kind: dozens of labels would overlap
+      double s = secs(f.startNanos());
+      double e = f.healed() ? secs(f.endNanos()) : end;
+      if (name != null && s - to < pixel) {
+        to = Math.max(to, e);
+        continue;
       }
+      if (name != null) {
+        addMarker(plot, name, from, to, labelled);
+      }
+      name = f.fault();
+      from = s;
+      to = e;
+    }
+    if (name != null) {
+      addMarker(plot, name, from, to, labelled);
+    }
+  }
+
+  private static void addMarker(XYPlot plot, String fault, double from, double to, java.util.Set<String> labelled) {
+    IntervalMarker m = new IntervalMarker(from, to);
+    m.setPaint(FAULT);
+    m.setOutlinePaint(null);
+    if (labelled.add(fault)) {
+      m.setLabel(fault + " (shaded)"); // once per fault kind: dozens of labels would overlap
       m.setLabelFont(new Font("SansSerif", Font.PLAIN, 10));
       m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
       m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-      plot.addDomainMarker(m, Layer.BACKGROUND);
     }
+    plot.addDomainMarker(m, Layer.BACKGROUND);
   }
 
   private static JFreeChart chart(String title, XYPlot plot) {
