@@ -43,10 +43,10 @@ public final class KafkaChecker {
     inconsistentOffsets(ix, out);
     duplicates(ix, out);
     abortedAndUnexpectedReads(ix, out);
-    Map<Long, java.util.Set<Long>> lost = lostWrites(ix, out);
+    Map<Long, LongLongMap> lost = lostWrites(ix, out);
     unseen(ix, lost, out);
     new OrderChecks(ix, out).run();
-    long okReads = ix.okReaderOf.values().stream().mapToLong(Map::size).sum();
+    long okReads = ix.okReaderOf.values().stream().mapToLong(LongLongMap::size).sum();
     out.stat("ops", (long) h.size())
         .stat("keys", (long) ix.logs.size())
         .stat("values-read", okReads)
@@ -65,18 +65,17 @@ public final class KafkaChecker {
 
   private static void inconsistentOffsets(KafkaIndex ix, CheckResult.Builder out) {
     for (PartitionLog log : ix.logs.values()) {
-      for (long offset : log.conflictingOffsets()) {
-        PartitionLog.Slot s = log.slotAtOffset(offset);
+      log.conflicts().forEach((offset, others) -> {
         List<Long> values = new ArrayList<>();
         List<Integer> ops = new ArrayList<>();
-        values.add(s.value);
-        ops.add(s.op);
-        s.conflicts.forEach((v, op) -> {
+        values.add(log.valueAtOffset(offset));
+        ops.add(log.opAtOffset(offset));
+        others.forEach((v, op) -> {
           values.add(v);
           ops.add(op);
         });
         out.add(new Anomaly("inconsistent-offsets", detail("key", log.key, "offset", offset, "values", values), ops));
-      }
+      });
     }
   }
 
@@ -89,14 +88,17 @@ public final class KafkaChecker {
   }
 
   private static void abortedAndUnexpectedReads(KafkaIndex ix, CheckResult.Builder out) {
-    ix.okReaderOf.forEach((key, readers) -> new TreeMap<>(readers).forEach((value, reader) -> {
-      Integer writer = ix.writer(key, value);
-      if (writer == null) {
-        out.add(new Anomaly("unexpected", detail("key", key, "value", value), List.of(reader)));
-      } else if (ix.h.type(writer) == Timeline.FAIL) {
-        out.add(new Anomaly("G1a", detail("key", key, "value", value), List.of(writer, reader)));
+    ix.okReaderOf.forEach((key, readers) -> {
+      for (long value : readers.sortedKeys()) {
+        int reader = (int) readers.get(value, -1);
+        int writer = ix.writer(key, value);
+        if (writer < 0) {
+          out.add(new Anomaly("unexpected", detail("key", key, "value", value), List.of(reader)));
+        } else if (ix.h.type(writer) == Timeline.FAIL) {
+          out.add(new Anomaly("G1a", detail("key", key, "value", value), List.of(writer, reader)));
+        }
       }
-    }));
+    });
   }
 
   /**
@@ -104,8 +106,8 @@ public final class KafkaChecker {
    * read: every value whose last appearance is at or below it, sent by an op that must have
    * committed, and read by no OK poll, is lost.
    */
-  private static Map<Long, java.util.Set<Long>> lostWrites(KafkaIndex ix, CheckResult.Builder out) {
-    Map<Long, java.util.Set<Long>> lost = new HashMap<>();
+  private static Map<Long, LongLongMap> lostWrites(KafkaIndex ix, CheckResult.Builder out) {
+    Map<Long, LongLongMap> lost = new HashMap<>();
     ix.okReaderOf.forEach((key, readers) -> {
       PartitionLog log = ix.logs.get(key);
       if (log == null) {
@@ -113,7 +115,7 @@ public final class KafkaChecker {
       }
       int bound = -1;
       long boundValue = 0;
-      for (Long v : readers.keySet()) {
+      for (long v : readers.sortedKeys()) {
         int i = log.firstIndex(v);
         if (i > bound) {
           bound = i;
@@ -125,29 +127,26 @@ public final class KafkaChecker {
           if (log.lastIndex(v) != i || readers.containsKey(v)) {
             continue;
           }
-          Integer writer = ix.writer(key, v);
-          if (writer == null || !ix.mustHaveCommitted(writer)) {
+          int writer = ix.writer(key, v);
+          if (writer < 0 || !ix.mustHaveCommitted(writer)) {
             continue;
           }
-          lost.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(v);
+          lost.computeIfAbsent(key, k -> new LongLongMap()).put(v, 1);
           out.add(new Anomaly("lost-write", detail("key", key, "value", v, "offset", log.offsetAt(i),
               "index", (long) i, "max-read-index", (long) bound, "max-read-value", boundValue),
-              List.of(writer, readers.get(boundValue))));
+              List.of(writer, (int) readers.get(boundValue, -1))));
         }
       }
     });
     return lost;
   }
 
-  private static void unseen(KafkaIndex ix, Map<Long, java.util.Set<Long>> lost, CheckResult.Builder out) {
+  private static void unseen(KafkaIndex ix, Map<Long, LongLongMap> lost, CheckResult.Builder out) {
     ix.writerOf.forEach((key, writers) -> {
-      java.util.Set<Long> lostHere = lost.getOrDefault(key, java.util.Set.of());
-      List<Map.Entry<Long, Integer>> sorted = new ArrayList<>(writers.entrySet());
-      sorted.sort(Map.Entry.comparingByKey());
-      for (Map.Entry<Long, Integer> e : sorted) {
-        long v = e.getKey();
-        int w = e.getValue();
-        if (ix.h.type(w) == Timeline.OK && !ix.okRead(key, v) && !lostHere.contains(v)) {
+      LongLongMap lostHere = lost.getOrDefault(key, new LongLongMap());
+      for (long v : writers.sortedKeys()) {
+        int w = (int) writers.get(v, -1);
+        if (ix.h.type(w) == Timeline.OK && !ix.okRead(key, v) && !lostHere.containsKey(v)) {
           out.add(new Anomaly("unseen", detail("key", key, "value", v), List.of(w)));
         }
       }

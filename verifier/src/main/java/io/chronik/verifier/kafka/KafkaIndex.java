@@ -1,7 +1,6 @@
 package io.chronik.verifier.kafka;
 
 import io.chronik.verifier.report.Timeline;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,11 +13,19 @@ import java.util.TreeMap;
 final class KafkaIndex {
   final KafkaHistory h;
   /** key → value → op that sent it (the last such op if several did). */
-  final Map<Long, HashMap<Long, Integer>> writerOf = new TreeMap<>();
+  final Map<Long, LongLongMap> writerOf = new TreeMap<>();
   /** key → value → first OK op that read it. */
-  final Map<Long, HashMap<Long, Integer>> okReaderOf = new TreeMap<>();
+  final Map<Long, LongLongMap> okReaderOf = new TreeMap<>();
   final Map<Long, PartitionLog> logs = new TreeMap<>();
   boolean sawSubscribe;
+
+  // One-entry caches: consecutive micro-ops almost always share a key, and keys are few.
+  private long writerKey = Long.MIN_VALUE;
+  private LongLongMap writerMap;
+  private long readerKey = Long.MIN_VALUE;
+  private LongLongMap readerMap;
+  private long logKey = Long.MIN_VALUE;
+  private PartitionLog logCached;
 
   KafkaIndex(KafkaHistory h) {
     this.h = h;
@@ -30,9 +37,9 @@ final class KafkaIndex {
       for (int m = h.mopStart(op); m < h.mopEnd(op); m++) {
         byte kind = h.mopKind(m);
         if (kind == KafkaHistory.M_SEND) {
-          writerOf.computeIfAbsent(h.mopKey(m), k -> new HashMap<>()).put(h.mopValue(m), op);
+          writers(h.mopKey(m), true).put(h.mopValue(m), op);
         } else if (kind == KafkaHistory.M_READ && ok) {
-          okReaderOf.computeIfAbsent(h.mopKey(m), k -> new HashMap<>()).putIfAbsent(h.mopValue(m), op);
+          readers(h.mopKey(m), true).putIfAbsent(h.mopValue(m), op);
         }
       }
     }
@@ -45,11 +52,35 @@ final class KafkaIndex {
           continue;
         }
         if (kind == KafkaHistory.M_READ || (kind == KafkaHistory.M_SEND && committed)) {
-          logs.computeIfAbsent(h.mopKey(m), PartitionLog::new).observe(offset, h.mopValue(m), op);
+          log(h.mopKey(m), true).observe(offset, h.mopValue(m), op);
         }
       }
     }
     logs.values().forEach(PartitionLog::seal);
+  }
+
+  private LongLongMap writers(long key, boolean create) {
+    if (key != writerKey || writerMap == null) {
+      writerMap = create ? writerOf.computeIfAbsent(key, k -> new LongLongMap(1024)) : writerOf.get(key);
+      writerKey = key;
+    }
+    return writerMap;
+  }
+
+  private LongLongMap readers(long key, boolean create) {
+    if (key != readerKey || readerMap == null) {
+      readerMap = create ? okReaderOf.computeIfAbsent(key, k -> new LongLongMap(1024)) : okReaderOf.get(key);
+      readerKey = key;
+    }
+    return readerMap;
+  }
+
+  private PartitionLog log(long key, boolean create) {
+    if (key != logKey || logCached == null) {
+      logCached = create ? logs.computeIfAbsent(key, PartitionLog::new) : logs.get(key);
+      logKey = key;
+    }
+    return logCached;
   }
 
   /** OK, or indeterminate but one of its sent values was read by an OK operation. */
@@ -70,18 +101,19 @@ final class KafkaIndex {
   }
 
   boolean okRead(long key, long value) {
-    HashMap<Long, Integer> r = okReaderOf.get(key);
+    LongLongMap r = readers(key, false);
     return r != null && r.containsKey(value);
   }
 
-  Integer writer(long key, long value) {
-    HashMap<Long, Integer> w = writerOf.get(key);
-    return w == null ? null : w.get(value);
+  /** The op that sent the value to the key, or -1. */
+  int writer(long key, long value) {
+    LongLongMap w = writers(key, false);
+    return w == null ? -1 : (int) w.get(value, -1);
   }
 
   /** Dense index of the value in the key's version order, or -1 if unknown. */
   int index(long key, long value) {
-    PartitionLog log = logs.get(key);
+    PartitionLog log = log(key, false);
     return log == null ? -1 : log.firstIndex(value);
   }
 }

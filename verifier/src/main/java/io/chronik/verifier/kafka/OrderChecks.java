@@ -31,6 +31,8 @@ final class OrderChecks {
   private final KafkaIndex ix;
   private final KafkaHistory h;
   private final CheckResult.Builder out;
+  /** Whether the op being checked carries a :rebalance-log (rare; saves a scan per read). */
+  private boolean hasRebalance;
 
   OrderChecks(KafkaIndex ix, CheckResult.Builder out) {
     this.ix = ix;
@@ -66,6 +68,10 @@ final class OrderChecks {
       if (!(f.equals("send") || f.equals("poll") || f.equals("txn"))) {
         continue;
       }
+      hasRebalance = false;
+      for (int m = h.mopStart(op); m < h.mopEnd(op) && !hasRebalance; m++) {
+        hasRebalance = h.mopKind(m) == KafkaHistory.M_REBALANCE;
+      }
       if (type == Timeline.OK) {
         int n = internalRun(op, KafkaHistory.M_READ, keys, first, last, "int-poll-skip", "int-nonmonotonic-poll");
         crossOp(op, n, keys, first, last, pos.lastRead, true);
@@ -90,6 +96,9 @@ final class OrderChecks {
   }
 
   private boolean rebalanced(int op, long key) {
+    if (!hasRebalance) {
+      return false;
+    }
     for (int m = h.mopStart(op); m < h.mopEnd(op); m++) {
       if (h.mopKind(m) == KafkaHistory.M_REBALANCE && h.mopKey(m) == key) {
         return true;
@@ -161,7 +170,7 @@ final class OrderChecks {
       PartitionLog log = ix.logs.get(key);
       List<Long> skipped = new ArrayList<>();
       for (int i = i1 + 1; i < i2 && skipped.size() < KafkaChecker.SKIPPED_SHOWN_MAX; i++) {
-        skipped.add(log.slotAt(i).value);
+        skipped.add(log.valueAtIndex(i));
       }
       out.add(new Anomaly(skip, detail("key", key, "values", List.of(v1, v2), "delta", (long) delta,
           "skipped", skipped), ops));

@@ -19,50 +19,41 @@ import java.util.TreeMap;
  * a duplicate.
  */
 final class PartitionLog {
-  /** First observation at an offset, plus any conflicting values seen there later. */
-  static final class Slot {
-    final long value;
-    final int op;
-    LinkedHashMap<Long, Integer> conflicts;
-
-    Slot(long value, int op) {
-      this.value = value;
-      this.op = op;
-    }
-  }
-
   final long key;
-  private final HashMap<Long, Slot> byOffset = new HashMap<>();
+  /** offset → first value observed there, and the op that observed it. */
+  private final LongLongMap valueAt = new LongLongMap(1024);
+  private final LongLongMap opAt = new LongLongMap(1024);
+  /** offset → values observed there after the first, → first op that observed each. */
+  private final Map<Long, LinkedHashMap<Long, Integer>> conflicts = new TreeMap<>();
   /** value → lowest offset observed. */
-  private final HashMap<Long, Long> valueOffset = new HashMap<>();
+  private final LongLongMap valueOffset = new LongLongMap(1024);
   /** Values observed at more than one offset: value → offset → first op that observed it there. */
   private final Map<Long, TreeMap<Long, Integer>> duplicates = new HashMap<>();
   private long[] offsets;
+  /** After sealing: value → dense index of its lowest offset. */
+  private LongLongMap valueIndex;
 
   PartitionLog(long key) {
     this.key = key;
   }
 
   void observe(long offset, long value, int op) {
-    Slot s = byOffset.get(offset);
-    if (s == null) {
-      byOffset.put(offset, new Slot(value, op));
-    } else if (s.value != value) {
-      if (s.conflicts == null) {
-        s.conflicts = new LinkedHashMap<>();
-      }
-      s.conflicts.putIfAbsent(value, op);
+    long first = valueAt.get(offset, LongLongMap.FREE_KEY);
+    if (first == LongLongMap.FREE_KEY && !valueAt.containsKey(offset)) {
+      valueAt.put(offset, value);
+      opAt.put(offset, op);
+    } else if (first != value) {
+      conflicts.computeIfAbsent(offset, o -> new LinkedHashMap<>()).putIfAbsent(value, op);
     }
-    Long prior = valueOffset.get(value);
-    if (prior == null) {
+    long prior = valueOffset.get(value, LongLongMap.FREE_KEY);
+    if (prior == LongLongMap.FREE_KEY) {
       valueOffset.put(value, offset);
     } else if (prior != offset || duplicates.containsKey(value)) {
       TreeMap<Long, Integer> at = duplicates.get(value);
       if (at == null) {
         at = new TreeMap<>();
         duplicates.put(value, at);
-        Slot first = byOffset.get(prior);
-        at.put(prior, first.value == value ? first.op : first.conflicts.get(value));
+        at.put(prior, valueAt.get(prior, 0) == value ? (int) opAt.get(prior, -1) : conflicts.get(prior).get(value));
       }
       at.putIfAbsent(offset, op);
       if (offset < prior) {
@@ -72,12 +63,11 @@ final class PartitionLog {
   }
 
   void seal() {
-    offsets = new long[byOffset.size()];
-    int i = 0;
-    for (Long o : byOffset.keySet()) {
-      offsets[i++] = o;
+    offsets = valueAt.sortedKeys();
+    valueIndex = new LongLongMap(valueOffset.size());
+    for (long v : valueOffset.sortedKeys()) {
+      valueIndex.put(v, Arrays.binarySearch(offsets, valueOffset.get(v, 0)));
     }
-    Arrays.sort(offsets);
   }
 
   int size() {
@@ -88,19 +78,27 @@ final class PartitionLog {
     return offsets[index];
   }
 
-  Slot slotAt(int index) {
-    return byOffset.get(offsets[index]);
+  /** The first value observed at the index's offset. */
+  long valueAtIndex(int index) {
+    return valueAt.get(offsets[index], 0);
+  }
+
+  long valueAtOffset(long offset) {
+    return valueAt.get(offset, 0);
+  }
+
+  int opAtOffset(long offset) {
+    return (int) opAt.get(offset, -1);
   }
 
   /** Dense index of the value's lowest offset, or -1 if the value was never seen at an offset. */
   int firstIndex(long value) {
-    Long o = valueOffset.get(value);
-    return o == null ? -1 : Arrays.binarySearch(offsets, o);
+    return (int) valueIndex.get(value, -1);
   }
 
   /** Dense index of the value's highest offset, or -1. */
   int lastIndex(long value) {
-    TreeMap<Long, Integer> d = duplicates.get(value);
+    TreeMap<Long, Integer> d = duplicates.isEmpty() ? null : duplicates.get(value);
     if (d != null) {
       return Arrays.binarySearch(offsets, d.lastKey());
     }
@@ -109,11 +107,11 @@ final class PartitionLog {
 
   /** Values at the index: the first observed, then any conflicting ones. */
   List<Long> valuesAt(int index) {
-    Slot s = slotAt(index);
     List<Long> vs = new ArrayList<>(1);
-    vs.add(s.value);
-    if (s.conflicts != null) {
-      vs.addAll(s.conflicts.keySet());
+    vs.add(valueAtIndex(index));
+    LinkedHashMap<Long, Integer> c = conflicts.isEmpty() ? null : conflicts.get(offsets[index]);
+    if (c != null) {
+      vs.addAll(c.keySet());
     }
     return vs;
   }
@@ -122,18 +120,8 @@ final class PartitionLog {
     return duplicates;
   }
 
-  /** Offsets holding more than one value, in offset order. */
-  List<Long> conflictingOffsets() {
-    List<Long> out = new ArrayList<>();
-    for (long o : offsets) {
-      if (byOffset.get(o).conflicts != null) {
-        out.add(o);
-      }
-    }
-    return out;
-  }
-
-  Slot slotAtOffset(long offset) {
-    return byOffset.get(offset);
+  /** Offsets holding more than one value → the later values and the first op observing each. */
+  Map<Long, LinkedHashMap<Long, Integer>> conflicts() {
+    return conflicts;
   }
 }

@@ -23,6 +23,7 @@ import us.bpsm.edn.parser.Parsers;
 public final class OpLineParser {
   private static final Object GIVE_UP = new Object();
   private final Parser edn = Parsers.newParser(Parsers.defaultConfiguration());
+  private final Map<String, Keyword> keywords = new java.util.HashMap<>();
   private String s;
   private int i;
 
@@ -140,7 +141,16 @@ public final class OpLineParser {
       return GIVE_UP;
     }
     i = j;
-    return Keyword.newKeyword(name);
+    // edn-java interns keywords through a concurrent map and validates each name; op lines repeat
+    // a handful of keywords, so a local cache skips both.
+    Keyword k = keywords.get(name);
+    if (k == null) {
+      k = Keyword.newKeyword(name);
+      if (keywords.size() < 4096) {
+        keywords.put(name, k);
+      }
+    }
+    return k;
   }
 
   private Object number() {
