@@ -6,7 +6,8 @@ import io.chronik.verifier.kafka.KafkaHistory;
 import io.chronik.verifier.queue.QueueChecker;
 import io.chronik.verifier.queue.QueueHistory;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -20,11 +21,38 @@ public final class HistoryChecks {
 
   private HistoryChecks() {}
 
+  /** Exit code for unreadable or malformed input, as the linearizability check uses. */
+  public static final int EXIT_BAD_INPUT = 3;
+
+  /**
+   * What {@code chronik check --model kafka|queue} runs: the verdict's exit code (0 valid, 1
+   * invalid, 2 unknown), or {@link #EXIT_BAD_INPUT} with a key=value error on {@code err}.
+   */
+  public static int command(String model, Path history, Path reportDir, boolean finalReads, PrintWriter out,
+      PrintWriter err) {
+    try {
+      if (!Files.isRegularFile(history)) {
+        err.println("chronik check: file=" + history + " reason=no-such-file");
+        return EXIT_BAD_INPUT;
+      }
+      return run(model, history, reportDir, finalReads, out).exitCode();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("chronik check: " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    } catch (IOException e) {
+      err.println("chronik check: file=" + history + " reason=io-error detail=\"" + e.getMessage() + "\"");
+      return EXIT_BAD_INPUT;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
   /**
    * @param reportDir where report.html, results.edn and charts/ go; null for none
    * @param finalReads the run ended healed with final reads, so unseen values are errors (kafka)
    */
-  public static Verdict run(String model, Path history, Path reportDir, boolean finalReads, PrintStream out)
+  public static Verdict run(String model, Path history, Path reportDir, boolean finalReads, PrintWriter out)
       throws IOException {
     long start = System.nanoTime();
     PairedHistory h;
