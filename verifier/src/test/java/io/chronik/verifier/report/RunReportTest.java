@@ -47,7 +47,7 @@ class RunReportTest {
 
   @Test
   void reportOfAGeneratedRunWithFaultsRenders() throws Exception {
-    KafkaHistory h = KafkaHistory.of(io.chronik.verifier.kafka.KafkaHistoryGenerator.generate(7, 8, 4, 20_000));
+    KafkaHistory h = KafkaHistory.of(io.chronik.verifier.kafka.KafkaHistoryGenerator.generate(7, 8, 4, 6_000));
     assertThat(h.faults()).hasSizeGreaterThan(3);
     CheckResult r = KafkaChecker.check(h, KafkaCheckOptions.defaults().withUnseenIsError(true));
     assertThat(r.verdict()).isEqualTo(Verdict.VALID);
