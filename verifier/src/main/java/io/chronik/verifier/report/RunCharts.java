@@ -175,16 +175,30 @@ public final class RunCharts {
     return chart("Throughput over time (completions per " + WINDOWS + "th of the run, by f and type)", plot);
   }
 
-  public static JFreeChart timeline(Timeline t) {
+  /** Ops drawn with their f as a label when the history is this small. */
+  static final int LABELLED_OPS_MAX = 200;
+
+  /** @param offending ops to draw in their own colour (those anomalies cite), always drawn */
+  public static JFreeChart timeline(Timeline t, java.util.Set<Integer> offending) {
     Map<String, XYIntervalSeries> byType = new LinkedHashMap<>();
-    for (String type : List.of("ok", "fail", "info")) {
+    for (String type : List.of("ok", "fail", "info", "offending")) {
       byType.put(type, new XYIntervalSeries(type));
     }
+    List<List<String>> labels = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      labels.add(new ArrayList<>());
+    }
     int stride = stride(t);
-    for (int op = 0; op < t.size(); op += stride) {
+    for (int op = 0; op < t.size(); op++) {
+      boolean bad = offending.contains(op);
+      if (op % stride != 0 && !bad) {
+        continue;
+      }
       double p = t.process(op);
-      byType.get(Timeline.typeName(t.type(op))).add(secs(t.invokeNanos(op)), secs(t.invokeNanos(op)),
+      String series = bad ? "offending" : Timeline.typeName(t.type(op));
+      byType.get(series).add(secs(t.invokeNanos(op)), secs(t.invokeNanos(op)),
           secs(t.completeNanos(op)), p, p - 0.4, p + 0.4);
+      labels.get(List.copyOf(byType.keySet()).indexOf(series)).add(t.f(op) + " " + Timeline.typeName(t.type(op)));
     }
     XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
     byType.values().forEach(data::addSeries);
@@ -195,12 +209,18 @@ public final class RunCharts {
     r.setSeriesPaint(0, new Color(40, 160, 70));
     r.setSeriesPaint(1, new Color(210, 40, 40));
     r.setSeriesPaint(2, new Color(240, 160, 0));
+    r.setSeriesPaint(3, new Color(130, 30, 200));
+    if (t.size() <= LABELLED_OPS_MAX) {
+      r.setDefaultItemLabelGenerator((dataset, series, item) -> labels.get(series).get(item));
+      r.setDefaultItemLabelsVisible(true);
+      r.setDefaultItemLabelFont(new Font("SansSerif", Font.PLAIN, 10));
+    }
     NumberAxis y = new NumberAxis("process");
     y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     XYPlot plot = new XYPlot(data, new NumberAxis("time (s)"), y, r);
     shadeFaults(plot, t);
-    return chart("Per-process timeline (bar = invocation to completion" + (stride > 1 ? ", every " + stride + "th op" : "")
-        + ")", plot);
+    return chart("Per-process timeline (bar = invocation to completion; purple = cited by an anomaly"
+        + (stride > 1 ? "; every " + stride + "th op" : "") + ")", plot);
   }
 
   private static void shadeFaults(XYPlot plot, Timeline t) {

@@ -26,7 +26,13 @@ public final class RunReport {
   public static void write(Path dir, String title, CheckResult result, Timeline timeline) throws IOException {
     Files.createDirectories(dir.resolve("charts"));
     Map<String, byte[]> charts = new LinkedHashMap<>();
-    charts.put("timeline", RunCharts.png(RunCharts.timeline(timeline)));
+    java.util.Set<Integer> offending = new java.util.HashSet<>();
+    result.cases().forEach((type, cases) -> {
+      if (!result.allowedTypes().contains(type)) {
+        cases.forEach(a -> offending.addAll(a.opIds()));
+      }
+    });
+    charts.put("timeline", RunCharts.png(RunCharts.timeline(timeline, offending)));
     charts.put("latency", RunCharts.png(RunCharts.latency(timeline)));
     charts.put("throughput", RunCharts.png(RunCharts.throughput(timeline)));
     for (Map.Entry<String, byte[]> c : charts.entrySet()) {
