@@ -42,4 +42,19 @@ class HistoryChecksTest {
     assertThat(dir.resolve("out").resolve("report.html")).exists();
     assertThat(Files.readString(dir.resolve("out").resolve("results.edn"))).contains(":valid? false", ":G1a");
   }
+
+  @Test
+  void checkCommandRoutesKafkaAndQueueModelsHere() {
+    picocli.CommandLine cli = new picocli.CommandLine(new io.chronik.verifier.cli.CheckCommand());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    Path report = dir.resolve("cli");
+    assertThat(cli.execute("--model", "kafka", KAFKA.resolve("poll-skip.edn").toString(), "--report", report.toString()))
+        .isEqualTo(1);
+    assertThat(report.resolve("report.html")).exists();
+    assertThat(cli.execute("--model", "kafka", "--final-reads", KAFKA.resolve("unseen.edn").toString())).isEqualTo(1);
+    assertThat(cli.execute("--model", "kafka", KAFKA.resolve("unseen.edn").toString())).isEqualTo(0);
+    assertThat(cli.execute("--model", "queue", Path.of("..", "histories", "fixtures", "queue", "valid.edn").toString()))
+        .isEqualTo(0);
+  }
 }
