@@ -31,6 +31,10 @@ final class OrderChecks {
   private final KafkaIndex ix;
   private final KafkaHistory h;
   private final CheckResult.Builder out;
+  /** Per-op scratch: the keys an op touches, with the first and last value per key; grown as needed. */
+  private long[] keys = new long[8];
+  private long[] first = new long[8];
+  private long[] last = new long[8];
   /** Whether the op being checked carries a :rebalance-log (rare; saves a scan per read). */
   private boolean hasRebalance;
 
@@ -48,9 +52,6 @@ final class OrderChecks {
 
   void run() {
     Map<Integer, Position> byProcess = new HashMap<>();
-    long[] keys = new long[8];
-    long[] first = new long[8];
-    long[] last = new long[8];
     for (int op = 0; op < h.size(); op++) {
       Position pos = byProcess.computeIfAbsent(h.process(op), p -> new Position());
       String f = h.f(op);
@@ -125,7 +126,9 @@ final class OrderChecks {
       }
       if (slot == n) {
         if (n == keys.length) {
-          throw new IllegalStateException("reason=too-many-keys-in-op op=" + h.invokeIndex(op) + " max=" + keys.length);
+          this.keys = keys = java.util.Arrays.copyOf(keys, n * 2);
+          this.first = first = java.util.Arrays.copyOf(first, n * 2);
+          this.last = last = java.util.Arrays.copyOf(last, n * 2);
         }
         keys[n] = k;
         first[n] = v;

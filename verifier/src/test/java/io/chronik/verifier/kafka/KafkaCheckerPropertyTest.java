@@ -24,7 +24,7 @@ class KafkaCheckerPropertyTest {
 
   static List<Op> history(long seed) {
     Random r = new Random(seed);
-    return KafkaHistoryGenerator.generate(seed, 2 + r.nextInt(6), 1 + r.nextInt(4), 50 + r.nextInt(400));
+    return KafkaHistoryGenerator.generate(seed, 2 + r.nextInt(6), 1 + r.nextInt(12), 50 + r.nextInt(400));
   }
 
   @Test
