@@ -90,7 +90,9 @@ final class Search<S, C> {
 
     long[] linearized = new long[(n + 63) >>> 6];
     long setHash = 0;
-    StateCache cache = new StateCache(linearized.length, n * 64);
+    StateCache cache = new StateCache(n * 16);
+    int firstWord = 0; // words before it are all ones
+    int lastWord = 0; // words from it on are zero
     int[] stackOp = new int[n];
     Object[] stackState = new Object[n];
     int depth = 0;
@@ -124,9 +126,17 @@ final class Search<S, C> {
         // A read-only op commutes with every candidate: committing to it
         // now loses no linearization (see class comment), so it is not a choice point.
         boolean committed = readOnly[op];
-        linearized[op >>> 6] |= 1L << op;
+        int word = op >>> 6;
+        linearized[word] |= 1L << op;
+        int candidateFirst = firstWord;
+        while (candidateFirst < linearized.length && linearized[candidateFirst] == -1L) {
+          candidateFirst++;
+        }
+        int candidateLast = Math.max(lastWord, word + 1);
         long candidateHash = setHash ^ zobrist[op];
-        if (cache.add(candidateHash ^ mix(nextState.hashCode()), linearized, nextState)) {
+        if (cache.add(candidateHash ^ mix(nextState.hashCode()), linearized, candidateFirst, candidateLast, nextState)) {
+          firstWord = candidateFirst;
+          lastWord = candidateLast;
           stackOp[depth] = committed ? ~op : op;
           stackState[depth++] = state;
           state = nextState;
@@ -136,7 +146,7 @@ final class Search<S, C> {
           e = next[head];
           continue;
         }
-        linearized[op >>> 6] &= ~(1L << op);
+        linearized[word] &= ~(1L << op);
         if (!committed) {
           e = next[e];
           continue;
@@ -162,7 +172,12 @@ final class Search<S, C> {
         S previous = (S) stackState[depth];
         state = previous;
         stackState[depth] = null;
-        linearized[op >>> 6] &= ~(1L << op);
+        int word = op >>> 6;
+        linearized[word] &= ~(1L << op);
+        firstWord = Math.min(firstWord, word);
+        while (lastWord > 0 && linearized[lastWord - 1] == 0) {
+          lastWord--;
+        }
         setHash ^= zobrist[op];
         relink(next, prev, returnEvent[op]);
         relink(next, prev, callEvent[op]);

@@ -8,44 +8,50 @@ import java.util.Arrays;
  *
  * <p>Layout is chosen for the search's access pattern (millions of probes, most of them hits or
  * near misses): an open-addressing index of {@code [hash, entry]} long pairs, so a probe reads one
- * cache line and compares 64-bit hashes; entries store bitsets flat in paged {@code long[]}s (no object
- * per entry, no pointer to chase) and states in paged {@code Object[]}s. The caller supplies the
- * 64-bit hash of the pair (Zobrist hash of the set mixed with the state's hash), so nothing is
- * allocated on lookup.
+ * cache line and compares 64-bit hashes; entries keep their bitsets flat in paged {@code long[]}
+ * arenas (no object per entry, no pointer to chase) and states in a parallel array. The caller
+ * supplies the 64-bit hash of the pair, so nothing is allocated on lookup.
+ *
+ * <p>Sets are stored as a window, {@code (firstWord, words[firstWord .. lastWord))}: every word
+ * before {@code firstWord} is all ones and every word from {@code lastWord} on is zero, which the
+ * search keeps canonical. In a long history the window is the few words around the current
+ * frontier, so memory per entry stays small instead of growing with the history (O(n²) otherwise).
  */
 final class StateCache {
-  private static final int PAGE_BITS = 14;
-  private static final int PAGE_ENTRIES = 1 << PAGE_BITS;
+  private static final int PAGE_LONGS = 1 << 20;
 
-  private final int words;
   private long[] index;
   private int mask;
-  private long[][] setPages = new long[4][];
-  private Object[][] statePages = new Object[4][];
+  private long[][] pages = new long[4][];
+  private int page = -1;
+  private int pageUsed;
+  private int pageLongs; // current page's length: pages start small and double up to PAGE_LONGS
+  private long[] location = new long[1024]; // page << 32 | offset
+  private int[] first = new int[1024];
+  private int[] length = new int[1024];
+  private Object[] states = new Object[1024];
   private int size;
 
-  /** @param words bitset length in longs */
-  StateCache(int words, int expectedEntries) {
-    this.words = words;
-    int slots = Integer.highestOneBit(Math.max(64, expectedEntries) * 2);
+  StateCache(int expectedEntries) {
+    int slots = Integer.highestOneBit(Math.max(64, Math.min(expectedEntries, 1 << 16)) * 2);
     index = new long[slots * 2];
     mask = slots - 1;
   }
 
-  /** Inserts the pair; false if it was already present. */
-  boolean add(long hash, long[] set, Object state) {
+  /** Inserts the pair (set given as its canonical window); false if it was already present. */
+  boolean add(long hash, long[] set, int firstWord, int lastWord, Object state) {
+    int len = Math.max(0, lastWord - firstWord);
     int i = slot(hash);
     long entryPlusOne;
     while ((entryPlusOne = index[2 * i + 1]) != 0) {
-      if (index[2 * i] == hash && matches((int) (entryPlusOne - 1), set, state)) {
+      if (index[2 * i] == hash && matches((int) (entryPlusOne - 1), set, firstWord, len, state)) {
         return false;
       }
       i = (i + 1) & mask;
     }
-    int entry = size++;
-    store(entry, set, state);
+    store(set, firstWord, len, state);
     index[2 * i] = hash;
-    index[2 * i + 1] = entry + 1L;
+    index[2 * i + 1] = size;
     if (size * 2 > mask + 1) {
       grow();
     }
@@ -56,27 +62,42 @@ final class StateCache {
     return size;
   }
 
-  private boolean matches(int entry, long[] set, Object state) {
-    long[] page = setPages[entry >>> PAGE_BITS];
-    int base = (entry & (PAGE_ENTRIES - 1)) * words;
-    if (Arrays.mismatch(page, base, base + words, set, 0, words) >= 0) {
+  private boolean matches(int entry, long[] set, int firstWord, int len, Object state) {
+    if (first[entry] != firstWord || length[entry] != len) {
       return false;
     }
-    return statePages[entry >>> PAGE_BITS][entry & (PAGE_ENTRIES - 1)].equals(state);
+    long loc = location[entry];
+    int offset = (int) loc;
+    if (Arrays.mismatch(pages[(int) (loc >>> 32)], offset, offset + len, set, firstWord, firstWord + len) >= 0) {
+      return false;
+    }
+    return states[entry].equals(state);
   }
 
-  private void store(int entry, long[] set, Object state) {
-    int page = entry >>> PAGE_BITS;
-    if (page == setPages.length) {
-      setPages = Arrays.copyOf(setPages, page * 2);
-      statePages = Arrays.copyOf(statePages, page * 2);
+  private void store(long[] set, int firstWord, int len, Object state) {
+    if (page < 0 || pageUsed + len > pageLongs) {
+      page++;
+      if (page == pages.length) {
+        pages = Arrays.copyOf(pages, page * 2);
+      }
+      pageLongs = Math.max(Math.min(PAGE_LONGS, Math.max(1024, pageLongs * 2)), len);
+      pages[page] = new long[pageLongs];
+      pageUsed = 0;
     }
-    if (setPages[page] == null) {
-      setPages[page] = new long[PAGE_ENTRIES * words];
-      statePages[page] = new Object[PAGE_ENTRIES];
+    System.arraycopy(set, firstWord, pages[page], pageUsed, len);
+    if (size == states.length) {
+      int capacity = size * 2;
+      location = Arrays.copyOf(location, capacity);
+      first = Arrays.copyOf(first, capacity);
+      length = Arrays.copyOf(length, capacity);
+      states = Arrays.copyOf(states, capacity);
     }
-    System.arraycopy(set, 0, setPages[page], (entry & (PAGE_ENTRIES - 1)) * words, words);
-    statePages[page][entry & (PAGE_ENTRIES - 1)] = state;
+    location[size] = ((long) page << 32) | pageUsed;
+    first[size] = firstWord;
+    length[size] = len;
+    states[size] = state;
+    size++;
+    pageUsed += len;
   }
 
   private int slot(long hash) {
