@@ -20,6 +20,8 @@ import us.bpsm.edn.Keyword;
 public final class RunReport {
   /** Offending cases shown per anomaly type in the HTML (results.edn carries all kept cases). */
   static final int CASES_SHOWN_MAX = 12;
+  /** Fault intervals listed in the HTML table (results.edn lists all). */
+  static final int FAULT_ROWS_MAX = 50;
 
   private RunReport() {}
 
@@ -125,20 +127,6 @@ public final class RunReport {
       b.append("</table>\n");
     }
     b.append("<h2>Stats</h2>\n<pre>").append(esc(EdnText.format(ednMap(r.stats())))).append("</pre>\n");
-    for (Map.Entry<String, byte[]> c : charts.entrySet()) {
-      b.append("<h2>").append(esc(c.getKey())).append("</h2>\n<img alt=\"").append(esc(c.getKey()))
-          .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(c.getValue()))
-          .append("\">\n");
-    }
-    if (!t.faults().isEmpty()) {
-      b.append("<h2>Faults</h2>\n<table><tr><th>fault</th><th>start (s)</th><th>end (s)</th></tr>\n");
-      for (FaultInterval f : t.faults()) {
-        b.append("<tr><td>").append(esc(f.fault())).append("</td><td>")
-            .append(String.format("%.3f", f.startNanos() / 1e9)).append("</td><td>")
-            .append(f.healed() ? String.format("%.3f", f.endNanos() / 1e9) : "never healed").append("</td></tr>\n");
-      }
-      b.append("</table>\n");
-    }
     r.cases().forEach((type, cases) -> {
       b.append("<h2 id=\"").append(esc(type)).append("\">").append(esc(type)).append(" (")
           .append(r.counts().get(type)).append(")</h2>\n");
@@ -150,6 +138,24 @@ public final class RunReport {
         b.append("</pre>\n");
       }
     });
+    for (Map.Entry<String, byte[]> c : charts.entrySet()) {
+      b.append("<h2>").append(esc(c.getKey())).append("</h2>\n<img alt=\"").append(esc(c.getKey()))
+          .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(c.getValue()))
+          .append("\">\n");
+    }
+    if (!t.faults().isEmpty()) {
+      b.append("<h2>Faults</h2>\n<table><tr><th>fault</th><th>start (s)</th><th>end (s)</th></tr>\n");
+      List<FaultInterval> faults = t.faults();
+      for (FaultInterval f : faults.subList(0, Math.min(FAULT_ROWS_MAX, faults.size()))) {
+        b.append("<tr><td>").append(esc(f.fault())).append("</td><td>")
+            .append(String.format("%.3f", f.startNanos() / 1e9)).append("</td><td>")
+            .append(f.healed() ? String.format("%.3f", f.endNanos() / 1e9) : "never healed").append("</td></tr>\n");
+      }
+      b.append("</table>\n");
+      if (faults.size() > FAULT_ROWS_MAX) {
+        b.append("<p>... and ").append(faults.size() - FAULT_ROWS_MAX).append(" more (all in results.edn)</p>\n");
+      }
+    }
     b.append("</body></html>\n");
     return b.toString();
   }
