@@ -17,8 +17,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code int-poll-skip} / {@code int-nonmonotonic-poll}: within one op, consecutive reads of
  *       a key jump over values or go back (ignored for keys the op's rebalance log names);
- *   <li>{@code poll-skip} / {@code nonmonotonic-poll}: a process's next OK poll of a key does not
- *       start right after where its previous one ended (assign/subscribe keep only the assigned
+ *   <li>{@code poll-skip} / {@code nonmonotonic-poll}: a process's next poll of a key (OK, or
+ *       aborted/crashed, which must have rewound) does not start right after where its last OK
+ *       poll ended (assign/subscribe keep only the assigned
  *       keys' positions; seek-to-beginning forgets them all);
  *   <li>{@code int-send-skip} / {@code int-nonmonotonic-send}, and {@code nonmonotonic-send}: a
  *       process's acknowledged (or indeterminate) sends go backwards;
@@ -73,14 +74,16 @@ final class OrderChecks {
       for (int m = h.mopStart(op); m < h.mopEnd(op) && !hasRebalance; m++) {
         hasRebalance = h.mopKind(m) == KafkaHistory.M_REBALANCE;
       }
+      // Every completed poll is compared with where the process's last OK poll left off, but only
+      // OK polls move that position: an aborted or crashed poll must rewind (as in Jepsen).
+      int reads = internalRun(op, KafkaHistory.M_READ, keys, first, last, "int-poll-skip", "int-nonmonotonic-poll");
+      crossOp(op, reads, keys, first, last, pos.lastRead, true, type == Timeline.OK);
       if (type == Timeline.OK) {
-        int n = internalRun(op, KafkaHistory.M_READ, keys, first, last, "int-poll-skip", "int-nonmonotonic-poll");
-        crossOp(op, n, keys, first, last, pos.lastRead, true);
         precommitted(op);
       }
       if (type != Timeline.FAIL) {
         int n = internalRun(op, KafkaHistory.M_SEND, keys, first, last, "int-send-skip", "int-nonmonotonic-send");
-        crossOp(op, n, keys, first, last, pos.lastSend, false);
+        crossOp(op, n, keys, first, last, pos.lastSend, false, true);
       }
     }
     realtime();
@@ -146,7 +149,8 @@ final class OrderChecks {
     return n;
   }
 
-  private void crossOp(int op, int n, long[] keys, long[] first, long[] last, Map<Long, long[]> positions, boolean reads) {
+  private void crossOp(int op, int n, long[] keys, long[] first, long[] last, Map<Long, long[]> positions, boolean reads,
+      boolean advance) {
     for (int i = 0; i < n; i++) {
       long[] prior = positions.get(keys[i]);
       if (prior != null) {
@@ -157,7 +161,9 @@ final class OrderChecks {
           compare(keys[i], prior[1], first[i], ops, null, "nonmonotonic-send");
         }
       }
-      positions.put(keys[i], new long[] {op, last[i]});
+      if (advance) {
+        positions.put(keys[i], new long[] {op, last[i]});
+      }
     }
   }
 
