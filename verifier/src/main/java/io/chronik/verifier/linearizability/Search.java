@@ -39,17 +39,27 @@ final class Search<S, C> {
   private final BooleanSupplier stop;
   private final Progress progress;
 
+  // The event list: nodes 0 .. 2n-1 are events in history order, node 2n is the head.
+  private final int n;
+  private final int head;
+  private final int[] next;
+  private final int[] prev;
+  private final int[] eventOp;
+  private final boolean[] isReturn;
+  private final int[] callEvent;
+  private final int[] returnEvent;
+  private final boolean[] readOnly;
+  private final boolean[] open;
+  private final long[] zobrist;
+
   Search(Model<S, C> model, List<Operation> operations, C[] calls, BooleanSupplier stop, Progress progress) {
     this.model = model;
     this.operations = operations;
     this.calls = calls;
     this.stop = stop;
     this.progress = progress;
-  }
-
-  PartitionResult run(Object key) {
-    final int n = operations.size();
-    final int head = 2 * n;
+    n = operations.size();
+    head = 2 * n;
     long[] order = new long[2 * n];
     for (int i = 0; i < n; i++) {
       Operation op = operations.get(i);
@@ -57,12 +67,12 @@ final class Search<S, C> {
       order[2 * i + 1] = ((long) op.completionPosition() << 32) | ((long) i << 1) | 1;
     }
     Arrays.sort(order);
-    int[] next = new int[2 * n + 1];
-    int[] prev = new int[2 * n + 1];
-    int[] eventOp = new int[2 * n];
-    boolean[] isReturn = new boolean[2 * n];
-    int[] callEvent = new int[n];
-    int[] returnEvent = new int[n];
+    next = new int[2 * n + 1];
+    prev = new int[2 * n + 1];
+    eventOp = new int[2 * n];
+    isReturn = new boolean[2 * n];
+    callEvent = new int[n];
+    returnEvent = new int[n];
     for (int e = 0; e < 2 * n; e++) {
       int op = (int) ((order[e] & 0xFFFF_FFFFL) >>> 1);
       eventOp[e] = op;
@@ -76,18 +86,21 @@ final class Search<S, C> {
       prev[e] = e == 0 ? head : e - 1;
     }
     next[head] = n == 0 ? NIL : 0;
-    boolean[] readOnly = new boolean[n];
-    boolean[] open = new boolean[n];
+    readOnly = new boolean[n];
+    open = new boolean[n];
+    zobrist = new long[n];
+    SplittableRandom random = new SplittableRandom(0x5DEECE66DL + n);
     for (int i = 0; i < n; i++) {
       readOnly[i] = model.readOnly(calls[i]);
       open[i] = operations.get(i).isOpen();
-    }
-    long[] zobrist = new long[n];
-    SplittableRandom random = new SplittableRandom(0x5DEECE66DL + n);
-    for (int i = 0; i < n; i++) {
       zobrist[i] = random.nextLong();
     }
+  }
 
+  /** Runs the search once; a Search is single-use. */
+  PartitionResult run(Object key) {
+    final int[] next = this.next;
+    final int[] prev = this.prev;
     long[] linearized = new long[(n + 63) >>> 6];
     long setHash = 0;
     StateCache cache = new StateCache(n * 16);

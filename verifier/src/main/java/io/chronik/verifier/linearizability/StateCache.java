@@ -26,9 +26,8 @@ final class StateCache {
   private int page = -1;
   private int pageUsed;
   private int pageLongs; // current page's length: pages start small and double up to PAGE_LONGS
-  private long[] location = new long[1024]; // page << 32 | offset
-  private int[] first = new int[1024];
-  private int[] length = new int[1024];
+  // per entry, adjacent so a hit reads one cache line: [page << 32 | offset, firstWord << 32 | length]
+  private long[] meta = new long[2048];
   private Object[] states = new Object[1024];
   private int size;
 
@@ -63,10 +62,10 @@ final class StateCache {
   }
 
   private boolean matches(int entry, long[] set, int firstWord, int len, Object state) {
-    if (first[entry] != firstWord || length[entry] != len) {
+    if (meta[2 * entry + 1] != ((long) firstWord << 32 | len)) {
       return false;
     }
-    long loc = location[entry];
+    long loc = meta[2 * entry];
     int offset = (int) loc;
     if (Arrays.mismatch(pages[(int) (loc >>> 32)], offset, offset + len, set, firstWord, firstWord + len) >= 0) {
       return false;
@@ -87,14 +86,11 @@ final class StateCache {
     System.arraycopy(set, firstWord, pages[page], pageUsed, len);
     if (size == states.length) {
       int capacity = size * 2;
-      location = Arrays.copyOf(location, capacity);
-      first = Arrays.copyOf(first, capacity);
-      length = Arrays.copyOf(length, capacity);
+      meta = Arrays.copyOf(meta, capacity * 2);
       states = Arrays.copyOf(states, capacity);
     }
-    location[size] = ((long) page << 32) | pageUsed;
-    first[size] = firstWord;
-    length[size] = len;
+    meta[2 * size] = ((long) page << 32) | pageUsed;
+    meta[2 * size + 1] = (long) firstWord << 32 | len;
     states[size] = state;
     size++;
     pageUsed += len;
