@@ -13,6 +13,7 @@ import io.chronik.verifier.model.FailurePolicy;
 import io.chronik.verifier.model.Model;
 import io.chronik.verifier.model.ModelCatalog;
 import io.chronik.verifier.model.ModelException;
+import io.chronik.verifier.report.HistoryChecks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,8 +51,16 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true, paramLabel = "M",
       description = "register, cas-register, multi-register, key-value, key-value-single, mutex, set, "
-          + "unordered-queue, fifo-queue, log.")
+          + "unordered-queue, fifo-queue, log; or kafka, queue (Jepsen kafka / total-queue checkers).")
   String model;
+
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "kafka, queue: write report.html (plots, anomalies), results.edn and charts/ into DIR.")
+  Path report;
+
+  @Option(names = "--final-reads",
+      description = "kafka: the run ended healed with final polls, so acknowledged values never read are errors.")
+  boolean finalReads;
 
   @Option(names = "--format", defaultValue = "jepsen", paramLabel = "F",
       description = "jepsen|edn (one op map per line), porcupine-etcd, porcupine-kv. Default: ${DEFAULT-VALUE}.")
@@ -81,6 +90,9 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (HistoryChecks.MODELS.contains(model)) {
+      return HistoryChecks.command(model, file, report, finalReads, out, err);
+    }
     Model<?, ?> m;
     History history;
     try {
