@@ -86,7 +86,7 @@ final class ClusterSimulation {
     RaftOptions d = RaftOptions.defaults();
     // small append and window bounds split replication into many messages, which is where
     // commit-rule and back-tracking bugs show
-    this.options = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), 64 + rnd.nextInt(2_000),
+    this.options = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), rnd.nextBoolean() ? 1 : 64 + rnd.nextInt(2_000),
         1 + rnd.nextInt(8), d.uncommittedEntriesMax(), 64 + rnd.nextInt(256), true, true);
     for (int id = 1; id <= NODES; id++) {
       nodes[id] = new SimNode(id);
