@@ -11,7 +11,6 @@ import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
 import io.chronik.raft.replication.Progress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -289,8 +288,7 @@ public final class RaftNode {
   public boolean hasReady() {
     HardState hs = hardState();
     return broadcastPending || !outbox.isEmpty() || !readStates.isEmpty() || !hs.equals(lastHardState)
-        || !log.unstableEntries().isEmpty() || log.pendingSnapshot() != null
-        || !log.nextCommitted(log.applied(), 1).isEmpty();
+        || log.hasUnstable() || log.hasNextCommitted(log.applied());
   }
 
   /** Collects pending work. Must be followed by {@link #advance} before the next call. */
