@@ -1,0 +1,99 @@
+package io.chronik.broker.api;
+
+import io.chronik.broker.partition.Partition;
+import io.chronik.broker.partition.Topic;
+import io.chronik.broker.protocol.RequestContext;
+import io.chronik.broker.protocol.SupportedApis;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.Errors;
+
+/** ApiVersions, Metadata and DescribeCluster: this node is the only broker and leads everything. */
+final class MetadataApi {
+  private final BrokerState s;
+
+  MetadataApi(BrokerState s) {
+    this.s = s;
+  }
+
+  void apiVersions(RequestContext ctx) {
+    ctx.respond(SupportedApis.apiVersions(Errors.NONE.code()));
+  }
+
+  void metadata(RequestContext ctx) throws IOException {
+    MetadataRequestData req = (MetadataRequestData) ctx.request().data();
+    MetadataResponseData resp = new MetadataResponseData()
+        .setClusterId(s.clusterId).setControllerId(s.nodeId);
+    resp.brokers().add(new MetadataResponseBroker().setNodeId(s.nodeId)
+        .setHost(s.advertisedHost).setPort(s.advertisedPort));
+    boolean all = req.topics() == null || (ctx.version() == 0 && req.topics().isEmpty());
+    if (all) {
+      for (Topic t : s.topics.topics()) {
+        resp.topics().add(describe(t));
+      }
+    } else {
+      boolean autoCreate = ctx.version() < 4 || req.allowAutoTopicCreation();
+      for (MetadataRequestData.MetadataRequestTopic rt : req.topics()) {
+        Topic t = rt.name() != null ? s.topics.topic(rt.name()) : s.topics.topic(rt.topicId());
+        if (t == null && rt.name() != null && autoCreate) {
+          t = s.autoCreate(rt.name());
+        }
+        if (t != null) {
+          resp.topics().add(describe(t));
+        } else if (rt.name() == null) {
+          resp.topics().add(new MetadataResponseTopic().setTopicId(rt.topicId())
+              .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+        } else {
+          Errors e = TopicNames.invalid(rt.name()) ? Errors.INVALID_TOPIC_EXCEPTION : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+          resp.topics().add(new MetadataResponseTopic().setName(rt.name()).setTopicId(Uuid.ZERO_UUID)
+              .setErrorCode(e.code()));
+        }
+      }
+    }
+    ctx.respond(resp);
+  }
+
+  private MetadataResponseTopic describe(Topic t) {
+    MetadataResponseTopic mt = new MetadataResponseTopic().setName(t.name()).setTopicId(t.id())
+        .setIsInternal(false);
+    for (Partition p : t.partitions()) {
+      List<Integer> replicas = new ArrayList<>(List.of(s.nodeId));
+      mt.partitions().add(new MetadataResponsePartition().setPartitionIndex(p.id().partition())
+          .setLeaderId(s.nodeId).setLeaderEpoch(p.leaderEpoch()).setReplicaNodes(replicas)
+          .setIsrNodes(new ArrayList<>(replicas)).setOfflineReplicas(new ArrayList<>()));
+    }
+    return mt;
+  }
+
+  void describeCluster(RequestContext ctx) {
+    DescribeClusterRequestData req = (DescribeClusterRequestData) ctx.request().data();
+    DescribeClusterResponseData resp = new DescribeClusterResponseData().setClusterId(s.clusterId)
+        .setControllerId(s.nodeId).setEndpointType(req.endpointType());
+    if (req.endpointType() != 1) {
+      resp.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+          .setErrorMessage("only broker endpoints are served");
+    } else {
+      resp.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(s.nodeId)
+          .setHost(s.advertisedHost).setPort(s.advertisedPort));
+    }
+    ctx.respond(resp);
+  }
+
+  /** Topic name checks shared by handlers. */
+  static final class TopicNames {
+    private TopicNames() {}
+
+    static boolean invalid(String name) {
+      return io.chronik.broker.partition.TopicRegistry.invalidNameReason(name) != null;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.chronik.broker.api;
+
+import io.chronik.broker.partition.Partition;
+import io.chronik.broker.partition.Topic;
+import io.chronik.broker.protocol.RequestContext;
+import java.io.IOException;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult;
+import org.apache.kafka.common.protocol.Errors;
+
+/** ListOffsets (earliest, latest, max timestamp, by timestamp) and OffsetForLeaderEpoch. */
+final class OffsetsApi {
+  static final long LATEST = -1;
+  static final long EARLIEST = -2;
+  static final long MAX_TIMESTAMP = -3;
+  static final long EARLIEST_LOCAL = -4;
+
+  private final BrokerState s;
+
+  OffsetsApi(BrokerState s) {
+    this.s = s;
+  }
+
+  void listOffsets(RequestContext ctx) throws IOException {
+    ListOffsetsRequestData req = (ListOffsetsRequestData) ctx.request().data();
+    ListOffsetsResponseData resp = new ListOffsetsResponseData();
+    for (ListOffsetsRequestData.ListOffsetsTopic lt : req.topics()) {
+      Topic t = s.topics.topic(lt.name());
+      ListOffsetsTopicResponse tr = new ListOffsetsTopicResponse().setName(lt.name());
+      for (ListOffsetsRequestData.ListOffsetsPartition lp : lt.partitions()) {
+        Partition p = t == null ? null : t.partition(lp.partitionIndex());
+        ListOffsetsPartitionResponse pr = new ListOffsetsPartitionResponse()
+            .setPartitionIndex(lp.partitionIndex()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
+        Errors e = p == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+            : LeaderEpochs.check(lp.currentLeaderEpoch(), p.leaderEpoch());
+        if (e != Errors.NONE) {
+          pr.setErrorCode(e.code());
+        } else {
+          long[] found = lookup(p, lp.timestamp());
+          if (found != null) {
+            pr.setOffset(found[0]).setTimestamp(found[1]);
+            if (ctx.version() >= 4) {
+              pr.setLeaderEpoch(p.leaderEpoch());
+            }
+          }
+        }
+        tr.partitions().add(pr);
+      }
+      resp.topics().add(tr);
+    }
+    ctx.respond(resp);
+  }
+
+  /** {offset, timestamp} for the requested timestamp or special value; null = no such offset. */
+  private static long[] lookup(Partition p, long ts) throws IOException {
+    if (ts == LATEST) {
+      return new long[] {p.highWatermark(), -1};
+    }
+    if (ts == EARLIEST || ts == EARLIEST_LOCAL) {
+      return new long[] {p.log().logStartOffset(), -1};
+    }
+    if (ts == MAX_TIMESTAMP) {
+      return p.offsetOfMaxTimestamp();
+    }
+    if (ts < 0) {
+      return null;
+    }
+    return p.offsetForTimestamp(ts);
+  }
+
+  void offsetForLeaderEpoch(RequestContext ctx) {
+    OffsetForLeaderEpochRequestData req = (OffsetForLeaderEpochRequestData) ctx.request().data();
+    OffsetForLeaderEpochResponseData resp = new OffsetForLeaderEpochResponseData();
+    for (OffsetForLeaderEpochRequestData.OffsetForLeaderTopic ot : req.topics()) {
+      Topic t = s.topics.topic(ot.topic());
+      OffsetForLeaderTopicResult tr = new OffsetForLeaderTopicResult().setTopic(ot.topic());
+      for (OffsetForLeaderEpochRequestData.OffsetForLeaderPartition op : ot.partitions()) {
+        Partition p = t == null ? null : t.partition(op.partition());
+        EpochEndOffset r = new EpochEndOffset().setPartition(op.partition()).setLeaderEpoch(-1).setEndOffset(-1);
+        Errors e = p == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+            : LeaderEpochs.check(op.currentLeaderEpoch(), p.leaderEpoch());
+        if (e != Errors.NONE) {
+          r.setErrorCode(e.code());
+        } else if (op.leaderEpoch() <= p.leaderEpoch()) {
+          // Only one epoch has ever existed: every earlier-or-equal epoch ends at the log end.
+          r.setLeaderEpoch(p.leaderEpoch()).setEndOffset(p.log().logEndOffset());
+        }
+        tr.partitions().add(r);
+      }
+      resp.topics().add(tr);
+    }
+    ctx.respond(resp);
+  }
+}

@@ -1,0 +1,171 @@
+package io.chronik.broker.api;
+
+import io.chronik.broker.partition.Topic;
+import io.chronik.broker.partition.TopicRegistry;
+import io.chronik.broker.protocol.RequestContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartitionsTopicResult;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs. Single node: replication factor
+ * must be 1 (or -1 = default). Per-topic configs are not stored yet, so creating a topic with
+ * configs is refused with INVALID_CONFIG rather than silently ignored.
+ */
+final class TopicAdminApi {
+  private static final byte TOPIC = 2;
+  private static final byte BROKER = 4;
+  private static final byte SOURCE_DEFAULT = 5;
+  private static final byte SOURCE_STATIC_BROKER = 4;
+
+  private final BrokerState s;
+
+  TopicAdminApi(BrokerState s) {
+    this.s = s;
+  }
+
+  void createTopics(RequestContext ctx) throws IOException {
+    CreateTopicsRequestData req = (CreateTopicsRequestData) ctx.request().data();
+    CreateTopicsResponseData resp = new CreateTopicsResponseData();
+    for (CreatableTopic ct : req.topics()) {
+      CreatableTopicResult r = new CreatableTopicResult().setName(ct.name()).setTopicId(Uuid.ZERO_UUID);
+      int partitions = ct.numPartitions() == -1 ? s.config.intValue("num.partitions") : ct.numPartitions();
+      if (!ct.assignments().isEmpty()) {
+        partitions = ct.assignments().size();
+      }
+      String invalid = TopicRegistry.invalidNameReason(ct.name());
+      if (invalid != null) {
+        r.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code()).setErrorMessage(invalid);
+      } else if (s.topics.topic(ct.name()) != null) {
+        r.setErrorCode(Errors.TOPIC_ALREADY_EXISTS.code()).setErrorMessage("topic=" + ct.name() + " exists");
+      } else if (ct.replicationFactor() != -1 && ct.replicationFactor() != 1) {
+        r.setErrorCode(Errors.INVALID_REPLICATION_FACTOR.code())
+            .setErrorMessage("replicationFactor=" + ct.replicationFactor() + " reason=single-node-broker");
+      } else if (partitions < 1 || partitions > s.config.intValue("partitions.max")) {
+        r.setErrorCode(Errors.INVALID_PARTITIONS.code()).setErrorMessage("numPartitions=" + partitions);
+      } else if (!ct.configs().isEmpty()) {
+        r.setErrorCode(Errors.INVALID_CONFIG.code())
+            .setErrorMessage("reason=per-topic-configs-unsupported");
+      } else {
+        r.setNumPartitions(partitions).setReplicationFactor((short) 1);
+        if (!req.validateOnly()) {
+          Topic t = s.topics.create(ct.name(), partitions);
+          r.setTopicId(t.id());
+        }
+      }
+      if (r.errorCode() != 0) {
+        r.setNumPartitions(-1).setReplicationFactor((short) -1).setConfigs(null);
+      }
+      resp.topics().add(r);
+    }
+    ctx.respond(resp);
+  }
+
+  void deleteTopics(RequestContext ctx) throws IOException {
+    DeleteTopicsRequestData req = (DeleteTopicsRequestData) ctx.request().data();
+    DeleteTopicsResponseData resp = new DeleteTopicsResponseData();
+    List<DeleteTopicsRequestData.DeleteTopicState> targets = new ArrayList<>(req.topics());
+    for (String name : req.topicNames()) {
+      targets.add(new DeleteTopicsRequestData.DeleteTopicState().setName(name));
+    }
+    for (DeleteTopicsRequestData.DeleteTopicState d : targets) {
+      boolean byId = d.name() == null;
+      Topic t = byId ? s.topics.topic(d.topicId()) : s.topics.topic(d.name());
+      DeletableTopicResult r = new DeletableTopicResult().setName(d.name()).setTopicId(d.topicId());
+      if (t == null) {
+        r.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+      } else {
+        r.setName(t.name()).setTopicId(t.id());
+        s.topics.delete(t);
+      }
+      resp.responses().add(r);
+    }
+    ctx.respond(resp);
+  }
+
+  void createPartitions(RequestContext ctx) throws IOException {
+    CreatePartitionsRequestData req = (CreatePartitionsRequestData) ctx.request().data();
+    CreatePartitionsResponseData resp = new CreatePartitionsResponseData();
+    for (CreatePartitionsRequestData.CreatePartitionsTopic ct : req.topics()) {
+      CreatePartitionsTopicResult r = new CreatePartitionsTopicResult().setName(ct.name());
+      Topic t = s.topics.topic(ct.name());
+      if (t == null) {
+        r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+      } else if (ct.count() <= t.partitions().size() || ct.count() > s.config.intValue("partitions.max")) {
+        r.setErrorCode(Errors.INVALID_PARTITIONS.code()).setErrorMessage(
+            "count=" + ct.count() + " current=" + t.partitions().size() + " reason=must-grow");
+      } else if (!req.validateOnly()) {
+        s.topics.addPartitions(t, ct.count());
+      }
+      resp.results().add(r);
+    }
+    ctx.respond(resp);
+  }
+
+  void describeConfigs(RequestContext ctx) {
+    DescribeConfigsRequestData req = (DescribeConfigsRequestData) ctx.request().data();
+    DescribeConfigsResponseData resp = new DescribeConfigsResponseData();
+    for (DescribeConfigsRequestData.DescribeConfigsResource res : req.resources()) {
+      DescribeConfigsResult r = new DescribeConfigsResult().setResourceType(res.resourceType())
+          .setResourceName(res.resourceName());
+      Map<String, String> entries;
+      byte source;
+      if (res.resourceType() == TOPIC) {
+        if (s.topics.topic(res.resourceName()) == null) {
+          resp.results().add(r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+              .setErrorMessage("topic=" + res.resourceName()));
+          continue;
+        }
+        entries = topicConfigs();
+        source = SOURCE_DEFAULT;
+      } else if (res.resourceType() == BROKER
+          && (res.resourceName().isEmpty() || res.resourceName().equals(Integer.toString(s.nodeId)))) {
+        entries = new LinkedHashMap<>(s.config.values());
+        source = SOURCE_STATIC_BROKER;
+      } else {
+        resp.results().add(r.setErrorCode(Errors.INVALID_REQUEST.code())
+            .setErrorMessage("resourceType=" + res.resourceType() + " resourceName=" + res.resourceName()));
+        continue;
+      }
+      entries.forEach((k, v) -> {
+        if (res.configurationKeys() == null || res.configurationKeys().contains(k)) {
+          r.configs().add(new DescribeConfigsResourceResult().setName(k).setValue(v).setReadOnly(true)
+              .setConfigSource(source).setIsSensitive(false));
+        }
+      });
+      resp.results().add(r);
+    }
+    ctx.respond(resp);
+  }
+
+  /** The effective (fixed) per-topic settings. */
+  private Map<String, String> topicConfigs() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("cleanup.policy", "delete");
+    m.put("compression.type", "producer");
+    m.put("max.message.bytes", s.config.string("message.bytes.max"));
+    m.put("message.timestamp.type", "CreateTime");
+    m.put("min.insync.replicas", "1");
+    m.put("retention.bytes", "-1");
+    m.put("retention.ms", "-1");
+    return m;
+  }
+}

@@ -1,0 +1,91 @@
+package io.chronik.broker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real broker JVM started from the test class path; stopped by its pid. */
+final class BrokerProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("chronik broker listening port=(\\d+)");
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private BrokerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts a broker on {@code port} (0 = any free loopback port) with {@code dataDir}. */
+  static BrokerProcess start(Path dataDir, int port, String... settings) throws IOException, InterruptedException {
+    Path log = Files.createTempFile(Path.of("target"), "broker-", ".log");
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), BrokerMain.class.getName(),
+        "--set", "data.dir=" + dataDir, "--set", "listener.port=" + port,
+        "--set", "listener.host=127.0.0.1", "--set", "group.initial.rebalance.delay.ms=200"));
+    for (String s : settings) {
+      cmd.add("--set");
+      cmd.add(s);
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+      if (m.find()) {
+        return new BrokerProcess(p, Integer.parseInt(m.group(1)), log);
+      }
+      if (p.waitFor(50, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("broker exited code=" + p.exitValue() + " log=" + Files.readString(log));
+      }
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("broker did not start log=" + Files.readString(log));
+  }
+
+  int port() {
+    return port;
+  }
+
+  String bootstrap() {
+    return "127.0.0.1:" + port;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String log() throws IOException {
+    return Files.readString(log, StandardCharsets.UTF_8);
+  }
+
+  /** Graceful stop (SIGTERM to our pid), forced after 20 s. */
+  @Override
+  public void close() throws InterruptedException {
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Hard kill (SIGKILL), as a crash. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(20, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,15 @@
+package io.chronik.pipeline.completion;
+
+/** Outcome of one append, delivered with its completion. */
+public enum AppendStatus {
+  /** Durable as the request's acks demanded; {@code index} is its log index. */
+  SUCCESS,
+  /** This node does not lead the group; the client should refresh metadata and retry. */
+  NOT_LEADER,
+  /** The leader refused the proposal (too many uncommitted entries): back-pressure, retry later. */
+  OVERLOADED,
+  /** The durable write or sync failed; after a failed fsync nothing later is trusted. */
+  STORAGE_ERROR,
+  /** The pipeline shut down before the append became durable. */
+  SHUTDOWN
+}

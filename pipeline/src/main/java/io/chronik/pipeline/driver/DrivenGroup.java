@@ -1,0 +1,46 @@
+package io.chronik.pipeline.driver;
+
+import io.chronik.pipeline.completion.AppendBatchView;
+
+/**
+ * What the {@link RaftDriver} needs from one Raft group on this node. The raft core's node
+ * ({@code step}/{@code tick} → {@code Ready} → {@code advance}, storage {@code LogStorage}) satisfies it
+ * through a thin adapter; this narrow interface keeps the driver loop independent of the core's
+ * evolving API. All methods are called on the driver thread only.
+ *
+ * @param <M> the peer message type
+ */
+public interface DrivenGroup<M> {
+  long NOT_LEADER = -1;
+  long REFUSED = -2;
+
+  int groupId();
+
+  /** Advances the group's logical clock by one tick (elections, heartbeats). */
+  void tick();
+
+  /** Feeds one message from a peer. */
+  void step(M message);
+
+  /**
+   * Proposes the batch's payloads as consecutive log entries.
+   *
+   * @return the index of the first entry; {@link #NOT_LEADER} when this node is not the group's leader;
+   *     {@link #REFUSED} when the leader refuses more for now (back-pressure, e.g. too many uncommitted)
+   */
+  long propose(AppendBatchView proposal);
+
+  /** The group's current term (appends proposed now carry it). */
+  long term();
+
+  boolean hasReady();
+
+  /** The pending Ready; the driver persists, syncs, sends, applies and then {@link #advance}s it. */
+  GroupReady<M> ready();
+
+  /** Writes the Ready's entries and hard state to the group's storage; the driver syncs once for all groups. */
+  void persist(GroupReady<M> ready);
+
+  /** The Ready was persisted (synced), its messages sent and its committed entries applied. */
+  void advance(GroupReady<M> ready);
+}

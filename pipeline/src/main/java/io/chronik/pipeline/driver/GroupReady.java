@@ -1,0 +1,32 @@
+package io.chronik.pipeline.driver;
+
+/**
+ * The part of a Raft {@code Ready} the driver acts on generically.
+ *
+ * @param <M> the peer message type
+ */
+public interface GroupReady<M> {
+  /** There are entries, a hard state or a snapshot to persist before messages may be sent. */
+  boolean hasWrites();
+
+  /** Number of log entries this Ready persists. */
+  int entryCount();
+
+  /** Index of the last entry this Ready persists, 0 if none (acks=1 appends up to it become durable). */
+  long lastPersistedIndex();
+
+  /** The term in the Ready's hard state, or the group's term if unchanged. */
+  long term();
+
+  int messageCount();
+
+  M message(int i);
+
+  /** Node id the i-th message goes to, in {@code [0, nodesMax)}. */
+  int messageTarget(int i);
+
+  /** Index of the last entry this Ready commits, 0 if none; its term is {@link #committedTerm()}. */
+  long committedIndex();
+
+  long committedTerm();
+}

@@ -1,0 +1,19 @@
+package io.chronik.pipeline.driver;
+
+import java.util.List;
+
+/**
+ * Sends Raft messages to peer nodes. The driver calls {@link #send} at most once per peer per loop,
+ * with every group's messages for that peer (heartbeats of all groups in one write), then
+ * {@link #flush} once. Called on the driver thread; must not block on the network (a Netty channel
+ * write is queued).
+ *
+ * @param <M> the peer message type
+ */
+public interface PeerTransport<M> {
+  /** Queues the messages for {@code nodeId}; the list is reused by the driver after the call returns. */
+  void send(int nodeId, List<M> messages);
+
+  /** Writes everything queued since the last flush (one syscall per peer connection). */
+  void flush();
+}

@@ -1,0 +1,352 @@
+package io.chronik.pipeline.driver;
+
+import io.chronik.pipeline.commit.DurableSync;
+import io.chronik.pipeline.completion.AppendStatus;
+import io.chronik.pipeline.completion.CompletionRegistry;
+import io.chronik.pipeline.metrics.PipelineMetrics;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToIntFunction;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.MpscArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns every Raft group of the node (no thread per group). Inputs arrive on
+ * bounded JCTools MPSC queues (proposals, peer messages) and a tick counter; each loop:
+ *
+ * <ol>
+ *   <li>drain ticks, peer messages and proposals into the groups (step / propose);</li>
+ *   <li>collect the Ready of every group and persist all their entries and hard states, then ONE
+ *       sync for the node (group commit across groups; acks=1 appends complete after it);</li>
+ *   <li>send the messages, coalesced per peer node (one {@code send} per peer, one {@code flush});</li>
+ *   <li>apply committed entries, complete acks=all appends, and advance every group.</li>
+ * </ol>
+ *
+ * <p>Invariant (the storage durability contract): no message of a Ready leaves and no Ready is
+ * advanced before the sync covering its writes returned. A failed sync stops the driver and fails
+ * every pending append: a node that cannot persist must not keep promising.
+ *
+ * @param <M> the peer message type
+ */
+public final class RaftDriver<M> implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
+
+  private final DriverConfig config;
+  private final List<DrivenGroup<M>> groups;
+  private final DurableSync storage;
+  private final PeerTransport<M> transport;
+  private final CommitApplier<M> applier;
+  private final CompletionRegistry registry;
+  private final PipelineMetrics metrics;
+  private final ToIntFunction<M> groupOfMessage;
+
+  private final MpscArrayQueue<DetachedProposal> proposals;
+  private final MpscArrayQueue<M> inbound;
+  private final AtomicLong pendingTicks = new AtomicLong();
+  private final MessagePassingQueue.Consumer<M> stepInbound = this::stepInbound;
+  private final MessagePassingQueue.Consumer<DetachedProposal> proposeOne = this::propose;
+
+  /** Per-loop scratch, reused (driver thread only). */
+  private final List<GroupReady<M>> readies = new ArrayList<>();
+  private final List<DrivenGroup<M>> readyGroups = new ArrayList<>();
+  private final List<List<M>> outbox = new ArrayList<>();
+  private final int[] durableGroups;
+  private final long[] durableIndexes;
+  private final long[] knownTerms;
+  private long loopAppends;
+
+  private final AtomicLong loops = new AtomicLong();
+  private final AtomicLong syncs = new AtomicLong();
+  private final AtomicLong peerSends = new AtomicLong();
+  private final AtomicLong flushes = new AtomicLong();
+  private volatile Thread thread;
+  private volatile boolean running;
+  private volatile boolean failed;
+  private volatile boolean closed;
+
+  public RaftDriver(DriverConfig config, List<DrivenGroup<M>> groups, DurableSync storage, PeerTransport<M> transport,
+      CommitApplier<M> applier, CompletionRegistry registry, PipelineMetrics metrics,
+      ToIntFunction<M> groupOfMessage) {
+    for (int g = 0; g < groups.size(); g++) {
+      if (groups.get(g).groupId() != g) {
+        throw new IllegalArgumentException("position=" + g + " group=" + groups.get(g).groupId()
+            + " reason=groups-must-be-dense-by-id");
+      }
+    }
+    this.config = config;
+    this.groups = List.copyOf(groups);
+    this.storage = storage;
+    this.transport = transport;
+    this.applier = applier;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.groupOfMessage = groupOfMessage;
+    this.proposals = new MpscArrayQueue<>(config.proposalQueueCapacity());
+    this.inbound = new MpscArrayQueue<>(config.inboundQueueCapacity());
+    for (int n = 0; n < config.nodesMax(); n++) {
+      outbox.add(new ArrayList<>());
+    }
+    this.durableGroups = new int[groups.size()];
+    this.durableIndexes = new long[groups.size()];
+    this.knownTerms = new long[groups.size()];
+    for (int g = 0; g < groups.size(); g++) {
+      knownTerms[g] = groups.get(g).term();
+    }
+  }
+
+  /**
+   * Queues a proposal for the driver; false (back-pressure) when the queue is full or the driver failed.
+   * The proposal's appends must hold permits of the registry's {@link io.chronik.pipeline.completion.InFlightLimit}.
+   */
+  public boolean offerProposal(DetachedProposal proposal) {
+    if (!accepting()) {
+      return false;
+    }
+    return proposals.offer(proposal);
+  }
+
+  /** Queues a peer message; false (back-pressure: stop reading that peer connection) when full. */
+  public boolean offerInbound(M message) {
+    boolean accepted = inbound.offer(message);
+    if (accepted) {
+      wake();
+    }
+    return accepted;
+  }
+
+  /** One logical clock tick for every group (called by a timer thread). */
+  public void tick() {
+    pendingTicks.incrementAndGet();
+    wake();
+  }
+
+  /** Wakes the driver thread if it is parked idle. */
+  public void wake() {
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /** The sink the produce pipeline's batcher hands proposals to. */
+  public DriverProposalSink proposalSink() {
+    return new DriverProposalSink(this, registry, config.idleParkNanos());
+  }
+
+  public void start(ThreadFactory threadFactory) {
+    running = true;
+    Thread t = threadFactory.newThread(this::run);
+    thread = t;
+    t.start();
+  }
+
+  private void run() {
+    while (running && !failed) {
+      if (runOnce() == 0) {
+        LockSupport.parkNanos(this, config.idleParkNanos());
+      }
+    }
+  }
+
+  /**
+   * One loop iteration (public so tests and simulations can drive it without the thread).
+   *
+   * @return how much work it found (0: idle)
+   */
+  public int runOnce() {
+    if (failed) {
+      return 0;
+    }
+    int work = drainInputs();
+    collectReadies();
+    if (readies.isEmpty()) {
+      return work;
+    }
+    loops.incrementAndGet();
+    try {
+      if (!persistAll()) {
+        return work + readies.size();
+      }
+      sendAll();
+      applyAndAdvanceAll();
+      return work + readies.size();
+    } finally {
+      readies.clear();
+      readyGroups.clear();
+    }
+  }
+
+  private int drainInputs() {
+    long ticks = pendingTicks.getAndSet(0);
+    for (long t = 0; t < ticks; t++) {
+      for (int g = 0; g < groups.size(); g++) {
+        groups.get(g).tick();
+      }
+    }
+    int stepped = inbound.drain(stepInbound, config.drainLimit());
+    int proposed = proposals.drain(proposeOne, config.drainLimit());
+    return (int) Math.min(Integer.MAX_VALUE, ticks + stepped + proposed);
+  }
+
+  private void stepInbound(M message) {
+    groups.get(groupOfMessage.applyAsInt(message)).step(message);
+  }
+
+  private void propose(DetachedProposal proposal) {
+    loopAppends += proposal.size();
+    DrivenGroup<M> group = groups.get(proposal.groupId());
+    long first = group.propose(proposal);
+    if (first == DrivenGroup.REFUSED) {
+      registry.reject(proposal, AppendStatus.OVERLOADED);
+    } else if (first < 0) {
+      registry.reject(proposal, AppendStatus.NOT_LEADER);
+    } else {
+      registry.register(proposal, first, group.term());
+    }
+  }
+
+  private void collectReadies() {
+    for (int g = 0; g < groups.size(); g++) {
+      DrivenGroup<M> group = groups.get(g);
+      if (group.hasReady()) {
+        GroupReady<M> ready = group.ready();
+        readies.add(ready);
+        readyGroups.add(group);
+        if (ready.term() > knownTerms[g]) {
+          // appends of older terms may be overwritten: fail them before any commit of the new term
+          knownTerms[g] = ready.term();
+          registry.termChanged(g, ready.term());
+        }
+      }
+    }
+  }
+
+  /** Persists every Ready's writes and syncs once; false when the storage failed (driver stops). */
+  private boolean persistAll() {
+    int durableCount = 0;
+    boolean writes = false;
+    long entries = 0;
+    long started = 0;
+    try {
+      for (int i = 0; i < readies.size(); i++) {
+        GroupReady<M> ready = readies.get(i);
+        if (ready.hasWrites()) {
+          readyGroups.get(i).persist(ready);
+          writes = true;
+          entries += ready.entryCount();
+          if (ready.lastPersistedIndex() > 0) {
+            durableGroups[durableCount] = readyGroups.get(i).groupId();
+            durableIndexes[durableCount++] = ready.lastPersistedIndex();
+          }
+        }
+      }
+      metrics.recordDriverLoop(loopAppends, entries, readies.size());
+      loopAppends = 0;
+      if (!writes) {
+        return true;
+      }
+      started = System.nanoTime();
+      storage.sync();
+      metrics.recordSync(System.nanoTime() - started);
+    } catch (IOException | RuntimeException e) {
+      // the storage contract: a node that cannot persist stops instead of sending unkept promises
+      log.error("driver=raft reason=storage-failed", e);
+      failed = true;
+      running = false;
+      registry.failAll(AppendStatus.STORAGE_ERROR);
+      return false;
+    }
+    syncs.incrementAndGet();
+    registry.durable(durableGroups, durableIndexes, durableCount);
+    return true;
+  }
+
+  private void sendAll() {
+    for (int i = 0; i < readies.size(); i++) {
+      GroupReady<M> ready = readies.get(i);
+      for (int m = 0; m < ready.messageCount(); m++) {
+        outbox.get(ready.messageTarget(m)).add(ready.message(m));
+      }
+    }
+    boolean sent = false;
+    for (int node = 0; node < outbox.size(); node++) {
+      List<M> messages = outbox.get(node);
+      if (!messages.isEmpty()) {
+        transport.send(node, messages);
+        peerSends.incrementAndGet();
+        messages.clear();
+        sent = true;
+      }
+    }
+    if (sent) {
+      transport.flush();
+      flushes.incrementAndGet();
+    }
+  }
+
+  private void applyAndAdvanceAll() {
+    for (int i = 0; i < readies.size(); i++) {
+      DrivenGroup<M> group = readyGroups.get(i);
+      GroupReady<M> ready = readies.get(i);
+      if (ready.committedIndex() > 0) {
+        applier.apply(group, ready);
+        registry.committed(group.groupId(), ready.committedIndex(), ready.committedTerm());
+      }
+      group.advance(ready);
+    }
+  }
+
+  /** Loops that handled at least one Ready. */
+  public long loops() {
+    return loops.get();
+  }
+
+  /** Syncs issued: at most one per loop. */
+  public long syncs() {
+    return syncs.get();
+  }
+
+  public long peerSends() {
+    return peerSends.get();
+  }
+
+  public long flushes() {
+    return flushes.get();
+  }
+
+  public boolean failed() {
+    return failed;
+  }
+
+  /** Neither failed nor closed: proposals offered now will be handled. */
+  public boolean accepting() {
+    return !failed && !closed;
+  }
+
+  /** Stops the thread after its current loop; appends still pending complete SHUTDOWN. */
+  @Override
+  public void close() {
+    closed = true;
+    running = false;
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    DetachedProposal leftover;
+    while ((leftover = proposals.poll()) != null) {
+      registry.reject(leftover, AppendStatus.SHUTDOWN);
+    }
+    registry.failAll(AppendStatus.SHUTDOWN);
+  }
+}

@@ -1,0 +1,209 @@
+package io.chronik.pipeline.driver;
+
+import io.chronik.pipeline.commit.DurableWriter;
+import io.chronik.pipeline.completion.AppendBatchView;
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.HardState;
+import io.chronik.raft.log.LogStorage;
+import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.node.Ready;
+import io.chronik.raft.node.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adapts the raft core's {@link RaftNode} (with its {@link LogStorage}) to the driver. Persisting a
+ * Ready writes entries, hard state and snapshot to the group's storage without syncing: the driver
+ * syncs once for every group of the node (the storage's durability contract, group commit).
+ *
+ * <p>Payloads are copied into {@code byte[]} here because the core's entries own immutable arrays.
+ */
+public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
+  private final int groupId;
+  private final RaftNode node;
+  private final LogStorage storage;
+  private final DurableWriter wal;
+  private volatile int leaderHint = RaftNode.NONE;
+  private volatile Role roleHint = Role.FOLLOWER;
+
+  public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage) {
+    this(groupId, node, storage, null);
+  }
+
+  /**
+   * @param wal if not null, every persisted entry and hard state is also written to it (etcd's
+   *     MemoryStorage + WAL arrangement: the storage serves the core's reads, the write-ahead log is
+   *     what the driver's one sync makes durable). Entry types and snapshots are not in the WAL
+   *     frames and there is no replay yet: a durability path for tests and benchmarks.
+   */
+  public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage, DurableWriter wal) {
+    this.groupId = groupId;
+    this.node = node;
+    this.storage = storage;
+    this.wal = wal;
+  }
+
+  /** The core's Ready with the generic views the driver needs. */
+  private static final class NodeReady implements GroupReady<GroupMessage> {
+    private final int groupId;
+    private final Ready ready;
+    private final long term;
+
+    NodeReady(int groupId, Ready ready, long term) {
+      this.groupId = groupId;
+      this.ready = ready;
+      this.term = term;
+    }
+
+    @Override
+    public boolean hasWrites() {
+      return ready.mustPersist();
+    }
+
+    @Override
+    public int entryCount() {
+      return ready.entries().size();
+    }
+
+    @Override
+    public long lastPersistedIndex() {
+      List<Entry> entries = ready.entries();
+      return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).index();
+    }
+
+    @Override
+    public long term() {
+      return ready.hardState() != null ? ready.hardState().term() : term;
+    }
+
+    @Override
+    public int messageCount() {
+      return ready.messages().size();
+    }
+
+    @Override
+    public GroupMessage message(int i) {
+      return new GroupMessage(groupId, ready.messages().get(i));
+    }
+
+    @Override
+    public int messageTarget(int i) {
+      return ready.messages().get(i).to();
+    }
+
+    @Override
+    public long committedIndex() {
+      List<Entry> committed = ready.committedEntries();
+      return committed.isEmpty() ? 0 : committed.get(committed.size() - 1).index();
+    }
+
+    @Override
+    public long committedTerm() {
+      List<Entry> committed = ready.committedEntries();
+      return committed.isEmpty() ? 0 : committed.get(committed.size() - 1).term();
+    }
+  }
+
+  @Override
+  public int groupId() {
+    return groupId;
+  }
+
+  @Override
+  public void tick() {
+    node.tick();
+  }
+
+  @Override
+  public void step(GroupMessage message) {
+    node.step(message.message());
+  }
+
+  @Override
+  public long propose(AppendBatchView proposal) {
+    List<byte[]> payloads = new ArrayList<>(proposal.size());
+    for (int i = 0; i < proposal.size(); i++) {
+      ByteBuffer payload = proposal.payload(i);
+      byte[] copy = new byte[payload.remaining()];
+      payload.get(payload.position(), copy);
+      payloads.add(copy);
+    }
+    long first = node.propose(payloads);
+    if (first == 0) {
+      return node.role() == Role.LEADER ? REFUSED : NOT_LEADER;
+    }
+    return first;
+  }
+
+  @Override
+  public long term() {
+    return node.term();
+  }
+
+  @Override
+  public boolean hasReady() {
+    return node.hasReady();
+  }
+
+  @Override
+  public GroupReady<GroupMessage> ready() {
+    Ready ready = node.ready();
+    leaderHint = ready.leader();
+    roleHint = ready.role();
+    return new NodeReady(groupId, ready, node.term());
+  }
+
+  @Override
+  public void persist(GroupReady<GroupMessage> groupReady) {
+    Ready ready = ((NodeReady) groupReady).ready;
+    if (ready.snapshot() != null) {
+      storage.installSnapshot(ready.snapshot(), ready.snapshotData());
+    }
+    if (!ready.entries().isEmpty()) {
+      storage.append(ready.entries());
+    }
+    if (ready.hardState() != null) {
+      storage.saveHardState(ready.hardState());
+    }
+    if (wal != null) {
+      writeAhead(ready);
+    }
+  }
+
+  private void writeAhead(Ready ready) {
+    try {
+      for (Entry entry : ready.entries()) {
+        wal.append(groupId, entry.index(), entry.term(), ByteBuffer.wrap(entry.payload()));
+      }
+      HardState hardState = ready.hardState();
+      if (hardState != null) {
+        wal.hardState(groupId, hardState.term(), hardState.vote(), hardState.commit());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("group=" + groupId + " reason=wal-write-failed", e);
+    }
+  }
+
+  @Override
+  public void advance(GroupReady<GroupMessage> groupReady) {
+    node.advance(((NodeReady) groupReady).ready);
+  }
+
+  /** The leader this node last saw in a Ready (readable from any thread; a hint for routing). */
+  public int leaderHint() {
+    return leaderHint;
+  }
+
+  /** This node's role as of its last Ready (readable from any thread). */
+  public Role roleHint() {
+    return roleHint;
+  }
+
+  /** Routes a message to its group (for the driver's inbound queue). */
+  public static int groupOf(GroupMessage message) {
+    return message.groupId();
+  }
+}

@@ -1,0 +1,37 @@
+package io.chronik.raft.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The few file-system operations durable storage needs, so the same recovery code runs on a real
+ * disk ({@link NioDisk}) and on a crash-simulating one ({@link SimulatedDisk}).
+ *
+ * <p>Durability contract (POSIX-like): bytes written through a channel are durable only after that
+ * channel's {@code force}; creating, renaming or deleting a name is durable only after
+ * {@link #syncDirectory} of its parent. Anything else may be lost, partly kept or torn by a crash.
+ */
+public interface Disk {
+
+  /** Opens {@code file} for reading and writing, creating it (empty) when {@code create} is set. */
+  FileChannel open(Path file, boolean create) throws IOException;
+
+  /** Atomically replaces {@code target} with {@code source}; both in the same directory. */
+  void rename(Path source, Path target) throws IOException;
+
+  /** Removes {@code file} if it exists. */
+  void delete(Path file) throws IOException;
+
+  boolean exists(Path file) throws IOException;
+
+  /** File names (not paths) directly inside {@code directory}, sorted. */
+  List<String> list(Path directory) throws IOException;
+
+  /** Creates {@code directory} and missing parents; directories are assumed durable once created. */
+  void createDirectories(Path directory) throws IOException;
+
+  /** Makes every name created, renamed or deleted in {@code directory} durable. */
+  void syncDirectory(Path directory) throws IOException;
+}

@@ -1,0 +1,274 @@
+package io.chronik.raft.storage;
+
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.EntryType;
+import io.chronik.raft.log.HardState;
+import io.chronik.raft.log.LogIndexException;
+import io.chronik.raft.log.LogStorage;
+import io.chronik.raft.log.SnapshotMeta;
+import io.chronik.raft.membership.Configuration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.ToLongFunction;
+
+/**
+ * {@link LogStorage} on disk: a {@link SegmentedLog} for entries, a {@link HardStateFile} and a
+ * {@link SnapshotFile}, all in one group directory.
+ *
+ * <p>Durability: entries are buffered until {@link #sync()}; the hard state is written by
+ * {@code sync()} after the entries, so a durable commit index never runs ahead of durable entries.
+ * The file is rewritten only when term or vote change (they must be durable before a vote or an
+ * append response leaves); a commit-only change rides along with the next such write, since the
+ * core allows a persisted commit to lag (it is re-learned from the leader). Snapshot, reset and
+ * compaction are durable before they return. I/O errors surface as {@link UncheckedIOException}:
+ * a node that cannot persist must stop.
+ */
+public final class DurableLogStorage implements LogStorage, AutoCloseable {
+  private final SegmentedLog log;
+  private final HardStateFile hardStateFile;
+  private final SnapshotFile snapshotFile;
+  private final ToLongFunction<Entry> keyOf;
+  private HardState hardState;
+  private HardState durableHardState;
+  private SnapshotMeta snapshot;
+  private byte[] snapshotData;
+
+  private DurableLogStorage(SegmentedLog log, HardStateFile hardStateFile, SnapshotFile snapshotFile,
+      ToLongFunction<Entry> keyOf, HardState hardState, SnapshotMeta snapshot, byte[] snapshotData) {
+    this.log = log;
+    this.hardStateFile = hardStateFile;
+    this.snapshotFile = snapshotFile;
+    this.keyOf = keyOf;
+    this.hardState = hardState;
+    this.durableHardState = hardState;
+    this.snapshot = snapshot;
+    this.snapshotData = snapshotData;
+  }
+
+  /**
+   * Opens the group stored in {@code directory}.
+   *
+   * @param keyOf secondary key of an entry (e.g. a Kafka base offset), or {@link LogEntry#NO_KEY}
+   * @param repair cut away damaged durable data instead of refusing to start
+   */
+  public static DurableLogStorage open(Disk disk, Path directory, LogConfig config,
+      ToLongFunction<Entry> keyOf, boolean repair) throws IOException {
+    disk.createDirectories(directory);
+    HardStateFile hardStateFile = new HardStateFile(disk, directory);
+    SnapshotFile snapshotFile = new SnapshotFile(disk, directory);
+    HardStateFile.Stored hs = hardStateFile.load();
+    SnapshotFile.Stored snap = snapshotFile.load();
+    SnapshotMeta meta = snap.index() == 0 ? SnapshotMeta.EMPTY
+        : new SnapshotMeta(snap.index(), snap.term(), decodeConfiguration(snap.metadata()));
+    SegmentedLog log = SegmentedLog.open(disk, directory, config, hs.commit(), repair);
+    // A crash between storing a leader's snapshot and resetting the log leaves a log that does not
+    // reach (or does not match) the snapshot: the snapshot wins.
+    boolean logCoversSnapshot = meta.index() <= log.lastIndex() && meta.index() >= log.firstIndex() - 1
+        && log.term(meta.index()) == meta.term();
+    if (meta.index() > 0 && !logCoversSnapshot) {
+      log.reset(meta.index() + 1, meta.term());
+    }
+    return new DurableLogStorage(log, hardStateFile, snapshotFile, keyOf,
+        new HardState(hs.term(), hs.vote(), hs.commit()), meta, snap.data());
+  }
+
+  /** The underlying log, e.g. for zero-copy reads ({@link SegmentedLog#slice}) or key lookups. */
+  public SegmentedLog log() {
+    return log;
+  }
+
+  /** Every entry up to here is on stable storage. */
+  public long durableIndex() {
+    return log.durableIndex();
+  }
+
+  @Override
+  public HardState hardState() {
+    return hardState;
+  }
+
+  @Override
+  public SnapshotMeta snapshotMeta() {
+    return snapshot;
+  }
+
+  @Override
+  public byte[] snapshotData() {
+    return snapshotData;
+  }
+
+  @Override
+  public long firstIndex() {
+    return log.firstIndex();
+  }
+
+  @Override
+  public long lastIndex() {
+    return log.lastIndex();
+  }
+
+  @Override
+  public long term(long index) {
+    if (index < log.firstIndex() - 1 || index > log.lastIndex()) {
+      throw new LogIndexException(index, log.firstIndex(), log.lastIndex(), "term-unavailable");
+    }
+    return log.term(index);
+  }
+
+  @Override
+  public List<Entry> entries(long fromIndex, long toIndexExclusive, long maxBytes) {
+    if (fromIndex < log.firstIndex() || toIndexExclusive > log.lastIndex() + 1) {
+      throw new LogIndexException(fromIndex, log.firstIndex(), log.lastIndex(),
+          "range-unavailable to=" + toIndexExclusive);
+    }
+    List<Entry> out = new ArrayList<>();
+    try {
+      long bytes = 0;
+      for (LogEntry e : log.read(fromIndex, toIndexExclusive, maxBytes)) {
+        Entry entry = new Entry(e.index(), e.term(), EntryType.values()[e.kind()], e.payload());
+        bytes += entry.sizeBytes();
+        if (!out.isEmpty() && bytes > maxBytes) {
+          break;
+        }
+        out.add(entry);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  @Override
+  public void append(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    long first = entries.get(0).index();
+    if (first < log.firstIndex() || first > log.lastIndex() + 1) {
+      throw new LogIndexException(first, log.firstIndex(), log.lastIndex(), "append-gap");
+    }
+    try {
+      log.truncateSuffix(first);
+      for (Entry e : entries) {
+        log.append(e.index(), e.term(), keyOf.applyAsLong(e), e.type().ordinal(), ByteBuffer.wrap(e.payload()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void truncateSuffix(long fromIndex) {
+    if (fromIndex < log.firstIndex()) {
+      throw new LogIndexException(fromIndex, log.firstIndex(), log.lastIndex(), "truncate-below-compaction");
+    }
+    try {
+      log.truncateSuffix(fromIndex);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void saveHardState(HardState state) {
+    hardState = state;
+  }
+
+  @Override
+  public void installSnapshot(SnapshotMeta meta, byte[] data) {
+    try {
+      storeSnapshot(meta, data);
+      log.reset(meta.index() + 1, meta.term());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void createSnapshot(SnapshotMeta meta, byte[] data) {
+    if (meta.index() > log.lastIndex() || meta.index() < snapshot.index()) {
+      throw new LogIndexException(meta.index(), log.firstIndex(), log.lastIndex(), "snapshot-out-of-range");
+    }
+    try {
+      storeSnapshot(meta, data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void compact(long throughIndex) {
+    if (throughIndex < log.firstIndex()) {
+      return;
+    }
+    if (throughIndex > snapshot.index()) {
+      throw new LogIndexException(throughIndex, log.firstIndex(), log.lastIndex(), "compact-beyond-snapshot");
+    }
+    try {
+      log.truncatePrefix(throughIndex + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void sync() {
+    try {
+      log.sync();
+      if (hardState.term() != durableHardState.term() || hardState.vote() != durableHardState.vote()) {
+        hardStateFile.store(new HardStateFile.Stored(hardState.term(), hardState.vote(),
+            Math.min(hardState.commit(), log.durableIndex())));
+        durableHardState = hardState;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Drops the storage like a killed process would: unsynced buffered appends are lost. */
+  void abandon() {
+    log.closeChannels();
+  }
+
+  /** Hands buffered appends to the OS without an fsync (they are durable only after a sync). */
+  @Override
+  public void close() throws IOException {
+    log.close();
+  }
+
+  private void storeSnapshot(SnapshotMeta meta, byte[] data) throws IOException {
+    snapshotFile.store(new SnapshotFile.Stored(meta.index(), meta.term(), encodeConfiguration(meta.config()), data));
+    snapshot = meta;
+    snapshotData = data.clone();
+  }
+
+  static byte[] encodeConfiguration(Configuration config) {
+    ByteBuffer out = ByteBuffer.allocate(12 + 4 * (config.voters().size() + config.outgoing().size()
+        + config.learners().size()));
+    for (SortedSet<Integer> set : List.of(config.voters(), config.outgoing(), config.learners())) {
+      out.putInt(set.size());
+      set.forEach(out::putInt);
+    }
+    return out.array();
+  }
+
+  static Configuration decodeConfiguration(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    List<SortedSet<Integer>> sets = new ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      SortedSet<Integer> set = new TreeSet<>();
+      for (int n = in.getInt(); n > 0; n--) {
+        set.add(in.getInt());
+      }
+      sets.add(set);
+    }
+    return new Configuration(sets.get(0), sets.get(1), sets.get(2));
+  }
+}

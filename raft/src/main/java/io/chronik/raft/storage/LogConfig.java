@@ -1,0 +1,31 @@
+package io.chronik.raft.storage;
+
+/**
+ * Tuning of one {@link SegmentedLog}.
+ *
+ * @param segmentBytes size a segment is preallocated to and rolled at (≤ 1 GiB)
+ * @param indexIntervalBytes bytes between two sparse-index samples (by index and by key)
+ * @param writeBufferBytes appends are staged in a buffer of this size before reaching the OS
+ * @param preallocate zero-fill new segments so later fsyncs flush data only, no size metadata
+ */
+public record LogConfig(int segmentBytes, int indexIntervalBytes, int writeBufferBytes, boolean preallocate) {
+
+  public LogConfig {
+    if (segmentBytes < 4096 || segmentBytes > (1 << 30)) {
+      throw new IllegalArgumentException("segmentBytes=" + segmentBytes + " reason=out-of-range-4KiB-1GiB");
+    }
+    if (indexIntervalBytes < 1 || writeBufferBytes < RecordFrame.HEADER_BYTES) {
+      throw new IllegalArgumentException("indexIntervalBytes=" + indexIntervalBytes
+          + " writeBufferBytes=" + writeBufferBytes + " reason=too-small");
+    }
+  }
+
+  public static LogConfig defaults() {
+    return new LogConfig(64 << 20, 4096, 256 << 10, true);
+  }
+
+  /** Largest payload one entry may carry: a frame never spans segments. */
+  public int payloadBytesMax() {
+    return segmentBytes - RecordFrame.HEADER_BYTES;
+  }
+}

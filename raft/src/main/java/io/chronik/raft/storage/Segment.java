@@ -1,0 +1,165 @@
+package io.chronik.raft.storage;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One segment file: entries {@code baseIndex .. lastIndex} framed back to back from offset 0, then
+ * zeros (preallocation) or end of file. Holds the sparse indexes (by Raft index and by key) as
+ * sorted sample arrays; they are rebuilt by the recovery scan, never stored.
+ */
+final class Segment {
+  static final String SUFFIX = ".log";
+  private static final int ZERO_CHUNK_BYTES = 1 << 20;
+
+  final Path path;
+  final long baseIndex;
+  final FileChannel channel;
+  /** Logical end: offset after the last frame (including frames still in the log's write buffer). */
+  int end;
+  long lastIndex;
+  /** Written to the OS since the last force. */
+  boolean unforced;
+
+  private long[] sampleIndex = new long[16];
+  private int[] samplePosition = new int[16];
+  private int samples;
+  private int lastSamplePosition;
+  private long[] keySample = new long[16];
+  private int[] keyPosition = new int[16];
+  private int keySamples;
+  private int lastKeySamplePosition;
+
+  Segment(Path path, long baseIndex, FileChannel channel) {
+    this.path = path;
+    this.baseIndex = baseIndex;
+    this.channel = channel;
+    this.lastIndex = baseIndex - 1;
+  }
+
+  static String fileName(long baseIndex) {
+    return String.format("%020d%s", baseIndex, SUFFIX);
+  }
+
+  /** Base index named by {@code fileName}, or -1 if it is not a segment name. */
+  static long parseBase(String fileName) {
+    if (!fileName.endsWith(SUFFIX) || fileName.length() != 20 + SUFFIX.length()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(fileName.substring(0, 20));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Creates an empty segment file, zero-filled to {@code bytes} if asked, and forces it. */
+  static Segment create(Disk disk, Path directory, long baseIndex, int bytes, boolean preallocate)
+      throws IOException {
+    Path path = directory.resolve(fileName(baseIndex));
+    disk.delete(path);
+    FileChannel channel = disk.open(path, true);
+    if (preallocate) {
+      ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(ZERO_CHUNK_BYTES, bytes));
+      for (long position = 0; position < bytes; ) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - position));
+        while (zeros.hasRemaining()) {
+          position += channel.write(zeros, position);
+        }
+      }
+    }
+    channel.force(true);
+    return new Segment(path, baseIndex, channel);
+  }
+
+  boolean isEmpty() {
+    return lastIndex < baseIndex;
+  }
+
+  String name() {
+    return path.getFileName().toString();
+  }
+
+  /** Records a sample for an entry written at {@code position} when the interval has passed. */
+  void sample(long index, long key, int position, int intervalBytes) {
+    if (samples == 0 || position - lastSamplePosition >= intervalBytes) {
+      if (samples == sampleIndex.length) {
+        sampleIndex = Arrays.copyOf(sampleIndex, samples * 2);
+        samplePosition = Arrays.copyOf(samplePosition, samples * 2);
+      }
+      sampleIndex[samples] = index;
+      samplePosition[samples++] = position;
+      lastSamplePosition = position;
+    }
+    if (key != RecordFrame.NO_KEY
+        && (keySamples == 0 || position - lastKeySamplePosition >= intervalBytes)) {
+      if (keySamples == keySample.length) {
+        keySample = Arrays.copyOf(keySample, keySamples * 2);
+        keyPosition = Arrays.copyOf(keyPosition, keySamples * 2);
+      }
+      keySample[keySamples] = key;
+      keyPosition[keySamples++] = position;
+      lastKeySamplePosition = position;
+    }
+  }
+
+  /** Offset of the greatest sampled entry with index {@code <= index} (0 if none). */
+  int floorPosition(long index) {
+    int slot = floorSlot(sampleIndex, samples, index);
+    return slot < 0 ? 0 : samplePosition[slot];
+  }
+
+  /** Smallest sampled key, or {@link RecordFrame#NO_KEY} when no entry of this segment has a key. */
+  long firstKey() {
+    return keySamples == 0 ? RecordFrame.NO_KEY : keySample[0];
+  }
+
+  /** Offset of the greatest key sample {@code <= key} (0 if none). */
+  int floorKeyPosition(long key) {
+    int slot = floorSlot(keySample, keySamples, key);
+    return slot < 0 ? 0 : keyPosition[slot];
+  }
+
+  /** Forgets samples of entries at or after {@code position} (suffix truncation). */
+  void dropSamplesFrom(int position) {
+    while (samples > 0 && samplePosition[samples - 1] >= position) {
+      samples--;
+    }
+    lastSamplePosition = samples == 0 ? 0 : samplePosition[samples - 1];
+    while (keySamples > 0 && keyPosition[keySamples - 1] >= position) {
+      keySamples--;
+    }
+    lastKeySamplePosition = keySamples == 0 ? 0 : keyPosition[keySamples - 1];
+  }
+
+  private static int floorSlot(long[] keys, int count, long target) {
+    int lo = 0;
+    int hi = count - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (keys[mid] <= target) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** Reads exactly {@code buffer.remaining()} bytes at {@code position}. */
+  static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, position);
+      if (n < 0) {
+        throw new EOFException("position=" + position + " reason=unexpected-end-of-file");
+      }
+      position += n;
+    }
+  }
+}

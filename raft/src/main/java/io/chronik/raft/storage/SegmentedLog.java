@@ -1,0 +1,518 @@
+package io.chronik.raft.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The durable, segmented, append-only log of one Raft group in one directory.
+ *
+ * <p>Invariants: entries {@code firstIndex() .. lastIndex()} are contiguous, their terms never
+ * decrease, and their keys (where present) never decrease. Every entry {@code <= durableIndex()} is
+ * on stable storage. Appends are staged in a write buffer; {@link #sync()} writes and fsyncs them
+ * (group commit: append many, sync once). Truncations are made durable before they return.
+ *
+ * <p>Files: {@code <base index, 20 digits>.log} segments, preallocated and rolled at
+ * {@link LogConfig#segmentBytes}; {@code log.meta} (first index and the term before it), replaced
+ * atomically. Not thread-safe: one group's log is driven by one thread at a time.
+ */
+public final class SegmentedLog implements AutoCloseable {
+  static final String META_FILE = "log.meta";
+  static final int META_MAGIC = 0x4c4f474d; // "LOGM"
+
+  final Disk disk;
+  final Path directory;
+  final LogConfig config;
+  final List<Segment> segments = new ArrayList<>();
+  final TermRuns terms = new TermRuns();
+  long firstIndex = 1;
+  long prevTerm;
+  long lastIndex;
+  long lastTerm;
+  long lastKey = RecordFrame.NO_KEY;
+  long durableIndex;
+  RecoveryReport recovery;
+
+  private final ByteBuffer writeBuffer;
+  /** Segment offset where the write buffer's first byte belongs. */
+  private long bufferPosition;
+  private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
+  private final ByteBuffer readHeader = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
+  private final CRC32C crc = new CRC32C();
+  final SegmentReader reader;
+
+  SegmentedLog(Disk disk, Path directory, LogConfig config) {
+    this.disk = disk;
+    this.directory = directory;
+    this.config = config;
+    this.writeBuffer = ByteBuffer.allocateDirect(config.writeBufferBytes());
+    this.reader = new SegmentReader(Math.min(64 << 10, config.segmentBytes()));
+  }
+
+  /**
+   * Opens (creating if needed) the log in {@code directory} and recovers it: a torn tail is cut away
+   * and reported; damaged durable data throws {@link CorruptLogException} unless {@code repair}.
+   *
+   * @param committedFloorIndex entries up to here are known durable (e.g. the hard state's commit);
+   *     damage at or below it is never taken for a torn tail
+   */
+  public static SegmentedLog open(Disk disk, Path directory, LogConfig config, long committedFloorIndex,
+      boolean repair) throws IOException {
+    SegmentedLog log = new SegmentedLog(disk, directory, config);
+    try {
+      new LogRecovery(log, committedFloorIndex, repair).run();
+    } catch (IOException | RuntimeException e) {
+      log.closeChannels();
+      throw e;
+    }
+    return log;
+  }
+
+  public RecoveryReport recoveryReport() {
+    return recovery;
+  }
+
+  public long firstIndex() {
+    return firstIndex;
+  }
+
+  public long lastIndex() {
+    return lastIndex;
+  }
+
+  public long lastTerm() {
+    return lastTerm;
+  }
+
+  /** Every entry up to here is on stable storage. */
+  public long durableIndex() {
+    return durableIndex;
+  }
+
+  /** Term of the entry at {@code index}, for {@code firstIndex()-1 <= index <= lastIndex()}. */
+  public long term(long index) {
+    if (index == firstIndex - 1) {
+      return prevTerm;
+    }
+    checkRange(index);
+    return terms.termAt(index);
+  }
+
+  /**
+   * Appends entry {@code index == lastIndex()+1}. The payload's remaining bytes are copied; the
+   * entry is durable only after a later {@link #sync()}. May fsync when it rolls to a new segment.
+   *
+   * @param key caller key, {@link LogEntry#NO_KEY} if none; keys must not decrease
+   */
+  public void append(long index, long term, long key, int kind, ByteBuffer payload) throws IOException {
+    int frameBytes = RecordFrame.HEADER_BYTES + payload.remaining();
+    if (index != lastIndex + 1 || term < lastTerm || payload.remaining() > config.payloadBytesMax()
+        || (key != RecordFrame.NO_KEY && lastKey != RecordFrame.NO_KEY && key < lastKey)) {
+      throw new IllegalArgumentException("index=" + index + " lastIndex=" + lastIndex + " term=" + term
+          + " lastTerm=" + lastTerm + " key=" + key + " lastKey=" + lastKey + " bytes="
+          + payload.remaining() + " reason=append-out-of-order-or-too-large");
+    }
+    Segment active = active();
+    if (active == null || (active.end + frameBytes > config.segmentBytes() && !active.isEmpty())) {
+      active = roll(index);
+    }
+    RecordFrame.encodeHeader(header, crc, index, term, key, kind, payload);
+    if (frameBytes > writeBuffer.remaining()) {
+      flushBuffer();
+    }
+    if (frameBytes > writeBuffer.capacity()) {
+      writeDirect(active, payload);
+    } else {
+      writeBuffer.put(header.clear()).put(payload.duplicate());
+    }
+    active.sample(index, key, active.end, config.indexIntervalBytes());
+    active.end += frameBytes;
+    active.lastIndex = index;
+    terms.append(index, term);
+    lastIndex = index;
+    lastTerm = term;
+    if (key != RecordFrame.NO_KEY) {
+      lastKey = key;
+    }
+  }
+
+  /** Makes every appended entry durable (write + fsync) and returns {@link #durableIndex()}. */
+  public long sync() throws IOException {
+    long target = flushForSync();
+    forceActive();
+    markDurable(target);
+    return durableIndex;
+  }
+
+  /** Hands buffered appends to the OS (no fsync); returns the index a following force covers. */
+  long flushForSync() throws IOException {
+    flushBuffer();
+    return lastIndex;
+  }
+
+  /** The channel that needs a force to cover everything flushed, or null. */
+  FileChannel unforcedChannel() {
+    Segment active = active();
+    return active != null && active.unforced ? active.channel : null;
+  }
+
+  /** A force of {@link #unforcedChannel()} issued by the caller completed. */
+  void forcedActive() {
+    Segment active = active();
+    if (active != null) {
+      active.unforced = false;
+    }
+  }
+
+  void forceActive() throws IOException {
+    Segment active = active();
+    if (active != null && active.unforced) {
+      active.channel.force(false);
+      active.unforced = false;
+    }
+  }
+
+  /** Records that a force covering everything flushed up to {@code index} completed. */
+  void markDurable(long index) {
+    durableIndex = Math.max(durableIndex, Math.min(index, lastIndex));
+  }
+
+  /**
+   * Reads entries {@code [fromIndex, toIndexExclusive)}, stopping once {@code bytesMax} payload bytes
+   * would be exceeded but returning at least one entry. Every record's CRC is verified: a damaged
+   * record throws {@link CorruptLogException}, it is never returned.
+   */
+  public List<LogEntry> read(long fromIndex, long toIndexExclusive, long bytesMax) throws IOException {
+    List<LogEntry> result = new ArrayList<>();
+    if (fromIndex >= toIndexExclusive) {
+      return result;
+    }
+    checkRange(fromIndex);
+    checkRange(toIndexExclusive - 1);
+    prepareRead();
+    long bytes = 0;
+    long index = fromIndex;
+    int segmentSlot = segmentSlot(index);
+    while (index < toIndexExclusive) {
+      Segment segment = segments.get(segmentSlot);
+      reader.reset(segment.channel, segment.end);
+      long position = positionOf(segment, index);
+      while (index < toIndexExclusive && index <= segment.lastIndex) {
+        LogEntry entry = readVerified(segment, position, index);
+        bytes += entry.payload().length;
+        if (!result.isEmpty() && bytes > bytesMax) {
+          return result;
+        }
+        result.add(entry);
+        position += RecordFrame.HEADER_BYTES + entry.payload().length;
+        index++;
+      }
+      segmentSlot++;
+    }
+    return result;
+  }
+
+  /**
+   * A zero-copy view of the payloads of entries from {@code fromIndex} within one segment, at most
+   * {@code bytesMax} payload bytes (at least one entry). Payloads are not re-verified here: they were
+   * verified by the recovery scan, and Kafka batches carry their own CRC checked by clients.
+   */
+  public LogSlice slice(long fromIndex, long bytesMax) throws IOException {
+    checkRange(fromIndex);
+    prepareRead();
+    Segment segment = segments.get(segmentSlot(fromIndex));
+    long position = positionOf(segment, fromIndex);
+    List<long[]> regions = new ArrayList<>();
+    long bytes = 0;
+    long index = fromIndex;
+    while (index <= segment.lastIndex) {
+      readHeader(segment, position);
+      int length = readHeader.getInt(RecordFrame.LENGTH_OFFSET);
+      if (!regions.isEmpty() && bytes + length > bytesMax) {
+        break;
+      }
+      regions.add(new long[] {position + RecordFrame.HEADER_BYTES, length});
+      bytes += length;
+      position += RecordFrame.HEADER_BYTES + length;
+      index++;
+    }
+    return new LogSlice(segment.channel, fromIndex, index - 1, regions);
+  }
+
+  /**
+   * Index of the last entry whose key is {@code <= key} (keys are monotonic), or -1 when every
+   * retained keyed entry has a greater key or there is none.
+   */
+  public long floorIndexForKey(long key) throws IOException {
+    flushBuffer();
+    Segment chosen = null;
+    for (Segment segment : segments) {
+      long first = segment.firstKey();
+      if (first != RecordFrame.NO_KEY && first <= key) {
+        chosen = segment;
+      }
+    }
+    if (chosen == null) {
+      return -1;
+    }
+    long found = -1;
+    long position = chosen.floorKeyPosition(key);
+    while (position < chosen.end) {
+      readHeader(chosen, position);
+      long entryKey = readHeader.getLong(RecordFrame.KEY_OFFSET);
+      if (entryKey != RecordFrame.NO_KEY) {
+        if (entryKey > key) {
+          break;
+        }
+        found = readHeader.getLong(RecordFrame.INDEX_OFFSET);
+      }
+      position += RecordFrame.HEADER_BYTES + readHeader.getInt(RecordFrame.LENGTH_OFFSET);
+    }
+    return found >= firstIndex ? found : -1;
+  }
+
+  /** Removes entries {@code >= fromIndex} (a conflicting suffix), durably, before returning. */
+  public void truncateSuffix(long fromIndex) throws IOException {
+    if (fromIndex > lastIndex) {
+      return;
+    }
+    if (fromIndex < firstIndex) {
+      throw new IllegalArgumentException("fromIndex=" + fromIndex + " firstIndex=" + firstIndex
+          + " reason=truncate-below-first-index");
+    }
+    flushBuffer();
+    // Newest first, so a crash part-way leaves a contiguous log.
+    boolean deleted = false;
+    while (!segments.isEmpty() && active().baseIndex >= fromIndex) {
+      Segment doomed = segments.remove(segments.size() - 1);
+      doomed.channel.close();
+      disk.delete(doomed.path);
+      deleted = true;
+    }
+    if (deleted) {
+      disk.syncDirectory(directory);
+    }
+    Segment active = active();
+    if (active != null && active.lastIndex >= fromIndex) {
+      int position = (int) positionOf(active, fromIndex);
+      // Cutting the file (not just moving the end) keeps stale frames from ever reappearing
+      // behind a later torn write.
+      active.channel.truncate(position);
+      active.channel.force(true);
+      active.unforced = false;
+      active.end = position;
+      active.lastIndex = fromIndex - 1;
+      active.dropSamplesFrom(position);
+    }
+    bufferPosition = active == null ? 0 : active.end;
+    terms.truncateFrom(fromIndex);
+    lastIndex = fromIndex - 1;
+    lastTerm = lastIndex >= firstIndex ? terms.termAt(lastIndex) : prevTerm;
+    lastKey = RecordFrame.NO_KEY; // monotonicity is re-checked from the next keyed append on
+    durableIndex = Math.min(durableIndex, lastIndex);
+  }
+
+  /**
+   * Drops entries below {@code newFirstIndex} (after a snapshot or for retention), durably: the new
+   * first index is recorded atomically first, then whole segments below it are deleted.
+   * Requires {@code newFirstIndex <= lastIndex()+1}.
+   */
+  public void truncatePrefix(long newFirstIndex) throws IOException {
+    if (newFirstIndex <= firstIndex) {
+      return;
+    }
+    if (newFirstIndex > lastIndex + 1) {
+      throw new IllegalArgumentException("newFirstIndex=" + newFirstIndex + " lastIndex=" + lastIndex
+          + " reason=prefix-beyond-log-use-reset");
+    }
+    long newPrevTerm = term(newFirstIndex - 1);
+    writeMeta(newFirstIndex, newPrevTerm);
+    firstIndex = newFirstIndex;
+    prevTerm = newPrevTerm;
+    boolean deleted = false;
+    while (segments.size() > 1 && segments.get(1).baseIndex <= newFirstIndex) {
+      Segment doomed = segments.remove(0);
+      doomed.channel.close();
+      disk.delete(doomed.path);
+      deleted = true;
+    }
+    if (deleted) {
+      disk.syncDirectory(directory);
+    }
+  }
+
+  /**
+   * Empties the log so that the next entry is {@code newFirstIndex} and {@code term(newFirstIndex-1)}
+   * is {@code prevTerm} (installing a snapshot from a leader). Durable before returning.
+   */
+  public void reset(long newFirstIndex, long newPrevTerm) throws IOException {
+    flushBuffer();
+    writeMeta(newFirstIndex, newPrevTerm);
+    for (Segment doomed : segments) {
+      doomed.channel.close();
+      disk.delete(doomed.path);
+    }
+    segments.clear();
+    disk.syncDirectory(directory);
+    firstIndex = newFirstIndex;
+    prevTerm = newPrevTerm;
+    lastIndex = newFirstIndex - 1;
+    lastTerm = newPrevTerm;
+    lastKey = RecordFrame.NO_KEY;
+    terms.clear();
+    durableIndex = lastIndex;
+    bufferPosition = 0;
+  }
+
+  /** Writes buffered appends; does not fsync (the caller decides when to {@link #sync()}). */
+  @Override
+  public void close() throws IOException {
+    try {
+      flushBuffer();
+    } finally {
+      closeChannels();
+    }
+  }
+
+  // ---- internals ----
+
+  void writeMeta(long first, long termBeforeFirst) throws IOException {
+    ByteBuffer body = ByteBuffer.allocate(16).putLong(first).putLong(termBeforeFirst).flip();
+    ChecksummedFile.write(disk, directory.resolve(META_FILE), META_MAGIC, body);
+  }
+
+  void closeChannels() {
+    for (Segment segment : segments) {
+      try {
+        segment.channel.close();
+      } catch (IOException ignored) {
+        // closing after a failure: the original error matters
+      }
+    }
+  }
+
+  void startWritingAt(long position) {
+    bufferPosition = position;
+  }
+
+  Segment active() {
+    return segments.isEmpty() ? null : segments.get(segments.size() - 1);
+  }
+
+  private Segment roll(long baseIndex) throws IOException {
+    Segment previous = active();
+    if (previous != null) {
+      // Force the old segment before the new one is written, so no crash can keep a later segment's
+      // data while losing an earlier one's (recovery relies on it).
+      long target = flushForSync();
+      forceActive();
+      markDurable(target);
+    }
+    Segment created = Segment.create(disk, directory, baseIndex, config.segmentBytes(), config.preallocate());
+    disk.syncDirectory(directory);
+    segments.add(created);
+    bufferPosition = 0;
+    return created;
+  }
+
+  private void flushBuffer() throws IOException {
+    if (writeBuffer.position() == 0) {
+      return;
+    }
+    Segment active = active();
+    writeBuffer.flip();
+    long position = bufferPosition;
+    while (writeBuffer.hasRemaining()) {
+      position += active.channel.write(writeBuffer, position);
+    }
+    writeBuffer.clear();
+    bufferPosition = position;
+    active.unforced = true;
+  }
+
+  private void writeDirect(Segment active, ByteBuffer payload) throws IOException {
+    ByteBuffer[] parts = {header.clear(), payload.duplicate()};
+    active.channel.position(bufferPosition);
+    long total = RecordFrame.HEADER_BYTES + (long) payload.remaining();
+    for (long written = 0; written < total; ) {
+      written += active.channel.write(parts);
+    }
+    bufferPosition += total;
+    active.unforced = true;
+  }
+
+  /** Reads go to the file, so buffered frames are handed to the OS first (no fsync). */
+  private void prepareRead() throws IOException {
+    if (writeBuffer.position() > 0) {
+      flushBuffer();
+    }
+  }
+
+  private void checkRange(long index) {
+    if (index < firstIndex || index > lastIndex) {
+      throw new IndexOutOfBoundsException("index=" + index + " firstIndex=" + firstIndex
+          + " lastIndex=" + lastIndex + " reason=index-out-of-range");
+    }
+  }
+
+  private int segmentSlot(long index) {
+    int lo = 0;
+    int hi = segments.size() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (segments.get(mid).baseIndex <= index) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Offset of entry {@code index} in {@code segment}: nearest sample, then walk the headers. */
+  private long positionOf(Segment segment, long index) throws IOException {
+    long position = segment.floorPosition(index);
+    while (true) {
+      readHeader(segment, position);
+      long at = readHeader.getLong(RecordFrame.INDEX_OFFSET);
+      if (at == index) {
+        return position;
+      }
+      int length = readHeader.getInt(RecordFrame.LENGTH_OFFSET);
+      if (at > index || at < segment.baseIndex || length < 0
+          || position + RecordFrame.HEADER_BYTES + length >= segment.end) {
+        throw new CorruptLogException(segment.name(), position, "index-walk-failed",
+            "wanted=" + index + " found=" + at);
+      }
+      position += RecordFrame.HEADER_BYTES + length;
+    }
+  }
+
+  private void readHeader(Segment segment, long position) throws IOException {
+    readHeader.clear();
+    Segment.readFully(segment.channel, readHeader, position);
+  }
+
+  private LogEntry readVerified(Segment segment, long position, long index) throws IOException {
+    int at = reader.window(position, RecordFrame.HEADER_BYTES);
+    ByteBuffer buffer = reader.buffer();
+    int length = at < 0 ? -1 : buffer.getInt(at + RecordFrame.LENGTH_OFFSET);
+    if (length < 0 || position + RecordFrame.HEADER_BYTES + length > segment.end) {
+      throw new CorruptLogException(segment.name(), position, "bad-length", "index=" + index);
+    }
+    at = reader.window(position, RecordFrame.HEADER_BYTES + length);
+    buffer = reader.buffer();
+    if (RecordFrame.checksum(buffer, at, length, crc) != buffer.getInt(at)
+        || buffer.getLong(at + RecordFrame.INDEX_OFFSET) != index) {
+      throw new CorruptLogException(segment.name(), position, "crc-mismatch", "index=" + index);
+    }
+    byte[] payload = new byte[length];
+    buffer.get(at + RecordFrame.HEADER_BYTES, payload);
+    return new LogEntry(index, buffer.getLong(at + RecordFrame.TERM_OFFSET),
+        buffer.getLong(at + RecordFrame.KEY_OFFSET), buffer.getInt(at + RecordFrame.KIND_OFFSET), payload);
+  }
+}
