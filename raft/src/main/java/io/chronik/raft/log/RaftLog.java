@@ -187,6 +187,15 @@ public final class RaftLog {
     return out == null ? List.of() : out;
   }
 
+  public boolean hasUnstable() {
+    return !unstable.isEmpty() || pendingSnapshot != null;
+  }
+
+  /** Cheap check for {@link #nextCommitted}: is any committed, durable entry not yet handed out? */
+  public boolean hasNextCommitted(long appliedThrough) {
+    return pendingSnapshot == null && Math.min(committed, stableLastIndex()) > appliedThrough;
+  }
+
   public List<Entry> unstableEntries() {
     return Collections.unmodifiableList(new ArrayList<>(unstable));
   }

@@ -11,7 +11,6 @@ import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
 import io.chronik.raft.replication.Progress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -44,7 +43,8 @@ public final class RaftNode {
   private final Membership membership;
   private final Elections elections;
   private final ReadIndexQueue reads = new ReadIndexQueue();
-  private final SnapshotAssembly snapshotIn = new SnapshotAssembly();
+  private final Following following;
+  private final Replicator replicator;
 
   long term;
   int vote = NONE;
@@ -80,6 +80,8 @@ public final class RaftNode {
     this.membership = new Membership(snap.index() > 0 ? snap.config() : initial, snap.index());
     membership.replayCommitted(log, snap.index(), log.committed());
     this.elections = new Elections(this, log, membership);
+    this.following = new Following(this, log, membership, elections);
+    this.replicator = new Replicator(this, log, options);
     resetRandomizedTimeout();
   }
 
@@ -248,7 +250,7 @@ public final class RaftNode {
     if (pr != null && pr.match() == log.lastIndex()) {
       send(Message.of(MessageType.TIMEOUT_NOW, id, target, term).build());
     } else {
-      sendAppend(target, true);
+      replicator.sendAppend(target, true);
     }
   }
 
@@ -280,7 +282,7 @@ public final class RaftNode {
     if (role == Role.LEADER) {
       stepLeader(m);
     } else {
-      stepFollower(m);
+      following.step(m);
     }
   }
 
@@ -289,8 +291,7 @@ public final class RaftNode {
   public boolean hasReady() {
     HardState hs = hardState();
     return broadcastPending || !outbox.isEmpty() || !readStates.isEmpty() || !hs.equals(lastHardState)
-        || !log.unstableEntries().isEmpty() || log.pendingSnapshot() != null
-        || !log.nextCommitted(log.applied(), 1).isEmpty();
+        || log.hasUnstable() || log.hasNextCommitted(log.applied());
   }
 
   /** Collects pending work. Must be followed by {@link #advance} before the next call. */
@@ -302,8 +303,8 @@ public final class RaftNode {
     if (broadcastPending && role == Role.LEADER) {
       for (int peer : progress.keySet()) {
         if (peer != id) {
-          sendAppend(peer, true);
-          while (progress.get(peer).state() == Progress.State.REPLICATE && sendAppend(peer, false)) {
+          replicator.sendAppend(peer, true);
+          while (progress.get(peer).state() == Progress.State.REPLICATE && replicator.sendAppend(peer, false)) {
             // keep filling the pipeline window
           }
         }
@@ -433,7 +434,7 @@ public final class RaftNode {
     pr.recentActive(true);
     switch (m.type()) {
       case APPEND_RESPONSE:
-        handleAppendResponse(m, pr);
+        replicator.handleAppendResponse(m, pr);
         break;
       case HEARTBEAT_RESPONSE:
         pr.resumeProbe();
@@ -443,7 +444,7 @@ public final class RaftNode {
         if (pr.match() < log.lastIndex()) {
           // an empty append at next-1 either confirms the follower or makes it reject and so
           // exposes appends lost in flight (the leader then falls back to probing)
-          sendAppend(m.from(), true);
+          replicator.sendAppend(m.from(), true);
         }
         break;
       default:
@@ -451,38 +452,9 @@ public final class RaftNode {
     }
   }
 
-  private void handleAppendResponse(Message m, Progress pr) {
-    if (m.reject()) {
-      long probe = m.rejectHint();
-      if (m.logTerm() > 0) {
-        probe = log.findConflictByTerm(m.rejectHint(), m.logTerm());
-      }
-      if (pr.rejected(m.index(), probe + 1)) {
-        sendAppend(m.from(), true);
-      }
-      return;
-    }
-    boolean wasPaused = pr.paused();
-    if (pr.acked(m.index())) {
-      if (pr.state() == Progress.State.PROBE) {
-        pr.becomeReplicate();
-      } else if (pr.state() == Progress.State.SNAPSHOT && pr.match() >= pr.pendingSnapshot()) {
-        pr.becomeProbe();
-        pr.becomeReplicate();
-      }
-      if (!maybeCommit() && (wasPaused || pr.match() < log.lastIndex())) {
-        while (sendAppend(m.from(), false)) {
-          // refill the window
-        }
-      }
-      if (m.from() == transferee && pr.match() == log.lastIndex()) {
-        send(Message.of(MessageType.TIMEOUT_NOW, id, transferee, term).build());
-      }
-    }
-  }
 
   /** Commit the majority-replicated index, but only by counting replicas of a current-term entry (§5.4.2). */
-  private boolean maybeCommit() {
+  boolean maybeCommit() {
     long index = membership.current().committedIndex(
         peer -> progress.containsKey(peer) ? progress.get(peer).match() : 0);
     if (index <= log.committed() || index == Long.MAX_VALUE || log.term(index) != term) {
@@ -496,7 +468,7 @@ public final class RaftNode {
   }
 
   /** Applies membership changes that became committed in (before, committed]. */
-  private void onCommitted(long before) {
+  void onCommitted(long before) {
     Configuration old = membership.current();
     boolean enteredJoint = membership.applyCommitted(log, before, log.committed());
     if (old.equals(membership.current()) || role != Role.LEADER) {
@@ -537,42 +509,7 @@ public final class RaftNode {
     }
   }
 
-  /** Sends an append (or a snapshot) to a peer. Returns true if something was sent. */
-  boolean sendAppend(int to, boolean sendIfEmpty) {
-    Progress pr = progress.get(to);
-    if (pr == null || pr.paused()) {
-      return false;
-    }
-    long prevIndex = pr.next() - 1;
-    long prevTerm = log.term(prevIndex);
-    List<Entry> entries = log.entries(pr.next(), log.lastIndex() + 1, options.appendBytesMax());
-    if (prevTerm < 0 || entries == null) {
-      return sendSnapshot(to, pr);
-    }
-    if (entries.isEmpty() && !sendIfEmpty) {
-      return false;
-    }
-    send(Message.of(MessageType.APPEND, id, to, term).log(prevIndex, prevTerm).entries(entries)
-        .commit(log.committed()).build());
-    pr.sent(entries.isEmpty() ? prevIndex : entries.get(entries.size() - 1).index(), !entries.isEmpty());
-    return true;
-  }
 
-  private boolean sendSnapshot(int to, Progress pr) {
-    if (!pr.recentActive()) {
-      return false; // don't ship a large snapshot to a peer that may be down
-    }
-    SnapshotMeta meta = log.storage().snapshotMeta();
-    byte[] data = log.storage().snapshotData();
-    int chunk = options.snapshotChunkBytes();
-    for (int off = 0; off == 0 || off < data.length; off += chunk) {
-      int len = Math.min(chunk, data.length - off);
-      byte[] part = java.util.Arrays.copyOfRange(data, off, off + len);
-      send(Message.of(MessageType.SNAPSHOT, id, to, term).snapshot(meta, off, part, off + len >= data.length).build());
-    }
-    pr.becomeSnapshot(meta.index());
-    return true;
-  }
 
   private void broadcastHeartbeat() {
     long context = reads.currentRound();
@@ -606,87 +543,6 @@ public final class RaftNode {
             .log(p.index(), 0).context(p.context()).build());
       }
     }
-  }
-
-  // ---------------------------------------------------------------- follower
-
-  private void stepFollower(Message m) {
-    switch (m.type()) {
-      case APPEND:
-      case HEARTBEAT:
-      case SNAPSHOT:
-        if (role != Role.FOLLOWER) {
-          becomeFollower(term, m.from());
-        }
-        leader = m.from();
-        electionElapsed = 0;
-        if (m.type() == MessageType.APPEND) {
-          handleAppend(m);
-        } else if (m.type() == MessageType.HEARTBEAT) {
-          commitFromLeader(m.commit());
-          send(Message.of(MessageType.HEARTBEAT_RESPONSE, id, m.from(), term).context(m.context()).build());
-        } else {
-          handleSnapshotChunk(m);
-        }
-        break;
-      case TIMEOUT_NOW:
-        if (membership.current().isVoter(id)) {
-          elections.campaign(false, true);
-        }
-        break;
-      default:
-        break;
-    }
-  }
-
-  private void handleAppend(Message m) {
-    if (m.index() < log.committed()) {
-      // everything up to our commit index already matches the leader (Log Matching + Leader Completeness)
-      send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(log.committed(), 0).build());
-      return;
-    }
-    if (log.matchTerm(m.index(), m.logTerm())) {
-      long lastNew = m.index() + m.entries().size();
-      long conflict = log.findConflict(m.entries());
-      if (conflict != 0) {
-        log.append(m.entries().subList((int) (conflict - m.index() - 1), m.entries().size()));
-      }
-      commitFromLeader(Math.min(m.commit(), lastNew));
-      send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(lastNew, 0).build());
-      return;
-    }
-    long hint = log.findConflictByTerm(Math.min(m.index(), log.lastIndex()), m.logTerm());
-    send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(m.index(), 0)
-        .reject(hint, Math.max(log.term(hint), 0)).build());
-  }
-
-  private void commitFromLeader(long index) {
-    long before = log.committed();
-    if (log.commitTo(Math.min(index, log.lastIndex()))) {
-      onCommitted(before);
-    }
-  }
-
-  private void handleSnapshotChunk(Message m) {
-    byte[] data = snapshotIn.accept(m);
-    if (data == null) {
-      return;
-    }
-    SnapshotMeta meta = m.snapshot();
-    if (meta.index() <= log.committed()) {
-      send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(log.committed(), 0).build());
-      return;
-    }
-    if (log.matchTerm(meta.index(), meta.term())) {
-      // we already hold that prefix: fast-forward commit instead of restoring; entries beyond it
-      // may still conflict, so only the commit index is promised as matching
-      commitFromLeader(meta.index());
-      send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(log.committed(), 0).build());
-      return;
-    }
-    log.restore(meta, data);
-    membership.restore(meta.config(), meta.index());
-    send(Message.of(MessageType.APPEND_RESPONSE, id, m.from(), term).log(log.lastIndex(), 0).build());
   }
 
   void send(Message m) {

@@ -86,7 +86,7 @@ final class ClusterSimulation {
     RaftOptions d = RaftOptions.defaults();
     // small append and window bounds split replication into many messages, which is where
     // commit-rule and back-tracking bugs show
-    this.options = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), 64 + rnd.nextInt(2_000),
+    this.options = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), rnd.nextBoolean() ? 1 : 64 + rnd.nextInt(2_000),
         1 + rnd.nextInt(8), d.uncommittedEntriesMax(), 64 + rnd.nextInt(256), true, true);
     for (int id = 1; id <= NODES; id++) {
       nodes[id] = new SimNode(id);
@@ -314,6 +314,7 @@ final class ClusterSimulation {
       }
       if (r.role() == Role.LEADER && r.commitIndex() > n.lastCommit) {
         recordLeaderCommit(r, n.lastCommit);
+        checkNoElectableNodeLacks(r);
       }
       n.lastCommit = r.commitIndex();
       if (r.role() == Role.LEADER) {
@@ -340,6 +341,62 @@ final class ClusterSimulation {
         fail("commit-conflict leader=" + leader.id() + " index=" + i + " term=" + t + " earlierCommittedTerm=" + prev);
       }
     }
+  }
+
+  /**
+   * The lemma behind Leader Completeness (§5.4.3): once an entry is committed, no voter lacking it
+   * can collect a majority of votes, because its log is less up to date than the log of every voter
+   * that stores the entry. Checked at each commit decision, this flags an unsafe commit before any
+   * leader actually overwrites it (e.g. Figure 8).
+   */
+  private void checkNoElectableNodeLacks(RaftNode leader) {
+    Configuration config = leader.configuration();
+    if (config.joint()) {
+      return;
+    }
+    long index = leader.commitIndex();
+    long term = leader.termAt(index);
+    for (int v : config.voters()) {
+      long[] vLast = lastOf(v);
+      if (termIn(v, index) == term || termIn(v, index) == -2) {
+        continue; // holds it, or compacted it into a snapshot taken after it was committed locally
+      }
+      int electors = 0;
+      for (int u : config.voters()) {
+        long[] uLast = lastOf(u);
+        if (vLast[1] > uLast[1] || (vLast[1] == uLast[1] && vLast[0] >= uLast[0])) {
+          electors++;
+        }
+      }
+      if (electors > config.voters().size() / 2) {
+        fail("electable-node-lacks-committed-entry leader=" + leader.id() + " index=" + index + " term=" + term
+            + " node=" + v + " nodeLast=" + vLast[0] + "/" + vLast[1] + " electors=" + electors + describe());
+      }
+    }
+  }
+
+  /** (lastIndex, lastTerm) of a node: in memory if up, else on its disk. */
+  private long[] lastOf(int id) {
+    RaftNode r = nodes[id].raft;
+    if (r != null) {
+      return new long[] {r.lastIndex(), r.termAt(r.lastIndex())};
+    }
+    MemoryLogStorage d = nodes[id].disk;
+    return new long[] {d.lastIndex(), d.term(d.lastIndex())};
+  }
+
+  /** Term at index on a node, -1 if beyond its log, -2 if compacted. */
+  private long termIn(int id, long index) {
+    RaftNode r = nodes[id].raft;
+    MemoryLogStorage d = nodes[id].disk;
+    long last = r != null ? r.lastIndex() : d.lastIndex();
+    if (index > last) {
+      return -1;
+    }
+    if (index < d.firstIndex() - 1 && (r == null || r.termAt(index) == -1)) {
+      return -2;
+    }
+    return r != null ? r.termAt(index) : d.term(index);
   }
 
   /** Leader Completeness (§5.4): a new leader holds every committed entry. */

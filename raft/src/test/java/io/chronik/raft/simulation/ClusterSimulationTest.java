@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * CI seed sweep of the cluster simulator. {@code -Dsim.seed=N} replays one seed;
- * {@code -Dsim.seeds=N -Dsim.firstSeed=S} sizes the sweep (default 2,000 seeds from 1).
+ * {@code -Dsim.seeds=N -Dsim.firstSeed=S} sizes the sweep (default 4,000 seeds from 1).
  */
 @Tag("simulation")
 class ClusterSimulationTest {
@@ -22,7 +22,7 @@ class ClusterSimulationTest {
   void everySeedKeepsRaftSafeAndLive() {
     String single = System.getProperty("sim.seed");
     long first = single != null ? Long.parseLong(single) : Long.getLong("sim.firstSeed", 1);
-    long count = single != null ? 1 : Long.getLong("sim.seeds", 2_000);
+    long count = single != null ? 1 : Long.getLong("sim.seeds", 4_000);
     SweepReport report = sweep(first, count, false);
     System.out.println(report.summary());
     assertThat(report.failures).as("failing seeds (replay with: %s<seed>)", REPLAY).isEmpty();
@@ -81,9 +81,11 @@ class ClusterSimulationTest {
       double wallS = wallNanos / 1e9;
       double simMin = simulatedMs.get() / 60_000.0;
       return String.format("simulation seeds=%d failures=%d wallS=%.1f events=%d eventsPerS=%.0f simulatedMin=%.1f "
-              + "electionsPerSimMin=%.1f leaderChangesPerSimMin=%.1f writesAcked=%d readsChecked=%d",
+              + "electionsPerSimMin=%.1f electionsPerFaultMinUpperBound=%.1f leaderChangesPerSimMin=%.1f "
+              + "writesAcked=%d readsChecked=%d",
           seedsRun.get(), failures.size(), wallS, events.get(), events.get() / wallS, simMin,
-          elections.get() / simMin, leaderChanges.get() / simMin, writes.get(), reads.get());
+          elections.get() / simMin, elections.get() / (faultMs.get() / 60_000.0), leaderChanges.get() / simMin,
+          writes.get(), reads.get());
     }
   }
 }

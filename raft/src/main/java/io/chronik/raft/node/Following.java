@@ -1,0 +1,107 @@
+package io.chronik.raft.node;
+
+import io.chronik.raft.log.RaftLog;
+import io.chronik.raft.log.SnapshotMeta;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+
+/**
+ * The follower side of replication (Raft §5.3, §7): accepting appends with the consistency check,
+ * answering rejections with a conflict hint for fast back-tracking, learning the commit index, and
+ * installing chunked snapshots. Every response is queued in the node's outbox and, per the
+ * durability contract, leaves only after the Ready that carries the accepted entries is persisted.
+ */
+final class Following {
+
+  private final RaftNode node;
+  private final RaftLog log;
+  private final Membership membership;
+  private final Elections elections;
+  private final SnapshotAssembly snapshotIn = new SnapshotAssembly();
+
+  Following(RaftNode node, RaftLog log, Membership membership, Elections elections) {
+    this.node = node;
+    this.log = log;
+    this.membership = membership;
+    this.elections = elections;
+  }
+
+  void step(Message m) {
+    switch (m.type()) {
+      case APPEND:
+      case HEARTBEAT:
+      case SNAPSHOT:
+        if (node.role != Role.FOLLOWER) {
+          node.becomeFollower(node.term, m.from());
+        }
+        node.leader = m.from();
+        node.electionElapsed = 0;
+        if (m.type() == MessageType.APPEND) {
+          handleAppend(m);
+        } else if (m.type() == MessageType.HEARTBEAT) {
+          commitFromLeader(m.commit());
+          node.send(Message.of(MessageType.HEARTBEAT_RESPONSE, node.id(), m.from(), node.term).context(m.context()).build());
+        } else {
+          handleSnapshotChunk(m);
+        }
+        break;
+      case TIMEOUT_NOW:
+        if (membership.current().isVoter(node.id())) {
+          elections.campaign(false, true);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void handleAppend(Message m) {
+    if (m.index() < log.committed()) {
+      // everything up to our commit index already matches the leader (Log Matching + Leader Completeness)
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(log.committed(), 0).build());
+      return;
+    }
+    if (log.matchTerm(m.index(), m.logTerm())) {
+      long lastNew = m.index() + m.entries().size();
+      long conflict = log.findConflict(m.entries());
+      if (conflict != 0) {
+        log.append(m.entries().subList((int) (conflict - m.index() - 1), m.entries().size()));
+      }
+      commitFromLeader(Math.min(m.commit(), lastNew));
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(lastNew, 0).build());
+      return;
+    }
+    long hint = log.findConflictByTerm(Math.min(m.index(), log.lastIndex()), m.logTerm());
+    node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(m.index(), 0)
+        .reject(hint, Math.max(log.term(hint), 0)).build());
+  }
+
+  private void commitFromLeader(long index) {
+    long before = log.committed();
+    if (log.commitTo(Math.min(index, log.lastIndex()))) {
+      node.onCommitted(before);
+    }
+  }
+
+  private void handleSnapshotChunk(Message m) {
+    byte[] data = snapshotIn.accept(m);
+    if (data == null) {
+      return;
+    }
+    SnapshotMeta meta = m.snapshot();
+    if (meta.index() <= log.committed()) {
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(log.committed(), 0).build());
+      return;
+    }
+    if (log.matchTerm(meta.index(), meta.term())) {
+      // we already hold that prefix: fast-forward commit instead of restoring; entries beyond it
+      // may still conflict, so only the commit index is promised as matching
+      commitFromLeader(meta.index());
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(log.committed(), 0).build());
+      return;
+    }
+    log.restore(meta, data);
+    membership.restore(meta.config(), meta.index());
+    node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(log.lastIndex(), 0).build());
+  }
+}

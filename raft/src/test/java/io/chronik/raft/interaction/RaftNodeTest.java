@@ -1,0 +1,101 @@
+package io.chronik.raft.interaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chronik.raft.log.MemoryLogStorage;
+import io.chronik.raft.membership.Configuration;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import io.chronik.raft.message.PeerBatch;
+import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.node.RaftOptions;
+import io.chronik.raft.node.Ready;
+import io.chronik.raft.node.Role;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RaftNodeTest {
+
+  private static InteractionCluster elected(RaftOptions o) {
+    InteractionCluster c = new InteractionCluster(List.of(1, 2, 3), List.of(1, 2, 3), o);
+    while (c.node(1).role() == Role.FOLLOWER) {
+      c.node(1).tick();
+    }
+    c.stabilize(new StringBuilder());
+    assertThat(c.node(1).role()).isEqualTo(Role.LEADER);
+    return c;
+  }
+
+  @Test
+  void manyProposalsBecomeOneStorageAppendAndOneMessagePerFollower() {
+    InteractionCluster c = elected(RaftOptions.defaults());
+    for (int i = 0; i < 100; i++) {
+      c.node(1).propose(new byte[] {(byte) i});
+    }
+    Ready rd = c.node(1).ready();
+    assertThat(rd.entries()).hasSize(100);
+    assertThat(rd.messages()).hasSize(2).allSatisfy(m -> {
+      assertThat(m.type()).isEqualTo(MessageType.APPEND);
+      assertThat(m.entries()).hasSize(100);
+    });
+    c.node(1).advance(rd);
+  }
+
+  @Test
+  void aSingleNodeLeaderCommitsOnlyWhatItsOwnDiskMadeDurable() {
+    MemoryLogStorage disk = new MemoryLogStorage();
+    RaftNode n = new RaftNode(1, disk, Configuration.of(List.of(1)), RaftOptions.defaults(), new SplittableRandom(1));
+    while (n.role() != Role.LEADER) {
+      n.tick();
+    }
+    Ready first = n.ready();
+    assertThat(n.commitIndex()).as("no-op not durable yet").isZero();
+    disk.append(first.entries());
+    disk.saveHardState(first.hardState());
+    n.advance(first);
+    assertThat(n.commitIndex()).isEqualTo(1);
+    n.propose(new byte[] {7});
+    assertThat(n.commitIndex()).isEqualTo(1);
+    Ready second = n.ready();
+    assertThat(second.committedEntries()).extracting(e -> e.index()).containsExactly(1L);
+    disk.append(second.entries());
+    n.advance(second);
+    assertThat(n.commitIndex()).isEqualTo(2);
+  }
+
+  @Test
+  void aFollowerBehindTheCompactedLogReceivesAChunkedSnapshot() {
+    InteractionCluster c = elected(RaftOptions.defaults().withSnapshotChunkBytes(3));
+    StringBuilder out = new StringBuilder();
+    c.isolated.add(3);
+    for (int i = 0; i < 5; i++) {
+      c.node(1).propose(new byte[] {(byte) i});
+      c.stabilize(out);
+    }
+    MemoryLogStorage leaderDisk = c.disks.get(1);
+    long applied = c.node(1).appliedIndex();
+    leaderDisk.createSnapshot(c.node(1).snapshotMetaAt(applied), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    leaderDisk.compact(applied);
+    c.isolated.clear();
+    out.setLength(0);
+    c.node(1).tick();
+    c.node(1).tick();
+    c.stabilize(out);
+    assertThat(out.toString()).contains("1->3 SNAPSHOT term=1 snapshot=" + applied + "/1 offset=0 bytes=3")
+        .contains("offset=6 bytes=2 last");
+    assertThat(c.disks.get(3).snapshotData()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(c.node(3).commitIndex()).isEqualTo(c.node(1).commitIndex());
+  }
+
+  @Test
+  void peerBatchGroupsMessagesOfManyGroupsByDestination() {
+    PeerBatch<String> batch = new PeerBatch<>();
+    batch.add("g1", Message.of(MessageType.HEARTBEAT, 1, 2, 5).build());
+    batch.add("g2", Message.of(MessageType.HEARTBEAT, 1, 2, 9).build());
+    batch.add("g1", Message.of(MessageType.HEARTBEAT, 1, 3, 5).build());
+    assertThat(batch.peers()).containsExactly(2, 3);
+    assertThat(batch.forPeer(2)).extracting(PeerBatch.Addressed::group).containsExactly("g1", "g2");
+    assertThat(batch.size()).isEqualTo(3);
+  }
+}
