@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
  * lab uses this: everything that touches a test host goes over SSH.
  */
 public final class LocalCommand {
+  /** Output readers block until EOF; their own threads, since the common pool may have one worker. */
+  private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "chronik-output-reader");
+    t.setDaemon(true);
+    return t;
+  });
   private static final int STDERR_TAIL_CHARS = 600;
 
   /** Result of a finished program. */
@@ -43,8 +49,8 @@ public final class LocalCommand {
     } catch (IOException e) {
       throw new LabException("command=" + String.join(" ", argv) + " reason=cannot-start error=" + e.getMessage());
     }
-    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-    CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), READERS);
+    CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), READERS);
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
