@@ -77,28 +77,30 @@ public final class DbLifecycle {
   public long start(Host host) {
     if (host.service() == ServiceManager.SYSTEMD) {
       ssh.run(host, host.privileged("systemctl start " + spec.name()));
-    } else {
-      String home = host.homeDir();
-      ssh.run(host, aliveFunction(host) + "cd " + q(home) + " && mkdir -p data logs run && "
-          + "if alive \"$(cat " + pidFile() + " 2>/dev/null)\"; then exit 0; fi; "
-          + "setsid nohup " + q(home + "/bin/" + spec.name() + "-server") + " >>logs/" + spec.name() + ".log 2>&1 </dev/null & "
-          + "echo $! > " + pidFile(), Duration.ofSeconds(30));
+      return pid(host).orElseThrow(() -> new DbException("host=" + host.name() + " db=" + spec.name()
+          + " reason=no-process-after-start log-tail=" + logTail(host)));
     }
-    return pid(host).orElseThrow(() -> new DbException("host=" + host.name() + " db=" + spec.name()
-        + " reason=no-process-after-start log-tail=" + logTail(host)));
+    String home = host.homeDir();
+    ExecResult r = ssh.exec(host, aliveFunction(host) + "cd " + q(home) + " && mkdir -p data logs run && "
+        + "P=$(cat " + pidFile() + " 2>/dev/null); if alive \"$P\"; then echo \"$P\"; exit 0; fi; "
+        + "setsid nohup " + q(home + "/bin/" + spec.name() + "-server") + " >>logs/" + spec.name() + ".log 2>&1 </dev/null & "
+        + "P=$!; echo $P > " + pidFile() + "; alive \"$P\" && echo \"$P\"", Duration.ofSeconds(30));
+    if (!r.ok() || r.stdout().isBlank()) {
+      throw new DbException("host=" + host.name() + " db=" + spec.name() + " reason=no-process-after-start exit="
+          + r.exitCode() + " stderr=" + r.stderr().strip() + " log-tail=" + logTail(host));
+    }
+    return Long.parseLong(r.stdout().strip());
   }
 
   /** SIGTERM (after SIGCONT, so a paused server can exit), then SIGKILL after a grace period. */
   public void stop(Host host) {
     if (host.service() == ServiceManager.SYSTEMD) {
-      signal(host, "CONT");
+      signalAndWait(host, "CONT", Duration.ZERO);
       ssh.run(host, host.privileged("systemctl stop " + spec.name()), STOP_GRACE.plusSeconds(30));
       return;
     }
-    signal(host, "CONT");
-    signal(host, "TERM");
-    awaitDeath(host, STOP_GRACE);
-    if (pid(host).isPresent()) {
+    signalAndWait(host, "CONT", Duration.ZERO);
+    if (!signalAndWait(host, "TERM", STOP_GRACE)) {
       kill(host);
     }
     ssh.run(host, "rm -f " + q(host.homeDir() + "/" + pidFile()));
@@ -106,16 +108,17 @@ public final class DbLifecycle {
 
   /** kill -9 by pid; returns once the process is gone. */
   public void kill(Host host) {
-    signal(host, "KILL");
-    awaitDeath(host, Duration.ofSeconds(10));
+    if (!signalAndWait(host, "KILL", Duration.ofSeconds(10))) {
+      throw new DbException("host=" + host.name() + " db=" + spec.name() + " reason=still-running-after-kill-9");
+    }
   }
 
   public void pause(Host host) {
-    signal(host, "STOP");
+    signalAndWait(host, "STOP", Duration.ZERO);
   }
 
   public void resume(Host host) {
-    signal(host, "CONT");
+    signalAndWait(host, "CONT", Duration.ZERO);
   }
 
   /** Deletes data and logs; refuses while the server runs. */
@@ -145,10 +148,7 @@ public final class DbLifecycle {
 
   /** The live server pid, if any: from the pid file (lab) or systemd's MainPID (VMs), checked against /proc. */
   public Optional<Long> pid(Host host) {
-    String read = host.service() == ServiceManager.SYSTEMD
-        ? "systemctl show -p MainPID --value " + spec.name()
-        : "cat " + q(host.homeDir() + "/" + pidFile()) + " 2>/dev/null";
-    ExecResult r = ssh.exec(host, aliveFunction(host) + "P=$(" + read + "); alive \"$P\" && echo \"$P\"",
+    ExecResult r = ssh.exec(host, aliveFunction(host) + "P=$(" + pidSource(host) + "); alive \"$P\" && echo \"$P\"",
         Duration.ofSeconds(20));
     String out = r.stdout().strip();
     return r.ok() && !out.isEmpty() ? Optional.of(Long.parseLong(out)) : Optional.empty();
@@ -165,19 +165,23 @@ public final class DbLifecycle {
     }
   }
 
-  private void signal(Host host, String signal) {
-    pid(host).ifPresent(pid -> ssh.exec(host, host.privileged("kill -" + signal + " " + pid), Duration.ofSeconds(20)));
+  /**
+   * Sends {@code signal} to the live server pid (if any) and, for {@code waitFor > 0}, waits on the
+   * host until that process is gone — one SSH round trip. Returns true if no server process remains
+   * (or, with no wait, if the signal was delivered or there was nothing to signal).
+   */
+  private boolean signalAndWait(Host host, String signal, Duration waitFor) {
+    long tenths = waitFor.toMillis() / 100;
+    String cmd = aliveFunction(host) + "P=$(" + pidSource(host) + "); alive \"$P\" || exit 0; "
+        + (host.sudo() ? "sudo -n " : "") + "kill -" + signal + " \"$P\"" + " || exit 0; "
+        + (tenths == 0 ? "exit 0" : "i=0; while alive \"$P\"; do i=$((i+1)); [ $i -gt " + tenths + " ] && exit 1; sleep 0.1; done");
+    return ssh.exec(host, cmd, waitFor.plusSeconds(20)).ok();
   }
 
-  private void awaitDeath(Host host, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (pid(host).isPresent()) {
-      if (System.nanoTime() > deadline) {
-        throw new DbException("host=" + host.name() + " db=" + spec.name() + " reason=still-running timeout-ms="
-            + timeout.toMillis());
-      }
-      pauseBriefly();
-    }
+  private String pidSource(Host host) {
+    return host.service() == ServiceManager.SYSTEMD
+        ? "systemctl show -p MainPID --value " + spec.name()
+        : "cat " + q(host.homeDir() + "/" + pidFile()) + " 2>/dev/null";
   }
 
   private String logTail(Host host) {

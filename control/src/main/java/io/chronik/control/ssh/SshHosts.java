@@ -167,7 +167,7 @@ public final class SshHosts implements AutoCloseable {
       } catch (IOException e) {
         last = e;
         IOUtils.closeQuietly(ssh);
-        LOG.debug("host={} attempt={} reason=connect-failed error={}", host.name(), attempt, e.toString());
+        LOG.info("host={} attempt={} reason=connect-failed error={}", host.name(), attempt, e.toString());
         backoff(attempt);
       }
     }
