@@ -204,14 +204,14 @@ class LabLifecycleIntegrationTest {
   }
 
   /**
-   * A real TCP connect from inside {@code from}'s namespace to {@code to}'s server port, by bash's
-   * /dev/tcp under a 3 s timeout. Returns the exit code: 0 connected, 124 timed out (packets dropped),
-   * anything else (e.g. refused) is a different failure the assertions will show.
+   * A real TCP connect from inside {@code from}'s namespace to {@code to}'s server port (bash's
+   * /dev/tcp, clean environment, 3 s timeout), run with {@code ip netns exec} so no login shell
+   * start-up counts against the timeout. Exit 0 connected, 124 timed out (packets dropped).
    */
   private static int connectFrom(SshHosts ssh, Host from, Host to) {
-    ExecResult r = ssh.exec(from, "timeout 3 bash -c 'exec 3<>/dev/tcp/" + to.address().getHostAddress() + "/" + PORT
-        + "'", Duration.ofSeconds(15));
-    return r.exitCode();
+    return LocalCommand.run(Duration.ofSeconds(15), List.of("ip", "netns", "exec", from.netns().orElseThrow(),
+        "env", "-i", "timeout", "3", "/bin/bash", "--noprofile", "--norc", "-c",
+        "exec 3<>/dev/tcp/" + to.address().getHostAddress() + "/" + PORT)).exitCode();
   }
 
   /** Waits (deadline 20 s) until {@code from} can connect to {@code to}; fails with the last exit code. */
@@ -221,7 +221,13 @@ class LabLifecycleIntegrationTest {
     do {
       exit = connectFrom(ssh, from, to);
     } while (exit != 0 && System.nanoTime() < deadline);
-    assertThat(exit).as("connect %s -> %s", from.name(), to.name()).isZero();
+    if (exit != 0) {
+      String diagnostics = ssh.exec(from, "ip neigh; iptables -S; ss -tan", Duration.ofSeconds(15)).stdout()
+          + "\n--- " + to.name() + "\n" + ssh.exec(to, "ip neigh; iptables -S; ss -tan; ip -s link show eth0",
+          Duration.ofSeconds(15)).stdout() + "\n--- bridge\n" + LocalCommand.run("bridge", "link").stdout()
+          + LocalCommand.run("iptables", "-S").stdout();
+      assertThat(exit).as("connect %s -> %s; diagnostics:%n%s", from.name(), to.name(), diagnostics).isZero();
+    }
   }
 
   private static void assertBlocked(SshHosts ssh, Host from, Host to) {
