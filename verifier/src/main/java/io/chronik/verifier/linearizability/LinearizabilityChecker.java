@@ -1,0 +1,179 @@
+package io.chronik.verifier.linearizability;
+
+import io.chronik.verifier.history.History;
+import io.chronik.verifier.history.Operation;
+import io.chronik.verifier.model.Model;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Checks a history for linearizability against a {@link Model}.
+ *
+ * <p>Client operations are decoded by the model (nemesis ops are never seen), split into
+ * partitions by {@link Model#partitionKey} when partitioning is on, and each partition is searched
+ * by {@link Search}. Several partitions run in parallel on a pool of {@code threads}; the first
+ * ILLEGAL partition stops the others (they report UNKNOWN), and so does the time limit. A check
+ * never recurses, so history length is bounded by memory, not stack.
+ */
+public final class LinearizabilityChecker {
+
+  /** How to check: time limit (null or zero for none), partitioning on/off, pool size. */
+  public record Options(Duration timeLimit, boolean partitioning, int threads) {
+    public static Options defaults() {
+      return new Options(null, true, Runtime.getRuntime().availableProcessors());
+    }
+
+    public Options withTimeLimit(Duration limit) {
+      return new Options(limit, partitioning, threads);
+    }
+
+    public Options withPartitioning(boolean on) {
+      return new Options(timeLimit, on, threads);
+    }
+
+    public Options withThreads(int count) {
+      return new Options(timeLimit, partitioning, count);
+    }
+  }
+
+  private final Options options;
+
+  public LinearizabilityChecker(Options options) {
+    this.options = options;
+  }
+
+  public LinearizabilityChecker() {
+    this(Options.defaults());
+  }
+
+  public <S, C> CheckResult check(Model<S, C> model, History history) {
+    return check(model, history, new Progress());
+  }
+
+  /** Checks, publishing counters to {@code progress} as it goes. */
+  public <S, C> CheckResult check(Model<S, C> model, History history, Progress progress) {
+    long start = System.nanoTime();
+    long deadline = options.timeLimit() == null || options.timeLimit().isZero()
+        ? Long.MAX_VALUE : start + options.timeLimit().toNanos();
+    List<Partition<C>> partitions = partition(model, history.operations());
+    progress.partitionsTotal = partitions.size();
+    AtomicBoolean illegalFound = new AtomicBoolean();
+    BooleanSupplier stop = () -> illegalFound.get() || System.nanoTime() - deadline > 0;
+    List<PartitionResult> results = new ArrayList<>(partitions.size());
+    int threads = Math.min(Math.max(1, options.threads()), partitions.size());
+    if (threads <= 1) {
+      for (Partition<C> p : partitions) {
+        PartitionResult r = searchOne(model, p, stop, progress);
+        illegalFound.compareAndSet(false, r.verdict() == Verdict.ILLEGAL);
+        results.add(r);
+      }
+    } else {
+      results.addAll(searchParallel(model, partitions, threads, stop, illegalFound, progress));
+    }
+    Verdict verdict = Verdict.OK;
+    for (PartitionResult r : results) {
+      verdict = Verdict.combine(verdict, r.verdict());
+    }
+    return new CheckResult(verdict, model.name(), List.copyOf(results), Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private <S, C> List<PartitionResult> searchParallel(Model<S, C> model, List<Partition<C>> partitions,
+      int threads, BooleanSupplier stop, AtomicBoolean illegalFound, Progress progress) {
+    AtomicInteger threadNumber = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "linearizability-" + threadNumber.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<PartitionResult>> futures = new ArrayList<>();
+      for (Partition<C> p : partitions) {
+        futures.add(pool.submit(() -> {
+          PartitionResult r = searchOne(model, p, stop, progress);
+          if (r.verdict() == Verdict.ILLEGAL) {
+            illegalFound.set(true);
+          }
+          return r;
+        }));
+      }
+      List<PartitionResult> results = new ArrayList<>();
+      for (Future<PartitionResult> f : futures) {
+        results.add(f.get());
+      }
+      return results;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("reason=interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("reason=search-failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static <S, C> PartitionResult searchOne(Model<S, C> model, Partition<C> p, BooleanSupplier stop,
+      Progress progress) {
+    try {
+      if (stop.getAsBoolean()) {
+        return new PartitionResult(p.key, Verdict.UNKNOWN, p.operations, List.of(), null, 0, 0);
+      }
+      return new Search<>(model, p.operations, p.calls, stop, progress).run(p.key);
+    } finally {
+      progress.partitionsDone.incrementAndGet();
+    }
+  }
+
+  private <C> List<Partition<C>> partition(Model<?, C> model, List<Operation> operations) {
+    Map<Object, Partition<C>> byKey = new LinkedHashMap<>();
+    Partition<C> single = new Partition<>(null);
+    for (Operation op : operations) {
+      C call = model.call(op);
+      if (call == null) {
+        continue;
+      }
+      Object key = options.partitioning() ? model.partitionKey(call) : null;
+      Partition<C> p = key == null ? single : byKey.computeIfAbsent(key, Partition::new);
+      p.operations.add(op);
+      p.callList.add(call);
+    }
+    List<Partition<C>> out = new ArrayList<>();
+    if (!single.operations.isEmpty() || byKey.isEmpty()) {
+      out.add(single);
+    }
+    out.addAll(byKey.values());
+    for (Partition<C> p : out) {
+      p.freeze();
+    }
+    return out;
+  }
+
+  /** One partition's operations and their decoded calls, index-aligned. */
+  private static final class Partition<C> {
+    final Object key;
+    final List<Operation> operations = new ArrayList<>();
+    final List<C> callList = new ArrayList<>();
+    C[] calls;
+
+    Partition(Object key) {
+      this.key = key;
+    }
+
+    @SuppressWarnings("unchecked")
+    void freeze() {
+      calls = (C[]) callList.toArray();
+    }
+  }
+}

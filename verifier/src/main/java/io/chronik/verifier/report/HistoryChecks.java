@@ -1,0 +1,83 @@
+package io.chronik.verifier.report;
+
+import io.chronik.verifier.kafka.KafkaCheckOptions;
+import io.chronik.verifier.kafka.KafkaChecker;
+import io.chronik.verifier.kafka.KafkaHistory;
+import io.chronik.verifier.queue.QueueChecker;
+import io.chronik.verifier.queue.QueueHistory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The entry point {@code chronik check} uses for the non-linearizability models: reads the
+ * history, runs the model's checker, prints a summary, and writes the run report when asked.
+ */
+public final class HistoryChecks {
+  /** Models checked here rather than by the linearizability search. */
+  public static final Set<String> MODELS = Set.of("kafka", "queue");
+
+  private HistoryChecks() {}
+
+  /** Exit code for unreadable or malformed input, as the linearizability check uses. */
+  public static final int EXIT_BAD_INPUT = 3;
+
+  /**
+   * What {@code chronik check --model kafka|queue} runs: the verdict's exit code (0 valid, 1
+   * invalid, 2 unknown), or {@link #EXIT_BAD_INPUT} with a key=value error on {@code err}.
+   */
+  public static int command(String model, Path history, Path reportDir, boolean finalReads, PrintWriter out,
+      PrintWriter err) {
+    try {
+      if (!Files.isRegularFile(history)) {
+        err.println("chronik check: file=" + history + " reason=no-such-file");
+        return EXIT_BAD_INPUT;
+      }
+      return run(model, history, reportDir, finalReads, out).exitCode();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("chronik check: " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    } catch (IOException e) {
+      err.println("chronik check: file=" + history + " reason=io-error detail=\"" + e.getMessage() + "\"");
+      return EXIT_BAD_INPUT;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /**
+   * @param reportDir where report.html, results.edn and charts/ go; null for none
+   * @param finalReads the run ended healed with final reads, so unseen values are errors (kafka)
+   */
+  public static Verdict run(String model, Path history, Path reportDir, boolean finalReads, PrintWriter out)
+      throws IOException {
+    long start = System.nanoTime();
+    PairedHistory h;
+    CheckResult r;
+    switch (model) {
+      case "kafka" -> {
+        KafkaHistory kh = KafkaHistory.read(history);
+        h = kh;
+        r = KafkaChecker.check(kh, KafkaCheckOptions.defaults().withUnseenIsError(finalReads));
+      }
+      case "queue" -> {
+        QueueHistory qh = QueueHistory.read(history);
+        h = qh;
+        r = QueueChecker.check(qh, 32);
+      }
+      default -> throw new IllegalArgumentException("model=" + model + " reason=unknown-model known=" + MODELS);
+    }
+    long checkedMs = (System.nanoTime() - start) / 1_000_000;
+    out.printf("%s: %s (model=%s ops=%d check-ms=%d)%n", history, r.verdict(), model, h.size(), checkedMs);
+    r.counts().forEach((type, n) -> out.printf("  %s %d%s%n", type, n,
+        r.allowedTypes().contains(type) ? " (allowed)" : ""));
+    if (reportDir != null) {
+      RunReport.write(reportDir, history.getFileName() + " (" + model + ")", r, h);
+      out.printf("report: %s%n", reportDir.resolve("report.html"));
+    }
+    return r.verdict();
+  }
+}

@@ -1,0 +1,192 @@
+package io.chronik.verifier.report;
+
+import io.chronik.verifier.history.Op;
+import io.chronik.verifier.history.OpType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import us.bpsm.edn.Keyword;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Base of a model-specific history: receives ops in history order, pairs each client invocation
+ * with its completion (processes are sequential, so the next completion of a process is the one),
+ * routes named processes (the nemesis) to the {@link FaultTracker}, and keeps the timeline
+ * columns. Subclasses decode values in {@link #onComplete}. Ops are streamed, never all held, so a
+ * million-op history costs only the columns.
+ *
+ * <p>An invocation that never completes is closed as {@code info} at the end: it stays open to the
+ * end of time, as Jepsen treats crashed operations.
+ */
+public abstract class PairedHistory implements Timeline {
+  protected final OpColumns ops = new OpColumns();
+  private final FaultTracker faults = new FaultTracker();
+  private final Map<Long, Pending> pending = new HashMap<>();
+  private long lastNanos;
+  private boolean finished;
+
+  private record Pending(int id, Op invoke) {}
+
+  /**
+   * Streams a Jepsen EDN history file (one op map per line) into this history and finishes it.
+   * Lines go through {@link OpLineParser}, several times faster than edn-java on op lines.
+   */
+  protected final void readAll(Path file) throws IOException {
+    OpLineParser parser = new OpLineParser();
+    long lineNumber = 0;
+    long ordinal = 0;
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        lineNumber++;
+        String t = line.strip();
+        if (t.isEmpty() || t.startsWith(";")) {
+          continue;
+        }
+        Object form;
+        try {
+          form = parser.parse(t);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("file=" + file + " line=" + lineNumber + " reason=malformed-edn detail=\""
+              + e.getMessage() + "\"", e);
+        }
+        if (!(form instanceof Map<?, ?> m)) {
+          throw new IllegalArgumentException("file=" + file + " line=" + lineNumber + " reason=not-a-map");
+        }
+        accept(toOp(m, ordinal++, file, lineNumber));
+      }
+    }
+    finish();
+  }
+
+  private static final Keyword INDEX = Keyword.newKeyword("index");
+  private static final Keyword TIME = Keyword.newKeyword("time");
+  private static final Keyword TYPE = Keyword.newKeyword("type");
+  private static final Keyword PROCESS = Keyword.newKeyword("process");
+  private static final Keyword F = Keyword.newKeyword("f");
+  private static final Keyword VALUE = Keyword.newKeyword("value");
+
+  /** The same conversion as the history package's EDN reader: unknown keys go to extra. */
+  private static Op toOp(Map<?, ?> m, long ordinal, Path file, long line) {
+    OpType type = OpType.of(m.get(TYPE));
+    Object f = m.get(F);
+    Object proc = m.get(PROCESS);
+    if (type == null || !(f instanceof Keyword fk) || !(proc instanceof Long || proc instanceof Keyword)) {
+      throw new IllegalArgumentException("file=" + file + " line=" + line + " reason=bad-op type=" + m.get(TYPE)
+          + " f=" + f + " process=" + proc);
+    }
+    long index = m.get(INDEX) instanceof Long l ? l : ordinal;
+    long time = m.get(TIME) instanceof Long l ? l : Op.NO_TIME;
+    Map<Keyword, Object> extra = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      Object k = e.getKey();
+      if (k instanceof Keyword kw && !kw.equals(INDEX) && !kw.equals(TIME) && !kw.equals(TYPE)
+          && !kw.equals(PROCESS) && !kw.equals(F) && !kw.equals(VALUE)) {
+        extra.put(kw, e.getValue());
+      }
+    }
+    return proc instanceof Long p
+        ? new Op(index, time, type, p, null, fk, m.get(VALUE), extra)
+        : new Op(index, time, type, Op.NAMED_PROCESS, (Keyword) proc, fk, m.get(VALUE), extra);
+  }
+
+  /** Feeds one op; call {@link #finish} after the last. */
+  public final void accept(Op op) {
+    long nanos = op.timeNanos() == Op.NO_TIME ? op.index() : op.timeNanos();
+    lastNanos = Math.max(lastNanos, nanos);
+    String f = op.f().getName();
+    if (!op.isClient()) {
+      faults.observe(f, op.isInvoke(), nanos);
+      return;
+    }
+    long process = op.process();
+    if (op.isInvoke()) {
+      Pending prior = pending.remove(process);
+      if (prior != null) {
+        // A process invoked again without completing: the earlier op is indeterminate.
+        onComplete(prior.id, prior.invoke, null);
+      }
+      int id = ops.add(Math.toIntExact(process), f, op.index(), nanos);
+      pending.put(process, new Pending(id, op));
+      onInvoke(id, op);
+      return;
+    }
+    Pending inv = pending.remove(process);
+    if (inv == null) {
+      return; // a completion without invocation carries no interval
+    }
+    byte t = op.type() == OpType.OK ? OK : op.type() == OpType.FAIL ? FAIL : INFO;
+    ops.complete(inv.id, t, op.index(), nanos);
+    onComplete(inv.id, inv.invoke, op);
+  }
+
+  /** Closes every still-pending invocation as indeterminate; idempotent. */
+  public final void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    pending.values().stream().sorted(java.util.Comparator.comparingInt(Pending::id))
+        .forEach(p -> onComplete(p.id, p.invoke, null));
+    pending.clear();
+  }
+
+  protected abstract void onInvoke(int id, Op invoke);
+
+  /** @param completion null if the invocation never completed (treated as info) */
+  protected abstract void onComplete(int id, Op invoke, Op completion);
+
+  /** History index of the operation's completion, or {@link Long#MAX_VALUE} if it never completed. */
+  public long completeIndex(int op) {
+    return ops.completeIndex(op);
+  }
+
+  public long invokeIndex(int op) {
+    return ops.invokeIndex(op);
+  }
+
+  /** True if the history ended with a fault still active. */
+  public boolean endedFaulted() {
+    return faults.faultOpen();
+  }
+
+  @Override
+  public int size() {
+    return ops.size();
+  }
+
+  @Override
+  public int process(int op) {
+    return ops.process(op);
+  }
+
+  @Override
+  public String f(int op) {
+    return ops.f(op);
+  }
+
+  @Override
+  public byte type(int op) {
+    return ops.type(op);
+  }
+
+  @Override
+  public long invokeNanos(int op) {
+    return ops.invokeNanos(op);
+  }
+
+  @Override
+  public long completeNanos(int op) {
+    long c = ops.completeNanos(op);
+    return c == Long.MAX_VALUE ? lastNanos : c;
+  }
+
+  @Override
+  public List<FaultInterval> faults() {
+    return faults.intervals();
+  }
+}
