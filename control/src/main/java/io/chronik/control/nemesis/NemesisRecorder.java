@@ -1,8 +1,8 @@
 package io.chronik.control.nemesis;
 
 /**
- * Where nemesis operations go. The history recorder (verifier, io.chronik.verifier.recorder) will be
- * adapted to this when it lands; until then tests and the CLI use a list or the log.
+ * Where nemesis operations go: the run's history ({@link HistoryNemesisRecorder}, through the
+ * verifier's recorder), a list in tests, or nowhere.
  */
 @FunctionalInterface
 public interface NemesisRecorder {
