@@ -1,0 +1,25 @@
+package io.chronik.control.db;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to install and run on each host. {@code files} are uploaded to {@code <home>/<remote>};
+ * {@code configFiles} are written as text to {@code <home>/conf/<name>}; {@code command} is the
+ * server command line, where {@code @HOME@} stands for the host's install directory and
+ * {@code @HOST@} for its name. {@code port} is where a healthy server accepts TCP connections.
+ */
+public record DbSpec(String name, List<Upload> files, String command, int port, Map<String, String> configFiles) {
+
+  /** One local file and its path relative to the install directory. */
+  public record Upload(Path local, String remote) {}
+
+  public DbSpec {
+    if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
+      throw new IllegalArgumentException("db-name=" + name + " reason=expected-lowercase-word");
+    }
+    files = List.copyOf(files);
+    configFiles = Map.copyOf(configFiles);
+  }
+}

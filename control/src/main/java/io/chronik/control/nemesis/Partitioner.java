@@ -1,0 +1,59 @@
+package io.chronik.control.nemesis;
+
+import io.chronik.control.host.Host;
+import io.chronik.control.ssh.SshHosts;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Applies a {@link Grudge} with iptables on every node: rules live only in our own chain
+ * {@value #CHAIN}, jumped to from INPUT, so heal removes exactly our rules and nothing the host had.
+ * Inbound drops suffice because grudges are symmetric.
+ */
+public final class Partitioner {
+  public static final String CHAIN = "CHRONIK-NEMESIS";
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final SshHosts ssh;
+  private final List<Host> hosts;
+
+  public Partitioner(SshHosts ssh, List<Host> hosts) {
+    this.ssh = ssh;
+    this.hosts = List.copyOf(hosts);
+  }
+
+  public void partition(Grudge grudge) {
+    Map<String, Host> byName = hosts.stream().collect(Collectors.toMap(Host::name, Function.identity()));
+    for (Host host : hosts) {
+      StringBuilder cmd = new StringBuilder(resetChain());
+      for (String peer : grudge.dropsFrom(host.name())) {
+        Host other = byName.get(peer);
+        if (other == null) {
+          throw new IllegalArgumentException("node=" + peer + " reason=not-in-cluster");
+        }
+        cmd.append(" && iptables -w -A ").append(CHAIN).append(" -s ")
+            .append(other.address().getHostAddress()).append(" -j DROP");
+      }
+      ssh.run(host, host.privileged(cmd.toString()), TIMEOUT);
+    }
+  }
+
+  /** Removes our jump and chain on every node; a no-op where they are already gone. */
+  public void heal() {
+    String cmd = "while iptables -w -D INPUT -j " + CHAIN + " 2>/dev/null; do :; done; "
+        + "if iptables -w -n -L " + CHAIN + " >/dev/null 2>&1; then iptables -w -F " + CHAIN
+        + " && iptables -w -X " + CHAIN + "; fi";
+    for (Host host : hosts) {
+      ssh.run(host, host.privileged(cmd), TIMEOUT);
+    }
+  }
+
+  /** Creates (or empties) our chain and makes sure INPUT jumps to it exactly once, first. */
+  private static String resetChain() {
+    return "(iptables -w -N " + CHAIN + " 2>/dev/null || iptables -w -F " + CHAIN + ")"
+        + " && (iptables -w -C INPUT -j " + CHAIN + " 2>/dev/null || iptables -w -I INPUT 1 -j " + CHAIN + ")";
+  }
+}

@@ -1,0 +1,236 @@
+package io.chronik.control.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.chronik.control.db.DbLifecycle;
+import io.chronik.control.db.DbSpec;
+import io.chronik.control.db.LabTestServer;
+import io.chronik.control.host.AddressGuard;
+import io.chronik.control.host.Cidr;
+import io.chronik.control.host.GuardViolation;
+import io.chronik.control.host.Host;
+import io.chronik.control.host.Inventory;
+import io.chronik.control.nemesis.Corruption;
+import io.chronik.control.nemesis.Grudge;
+import io.chronik.control.nemesis.PacketShaper;
+import io.chronik.control.nemesis.Partitioner;
+import io.chronik.control.ssh.ExecResult;
+import io.chronik.control.ssh.RemoteCommandFailed;
+import io.chronik.control.ssh.SshHosts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole control stack against a real 3-node lab: namespaces, sshds, SSH/SFTP, a real daemon
+ * through the DB lifecycle, iptables partitions checked by real TCP connections between namespaces,
+ * corruption, and a teardown that leaves nothing behind. Skipped (with the reason) when not root or
+ * when network namespaces are unavailable.
+ */
+@Tag("integration")
+class LabLifecycleIntegrationTest {
+  private static final String NAME = "ckit";
+  private static final Cidr SUBNET = Cidr.parse("198.18.101.0/24");
+  private static final int PORT = 7070;
+
+  @TempDir Path logs;
+
+  @Test
+  void labHostsRunTheDbLifecyclePartitionsAndTearDownWithoutTrace() throws Exception {
+    Optional<String> unavailable = LabPreflight.unavailableReason();
+    assumeTrue(unavailable.isEmpty(), () -> "lab unavailable: " + unavailable.orElse(""));
+    Path dir = Path.of("/var/tmp/chronik-lab-it-" + ProcessHandle.current().pid());
+    Lab lab = new Lab(dir, NAME);
+    List<Long> sshdPids;
+    List<Long> serverPids = new java.util.ArrayList<>();
+    try {
+      Inventory inventory = lab.up(3, SUBNET);
+      assertThat(inventory.hosts()).extracting(Host::name).containsExactly("n1", "n2", "n3");
+      assertThatThrownBy(() -> new Lab(dir.resolveSibling(dir.getFileName() + "-b"), "ckiu").up(1, Cidr.parse("198.18.101.128/25")))
+          .isInstanceOf(LabException.class).hasMessageContaining("reason=subnet-already-routed");
+      sshdPids = inventory.hosts().stream()
+          .map(h -> LabTeardown.livePid(Path.of(h.homeDir()).getParent().resolve("sshd.pid"), "sshd_config").orElseThrow())
+          .toList();
+
+      AddressGuard guard = new AddressGuard(inventory, false);
+      try (SshHosts ssh = new SshHosts(inventory, guard, Duration.ofSeconds(3), 2)) {
+        for (Host h : inventory.hosts()) {
+          assertThat(ssh.run(h, "ip -4 -o addr show dev eth0").stdout()).contains(h.address().getHostAddress() + "/24");
+        }
+        Host n1 = inventory.host("n1");
+        Host n2 = inventory.host("n2");
+        Host n3 = inventory.host("n3");
+        assertThatThrownBy(() -> ssh.run(n1, "echo oops >&2; exit 3"))
+            .isInstanceOf(RemoteCommandFailed.class).hasMessageContaining("host=n1").hasMessageContaining("exit=3")
+            .hasMessageContaining("stderr=oops");
+
+        DbLifecycle db = new DbLifecycle(ssh, guard, testServerSpec());
+        for (Host h : inventory.hosts()) {
+          db.install(h);
+          serverPids.add(db.start(h));
+        }
+        for (Host h : inventory.hosts()) {
+          db.awaitHealthy(h, Duration.ofSeconds(30));
+          assertThat(echo(h, "hello", Duration.ofSeconds(5))).contains("echo hello");
+        }
+
+        long killed = db.pid(n1).orElseThrow();
+        db.kill(n1);
+        assertThat(db.pid(n1)).isEmpty();
+        assertThat(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(db.healthy(n1, Duration.ofSeconds(1))).isFalse();
+        long restarted = db.start(n1);
+        serverPids.add(restarted);
+        assertThat(restarted).isNotEqualTo(killed);
+        db.awaitHealthy(n1, Duration.ofSeconds(30));
+
+        db.pause(n2);
+        long paused = db.pid(n2).orElseThrow();
+        assertThat(ssh.run(n2, "awk '{print $3}' /proc/" + paused + "/stat").stdout().strip()).isEqualTo("T");
+        assertThat(echo(n2, "while-paused", Duration.ofMillis(700))).isEmpty();
+        db.resume(n2);
+        assertThat(echo(n2, "resumed", Duration.ofSeconds(5))).contains("echo resumed");
+
+        long before = db.pid(n3).orElseThrow();
+        db.stop(n3);
+        assertThat(db.pid(n3)).isEmpty();
+        serverPids.add(db.start(n3));
+        db.awaitHealthy(n3, Duration.ofSeconds(30));
+        assertThat(db.pid(n3).orElseThrow()).isNotEqualTo(before);
+
+        Partitioner partitioner = new Partitioner(ssh, inventory.hosts());
+        assertConnects(ssh, n2, n1);
+        partitioner.partition(Grudge.isolate(List.of("n1", "n2", "n3"), "n1"));
+        assertBlocked(ssh, n2, n1);
+        assertBlocked(ssh, n1, n3);
+        assertConnects(ssh, n2, n3);
+        assertThat(db.healthy(n1, Duration.ofSeconds(2))).as("control node is never partitioned").isTrue();
+        assertThat(ssh.run(n1, "iptables -S").stdout()).contains("-A " + Partitioner.CHAIN + " -s " + n2.address().getHostAddress());
+        partitioner.heal();
+        partitioner.heal();
+        assertThat(ssh.run(n1, "iptables -S").stdout()).doesNotContain(Partitioner.CHAIN);
+        assertConnects(ssh, n2, n1);
+
+        db.stop(n3);
+        String dataFile = db.dataDir(n3) + "/lines.log";
+        long sizeBefore = Files.size(Path.of(dataFile));
+        byte[] bytesBefore = Files.readAllBytes(Path.of(dataFile));
+        Corruption corruption = new Corruption(ssh);
+        assertThat(corruption.flipByte(n3, db.dataDir(n3), new Random(1))).contains("file=./lines.log");
+        assertThat(Files.readAllBytes(Path.of(dataFile))).hasSize(bytesBefore.length).isNotEqualTo(bytesBefore);
+        corruption.truncateTail(n3, db.dataDir(n3), new Random(2), 100);
+        assertThat(Files.size(Path.of(dataFile))).isLessThan(sizeBefore);
+        serverPids.add(db.start(n3));
+        db.awaitHealthy(n3, Duration.ofSeconds(30));
+
+        PacketShaper shaper = new PacketShaper(ssh);
+        if (shaper.supported(n1)) {
+          shaper.shape(n1, n2, 20, 5, 0.0);
+          shaper.clear(n1, n2);
+        } else {
+          assertThatThrownBy(() -> shaper.shape(n1, n2, 20, 5, 0.0)).isInstanceOf(PacketShaper.Unsupported.class)
+              .hasMessageContaining("reason=netem-unsupported-by-kernel");
+        }
+
+        db.collectLogs(n1, logs);
+        assertThat(Files.readString(logs.resolve("n1/logs/labtest.log"))).contains("listening " + n1.address().getHostAddress());
+        for (Host h : inventory.hosts()) {
+          db.stop(h);
+        }
+        db.wipe(n1);
+        assertThat(Path.of(db.dataDir(n1)).toFile().list()).isEmpty();
+      }
+      assertThatThrownBy(() -> new SshHosts(inventory, guard).run(
+          new Host("n9", Cidr.parseLiteral("192.0.2.77"), "root", 22, Optional.empty(), Optional.empty(), false,
+              io.chronik.control.host.ServiceManager.PIDFILE, "/tmp", Optional.empty()), "true"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not-in-inventory");
+      assertThatThrownBy(() -> guard.check("192.0.2.2")).isInstanceOf(GuardViolation.class);
+    } finally {
+      lab.down();
+    }
+    assertThat(lab.down()).singleElement().asString().contains("nothing to remove");
+    assertThat(LabTeardown.namespaces()).noneMatch(ns -> ns.startsWith(NAME + "-"));
+    assertThat(LocalCommand.run("ip", "link", "show", NAME + "-br").ok()).isFalse();
+    assertThat(LocalCommand.run("iptables", "-w", "-n", "-L", "CKIT-LAB").ok()).isFalse();
+    assertThat(LocalCommand.run("iptables", "-w", "-S", "FORWARD").stdout()).doesNotContain("CKIT-LAB");
+    for (long pid : sshdPids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("sshd pid %s", pid).isFalse();
+    }
+    for (long pid : serverPids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("server pid %s", pid).isFalse();
+    }
+    assertThat(dir).doesNotExist();
+  }
+
+  private static DbSpec testServerSpec() throws URISyntaxException {
+    Path classFile = Path.of(LabTestServer.class.getResource("LabTestServer.class").toURI());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new DbSpec("labtest",
+        List.of(new DbSpec.Upload(classFile, "lib/io/chronik/control/db/LabTestServer.class")),
+        java + " -Xmx64m -XX:TieredStopAtLevel=1 -cp @HOME@/lib io.chronik.control.db.LabTestServer @ADDRESS@ " + PORT
+            + " @HOME@/data",
+        PORT, Map.of("labtest.properties", "node=@HOST@\n"));
+  }
+
+  /** Sends one line and returns the reply, or "" if none arrives within {@code timeout}. */
+  private static String echo(Host host, String line, Duration timeout) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host.address(), PORT), 2000);
+      s.setSoTimeout((int) timeout.toMillis());
+      s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      String reply = in.readLine();
+      return reply == null ? "" : reply;
+    } catch (SocketTimeoutException e) {
+      return "";
+    }
+  }
+
+  /**
+   * A real TCP connect from inside {@code from}'s namespace to {@code to}'s server port (bash's
+   * /dev/tcp, clean environment, 3 s timeout), run with {@code ip netns exec} so no login shell
+   * start-up counts against the timeout. Exit 0 connected, 124 timed out (packets dropped).
+   */
+  private static int connectFrom(SshHosts ssh, Host from, Host to) {
+    return LocalCommand.run(Duration.ofSeconds(15), List.of("ip", "netns", "exec", from.netns().orElseThrow(),
+        "env", "-i", "timeout", "3", "/bin/bash", "--noprofile", "--norc", "-c",
+        "exec 3<>/dev/tcp/" + to.address().getHostAddress() + "/" + PORT)).exitCode();
+  }
+
+  /** Waits (deadline 20 s) until {@code from} can connect to {@code to}; fails with the last exit code. */
+  private static void assertConnects(SshHosts ssh, Host from, Host to) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    int exit;
+    do {
+      exit = connectFrom(ssh, from, to);
+    } while (exit != 0 && System.nanoTime() < deadline);
+    if (exit != 0) {
+      String diagnostics = ssh.exec(from, "ip neigh; iptables -S; ss -tan", Duration.ofSeconds(15)).stdout()
+          + "\n--- " + to.name() + "\n" + ssh.exec(to, "ip neigh; iptables -S; ss -tan; ip -s link show eth0",
+          Duration.ofSeconds(15)).stdout() + "\n--- bridge\n" + LocalCommand.run("bridge", "link").stdout()
+          + LocalCommand.run("iptables", "-S").stdout();
+      assertThat(exit).as("connect %s -> %s; diagnostics:%n%s", from.name(), to.name(), diagnostics).isZero();
+    }
+  }
+
+  private static void assertBlocked(SshHosts ssh, Host from, Host to) {
+    assertThat(connectFrom(ssh, from, to)).as("connect %s -> %s must time out", from.name(), to.name()).isEqualTo(124);
+  }
+}
