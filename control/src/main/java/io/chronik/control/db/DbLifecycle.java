@@ -84,7 +84,10 @@ public final class DbLifecycle {
     ExecResult r = ssh.exec(host, aliveFunction(host) + "cd " + q(home) + " && mkdir -p data logs run && "
         + "P=$(cat " + pidFile() + " 2>/dev/null); if alive \"$P\"; then echo \"$P\"; exit 0; fi; "
         + "setsid nohup " + q(home + "/bin/" + spec.name() + "-server") + " >>logs/" + spec.name() + ".log 2>&1 </dev/null & "
-        + "P=$!; echo $P > " + pidFile() + "; alive \"$P\" && echo \"$P\"", Duration.ofSeconds(30));
+        // Until the child has exec'd, its cmdline is still the forking shell's: wait for the exec
+        // (bounded) before judging whether the server runs.
+        + "P=$!; echo $P > " + pidFile() + "; i=0; until alive \"$P\" || [ $i -ge 100 ]; do i=$((i+1)); sleep 0.05; done; "
+        + "alive \"$P\" && echo \"$P\"", Duration.ofSeconds(30));
     if (!r.ok() || r.stdout().isBlank()) {
       throw new DbException("host=" + host.name() + " db=" + spec.name() + " reason=no-process-after-start exit="
           + r.exitCode() + " stderr=" + r.stderr().strip() + " log-tail=" + logTail(host));

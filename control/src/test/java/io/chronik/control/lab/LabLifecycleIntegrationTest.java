@@ -94,7 +94,7 @@ class LabLifecycleIntegrationTest {
         long killed = db.pid(n1).orElseThrow();
         db.kill(n1);
         assertThat(db.pid(n1)).isEmpty();
-        assertThat(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(running(killed)).isFalse();
         assertThat(db.healthy(n1, Duration.ofSeconds(1))).isFalse();
         long restarted = db.start(n1);
         serverPids.add(restarted);
@@ -171,10 +171,10 @@ class LabLifecycleIntegrationTest {
     assertThat(LocalCommand.run("iptables", "-w", "-n", "-L", "CKIT-LAB").ok()).isFalse();
     assertThat(LocalCommand.run("iptables", "-w", "-S", "FORWARD").stdout()).doesNotContain("CKIT-LAB");
     for (long pid : sshdPids) {
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("sshd pid %s", pid).isFalse();
+      assertThat(running(pid)).as("sshd pid %s", pid).isFalse();
     }
     for (long pid : serverPids) {
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("server pid %s", pid).isFalse();
+      assertThat(running(pid)).as("server pid %s", pid).isFalse();
     }
     assertThat(dir).doesNotExist();
   }
@@ -232,5 +232,19 @@ class LabLifecycleIntegrationTest {
 
   private static void assertBlocked(SshHosts ssh, Host from, Host to) {
     assertThat(connectFrom(ssh, from, to)).as("connect %s -> %s must time out", from.name(), to.name()).isEqualTo(124);
+  }
+
+  /**
+   * True while the process exists and is not a zombie. A SIGKILLed daemon stays a zombie until its
+   * parent (here the sandbox's pid 1) reaps it, and ProcessHandle.isAlive counts zombies as alive.
+   */
+  private static boolean running(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (java.io.IOException gone) {
+      return false;
+    }
   }
 }
