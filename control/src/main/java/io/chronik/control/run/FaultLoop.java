@@ -14,7 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * (network namespaces); this loop never touches the network.
  */
 final class FaultLoop implements Runnable {
-  enum Fault { KILL, PAUSE }
+  /**
+   * KILL and PAUSE must never lose an acknowledged write. WIPE (kill, delete the data directory,
+   * restart empty) must: it exists to prove end to end that the checker reports data loss.
+   */
+  enum Fault { KILL, PAUSE, WIPE }
 
   private final LocalBroker broker;
   private final HistoryRecorder recorder;
@@ -46,6 +50,7 @@ final class FaultLoop implements Runnable {
         switch (fault) {
           case KILL -> killAndRestart(downMs);
           case PAUSE -> pauseAndResume(downMs);
+          case WIPE -> wipeAndRestart(downMs);
           default -> throw new IllegalStateException("fault=" + fault);
         }
         injected.incrementAndGet();
@@ -76,6 +81,17 @@ final class FaultLoop implements Runnable {
     var stop = recorder.nemesis().stopFault("kill", "n1");
     broker.start(Duration.ofSeconds(60));
     stop.done("started pid " + broker.pid());
+  }
+
+  private void wipeAndRestart(long downMs) throws Exception {
+    var start = recorder.nemesis().startFault("wipe", "n1");
+    broker.kill();
+    broker.wipe();
+    start.done("killed and wiped");
+    TimeUnit.MILLISECONDS.sleep(downMs);
+    var stop = recorder.nemesis().stopFault("wipe", "n1");
+    broker.start(Duration.ofSeconds(60));
+    stop.done("started empty pid " + broker.pid());
   }
 
   private void pauseAndResume(long downMs) throws Exception {

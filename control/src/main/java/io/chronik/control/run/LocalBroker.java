@@ -25,7 +25,11 @@ final class LocalBroker implements AutoCloseable {
   private Process process;
   private boolean paused;
 
-  LocalBroker(String classPath, int port, Path dataDir, Path logFile) {
+  private final int partitions;
+
+  /** {@code partitions}: of auto-created topics, so a wiped broker recreates the test topic alike. */
+  LocalBroker(String classPath, int port, Path dataDir, Path logFile, int partitions) {
+    this.partitions = partitions;
     this.classPath = classPath;
     this.port = port;
     this.dataDir = dataDir;
@@ -49,7 +53,7 @@ final class LocalBroker implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", classPath,
         MAIN_CLASS, "--set", "listener.port=" + port, "--set", "data.dir=" + dataDir,
-        "--set", "num.partitions=1"));
+        "--set", "num.partitions=" + partitions));
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     paused = false;
@@ -83,6 +87,21 @@ final class LocalBroker implements AutoCloseable {
     process.destroyForcibly();
     process.waitFor();
     paused = false;
+  }
+
+  /** Deletes the data directory of a stopped broker (refuses while it runs). */
+  synchronized void wipe() throws IOException {
+    if (isRunning()) {
+      throw new IllegalStateException("reason=wipe-while-running pid=" + process.pid());
+    }
+    if (!Files.exists(dataDir)) {
+      return;
+    }
+    try (var paths = Files.walk(dataDir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   synchronized void pause() throws IOException, InterruptedException {

@@ -41,7 +41,8 @@ public final class TestCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--faults", split = ",", defaultValue = "kill,pause",
-      description = "Faults to inject: kill, pause, or none (default: kill,pause).")
+      description = "Faults to inject: kill, pause, none; or wipe (deletes the broker's data: the run must "
+          + "then be judged invalid, which proves the checker catches loss). Default: kill,pause.")
   List<String> faults;
 
   @Option(names = "--time", defaultValue = "30", description = "Seconds of workload under faults (default 30).")
@@ -72,7 +73,7 @@ public final class TestCommand implements Callable<Integer> {
         + "partitions need lab hosts)%n", runDir, runSeed, timeSeconds, faults);
     int port = freePort();
     try (LocalBroker broker = new LocalBroker(System.getProperty("java.class.path"), port,
-        runDir.resolve("n1").resolve("data"), runDir.resolve("n1.log"))) {
+        runDir.resolve("n1").resolve("data"), runDir.resolve("n1.log"), partitions)) {
       broker.start(Duration.ofSeconds(60));
       createTopic(broker.bootstrap());
       boolean finalReads = runWorkload(broker, runDir, runSeed);
@@ -88,8 +89,8 @@ public final class TestCommand implements Callable<Integer> {
       return Optional.of("workload=" + workload + " reason=unknown known=[queue]");
     }
     for (String f : faults) {
-      if (!List.of("kill", "pause", "none").contains(f)) {
-        return Optional.of("fault=" + f + " reason=unknown known=[kill, pause, none]");
+      if (!List.of("kill", "pause", "wipe", "none").contains(f)) {
+        return Optional.of("fault=" + f + " reason=unknown known=[kill, pause, wipe, none]");
       }
     }
     if (timeSeconds < 5 || partitions < 1 || producers < 1) {
@@ -160,7 +161,7 @@ public final class TestCommand implements Callable<Integer> {
 
   private List<FaultLoop.Fault> faultList() {
     List<FaultLoop.Fault> list = new ArrayList<>();
-    Map<String, FaultLoop.Fault> byName = Map.of("kill", FaultLoop.Fault.KILL, "pause", FaultLoop.Fault.PAUSE);
+    Map<String, FaultLoop.Fault> byName = Map.of("kill", FaultLoop.Fault.KILL, "pause", FaultLoop.Fault.PAUSE, "wipe", FaultLoop.Fault.WIPE);
     for (String f : faults) {
       if (byName.containsKey(f)) {
         list.add(byName.get(f));

@@ -40,32 +40,41 @@ class LocalTestRunIntegrationTest {
     return String.join(File.pathSeparator, entries);
   }
 
-  @Test
-  void killAndPauseRunAgainstALocalBrokerEndsValidWithAReport(@TempDir Path runs) throws Exception {
+  private record Run(int exitCode, String console, Path dir) {}
+
+  /** Runs {@code chronik test ARGS} in its own JVM with the distribution class path. */
+  private static Run chronikTest(Path runs, String... args) throws Exception {
     Path brokerTarget = ROOT.resolve("broker").resolve("target");
     boolean packaged;
     try (Stream<Path> files = Files.exists(brokerTarget) ? Files.list(brokerTarget) : Stream.empty()) {
       packaged = files.anyMatch(p -> p.getFileName().toString().matches("chronik-broker-.*\\.jar"));
     }
     assumeTrue(packaged, "broker jar not packaged yet: run through 'mvn verify' (package precedes this test)");
-
-    Process run = new ProcessBuilder(
+    List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", distributionClassPath(),
-        "io.chronik.control.cli.ChronikCommand", "test", "--time", "15", "--seed", "42",
-        "--runs-dir", runs.toString())
-        .redirectErrorStream(true).redirectOutput(runs.resolve("console.txt").toFile()).start();
+        "io.chronik.control.cli.ChronikCommand", "test", "--runs-dir", runs.toString()));
+    cmd.addAll(List.of(args));
+    Path console = Files.createTempFile(runs, "console", ".txt");
+    Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(console.toFile()).start();
     boolean finished = run.waitFor(4, TimeUnit.MINUTES);
     if (!finished) {
       run.destroyForcibly().waitFor();
     }
-    String console = Files.readString(runs.resolve("console.txt"));
-    assertThat(finished).as("run finished in time; console:%n%s", console).isTrue();
-    assertThat(run.exitValue()).as("exit code is the verdict (0 valid); console:%n%s", console).isZero();
-
+    String text = Files.readString(console);
+    assertThat(finished).as("run finished in time; console:%n%s", text).isTrue();
     Path runDir;
     try (Stream<Path> dirs = Files.list(runs)) {
       runDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
     }
+    return new Run(run.exitValue(), text, runDir);
+  }
+
+  @Test
+  void killAndPauseRunAgainstALocalBrokerEndsValidWithAReport(@TempDir Path runs) throws Exception {
+    Run run = chronikTest(runs, "--time", "15", "--seed", "42");
+    assertThat(run.exitCode()).as("exit code is the verdict (0 valid); console:%n%s", run.console()).isZero();
+    Path runDir = run.dir();
+    String console = run.console();
     String history = Files.readString(runDir.resolve("history.edn"));
     assertThat(history).containsPattern(":type :ok :process \\d+ :f :send")
         .containsPattern(":type :ok :process \\d+ :f :poll");
@@ -77,5 +86,16 @@ class LocalTestRunIntegrationTest {
     assertThat(runDir.resolve("report.html")).isNotEmptyFile();
     assertThat(runDir.resolve("results.edn")).isNotEmptyFile();
     assertThat(runDir.resolve("n1.log")).isNotEmptyFile();
+  }
+
+  /** The checker must bite end to end: wiping the broker's data loses acknowledged writes. */
+  @Test
+  void wipingTheBrokersDataIsReportedAsLoss(@TempDir Path runs) throws Exception {
+    Run run = chronikTest(runs, "--time", "12", "--seed", "5", "--faults", "wipe");
+    assertThat(run.exitCode()).as("exit code 1 (invalid); console:%n%s", run.console()).isEqualTo(1);
+    assertThat(run.console()).contains("INVALID");
+    assertThat(run.console()).as("a loss anomaly is named")
+        .containsAnyOf("lost-write", "inconsistent-offsets", "unseen");
+    assertThat(Files.readString(run.dir().resolve("results.edn"))).contains(":valid? false");
   }
 }
