@@ -107,7 +107,9 @@ final class ClusterSimulation {
       nodes[id] = new SimNode(id);
       nodes[id].start();
     }
-    for (int c = 0; c < settings.clients(); c++) {
+    // the Figure 8 mix wants a steady stream of proposals so every short-lived leader leaves a tail
+    int clientCount = figure8 ? 3 * settings.clients() : settings.clients();
+    for (int c = 0; c < clientCount; c++) {
       clients.add(new Client(c + 1));
     }
   }
@@ -258,7 +260,14 @@ final class ClusterSimulation {
     }
     if (pick < 40) {
       if (leader != null && down.size() < 2) {
-        nodes[leader.id()].crash();
+        // crash it a few ms later: after it appended client proposals, before all followers have them
+        SimNode n = nodes[leader.id()];
+        int inc = n.incarnation;
+        at(now + 1 + rnd.nextInt(15), () -> {
+          if (faults && n.incarnation == inc && n.raft != null) { // never after heal()
+            n.crash();
+          }
+        });
       }
     } else if (pick < 75) {
       if (!down.isEmpty()) {
