@@ -50,6 +50,12 @@ final class ClusterSimulation {
   private record Identity(byte[] payload, EntryType type, long prevTerm) {}
 
   private final long seed;
+  /**
+   * One seed in {@link #FIGURE8_EVERY} runs the Figure 8 fault mix (derived from the seed, not drawn from
+   * the random stream, so the other seeds replay exactly as before the profile existed).
+   */
+  static final int FIGURE8_EVERY = 4;
+  private final boolean figure8;
   private final Settings settings;
   private final SplittableRandom rnd;
   private final PriorityQueue<Event> queue = new PriorityQueue<>(
@@ -81,18 +87,29 @@ final class ClusterSimulation {
     this.seed = seed;
     this.settings = settings;
     this.rnd = new SplittableRandom(seed);
+    this.figure8 = Math.floorMod(seed, FIGURE8_EVERY) == 0;
     List<Integer> voters = rnd.nextBoolean() ? List.of(1, 2, 3) : List.of(1, 2, 3, 4, 5);
-    this.initial = Configuration.of(voters);
+    this.initial = Configuration.of(figure8 ? List.of(1, 2, 3, 4, 5) : voters);
     RaftOptions d = RaftOptions.defaults();
     // small append and window bounds split replication into many messages, which is where
     // commit-rule and back-tracking bugs show
-    this.options = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), rnd.nextBoolean() ? 1 : 64 + rnd.nextInt(2_000),
-        1 + rnd.nextInt(8), d.uncommittedEntriesMax(), 64 + rnd.nextInt(256), true, true);
+    int appendBytesMax = rnd.nextBoolean() ? 1 : 64 + rnd.nextInt(2_000);
+    int inflightMax = 1 + rnd.nextInt(8);
+    if (figure8) {
+      // one entry per append and a short window: a new leader's match indexes climb entry by entry
+      // through older-term entries before reaching its own no-op, the moment a wrong commit rule fires
+      appendBytesMax = 1;
+      inflightMax = 1 + inflightMax % 2;
+    }
+    this.options = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), appendBytesMax,
+        inflightMax, d.uncommittedEntriesMax(), 64 + rnd.nextInt(256), true, true);
     for (int id = 1; id <= NODES; id++) {
       nodes[id] = new SimNode(id);
       nodes[id].start();
     }
-    for (int c = 0; c < settings.clients(); c++) {
+    // the Figure 8 mix wants a steady stream of proposals so every short-lived leader leaves a tail
+    int clientCount = figure8 ? 3 * settings.clients() : settings.clients();
+    for (int c = 0; c < clientCount; c++) {
       clients.add(new Client(c + 1));
     }
   }
@@ -180,6 +197,11 @@ final class ClusterSimulation {
     if (!faults) {
       return;
     }
+    if (figure8) {
+      figure8Fault();
+      at(now + 20 + rnd.nextInt(230), this::fault);
+      return;
+    }
     int pick = rnd.nextInt(100);
     if (pick < 15) {
       partitionRandomly();
@@ -218,6 +240,59 @@ final class ClusterSimulation {
       }
     }
     at(now + 50 + rnd.nextInt(500), this::fault);
+  }
+
+  /**
+   * The Figure 8 mix (Raft §5.4.2): leaders crash soon after they start replicating, so entries of a term
+   * sit on a minority; stale nodes restart and can win a later term, then push those older-term entries
+   * to a majority; short partitions cut a leader off with one follower so another term's entries pile up
+   * elsewhere. No membership changes or transfers: the voter set stays at five. At most two nodes are
+   * down, so a majority can always elect and commit between the crashes.
+   */
+  private void figure8Fault() {
+    int pick = rnd.nextInt(100);
+    RaftNode leader = anyLeader();
+    List<Integer> down = new ArrayList<>();
+    for (int id = 1; id <= NODES; id++) {
+      if (nodes[id].raft == null) {
+        down.add(id);
+      }
+    }
+    if (pick < 40) {
+      if (leader != null && down.size() < 2) {
+        // crash it a few ms later: after it appended client proposals, before all followers have them
+        SimNode n = nodes[leader.id()];
+        int inc = n.incarnation;
+        at(now + 1 + rnd.nextInt(15), () -> {
+          if (faults && n.incarnation == inc && n.raft != null) { // never after heal()
+            n.crash();
+          }
+        });
+      }
+    } else if (pick < 75) {
+      if (!down.isEmpty()) {
+        nodes[down.get(rnd.nextInt(down.size()))].start();
+      }
+    } else if (pick < 90) {
+      if (leader != null) {
+        isolateWithOne(leader.id());
+      }
+    } else {
+      healNetwork();
+    }
+  }
+
+  /** Cuts {@code id} and one random other node off from the other three. */
+  private void isolateWithOne(int id) {
+    healNetwork();
+    int buddy = 1 + rnd.nextInt(NODES);
+    for (int a = 1; a <= NODES; a++) {
+      for (int b = 1; b <= NODES; b++) {
+        boolean aSmall = a == id || a == buddy;
+        boolean bSmall = b == id || b == buddy;
+        linkDown[a][b] = aSmall != bSmall;
+      }
+    }
   }
 
   private void partitionRandomly() {
