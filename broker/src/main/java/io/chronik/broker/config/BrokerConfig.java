@@ -41,6 +41,11 @@ public final class BrokerConfig {
     key("offset.metadata.bytes.max", "4096", 0, 1 << 20, Kind.LONG);
     key("producer.id.block.size", "1000", 1, 1_000_000, Kind.LONG);
     key("metrics.log.interval.ms", "60000", 0, Integer.MAX_VALUE, Kind.LONG);
+    key("cluster.nodes", "", 0, 0, Kind.STRING);
+    key("replication.factor", "3", 1, 7, Kind.LONG);
+    key("raft.tick.ms", "20", 1, 10_000, Kind.LONG);
+    key("raft.election.ticks", "15", 2, 100_000, Kind.LONG);
+    key("raft.heartbeat.ticks", "3", 1, 100_000, Kind.LONG);
   }
 
   private static void key(String name, String def, long min, long max, Kind kind) {
@@ -77,7 +82,33 @@ public final class BrokerConfig {
       throw new IllegalArgumentException(describe("message.bytes.max", values.get("message.bytes.max"),
           "must be at most log.segment.bytes - " + SEGMENT_FRAME_BYTES_MAX));
     }
+    if (c.intValue("raft.heartbeat.ticks") >= c.intValue("raft.election.ticks")) {
+      throw new IllegalArgumentException(describe("raft.heartbeat.ticks", values.get("raft.heartbeat.ticks"),
+          "must be less than raft.election.ticks"));
+    }
+    c.clusterNodes();
     return c;
+  }
+
+  /**
+   * The cluster's members from {@code cluster.nodes} ({@code id@host:kafkaPort:raftPort,...}); when the
+   * key is empty, a cluster of this node alone (no peer listener). The list must name {@code node.id}.
+   */
+  public ClusterNodes clusterNodes() {
+    String spec = string("cluster.nodes");
+    if (spec.isEmpty()) {
+      return ClusterNodes.single(nodeId(), string("listener.host"), intValue("listener.port"));
+    }
+    ClusterNodes nodes;
+    try {
+      nodes = ClusterNodes.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describe("cluster.nodes", spec, e.getMessage()));
+    }
+    if (nodes.node(nodeId()) == null) {
+      throw new IllegalArgumentException(describe("cluster.nodes", spec, "does not name node.id=" + nodeId()));
+    }
+    return nodes;
   }
 
   /** Room left for the storage's per-entry frame header: a batch never spans segments. */
