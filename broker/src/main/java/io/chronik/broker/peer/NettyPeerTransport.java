@@ -234,6 +234,15 @@ public final class NettyPeerTransport implements PeerTransport<GroupMessage>, Au
     written.clear();
   }
 
+  /** Starts connecting to {@code nodeId} now rather than on the first send (e.g. at broker start). */
+  public void connect(int nodeId) {
+    PeerLink link = links.get(nodeId);
+    if (link == null) {
+      throw new IllegalArgumentException("node=" + selfId + " peer=" + nodeId + " reason=unknown-peer");
+    }
+    link.start();
+  }
+
   /** True while an outbound connection to {@code nodeId} is open. */
   public boolean isConnected(int nodeId) {
     PeerLink link = links.get(nodeId);

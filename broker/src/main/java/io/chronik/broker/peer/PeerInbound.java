@@ -4,6 +4,8 @@ import io.chronik.pipeline.driver.GroupMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerInbound extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(PeerInbound.class);
-  static final long RETRY_MICROS = 500;
+  static final long RETRY_MICROS = 1000;
 
   private final Predicate<GroupMessage> sink;
   private final LongAdder framesReceived;
@@ -98,8 +100,9 @@ final class PeerInbound extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // TooLongFrameException / CorruptedFrameException from the frame decoder, or an I/O error.
-    LOG.warn("peer={} reason={} detail=\"{}\"", ctx.channel().remoteAddress(),
-        cause.getClass().getSimpleName(), cause.getMessage());
+    String reason = cause instanceof TooLongFrameException ? "frame-too-large"
+        : cause instanceof CorruptedFrameException ? "corrupted-frame" : "io-error";
+    LOG.warn("peer={} reason={} detail=\"{}\"", ctx.channel().remoteAddress(), reason, cause.getMessage());
     failed = true;
     ctx.close();
   }
