@@ -323,4 +323,36 @@ class NettyPeerTransportTest {
     assertThat(sender.framesSent()).isEqualTo(4);
     assertThat(sender.port()).isEqualTo(-1);
   }
+
+  @Test
+  void nioTransportCarriesBatchesToo() throws Exception {
+    int[] ports = freePorts(2);
+    LinkedBlockingQueue<GroupMessage> atB = new LinkedBlockingQueue<>();
+    NettyPeerTransport a = new NettyPeerTransport(0, Map.of(1, local(ports[1])), local(ports[0]),
+        m -> true, FRAME_BYTES_MAX, "nio", 1);
+    open.add(a);
+    NettyPeerTransport b = new NettyPeerTransport(1, Map.of(0, local(ports[0])), local(ports[1]),
+        atB::offer, FRAME_BYTES_MAX, "nio", 1);
+    open.add(b);
+    assertThat(a.transport()).isEqualTo("nio");
+    connect(a, 1);
+    List<GroupMessage> batch = PeerMessages.batch(new Random(13), 30);
+    send(a, 1, batch);
+    assertSameBatch(take(atB, batch.size()), batch);
+  }
+
+  @Test
+  void closeReturnsPromptlyWhileReconnectingToAnUnreachablePeer() throws Exception {
+    int[] ports = freePorts(1);
+    NettyPeerTransport a = new NettyPeerTransport(0, Map.of(1, local(ports[0])), null, m -> true, FRAME_BYTES_MAX);
+    a.connect(1);
+    a.send(1, List.of(PeerMessages.numbered(0, 1, 1)));
+    long start = System.nanoTime();
+    a.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    a.send(1, List.of(PeerMessages.numbered(0, 1, 2)));
+    a.flush();
+    assertThat(a.messagesDropped()).isEqualTo(2);
+    assertThat(a.isConnected(1)).isFalse();
+  }
 }
