@@ -1,6 +1,7 @@
 package io.chronik.control.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -121,6 +122,21 @@ class LocalClusterIntegrationTest {
     assertThat(ClusterState.file(dir)).doesNotExist();
     assertThat(cluster.isAlive(0)).isFalse();
     assertThat(cluster.isAlive(1)).isFalse();
+  }
+
+  @Test
+  void aNodeThatCannotStartIsNamedWithItsLogAndNothingIsLeftRunning(@TempDir Path dir) throws Exception {
+    assumeTrue(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
+    int base = Distribution.freePortBase(2);
+    ClusterSpec spec = ClusterSpec.of(2, dir, Distribution.classPath()).withPorts(base, base + 1000)
+        .withJavaOpts(List.of("-Xmx128m", "-XX:+UseSerialGC")).withSettings(List.of("io.threads=0"));
+    assertThatThrownBy(() -> LocalCluster.start(spec)).isInstanceOf(ClusterException.class)
+        .hasMessageContaining("node=0").hasMessageContaining("reason=exited during start")
+        .hasMessageContaining("log=" + dir.resolve("node-0").resolve("broker.log"))
+        .hasMessageContaining("key=io.threads");
+    assertThat(ClusterState.file(dir)).as("a failed start leaves no state behind").doesNotExist();
+    assertThat(LocalCluster.isFree(base)).isTrue();
+    assertThat(LocalCluster.isFree(base + 1)).as("node 1 was stopped too").isTrue();
   }
 
   private static int clusterSize(String bootstrap) throws Exception {
