@@ -52,7 +52,8 @@ public final class DbLifecycle {
   public void install(Host host) {
     String home = host.homeDir();
     ssh.run(host, host.privileged("mkdir -p " + q(home) + " && chown " + q(host.user()) + " " + q(home))
-        + " && cd " + q(home) + " && mkdir -p bin lib conf data logs run");
+        // lib/ is replaced whole: a jar left from an older distribution would shadow the new one.
+        + " && cd " + q(home) + " && rm -rf lib && mkdir -p bin lib conf data logs run");
     for (DbSpec.Upload file : spec.files()) {
       String remote = home + "/" + file.remote();
       ssh.run(host, "mkdir -p " + q(remote.substring(0, remote.lastIndexOf('/'))));
@@ -207,7 +208,11 @@ public final class DbLifecycle {
   }
 
   private String expand(String text, Host host) {
-    return text.replace("@HOME@", host.homeDir()).replace("@HOST@", host.name())
+    String out = text;
+    for (Map.Entry<String, String> v : spec.hostVariables().getOrDefault(host.name(), Map.of()).entrySet()) {
+      out = out.replace(v.getKey(), v.getValue());
+    }
+    return out.replace("@HOME@", host.homeDir()).replace("@HOST@", host.name())
         .replace("@ADDRESS@", host.address().getHostAddress());
   }
 
