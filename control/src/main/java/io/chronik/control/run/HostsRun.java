@@ -107,8 +107,7 @@ final class HostsRun {
         LeaderLookup leaders = new LeaderLookup(bootstrap, cluster)) {
       work = Workloads.create(o, bootstrap, seed, recorder);
       String topic = work.topic();
-      Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o),
-          (short) Math.min(3, cluster.hosts().size()));
+      Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       NemesisRecorder toHistory = new HistoryNemesisRecorder(recorder.nemesis());
       NemesisRecorder counting = event -> {

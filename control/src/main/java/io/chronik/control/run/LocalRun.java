@@ -29,7 +29,7 @@ final class LocalRun {
     try (LocalBroker broker = new LocalBroker(System.getProperty("java.class.path"), port,
         runDir.resolve("n1").resolve("data"), runDir.resolve("n1.log"), partitions)) {
       broker.start(Duration.ofSeconds(60));
-      Workloads.createTopic(broker.bootstrap(), topicOf(o), partitions, (short) 1);
+      Workloads.createTopic(broker.bootstrap(), topicOf(o), partitions, java.util.Optional.of((short) 1));
       Path history = runDir.resolve("history.edn");
       Workload work;
       boolean finalReads;

@@ -128,4 +128,24 @@ public final class RunOptions {
   public Path runsDirectory() {
     return runsDirOrDefault();
   }
+
+  /** A copy whose run folders go into {@code dir} (a campaign's folder). */
+  public RunOptions inDirectory(Path dir) {
+    RunOptions c = new RunOptions();
+    c.hosts = hosts;
+    c.labDir = labDir;
+    c.workload = workload;
+    c.faults = faults;
+    c.partitionShapes = partitionShapes;
+    c.timeSeconds = timeSeconds;
+    c.partitions = partitions;
+    c.producers = producers;
+    c.clients = clients;
+    c.acks = acks;
+    c.seed = seed;
+    c.name = name;
+    c.remoteJava = remoteJava;
+    c.runsDir = dir;
+    return c;
+  }
 }

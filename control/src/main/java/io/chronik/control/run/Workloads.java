@@ -30,13 +30,17 @@ final class Workloads {
         : new QueueWorkload(bootstrap, o.partitions, o.producers, o.acks, recorder);
   }
 
-  /** Creates the workload's topic (retrying while the cluster elects its first leaders). */
-  static void createTopic(String bootstrap, String topic, int partitions, short replication) throws Exception {
+  /**
+   * Creates the workload's topic. {@code replication} empty leaves the replication factor to the
+   * brokers ({@code replication.factor}, 3 capped at the node count).
+   */
+  static void createTopic(String bootstrap, String topic, int partitions, java.util.Optional<Short> replication)
+      throws Exception {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, replication))).all().get(60, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), replication))).all().get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
         throw e;
