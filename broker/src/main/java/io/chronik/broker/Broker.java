@@ -4,12 +4,11 @@ import io.chronik.broker.api.ApiRouter;
 import io.chronik.broker.api.BrokerState;
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.broker.group.GroupCoordinator;
-import io.chronik.broker.group.OffsetStore;
 import io.chronik.broker.network.KafkaServer;
 import io.chronik.broker.partition.ProducerIdAllocator;
-import io.chronik.broker.partition.TopicRegistry;
+import io.chronik.broker.replication.PeerTransports;
+import io.chronik.broker.replication.ReplicatedNode;
 import io.chronik.broker.protocol.RequestMetrics;
-import io.chronik.raft.storage.LogConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,24 +23,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node broker: storage and groups opened from the data dir, one state thread that owns
- * all of it, and the Netty listener in front.
+ * A broker node: the replication layer (metadata and partition Raft groups, driver, produce
+ * pipeline, peer transport), one state thread that owns the request-facing state, and the Netty
+ * listener in front.
  */
 public final class Broker {
   private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
   private static final long GROUP_TICK_MS = 100;
 
   private final ScheduledExecutorService executor;
-  private final TopicRegistry topics;
-  private final OffsetStore offsets;
+  private final ReplicatedNode replication;
   private final KafkaServer server;
   private final RequestMetrics metrics;
 
-  private Broker(ScheduledExecutorService executor, TopicRegistry topics, OffsetStore offsets,
-      KafkaServer server, RequestMetrics metrics) {
+  private Broker(ScheduledExecutorService executor, ReplicatedNode replication, KafkaServer server,
+      RequestMetrics metrics) {
     this.executor = executor;
-    this.topics = topics;
-    this.offsets = offsets;
+    this.replication = replication;
     this.server = server;
     this.metrics = metrics;
   }
@@ -55,14 +53,12 @@ public final class Broker {
       t.setDaemon(false);
       return t;
     });
-    LogConfig logConfig = new LogConfig(config.intValue("log.segment.bytes"), 4096, 64 << 10,
-        config.bool("log.segment.preallocate"));
-    TopicRegistry topics = new TopicRegistry(data, logConfig);
-    OffsetStore offsets = new OffsetStore(data.resolve("group-offsets"), logConfig);
     GroupCoordinator groups = new GroupCoordinator(config.intValue("group.session.timeout.min.ms"),
         config.intValue("group.session.timeout.max.ms"), config.intValue("group.initial.rebalance.delay.ms"));
-    BrokerState state = new BrokerState(config, topics,
-        new ProducerIdAllocator(data, config.intValue("producer.id.block.size")), groups, offsets, executor, clusterId);
+    BrokerState state = new BrokerState(config, new ProducerIdAllocator(data, config.intValue("producer.id.block.size"),
+        config.nodeId()), groups, executor, clusterId);
+    ReplicatedNode replication = new ReplicatedNode(config, executor, state, PeerTransports.factory(config));
+    state.attach(replication);
     ApiRouter router = new ApiRouter(state);
     RequestMetrics metrics = new RequestMetrics(new SimpleMeterRegistry());
     KafkaServer server;
@@ -71,9 +67,8 @@ public final class Broker {
           config.string("transport"), config.intValue("io.threads"), config.intValue("request.bytes.max"),
           config.intValue("connection.inflight.requests.max"), router::submit, metrics);
     } catch (Exception e) {
+      replication.close();
       executor.shutdownNow();
-      topics.close();
-      offsets.close();
       throw e;
     }
     String host = config.string("advertised.host").isEmpty()
@@ -84,11 +79,12 @@ public final class Broker {
         GROUP_TICK_MS, GROUP_TICK_MS, TimeUnit.MILLISECONDS);
     long metricsMs = config.intValue("metrics.log.interval.ms");
     if (metricsMs > 0) {
-      executor.scheduleWithFixedDelay(() -> LOG.info("requests {}", metrics.summary()),
-          metricsMs, metricsMs, TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(() -> LOG.info("requests {} pipeline {}", metrics.summary(),
+          replication.metrics().snapshot()), metricsMs, metricsMs, TimeUnit.MILLISECONDS);
     }
-    LOG.info("broker node={} cluster={} data={} advertised={}:{}", config.nodeId(), clusterId, data, host, port);
-    return new Broker(executor, topics, offsets, server, metrics);
+    LOG.info("broker node={} cluster={} data={} advertised={}:{} nodes={}", config.nodeId(), clusterId, data, host,
+        port, config.clusterNodes().size());
+    return new Broker(executor, replication, server, metrics);
   }
 
   private static String clusterId(Path data) throws IOException {
@@ -112,14 +108,7 @@ public final class Broker {
   /** Stops the listener, then closes storage on the state thread. */
   public void close() throws InterruptedException, ExecutionException {
     server.close();
-    executor.submit(() -> {
-      topics.close();
-      try {
-        offsets.close();
-      } catch (IOException e) {
-        LOG.warn("reason=offsets-close-failed error={}", e.toString());
-      }
-    }).get();
+    replication.close();
     executor.shutdown();
     executor.awaitTermination(5, TimeUnit.SECONDS);
     LOG.info("broker stopped requests {}", metrics.summary());

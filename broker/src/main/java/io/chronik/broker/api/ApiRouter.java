@@ -13,6 +13,11 @@ import org.slf4j.LoggerFactory;
 public final class ApiRouter {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
 
+  private static final java.util.Set<org.apache.kafka.common.protocol.ApiKeys> COORDINATED = java.util.EnumSet.of(
+      org.apache.kafka.common.protocol.ApiKeys.JOIN_GROUP, org.apache.kafka.common.protocol.ApiKeys.SYNC_GROUP,
+      org.apache.kafka.common.protocol.ApiKeys.HEARTBEAT, org.apache.kafka.common.protocol.ApiKeys.LEAVE_GROUP,
+      org.apache.kafka.common.protocol.ApiKeys.OFFSET_COMMIT, org.apache.kafka.common.protocol.ApiKeys.OFFSET_FETCH);
+
   private final BrokerState state;
   private final MetadataApi metadata;
   private final TopicAdminApi admin;
@@ -54,6 +59,11 @@ public final class ApiRouter {
   }
 
   private void route(RequestContext ctx) throws Exception {
+    if (COORDINATED.contains(ctx.apiKey()) && !state.replication.metadataLeading()) {
+      // group coordination runs on the metadata leader only; clients rediscover it
+      throw new org.apache.kafka.common.errors.NotCoordinatorException(
+          "coordinator=" + state.replication.metadataLeader());
+    }
     switch (ctx.apiKey()) {
       case API_VERSIONS -> metadata.apiVersions(ctx);
       case METADATA -> metadata.metadata(ctx);

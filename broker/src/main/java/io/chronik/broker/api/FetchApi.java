@@ -16,8 +16,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
- * Fetch with long-poll: answered at once when min bytes are available or any partition has an
- * error, else parked until an append brings enough bytes or max wait expires. Sessionless: the
+ * Fetch with long-poll, from partition leaders only and only up to the high watermark (Raft commit):
+ * answered at once when min bytes are available or any partition has an error, else parked until
+ * commits bring enough bytes or max wait expires. Sessionless: the
  * response's session id 0 tells clients to send full fetch requests (KIP-227 allows this).
  */
 final class FetchApi {
@@ -68,7 +69,7 @@ final class FetchApi {
         if (check(ctx, t, p, fp) != Errors.NONE) {
           error = true;
         } else {
-          available += Math.min(p.log().bytesAfter(fp.fetchOffset()), fp.partitionMaxBytes());
+          available += Math.min(p.bytesAfter(fp.fetchOffset()), fp.partitionMaxBytes());
         }
       }
     }
@@ -91,11 +92,15 @@ final class FetchApi {
     if (p == null) {
       return t == null && ctx.version() >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
+    if (!p.leading()) {
+      return Errors.NOT_LEADER_OR_FOLLOWER;
+    }
     Errors epoch = LeaderEpochs.check(fp.currentLeaderEpoch(), p.leaderEpoch());
     if (epoch != Errors.NONE) {
       return epoch;
     }
-    if (fp.fetchOffset() < p.log().logStartOffset() || fp.fetchOffset() > p.log().logEndOffset()) {
+    // beyond the high watermark but within the log: not an error, just nothing committed there yet
+    if (fp.fetchOffset() < p.logStartOffset() || fp.fetchOffset() > p.logEndOffset()) {
       return Errors.OFFSET_OUT_OF_RANGE;
     }
     return Errors.NONE;
@@ -116,13 +121,13 @@ final class FetchApi {
         Errors e = check(ctx, t, p, fp);
         if (p != null) {
           pd.setHighWatermark(p.highWatermark()).setLastStableOffset(p.highWatermark())
-              .setLogStartOffset(p.log().logStartOffset());
+              .setLogStartOffset(p.logStartOffset());
         }
         if (e != Errors.NONE) {
           pd.setErrorCode(e.code());
         } else if (remaining > 0 || first) {
           int max = (int) Math.min(fp.partitionMaxBytes(), Math.max(0, remaining));
-          MemoryRecords records = p.log().read(fp.fetchOffset(), max, first);
+          MemoryRecords records = p.read(fp.fetchOffset(), max, first);
           if (records.sizeInBytes() > 0) {
             first = false;
             remaining -= records.sizeInBytes();

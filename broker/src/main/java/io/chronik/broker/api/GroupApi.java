@@ -4,6 +4,8 @@ import io.chronik.broker.group.Group;
 import io.chronik.broker.group.GroupCoordinator;
 import io.chronik.broker.group.OffsetStore;
 import io.chronik.broker.group.OffsetStore.Committed;
+import io.chronik.broker.config.ClusterNodes;
+import io.chronik.pipeline.completion.AppendStatus;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.protocol.RequestContext;
 import java.io.IOException;
@@ -48,21 +50,29 @@ final class GroupApi {
     return System.currentTimeMillis();
   }
 
+  private static final long READ_BARRIER_TIMEOUT_MS = 5000;
+
   void findCoordinator(RequestContext ctx) {
     FindCoordinatorRequestData req = (FindCoordinatorRequestData) ctx.request().data();
     FindCoordinatorResponseData resp = new FindCoordinatorResponseData();
     // Transaction coordinators are refused so transactional producers fail fast, not hang.
+    // Every group's coordinator is the metadata group's leader: offsets are committed through it.
+    int leader = s.replication.metadataLeader();
+    ClusterNodes.Node node = leader < 0 ? null : s.node(leader);
     boolean group = req.keyType() == KEY_TYPE_GROUP;
-    Errors e = group ? Errors.NONE : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
-    String msg = group ? null : "transactions are not supported";
+    Errors e = !group ? Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+        : node == null ? Errors.COORDINATOR_NOT_AVAILABLE : Errors.NONE;
+    String msg = !group ? "transactions are not supported" : node == null ? "reason=no-metadata-leader" : null;
+    boolean ok = e == Errors.NONE;
+    boolean self = ok && leader == s.nodeId;
+    String host = !ok ? "" : self ? s.advertisedHost : node.host();
+    int port = !ok ? -1 : self ? s.advertisedPort : node.kafkaPort();
     if (ctx.version() < 4) {
-      resp.setErrorCode(e.code()).setErrorMessage(msg).setNodeId(group ? s.nodeId : -1)
-          .setHost(group ? s.advertisedHost : "").setPort(group ? s.advertisedPort : -1);
+      resp.setErrorCode(e.code()).setErrorMessage(msg).setNodeId(ok ? leader : -1).setHost(host).setPort(port);
     } else {
       for (String key : req.coordinatorKeys()) {
         resp.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
-            .setErrorCode(e.code()).setErrorMessage(msg).setNodeId(group ? s.nodeId : -1)
-            .setHost(group ? s.advertisedHost : "").setPort(group ? s.advertisedPort : -1));
+            .setErrorCode(e.code()).setErrorMessage(msg).setNodeId(ok ? leader : -1).setHost(host).setPort(port));
       }
     }
     ctx.respond(resp);
@@ -144,11 +154,45 @@ final class GroupApi {
       }
       resp.topics().add(tr);
     }
-    s.offsets.commit(req.groupId(), toStore);
-    ctx.respond(resp);
+    MetadataProposals proposals = new MetadataProposals(s, ctx, resp);
+    if (!toStore.isEmpty()) {
+      proposals.propose(OffsetStore.command(req.groupId(), toStore), status -> {
+        if (status != AppendStatus.SUCCESS) {
+          // not committed (leadership lost, overloaded): the client rediscovers the coordinator and retries
+          for (OffsetCommitResponseData.OffsetCommitResponseTopic tr : resp.topics()) {
+            for (OffsetCommitResponseData.OffsetCommitResponsePartition pr : tr.partitions()) {
+              if (pr.errorCode() == Errors.NONE.code()) {
+                pr.setErrorCode(Errors.NOT_COORDINATOR.code());
+              }
+            }
+          }
+        }
+      });
+    }
+    proposals.done();
   }
 
+  /**
+   * Answers behind a ReadIndex barrier on the metadata group, so a deposed coordinator cannot serve
+   * offsets older than an acknowledged commit; NOT_COORDINATOR when the barrier cannot be set or is
+   * not confirmed in time.
+   */
   void offsetFetch(RequestContext ctx) {
+    if (!s.replication.readMetadata(() -> answerOffsetFetch(ctx), s.executor)) {
+      ctx.respondError(new org.apache.kafka.common.errors.NotCoordinatorException("reason=not-metadata-leader"));
+      return;
+    }
+    s.executor.schedule(() -> {
+      if (!ctx.answered()) {
+        ctx.respondError(new org.apache.kafka.common.errors.NotCoordinatorException("reason=read-not-confirmed"));
+      }
+    }, READ_BARRIER_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private void answerOffsetFetch(RequestContext ctx) {
+    if (ctx.answered()) {
+      return;
+    }
     OffsetFetchRequestData req = (OffsetFetchRequestData) ctx.request().data();
     OffsetFetchResponseData resp = new OffsetFetchResponseData();
     if (ctx.version() < 8) {

@@ -1,5 +1,6 @@
 package io.chronik.broker.api;
 
+import io.chronik.broker.config.ClusterNodes;
 import io.chronik.broker.partition.Partition;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.protocol.RequestContext;
@@ -32,9 +33,12 @@ final class MetadataApi {
   void metadata(RequestContext ctx) throws IOException {
     MetadataRequestData req = (MetadataRequestData) ctx.request().data();
     MetadataResponseData resp = new MetadataResponseData()
-        .setClusterId(s.clusterId).setControllerId(s.nodeId);
-    resp.brokers().add(new MetadataResponseBroker().setNodeId(s.nodeId)
-        .setHost(s.advertisedHost).setPort(s.advertisedPort));
+        .setClusterId(s.clusterId).setControllerId(controllerId());
+    for (ClusterNodes.Node n : s.cluster.nodes()) {
+      boolean self = n.id() == s.nodeId;
+      resp.brokers().add(new MetadataResponseBroker().setNodeId(n.id())
+          .setHost(self ? s.advertisedHost : n.host()).setPort(self ? s.advertisedPort : n.kafkaPort()));
+    }
     boolean all = req.topics() == null || (ctx.version() == 0 && req.topics().isEmpty());
     if (all) {
       for (Topic t : s.topics.topics()) {
@@ -44,10 +48,13 @@ final class MetadataApi {
       boolean autoCreate = ctx.version() < 4 || req.allowAutoTopicCreation();
       for (MetadataRequestData.MetadataRequestTopic rt : req.topics()) {
         Topic t = rt.name() != null ? s.topics.topic(rt.name()) : s.topics.topic(rt.topicId());
-        if (t == null && rt.name() != null && autoCreate) {
-          t = s.autoCreate(rt.name());
-        }
-        if (t != null) {
+        if (t == null && rt.name() != null && autoCreate && !TopicNames.invalid(rt.name())
+            && s.config.bool("auto.create.topics.enable")) {
+          // created through the metadata group; the client retries until the topic has leaders
+          s.requestAutoCreate(rt.name());
+          resp.topics().add(new MetadataResponseTopic().setName(rt.name()).setTopicId(Uuid.ZERO_UUID)
+              .setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()));
+        } else if (t != null) {
           resp.topics().add(describe(t));
         } else if (rt.name() == null) {
           resp.topics().add(new MetadataResponseTopic().setTopicId(rt.topicId())
@@ -66,24 +73,34 @@ final class MetadataApi {
     MetadataResponseTopic mt = new MetadataResponseTopic().setName(t.name()).setTopicId(t.id())
         .setIsInternal(false);
     for (Partition p : t.partitions()) {
-      List<Integer> replicas = new ArrayList<>(List.of(s.nodeId));
+      List<Integer> replicas = new ArrayList<>(p.replicas());
+      int leader = p.leaderId();
       mt.partitions().add(new MetadataResponsePartition().setPartitionIndex(p.id().partition())
-          .setLeaderId(s.nodeId).setLeaderEpoch(p.leaderEpoch()).setReplicaNodes(replicas)
+          .setErrorCode(leader < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
+          .setLeaderId(leader).setLeaderEpoch(p.leaderEpoch()).setReplicaNodes(replicas)
           .setIsrNodes(new ArrayList<>(replicas)).setOfflineReplicas(new ArrayList<>()));
     }
     return mt;
   }
 
+  /** The metadata group's leader: it creates topics (the KRaft controller's role); -1 while unknown. */
+  private int controllerId() {
+    return s.replication.metadataLeader();
+  }
+
   void describeCluster(RequestContext ctx) {
     DescribeClusterRequestData req = (DescribeClusterRequestData) ctx.request().data();
     DescribeClusterResponseData resp = new DescribeClusterResponseData().setClusterId(s.clusterId)
-        .setControllerId(s.nodeId).setEndpointType(req.endpointType());
+        .setControllerId(controllerId()).setEndpointType(req.endpointType());
     if (req.endpointType() != 1) {
       resp.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
           .setErrorMessage("only broker endpoints are served");
     } else {
-      resp.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(s.nodeId)
-          .setHost(s.advertisedHost).setPort(s.advertisedPort));
+      for (ClusterNodes.Node n : s.cluster.nodes()) {
+        boolean self = n.id() == s.nodeId;
+        resp.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(n.id())
+            .setHost(self ? s.advertisedHost : n.host()).setPort(self ? s.advertisedPort : n.kafkaPort()));
+      }
     }
     ctx.respond(resp);
   }
@@ -93,7 +110,7 @@ final class MetadataApi {
     private TopicNames() {}
 
     static boolean invalid(String name) {
-      return io.chronik.broker.partition.TopicRegistry.invalidNameReason(name) != null;
+      return io.chronik.broker.partition.Topic.invalidNameReason(name) != null;
     }
   }
 }

@@ -38,6 +38,7 @@ final class OffsetsApi {
         ListOffsetsPartitionResponse pr = new ListOffsetsPartitionResponse()
             .setPartitionIndex(lp.partitionIndex()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
         Errors e = p == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+            : !p.leading() ? Errors.NOT_LEADER_OR_FOLLOWER
             : LeaderEpochs.check(lp.currentLeaderEpoch(), p.leaderEpoch());
         if (e != Errors.NONE) {
           pr.setErrorCode(e.code());
@@ -63,7 +64,7 @@ final class OffsetsApi {
       return new long[] {p.highWatermark(), -1};
     }
     if (ts == EARLIEST || ts == EARLIEST_LOCAL) {
-      return new long[] {p.log().logStartOffset(), -1};
+      return new long[] {p.logStartOffset(), -1};
     }
     if (ts == MAX_TIMESTAMP) {
       return p.offsetOfMaxTimestamp();
@@ -84,12 +85,16 @@ final class OffsetsApi {
         Partition p = t == null ? null : t.partition(op.partition());
         EpochEndOffset r = new EpochEndOffset().setPartition(op.partition()).setLeaderEpoch(-1).setEndOffset(-1);
         Errors e = p == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+            : !p.leading() ? Errors.NOT_LEADER_OR_FOLLOWER
             : LeaderEpochs.check(op.currentLeaderEpoch(), p.leaderEpoch());
         if (e != Errors.NONE) {
           r.setErrorCode(e.code());
-        } else if (op.leaderEpoch() <= p.leaderEpoch()) {
-          // Only one epoch has ever existed: every earlier-or-equal epoch ends at the log end.
-          r.setLeaderEpoch(p.leaderEpoch()).setEndOffset(p.log().logEndOffset());
+        } else if (op.leaderEpoch() >= p.leaderEpoch()) {
+          r.setLeaderEpoch(p.leaderEpoch()).setEndOffset(p.logEndOffset());
+        } else {
+          // epochs are Raft terms; committed entries are never truncated, so this answer is stable
+          long[] end = p.epochEnd(op.leaderEpoch());
+          r.setLeaderEpoch((int) end[0]).setEndOffset(end[1]);
         }
         tr.partitions().add(r);
       }

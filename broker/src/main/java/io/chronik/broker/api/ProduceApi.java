@@ -3,9 +3,14 @@ package io.chronik.broker.api;
 import io.chronik.broker.partition.Partition;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.protocol.RequestContext;
+import io.chronik.pipeline.completion.Acks;
+import io.chronik.pipeline.completion.AppendCallback;
+import io.chronik.pipeline.completion.AppendStatus;
+import io.chronik.pipeline.produce.PublishResult;
 import java.io.IOException;
-import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.errors.CorruptRecordException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -16,9 +21,11 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
- * Produce and InitProducerId. acks=1 and acks=all are answered after the append is fsynced (one
- * node: the leader's durable append is the whole ISR); acks=0 gets no response. Transactions are
- * refused: transactional produce and InitProducerId with a transactional id answer
+ * Produce and InitProducerId. Each partition's records are validated here and published into the
+ * replication pipeline (Disruptor ring → one Raft proposal per partition per batch → one fsync per
+ * driver loop → replication); the response is written when every partition's append completed:
+ * acks=all once a Raft majority has it durably (committed), acks=1 once the leader's own fsync covers
+ * it. acks=0 gets no response (the append is still made durable). Transactions are refused with
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
 final class ProduceApi {
@@ -28,12 +35,48 @@ final class ProduceApi {
     this.s = s;
   }
 
-  void produce(RequestContext ctx) throws IOException {
+  /** The appends of one produce request; completes the response when the last one completes. */
+  private final class PendingProduce implements AppendCallback {
+    private final RequestContext ctx;
+    private final ProduceResponseData response;
+    private final List<PartitionProduceResponse> slots = new ArrayList<>();
+    private final List<ByteBuffer> payloads = new ArrayList<>();
+    private int outstanding;
+
+    PendingProduce(RequestContext ctx, ProduceResponseData response) {
+      this.ctx = ctx;
+      this.response = response;
+    }
+
+    @Override
+    public void onAppendCompleted(long cookie, int groupId, long index, AppendStatus status) {
+      PartitionProduceResponse pr = slots.get((int) cookie);
+      switch (status) {
+        case SUCCESS -> succeed(pr, payloads.get((int) cookie).getLong(payloads.get((int) cookie).position()));
+        case DUPLICATE -> succeed(pr, index);
+        case REFUSED -> pr.setErrorCode((short) index);
+        case OVERLOADED -> pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS.code())
+            .setErrorMessage("reason=leader-busy-or-original-uncommitted");
+        case STORAGE_ERROR -> pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        default -> pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+      }
+      if (--outstanding == 0) {
+        ctx.respond(response);
+      }
+    }
+
+    private void succeed(PartitionProduceResponse pr, long baseOffset) {
+      pr.setErrorCode(Errors.NONE.code()).setBaseOffset(baseOffset).setLogStartOffset(0);
+    }
+  }
+
+  void produce(RequestContext ctx) {
     ProduceRequestData req = (ProduceRequestData) ctx.request().data();
     short acks = req.acks();
     ProduceResponseData resp = new ProduceResponseData();
+    PendingProduce pending = new PendingProduce(ctx, resp);
     int batchBytesMax = s.config.intValue("message.bytes.max");
-    boolean appended = false;
+    List<Runnable> publishes = new ArrayList<>();
     for (ProduceRequestData.TopicProduceData td : req.topicData()) {
       boolean byId = ctx.version() >= 13;
       Topic t = byId ? s.topics.topic(td.topicId()) : s.topics.topic(td.name());
@@ -41,42 +84,73 @@ final class ProduceApi {
       for (ProduceRequestData.PartitionProduceData pd : td.partitionData()) {
         PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(pd.index())
             .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
-        Partition p = t == null ? null : t.partition(pd.index());
-        if (acks != 0 && acks != 1 && acks != -1) {
-          pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
-        } else if (req.transactionalId() != null) {
-          pr.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
-              .setErrorMessage("transactions are not supported");
-        } else if (p == null) {
-          pr.setErrorCode((t == null && byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
-        } else if (!(pd.records() instanceof MemoryRecords records)) {
-          pr.setErrorCode(Errors.CORRUPT_MESSAGE.code());
-        } else {
-          Partition.AppendResult r;
-          try {
-            r = p.append(records, batchBytesMax, acks != 0);
-          } catch (CorruptRecordException | InvalidRecordException e) {
-            // Raised while walking batch headers (bad magic, impossible sizes): this partition only.
-            r = new Partition.AppendResult(Errors.CORRUPT_MESSAGE, -1, e.getMessage());
-          }
-          pr.setErrorCode(r.error().code()).setErrorMessage(r.message());
-          if (r.error() == Errors.NONE) {
-            pr.setBaseOffset(r.baseOffset()).setLogStartOffset(p.log().logStartOffset());
-            appended = true;
-          }
-        }
         tr.partitionResponses().add(pr);
+        Partition p = t == null ? null : t.partition(pd.index());
+        Errors e = check(acks, req, t, p, byId);
+        if (e != Errors.NONE) {
+          pr.setErrorCode(e.code());
+          if (e == Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED) {
+            pr.setErrorMessage("transactions are not supported");
+          }
+          continue;
+        }
+        if (!(pd.records() instanceof MemoryRecords records)) {
+          pr.setErrorCode(Errors.CORRUPT_MESSAGE.code());
+          continue;
+        }
+        RecordValidation.Outcome v = RecordValidation.check(records, batchBytesMax);
+        if (v.error() != Errors.NONE) {
+          pr.setErrorCode(v.error().code()).setErrorMessage(v.message());
+          continue;
+        }
+        int cookie = pending.slots.size();
+        pending.slots.add(pr);
+        ByteBuffer payload = records.buffer();
+        pending.payloads.add(payload);
+        publishes.add(() -> publish(pending, p, payload, acks, cookie, pr));
       }
       resp.responses().add(tr);
     }
-    if (appended) {
-      s.fetchWaiters.onAppend();
-    }
+    // count every append before the first can complete, so the response is written exactly once
+    pending.outstanding = publishes.size() + 1;
+    publishes.forEach(Runnable::run);
     if (acks == 0) {
       ctx.noResponse();
-    } else {
+    } else if (--pending.outstanding == 0) {
       ctx.respond(resp);
     }
+  }
+
+  private Errors check(short acks, ProduceRequestData req, Topic t, Partition p, boolean byId) {
+    if (acks != 0 && acks != 1 && acks != -1) {
+      return Errors.INVALID_REQUIRED_ACKS;
+    }
+    if (req.transactionalId() != null) {
+      return Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+    }
+    if (p == null) {
+      return t == null && byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+    }
+    return p.leading() ? Errors.NONE : Errors.NOT_LEADER_OR_FOLLOWER;
+  }
+
+  private void publish(PendingProduce pending, Partition p, ByteBuffer payload, short acks, int cookie,
+      PartitionProduceResponse pr) {
+    boolean answer = acks != 0;
+    PublishResult r = s.replication.publish(p.groupId(), payload, Acks.ofKafka(acks), cookie,
+        answer ? pending : null, answer ? s.executor : null);
+    if (r == PublishResult.ACCEPTED) {
+      if (!answer) {
+        pending.outstanding--;
+      }
+      return;
+    }
+    pending.outstanding--;
+    pr.setErrorCode(switch (r) {
+      case TOO_LARGE -> Errors.MESSAGE_TOO_LARGE.code();
+      case CLOSED -> Errors.NOT_LEADER_OR_FOLLOWER.code();
+      default -> Errors.NOT_ENOUGH_REPLICAS.code(); // ring or in-flight limit full: back-pressure, retry
+    }).setErrorMessage("reason=" + r);
   }
 
   void initProducerId(RequestContext ctx) throws IOException {

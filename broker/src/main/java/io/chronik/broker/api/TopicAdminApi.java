@@ -1,7 +1,8 @@
 package io.chronik.broker.api;
 
 import io.chronik.broker.partition.Topic;
-import io.chronik.broker.partition.TopicRegistry;
+import io.chronik.broker.replication.MetadataCommand;
+import io.chronik.pipeline.completion.AppendStatus;
 import io.chronik.broker.protocol.RequestContext;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,52 +37,90 @@ final class TopicAdminApi {
   private static final byte SOURCE_DEFAULT = 5;
   private static final byte SOURCE_STATIC_BROKER = 4;
 
+  private static final long LEADER_SETTLE_MS = 5000;
+
   private final BrokerState s;
 
   TopicAdminApi(BrokerState s) {
     this.s = s;
   }
 
-  void createTopics(RequestContext ctx) throws IOException {
+  void createTopics(RequestContext ctx) {
     CreateTopicsRequestData req = (CreateTopicsRequestData) ctx.request().data();
     CreateTopicsResponseData resp = new CreateTopicsResponseData();
+    MetadataProposals proposals = new MetadataProposals(s, ctx, resp);
     for (CreatableTopic ct : req.topics()) {
       CreatableTopicResult r = new CreatableTopicResult().setName(ct.name()).setTopicId(Uuid.ZERO_UUID);
+      resp.topics().add(r);
       int partitions = ct.numPartitions() == -1 ? s.config.intValue("num.partitions") : ct.numPartitions();
       if (!ct.assignments().isEmpty()) {
         partitions = ct.assignments().size();
       }
-      String invalid = TopicRegistry.invalidNameReason(ct.name());
+      int nodes = s.cluster.size();
+      int rf = ct.replicationFactor() == -1 ? Math.min(nodes, s.config.intValue("replication.factor"))
+          : ct.replicationFactor();
+      String invalid = Topic.invalidNameReason(ct.name());
       if (invalid != null) {
-        r.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code()).setErrorMessage(invalid);
+        fail(r, Errors.INVALID_TOPIC_EXCEPTION, invalid);
+      } else if (!s.replication.metadataLeading()) {
+        fail(r, Errors.NOT_CONTROLLER, "controller=" + s.replication.metadataLeader());
       } else if (s.topics.topic(ct.name()) != null) {
-        r.setErrorCode(Errors.TOPIC_ALREADY_EXISTS.code()).setErrorMessage("topic=" + ct.name() + " exists");
-      } else if (ct.replicationFactor() != -1 && ct.replicationFactor() != 1) {
-        r.setErrorCode(Errors.INVALID_REPLICATION_FACTOR.code())
-            .setErrorMessage("replicationFactor=" + ct.replicationFactor() + " reason=single-node-broker");
+        fail(r, Errors.TOPIC_ALREADY_EXISTS, "topic=" + ct.name() + " exists");
+      } else if (rf < 1 || rf > nodes) {
+        fail(r, Errors.INVALID_REPLICATION_FACTOR, "replicationFactor=" + rf + " nodes=" + nodes);
       } else if (partitions < 1 || partitions > s.config.intValue("partitions.max")) {
-        r.setErrorCode(Errors.INVALID_PARTITIONS.code()).setErrorMessage("numPartitions=" + partitions);
+        fail(r, Errors.INVALID_PARTITIONS, "numPartitions=" + partitions);
       } else if (!ct.configs().isEmpty()) {
-        r.setErrorCode(Errors.INVALID_CONFIG.code())
-            .setErrorMessage("reason=per-topic-configs-unsupported");
+        fail(r, Errors.INVALID_CONFIG, "reason=per-topic-configs-unsupported");
       } else {
-        r.setNumPartitions(partitions).setReplicationFactor((short) 1);
+        r.setNumPartitions(partitions).setReplicationFactor((short) rf);
         if (!req.validateOnly()) {
-          Topic t = s.topics.create(ct.name(), partitions);
-          r.setTopicId(t.id());
+          Uuid id = Uuid.randomUuid();
+          proposals.propose(new MetadataCommand.CreateTopic(ct.name(), id.getMostSignificantBits(),
+              id.getLeastSignificantBits(), partitions, rf), status -> created(r, id, status));
         }
       }
-      if (r.errorCode() != 0) {
-        r.setNumPartitions(-1).setReplicationFactor((short) -1).setConfigs(null);
-      }
-      resp.topics().add(r);
     }
-    ctx.respond(resp);
+    proposals.settleWhen(() -> leadersKnown(req), LEADER_SETTLE_MS);
+    proposals.done();
   }
 
-  void deleteTopics(RequestContext ctx) throws IOException {
+  /** Every partition of every created topic has a known leader. */
+  private boolean leadersKnown(CreateTopicsRequestData req) {
+    for (CreatableTopic ct : req.topics()) {
+      Topic t = s.topics.topic(ct.name());
+      if (t != null) {
+        for (io.chronik.broker.partition.Partition p : t.partitions()) {
+          if (p.leaderId() < 0) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Outcome of a CreateTopic: ours if the applied topic carries the id we proposed. */
+  private void created(CreatableTopicResult r, Uuid id, AppendStatus status) {
+    Topic t = s.topics.topic(r.name());
+    if (status == AppendStatus.SUCCESS && t != null && t.id().equals(id)) {
+      r.setTopicId(id);
+    } else if (status == AppendStatus.SUCCESS) {
+      fail(r, t == null ? Errors.INVALID_PARTITIONS : Errors.TOPIC_ALREADY_EXISTS, "topic=" + r.name());
+    } else {
+      fail(r, Errors.NOT_CONTROLLER, "reason=" + status);
+    }
+  }
+
+  private static void fail(CreatableTopicResult r, Errors e, String message) {
+    r.setErrorCode(e.code()).setErrorMessage(message).setNumPartitions(-1).setReplicationFactor((short) -1)
+        .setConfigs(null);
+  }
+
+  void deleteTopics(RequestContext ctx) {
     DeleteTopicsRequestData req = (DeleteTopicsRequestData) ctx.request().data();
     DeleteTopicsResponseData resp = new DeleteTopicsResponseData();
+    MetadataProposals proposals = new MetadataProposals(s, ctx, resp);
     List<DeleteTopicsRequestData.DeleteTopicState> targets = new ArrayList<>(req.topics());
     for (String name : req.topicNames()) {
       targets.add(new DeleteTopicsRequestData.DeleteTopicState().setName(name));
@@ -92,18 +131,25 @@ final class TopicAdminApi {
       DeletableTopicResult r = new DeletableTopicResult().setName(d.name()).setTopicId(d.topicId());
       if (t == null) {
         r.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+      } else if (!s.replication.metadataLeading()) {
+        r.setErrorCode(Errors.NOT_CONTROLLER.code());
       } else {
         r.setName(t.name()).setTopicId(t.id());
-        s.topics.delete(t);
+        proposals.propose(new MetadataCommand.DeleteTopic(t.name()), status -> {
+          if (status != AppendStatus.SUCCESS) {
+            r.setErrorCode(Errors.NOT_CONTROLLER.code()).setErrorMessage("reason=" + status);
+          }
+        });
       }
       resp.responses().add(r);
     }
-    ctx.respond(resp);
+    proposals.done();
   }
 
-  void createPartitions(RequestContext ctx) throws IOException {
+  void createPartitions(RequestContext ctx) {
     CreatePartitionsRequestData req = (CreatePartitionsRequestData) ctx.request().data();
     CreatePartitionsResponseData resp = new CreatePartitionsResponseData();
+    MetadataProposals proposals = new MetadataProposals(s, ctx, resp);
     for (CreatePartitionsRequestData.CreatePartitionsTopic ct : req.topics()) {
       CreatePartitionsTopicResult r = new CreatePartitionsTopicResult().setName(ct.name());
       Topic t = s.topics.topic(ct.name());
@@ -112,12 +158,19 @@ final class TopicAdminApi {
       } else if (ct.count() <= t.partitions().size() || ct.count() > s.config.intValue("partitions.max")) {
         r.setErrorCode(Errors.INVALID_PARTITIONS.code()).setErrorMessage(
             "count=" + ct.count() + " current=" + t.partitions().size() + " reason=must-grow");
+      } else if (!s.replication.metadataLeading()) {
+        r.setErrorCode(Errors.NOT_CONTROLLER.code());
       } else if (!req.validateOnly()) {
-        s.topics.addPartitions(t, ct.count());
+        int rf = t.partitions().get(0).replicas().size();
+        proposals.propose(new MetadataCommand.AddPartitions(t.name(), ct.count(), rf), status -> {
+          if (status != AppendStatus.SUCCESS) {
+            r.setErrorCode(Errors.NOT_CONTROLLER.code()).setErrorMessage("reason=" + status);
+          }
+        });
       }
       resp.results().add(r);
     }
-    ctx.respond(resp);
+    proposals.done();
   }
 
   void describeConfigs(RequestContext ctx) {
@@ -163,7 +216,7 @@ final class TopicAdminApi {
     m.put("compression.type", "producer");
     m.put("max.message.bytes", s.config.string("message.bytes.max"));
     m.put("message.timestamp.type", "CreateTime");
-    m.put("min.insync.replicas", "1");
+    m.put("min.insync.replicas", Integer.toString(s.cluster.size() / 2 + 1));
     m.put("retention.bytes", "-1");
     m.put("retention.ms", "-1");
     return m;

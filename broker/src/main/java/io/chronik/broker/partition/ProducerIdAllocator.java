@@ -9,8 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Hands out producer ids that are never reused across restarts: ids are reserved in blocks, and
- * the end of the current block is made durable before any id of it is handed out.
+ * Hands out producer ids that are never reused across restarts or across nodes: ids are reserved in
+ * blocks, the end of the current block is made durable before any id of it is handed out, and an id
+ * is {@code counter * 64 + nodeId}. A node without a saved block (new or wiped) starts its counter at
+ * the wall clock in milliseconds, above anything it could have handed out before a wipe.
  */
 public final class ProducerIdAllocator {
   private final Path file;
@@ -18,11 +20,15 @@ public final class ProducerIdAllocator {
   private long next;
   private long blockEnd;
 
-  public ProducerIdAllocator(Path dataDir, int blockSize) throws IOException {
+  private static final int NODE_ID_LIMIT = 64;
+  private final int nodeId;
+
+  public ProducerIdAllocator(Path dataDir, int blockSize, int nodeId) throws IOException {
     this.file = dataDir.resolve("producer-id-block");
     this.blockSize = blockSize;
+    this.nodeId = nodeId;
     long reserved = Files.exists(file)
-        ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim()) : 0;
+        ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim()) : System.currentTimeMillis();
     next = reserved;
     blockEnd = reserved;
   }
@@ -36,9 +42,11 @@ public final class ProducerIdAllocator {
         ch.force(true);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      TopicRegistry.syncDirectory(file.getParent());
+      try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+        dir.force(true);
+      }
       blockEnd = end;
     }
-    return next++;
+    return next++ * NODE_ID_LIMIT + nodeId;
   }
 }

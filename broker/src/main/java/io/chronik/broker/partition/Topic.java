@@ -1,18 +1,32 @@
 package io.chronik.broker.partition;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.Uuid;
 
-/** A topic: its stable id and its partitions (index = partition number). */
+/** A topic as this node's state thread sees it: its stable id and its partitions (index = number). */
 public final class Topic {
+  private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
   private final String name;
   private final Uuid id;
-  final List<Partition> partitions = new ArrayList<>();
+  private final List<Partition> partitions;
 
-  Topic(String name, Uuid id) {
+  public Topic(String name, Uuid id, List<Partition> partitions) {
     this.name = name;
     this.id = id;
+    this.partitions = List.copyOf(partitions);
+  }
+
+  /** Null if the name is legal, else the reason. */
+  public static String invalidNameReason(String name) {
+    if (name == null || !LEGAL_NAME.matcher(name).matches()) {
+      return "topic names are 1-249 chars of [a-zA-Z0-9._-]";
+    }
+    if (name.equals(".") || name.equals("..")) {
+      return "topic name cannot be '.' or '..'";
+    }
+    return null;
   }
 
   public String name() {

@@ -11,5 +11,12 @@ public enum AppendStatus {
   /** The durable write or sync failed; after a failed fsync nothing later is trusted. */
   STORAGE_ERROR,
   /** The pipeline shut down before the append became durable. */
-  SHUTDOWN
+  SHUTDOWN,
+  /**
+   * Not appended: it repeats an append already committed (an idempotent producer's retry); the
+   * completion's {@code index} carries the application's value for the original (e.g. its base offset).
+   */
+  DUPLICATE,
+  /** Not appended: the application refused it; the completion's {@code index} carries its error code. */
+  REFUSED
 }

@@ -65,6 +65,18 @@ public final class CompletionRegistry {
     }
   }
 
+  /**
+   * Completes append {@code i} of the batch at once with {@code status} and {@code value} in place of
+   * the index (DUPLICATE, REFUSED): it is not appended.
+   */
+  public void completeUnappended(AppendBatchView batch, int i, AppendStatus status, long value) {
+    synchronized (lock) {
+      collect(batch.acks(i), batch.callback(i), batch.executor(i), batch.cookie(i), batch.groupId(), value, status);
+      inFlight.release(1);
+      dispatch();
+    }
+  }
+
   /** The leader's own log of {@code groupId} is durable up to {@code index}: acks=1 may complete. */
   public void durable(int groupId, long index) {
     synchronized (lock) {

@@ -1,6 +1,7 @@
 package io.chronik.pipeline.driver;
 
 import io.chronik.pipeline.completion.AppendBatchView;
+import io.chronik.pipeline.completion.CompletionRegistry;
 
 /**
  * What the {@link RaftDriver} needs from one Raft group on this node. The raft core's node
@@ -29,6 +30,15 @@ public interface DrivenGroup<M> {
    *     {@link #REFUSED} when the leader refuses more for now (back-pressure, e.g. too many uncommitted)
    */
   long propose(AppendBatchView proposal);
+
+  /**
+   * Checks each append before it is proposed (e.g. idempotent-producer sequences) and completes the
+   * ones that must not be appended through {@code registry} itself; returns the rest, in order (the
+   * proposal itself when all pass). Called on the driver thread just before {@link #propose}.
+   */
+  default AppendBatchView admit(AppendBatchView proposal, CompletionRegistry registry) {
+    return proposal;
+  }
 
   /** The group's current term (appends proposed now carry it). */
   long term();

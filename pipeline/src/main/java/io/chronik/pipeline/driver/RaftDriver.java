@@ -1,6 +1,7 @@
 package io.chronik.pipeline.driver;
 
 import io.chronik.pipeline.commit.DurableSync;
+import io.chronik.pipeline.completion.AppendBatchView;
 import io.chronik.pipeline.completion.AppendStatus;
 import io.chronik.pipeline.completion.CompletionRegistry;
 import io.chronik.pipeline.metrics.PipelineMetrics;
@@ -38,7 +39,9 @@ public final class RaftDriver<M> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
 
   private final DriverConfig config;
-  private final List<DrivenGroup<M>> groups;
+  /** Slot per group id (null: not hosted here); {@link #hosted} lists the non-null ones in id order of arrival. */
+  private final DrivenGroup<M>[] groups;
+  private final List<DrivenGroup<M>> hosted = new ArrayList<>();
   private final DurableSync storage;
   private final PeerTransport<M> transport;
   private final CommitApplier<M> applier;
@@ -48,6 +51,8 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   private final MpscArrayQueue<DetachedProposal> proposals;
   private final MpscArrayQueue<M> inbound;
+  private final MpscArrayQueue<Runnable> tasks;
+  private final MessagePassingQueue.Consumer<Runnable> runTask = Runnable::run;
   private final AtomicLong pendingTicks = new AtomicLong();
   private final MessagePassingQueue.Consumer<M> stepInbound = this::stepInbound;
   private final MessagePassingQueue.Consumer<DetachedProposal> proposeOne = this::propose;
@@ -70,17 +75,16 @@ public final class RaftDriver<M> implements AutoCloseable {
   private volatile boolean failed;
   private volatile boolean closed;
 
+  /**
+   * @param groups the groups hosted from the start (more may be added later with {@link #addGroup});
+   *     ids are in {@code [0, registry.groupsMax())}
+   */
+  @SuppressWarnings("unchecked")
   public RaftDriver(DriverConfig config, List<DrivenGroup<M>> groups, DurableSync storage, PeerTransport<M> transport,
       CommitApplier<M> applier, CompletionRegistry registry, PipelineMetrics metrics,
       ToIntFunction<M> groupOfMessage) {
-    for (int g = 0; g < groups.size(); g++) {
-      if (groups.get(g).groupId() != g) {
-        throw new IllegalArgumentException("position=" + g + " group=" + groups.get(g).groupId()
-            + " reason=groups-must-be-dense-by-id");
-      }
-    }
     this.config = config;
-    this.groups = List.copyOf(groups);
+    this.groups = (DrivenGroup<M>[]) new DrivenGroup<?>[registry.groupsMax()];
     this.storage = storage;
     this.transport = transport;
     this.applier = applier;
@@ -89,15 +93,61 @@ public final class RaftDriver<M> implements AutoCloseable {
     this.groupOfMessage = groupOfMessage;
     this.proposals = new MpscArrayQueue<>(config.proposalQueueCapacity());
     this.inbound = new MpscArrayQueue<>(config.inboundQueueCapacity());
+    this.tasks = new MpscArrayQueue<>(config.proposalQueueCapacity());
     for (int n = 0; n < config.nodesMax(); n++) {
       outbox.add(new ArrayList<>());
     }
-    this.durableGroups = new int[groups.size()];
-    this.durableIndexes = new long[groups.size()];
-    this.knownTerms = new long[groups.size()];
-    for (int g = 0; g < groups.size(); g++) {
-      knownTerms[g] = groups.get(g).term();
+    this.durableGroups = new int[this.groups.length];
+    this.durableIndexes = new long[this.groups.length];
+    this.knownTerms = new long[this.groups.length];
+    for (DrivenGroup<M> group : groups) {
+      addGroup(group);
     }
+  }
+
+  /**
+   * Hosts another group from now on. Called before {@link #start} or on the driver thread (a task or
+   * a {@link CommitApplier}, e.g. when the metadata group creates a partition).
+   */
+  public void addGroup(DrivenGroup<M> group) {
+    int id = group.groupId();
+    if (id < 0 || id >= groups.length || groups[id] != null) {
+      throw new IllegalArgumentException("group=" + id + " groupsMax=" + groups.length
+          + " reason=" + (id < 0 || id >= groups.length ? "out-of-range" : "already-hosted"));
+    }
+    groups[id] = group;
+    hosted.add(group);
+    knownTerms[id] = group.term();
+  }
+
+  /** Stops hosting a group (driver thread only); its pending appends fail NOT_LEADER. */
+  public void removeGroup(int groupId) {
+    DrivenGroup<M> group = groups[groupId];
+    if (group != null) {
+      groups[groupId] = null;
+      hosted.remove(group);
+      registry.termChanged(groupId, Long.MAX_VALUE);
+    }
+  }
+
+  /** The group hosted under {@code groupId}, or null (driver thread only). */
+  public DrivenGroup<M> group(int groupId) {
+    return groupId >= 0 && groupId < groups.length ? groups[groupId] : null;
+  }
+
+  /**
+   * Runs {@code task} on the driver thread at the start of its next loop (metadata proposals, reads,
+   * group changes). False (back-pressure) when the task queue is full or the driver stopped.
+   */
+  public boolean offerTask(Runnable task) {
+    if (!accepting()) {
+      return false;
+    }
+    boolean accepted = tasks.offer(task);
+    if (accepted) {
+      wake();
+    }
+    return accepted;
   }
 
   /**
@@ -185,35 +235,49 @@ public final class RaftDriver<M> implements AutoCloseable {
   private int drainInputs() {
     long ticks = pendingTicks.getAndSet(0);
     for (long t = 0; t < ticks; t++) {
-      for (int g = 0; g < groups.size(); g++) {
-        groups.get(g).tick();
+      for (int g = 0; g < hosted.size(); g++) {
+        hosted.get(g).tick();
       }
     }
+    int ran = tasks.drain(runTask, config.drainLimit());
     int stepped = inbound.drain(stepInbound, config.drainLimit());
     int proposed = proposals.drain(proposeOne, config.drainLimit());
-    return (int) Math.min(Integer.MAX_VALUE, ticks + stepped + proposed);
+    return (int) Math.min(Integer.MAX_VALUE, ticks + ran + stepped + proposed);
   }
 
   private void stepInbound(M message) {
-    groups.get(groupOfMessage.applyAsInt(message)).step(message);
+    // a group not (yet) hosted here, e.g. its creation is not applied yet: Raft retransmits
+    DrivenGroup<M> group = group(groupOfMessage.applyAsInt(message));
+    if (group != null) {
+      group.step(message);
+    }
   }
 
   private void propose(DetachedProposal proposal) {
     loopAppends += proposal.size();
-    DrivenGroup<M> group = groups.get(proposal.groupId());
-    long first = group.propose(proposal);
-    if (first == DrivenGroup.REFUSED) {
-      registry.reject(proposal, AppendStatus.OVERLOADED);
-    } else if (first < 0) {
+    DrivenGroup<M> group = group(proposal.groupId());
+    if (group == null) {
       registry.reject(proposal, AppendStatus.NOT_LEADER);
+      return;
+    }
+    AppendBatchView admitted = group.admit(proposal, registry);
+    if (admitted.size() == 0) {
+      return;
+    }
+    long first = group.propose(admitted);
+    if (first == DrivenGroup.REFUSED) {
+      registry.reject(admitted, AppendStatus.OVERLOADED);
+    } else if (first < 0) {
+      registry.reject(admitted, AppendStatus.NOT_LEADER);
     } else {
-      registry.register(proposal, first, group.term());
+      registry.register(admitted, first, group.term());
     }
   }
 
   private void collectReadies() {
-    for (int g = 0; g < groups.size(); g++) {
-      DrivenGroup<M> group = groups.get(g);
+    for (int h = 0; h < hosted.size(); h++) {
+      DrivenGroup<M> group = hosted.get(h);
+      int g = group.groupId();
       if (group.hasReady()) {
         GroupReady<M> ready = group.ready();
         readies.add(ready);
@@ -294,8 +358,8 @@ public final class RaftDriver<M> implements AutoCloseable {
     for (int i = 0; i < readies.size(); i++) {
       DrivenGroup<M> group = readyGroups.get(i);
       GroupReady<M> ready = readies.get(i);
+      applier.apply(group, ready);
       if (ready.committedIndex() > 0) {
-        applier.apply(group, ready);
         registry.committed(group.groupId(), ready.committedIndex(), ready.committedTerm());
       }
       group.advance(ready);

@@ -21,7 +21,7 @@ import java.util.List;
  *
  * <p>Payloads are copied into {@code byte[]} here because the core's entries own immutable arrays.
  */
-public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
+public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   private final int groupId;
   private final RaftNode node;
   private final LogStorage storage;
@@ -75,7 +75,7 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     }
 
     @Override
-    public long term() {
+    public final long term() {
       return ready.hardState() != null ? ready.hardState().term() : term;
     }
 
@@ -108,17 +108,17 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   }
 
   @Override
-  public int groupId() {
+  public final int groupId() {
     return groupId;
   }
 
   @Override
-  public void tick() {
+  public final void tick() {
     node.tick();
   }
 
   @Override
-  public void step(GroupMessage message) {
+  public final void step(GroupMessage message) {
     node.step(message.message());
   }
 
@@ -144,12 +144,12 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   }
 
   @Override
-  public boolean hasReady() {
+  public final boolean hasReady() {
     return node.hasReady();
   }
 
   @Override
-  public GroupReady<GroupMessage> ready() {
+  public final GroupReady<GroupMessage> ready() {
     Ready ready = node.ready();
     leaderHint = ready.leader();
     roleHint = ready.role();
@@ -188,8 +188,23 @@ public final class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   }
 
   @Override
-  public void advance(GroupReady<GroupMessage> groupReady) {
+  public final void advance(GroupReady<GroupMessage> groupReady) {
     node.advance(((NodeReady) groupReady).ready);
+  }
+
+  /** The core's Ready behind a Ready this group handed out (for subclasses' persist and apply hooks). */
+  public static Ready coreReady(GroupReady<GroupMessage> groupReady) {
+    return ((NodeReady) groupReady).ready;
+  }
+
+  /** The core node (driver thread only). */
+  protected final RaftNode node() {
+    return node;
+  }
+
+  /** The group's storage (driver thread only). */
+  protected final LogStorage storage() {
+    return storage;
   }
 
   /** The leader this node last saw in a Ready (readable from any thread; a hint for routing). */

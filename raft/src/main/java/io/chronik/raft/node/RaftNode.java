@@ -153,6 +153,17 @@ public final class RaftNode {
 
   // ---------------------------------------------------------------- inputs
 
+  /**
+   * Starts an election now instead of after an election timeout (e.g. a brand-new group's preferred
+   * replica, so a fresh partition gets a leader in one round trip). Ignored by leaders and non-voters.
+   */
+  public void campaign() {
+    if (role != Role.LEADER && membership.current().isVoter(id)) {
+      electionElapsed = 0;
+      elections.campaign(options.preVote(), false);
+    }
+  }
+
   /** Advances logical time by one tick: election timeouts for followers, heartbeats for leaders. */
   public void tick() {
     electionElapsed++;

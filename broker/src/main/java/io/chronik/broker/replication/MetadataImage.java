@@ -1,0 +1,145 @@
+package io.chronik.broker.replication;
+
+import io.chronik.broker.config.ClusterNodes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.stream.Stream;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata state machine, on the driver thread: applies committed {@link MetadataCommand}s in log
+ * order, opens and closes this node's partition groups, and tells the state thread. Apply is
+ * deterministic (group ids and replica placement depend only on the log and the static member list),
+ * so every node derives the same topics, and a restarted node rebuilds them by replaying the log.
+ */
+final class MetadataImage {
+  private static final Logger log = LoggerFactory.getLogger(MetadataImage.class);
+
+  private final ReplicatedNode node;
+  private final Executor stateExecutor;
+  private final MetadataListener listener;
+  private final List<Integer> nodeIds = new ArrayList<>();
+  private final int replicationFactorMax;
+  private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
+  private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
+  /** Group 0 is the metadata group; partitions get 1, 2, ... in apply order. */
+  private int nextGroupId = 1;
+
+  MetadataImage(ReplicatedNode node, Executor stateExecutor, MetadataListener listener, ClusterNodes cluster,
+      int replicationFactorMax) {
+    this.node = node;
+    this.stateExecutor = stateExecutor;
+    this.listener = listener;
+    cluster.nodes().forEach(n -> nodeIds.add(n.id()));
+    nodeIds.sort(Comparator.naturalOrder());
+    this.replicationFactorMax = replicationFactorMax;
+  }
+
+  void apply(MetadataCommand command) {
+    if (command instanceof MetadataCommand.CreateTopic c) {
+      if (!topics.containsKey(c.name())) {
+        grow(new TopicSpec(c.name(), new Uuid(c.idHigh(), c.idLow()), List.of()), c.partitions(),
+            c.replicationFactor());
+      }
+    } else if (command instanceof MetadataCommand.AddPartitions a) {
+      TopicSpec t = topics.get(a.name());
+      if (t != null && a.partitions() > t.partitions().size()) {
+        grow(t, a.partitions(), a.replicationFactor());
+      }
+    } else if (command instanceof MetadataCommand.DeleteTopic d) {
+      delete(d.name());
+    } else if (command instanceof MetadataCommand.CommitOffsets c) {
+      stateExecutor.execute(() -> listener.offsetsCommitted(c.group(), c.offsets()));
+    }
+  }
+
+  private void grow(TopicSpec topic, int partitions, int replicationFactor) {
+    int added = partitions - topic.partitions().size();
+    if (nextGroupId + added > ReplicatedNode.GROUPS_MAX) {
+      log.error("topic={} partitions={} groupsMax={} reason=raft-groups-exhausted", topic.name(), partitions,
+          ReplicatedNode.GROUPS_MAX);
+      return;
+    }
+    int rf = Math.max(1, Math.min(Math.min(replicationFactor <= 0 ? replicationFactorMax : replicationFactor,
+        replicationFactorMax), nodeIds.size()));
+    List<TopicSpec.PartitionSpec> all = new ArrayList<>(topic.partitions());
+    Map<Integer, PartitionGroup> mine = new HashMap<>();
+    for (TopicSpec.PartitionSpec p : topic.partitions()) {
+      if (hosted.containsKey(p.groupId())) {
+        mine.put(p.index(), hosted.get(p.groupId()));
+      }
+    }
+    for (int index = topic.partitions().size(); index < partitions; index++) {
+      int groupId = nextGroupId++;
+      List<Integer> replicas = new ArrayList<>(rf);
+      for (int r = 0; r < rf; r++) {
+        replicas.add(nodeIds.get((groupId + r) % nodeIds.size()));
+      }
+      all.add(new TopicSpec.PartitionSpec(index, groupId, replicas));
+    }
+    TopicSpec grown = new TopicSpec(topic.name(), topic.id(), all);
+    topics.put(grown.name(), grown);
+    for (TopicSpec.PartitionSpec p : all.subList(topic.partitions().size(), all.size())) {
+      if (p.replicas().contains(node.selfId())) {
+        try {
+          PartitionGroup group = node.openPartition(grown, p);
+          hosted.put(p.groupId(), group);
+          mine.put(p.index(), group);
+        } catch (IOException | UncheckedIOException e) {
+          log.error("topic={} partition={} group={} reason=open-failed", grown.name(), p.index(), p.groupId(), e);
+        }
+      }
+    }
+    Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
+    stateExecutor.execute(() -> listener.topicChanged(grown, hostedNow));
+  }
+
+  private void delete(String name) {
+    TopicSpec t = topics.remove(name);
+    if (t == null) {
+      return;
+    }
+    for (TopicSpec.PartitionSpec p : t.partitions()) {
+      if (hosted.remove(p.groupId()) != null) {
+        node.closePartition(p.groupId());
+        deleteDirectory(node.partitionDirPrefix().resolve("p" + p.groupId() + "-" + t.name() + "-" + p.index()));
+      }
+    }
+    stateExecutor.execute(() -> listener.topicDeleted(name));
+  }
+
+  private static void deleteDirectory(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      log.warn("dir={} reason=delete-failed error={}", dir, e.toString());
+    }
+  }
+
+  /** Closes every hosted partition (after the driver stopped). */
+  void closeAll() {
+    for (PartitionGroup g : hosted.values()) {
+      try {
+        g.close();
+      } catch (IOException e) {
+        log.warn("partition={} reason=close-failed error={}", g.partition(), e.toString());
+      }
+    }
+  }
+}

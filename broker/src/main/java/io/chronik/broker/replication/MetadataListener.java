@@ -1,0 +1,24 @@
+package io.chronik.broker.replication;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the broker's request-handling (state) thread learns from the metadata group, in log order.
+ * Called on the state executor; events of one apply arrive before the completions of the proposals
+ * they answer (same executor, FIFO).
+ */
+public interface MetadataListener {
+  /**
+   * A topic was created or grew. {@code hosted} maps partition index to this node's replica for the
+   * partitions this node hosts.
+   */
+  void topicChanged(TopicSpec topic, Map<Integer, PartitionGroup> hosted);
+
+  void topicDeleted(String name);
+
+  void offsetsCommitted(String group, List<MetadataCommand.Offset> offsets);
+
+  /** Some hosted partition's high watermark advanced (coalesced: at most one pending call). */
+  void partitionsCommitted();
+}

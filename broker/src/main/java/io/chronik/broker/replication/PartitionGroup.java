@@ -1,0 +1,342 @@
+package io.chronik.broker.replication;
+
+import io.chronik.pipeline.completion.AppendBatchView;
+import io.chronik.pipeline.completion.AppendStatus;
+import io.chronik.pipeline.completion.CompletionRegistry;
+import io.chronik.pipeline.driver.GroupMessage;
+import io.chronik.pipeline.driver.GroupReady;
+import io.chronik.pipeline.driver.RaftNodeGroup;
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.node.Ready;
+import io.chronik.raft.node.Role;
+import io.chronik.raft.storage.DurableLogStorage;
+import io.chronik.raft.storage.LogSlice;
+import io.chronik.raft.storage.SegmentedLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One Kafka partition replica as a Raft group. Each log entry is a produce request's record batches
+ * for this partition (an empty entry is a leader's no-op). The leader assigns Kafka offsets when it
+ * proposes: the next offset is a function of the log prefix, so every replica holding the same prefix
+ * agrees on every offset, and a new leader continues from its own log tail. Leader epoch = term.
+ *
+ * <p>Driver thread only, except the volatile hints and the {@link PartitionReadIndex}, which readers
+ * on other threads use.
+ *
+ * <p>Invariants: {@code tailOffset} is the offset after the last data entry of the log (stable and
+ * unstable) up to {@code accountedIndex}; {@link ProducerSequences} reflects the same entries.
+ */
+public final class PartitionGroup extends RaftNodeGroup {
+  private static final int TAIL_STACK_MAX = 4096;
+
+  private final TopicPartition partition;
+  private final DurableLogStorage durable;
+  private final NodeStorageSync sync;
+  private final PartitionReadIndex readIndex = new PartitionReadIndex();
+  private final ProducerSequences sequences = new ProducerSequences();
+  /** (raft index, next offset) of the most recent data entries, newest last, for truncation roll-back. */
+  private final long[] tailIndexes = new long[TAIL_STACK_MAX];
+  private final long[] tailOffsets = new long[TAIL_STACK_MAX];
+  private int tailTop;
+  private int tailSize;
+  private long tailOffset;
+  private long accountedIndex;
+  private long proposeTerm = -1;
+  private long pendingFirstIndex;
+  private long pendingSavedTail;
+  private volatile long logEndOffset;
+  private volatile long termHint;
+
+  PartitionGroup(int groupId, TopicPartition partition, RaftNode node, DurableLogStorage storage,
+      NodeStorageSync sync) {
+    super(groupId, node, storage);
+    this.partition = partition;
+    this.durable = storage;
+    this.sync = sync;
+    recoverTail();
+  }
+
+  public TopicPartition partition() {
+    return partition;
+  }
+
+  public PartitionReadIndex readIndex() {
+    return readIndex;
+  }
+
+  /** Offset after the last record in this replica's log, committed or not (readable from any thread). */
+  public long logEndOffset() {
+    return logEndOffset;
+  }
+
+  /** This replica leads the group as of its last Ready (readable from any thread). */
+  public boolean leading() {
+    return roleHint() == Role.LEADER;
+  }
+
+  /** Leader epoch = Raft term as of the last Ready (readable from any thread). */
+  public int leaderEpoch() {
+    return (int) termHint;
+  }
+
+  /** Scans the stored log once at open: offsets and producer state as of its tail. */
+  private void recoverTail() {
+    long last = durable.lastIndex();
+    for (long index = durable.firstIndex(); index <= last; ) {
+      List<Entry> chunk = durable.entries(index, last + 1, 16L << 20);
+      for (Entry e : chunk) {
+        account(e);
+      }
+      index += chunk.size();
+    }
+    accountedIndex = last;
+  }
+
+  @Override
+  public AppendBatchView admit(AppendBatchView proposal, CompletionRegistry registry) {
+    if (node().role() != Role.LEADER) {
+      pendingFirstIndex = Long.MAX_VALUE; // nothing to roll back when propose answers NOT_LEADER
+      pendingSavedTail = tailOffset;
+      return proposal;
+    }
+    pendingFirstIndex = node().lastIndex() + 1;
+    pendingSavedTail = tailOffset;
+    long index = pendingFirstIndex;
+    int epoch = (int) node().term();
+    int[] admitted = null;
+    int admittedCount = 0;
+    for (int i = 0; i < proposal.size(); i++) {
+      ByteBuffer payload = proposal.payload(i);
+      AppendStatus refusal = check(payload, proposal, i, registry);
+      if (refusal != null) {
+        if (admitted == null) {
+          admitted = new int[proposal.size()];
+          for (int k = 0; k < i; k++) {
+            admitted[admittedCount++] = k;
+          }
+        }
+        continue;
+      }
+      long base = tailOffset;
+      tailOffset = BatchHeaders.assign(payload, base, epoch);
+      recordSequences(payload, base, index);
+      pushTail(index, tailOffset);
+      index++;
+      if (admitted != null) {
+        admitted[admittedCount++] = i;
+      }
+    }
+    return admitted == null ? proposal : new AdmittedBatch(proposal, admitted, admittedCount);
+  }
+
+  /** Null when the append may go on; else it was completed here (duplicate or refused). */
+  private AppendStatus check(ByteBuffer payload, AppendBatchView proposal, int i, CompletionRegistry registry) {
+    long producerId = BatchHeaders.producerId(payload);
+    if (producerId < 0) {
+      return null;
+    }
+    ProducerSequences.Check check = sequences.check(producerId, BatchHeaders.producerEpoch(payload),
+        BatchHeaders.baseSequence(payload), BatchHeaders.lastSequence(payload));
+    if (check.original() != null) {
+      if (check.original().raftIndex() <= node().commitIndex()) {
+        registry.completeUnappended(proposal, i, AppendStatus.DUPLICATE, check.original().baseOffset());
+        return AppendStatus.DUPLICATE;
+      }
+      // the original is still uncommitted: answering now could acknowledge a write that is later lost
+      registry.completeUnappended(proposal, i, AppendStatus.OVERLOADED, -1);
+      return AppendStatus.OVERLOADED;
+    }
+    if (check.error() != org.apache.kafka.common.protocol.Errors.NONE) {
+      registry.completeUnappended(proposal, i, AppendStatus.REFUSED, check.error().code());
+      return AppendStatus.REFUSED;
+    }
+    return null;
+  }
+
+  private void recordSequences(ByteBuffer payload, long baseOffset, long raftIndex) {
+    long producerId = BatchHeaders.producerId(payload);
+    if (producerId >= 0) {
+      sequences.record(producerId, BatchHeaders.producerEpoch(payload), BatchHeaders.baseSequence(payload),
+          BatchHeaders.lastSequence(payload), baseOffset, raftIndex);
+    }
+  }
+
+  @Override
+  public long propose(AppendBatchView proposal) {
+    long first = super.propose(proposal);
+    if (first < 0) {
+      rollBack(pendingFirstIndex);
+      tailOffset = pendingSavedTail;
+    } else {
+      accountedIndex = first + proposal.size() - 1;
+      proposeTerm = node().term();
+      logEndOffset = tailOffset;
+    }
+    return first;
+  }
+
+  @Override
+  public void persist(GroupReady<GroupMessage> groupReady) {
+    Ready ready = coreReady(groupReady);
+    termHint = groupReady.term();
+    List<Entry> entries = ready.entries();
+    int from = 0;
+    // our own proposals of this term are already accounted; anything else at or below
+    // accountedIndex replaces a conflicting suffix
+    while (from < entries.size() && entries.get(from).index() <= accountedIndex
+        && entries.get(from).term() == proposeTerm) {
+      from++;
+    }
+    if (from < entries.size() && entries.get(from).index() <= accountedIndex) {
+      rollBack(entries.get(from).index());
+    }
+    for (int i = from; i < entries.size(); i++) {
+      account(entries.get(i));
+    }
+    logEndOffset = tailOffset;
+    super.persist(groupReady);
+    sync.markDirty(durable);
+  }
+
+  private void account(Entry entry) {
+    accountedIndex = entry.index();
+    ByteBuffer payload = ByteBuffer.wrap(entry.payload());
+    if (!BatchHeaders.isData(payload)) {
+      return;
+    }
+    long base = BatchHeaders.baseOffset(payload);
+    tailOffset = BatchHeaders.nextOffset(payload);
+    recordSequences(payload, base, entry.index());
+    pushTail(entry.index(), tailOffset);
+  }
+
+  /** Forgets entries from {@code fromIndex} on: producer state, tail offset and accounting. */
+  private void rollBack(long fromIndex) {
+    sequences.truncateFrom(fromIndex);
+    while (tailSize > 0 && tailIndexes[(tailTop - 1 + TAIL_STACK_MAX) % TAIL_STACK_MAX] >= fromIndex) {
+      tailTop = (tailTop - 1 + TAIL_STACK_MAX) % TAIL_STACK_MAX;
+      tailSize--;
+    }
+    tailOffset = tailSize > 0 ? tailOffsets[(tailTop - 1 + TAIL_STACK_MAX) % TAIL_STACK_MAX] : scanTailBefore(fromIndex);
+    accountedIndex = Math.min(accountedIndex, fromIndex - 1);
+    logEndOffset = tailOffset;
+  }
+
+  private void pushTail(long index, long nextOffset) {
+    tailIndexes[tailTop] = index;
+    tailOffsets[tailTop] = nextOffset;
+    tailTop = (tailTop + 1) % TAIL_STACK_MAX;
+    tailSize = Math.min(tailSize + 1, TAIL_STACK_MAX);
+  }
+
+  /** Offset after the last stored data entry below {@code index} (slow path: the stack ran dry). */
+  private long scanTailBefore(long index) {
+    for (long k = Math.min(index - 1, durable.lastIndex()); k >= durable.firstIndex(); k--) {
+      ByteBuffer payload = ByteBuffer.wrap(durable.entries(k, k + 1, Long.MAX_VALUE).get(0).payload());
+      if (BatchHeaders.isData(payload)) {
+        return BatchHeaders.nextOffset(payload);
+      }
+    }
+    return 0;
+  }
+
+  /** Publishes committed data entries to readers (driver thread, after the sync that covers them). */
+  void apply(GroupReady<GroupMessage> groupReady) {
+    termHint = groupReady.term();
+    List<Entry> committed = coreReady(groupReady).committedEntries();
+    if (committed.isEmpty()) {
+      return;
+    }
+    SegmentedLog log = durable.log();
+    LogSlice slice = null;
+    long remainingBytes = 0;
+    for (Entry e : committed) {
+      remainingBytes += e.payload().length;
+    }
+    try {
+      for (Entry e : committed) {
+        if (slice == null || e.index() > slice.lastIndex()) {
+          slice = log.slice(e.index(), Math.max(1, remainingBytes));
+        }
+        remainingBytes -= e.payload().length;
+        ByteBuffer payload = ByteBuffer.wrap(e.payload());
+        if (!BatchHeaders.isData(payload)) {
+          continue;
+        }
+        int region = (int) (e.index() - slice.firstIndex());
+        readIndex.add(BatchHeaders.baseOffset(payload), BatchHeaders.nextOffset(payload), e.term(),
+            BatchHeaders.maxTimestamp(payload), slice.channel(), slice.position(region), slice.length(region));
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException("partition=" + partition + " reason=read-index-failed", ex);
+    }
+  }
+
+  void close() throws IOException {
+    durable.close();
+  }
+
+  /** The appends of a proposal that passed {@link #admit}, in order. */
+  private static final class AdmittedBatch implements AppendBatchView {
+    private final AppendBatchView source;
+    private final int[] positions;
+    private final int size;
+    private final long bytes;
+
+    AdmittedBatch(AppendBatchView source, int[] positions, int size) {
+      this.source = source;
+      this.positions = positions;
+      this.size = size;
+      long total = 0;
+      for (int i = 0; i < size; i++) {
+        total += source.payload(positions[i]).remaining();
+      }
+      this.bytes = total;
+    }
+
+    @Override
+    public int groupId() {
+      return source.groupId();
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public long bytes() {
+      return bytes;
+    }
+
+    @Override
+    public ByteBuffer payload(int i) {
+      return source.payload(positions[i]);
+    }
+
+    @Override
+    public io.chronik.pipeline.completion.Acks acks(int i) {
+      return source.acks(positions[i]);
+    }
+
+    @Override
+    public long cookie(int i) {
+      return source.cookie(positions[i]);
+    }
+
+    @Override
+    public io.chronik.pipeline.completion.AppendCallback callback(int i) {
+      return source.callback(positions[i]);
+    }
+
+    @Override
+    public java.util.concurrent.Executor executor(int i) {
+      return source.executor(positions[i]);
+    }
+  }
+}

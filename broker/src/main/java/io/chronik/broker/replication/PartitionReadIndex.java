@@ -1,0 +1,186 @@
+package io.chronik.broker.replication;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+/**
+ * The committed part of one partition's log, as Kafka readers see it: per committed data entry its
+ * offset range, leader epoch (Raft term), max timestamp and where its payload lies in a segment file.
+ * One writer (the Raft driver thread, at apply time) and any number of readers (fetch, list offsets)
+ * without locks: the writer fills a slot, then publishes it by a volatile write of {@link #count};
+ * readers read {@code count} first. Committed entries are never truncated, so a published slot's file
+ * region never changes (the segment file stays open until the partition closes).
+ *
+ * <p>High watermark = the offset after the last committed record: readers see committed data only.
+ */
+public final class PartitionReadIndex {
+  private static final int STRIDE = 6;
+  private static final int BASE = 0;
+  private static final int NEXT = 1;
+  private static final int POSITION = 2;
+  private static final int LENGTH = 3;
+  private static final int TERM = 4;
+  private static final int MAX_TIMESTAMP = 5;
+
+  private volatile long[] slots = new long[STRIDE * 64];
+  private volatile FileChannel[] channels = new FileChannel[64];
+  private volatile int count;
+  private volatile long highWatermark;
+
+  /** Publishes one committed entry (writer thread only; offsets contiguous with the previous one). */
+  void add(long baseOffset, long nextOffset, long term, long maxTimestamp, FileChannel channel, long position,
+      int length) {
+    int n = count;
+    long[] s = slots;
+    FileChannel[] c = channels;
+    if (n == c.length) {
+      s = Arrays.copyOf(s, s.length * 2);
+      c = Arrays.copyOf(c, c.length * 2);
+    }
+    int at = n * STRIDE;
+    s[at + BASE] = baseOffset;
+    s[at + NEXT] = nextOffset;
+    s[at + POSITION] = position;
+    s[at + LENGTH] = length;
+    s[at + TERM] = term;
+    s[at + MAX_TIMESTAMP] = maxTimestamp;
+    c[n] = channel;
+    slots = s;
+    channels = c;
+    highWatermark = nextOffset;
+    count = n + 1;
+  }
+
+  public long highWatermark() {
+    return highWatermark;
+  }
+
+  /** Slot holding {@code offset}, or -1 when the offset is at or beyond the high watermark. */
+  private static int slotOf(long[] s, int n, long offset) {
+    int lo = 0;
+    int hi = n - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (s[mid * STRIDE + NEXT] <= offset) {
+        lo = mid + 1;
+      } else if (s[mid * STRIDE + BASE] > offset) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Whole committed batches from the one holding {@code offset}, at most {@code bytesMax} bytes, except
+   * that the first entry is returned whole when {@code firstAlways} (KIP-74). Empty at the high watermark.
+   */
+  public MemoryRecords read(long offset, int bytesMax, boolean firstAlways) throws IOException {
+    int n = count;
+    long[] s = slots;
+    FileChannel[] c = channels;
+    int first = slotOf(s, n, offset);
+    if (first < 0) {
+      return MemoryRecords.EMPTY;
+    }
+    long total = 0;
+    int last = first;
+    for (int i = first; i < n; i++) {
+      long length = s[i * STRIDE + LENGTH];
+      if (total + length > bytesMax && !(i == first && firstAlways)) {
+        break;
+      }
+      total += length;
+      last = i + 1;
+    }
+    if (total == 0) {
+      return MemoryRecords.EMPTY;
+    }
+    ByteBuffer buffer = ByteBuffer.allocate((int) total);
+    for (int i = first; i < last; i++) {
+      long position = s[i * STRIDE + POSITION];
+      int length = (int) s[i * STRIDE + LENGTH];
+      ByteBuffer window = buffer.slice(buffer.position(), length);
+      while (window.hasRemaining()) {
+        if (c[i].read(window, position + window.position()) < 0) {
+          throw new IOException("offset=" + offset + " position=" + position + " reason=segment-ended-early");
+        }
+      }
+      buffer.position(buffer.position() + length);
+    }
+    buffer.flip();
+    return MemoryRecords.readableRecords(buffer);
+  }
+
+  /** Committed bytes from the entry holding {@code offset} to the high watermark. */
+  public long bytesAfter(long offset) {
+    int n = count;
+    long[] s = slots;
+    int first = slotOf(s, n, offset);
+    long total = 0;
+    for (int i = Math.max(first, 0); first >= 0 && i < n; i++) {
+      total += s[i * STRIDE + LENGTH];
+    }
+    return total;
+  }
+
+  /**
+   * Kafka's OffsetForLeaderEpoch over the committed log: the largest epoch {@code <= epoch} and the
+   * offset where the next larger epoch starts (or the high watermark); {-1, -1} when no entry has an
+   * epoch {@code <= epoch}.
+   */
+  public long[] epochEnd(int epoch) {
+    int n = count;
+    long[] s = slots;
+    long found = -1;
+    for (int i = 0; i < n; i++) {
+      long term = s[i * STRIDE + TERM];
+      if (term > epoch) {
+        return found < 0 ? new long[] {-1, -1} : new long[] {found, s[i * STRIDE + BASE]};
+      }
+      found = term;
+    }
+    return found < 0 ? new long[] {-1, -1} : new long[] {found, highWatermark};
+  }
+
+  /** Base offset of the first committed entry whose max timestamp is at least {@code timestampMs}, or -1. */
+  public long entryOffsetForTimestamp(long timestampMs) {
+    int n = count;
+    long[] s = slots;
+    for (int i = 0; i < n; i++) {
+      if (s[i * STRIDE + MAX_TIMESTAMP] >= timestampMs) {
+        return s[i * STRIDE + BASE];
+      }
+    }
+    return -1;
+  }
+
+  /** Base offset of the committed entry with the largest timestamp, or -1 when empty. */
+  public long entryOffsetOfMaxTimestamp() {
+    int n = count;
+    long[] s = slots;
+    long best = -1;
+    long bestTs = Long.MIN_VALUE;
+    for (int i = 0; i < n; i++) {
+      if (s[i * STRIDE + MAX_TIMESTAMP] > bestTs) {
+        bestTs = s[i * STRIDE + MAX_TIMESTAMP];
+        best = s[i * STRIDE + BASE];
+      }
+    }
+    return best;
+  }
+
+  public long sizeBytes() {
+    int n = count;
+    long[] s = slots;
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      total += s[i * STRIDE + LENGTH];
+    }
+    return total;
+  }
+}

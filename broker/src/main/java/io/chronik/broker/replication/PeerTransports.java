@@ -1,0 +1,42 @@
+package io.chronik.broker.replication;
+
+import io.chronik.broker.config.BrokerConfig;
+import io.chronik.broker.config.ClusterNodes;
+import io.chronik.broker.peer.NettyPeerTransport;
+import io.chronik.pipeline.driver.GroupMessage;
+import io.chronik.pipeline.driver.PeerTransport;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/** Chooses the peer transport for a node's member list: none for one node, Netty for a cluster. */
+public final class PeerTransports {
+  private PeerTransports() {}
+
+  public static Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> factory(BrokerConfig config) {
+    ClusterNodes cluster = config.clusterNodes();
+    if (cluster.size() == 1) {
+      return sink -> new SoloTransport();
+    }
+    ClusterNodes.Node self = cluster.node(config.nodeId());
+    Map<Integer, InetSocketAddress> peers = new HashMap<>();
+    for (ClusterNodes.Node n : cluster.nodes()) {
+      if (n.id() != self.id()) {
+        peers.put(n.id(), new InetSocketAddress(n.host(), n.raftPort()));
+      }
+    }
+    // the largest Raft message: one entry holds a whole produce request's batches for a partition
+    int frameBytesMax = config.intValue("request.bytes.max") + (1 << 20);
+    InetSocketAddress bind = new InetSocketAddress(self.host(), self.raftPort());
+    return sink -> {
+      try {
+        return new NettyPeerTransport(self.id(), peers, bind, sink, frameBytesMax, config.string("transport"), 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("node=" + self.id() + " reason=interrupted-starting-peer-transport", e);
+      }
+    };
+  }
+}

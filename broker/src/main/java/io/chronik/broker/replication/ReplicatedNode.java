@@ -1,0 +1,307 @@
+package io.chronik.broker.replication;
+
+import io.chronik.broker.config.BrokerConfig;
+import io.chronik.broker.config.ClusterNodes;
+import io.chronik.pipeline.completion.Acks;
+import io.chronik.pipeline.completion.AppendCallback;
+import io.chronik.pipeline.completion.CompletionRegistry;
+import io.chronik.pipeline.completion.InFlightLimit;
+import io.chronik.pipeline.driver.DetachedProposal;
+import io.chronik.pipeline.driver.DriverConfig;
+import io.chronik.pipeline.driver.DrivenGroup;
+import io.chronik.pipeline.driver.GroupMessage;
+import io.chronik.pipeline.driver.GroupReady;
+import io.chronik.pipeline.driver.PeerTransport;
+import io.chronik.pipeline.driver.RaftDriver;
+import io.chronik.pipeline.driver.RaftNodeGroup;
+import io.chronik.pipeline.metrics.PipelineMetrics;
+import io.chronik.pipeline.produce.PipelineConfig;
+import io.chronik.pipeline.produce.ProducePipeline;
+import io.chronik.pipeline.produce.PublishResult;
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.EntryType;
+import io.chronik.raft.membership.Configuration;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.node.RaftOptions;
+import io.chronik.raft.storage.DurableLogStorage;
+import io.chronik.raft.storage.LogConfig;
+import io.chronik.raft.storage.LogEntry;
+import io.chronik.raft.storage.NioDisk;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's share of the replicated cluster: the metadata group, the partition groups it hosts, the
+ * Raft driver thread that owns them all, the Disruptor produce pipeline in front of it and the peer
+ * transport behind it. The broker's state thread talks to it only through {@link #publish},
+ * {@link #proposeMetadata}, {@link #readMetadata} and the {@link MetadataListener} callbacks.
+ */
+public final class ReplicatedNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReplicatedNode.class);
+  /** Raft groups per node: the metadata group plus every partition ever created. */
+  public static final int GROUPS_MAX = 4096;
+
+  private final int selfId;
+  private final ClusterNodes cluster;
+  private final RaftOptions options;
+  private final LogConfig logConfig;
+  private final Path raftDir;
+  private final NodeStorageSync storageSync = new NodeStorageSync(4);
+  private final InFlightLimit inFlight;
+  private final CompletionRegistry registry;
+  private final PipelineMetrics metrics = new PipelineMetrics();
+  private final RaftDriver<GroupMessage> driver;
+  private final ProducePipeline pipeline;
+  private final MetadataGroup metadata;
+  private final MetadataImage image;
+  private final ScheduledExecutorService ticker;
+  private final PeerTransport<GroupMessage> transport;
+  private final long randomSeed;
+  private final Executor stateExecutor;
+  private final MetadataListener listener;
+  private final java.util.concurrent.atomic.AtomicBoolean commitNoticePending =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * @param transports builds the peer transport from the inbound sink (a single node passes a factory
+   *     returning a transport without peers)
+   */
+  public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
+      Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports) throws IOException {
+    this.selfId = config.nodeId();
+    this.stateExecutor = stateExecutor;
+    this.listener = listener;
+    this.cluster = config.clusterNodes();
+    this.options = new RaftOptions(config.intValue("raft.election.ticks"), config.intValue("raft.heartbeat.ticks"),
+        1 << 20, 64, 10_000, 64 * 1024, true, true);
+    this.logConfig = new LogConfig(config.intValue("log.segment.bytes"), 4096, 64 << 10,
+        config.bool("log.segment.preallocate"));
+    this.raftDir = config.dataDir().resolve("raft");
+    this.randomSeed = System.nanoTime() ^ ((long) selfId << 32);
+    PipelineConfig pipelineConfig = PipelineConfig.defaults(GROUPS_MAX);
+    this.inFlight = new InFlightLimit(pipelineConfig.inFlightMax());
+    this.registry = new CompletionRegistry(GROUPS_MAX, inFlight);
+    this.transport = transports.apply(this::onPeerMessage);
+    this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.intValue("replication.factor"));
+    List<Integer> voters = new ArrayList<>();
+    cluster.nodes().forEach(n -> voters.add(n.id()));
+    DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve("metadata"), logConfig,
+        e -> LogEntry.NO_KEY, false);
+    RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
+    if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
+      metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
+    }
+    this.metadata = new MetadataGroup(metaNode, metaStorage, storageSync, image::apply);
+    this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
+        List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
+        RaftNodeGroup::groupOf);
+    this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
+        r -> daemon(r, "chronik-produce-batcher"));
+    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chronik-raft-tick"));
+    driver.start(r -> daemon(r, "chronik-raft-driver"));
+    long tickMs = config.intValue("raft.tick.ms");
+    ticker.scheduleAtFixedRate(driver::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
+        options.electionTicks(), options.heartbeatTicks(), tickMs);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private RandomGenerator random(int groupId) {
+    return new SplittableRandom(randomSeed * 31 + groupId);
+  }
+
+  private void apply(DrivenGroup<GroupMessage> group, GroupReady<GroupMessage> ready) {
+    if (group == metadata) {
+      metadata.apply(ready);
+      metadata.serveReads(ready);
+    } else if (ready.committedIndex() > 0) {
+      ((PartitionGroup) group).apply(ready);
+      if (commitNoticePending.compareAndSet(false, true)) {
+        stateExecutor.execute(() -> {
+          commitNoticePending.set(false);
+          listener.partitionsCommitted();
+        });
+      }
+    }
+  }
+
+  /** Peer transport inbound sink: false when the driver's queue is full (the transport backs off). */
+  private boolean onPeerMessage(GroupMessage message) {
+    Message m = message.message();
+    if (message.groupId() == MetadataGroup.GROUP_ID && m.type() == MessageType.APPEND && m.term() == 0) {
+      // a forwarded metadata proposal (real appends always carry a term >= 1)
+      byte[] command = m.entries().isEmpty() ? new byte[0] : m.entries().get(0).payload();
+      return driver.offerTask(() -> proposeForwarded(command));
+    }
+    return driver.offerInbound(message);
+  }
+
+  private void proposeForwarded(byte[] command) {
+    if (command.length > 0 && metadata.leading() && inFlight.tryAcquire()) {
+      if (!driver.offerProposal(DetachedProposal.copyOf(new SingleAppend(0, ByteBuffer.wrap(command), 0, null,
+          null)))) {
+        inFlight.release(1);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ state-thread API
+
+  /** Publishes one produce append for a partition group (never blocks; back-pressure as a result). */
+  public PublishResult publish(int groupId, ByteBuffer payload, Acks acks, long cookie, AppendCallback callback,
+      Executor executor) {
+    return pipeline.tryPublish(groupId, payload, acks, cookie, callback, executor);
+  }
+
+  /**
+   * Proposes a metadata command on this node (it should lead the metadata group); the callback gets
+   * SUCCESS once it is committed and applied. False (back-pressure) when it cannot be queued.
+   */
+  public boolean proposeMetadata(MetadataCommand command, long cookie, AppendCallback callback, Executor executor) {
+    if (!inFlight.tryAcquire()) {
+      return false;
+    }
+    SingleAppend append = new SingleAppend(0, ByteBuffer.wrap(MetadataCommand.encode(command)), cookie, callback,
+        executor);
+    if (!driver.offerProposal(DetachedProposal.copyOf(append))) {
+      inFlight.release(1);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Asks the metadata leader to propose {@code command} (fire and forget: the caller watches the
+   * metadata for the outcome, e.g. an auto-created topic appearing).
+   */
+  public void forwardMetadata(MetadataCommand command) {
+    byte[] bytes = MetadataCommand.encode(command);
+    driver.offerTask(() -> {
+      if (metadata.leading()) {
+        proposeForwarded(bytes);
+        return;
+      }
+      int leader = metadata.leaderHint();
+      if (leader >= 0 && leader != selfId) {
+        Message m = Message.of(MessageType.APPEND, selfId, leader, 0)
+            .entries(List.of(new Entry(0, 0, EntryType.NORMAL, bytes))).build();
+        transport.send(leader, List.of(new GroupMessage(MetadataGroup.GROUP_ID, m)));
+        transport.flush();
+      }
+    });
+  }
+
+  /**
+   * A linearizable read of the metadata: {@code onReady} runs on {@code executor} once this node, as
+   * the confirmed leader, has applied everything committed before now. False when not the leader.
+   */
+  public boolean readMetadata(Runnable onReady, Executor executor) {
+    if (!metadata.leading()) {
+      return false;
+    }
+    return driver.offerTask(() -> {
+      if (!metadata.read(() -> executor.execute(onReady))) {
+        log.debug("read=metadata reason=not-servable-now");
+      }
+    });
+  }
+
+  public int nodeId() {
+    return selfId;
+  }
+
+  public ClusterNodes cluster() {
+    return cluster;
+  }
+
+  /** Current metadata (controller) leader as this node last saw it, or -1. */
+  public int metadataLeader() {
+    return metadata.leaderHint();
+  }
+
+  public boolean metadataLeading() {
+    return metadata.leading();
+  }
+
+  public PipelineMetrics metrics() {
+    return metrics;
+  }
+
+  // ------------------------------------------------------------------ driver-thread hooks (MetadataImage)
+
+  PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) throws IOException {
+    Path dir = raftDir.resolve("p" + p.groupId() + "-" + topic.name() + "-" + p.index());
+    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir, logConfig,
+        e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
+            : LogEntry.NO_KEY, false);
+    RaftNode node = new RaftNode(selfId, storage, Configuration.of(p.replicas()), options, random(p.groupId()));
+    if (p.replicas().get(0) == selfId && storage.lastIndex() == 0 && storage.hardState().term() == 0) {
+      node.campaign(); // a new partition's preferred replica: a leader in one round trip, spread by placement
+    }
+    PartitionGroup group = new PartitionGroup(p.groupId(), new org.apache.kafka.common.TopicPartition(topic.name(),
+        p.index()), node, storage, storageSync);
+    driver.addGroup(group);
+    return group;
+  }
+
+  void closePartition(int groupId) {
+    DrivenGroup<GroupMessage> group = driver.group(groupId);
+    driver.removeGroup(groupId);
+    if (group instanceof PartitionGroup partition) {
+      try {
+        partition.close();
+      } catch (IOException e) {
+        log.warn("group={} reason=close-failed error={}", groupId, e.toString());
+      }
+    }
+  }
+
+  Path partitionDirPrefix() {
+    return raftDir;
+  }
+
+  int selfId() {
+    return selfId;
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    pipeline.close();
+    driver.close();
+    if (transport instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("transport=peer reason=close-failed error={}", e.toString());
+      }
+    }
+    storageSync.close();
+    try {
+      metadata.close();
+    } catch (IOException e) {
+      log.warn("group=metadata reason=close-failed error={}", e.toString());
+    }
+    image.closeAll();
+  }
+}
