@@ -37,13 +37,16 @@ public final class FaultPlan {
 
   /**
    * As above, partitions drawn only from {@code shapes} (e.g. just "isolate-leader"); "bridge" is
-   * dropped for fewer than 3 nodes.
+   * dropped for fewer than 3 nodes and "majorities-ring" for fewer than 4.
    */
   public static List<Step> generate(long seed, List<FaultKind> kinds, List<String> nodes, long durationMillis,
       Timing timing, List<String> shapes) {
     List<String> usable = new ArrayList<>(shapes);
     if (nodes.size() < 3) {
       usable.remove("bridge");
+    }
+    if (nodes.size() < 4) {
+      usable.remove("majorities-ring"); // below 4 nodes every node sees every other: no fault at all
     }
     for (String shape : usable) {
       if (!SHAPES.contains(shape) && !shape.equals("isolate-leader")) {
