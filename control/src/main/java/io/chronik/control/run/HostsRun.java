@@ -137,7 +137,7 @@ final class HostsRun {
       }
       work.stop();
       complete = work.finalReads(RECOVERY);
-      console.printf("chronik test: final reads %s%n", complete ? "reached every end offset" : "INCOMPLETE");
+      console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
       ops = recorder.size();
     }
     Verdict verdict = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));

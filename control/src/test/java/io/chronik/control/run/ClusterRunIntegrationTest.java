@@ -61,7 +61,7 @@ class ClusterRunIntegrationTest {
         "--lab-dir", dir.toString(), "--time", "60", "--faults", "partition,kill", "--seed", "11");
     String console = run.console();
     assertThat(run.exitCode()).as("exit 0 (valid); console:%n%s", console).isZero();
-    assertThat(console).contains("final reads reached every end offset").contains("VALID");
+    assertThat(console).contains("final reads complete").contains("VALID");
     assertThat(console).containsPattern("t= *\\d+s ops=\\d+ ok=\\d+ errors=\\d+ faults=\\d+");
     String history = Files.readString(run.dir().resolve("history.edn"));
     assertThat(history).contains(":f :start-partition").contains(":f :start-kill").contains(":f :heal-all");
