@@ -122,13 +122,26 @@ final class HostsRun {
           TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING, shapes(o));
       console.printf("chronik test: %d fault steps planned%n", plan.size());
       work.start();
-      Thread schedule = new Thread(() -> NemesisSchedule.run(nemesis, plan), "nemesis");
+      java.util.concurrent.atomic.AtomicReference<RuntimeException> scheduleFailure =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread schedule = new Thread(() -> {
+        try {
+          NemesisSchedule.run(nemesis, plan);
+        } catch (RuntimeException e) {
+          scheduleFailure.set(e);
+        }
+      }, "nemesis");
       schedule.setDaemon(true);
       ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::get);
       try {
         schedule.start();
         TimeUnit.SECONDS.sleep(o.timeSeconds);
         schedule.join(); // the plan ends within the run time; what remains is the final heal
+        if (scheduleFailure.get() != null) {
+          // The final heal itself failed (e.g. a host briefly unreachable): one more try, else the run fails.
+          console.printf("chronik test: final heal failed, retrying reason=%s%n", scheduleFailure.get().getMessage());
+          nemesis.healAll();
+        }
         console.println("chronik test: healed; waiting for recovery");
         remote.awaitHealthy(RECOVERY);
         leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
