@@ -80,7 +80,7 @@ public final class Broker {
     long metricsMs = config.intValue("metrics.log.interval.ms");
     if (metricsMs > 0) {
       executor.scheduleWithFixedDelay(() -> LOG.info("requests {} pipeline {}", metrics.summary(),
-          replication.metrics().snapshot()), metricsMs, metricsMs, TimeUnit.MILLISECONDS);
+          replication.metricsSummary()), metricsMs, metricsMs, TimeUnit.MILLISECONDS);
     }
     LOG.info("broker node={} cluster={} data={} advertised={}:{} nodes={}", config.nodeId(), clusterId, data, host,
         port, config.clusterNodes().size());

@@ -204,7 +204,7 @@ public final class ReplicatedNode implements AutoCloseable {
       int leader = metadata.leaderHint();
       if (leader >= 0 && leader != selfId) {
         Message m = Message.of(MessageType.APPEND, selfId, leader, 0)
-            .entries(List.of(new Entry(0, 0, EntryType.NORMAL, bytes))).build();
+            .entries(List.of(new Entry(1, 1, EntryType.NORMAL, bytes))).build();
         transport.send(leader, List.of(new GroupMessage(MetadataGroup.GROUP_ID, m)));
         transport.flush();
       }
@@ -245,6 +245,14 @@ public final class ReplicatedNode implements AutoCloseable {
 
   public PipelineMetrics metrics() {
     return metrics;
+  }
+
+  /** Pipeline and peer-transport figures for the periodic metrics log line. */
+  public String metricsSummary() {
+    String peers = transport instanceof io.chronik.broker.peer.NettyPeerTransport netty
+        ? " peerMessagesSent=" + netty.messagesSent() + " peerMessagesDropped=" + netty.messagesDropped()
+            + " peerFramesSent=" + netty.framesSent() : "";
+    return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + peers;
   }
 
   // ------------------------------------------------------------------ driver-thread hooks (MetadataImage)

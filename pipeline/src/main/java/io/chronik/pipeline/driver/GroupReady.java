@@ -22,6 +22,16 @@ public interface GroupReady<M> {
 
   M message(int i);
 
+  /**
+   * The i-th message promises nothing about this node's durable state (a leader's append or
+   * heartbeat), so it may leave before the sync: the leader then writes its own copy in parallel with
+   * the followers (Raft thesis §10.2.1). Safe because a commit needs acknowledgements that can only
+   * arrive in a later loop, after this loop's sync made the leader's copy durable.
+   */
+  default boolean sendableBeforeSync(int i) {
+    return false;
+  }
+
   /** Node id the i-th message goes to, in {@code [0, nodesMax)}. */
   int messageTarget(int i);
 

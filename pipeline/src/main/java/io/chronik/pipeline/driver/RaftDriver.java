@@ -23,14 +23,17 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>drain ticks, peer messages and proposals into the groups (step / propose);</li>
- *   <li>collect the Ready of every group and persist all their entries and hard states, then ONE
- *       sync for the node (group commit across groups; acks=1 appends complete after it);</li>
- *   <li>send the messages, coalesced per peer node (one {@code send} per peer, one {@code flush});</li>
+ *   <li>collect the Ready of every group; send the leaders' appends and heartbeats at once (they
+ *       promise nothing about this node's disk, so the followers write in parallel with the leader);
+ *       persist all entries and hard states, then ONE sync for the node (group commit across groups;
+ *       acks=1 appends complete after it);</li>
+ *   <li>send the other messages (votes, append responses), coalesced per peer node (one {@code send}
+ *       per peer, one {@code flush});</li>
  *   <li>apply committed entries, complete acks=all appends, and advance every group.</li>
  * </ol>
  *
- * <p>Invariant (the storage durability contract): no message of a Ready leaves and no Ready is
- * advanced before the sync covering its writes returned. A failed sync stops the driver and fails
+ * <p>Invariant (the storage durability contract): no message that promises durable state (votes,
+ * append responses) leaves and no Ready is advanced before the sync covering its writes returned. A failed sync stops the driver and fails
  * every pending append: a node that cannot persist must not keep promising.
  *
  * @param <M> the peer message type
@@ -52,7 +55,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final MpscArrayQueue<DetachedProposal> proposals;
   private final MpscArrayQueue<M> inbound;
   private final MpscArrayQueue<Runnable> tasks;
-  private final MessagePassingQueue.Consumer<Runnable> runTask = Runnable::run;
+  private final MessagePassingQueue.Consumer<Runnable> runTask = RaftDriver::runTask;
   private final AtomicLong pendingTicks = new AtomicLong();
   private final MessagePassingQueue.Consumer<M> stepInbound = this::stepInbound;
   private final MessagePassingQueue.Consumer<DetachedProposal> proposeOne = this::propose;
@@ -197,10 +200,26 @@ public final class RaftDriver<M> implements AutoCloseable {
   }
 
   private void run() {
-    while (running && !failed) {
-      if (runOnce() == 0) {
-        LockSupport.parkNanos(this, config.idleParkNanos());
+    try {
+      while (running && !failed) {
+        if (runOnce() == 0) {
+          LockSupport.parkNanos(this, config.idleParkNanos());
+        }
       }
+    } catch (RuntimeException | Error e) {
+      // a bug in a group or applier: stop promising rather than run on with unknown state
+      log.error("driver=raft reason=loop-failed", e);
+      failed = true;
+      running = false;
+      registry.failAll(AppendStatus.STORAGE_ERROR);
+    }
+  }
+
+  private static void runTask(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.error("driver=raft reason=task-failed", e);
     }
   }
 
@@ -220,10 +239,11 @@ public final class RaftDriver<M> implements AutoCloseable {
     }
     loops.incrementAndGet();
     try {
+      send(true);
       if (!persistAll()) {
         return work + readies.size();
       }
-      sendAll();
+      send(false);
       applyAndAdvanceAll();
       return work + readies.size();
     } finally {
@@ -331,11 +351,14 @@ public final class RaftDriver<M> implements AutoCloseable {
     return true;
   }
 
-  private void sendAll() {
+  /** Sends the messages that may leave before the sync ({@code early}), or the rest after it. */
+  private void send(boolean early) {
     for (int i = 0; i < readies.size(); i++) {
       GroupReady<M> ready = readies.get(i);
       for (int m = 0; m < ready.messageCount(); m++) {
-        outbox.get(ready.messageTarget(m)).add(ready.message(m));
+        if (ready.sendableBeforeSync(m) == early) {
+          outbox.get(ready.messageTarget(m)).add(ready.message(m));
+        }
       }
     }
     boolean sent = false;

@@ -90,6 +90,12 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     }
 
     @Override
+    public boolean sendableBeforeSync(int i) {
+      io.chronik.raft.message.MessageType type = ready.messages().get(i).type();
+      return type == io.chronik.raft.message.MessageType.APPEND || type == io.chronik.raft.message.MessageType.HEARTBEAT;
+    }
+
+    @Override
     public int messageTarget(int i) {
       return ready.messages().get(i).to();
     }

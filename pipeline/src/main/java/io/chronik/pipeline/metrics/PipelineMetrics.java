@@ -127,5 +127,15 @@ public final class PipelineMetrics {
    */
   public record Snapshot(Histogram batchRecords, Histogram batchBytes, Histogram batchPartitions,
       Histogram syncNanos, Histogram loopAppends, Histogram loopEntries, Histogram loopGroups) {
+    /** One log line: counts, means and tails ({@code key=value}). */
+    public String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "batches=%d batchRecordsMean=%.1f batchRecordsP99=%d batchBytesMean=%.0f syncs=%d syncMsP50=%.2f"
+              + " syncMsP99=%.2f syncMsMax=%.2f loops=%d loopEntriesMean=%.1f",
+          batchRecords.getTotalCount(), batchRecords.getMean(), batchRecords.getValueAtPercentile(99),
+          batchBytes.getMean(), syncNanos.getTotalCount(), syncNanos.getValueAtPercentile(50) / 1e6,
+          syncNanos.getValueAtPercentile(99) / 1e6, syncNanos.getMaxValue() / 1e6, loopEntries.getTotalCount(),
+          loopEntries.getMean());
+    }
   }
 }

@@ -205,7 +205,8 @@ class ReplicatedDriversTest {
     }
     for (RaftDriver<GroupMessage> driver : drivers) {
       assertThat(driver.syncs()).isLessThanOrEqualTo(driver.loops());
-      assertThat(driver.flushes()).isLessThanOrEqualTo(driver.loops());
+      // at most one flush before the sync (leaders' appends) and one after it (votes, responses)
+      assertThat(driver.flushes()).isLessThanOrEqualTo(2 * driver.loops());
     }
   }
 }

@@ -1,0 +1,124 @@
+package io.chronik.control.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code chronik bench}: producer throughput and latency (open loop), consumer throughput, and
+ * produce → consume latency against any Kafka-compatible bootstrap. See docs/BENCH.md.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure a Kafka-compatible cluster with kafka-clients: --mode produce (send→ack latency, open "
+        + "loop), consume (throughput from the beginning) or e2e (produce→consume latency). Exit 0 clean, 1 a send "
+        + "failed or records are missing, 2 bad arguments, 3 could not run.")
+public final class BenchCommand implements Callable<Integer> {
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_ERROR = 3;
+
+  @Option(names = "--mode", defaultValue = "produce", description = "produce (default), consume or e2e.")
+  String mode;
+
+  @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "bootstrap.servers (default 127.0.0.1:9092).")
+  String bootstrap;
+
+  @Option(names = "--topic", defaultValue = "bench", description = "Topic (default bench).")
+  String topic;
+
+  @Option(names = "--create-topic", description = "Create the topic first if it does not exist (AdminClient).")
+  boolean createTopic;
+
+  @Option(names = "--partitions", defaultValue = "1", description = "Partitions for --create-topic (default 1).")
+  int partitions;
+
+  @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor for --create-topic (default 1).")
+  short replicationFactor;
+
+  @Option(names = "--producers", defaultValue = "1", description = "Producer threads, one KafkaProducer each (default 1).")
+  int producers;
+
+  @Option(names = "--record-size", defaultValue = "100", description = "Value bytes per record (default 100).")
+  int recordSizeBytes;
+
+  @Option(names = "--acks", defaultValue = "all", description = "all (default), 1 or 0.")
+  String acks;
+
+  @Option(names = "--rate", defaultValue = "0", description = "Target records/s over all producers, open loop; 0 = as fast as possible (default).")
+  double rate;
+
+  @Option(names = "--records", defaultValue = "0", description = "Records to send (consume: to read; default: all there are).")
+  long records;
+
+  @Option(names = "--duration", defaultValue = "0", description = "Seconds to run (produce/e2e: default 30 when --records is not given).")
+  long durationSeconds;
+
+  @Option(names = "--warmup", defaultValue = "0", description = "First seconds not counted in rates and latencies (default 0).")
+  long warmupSeconds;
+
+  @Option(names = "--linger-ms", defaultValue = "5", description = "Producer linger.ms (default 5).")
+  int lingerMs;
+
+  @Option(names = "--batch-size", defaultValue = "65536", description = "Producer batch.size bytes (default 65536).")
+  int batchSizeBytes;
+
+  @Option(names = "--group", description = "consume: read with this consumer group (subscribe) instead of assigning every partition.")
+  String group;
+
+  @Option(names = "--fetch-max-wait-ms", defaultValue = "500", description = "Consumer fetch.max.wait.ms (default 500).")
+  int fetchMaxWaitMs;
+
+  @Option(names = "--producer-prop", paramLabel = "KEY=VALUE", description = "Extra producer setting (repeatable), e.g. compression.type=lz4.")
+  List<String> producerProps = new ArrayList<>();
+
+  @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the result as JSON here.")
+  Path out;
+
+  public BenchCommand() {}
+
+  @Override
+  public Integer call() {
+    long duration = durationSeconds == 0 && records == 0 && !"consume".equals(mode) ? 30 : durationSeconds;
+    BenchSettings settings = new BenchSettings(mode, bootstrap, topic, producers, recordSizeBytes, acks, rate, records,
+        duration, lingerMs, batchSizeBytes, warmupSeconds, group, fetchMaxWaitMs, producerProps);
+    String problem = settings.problem();
+    if (problem != null) {
+      System.err.println("chronik bench: " + problem);
+      return EXIT_USAGE;
+    }
+    try {
+      int brokers = BenchRun.reachable(bootstrap);
+      System.err.println("chronik bench: mode=" + mode + " bootstrap=" + bootstrap + " brokers=" + brokers + " topic=" + topic);
+      if (createTopic) {
+        BenchRun.createTopic(bootstrap, topic, partitions, replicationFactor);
+      }
+      BenchRun.Outcome outcome = new BenchRun(settings, System.err).run();
+      outcome.summary().forEach(System.out::println);
+      if (out != null) {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Files.writeString(out, JsonWriter.write(outcome.json()), StandardCharsets.UTF_8);
+        System.out.println("  json        " + out);
+      }
+      @SuppressWarnings("unchecked")
+      List<String> problems = (List<String>) outcome.json().get("problems");
+      problems.forEach(p -> System.err.println("chronik bench: FAILED " + p));
+      return outcome.exitCode();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return EXIT_ERROR;
+    } catch (IllegalStateException e) {
+      System.err.println("chronik bench: " + e.getMessage());
+      return EXIT_ERROR;
+    } catch (Exception e) {
+      System.err.println("chronik bench: bootstrap=" + bootstrap + " topic=" + topic + " reason=" + e);
+      return EXIT_ERROR;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.chronik.control.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code chronik cluster start|stop|status}: N broker processes on this machine, detached, remembered by
+ * pid and start time in {@code <dir>/cluster.state}. See docs/CLUSTER.md.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+    description = "Start, stop and inspect a local multi-node broker cluster (processes on this machine).",
+    subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
+public final class ClusterCommand implements Callable<Integer> {
+  static final int EXIT_FAILED = 1;
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_NO_CLUSTER = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public ClusterCommand() {}
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(System.err);
+    return EXIT_USAGE;
+  }
+
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Launch N brokers detached, wait until each listens, print bootstrap.servers=... (exit 0).")
+  public static final class Start implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "Number of brokers, ids 0..N-1 (default 3).")
+    int nodes;
+
+    @Option(names = "--dir", description = "Cluster directory: node-i/data, node-i/broker.log, cluster.state "
+        + "(default /var/tmp/chronik-cluster).")
+    Path dir = ClusterSpec.DEFAULT_DIR;
+
+    @Option(names = "--base-port", defaultValue = "9092", description = "Kafka port of node 0; node i gets base+i (default 9092).")
+    int basePort;
+
+    @Option(names = "--raft-base-port", defaultValue = "9192", description = "Raft port of node 0; node i gets base+i (default 9192).")
+    int raftBasePort;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Extra broker setting for every node (repeatable).")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--java-opts", paramLabel = "OPTS", description = "JVM options of each broker, space separated "
+        + "(default \"-Xmx1g -XX:+UseParallelGC\"; also CHRONIK_BROKER_JAVA_OPTS).")
+    String javaOpts;
+
+    @Option(names = "--ready-timeout", defaultValue = "60", description = "Seconds to wait for every node to listen (default 60).")
+    int readyTimeoutSeconds;
+
+    public Start() {}
+
+    @Override
+    public Integer call() throws Exception {
+      if (ClassLoader.getSystemResource(LocalCluster.MAIN_CLASS.replace('.', '/') + ".class") == null) {
+        System.err.println("chronik cluster start: class=" + LocalCluster.MAIN_CLASS
+            + " reason=broker not on the class path (run through ./chronik)");
+        return EXIT_FAILED;
+      }
+      ClusterSpec clusterSpec;
+      try {
+        clusterSpec = ClusterSpec.of(nodes, dir.toAbsolutePath(), System.getProperty("java.class.path"))
+            .withPorts(basePort, raftBasePort).withSettings(settings).withJavaOpts(jvmOptions())
+            .withReadyTimeout(Duration.ofSeconds(readyTimeoutSeconds));
+      } catch (IllegalArgumentException e) {
+        System.err.println("chronik cluster start: " + e.getMessage());
+        return EXIT_USAGE;
+      }
+      try {
+        LocalCluster cluster = LocalCluster.start(clusterSpec);
+        for (String line : cluster.describe()) {
+          System.err.println("chronik cluster: " + line);
+        }
+        System.out.println("bootstrap.servers=" + cluster.bootstrap());
+        return 0;
+      } catch (ClusterException e) {
+        System.err.println("chronik cluster start: " + e.getMessage());
+        return EXIT_FAILED;
+      }
+    }
+
+    private List<String> jvmOptions() {
+      String opts = Optional.ofNullable(javaOpts).orElse(System.getenv("CHRONIK_BROKER_JAVA_OPTS"));
+      if (opts == null || opts.isBlank()) {
+        return ClusterSpec.DEFAULT_JAVA_OPTS;
+      }
+      return Arrays.stream(opts.trim().split("\\s+")).toList();
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "SIGTERM the recorded brokers (SIGKILL after the grace period), remove cluster.state. Safe to run twice.")
+  public static final class Stop implements Callable<Integer> {
+    @Option(names = "--dir", description = "Cluster directory (default /var/tmp/chronik-cluster).")
+    Path dir = ClusterSpec.DEFAULT_DIR;
+
+    @Option(names = "--kill", description = "SIGKILL at once instead of SIGTERM.")
+    boolean kill;
+
+    @Option(names = "--grace-seconds", defaultValue = "10", description = "Seconds between SIGTERM and SIGKILL (default 10).")
+    int graceSeconds;
+
+    public Stop() {}
+
+    @Override
+    public Integer call() throws Exception {
+      Path d = dir.toAbsolutePath();
+      try {
+        Optional<LocalCluster> cluster = LocalCluster.attach(d);
+        if (cluster.isEmpty()) {
+          System.err.println("chronik cluster stop: dir=" + d + " nothing to stop (no " + ClusterState.FILE_NAME + ")");
+          return 0;
+        }
+        int stopped = cluster.get().stop(kill ? Duration.ZERO : Duration.ofSeconds(graceSeconds));
+        System.err.println("chronik cluster stop: dir=" + d + " stopped=" + stopped + (kill ? " signal=KILL" : ""));
+        return 0;
+      } catch (ClusterException e) {
+        System.err.println("chronik cluster stop: " + e.getMessage());
+        return EXIT_FAILED;
+      }
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "List node, pid, port and whether each recorded broker is alive "
+          + "(exit 0 all alive, 1 some dead, 3 no cluster).")
+  public static final class Status implements Callable<Integer> {
+    @Option(names = "--dir", description = "Cluster directory (default /var/tmp/chronik-cluster).")
+    Path dir = ClusterSpec.DEFAULT_DIR;
+
+    public Status() {}
+
+    @Override
+    public Integer call() throws Exception {
+      Path d = dir.toAbsolutePath();
+      Optional<LocalCluster> cluster = LocalCluster.attach(d);
+      if (cluster.isEmpty()) {
+        System.out.println("no cluster dir=" + d);
+        return EXIT_NO_CLUSTER;
+      }
+      boolean allAlive = true;
+      for (int i = 0; i < cluster.get().size(); i++) {
+        allAlive &= cluster.get().isAlive(i);
+      }
+      cluster.get().describe().forEach(System.out::println);
+      System.out.println("bootstrap.servers=" + cluster.get().bootstrap());
+      return allAlive ? 0 : EXIT_FAILED;
+    }
+  }
+}
