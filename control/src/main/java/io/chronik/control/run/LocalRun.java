@@ -29,7 +29,7 @@ final class LocalRun {
     try (LocalBroker broker = new LocalBroker(System.getProperty("java.class.path"), port,
         runDir.resolve("n1").resolve("data"), runDir.resolve("n1.log"), partitions)) {
       broker.start(Duration.ofSeconds(60));
-      Workloads.createTopic(broker.bootstrap(), topicOf(o), partitions, java.util.Optional.of((short) 1));
+      Workloads.createTopic(broker.bootstrap(), Workloads.topic(o), partitions, java.util.Optional.of((short) 1));
       Path history = runDir.resolve("history.edn");
       Workload work;
       boolean finalReads;
@@ -46,11 +46,6 @@ final class LocalRun {
       Verdict verdict = work.check(history, runDir, finalReads, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
       return new RunOutcome(runDir, seed, verdict, ops, faults);
     }
-  }
-
-  private static String topicOf(RunOptions o) {
-    return o.workload.equals("register") ? io.chronik.control.workload.RegisterWorkload.TOPIC
-        : io.chronik.control.workload.QueueWorkload.TOPIC;
   }
 
   /** Workload under faults, heal, final reads; returns whether the final reads read everything. */

@@ -25,6 +25,9 @@ public final class TestRunner {
 
   /** One run with {@code seed}; {@code options} must be valid ({@link RunOptions#problem()} null). */
   public static RunOutcome run(RunOptions options, long seed, PrintStream console) throws Exception {
+    if (options.hosts != null) {
+      HostsRun.resolve(HostsTarget.parse(options.hosts), options.labDir); // no lab, no run folder
+    }
     Path runDir = newRunDir(options.runsDirOrDefault(), options.runName());
     console.printf("chronik test: run=%s seed=%d time=%ds workload=%s faults=%s hosts=%s%n", runDir, seed,
         options.timeSeconds, options.workload, options.faultsOrDefault(),

@@ -20,6 +20,10 @@ final class Workloads {
     return o.workload.equals("register") ? RegisterWorkload.concurrency(o.clients) : QueueWorkload.concurrency(o.producers);
   }
 
+  static String topic(RunOptions o) {
+    return o.workload.equals("register") ? RegisterWorkload.TOPIC : QueueWorkload.TOPIC;
+  }
+
   static int topicPartitions(RunOptions o) {
     return o.workload.equals("register") ? RegisterWorkload.PARTITIONS : o.partitions;
   }

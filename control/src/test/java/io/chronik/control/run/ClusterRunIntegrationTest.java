@@ -52,6 +52,7 @@ class ClusterRunIntegrationTest {
     }
     assertThat(LocalCommand.run("ip", "netns", "list").stdout().lines()).noneMatch(l -> l.startsWith(NAME + "-"));
     assertThat(LocalCommand.run("ip", "link", "show", NAME + "-br").ok()).isFalse();
+    assertThat(LocalCommand.run("iptables", "-w", "-S", "FORWARD").stdout()).doesNotContain("CCRT-LAB");
     assertThat(brokersUnder(dir)).as("no broker of the lab still runs").isEmpty();
     assertThat(dir).doesNotExist();
   }
