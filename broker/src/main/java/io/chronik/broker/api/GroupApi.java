@@ -292,7 +292,10 @@ final class GroupApi {
     for (String id : req.groups()) {
       Group g = s.groups.group(id);
       DescribeGroupsResponseData.DescribedGroup dg = new DescribeGroupsResponseData.DescribedGroup().setGroupId(id);
-      if (g == null) {
+      if (g == null && !s.offsets.committed(id).isEmpty()) {
+        // no members but committed offsets: Kafka reports such a group as Empty
+        dg.setGroupState("Empty").setProtocolType("").setProtocolData("");
+      } else if (g == null) {
         dg.setGroupState("Dead").setProtocolType("").setProtocolData("");
         if (ctx.version() >= 6) {
           dg.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage("group=" + id);

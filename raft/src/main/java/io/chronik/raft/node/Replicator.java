@@ -27,6 +27,14 @@ final class Replicator {
 
   void handleAppendResponse(Message m, Progress pr) {
     if (m.reject()) {
+      if (m.rejectHint() < pr.match() && m.index() > m.rejectHint()) {
+        // the follower's log ends below what it acknowledged: it lost its disk (wiped or replaced).
+        // Forget the acknowledgement and probe from its real end; the commit index never moves back,
+        // so this costs resends only (a stale rejection just makes the follower re-acknowledge).
+        pr.lostEntries(m.rejectHint());
+        sendAppend(m.from(), true);
+        return;
+      }
       long probe = m.rejectHint();
       if (m.logTerm() > 0) {
         probe = log.findConflictByTerm(m.rejectHint(), m.logTerm());

@@ -147,6 +147,16 @@ public final class Progress {
     return true;
   }
 
+  /** The follower no longer holds entries past {@code lastIndex} (its storage was lost): probe from there. */
+  public void lostEntries(long lastIndex) {
+    match = Math.min(match, lastIndex);
+    pendingSnapshot = 0;
+    state = State.PROBE;
+    next = match + 1;
+    probeSent = false;
+    inflightCount = 0;
+  }
+
   public void becomeProbe() {
     if (state == State.SNAPSHOT) {
       next = Math.max(match + 1, pendingSnapshot + 1);
