@@ -147,8 +147,8 @@ final class HostsRun {
         leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       } finally {
         progress.close();
+        work.stop(); // also when the run fails: no client of ours keeps running
       }
-      work.stop();
       complete = work.finalReads(RECOVERY);
       console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
       ops = recorder.size();

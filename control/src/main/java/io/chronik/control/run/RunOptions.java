@@ -99,6 +99,12 @@ public final class RunOptions {
       return "time=" + timeSeconds + " partitions=" + partitions + " producers=" + producers + " clients=" + clients
           + " reason=need time>=5 partitions>=1 producers>=1 clients>=1";
     }
+    for (String shape : partitionShapes != null ? partitionShapes : List.<String>of()) {
+      if (!io.chronik.control.nemesis.FaultPlan.SHAPES.contains(shape) && !shape.equals("isolate-leader")) {
+        return "shape=" + shape + " reason=unknown known=" + io.chronik.control.nemesis.FaultPlan.SHAPES
+            + "+[isolate-leader]";
+      }
+    }
     if (!acks.equals("all") && !acks.equals("1")) {
       return "acks=" + acks + " reason=expected all or 1";
     }

@@ -36,6 +36,8 @@ class RunOptionsTest {
     assertThat(parse("--hosts", "vm1").problem()).startsWith("hosts=vm1");
     assertThat(parse("--time", "2").problem()).contains("need time>=5");
     assertThat(parse("--name", "a/b").problem()).startsWith("name=a/b");
+    assertThat(parse("--hosts", "lab:3", "--partition-shapes", "isolate-leader,zigzag").problem())
+        .startsWith("shape=zigzag");
   }
 
   @Test
