@@ -51,7 +51,7 @@ final class Distribution {
   /** Uploads for {@link DbSpec}: every jar to {@code lib/<name>}; fails if no jar holds the broker. */
   static List<DbSpec.Upload> uploads(String classPath) throws IOException {
     List<Path> jars = jars(classPath);
-    String entry = ClusterSpec.MAIN_CLASS.replace('.', '/') + ".class";
+    String entry = HostCluster.MAIN_CLASS.replace('.', '/') + ".class";
     boolean broker = false;
     for (Path jar : jars) {
       try (ZipFile zip = new ZipFile(jar.toFile())) {
@@ -59,7 +59,7 @@ final class Distribution {
       }
     }
     if (!broker) {
-      throw new IllegalStateException("class=" + ClusterSpec.MAIN_CLASS
+      throw new IllegalStateException("class=" + HostCluster.MAIN_CLASS
           + " reason=no-jar-on-class-path-holds-the-broker (build with mvn package and run through ./chronik)");
     }
     List<DbSpec.Upload> uploads = new ArrayList<>();

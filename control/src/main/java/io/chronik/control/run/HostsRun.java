@@ -71,7 +71,7 @@ final class HostsRun {
   static RunOutcome run(RunOptions o, long seed, Path runDir, PrintStream console) throws Exception {
     HostsTarget target = HostsTarget.parse(o.hosts);
     Cluster c = resolve(target, o.labDir);
-    ClusterSpec cluster = new ClusterSpec(c.hosts(), KAFKA_PORT, RAFT_PORT);
+    HostCluster cluster = new HostCluster(c.hosts(), KAFKA_PORT, RAFT_PORT);
     String java = o.remoteJava != null ? o.remoteJava
         : target.lab() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : "java";
     DbSpec spec = cluster.dbSpec(java, List.of("-Xmx384m", "-XX:+UseSerialGC"),
@@ -95,7 +95,7 @@ final class HostsRun {
   }
 
   private static RunOutcome underFaults(RunOptions o, long seed, Path runDir, PrintStream console, SshHosts ssh,
-      DbLifecycle db, ClusterSpec cluster, RemoteCluster remote) throws Exception {
+      DbLifecycle db, HostCluster cluster, RemoteCluster remote) throws Exception {
     String bootstrap = cluster.bootstrap();
     List<String> names = cluster.hosts().stream().map(Host::name).toList();
     Workload work;

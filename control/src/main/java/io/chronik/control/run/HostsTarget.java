@@ -16,8 +16,8 @@ public record HostsTarget(boolean lab, int nodes, Path inventoryFile) {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("hosts=" + text + " reason=expected lab:N");
       }
-      if (n < 1 || n > ClusterSpec.NODES_MAX) {
-        throw new IllegalArgumentException("hosts=" + text + " reason=nodes-out-of-range 1.." + ClusterSpec.NODES_MAX);
+      if (n < 1 || n > HostCluster.NODES_MAX) {
+        throw new IllegalArgumentException("hosts=" + text + " reason=nodes-out-of-range 1.." + HostCluster.NODES_MAX);
       }
       return new HostsTarget(true, n, null);
     }

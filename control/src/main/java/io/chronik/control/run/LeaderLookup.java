@@ -16,9 +16,9 @@ import org.apache.kafka.common.TopicPartitionInfo;
  */
 final class LeaderLookup implements AutoCloseable {
   private final Admin admin;
-  private final ClusterSpec cluster;
+  private final HostCluster cluster;
 
-  LeaderLookup(String bootstrap, ClusterSpec cluster) {
+  LeaderLookup(String bootstrap, HostCluster cluster) {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");

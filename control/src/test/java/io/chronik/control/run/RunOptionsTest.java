@@ -60,7 +60,7 @@ class RunOptionsTest {
     Path file = Files.writeString(dir.resolve("vms.txt"), "n2 10.0.3.12\nn1 10.0.3.11 user=admin sudo=true\n");
     HostsRun.Cluster c = HostsRun.resolve(HostsTarget.parse("inventory:" + file), null);
     assertThat(c.hosts()).extracting(h -> h.name()).containsExactly("n2", "n1");
-    assertThat(new ClusterSpec(c.hosts(), 9092, 9192).clusterNodes()).startsWith("0@10.0.3.12:9092:9192,1@10.0.3.11");
+    assertThat(new HostCluster(c.hosts(), 9092, 9192).clusterNodes()).startsWith("0@10.0.3.12:9092:9192,1@10.0.3.11");
   }
 
   @Test

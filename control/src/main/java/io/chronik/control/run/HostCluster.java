@@ -17,13 +17,13 @@ import java.util.Set;
  * {@code cluster.nodes=0@addr:kafkaPort:raftPort,...} and listens on its own address. Pure: the
  * same hosts always give the same spec.
  */
-public record ClusterSpec(List<Host> hosts, int kafkaPort, int raftPort) {
+public record HostCluster(List<Host> hosts, int kafkaPort, int raftPort) {
   /** Node ids are Raft peer ids and stay below this (the broker's limit). */
   static final int NODES_MAX = 64;
   static final String MAIN_CLASS = LocalBroker.MAIN_CLASS;
   static final String NODE_ID = "@NODE_ID@";
 
-  public ClusterSpec {
+  public HostCluster {
     hosts = List.copyOf(hosts);
     if (hosts.isEmpty() || hosts.size() > NODES_MAX) {
       throw new IllegalArgumentException("nodes=" + hosts.size() + " reason=expected-1-to-" + NODES_MAX);

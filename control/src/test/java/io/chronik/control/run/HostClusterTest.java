@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ClusterSpecTest {
+class HostClusterTest {
   private static Host host(String name, String address) {
     return new Host(name, Cidr.parseLiteral(address), "root", 22, Optional.empty(), Optional.empty(), false,
         ServiceManager.PIDFILE, "/opt/" + name, Optional.empty());
@@ -23,7 +23,7 @@ class ClusterSpecTest {
 
   @Test
   void hostsBecomeNodesInInventoryOrderWithOneMemberList() {
-    ClusterSpec c = new ClusterSpec(HOSTS, 9092, 9192);
+    HostCluster c = new HostCluster(HOSTS, 9092, 9192);
     assertThat(c.clusterNodes()).isEqualTo("0@10.0.3.11:9092:9192,1@10.0.3.12:9092:9192,2@10.0.3.13:9092:9192");
     assertThat(c.bootstrap()).isEqualTo("10.0.3.11:9092,10.0.3.12:9092,10.0.3.13:9092");
     assertThat(c.nodeId("n3")).isEqualTo(2);
@@ -34,7 +34,7 @@ class ClusterSpecTest {
 
   @Test
   void everyNodeGetsTheContractKeysAndItsOwnIdAddressAndDataDir() {
-    ClusterSpec c = new ClusterSpec(HOSTS, 9092, 9192);
+    HostCluster c = new HostCluster(HOSTS, 9092, 9192);
     DbSpec spec = c.dbSpec("/usr/bin/java", List.of("-Xmx384m"),
         List.of(new DbSpec.Upload(Path.of("/tmp/chronik-broker.jar"), "lib/chronik-broker.jar")), 3);
     assertThat(spec.command()).startsWith("'/usr/bin/java' '-Xmx384m' -cp '@HOME@/lib/*' io.chronik.broker.BrokerMain")
@@ -49,10 +49,10 @@ class ClusterSpecTest {
 
   @Test
   void refusesTwoNodesOnOneAddressEqualPortsAndEmptyClusters() {
-    assertThatThrownBy(() -> new ClusterSpec(List.of(host("a", "10.0.3.11"), host("b", "10.0.3.11")), 9092, 9192))
+    assertThatThrownBy(() -> new HostCluster(List.of(host("a", "10.0.3.11"), host("b", "10.0.3.11")), 9092, 9192))
         .hasMessageContaining("host=b").hasMessageContaining("two-nodes-on-one-address");
-    assertThatThrownBy(() -> new ClusterSpec(HOSTS, 9092, 9092)).hasMessageContaining("ports-must-differ");
-    assertThatThrownBy(() -> new ClusterSpec(List.of(), 9092, 9192)).hasMessageContaining("nodes=0");
+    assertThatThrownBy(() -> new HostCluster(HOSTS, 9092, 9092)).hasMessageContaining("ports-must-differ");
+    assertThatThrownBy(() -> new HostCluster(List.of(), 9092, 9192)).hasMessageContaining("nodes=0");
   }
 
   @Test
