@@ -136,6 +136,8 @@ public final class LocalCluster {
     if (old.stamp().terminate() && !awaitTrue(() -> !old.isAlive(), Duration.ofSeconds(10))) {
       kill(node);
     }
+    // the kernel may hold the dead node's ports for a moment (sockets closing); give it time
+    awaitTrue(() -> isFree(spec.port(node)), Duration.ofSeconds(15));
     requireFree(spec.port(node), node, "kafka");
     long offset = logSize(spec.log(node));
     state = state.with(launch(node));
