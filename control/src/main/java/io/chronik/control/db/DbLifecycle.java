@@ -48,16 +48,23 @@ public final class DbLifecycle {
     return host.homeDir() + "/data";
   }
 
-  /** Uploads the distribution, writes config and the start script (and the systemd unit on VMs). */
+  /**
+   * Uploads the distribution (only files whose content differs from what the host has), removes jars
+   * of lib/ the spec no longer names, writes config and the start script (and the systemd unit on VMs).
+   */
   public void install(Host host) {
     String home = host.homeDir();
     ssh.run(host, host.privileged("mkdir -p " + q(home) + " && chown " + q(host.user()) + " " + q(home))
         + " && cd " + q(home) + " && mkdir -p bin lib conf data logs run");
+    new Uploads(ssh, host, spec.files()).sync();
+    StringBuilder stale = new StringBuilder("cd " + q(home) + " && find lib -maxdepth 1 -type f -name '*.jar'");
     for (DbSpec.Upload file : spec.files()) {
-      String remote = home + "/" + file.remote();
-      ssh.run(host, "mkdir -p " + q(remote.substring(0, remote.lastIndexOf('/'))));
-      ssh.upload(host, file.local(), remote);
+      if (file.remote().startsWith("lib/") && file.remote().indexOf('/', 4) < 0) {
+        stale.append(" ! -name ").append(q(file.remote().substring(4)));
+      }
     }
+    // A jar left from an older distribution would otherwise join the class path (lib/*).
+    ssh.run(host, stale.append(" -delete").toString());
     for (Map.Entry<String, String> conf : spec.configFiles().entrySet()) {
       ssh.write(host, expand(conf.getValue(), host), home + "/conf/" + conf.getKey());
     }
@@ -207,7 +214,11 @@ public final class DbLifecycle {
   }
 
   private String expand(String text, Host host) {
-    return text.replace("@HOME@", host.homeDir()).replace("@HOST@", host.name())
+    String out = text;
+    for (Map.Entry<String, String> v : spec.hostVariables().getOrDefault(host.name(), Map.of()).entrySet()) {
+      out = out.replace(v.getKey(), v.getValue());
+    }
+    return out.replace("@HOME@", host.homeDir()).replace("@HOST@", host.name())
         .replace("@ADDRESS@", host.address().getHostAddress());
   }
 

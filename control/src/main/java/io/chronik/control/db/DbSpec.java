@@ -8,9 +8,12 @@ import java.util.Map;
  * What to install and run on each host. {@code files} are uploaded to {@code <home>/<remote>};
  * {@code configFiles} are written as text to {@code <home>/conf/<name>}; {@code command} is the
  * server command line, where {@code @HOME@} stands for the host's install directory and
- * {@code @HOST@} for its name. {@code port} is where a healthy server accepts TCP connections.
+ * {@code @HOST@} for its name and {@code @ADDRESS@} for its address. {@code hostVariables} adds
+ * per-host placeholders (host name → placeholder → value, e.g. {@code n2 → @NODE_ID@ → 1}).
+ * {@code port} is where a healthy server accepts TCP connections.
  */
-public record DbSpec(String name, List<Upload> files, String command, int port, Map<String, String> configFiles) {
+public record DbSpec(String name, List<Upload> files, String command, int port, Map<String, String> configFiles,
+    Map<String, Map<String, String>> hostVariables) {
 
   /** One local file and its path relative to the install directory. */
   public record Upload(Path local, String remote) {}
@@ -21,5 +24,13 @@ public record DbSpec(String name, List<Upload> files, String command, int port, 
     }
     files = List.copyOf(files);
     configFiles = Map.copyOf(configFiles);
+    Map<String, Map<String, String>> vars = new java.util.HashMap<>();
+    hostVariables.forEach((host, m) -> vars.put(host, Map.copyOf(m)));
+    hostVariables = Map.copyOf(vars);
+  }
+
+  /** A spec with no per-host placeholders. */
+  public DbSpec(String name, List<Upload> files, String command, int port, Map<String, String> configFiles) {
+    this(name, files, command, port, configFiles, Map.of());
   }
 }

@@ -92,6 +92,9 @@ final class LabBuilder {
         "MaxStartups 64",
         "MaxSessions 64",
         "PrintMotd no",
+        // Debian's bash sources ~/.bashrc for every ssh command while SHLVL < 2; a heavy .bashrc (pyenv
+        // init: 2 s under load) would then delay every nemesis step. SHLVL=1 skips it for lab sessions only.
+        "SetEnv SHLVL=1",
         "Subsystem sftp internal-sftp",
         ""));
     Path pidFile = nodeDir.resolve("sshd.pid");

@@ -28,6 +28,34 @@ public final class FaultPlan {
 
   public static List<Step> generate(long seed, List<FaultKind> kinds, List<String> nodes, long durationMillis,
       Timing timing, boolean leaderKnown) {
+    List<String> shapes = new ArrayList<>(SHAPES);
+    if (leaderKnown) {
+      shapes.add("isolate-leader");
+    }
+    return generate(seed, kinds, nodes, durationMillis, timing, shapes);
+  }
+
+  /**
+   * As above, partitions drawn only from {@code shapes} (e.g. just "isolate-leader"); "bridge" is
+   * dropped for fewer than 3 nodes and "majorities-ring" for fewer than 4.
+   */
+  public static List<Step> generate(long seed, List<FaultKind> kinds, List<String> nodes, long durationMillis,
+      Timing timing, List<String> shapes) {
+    List<String> usable = new ArrayList<>(shapes);
+    if (nodes.size() < 3) {
+      usable.remove("bridge");
+    }
+    if (nodes.size() < 4) {
+      usable.remove("majorities-ring"); // below 4 nodes every node sees every other: no fault at all
+    }
+    for (String shape : usable) {
+      if (!SHAPES.contains(shape) && !shape.equals("isolate-leader")) {
+        throw new IllegalArgumentException("shape=" + shape + " reason=unknown known=" + SHAPES + "+[isolate-leader]");
+      }
+    }
+    if (kinds.contains(FaultKind.PARTITION) && usable.isEmpty()) {
+      throw new IllegalArgumentException("shapes=" + shapes + " nodes=" + nodes.size() + " reason=no-usable-partition-shape");
+    }
     if (kinds.isEmpty()) {
       return List.of();
     }
@@ -46,14 +74,7 @@ public final class FaultPlan {
       List<String> targets;
       switch (kind) {
         case PARTITION -> {
-          List<String> shapes = new ArrayList<>(SHAPES);
-          if (nodes.size() < 3) {
-            shapes.remove("bridge");
-          }
-          if (leaderKnown) {
-            shapes.add("isolate-leader");
-          }
-          shape = shapes.get(random.nextInt(shapes.size()));
+          shape = usable.get(random.nextInt(usable.size()));
           targets = shuffled;
         }
         case KILL, PAUSE -> targets = shuffled.subList(0, 1 + random.nextInt(Math.max(1, (nodes.size() - 1) / 2)));

@@ -54,4 +54,14 @@ class FaultPlanTest {
   void noFaultsNoSteps() {
     assertThat(FaultPlan.generate(1, List.of(), NODES, 60_000, TIMING, false)).isEmpty();
   }
+
+  @Test
+  void partitionsDrawOnlyFromTheShapesAsked() {
+    var plan = FaultPlan.generate(9, List.of(FaultKind.PARTITION), NODES, 300_000, TIMING, List.of("isolate-leader"));
+    assertThat(plan).isNotEmpty().allSatisfy(s -> assertThat(s.shape()).isEqualTo("isolate-leader"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FaultPlan.generate(9, List.of(FaultKind.PARTITION),
+        List.of("n1", "n2"), 60_000, TIMING, List.of("bridge"))).hasMessageContaining("no-usable-partition-shape");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FaultPlan.generate(9, List.of(FaultKind.PARTITION),
+        NODES, 60_000, TIMING, List.of("zigzag"))).hasMessageContaining("shape=zigzag");
+  }
 }

@@ -7,8 +7,8 @@ public final class ModelCatalog {
   private ModelCatalog() {}
 
   /** Model names, for help texts. */
-  public static final List<String> NAMES = List.of("register", "cas-register", "multi-register", "key-value",
-      "key-value-single", "mutex", "set", "unordered-queue", "fifo-queue", "log");
+  public static final List<String> NAMES = List.of("register", "cas-register", "multi-register", "keyed-register",
+      "key-value", "key-value-single", "mutex", "set", "unordered-queue", "fifo-queue", "log");
 
   /**
    * The model called {@code name}; {@code policy} null picks the model's default (evidence for
@@ -21,6 +21,7 @@ public final class ModelCatalog {
       case "register" -> new RegisterModel(false, p);
       case "cas-register" -> new RegisterModel(true, p);
       case "multi-register" -> new MultiRegisterModel(p);
+      case "keyed-register" -> new KeyedRegisterModel(p);
       case "key-value" -> new KeyValueModel(true, p);
       case "key-value-single" -> new KeyValueModel(false, p);
       case "mutex" -> new MutexModel(p);

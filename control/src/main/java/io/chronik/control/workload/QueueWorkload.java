@@ -1,9 +1,14 @@
-package io.chronik.control.run;
+package io.chronik.control.workload;
 
 import io.chronik.verifier.recorder.HistoryRecorder;
 import io.chronik.verifier.recorder.Invocation;
 import io.chronik.verifier.recorder.KafkaMicroOps;
 import io.chronik.verifier.recorder.Worker;
+import io.chronik.verifier.report.HistoryChecks;
+import io.chronik.verifier.report.Verdict;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,33 +39,74 @@ import org.apache.kafka.common.serialization.LongSerializer;
  * end offset. Partition numbers are the history's keys. Any error whose effect is unknown is recorded
  * as {@code :info}, so the checker treats it as possibly applied.
  */
-final class QueueWorkload {
-  static final String TOPIC = "chronik-queue";
+public final class QueueWorkload implements Workload {
+  public static final String TOPIC = "chronik-queue";
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
   private final String bootstrap;
   private final int partitions;
   private final int producers;
   private final HistoryRecorder recorder;
+  private final String acks;
   private final AtomicBoolean running = new AtomicBoolean(true);
-  final AtomicLong acknowledged = new AtomicLong();
-  final AtomicLong indeterminate = new AtomicLong();
-  final AtomicLong polledRecords = new AtomicLong();
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong indeterminate = new AtomicLong();
+  private final AtomicLong polledRecords = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
 
-  QueueWorkload(String bootstrap, int partitions, int producers, HistoryRecorder recorder) {
+  /**
+   * @param acks the producers' {@code acks}: "all" (idempotent, the default a valid run needs) or
+   *     "1" (leader-only acknowledgement, not idempotent: a leader cut off from its quorum can
+   *     acknowledge writes that are later truncated, which the checker must report as lost)
+   */
+  public QueueWorkload(String bootstrap, int partitions, int producers, String acks, HistoryRecorder recorder) {
+    if (!acks.equals("all") && !acks.equals("1")) {
+      throw new IllegalArgumentException("acks=" + acks + " reason=expected-all-or-1");
+    }
     this.bootstrap = bootstrap;
     this.partitions = partitions;
     this.producers = producers;
+    this.acks = acks;
     this.recorder = recorder;
   }
 
   /** Recorder threads: one per producer, the live consumer, and the final reader. */
-  static int concurrency(int producers) {
+  public static int concurrency(int producers) {
     return producers + 2;
   }
 
-  void start() {
+  @Override
+  public String name() {
+    return "queue";
+  }
+
+  @Override
+  public String topic() {
+    return TOPIC;
+  }
+
+  @Override
+  public long okCount() {
+    return acknowledged.get();
+  }
+
+  @Override
+  public long errorCount() {
+    return indeterminate.get();
+  }
+
+  /** Records the live consumer has polled so far. */
+  public long polledRecords() {
+    return polledRecords.get();
+  }
+
+  @Override
+  public Verdict check(Path history, Path runDir, boolean finalReadsComplete, PrintWriter out) throws IOException {
+    return HistoryChecks.run("kafka", history, runDir, finalReadsComplete, out);
+  }
+
+  @Override
+  public void start() {
     for (int p = 0; p < producers; p++) {
       int thread = p;
       threads.add(startThread("producer-" + p, () -> produce(thread)));
@@ -75,7 +121,8 @@ final class QueueWorkload {
     return t;
   }
 
-  void stop() throws InterruptedException {
+  @Override
+  public void stop() throws InterruptedException {
     running.set(false);
     for (Thread t : threads) {
       t.join(TimeUnit.SECONDS.toMillis(30));
@@ -85,8 +132,8 @@ final class QueueWorkload {
   private Properties producerProps() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, acks);
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(acks.equals("all")));
     p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "12000");
@@ -193,7 +240,8 @@ final class QueueWorkload {
    * Returns true only when every partition was read to the end within the deadline, which is what
    * makes unacknowledged-but-unseen values a proven error rather than a maybe.
    */
-  boolean finalReads(Duration deadline) {
+  @Override
+  public boolean finalReads(Duration deadline) {
     Worker worker = recorder.worker(producers + 1);
     long until = System.nanoTime() + deadline.toNanos();
     try (KafkaConsumer<Long, Long> consumer =

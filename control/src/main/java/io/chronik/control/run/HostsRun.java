@@ -1,0 +1,178 @@
+package io.chronik.control.run;
+
+import io.chronik.control.db.DbLifecycle;
+import io.chronik.control.db.DbSpec;
+import io.chronik.control.host.AddressGuard;
+import io.chronik.control.host.Host;
+import io.chronik.control.host.Inventory;
+import io.chronik.control.lab.Lab;
+import io.chronik.control.nemesis.FaultKind;
+import io.chronik.control.nemesis.FaultPlan;
+import io.chronik.control.nemesis.HistoryNemesisRecorder;
+import io.chronik.control.nemesis.Nemesis;
+import io.chronik.control.nemesis.NemesisRecorder;
+import io.chronik.control.nemesis.NemesisSchedule;
+import io.chronik.control.ssh.SshHosts;
+import io.chronik.control.workload.Workload;
+import io.chronik.verifier.recorder.HistoryRecorder;
+import io.chronik.verifier.report.Verdict;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A run against a cluster of hosts reached over SSH only (lab namespaces or real VMs, one code
+ * path): deploy the distribution and start one broker per host with the static member list, run the
+ * workload against every node, let the nemesis schedule partition (iptables), kill (-9) and pause
+ * (SIGSTOP) nodes, then heal everything, wait for recovery, read back, collect every node's log,
+ * stop the brokers and check.
+ */
+final class HostsRun {
+  static final int KAFKA_PORT = 9092;
+  static final int RAFT_PORT = 9192;
+  static final FaultPlan.Timing TIMING = new FaultPlan.Timing(2_000, 6_000, 3_000, 8_000);
+  private static final Duration RECOVERY = Duration.ofSeconds(60);
+
+  private HostsRun() {}
+
+  /** The hosts a target names, with the inventory that guards them. */
+  record Cluster(Inventory inventory, List<Host> hosts) {}
+
+  static Cluster resolve(HostsTarget target, Path labDir) throws IOException {
+    if (!target.lab()) {
+      Inventory inventory = Inventory.read(target.inventoryFile());
+      if (inventory.hosts().isEmpty()) {
+        throw new IllegalArgumentException("inventory=" + target.inventoryFile() + " reason=no-hosts");
+      }
+      return new Cluster(inventory, inventory.hosts());
+    }
+    Lab lab = new Lab(labDir != null ? labDir : Lab.DEFAULT_DIR, "chronik");
+    if (!lab.isUp()) {
+      throw new IllegalStateException("lab=" + lab.dir() + " reason=lab-not-up: run 'chronik lab up --nodes "
+          + target.nodes() + "' first (as root), then 'chronik lab down' when done");
+    }
+    Inventory inventory = lab.inventory();
+    if (inventory.hosts().size() < target.nodes()) {
+      throw new IllegalStateException("lab=" + lab.dir() + " nodes=" + inventory.hosts().size() + " wanted="
+          + target.nodes() + " reason=lab-too-small: run 'chronik lab down' and 'chronik lab up --nodes "
+          + target.nodes() + "'");
+    }
+    return new Cluster(inventory, inventory.hosts().subList(0, target.nodes()));
+  }
+
+  static RunOutcome run(RunOptions o, long seed, Path runDir, PrintStream console) throws Exception {
+    HostsTarget target = HostsTarget.parse(o.hosts);
+    Cluster c = resolve(target, o.labDir);
+    HostCluster cluster = new HostCluster(c.hosts(), KAFKA_PORT, RAFT_PORT);
+    String java = o.remoteJava != null ? o.remoteJava
+        : target.lab() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : "java";
+    DbSpec spec = cluster.dbSpec(java, List.of("-Xmx384m", "-XX:+UseSerialGC"),
+        Distribution.uploads(System.getProperty("java.class.path")), Workloads.topicPartitions(o));
+    AddressGuard guard = new AddressGuard(c.inventory(), false);
+    for (String server : cluster.bootstrap().split(",")) {
+      guard.check(server.substring(0, server.indexOf(':')));
+    }
+    console.printf("chronik test: cluster.nodes=%s%n", cluster.clusterNodes());
+    try (SshHosts ssh = new SshHosts(c.inventory(), guard)) {
+      DbLifecycle db = new DbLifecycle(ssh, guard, spec);
+      RemoteCluster remote = new RemoteCluster(db, c.hosts(), console);
+      try {
+        remote.deploy();
+        return underFaults(o, seed, runDir, console, ssh, db, cluster, remote);
+      } finally {
+        remote.collectLogs(runDir.resolve("nodes"));
+        remote.stopAll();
+      }
+    }
+  }
+
+  private static RunOutcome underFaults(RunOptions o, long seed, Path runDir, PrintStream console, SshHosts ssh,
+      DbLifecycle db, HostCluster cluster, RemoteCluster remote) throws Exception {
+    String bootstrap = cluster.bootstrap();
+    List<String> names = cluster.hosts().stream().map(Host::name).toList();
+    Workload work;
+    Path history = runDir.resolve("history.edn");
+    AtomicLong faults = new AtomicLong();
+    long ops;
+    boolean complete;
+    try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
+        LeaderLookup leaders = new LeaderLookup(bootstrap, cluster)) {
+      work = Workloads.create(o, bootstrap, seed, recorder);
+      String topic = work.topic();
+      Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
+      leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
+      NemesisRecorder toHistory = new HistoryNemesisRecorder(recorder.nemesis());
+      NemesisRecorder counting = event -> {
+        toHistory.record(event);
+        if (event.phase().equals("info") && event.f().startsWith("start-")) {
+          faults.incrementAndGet();
+        }
+      };
+      Nemesis nemesis = new Nemesis(ssh, db, cluster.hosts(), counting, seed,
+          Optional.of(nodes -> leaders.leaderHost(topic, 0)), System::nanoTime);
+      List<FaultPlan.Step> plan = FaultPlan.generate(seed, faultKinds(o), names,
+          TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING, shapes(o));
+      console.printf("chronik test: %d fault steps planned%n", plan.size());
+      work.start();
+      java.util.concurrent.atomic.AtomicReference<RuntimeException> scheduleFailure =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread schedule = new Thread(() -> {
+        try {
+          NemesisSchedule.run(nemesis, plan);
+        } catch (RuntimeException e) {
+          scheduleFailure.set(e);
+        }
+      }, "nemesis");
+      schedule.setDaemon(true);
+      ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::get);
+      try {
+        schedule.start();
+        TimeUnit.SECONDS.sleep(o.timeSeconds);
+        schedule.join(); // the plan ends within the run time; what remains is the final heal
+        if (scheduleFailure.get() != null) {
+          // The final heal itself failed (e.g. a host briefly unreachable): one more try, else the run fails.
+          console.printf("chronik test: final heal failed, retrying reason=%s%n", scheduleFailure.get().getMessage());
+          nemesis.healAll();
+        }
+        console.println("chronik test: healed; waiting for recovery");
+        remote.awaitHealthy(RECOVERY);
+        leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
+      } finally {
+        progress.close();
+        work.stop(); // also when the run fails: no client of ours keeps running
+      }
+      complete = work.finalReads(RECOVERY);
+      console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
+      ops = recorder.size();
+    }
+    Verdict verdict = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    return new RunOutcome(runDir, seed, verdict, ops, faults.get());
+  }
+
+  private static List<FaultKind> faultKinds(RunOptions o) {
+    List<FaultKind> kinds = new ArrayList<>();
+    for (String f : o.faultsOrDefault()) {
+      if (!f.equals("none")) {
+        kinds.add(FaultKind.parse(f));
+      }
+    }
+    return kinds;
+  }
+
+  private static List<String> shapes(RunOptions o) {
+    if (o.partitionShapes != null) {
+      return o.partitionShapes;
+    }
+    List<String> all = new ArrayList<>(FaultPlan.SHAPES);
+    all.add("isolate-leader");
+    return all;
+  }
+}

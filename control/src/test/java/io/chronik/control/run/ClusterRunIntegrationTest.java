@@ -1,0 +1,103 @@
+package io.chronik.control.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.chronik.control.host.Cidr;
+import io.chronik.control.host.Host;
+import io.chronik.control.host.Inventory;
+import io.chronik.control.lab.Lab;
+import io.chronik.control.lab.LabPreflight;
+import io.chronik.control.lab.LocalCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code chronik test --hosts lab:3} end to end against the replicated broker: a 3-node lab, the
+ * distribution deployed over SSH, a queue run under iptables partitions and kill -9 that must be
+ * valid with its report and every node's log; then the checker must bite: producers with
+ * {@code acks=1} while the nemesis isolates the partition leader must be judged invalid with
+ * {@code lost-write}. Finally {@code lab down} must leave no namespace, bridge or broker behind.
+ * Skipped (with the reason) without root and network namespaces, or before the broker jar is packaged.
+ */
+@Tag("integration")
+class ClusterRunIntegrationTest {
+  private static final String NAME = "ccrt";
+  private static final Cidr SUBNET = Cidr.parse("198.18.102.0/24");
+
+  @TempDir Path validRuns;
+  @TempDir Path lossRuns;
+
+  @Test
+  void partitionsAndKillsOnALabClusterAreValidAndAcksOneUnderAnIsolatedLeaderLosesWrites() throws Exception {
+    Optional<String> unavailable = LabPreflight.unavailableReason();
+    assumeTrue(unavailable.isEmpty(), () -> "lab unavailable: " + unavailable.orElse(""));
+    ChronikProcess.assumePackaged();
+    Path dir = Path.of("/var/tmp/chronik-lab-crit-" + ProcessHandle.current().pid());
+    Lab lab = new Lab(dir, NAME);
+    try {
+      Inventory inventory = lab.up(3, SUBNET);
+      validRunUnderPartitionsAndKills(dir, inventory);
+      acksOneUnderAnIsolatedLeaderIsInvalidWithLostWrites(dir);
+    } finally {
+      lab.down();
+    }
+    assertThat(LocalCommand.run("ip", "netns", "list").stdout().lines()).noneMatch(l -> l.startsWith(NAME + "-"));
+    assertThat(LocalCommand.run("ip", "link", "show", NAME + "-br").ok()).isFalse();
+    assertThat(LocalCommand.run("iptables", "-w", "-S", "FORWARD").stdout()).doesNotContain("CCRT-LAB");
+    assertThat(brokersUnder(dir)).as("no broker of the lab still runs").isEmpty();
+    assertThat(dir).doesNotExist();
+  }
+
+  private void validRunUnderPartitionsAndKills(Path dir, Inventory inventory) throws Exception {
+    ChronikProcess.Run run = ChronikProcess.run(validRuns, Duration.ofMinutes(5), "test", "--hosts", "lab:3",
+        "--lab-dir", dir.toString(), "--time", "60", "--faults", "partition,kill", "--seed", "11");
+    String console = run.console();
+    assertThat(run.exitCode()).as("exit 0 (valid); console:%n%s", console).isZero();
+    assertThat(console).contains("final reads complete").contains("VALID");
+    assertThat(console).containsPattern("t= *\\d+s ops=\\d+ ok=\\d+ errors=\\d+ faults=\\d+");
+    String history = Files.readString(run.dir().resolve("history.edn"));
+    assertThat(history).contains(":f :start-partition").contains(":f :start-kill").contains(":f :heal-all");
+    assertThat(run.dir().resolve("report.html")).isNotEmptyFile();
+    assertThat(Files.readString(run.dir().resolve("results.edn"))).contains(":valid? true");
+    for (Host h : inventory.hosts()) {
+      assertThat(run.dir().resolve("nodes").resolve(h.name()).resolve("logs").resolve("chronik.log"))
+          .as("log of %s collected over SSH", h.name()).isNotEmptyFile();
+    }
+  }
+
+  private void acksOneUnderAnIsolatedLeaderIsInvalidWithLostWrites(Path dir) throws Exception {
+    ChronikProcess.Run run = ChronikProcess.run(lossRuns, Duration.ofMinutes(4), "test", "--hosts", "lab:3",
+        "--lab-dir", dir.toString(), "--time", "30", "--faults", "partition", "--partition-shapes", "isolate-leader",
+        "--acks", "1", "--partitions", "1", "--producers", "4", "--seed", "5");
+    String console = run.console();
+    assertThat(run.exitCode()).as("exit 1 (invalid); console:%n%s", console).isEqualTo(1);
+    assertThat(console).contains("INVALID").contains("lost-write");
+    assertThat(Files.readString(run.dir().resolve("history.edn"))).contains(":f :start-partition");
+    assertThat(Files.readString(run.dir().resolve("results.edn"))).contains(":valid? false").contains("lost-write");
+  }
+
+  /** Pids of live processes whose command line names the lab directory (the brokers run from there). */
+  private static List<Long> brokersUnder(Path dir) throws IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+        try {
+          String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+          String stat = Files.readString(p.resolve("stat"));
+          return cmd.contains(dir.toString()) && cmd.contains("BrokerMain")
+              && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException gone) {
+          return false;
+        }
+      }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.chronik.control.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chronik.control.campaign.CampaignCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RunOptionsTest {
+  @TempDir Path dir;
+
+  private static RunOptions parse(String... args) {
+    TestCommand command = new TestCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.options;
+  }
+
+  @Test
+  void faultsDefaultAndValidateByTarget() {
+    assertThat(parse().faultsOrDefault()).containsExactly("kill", "pause");
+    assertThat(parse("--hosts", "lab:3").faultsOrDefault()).containsExactly("partition", "kill", "pause");
+    assertThat(parse("--faults", "partition").problem()).contains("fault=partition").contains("reason=unknown-locally");
+    assertThat(parse("--hosts", "lab:3", "--faults", "wipe").problem()).contains("fault=wipe")
+        .contains("reason=unknown-with-hosts");
+    assertThat(parse("--hosts", "lab:3", "--faults", "partition,kill").problem()).isNull();
+  }
+
+  @Test
+  void badWorkloadAcksHostsAndSizesAreRefusedWithTheirKey() {
+    assertThat(parse("--workload", "bank").problem()).startsWith("workload=bank");
+    assertThat(parse("--acks", "0").problem()).startsWith("acks=0");
+    assertThat(parse("--hosts", "vm1").problem()).startsWith("hosts=vm1");
+    assertThat(parse("--time", "2").problem()).contains("need time>=5");
+    assertThat(parse("--name", "a/b").problem()).startsWith("name=a/b");
+    assertThat(parse("--hosts", "lab:3", "--partition-shapes", "isolate-leader,zigzag").problem())
+        .startsWith("shape=zigzag");
+  }
+
+  @Test
+  void runFolderNamesSayWhereAndWhat() {
+    assertThat(parse().runName()).isEqualTo("local-queue");
+    assertThat(parse("--hosts", "lab:3", "--workload", "register").runName()).isEqualTo("lab-register");
+    assertThat(parse("--hosts", "inventory:vms.txt").runName()).isEqualTo("hosts-queue");
+    assertThat(parse("--name", "nightly").runName()).isEqualTo("nightly");
+    assertThat(parse("--hosts", "lab:3").inDirectory(dir).runsDirOrDefault()).isEqualTo(dir);
+  }
+
+  @Test
+  void labTargetWithoutALabFailsTellingHowToBringOneUp() {
+    assertThatThrownBy(() -> HostsRun.resolve(HostsTarget.parse("lab:3"), dir.resolve("no-lab")))
+        .hasMessageContaining("reason=lab-not-up").hasMessageContaining("chronik lab up --nodes 3");
+  }
+
+  @Test
+  void inventoryTargetUsesEveryHostInFileOrder() throws Exception {
+    Path file = Files.writeString(dir.resolve("vms.txt"), "n2 10.0.3.12\nn1 10.0.3.11 user=admin sudo=true\n");
+    HostsRun.Cluster c = HostsRun.resolve(HostsTarget.parse("inventory:" + file), null);
+    assertThat(c.hosts()).extracting(h -> h.name()).containsExactly("n2", "n1");
+    assertThat(new HostCluster(c.hosts(), 9092, 9192).clusterNodes()).startsWith("0@10.0.3.12:9092:9192,1@10.0.3.11");
+  }
+
+  @Test
+  void campaignRefusesZeroRunsAndBadOptionsWithExitThree() {
+    assertThat(new CommandLine(new CampaignCommand()).execute("--runs", "0", "--runs-dir", dir.toString())).isEqualTo(3);
+    assertThat(new CommandLine(new CampaignCommand()).execute("--workload", "bank", "--runs-dir", dir.toString()))
+        .isEqualTo(3);
+    assertThat(ProgressLine.format(12, 10234, 4987, 31, 3)).isEqualTo("  t= 12s ops=10234 ok=4987 errors=31 faults=3");
+  }
+}
