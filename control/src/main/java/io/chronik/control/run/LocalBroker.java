@@ -27,8 +27,16 @@ final class LocalBroker implements AutoCloseable {
 
   private final int partitions;
 
+  private final List<String> settings;
+
   /** {@code partitions}: of auto-created topics, so a wiped broker recreates the test topic alike. */
   LocalBroker(String classPath, int port, Path dataDir, Path logFile, int partitions) {
+    this(classPath, port, dataDir, logFile, partitions, List.of());
+  }
+
+  /** {@code settings}: extra {@code key=value} broker settings (node id, cluster member list). */
+  LocalBroker(String classPath, int port, Path dataDir, Path logFile, int partitions, List<String> settings) {
+    this.settings = List.copyOf(settings);
     this.partitions = partitions;
     this.classPath = classPath;
     this.port = port;
@@ -54,6 +62,10 @@ final class LocalBroker implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", classPath,
         MAIN_CLASS, "--set", "listener.port=" + port, "--set", "data.dir=" + dataDir,
         "--set", "num.partitions=" + partitions));
+    for (String setting : settings) {
+      cmd.add("--set");
+      cmd.add(setting);
+    }
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     paused = false;

@@ -10,9 +10,10 @@ public final class RunOptions {
   static final List<String> LOCAL_FAULTS = List.of("kill", "pause", "wipe", "none");
   static final List<String> HOSTS_FAULTS = List.of("partition", "kill", "pause", "none");
 
-  @Option(names = "--hosts", paramLabel = "lab:N|inventory:FILE",
-      description = "Run against a cluster: the first N hosts of the local lab (chronik lab up must have run) or the "
-          + "machines of an inventory file. Default: one broker process on this machine.")
+  @Option(names = "--hosts", paramLabel = "auto|lab:N|inventory:FILE",
+      description = "Run against a cluster: the first N hosts of the local lab (chronik lab up must have run), the "
+          + "machines of an inventory file, or auto (a 3-host lab when root and network namespaces allow, brought up "
+          + "and down for the run; else local processes). Default: --nodes broker processes on this machine.")
   String hosts;
 
   @Option(names = "--lab-dir", description = "Lab directory for --hosts lab:N (default: /var/tmp/chronik-lab).")
@@ -32,6 +33,10 @@ public final class RunOptions {
 
   @Option(names = "--time", defaultValue = "30", description = "Seconds of workload under faults (default 30).")
   int timeSeconds;
+
+  @Option(names = "--nodes", defaultValue = "3",
+      description = "Local mode (no --hosts): broker processes of the local cluster (default 3; 1 = a lone broker).")
+  int nodes;
 
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the queue topic (default 3).")
   int partitions;
@@ -95,6 +100,9 @@ public final class RunOptions {
         return "fault=" + f + " reason=unknown" + (hosts != null ? "-with-hosts" : "-locally") + " known=" + known;
       }
     }
+    if (nodes < 1 || nodes > 7) {
+      return "nodes=" + nodes + " reason=need 1..7 local nodes";
+    }
     if (timeSeconds < 5 || partitions < 1 || producers < 1 || clients < 1) {
       return "time=" + timeSeconds + " partitions=" + partitions + " producers=" + producers + " clients=" + clients
           + " reason=need time>=5 partitions>=1 producers>=1 clients>=1";
@@ -111,7 +119,7 @@ public final class RunOptions {
     if (name != null && !name.matches("[A-Za-z0-9._-]{1,40}")) {
       return "name=" + name + " reason=expected 1-40 of [A-Za-z0-9._-]";
     }
-    if (hosts != null) {
+    if (hosts != null && !hosts.equals(TestRunner.AUTO)) {
       try {
         HostsTarget.parse(hosts);
       } catch (IllegalArgumentException e) {

@@ -23,15 +23,53 @@ public final class TestRunner {
     return Files.createDirectories(dir);
   }
 
+  /** {@code --hosts auto}: lab hosts when this machine can make them, else local processes. */
+  static final String AUTO = "auto";
+  private static final int AUTO_LAB_NODES = 3;
+
+  /**
+   * The README's main job: with root and network namespaces, a 3-host lab (brought up for this run
+   * and taken down after, or an existing one reused and left up) with partitions, kills and pauses;
+   * otherwise a local 3-process cluster with kills and pauses only, and the console says why.
+   */
+  private static RunOutcome runAuto(RunOptions options, long seed, PrintStream console) throws Exception {
+    java.util.Optional<String> unavailable = io.chronik.control.lab.LabPreflight.unavailableReason();
+    if (unavailable.isPresent()) {
+      console.printf("chronik test: lab hosts unavailable (%s): local broker processes, kill/pause faults only%n",
+          unavailable.get());
+      options.hosts = null;
+      return run(options, seed, console);
+    }
+    io.chronik.control.lab.Lab lab = new io.chronik.control.lab.Lab(
+        options.labDir != null ? options.labDir : io.chronik.control.lab.Lab.DEFAULT_DIR, "chronik");
+    boolean ours = !lab.isUp();
+    if (ours) {
+      console.printf("chronik test: bringing up a %d-host lab in %s (taken down after the run)%n", AUTO_LAB_NODES,
+          lab.dir());
+      lab.up(AUTO_LAB_NODES, io.chronik.control.lab.Lab.DEFAULT_SUBNET);
+    }
+    options.hosts = "lab:" + Math.min(AUTO_LAB_NODES, lab.inventory().hosts().size());
+    try {
+      return run(options, seed, console);
+    } finally {
+      if (ours) {
+        lab.down();
+      }
+    }
+  }
+
   /** One run with {@code seed}; {@code options} must be valid ({@link RunOptions#problem()} null). */
   public static RunOutcome run(RunOptions options, long seed, PrintStream console) throws Exception {
+    if (AUTO.equals(options.hosts)) {
+      return runAuto(options, seed, console);
+    }
     if (options.hosts != null) {
       HostsRun.resolve(HostsTarget.parse(options.hosts), options.labDir); // no lab, no run folder
     }
     Path runDir = newRunDir(options.runsDirOrDefault(), options.runName());
     console.printf("chronik test: run=%s seed=%d time=%ds workload=%s faults=%s hosts=%s%n", runDir, seed,
         options.timeSeconds, options.workload, options.faultsOrDefault(),
-        options.hosts == null ? "local broker process (network partitions need --hosts)" : options.hosts);
+        options.hosts == null ? "local broker processes (network partitions need --hosts)" : options.hosts);
     RunOutcome outcome = options.hosts == null
         ? LocalRun.run(options, seed, runDir, console)
         : HostsRun.run(options, seed, runDir, console);

@@ -23,7 +23,7 @@ class LocalTestRunIntegrationTest {
   }
 
   @Test
-  void killAndPauseRunAgainstALocalBrokerEndsValidWithAReport(@TempDir Path runs) throws Exception {
+  void killAndPauseRunAgainstALocalThreeNodeClusterEndsValidWithAReport(@TempDir Path runs) throws Exception {
     ChronikProcess.Run run = chronikTest(runs, "--time", "15", "--seed", "42");
     assertThat(run.exitCode()).as("exit code is the verdict (0 valid); console:%n%s", run.console()).isZero();
     Path runDir = run.dir();
@@ -39,12 +39,14 @@ class LocalTestRunIntegrationTest {
     assertThat(runDir.resolve("report.html")).isNotEmptyFile();
     assertThat(runDir.resolve("results.edn")).isNotEmptyFile();
     assertThat(runDir.resolve("n1.log")).isNotEmptyFile();
+    assertThat(runDir.resolve("n3.log")).isNotEmptyFile();
+    assertThat(console).contains("local cluster of 3 broker process(es)");
   }
 
-  /** The checker must bite end to end: wiping the broker's data loses acknowledged writes. */
+  /** The checker must bite end to end: wiping a lone broker's data loses acknowledged writes. */
   @Test
-  void wipingTheBrokersDataIsReportedAsLoss(@TempDir Path runs) throws Exception {
-    ChronikProcess.Run run = chronikTest(runs, "--time", "12", "--seed", "5", "--faults", "wipe");
+  void wipingALoneBrokersDataIsReportedAsLoss(@TempDir Path runs) throws Exception {
+    ChronikProcess.Run run = chronikTest(runs, "--time", "12", "--seed", "5", "--faults", "wipe", "--nodes", "1");
     assertThat(run.exitCode()).as("exit code 1 (invalid); console:%n%s", run.console()).isEqualTo(1);
     assertThat(run.console()).contains("INVALID");
     assertThat(run.console()).as("a loss anomaly is named")
