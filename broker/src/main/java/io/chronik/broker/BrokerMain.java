@@ -11,6 +11,10 @@ public final class BrokerMain {
     if (System.getProperty("chronik.log.level") == null) {
       System.setProperty("chronik.log.level", "INFO");
     }
+    // its own file name, so it never competes with the CLI's logback.xml on a shared class path
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "chronik-broker-logback.xml");
+    }
     System.exit(new CommandLine(new BrokerCommand()).execute(args));
   }
 }
