@@ -77,7 +77,7 @@ final class FetchApi {
       return false;
     }
     try {
-      ctx.respond(build(ctx, req));
+      ctx.respondZeroCopy(build(ctx, req));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -127,7 +127,7 @@ final class FetchApi {
           pd.setErrorCode(e.code());
         } else if (remaining > 0 || first) {
           int max = (int) Math.min(fp.partitionMaxBytes(), Math.max(0, remaining));
-          MemoryRecords records = p.read(fp.fetchOffset(), max, first);
+          org.apache.kafka.common.record.internal.BaseRecords records = p.readRegions(fp.fetchOffset(), max, first);
           if (records.sizeInBytes() > 0) {
             first = false;
             remaining -= records.sizeInBytes();

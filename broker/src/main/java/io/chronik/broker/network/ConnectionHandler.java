@@ -1,6 +1,8 @@
 package io.chronik.broker.network;
 
+import io.chronik.broker.protocol.FileSlice;
 import io.chronik.broker.protocol.RequestContext;
+import io.chronik.broker.protocol.ResponseParts;
 import io.chronik.broker.protocol.RequestMetrics;
 import io.chronik.broker.protocol.SupportedApis;
 import io.netty.buffer.ByteBuf;
@@ -34,7 +36,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** A response slot, completed (possibly with null = no response) in any order, written in order. */
   private static final class Slot {
     boolean done;
-    ByteBuffer bytes;
+    /** A ByteBuffer, {@link ResponseParts}, or null (no response). */
+    Object bytes;
   }
 
   private final Consumer<RequestContext> broker;
@@ -124,7 +127,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     while (!inflight.isEmpty() && inflight.peekFirst().done) {
       Slot s = inflight.removeFirst();
       if (s.bytes != null && ctx.channel().isActive()) {
-        ctx.write(Unpooled.wrappedBuffer(s.bytes), ctx.voidPromise());
+        if (s.bytes instanceof ResponseParts parts) {
+          writeParts(ctx, parts);
+        } else {
+          ctx.write(Unpooled.wrappedBuffer((ByteBuffer) s.bytes), ctx.voidPromise());
+        }
         wrote = true;
       }
     }
@@ -133,6 +140,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     if (inflight.size() < inflightMax && !ctx.channel().config().isAutoRead() && ctx.channel().isActive()) {
       ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  /**
+   * Writes a response of bytes and file regions with its own size prefix, below the length prepender
+   * (which frames whole ByteBuf responses only): from the frame decoder's context, so the parts go
+   * straight to the socket, in order, after every response written before.
+   */
+  private static void writeParts(ChannelHandlerContext ctx, ResponseParts parts) {
+    ChannelHandlerContext below = ctx.pipeline().context(KafkaServer.FRAME_DECODER);
+    ChannelHandlerContext out = below != null ? below : ctx;
+    out.write(Unpooled.copyInt(parts.sizeBytes()), ctx.voidPromise());
+    for (Object part : parts.parts()) {
+      if (part instanceof FileSlice slice) {
+        out.write(new SharedFileRegion(slice.channel(), slice.position(), slice.length()), ctx.voidPromise());
+      } else {
+        out.write(Unpooled.wrappedBuffer((ByteBuffer) part), ctx.voidPromise());
+      }
     }
   }
 

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * negative size closes the connection), epoll when available and allowed, NIO otherwise.
  */
 public final class KafkaServer implements AutoCloseable {
+  /** Name of the frame decoder in each connection's pipeline (zero-copy responses are written below the prepender). */
+  static final String FRAME_DECODER = "frames";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
 
   private final EventLoopGroup group;
@@ -68,7 +70,7 @@ public final class KafkaServer implements AutoCloseable {
   /** The per-connection pipeline: bounded size-prefixed frames in, size-prefixed responses out. */
   static void configure(ChannelPipeline pipeline, int requestBytesMax, int inflightMax,
       Consumer<RequestContext> broker, RequestMetrics metrics) {
-    pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(requestBytesMax, 0, 4, 0, 4))
+    pipeline.addLast(FRAME_DECODER, new LengthFieldBasedFrameDecoder(requestBytesMax, 0, 4, 0, 4))
         .addLast("sizes", new LengthFieldPrepender(4))
         .addLast("kafka", new ConnectionHandler(broker, metrics, inflightMax));
   }

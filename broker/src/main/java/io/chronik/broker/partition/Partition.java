@@ -78,6 +78,11 @@ public final class Partition {
     return replica.readIndex().read(offset, bytesMax, firstAlways);
   }
 
+  /** Committed batches from {@code offset} as file regions (zero-copy fetch). */
+  public io.chronik.broker.protocol.RegionRecords readRegions(long offset, int bytesMax, boolean firstAlways) {
+    return replica.readIndex().readRegions(offset, bytesMax, firstAlways);
+  }
+
   public long bytesAfter(long offset) {
     return replica == null ? 0 : replica.readIndex().bytesAfter(offset);
   }

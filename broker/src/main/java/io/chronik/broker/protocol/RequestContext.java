@@ -1,6 +1,8 @@
 package io.chronik.broker.protocol;
 
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.protocol.MessageSizeAccumulator;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import java.util.function.Consumer;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -11,20 +13,21 @@ import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * One parsed request and the way to answer it exactly once. The answer (a serialized response
- * without the size prefix, or null for "no response" as with acks=0) goes to {@code sink}, which
- * hands it back to the connection's event loop in request order.
+ * without the size prefix as a ByteBuffer or as {@link ResponseParts}, or null for "no response" as
+ * with acks=0) goes to {@code sink}, which hands it back to the connection's event loop in request
+ * order.
  */
 public final class RequestContext {
   private final RequestHeader header;
   private final AbstractRequest request;
   private final String clientHost;
   private final long receivedNanos;
-  private final Consumer<ByteBuffer> sink;
+  private final Consumer<Object> sink;
   private final RequestMetrics metrics;
   private boolean answered;
 
   public RequestContext(RequestHeader header, AbstractRequest request, String clientHost,
-      Consumer<ByteBuffer> sink, RequestMetrics metrics) {
+      Consumer<Object> sink, RequestMetrics metrics) {
     this.header = header;
     this.request = request;
     this.clientHost = clientHost;
@@ -63,6 +66,22 @@ public final class RequestContext {
     complete(bytes);
   }
 
+  /**
+   * Answers with a response whose {@link RegionRecords} go out as file regions (sendfile) instead of
+   * being copied: the sink receives {@link ResponseParts}.
+   */
+  public void respondZeroCopy(ApiMessage data) {
+    ResponseHeader rh = header.toResponseHeader();
+    ObjectSerializationCache cache = new ObjectSerializationCache();
+    MessageSizeAccumulator size = new MessageSizeAccumulator();
+    rh.data().addSize(size, cache, rh.headerVersion());
+    data.addSize(size, cache, version());
+    ResponseParts.Writer writer = new ResponseParts.Writer(size.sizeExcludingZeroCopy());
+    rh.data().write(writer, cache, rh.headerVersion());
+    data.write(writer, cache, version());
+    complete(writer.finish(size.totalSize()));
+  }
+
   /** Answers with the request type's own error response (every field set to {@code error}). */
   public void respondError(Throwable error) {
     respond(request.getErrorResponse(0, error).data());
@@ -72,7 +91,7 @@ public final class RequestContext {
     complete(null);
   }
 
-  private void complete(ByteBuffer bytes) {
+  private void complete(Object bytes) {
     if (answered) {
       throw new IllegalStateException("api=" + apiKey() + " correlationId=" + header.correlationId()
           + " reason=answered-twice");

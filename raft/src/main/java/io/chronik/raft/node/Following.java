@@ -40,7 +40,14 @@ final class Following {
           handleAppend(m);
         } else if (m.type() == MessageType.HEARTBEAT) {
           commitFromLeader(m.commit());
-          node.send(Message.of(MessageType.HEARTBEAT_RESPONSE, node.id(), m.from(), node.term).context(m.context()).build());
+          Message.Builder response = Message.of(MessageType.HEARTBEAT_RESPONSE, node.id(), m.from(), node.term)
+              .context(m.context());
+          if (m.commit() > log.lastIndex()) {
+            // the leader sends min(our acknowledged match, commit): our log ends below what we once
+            // acknowledged (storage lost: wiped or replaced), so tell it where it really ends
+            response.reject(log.lastIndex(), 0);
+          }
+          node.send(response.build());
         } else {
           handleSnapshotChunk(m);
         }

@@ -448,6 +448,9 @@ public final class RaftNode {
         replicator.handleAppendResponse(m, pr);
         break;
       case HEARTBEAT_RESPONSE:
+        if (m.reject() && m.rejectHint() < pr.match()) {
+          pr.lostEntries(m.rejectHint()); // its storage was lost: re-replicate from its real end
+        }
         pr.resumeProbe();
         pr.freeOneIfFull();
         pr.readAck(m.context());
