@@ -95,6 +95,8 @@ public final class PartitionGroup extends RaftNodeGroup {
       index += chunk.size();
     }
     accountedIndex = last;
+    // readers (fetch bounds, OffsetForLeaderEpoch) may ask before the first Ready is persisted
+    logEndOffset = tailOffset;
   }
 
   @Override
