@@ -65,6 +65,11 @@ public final class PartitionGroup extends RaftNodeGroup {
     return partition;
   }
 
+  /** Producer state as of the log tail (driver thread; tests). */
+  ProducerSequences producerSequences() {
+    return sequences;
+  }
+
   public PartitionReadIndex readIndex() {
     return readIndex;
   }
