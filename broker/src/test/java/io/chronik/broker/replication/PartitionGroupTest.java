@@ -101,11 +101,15 @@ class PartitionGroupTest {
     private long nextCookie;
 
     Replica(Path dir) throws IOException {
+      this(dir, 10_000);
+    }
+
+    Replica(Path dir, int uncommittedEntriesMax) throws IOException {
       storage = DurableLogStorage.open(new NioDisk(), dir, new LogConfig(1 << 20, 4096, 64 << 10, false),
           e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
               : LogEntry.NO_KEY, false);
       RaftNode node = new RaftNode(1, storage, Configuration.of(List.of(1)),
-          new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true), new SplittableRandom(11));
+          new RaftOptions(15, 3, 1 << 20, 64, uncommittedEntriesMax, 64 * 1024, true, true), new SplittableRandom(11));
       group = new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync);
       node.campaign();
       drive();
@@ -301,6 +305,27 @@ class PartitionGroupTest {
         .extracting(BatchHeaders::baseOffset).containsExactly(5L);
     assertThat(replica.propose(KafkaBatches.idempotent(5L, (short) 0, 9, 1))).isEmpty();
     assertThat(replica.completion(2).status()).isEqualTo(AppendStatus.REFUSED);
+  }
+
+  @Test
+  void refusedProposalRollsBackOffsetsAndProducerState() throws IOException {
+    replica.close();
+    replica = new Replica(dir, 2);
+    replica.propose(plain(1)); // uncommitted: one of the two allowed
+
+    List<ByteBuffer> refused = replica.propose(KafkaBatches.idempotent(7L, (short) 0, 0, 2), plain(1));
+
+    assertThat(refused).hasSize(2); // admitted, then refused by Raft back-pressure
+    assertThat(replica.completion(1).status()).isEqualTo(AppendStatus.OVERLOADED);
+    assertThat(replica.completion(2).status()).isEqualTo(AppendStatus.OVERLOADED);
+    assertThat(replica.group.logEndOffset()).isEqualTo(1);
+    replica.drive();
+    // the refused batch left no trace: its retry is a fresh append at the restored tail
+    assertThat(replica.propose(KafkaBatches.idempotent(7L, (short) 0, 0, 2)))
+        .extracting(BatchHeaders::baseOffset).containsExactly(1L);
+    replica.drive();
+    assertThat(replica.completion(3).status()).isEqualTo(AppendStatus.SUCCESS);
+    assertThat(committedBaseOffsets(replica.group)).containsExactly(0L, 1L);
   }
 
   @Test
