@@ -65,6 +65,11 @@ public final class PartitionGroup extends RaftNodeGroup {
     return partition;
   }
 
+  /** Producer state as of the log tail (driver thread; tests). */
+  ProducerSequences producerSequences() {
+    return sequences;
+  }
+
   public PartitionReadIndex readIndex() {
     return readIndex;
   }
@@ -95,6 +100,8 @@ public final class PartitionGroup extends RaftNodeGroup {
       index += chunk.size();
     }
     accountedIndex = last;
+    // readers (fetch bounds, OffsetForLeaderEpoch) may ask before the first Ready is persisted
+    logEndOffset = tailOffset;
   }
 
   @Override

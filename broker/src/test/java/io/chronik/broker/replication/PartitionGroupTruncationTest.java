@@ -1,0 +1,225 @@
+package io.chronik.broker.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chronik.pipeline.completion.Acks;
+import io.chronik.pipeline.completion.AppendBatchView;
+import io.chronik.pipeline.completion.AppendCallback;
+import io.chronik.pipeline.driver.GroupMessage;
+import io.chronik.pipeline.driver.GroupReady;
+import io.chronik.raft.membership.Configuration;
+import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.node.RaftOptions;
+import io.chronik.raft.storage.DurableLogStorage;
+import io.chronik.raft.storage.LogConfig;
+import io.chronik.raft.storage.LogEntry;
+import io.chronik.raft.storage.NioDisk;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three replicas of one partition on real storage, messages routed by hand: an old leader's
+ * uncommitted suffix is replaced by the new leader's entries, and its offsets and producer state roll
+ * back with it.
+ */
+class PartitionGroupTruncationTest {
+  private static final int GROUP = 0;
+
+  @TempDir
+  Path dir;
+  private final List<PartitionGroup> groups = new ArrayList<>();
+  private final List<NodeStorageSync> syncs = new ArrayList<>();
+  private final Set<Integer> isolated = new HashSet<>();
+
+  /** Appends whose completions nobody waits for (the registry is not under test here). */
+  record Fire(List<ByteBuffer> payloads) implements AppendBatchView {
+    @Override
+    public int groupId() {
+      return GROUP;
+    }
+
+    @Override
+    public int size() {
+      return payloads.size();
+    }
+
+    @Override
+    public long bytes() {
+      return payloads.stream().mapToLong(ByteBuffer::remaining).sum();
+    }
+
+    @Override
+    public ByteBuffer payload(int i) {
+      return payloads.get(i);
+    }
+
+    @Override
+    public Acks acks(int i) {
+      return Acks.ALL;
+    }
+
+    @Override
+    public long cookie(int i) {
+      return i;
+    }
+
+    @Override
+    public AppendCallback callback(int i) {
+      return (cookie, groupId, index, status) -> { };
+    }
+
+    @Override
+    public Executor executor(int i) {
+      return Runnable::run;
+    }
+  }
+
+  private void open() throws IOException {
+    for (int id = 1; id <= 3; id++) {
+      DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir.resolve("n" + id),
+          new LogConfig(1 << 20, 4096, 64 << 10, false), e -> LogEntry.NO_KEY, false);
+      RaftNode node = new RaftNode(id, storage, Configuration.of(List.of(1, 2, 3)),
+          new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true), new SplittableRandom(id * 101L));
+      NodeStorageSync sync = new NodeStorageSync(1);
+      syncs.add(sync);
+      groups.add(new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync));
+    }
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    for (NodeStorageSync sync : syncs) {
+      sync.close();
+    }
+    for (PartitionGroup group : groups) {
+      group.close();
+    }
+  }
+
+  private PartitionGroup replica(int id) {
+    return groups.get(id - 1);
+  }
+
+  /** One driver loop on every replica, then delivery of their messages across the (partial) network. */
+  private boolean round() throws IOException {
+    List<GroupMessage> messages = new ArrayList<>();
+    List<Integer> from = new ArrayList<>();
+    List<Integer> to = new ArrayList<>();
+    boolean any = false;
+    for (int id = 1; id <= 3; id++) {
+      PartitionGroup group = replica(id);
+      if (!group.hasReady()) {
+        continue;
+      }
+      any = true;
+      GroupReady<GroupMessage> ready = group.ready();
+      if (ready.hasWrites()) {
+        group.persist(ready);
+        syncs.get(id - 1).sync();
+      }
+      for (int m = 0; m < ready.messageCount(); m++) {
+        messages.add(ready.message(m));
+        from.add(id);
+        to.add(ready.messageTarget(m));
+      }
+      group.apply(ready);
+      group.advance(ready);
+    }
+    for (int m = 0; m < messages.size(); m++) {
+      if (!isolated.contains(from.get(m)) && !isolated.contains(to.get(m))) {
+        replica(to.get(m)).step(messages.get(m));
+      }
+    }
+    return any;
+  }
+
+  private void settle() throws IOException {
+    for (int i = 0; i < 200 && round(); i++) {
+      // until quiet
+    }
+  }
+
+  private void tick(int... ids) throws IOException {
+    for (int id : ids) {
+      replica(id).tick();
+    }
+    settle();
+  }
+
+  private PartitionGroup awaitLeader(int... candidates) throws IOException {
+    for (int t = 0; t < 500; t++) {
+      for (int id : candidates) {
+        PartitionGroup group = replica(id);
+        if (group.leading()) {
+          return group;
+        }
+      }
+      tick(candidates);
+    }
+    throw new AssertionError("reason=no-leader");
+  }
+
+  private static List<Long> committedBaseOffsets(PartitionGroup group) throws IOException {
+    List<Long> out = new ArrayList<>();
+    for (MutableRecordBatch b : group.readIndex().read(0, Integer.MAX_VALUE, true).batches()) {
+      out.add(b.baseOffset());
+    }
+    return out;
+  }
+
+  private static void propose(PartitionGroup leader, ByteBuffer... payloads) {
+    AppendBatchView admitted = leader.admit(new Fire(List.of(payloads)), null);
+    assertThat(admitted.size()).isEqualTo(payloads.length);
+    assertThat(leader.propose(admitted)).isPositive();
+  }
+
+  @Test
+  void oldLeadersUncommittedSuffixIsRolledBackWithItsOffsetsAndProducerState() throws IOException {
+    open();
+    PartitionGroup first = awaitLeader(1, 2, 3);
+    int firstId = groups.indexOf(first) + 1;
+    propose(first, KafkaBatches.plain(2, 1_000L, Compression.NONE), KafkaBatches.idempotent(5L, (short) 0, 0, 1));
+    settle();
+    tick(1, 2, 3); // heartbeats carry the commit index to the followers
+    for (PartitionGroup group : groups) {
+      assertThat(committedBaseOffsets(group)).containsExactly(0L, 2L);
+    }
+
+    isolated.add(firstId);
+    propose(first, KafkaBatches.plain(3, 1_000L, Compression.NONE), KafkaBatches.idempotent(5L, (short) 0, 1, 1));
+    settle();
+    assertThat(first.logEndOffset()).isEqualTo(7);
+    assertThat(first.producerSequences().check(5L, (short) 0, 1, 1).original()).isNotNull();
+
+    int[] others = firstId == 1 ? new int[] {2, 3} : firstId == 2 ? new int[] {1, 3} : new int[] {1, 2};
+    PartitionGroup second = awaitLeader(others);
+    propose(second, KafkaBatches.plain(1, 1_000L, Compression.NONE));
+    settle();
+    assertThat(second.logEndOffset()).isEqualTo(4);
+
+    isolated.clear();
+    for (int t = 0; t < 100 && committedBaseOffsets(first).size() < 3; t++) {
+      tick(1, 2, 3);
+    }
+
+    assertThat(first.leading()).isFalse();
+    assertThat(first.logEndOffset()).isEqualTo(4);
+    assertThat(committedBaseOffsets(first)).containsExactly(0L, 2L, 3L);
+    // the truncated seq-1 batch is forgotten: a retry of it appends again, seq 0 is still a duplicate
+    assertThat(first.producerSequences().check(5L, (short) 0, 1, 1)).isSameAs(ProducerSequences.Check.APPEND);
+    assertThat(first.producerSequences().check(5L, (short) 0, 0, 0).original().baseOffset()).isEqualTo(2);
+  }
+}
