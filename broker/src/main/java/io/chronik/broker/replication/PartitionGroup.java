@@ -89,15 +89,25 @@ public final class PartitionGroup extends RaftNodeGroup {
     return (int) termHint;
   }
 
-  /** Scans the stored log once at open: offsets and producer state as of its tail. */
+  /**
+   * Entries scanned at open to rebuild producer state: producers idle for longer are forgotten (then
+   * accepted at any sequence, as Kafka does for expired producer state).
+   */
+  static final long RECOVERY_SCAN_ENTRIES = 20_000;
+
+  /** Scans the stored log's tail once at open: offsets and producer state as of its last entry. */
   private void recoverTail() {
     long last = durable.lastIndex();
-    for (long index = durable.firstIndex(); index <= last; ) {
+    long from = Math.max(durable.firstIndex(), last - RECOVERY_SCAN_ENTRIES + 1);
+    for (long index = from; index <= last; ) {
       List<Entry> chunk = durable.entries(index, last + 1, 16L << 20);
       for (Entry e : chunk) {
         account(e);
       }
       index += chunk.size();
+    }
+    if (tailSize == 0 && from > durable.firstIndex()) {
+      tailOffset = scanTailBefore(from); // no data entry in the scanned tail: look further back
     }
     accountedIndex = last;
     // readers (fetch bounds, OffsetForLeaderEpoch) may ask before the first Ready is persisted

@@ -164,6 +164,14 @@ public final class RaftNode {
     }
   }
 
+  /**
+   * Payload bytes of committed entries handed out per Ready (at least one entry): a restarted node
+   * re-applies its log in bounded steps instead of reading all of it into memory at once.
+   */
+  private long committedBytesPerReady() {
+    return Math.max(options.appendBytesMax() * 8, 8L << 20);
+  }
+
   /** Advances logical time by one tick: election timeouts for followers, heartbeats for leaders. */
   public void tick() {
     electionElapsed++;
@@ -328,7 +336,7 @@ public final class RaftNode {
         log.unstableEntries(),
         log.pendingSnapshot(),
         log.pendingSnapshotData(),
-        log.nextCommitted(log.applied(), Long.MAX_VALUE),
+        log.nextCommitted(log.applied(), committedBytesPerReady()),
         List.copyOf(outbox),
         List.copyOf(readStates),
         role,
