@@ -59,6 +59,10 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--ready-timeout", defaultValue = "60", description = "Seconds to wait for every node to listen (default 60).")
     int readyTimeoutSeconds;
 
+    @Option(names = "--fresh", description = "Delete the nodes' data directories first (like Kafka's run-3node.sh), "
+        + "only when none of the recorded brokers is alive.")
+    boolean fresh;
+
     public Start() {}
 
     @Override
@@ -77,6 +81,17 @@ public final class ClusterCommand implements Callable<Integer> {
         System.err.println("chronik cluster start: " + e.getMessage());
         return EXIT_USAGE;
       }
+      if (fresh) {
+        boolean running = ClusterState.read(dir.toAbsolutePath())
+            .map(state -> state.nodes().stream().anyMatch(ClusterState.Node::isAlive)).orElse(false);
+        if (running) {
+          System.err.println("chronik cluster start: dir=" + dir + " reason=already running, run chronik cluster stop");
+          return EXIT_FAILED;
+        }
+        for (int i = 0; i < nodes; i++) {
+          deleteTree(dir.toAbsolutePath().resolve("node-" + i).resolve("data"));
+        }
+      }
       try {
         LocalCluster cluster = LocalCluster.start(clusterSpec);
         for (String line : cluster.describe()) {
@@ -87,6 +102,17 @@ public final class ClusterCommand implements Callable<Integer> {
       } catch (ClusterException e) {
         System.err.println("chronik cluster start: " + e.getMessage());
         return EXIT_FAILED;
+      }
+    }
+
+    private static void deleteTree(java.nio.file.Path root) throws java.io.IOException {
+      if (!java.nio.file.Files.exists(root)) {
+        return;
+      }
+      try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
+        for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.delete(p);
+        }
       }
     }
 
