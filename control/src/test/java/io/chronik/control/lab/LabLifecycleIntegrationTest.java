@@ -56,6 +56,7 @@ class LabLifecycleIntegrationTest {
   void labHostsRunTheDbLifecyclePartitionsAndTearDownWithoutTrace() throws Exception {
     Optional<String> unavailable = LabPreflight.unavailableReason();
     assumeTrue(unavailable.isEmpty(), () -> "lab unavailable: " + unavailable.orElse(""));
+    StaleTestLabs.removeOrphans("chronik-lab-it-", NAME);
     Path dir = Path.of("/var/tmp/chronik-lab-it-" + ProcessHandle.current().pid());
     Lab lab = new Lab(dir, NAME);
     List<Long> sshdPids;

@@ -9,6 +9,7 @@ import io.chronik.control.host.Inventory;
 import io.chronik.control.lab.Lab;
 import io.chronik.control.lab.LabPreflight;
 import io.chronik.control.lab.LocalCommand;
+import io.chronik.control.lab.StaleTestLabs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ class ClusterRunIntegrationTest {
     Optional<String> unavailable = LabPreflight.unavailableReason();
     assumeTrue(unavailable.isEmpty(), () -> "lab unavailable: " + unavailable.orElse(""));
     ChronikProcess.assumePackaged();
+    StaleTestLabs.removeOrphans("chronik-lab-crit-", NAME);
     Path dir = Path.of("/var/tmp/chronik-lab-crit-" + ProcessHandle.current().pid());
     Lab lab = new Lab(dir, NAME);
     try {
