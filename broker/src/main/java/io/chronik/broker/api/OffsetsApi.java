@@ -13,9 +13,12 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult;
 import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** ListOffsets (earliest, latest, max timestamp, by timestamp) and OffsetForLeaderEpoch. */
 final class OffsetsApi {
+  private static final Logger LOG = LoggerFactory.getLogger(OffsetsApi.class);
   static final long LATEST = -1;
   static final long EARLIEST = -2;
   static final long MAX_TIMESTAMP = -3;
@@ -39,7 +42,7 @@ final class OffsetsApi {
             .setPartitionIndex(lp.partitionIndex()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
         Errors e = p == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION
             : !p.leading() ? Errors.NOT_LEADER_OR_FOLLOWER
-            : LeaderEpochs.check(lp.currentLeaderEpoch(), p.leaderEpoch());
+            : lookupError("ListOffsets", lp.currentLeaderEpoch(), p);
         if (e != Errors.NONE) {
           pr.setErrorCode(e.code());
         } else {
@@ -56,6 +59,25 @@ final class OffsetsApi {
       resp.topics().add(tr);
     }
     ctx.respond(resp);
+  }
+
+  /**
+   * A leading partition's answer to an offset lookup: the client's epoch check first, then
+   * OFFSET_NOT_AVAILABLE (retriable) while a new leader has not yet committed an entry of its term,
+   * because its committed offsets may still lag what the previous leader acknowledged.
+   */
+  private static Errors lookupError(String api, int clientEpoch, Partition p) {
+    Errors epoch = LeaderEpochs.check(clientEpoch, p.leaderEpoch());
+    if (epoch != Errors.NONE) {
+      return epoch;
+    }
+    if (p.leaderCaughtUp()) {
+      return Errors.NONE;
+    }
+    // rare (the first commit round trip of a term) and worth seeing when a run is read afterwards
+    LOG.info("partition={} api={} epoch={} highWatermark={} error=OFFSET_NOT_AVAILABLE reason=leader-not-caught-up",
+        p.id(), api, p.leaderEpoch(), p.highWatermark());
+    return Errors.OFFSET_NOT_AVAILABLE;
   }
 
   /** {offset, timestamp} for the requested timestamp or special value; null = no such offset. */
@@ -86,7 +108,7 @@ final class OffsetsApi {
         EpochEndOffset r = new EpochEndOffset().setPartition(op.partition()).setLeaderEpoch(-1).setEndOffset(-1);
         Errors e = p == null ? Errors.UNKNOWN_TOPIC_OR_PARTITION
             : !p.leading() ? Errors.NOT_LEADER_OR_FOLLOWER
-            : LeaderEpochs.check(op.currentLeaderEpoch(), p.leaderEpoch());
+            : lookupError("OffsetForLeaderEpoch", op.currentLeaderEpoch(), p);
         if (e != Errors.NONE) {
           r.setErrorCode(e.code());
         } else if (op.leaderEpoch() >= p.leaderEpoch()) {

@@ -57,6 +57,14 @@ public final class Partition {
     return leader < 0 ? -1 : leader;
   }
 
+  /**
+   * This node's replica leads and has committed an entry of its term, so its high watermark and epoch
+   * end offsets cover every acknowledged write; before that, offset lookups answer OFFSET_NOT_AVAILABLE.
+   */
+  public boolean leaderCaughtUp() {
+    return replica != null && replica.leaderCaughtUp();
+  }
+
   public int leaderEpoch() {
     return replica == null ? 0 : replica.leaderEpoch();
   }

@@ -51,6 +51,8 @@ public final class PartitionGroup extends RaftNodeGroup {
   private long pendingSavedTail;
   private volatile long logEndOffset;
   private volatile long termHint;
+  /** Term of the last entry applied: equal to the current term once this term's no-op is committed. */
+  private volatile long appliedTerm = -1;
 
   PartitionGroup(int groupId, TopicPartition partition, RaftNode node, DurableLogStorage storage,
       NodeStorageSync sync) {
@@ -82,6 +84,16 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** This replica leads the group as of its last Ready (readable from any thread). */
   public boolean leading() {
     return roleHint() == Role.LEADER;
+  }
+
+  /**
+   * Leads and has committed an entry of its own term (readable from any thread). Until then a new
+   * leader's commit index may lag what an earlier leader already committed and acknowledged (Raft
+   * §5.4.2): its high watermark and epoch end offsets would be too low, and a consumer told so would
+   * take it for a truncation and re-read. Kafka answers OFFSET_NOT_AVAILABLE in that window, as we do.
+   */
+  public boolean leaderCaughtUp() {
+    return leading() && appliedTerm == termHint;
   }
 
   /** Leader epoch = Raft term as of the last Ready (readable from any thread). */
@@ -292,6 +304,8 @@ public final class PartitionGroup extends RaftNodeGroup {
     } catch (IOException ex) {
       throw new UncheckedIOException("partition=" + partition + " reason=read-index-failed", ex);
     }
+    // published after the read index, so a reader that sees the term sees everything it covers
+    appliedTerm = committed.get(committed.size() - 1).term();
   }
 
   void close() throws IOException {

@@ -222,4 +222,59 @@ class PartitionGroupTruncationTest {
     assertThat(first.producerSequences().check(5L, (short) 0, 1, 1)).isSameAs(ProducerSequences.Check.APPEND);
     assertThat(first.producerSequences().check(5L, (short) 0, 0, 0).original().baseOffset()).isEqualTo(2);
   }
+
+  /**
+   * The window Raft §5.4.2 leaves open: the old leader committed (and acknowledged) a batch, but its
+   * followers never heard the new commit index. The follower that takes over leads before its commit
+   * index catches up; it must not count as caught up (offset lookups answer OFFSET_NOT_AVAILABLE)
+   * until its own term's no-op commits, and from then on its high watermark and epoch end offsets
+   * cover the acknowledged batch.
+   */
+  @Test
+  void aNewLeaderCountsAsCaughtUpOnlyOnceItsTermCommitsAndThenCoversEveryAcknowledgedOffset() throws IOException {
+    open();
+    PartitionGroup first = awaitLeader(1, 2, 3);
+    int firstId = groups.indexOf(first) + 1;
+    int firstTerm = first.leaderEpoch();
+    propose(first, KafkaBatches.plain(2, 1_000L, Compression.NONE));
+    settle();
+    tick(1, 2, 3);
+    assertThat(first.leaderCaughtUp()).isTrue();
+
+    propose(first, KafkaBatches.plain(3, 1_000L, Compression.NONE));
+    round(); // the leader persists the batch and sends it
+    round(); // the followers persist it and acknowledge
+    isolated.add(firstId); // the leader commits, but its next message (the new commit index) never arrives
+    settle();
+    assertThat(first.readIndex().highWatermark()).isEqualTo(5);
+    int[] others = firstId == 1 ? new int[] {2, 3} : firstId == 2 ? new int[] {1, 3} : new int[] {1, 2};
+    for (int id : others) {
+      assertThat(replica(id).readIndex().highWatermark()).as("follower %s never heard the commit", id).isEqualTo(2);
+    }
+
+    boolean sawLaggingLeader = false;
+    PartitionGroup second = null;
+    for (int t = 0; t < 500 && (second == null || !second.leaderCaughtUp()); t++) {
+      for (int id : others) {
+        replica(id).tick();
+      }
+      for (int r = 0; r < 200 && round(); r++) {
+        for (int id : others) {
+          PartitionGroup group = replica(id);
+          if (group.leaderCaughtUp()) {
+            assertThat(group.readIndex().highWatermark()).isEqualTo(5);
+            assertThat(group.readIndex().epochEnd(firstTerm)).containsExactly(firstTerm, 5L);
+            second = group;
+          } else if (group.leading()) {
+            sawLaggingLeader |= group.readIndex().highWatermark() < 5;
+            second = group;
+          }
+        }
+      }
+    }
+    assertThat(sawLaggingLeader).as("a new leader whose high watermark still lags was observed").isTrue();
+    assertThat(second).isNotNull();
+    assertThat(second.leaderCaughtUp()).isTrue();
+    assertThat(second.leaderEpoch()).isGreaterThan(firstTerm);
+  }
 }
