@@ -172,6 +172,11 @@ class PartitionGroupTruncationTest {
     throw new AssertionError("reason=no-leader");
   }
 
+  /** The two replica ids other than {@code id}. */
+  private static int[] othersThan(int id) {
+    return id == 1 ? new int[] {2, 3} : id == 2 ? new int[] {1, 3} : new int[] {1, 2};
+  }
+
   private static List<Long> committedBaseOffsets(PartitionGroup group) throws IOException {
     List<Long> out = new ArrayList<>();
     for (MutableRecordBatch b : group.readIndex().read(0, Integer.MAX_VALUE, true).batches()) {
@@ -204,7 +209,7 @@ class PartitionGroupTruncationTest {
     assertThat(first.logEndOffset()).isEqualTo(7);
     assertThat(first.producerSequences().check(5L, (short) 0, 1, 1).original()).isNotNull();
 
-    int[] others = firstId == 1 ? new int[] {2, 3} : firstId == 2 ? new int[] {1, 3} : new int[] {1, 2};
+    int[] others = othersThan(firstId);
     PartitionGroup second = awaitLeader(others);
     propose(second, KafkaBatches.plain(1, 1_000L, Compression.NONE));
     settle();
@@ -247,7 +252,7 @@ class PartitionGroupTruncationTest {
     isolated.add(firstId); // the leader commits, but its next message (the new commit index) never arrives
     settle();
     assertThat(first.readIndex().highWatermark()).isEqualTo(5);
-    int[] others = firstId == 1 ? new int[] {2, 3} : firstId == 2 ? new int[] {1, 3} : new int[] {1, 2};
+    int[] others = othersThan(firstId);
     for (int id : others) {
       assertThat(replica(id).readIndex().highWatermark()).as("follower %s never heard the commit", id).isEqualTo(2);
     }
