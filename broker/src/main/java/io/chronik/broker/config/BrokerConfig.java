@@ -46,6 +46,8 @@ public final class BrokerConfig {
     key("raft.tick.ms", "20", 1, 10_000, Kind.LONG);
     key("raft.election.ticks", "15", 2, 100_000, Kind.LONG);
     key("raft.heartbeat.ticks", "3", 1, 100_000, Kind.LONG);
+    key("leader.balance.interval.ms", "1000", 0, Integer.MAX_VALUE, Kind.LONG);
+    key("raft.quiesce", "true", 0, 0, Kind.BOOL);
   }
 
   private static void key(String name, String def, long min, long max, Kind kind) {

@@ -222,6 +222,39 @@ public final class NettyPeerTransport implements PeerTransport<GroupMessage>, Au
     ch.write(frame, ch.voidPromise());
   }
 
+  /**
+   * Any thread: writes and flushes one message to {@code nodeId} at once, outside the driver's
+   * batching (node-level pings, so a busy driver loop never makes this node look dead). False when
+   * not connected.
+   */
+  public boolean sendNow(int nodeId, GroupMessage message) {
+    PeerLink link = links.get(nodeId);
+    if (link == null) {
+      return false;
+    }
+    link.start();
+    Channel ch = link.channel();
+    if (ch == null) {
+      return false;
+    }
+    ByteBuf frame = PeerCodec.encode(ch.alloc(), List.of(message));
+    bytesSent.add(frame.readableBytes());
+    framesSent.increment();
+    messagesSent.increment();
+    ch.writeAndFlush(frame, ch.voidPromise());
+    return true;
+  }
+
+  @Override
+  public boolean connected(int nodeId) {
+    PeerLink link = links.get(nodeId);
+    if (link == null) {
+      return false;
+    }
+    link.start();
+    return link.channel() != null;
+  }
+
   @Override
   public void flush() {
     for (PeerLink link : written) {

@@ -90,8 +90,11 @@ final class MetadataImage {
     }
     TopicSpec grown = new TopicSpec(topic.name(), topic.id(), all);
     topics.put(grown.name(), grown);
+    long started = System.nanoTime();
+    int opened = 0;
     for (TopicSpec.PartitionSpec p : all.subList(topic.partitions().size(), all.size())) {
       if (p.replicas().contains(node.selfId())) {
+        opened++;
         try {
           PartitionGroup group = node.openPartition(grown, p);
           hosted.put(p.groupId(), group);
@@ -101,8 +104,17 @@ final class MetadataImage {
         }
       }
     }
+    if (opened > 0) {
+      log.info("topic={} partitions={} opened={} openMs={}", grown.name(), partitions, opened,
+          java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
     Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
     stateExecutor.execute(() -> listener.topicChanged(grown, hostedNow));
+  }
+
+  /** The partition groups this node hosts (driver thread). */
+  java.util.Collection<PartitionGroup> hostedGroups() {
+    return hosted.values();
   }
 
   private void delete(String name) {
@@ -113,7 +125,8 @@ final class MetadataImage {
     for (TopicSpec.PartitionSpec p : t.partitions()) {
       if (hosted.remove(p.groupId()) != null) {
         node.closePartition(p.groupId());
-        deleteDirectory(node.partitionDirPrefix().resolve("p" + p.groupId() + "-" + t.name() + "-" + p.index()));
+        node.forgetPartition(t.name(), p);
+        deleteDirectory(node.partitionDirPrefix().resolve(ReplicatedNode.partitionDirName(t.name(), p)));
       }
     }
     stateExecutor.execute(() -> listener.topicDeleted(name));

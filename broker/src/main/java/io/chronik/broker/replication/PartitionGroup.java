@@ -8,6 +8,7 @@ import io.chronik.pipeline.driver.GroupReady;
 import io.chronik.pipeline.driver.RaftNodeGroup;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.replication.Progress;
 import io.chronik.raft.node.Ready;
 import io.chronik.raft.node.Role;
 import io.chronik.raft.storage.DurableLogStorage;
@@ -40,8 +41,9 @@ public final class PartitionGroup extends RaftNodeGroup {
   private final PartitionReadIndex readIndex = new PartitionReadIndex();
   private final ProducerSequences sequences = new ProducerSequences();
   /** (raft index, next offset) of the most recent data entries, newest last, for truncation roll-back. */
-  private final long[] tailIndexes = new long[TAIL_STACK_MAX];
-  private final long[] tailOffsets = new long[TAIL_STACK_MAX];
+  /** Ring of the latest entries' (index, next offset); grows to TAIL_STACK_MAX as entries come (idle groups stay small). */
+  private long[] tailIndexes = new long[16];
+  private long[] tailOffsets = new long[16];
   private int tailTop;
   private int tailSize;
   private long tailOffset;
@@ -53,10 +55,18 @@ public final class PartitionGroup extends RaftNodeGroup {
   private volatile long termHint;
   /** Term of the last entry applied: equal to the current term once this term's no-op is committed. */
   private volatile long appliedTerm = -1;
+  private final int preferredLeader;
 
   PartitionGroup(int groupId, TopicPartition partition, RaftNode node, DurableLogStorage storage,
       NodeStorageSync sync) {
+    this(groupId, partition, node, storage, sync, RaftNode.NONE);
+  }
+
+  /** @param preferredLeader the first replica of the partition's list (placement spreads them), or NONE */
+  PartitionGroup(int groupId, TopicPartition partition, RaftNode node, DurableLogStorage storage,
+      NodeStorageSync sync, int preferredLeader) {
     super(groupId, node, storage);
+    this.preferredLeader = preferredLeader;
     this.partition = partition;
     this.durable = storage;
     this.sync = sync;
@@ -94,6 +104,26 @@ public final class PartitionGroup extends RaftNodeGroup {
    */
   public boolean leaderCaughtUp() {
     return leading() && appliedTerm == termHint;
+  }
+
+  /**
+   * Driver thread: if this replica leads but is not the preferred replica, hands leadership to the
+   * preferred one once it is active and has every entry (Kafka's preferred leader election). Placement
+   * spreads preferred replicas evenly, so this restores an even spread of leaders after a restart or a
+   * failover, and after a creation where one node opened its groups seconds before the others.
+   * Returns whether a transfer was started.
+   */
+  boolean transferToPreferred() {
+    RaftNode node = node();
+    if (preferredLeader == RaftNode.NONE || preferredLeader == node.id() || node.role() != Role.LEADER) {
+      return false;
+    }
+    Progress preferred = node.progress(preferredLeader);
+    if (preferred == null || !preferred.recentActive() || preferred.match() != node.lastIndex()) {
+      return false;
+    }
+    node.transferLeadership(preferredLeader);
+    return true;
   }
 
   /** Leader epoch = Raft term as of the last Ready (readable from any thread). */
@@ -247,20 +277,40 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** Forgets entries from {@code fromIndex} on: producer state, tail offset and accounting. */
   private void rollBack(long fromIndex) {
     sequences.truncateFrom(fromIndex);
-    while (tailSize > 0 && tailIndexes[(tailTop - 1 + TAIL_STACK_MAX) % TAIL_STACK_MAX] >= fromIndex) {
-      tailTop = (tailTop - 1 + TAIL_STACK_MAX) % TAIL_STACK_MAX;
+    int capacity = tailIndexes.length;
+    while (tailSize > 0 && tailIndexes[(tailTop - 1 + capacity) % capacity] >= fromIndex) {
+      tailTop = (tailTop - 1 + capacity) % capacity;
       tailSize--;
     }
-    tailOffset = tailSize > 0 ? tailOffsets[(tailTop - 1 + TAIL_STACK_MAX) % TAIL_STACK_MAX] : scanTailBefore(fromIndex);
+    tailOffset = tailSize > 0 ? tailOffsets[(tailTop - 1 + capacity) % capacity] : scanTailBefore(fromIndex);
     accountedIndex = Math.min(accountedIndex, fromIndex - 1);
     logEndOffset = tailOffset;
   }
 
   private void pushTail(long index, long nextOffset) {
+    if (tailSize == tailIndexes.length && tailIndexes.length < TAIL_STACK_MAX) {
+      growTail();
+    }
+    int capacity = tailIndexes.length;
     tailIndexes[tailTop] = index;
     tailOffsets[tailTop] = nextOffset;
-    tailTop = (tailTop + 1) % TAIL_STACK_MAX;
-    tailSize = Math.min(tailSize + 1, TAIL_STACK_MAX);
+    tailTop = (tailTop + 1) % capacity;
+    tailSize = Math.min(tailSize + 1, capacity);
+  }
+
+  /** Doubles the full ring, oldest entry first. */
+  private void growTail() {
+    int capacity = tailIndexes.length;
+    long[] indexes = new long[capacity * 2];
+    long[] offsets = new long[capacity * 2];
+    for (int i = 0; i < tailSize; i++) {
+      int from = (tailTop - tailSize + i + capacity) % capacity;
+      indexes[i] = tailIndexes[from];
+      offsets[i] = tailOffsets[from];
+    }
+    tailIndexes = indexes;
+    tailOffsets = offsets;
+    tailTop = tailSize;
   }
 
   /** Offset after the last stored data entry below {@code index} (slow path: the stack ran dry). */

@@ -26,6 +26,7 @@ import io.chronik.raft.message.MessageType;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.RaftOptions;
 import io.chronik.raft.storage.DurableLogStorage;
+import io.chronik.raft.storage.HardStateJournal;
 import io.chronik.raft.storage.LogConfig;
 import io.chronik.raft.storage.LogEntry;
 import io.chronik.raft.storage.NioDisk;
@@ -53,15 +54,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicatedNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicatedNode.class);
-  /** Raft groups per node: the metadata group plus every partition ever created. */
-  public static final int GROUPS_MAX = 4096;
+  /**
+   * Raft group ids per node: the metadata group plus every partition ever created (ids are not reused
+   * yet). Per-id state is a few array slots, so the bound costs about 2 MiB of heap.
+   */
+  public static final int GROUPS_MAX = 1 << 16;
+  /** Preferred-leader transfers started per balance round at most. */
+  static final int BALANCE_TRANSFERS_PER_ROUND = 256;
 
   private final int selfId;
   private final ClusterNodes cluster;
   private final RaftOptions options;
   private final LogConfig logConfig;
   private final Path raftDir;
-  private final NodeStorageSync storageSync = new NodeStorageSync(4);
+  private final NodeStorageSync storageSync;
   private final InFlightLimit inFlight;
   private final CompletionRegistry registry;
   private final PipelineMetrics metrics = new PipelineMetrics();
@@ -74,6 +80,16 @@ public final class ReplicatedNode implements AutoCloseable {
   private final long randomSeed;
   private final Executor stateExecutor;
   private final MetadataListener listener;
+  private volatile long leaderTransfers;
+  private volatile long groupsWoken;
+  private volatile int quiescentNow;
+  private final PeerLiveness liveness;
+  /**
+   * A peer silent for this many (base) election timeouts counts as down. Generous, because a false
+   * "down" wakes every group it leads and may start elections; a killed peer is seen at once anyway,
+   * by its closed connection.
+   */
+  static final int SILENCE_ELECTION_TIMEOUTS = 4;
   private final java.util.concurrent.atomic.AtomicBoolean commitNoticePending =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -88,20 +104,30 @@ public final class ReplicatedNode implements AutoCloseable {
     this.listener = listener;
     this.cluster = config.clusterNodes();
     this.options = new RaftOptions(config.intValue("raft.election.ticks"), config.intValue("raft.heartbeat.ticks"),
-        1 << 20, 64, 10_000, 64 * 1024, true, true);
+        1 << 20, 64, 10_000, 64 * 1024, true, true, config.bool("raft.quiesce"));
     this.logConfig = new LogConfig(config.intValue("log.segment.bytes"), 4096, 64 << 10,
         config.bool("log.segment.preallocate"));
     this.raftDir = config.dataDir().resolve("raft");
+    this.storageSync = new NodeStorageSync(4, HardStateJournal.open(new NioDisk(), raftDir));
     this.randomSeed = System.nanoTime() ^ ((long) selfId << 32);
     PipelineConfig pipelineConfig = PipelineConfig.defaults(GROUPS_MAX);
     this.inFlight = new InFlightLimit(pipelineConfig.inFlightMax());
     this.registry = new CompletionRegistry(GROUPS_MAX, inFlight);
+    long tickMs = config.intValue("raft.tick.ms");
+    List<Integer> peers = new ArrayList<>();
+    cluster.nodes().forEach(n -> {
+      if (n.id() != selfId) {
+        peers.add(n.id());
+      }
+    });
+    this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
+        TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
     this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.intValue("replication.factor"));
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve("metadata"), logConfig,
-        e -> LogEntry.NO_KEY, false);
+        e -> LogEntry.NO_KEY, false, storageSync.journal().slot("metadata"));
     RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
     if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
@@ -114,10 +140,76 @@ public final class ReplicatedNode implements AutoCloseable {
         r -> daemon(r, "chronik-produce-batcher"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chronik-raft-tick"));
     driver.start(r -> daemon(r, "chronik-raft-driver"));
-    long tickMs = config.intValue("raft.tick.ms");
     ticker.scheduleAtFixedRate(driver::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    if (options.quiesce() && !peers.isEmpty()) {
+      long pingMs = tickMs * options.heartbeatTicks();
+      ticker.scheduleAtFixedRate(this::ping, pingMs, pingMs, TimeUnit.MILLISECONDS);
+      ticker.scheduleAtFixedRate(() -> driver.offerTask(this::livenessRound), pingMs, pingMs, TimeUnit.MILLISECONDS);
+    }
+    long balanceMs = config.intValue("leader.balance.interval.ms");
+    if (balanceMs > 0) {
+      ticker.scheduleAtFixedRate(() -> driver.offerTask(this::balanceLeaders), balanceMs, balanceMs,
+          TimeUnit.MILLISECONDS);
+    }
     log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
         options.electionTicks(), options.heartbeatTicks(), tickMs);
+  }
+
+  /**
+   * Tick thread, once per heartbeat interval: one ping per peer, written straight to the connection
+   * (a transport that cannot do that gets it through the driver), so a long driver loop, e.g. one
+   * opening thousands of new partitions, never makes this node look dead to its peers.
+   */
+  private void ping() {
+    if (transport instanceof io.chronik.broker.peer.NettyPeerTransport netty) {
+      for (int peer : liveness.peers()) {
+        netty.sendNow(peer, liveness.ping(peer));
+      }
+    } else {
+      driver.offerTask(() -> {
+        for (int peer : liveness.peers()) {
+          transport.send(peer, List.of(liveness.ping(peer)));
+        }
+        transport.flush();
+      });
+    }
+  }
+
+  /** Driver thread, once per heartbeat interval: act on peers gone down or come back. */
+  private void livenessRound() {
+    liveness.round(System.nanoTime(), transport::connected, this::wakeGroupsSharedWith);
+  }
+
+  /** Driver thread: a peer went down or came back; every quiescent group it is a member of wakes. */
+  private void wakeGroupsSharedWith(int peer) {
+    int woken = metadata.wakeIfMember(peer) ? 1 : 0;
+    for (PartitionGroup group : image.hostedGroups()) {
+      if (group.wakeIfMember(peer)) {
+        woken++;
+      }
+    }
+    groupsWoken += woken;
+    log.info("peer={} event={} quiescentGroupsWoken={}", peer, liveness.down(peer) ? "down" : "up", woken);
+  }
+
+  /**
+   * Driver thread, every leader.balance.interval.ms: leadership of partitions this node leads but
+   * does not prefer goes back to their preferred replicas, a bounded number per round so a restart
+   * does not turn into a burst of thousands of transfers at once.
+   */
+  private void balanceLeaders() {
+    int started = 0;
+    int quiescent = 0;
+    for (PartitionGroup group : image.hostedGroups()) {
+      if (started < BALANCE_TRANSFERS_PER_ROUND && group.transferToPreferred()) {
+        started++;
+      }
+      if (group.quiescent()) {
+        quiescent++;
+      }
+    }
+    leaderTransfers += started;
+    quiescentNow = quiescent;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -148,6 +240,10 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Peer transport inbound sink: false when the driver's queue is full (the transport backs off). */
   private boolean onPeerMessage(GroupMessage message) {
     Message m = message.message();
+    liveness.heard(m.from(), System.nanoTime());
+    if (PeerLiveness.isPing(message)) {
+      return true;
+    }
     if (message.groupId() == MetadataGroup.GROUP_ID && m.type() == MessageType.APPEND && m.term() == 0) {
       // a forwarded metadata proposal (real appends always carry a term >= 1)
       byte[] command = m.entries().isEmpty() ? new byte[0] : m.entries().get(0).payload();
@@ -252,24 +348,40 @@ public final class ReplicatedNode implements AutoCloseable {
     String peers = transport instanceof io.chronik.broker.peer.NettyPeerTransport netty
         ? " peerMessagesSent=" + netty.messagesSent() + " peerMessagesDropped=" + netty.messagesDropped()
             + " peerFramesSent=" + netty.framesSent() : "";
-    return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + peers;
+    return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + peers
+        + " groups=" + storageSync.journal().groups() + " termChanges=" + driver.termChanges()
+        + " ticksSkipped=" + driver.ticksSkipped() + " leaderTransfers=" + leaderTransfers
+        + " groupsWoken=" + groupsWoken + " quiescent=" + quiescentNow + " hardStateSyncs=" + storageSync.journal().syncs();
   }
 
   // ------------------------------------------------------------------ driver-thread hooks (MetadataImage)
 
   PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) throws IOException {
-    Path dir = raftDir.resolve("p" + p.groupId() + "-" + topic.name() + "-" + p.index());
-    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir, logConfig,
+    String name = partitionDirName(topic.name(), p);
+    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), logConfig,
         e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
-            : LogEntry.NO_KEY, false);
+            : LogEntry.NO_KEY, false, storageSync.journal().slot(name));
     RaftNode node = new RaftNode(selfId, storage, Configuration.of(p.replicas()), options, random(p.groupId()));
-    if (p.replicas().get(0) == selfId && storage.lastIndex() == 0 && storage.hardState().term() == 0) {
-      node.campaign(); // a new partition's preferred replica: a leader in one round trip, spread by placement
+    if (p.replicas().get(0) == selfId) {
+      // the preferred replica stands at once (a pre-vote: it disturbs no live leader); the others hold
+      // back, so a new or restarted partition elects once, and the leader placement spread evenly
+      node.campaign();
+    } else {
+      node.delayElection(2 * options.electionTicks());
     }
     PartitionGroup group = new PartitionGroup(p.groupId(), new org.apache.kafka.common.TopicPartition(topic.name(),
-        p.index()), node, storage, storageSync);
+        p.index()), node, storage, storageSync, p.replicas().get(0));
     driver.addGroup(group);
     return group;
+  }
+
+  static String partitionDirName(String topic, TopicSpec.PartitionSpec p) {
+    return "p" + p.groupId() + "-" + topic + "-" + p.index();
+  }
+
+  /** The partition was deleted: its hard state leaves the journal (durable with the next sync). */
+  void forgetPartition(String topic, TopicSpec.PartitionSpec p) {
+    storageSync.journal().forget(partitionDirName(topic, p));
   }
 
   void closePartition(int groupId) {

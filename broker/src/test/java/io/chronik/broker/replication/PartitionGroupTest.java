@@ -15,6 +15,7 @@ import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.RaftOptions;
 import io.chronik.raft.storage.DurableLogStorage;
+import io.chronik.raft.storage.HardStateJournal;
 import io.chronik.raft.storage.LogConfig;
 import io.chronik.raft.storage.LogEntry;
 import io.chronik.raft.storage.NioDisk;
@@ -93,7 +94,7 @@ class PartitionGroupTest {
   private static final class Replica implements AutoCloseable {
     final DurableLogStorage storage;
     final PartitionGroup group;
-    final NodeStorageSync sync = new NodeStorageSync(1);
+    final NodeStorageSync sync;
     final InFlightLimit inFlight = new InFlightLimit(10_000);
     final CompletionRegistry registry = new CompletionRegistry(1, inFlight);
     final List<Completion> completions = new ArrayList<>();
@@ -105,9 +106,10 @@ class PartitionGroupTest {
     }
 
     Replica(Path dir, int uncommittedEntriesMax) throws IOException {
-      storage = DurableLogStorage.open(new NioDisk(), dir, new LogConfig(1 << 20, 4096, 64 << 10, false),
+      sync = new NodeStorageSync(1, HardStateJournal.open(new NioDisk(), dir));
+      storage = DurableLogStorage.open(new NioDisk(), dir.resolve("p0"), new LogConfig(1 << 20, 4096, 64 << 10, false),
           e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
-              : LogEntry.NO_KEY, false);
+              : LogEntry.NO_KEY, false, sync.journal().slot("p0"));
       RaftNode node = new RaftNode(1, storage, Configuration.of(List.of(1)),
           new RaftOptions(15, 3, 1 << 20, 64, uncommittedEntriesMax, 64 * 1024, true, true), new SplittableRandom(11));
       group = new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync);
@@ -334,11 +336,12 @@ class PartitionGroupTest {
     replica.drive();
     replica.close();
 
-    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir, new LogConfig(1 << 20, 4096, 64 << 10, false),
-        e -> LogEntry.NO_KEY, false);
-    RaftNode node = new RaftNode(1, storage, Configuration.of(List.of(1)),
-        new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true), new SplittableRandom(3));
-    try (NodeStorageSync sync = new NodeStorageSync(1)) {
+    try (NodeStorageSync sync = new NodeStorageSync(1, HardStateJournal.open(new NioDisk(), dir))) {
+      DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir.resolve("p0"),
+          new LogConfig(1 << 20, 4096, 64 << 10, false), e -> LogEntry.NO_KEY, false, sync.journal().slot("p0"));
+      RaftNode node = new RaftNode(1, storage, Configuration.of(List.of(1)),
+          new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true), new SplittableRandom(3));
+      assertThat(storage.hardState().term()).as("the term came back from the journal").isPositive();
       PartitionGroup reopened = new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync);
       // before any Ready (e.g. a follower that has not heard from a leader yet)
       assertThat(reopened.logEndOffset()).isEqualTo(4);

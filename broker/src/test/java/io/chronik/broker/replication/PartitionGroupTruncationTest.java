@@ -11,6 +11,7 @@ import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.RaftOptions;
 import io.chronik.raft.storage.DurableLogStorage;
+import io.chronik.raft.storage.HardStateJournal;
 import io.chronik.raft.storage.LogConfig;
 import io.chronik.raft.storage.LogEntry;
 import io.chronik.raft.storage.NioDisk;
@@ -89,11 +90,11 @@ class PartitionGroupTruncationTest {
 
   private void open() throws IOException {
     for (int id = 1; id <= 3; id++) {
-      DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir.resolve("n" + id),
-          new LogConfig(1 << 20, 4096, 64 << 10, false), e -> LogEntry.NO_KEY, false);
+      NodeStorageSync sync = new NodeStorageSync(1, HardStateJournal.open(new NioDisk(), dir.resolve("n" + id)));
+      DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir.resolve("n" + id).resolve("p0"),
+          new LogConfig(1 << 20, 4096, 64 << 10, false), e -> LogEntry.NO_KEY, false, sync.journal().slot("p0"));
       RaftNode node = new RaftNode(id, storage, Configuration.of(List.of(1, 2, 3)),
           new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true), new SplittableRandom(id * 101L));
-      NodeStorageSync sync = new NodeStorageSync(1);
       syncs.add(sync);
       groups.add(new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync));
     }

@@ -3,6 +3,7 @@ package io.chronik.control.bench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,7 +22,8 @@ public final class BenchCommand implements Callable<Integer> {
   static final int EXIT_USAGE = 2;
   static final int EXIT_ERROR = 3;
 
-  @Option(names = "--mode", defaultValue = "produce", description = "produce (default), consume or e2e.")
+  @Option(names = "--mode", defaultValue = "produce", description = "produce (default), consume, e2e, or leaders (only "
+      + "wait until every partition of the topics has a leader: the time and the spread over brokers).")
   String mode;
 
   @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "bootstrap.servers (default 127.0.0.1:9092).")
@@ -33,7 +35,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--create-topic", description = "Create the topic first if it does not exist (AdminClient).")
   boolean createTopic;
 
-  @Option(names = "--partitions", defaultValue = "1", description = "Partitions for --create-topic (default 1).")
+  @Option(names = "--topics", defaultValue = "1", description = "Topics to create and drive (default 1); with N > 1 "
+      + "they are named TOPIC-0 … TOPIC-(N-1) and the producers send to them in turn (produce and leaders modes).")
+  int topics;
+
+  @Option(names = "--partitions", defaultValue = "1", description = "Partitions per topic for --create-topic (default 1).")
   int partitions;
 
   @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor for --create-topic (default 1).")
@@ -84,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     long duration = durationSeconds == 0 && records == 0 && !"consume".equals(mode) ? 30 : durationSeconds;
     BenchSettings settings = new BenchSettings(mode, bootstrap, topic, producers, recordSizeBytes, acks, rate, records,
-        duration, lingerMs, batchSizeBytes, warmupSeconds, group, fetchMaxWaitMs, producerProps);
+        duration, lingerMs, batchSizeBytes, warmupSeconds, group, fetchMaxWaitMs, producerProps, topics);
     String problem = settings.problem();
     if (problem != null) {
       System.err.println("chronik bench: " + problem);
@@ -92,11 +98,17 @@ public final class BenchCommand implements Callable<Integer> {
     }
     try {
       int brokers = BenchRun.reachable(bootstrap);
-      System.err.println("chronik bench: mode=" + mode + " bootstrap=" + bootstrap + " brokers=" + brokers + " topic=" + topic);
+      System.err.println("chronik bench: mode=" + mode + " bootstrap=" + bootstrap + " brokers=" + brokers + " topic=" + topic
+          + (topics > 1 ? " topics=" + topics : ""));
+      long started = System.nanoTime();
       if (createTopic) {
-        BenchRun.createTopic(bootstrap, topic, partitions, replicationFactor);
+        BenchRun.createTopics(bootstrap, settings.topicNames(), partitions, replicationFactor);
       }
-      BenchRun.Outcome outcome = new BenchRun(settings, System.err).run();
+      LeaderWait.Result leaders = createTopic || mode.equals("leaders")
+          ? LeaderWait.await(bootstrap, settings.topicNames(), started,
+              Duration.ofSeconds(BenchSettings.LEADERS_TIMEOUT_SECONDS), System.err)
+          : null;
+      BenchRun.Outcome outcome = new BenchRun(settings, System.err, leaders).run();
       outcome.summary().forEach(System.out::println);
       if (out != null) {
         Path parent = out.toAbsolutePath().getParent();

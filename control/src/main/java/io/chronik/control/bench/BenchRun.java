@@ -38,20 +38,32 @@ final class BenchRun {
   private final List<String> summary = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
 
-  BenchRun(BenchSettings settings, PrintStream progress) {
+  private final LeaderWait.Result leaders;
+
+  /** @param leaders the wait for every partition's leader that ran before (null: none ran) */
+  BenchRun(BenchSettings settings, PrintStream progress, LeaderWait.Result leaders) {
     this.s = settings;
     this.progress = progress;
+    this.leaders = leaders;
   }
 
-  /** Creates the topic unless it exists (AdminClient; an existing topic is left as it is). */
-  static void createTopic(String bootstrap, String topic, int partitions, short replicationFactor) throws Exception {
+  /** Creates the topics that do not exist yet, in one request (AdminClient; existing ones are left as they are). */
+  static void createTopics(String bootstrap, List<String> topics, int partitions, short replicationFactor)
+      throws Exception {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
+      List<NewTopic> wanted = new ArrayList<>();
+      topics.forEach(t -> wanted.add(new NewTopic(t, partitions, replicationFactor)));
+      for (var result : admin.createTopics(wanted).values().entrySet()) {
+        try {
+          result.getValue().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("topic=" + result.getKey() + " reason=create failed detail=" + e.getCause(),
+                e);
+          }
+        }
       }
     }
   }
@@ -81,7 +93,18 @@ final class BenchRun {
     json.put("topic", s.topic());
     json.put("startedAt", Instant.now().toString());
     json.put("settings", s.toJson());
-    if (s.mode().equals("consume")) {
+    if (leaders != null) {
+      json.put("leaders", leaders.json());
+      summary.add(leaders.summary());
+      if (!leaders.complete()) {
+        problems.add("leaders=" + leaders.led() + "/" + leaders.partitions() + " reason=not every partition led within "
+            + BenchSettings.LEADERS_TIMEOUT_SECONDS + "s");
+      }
+    }
+    if (s.mode().equals("leaders")) {
+      summary.add(0, "chronik bench leaders: topics=" + s.topics() + " partitions=" + (leaders == null ? 0
+          : leaders.partitions()));
+    } else if (s.mode().equals("consume")) {
       json.put("consume", consume());
     } else {
       produce(json);

@@ -1,5 +1,6 @@
 package io.chronik.control.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,35 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Everything one {@code chronik bench} run needs, validated; see {@link BenchCommand} for the flags. */
 record BenchSettings(String mode, String bootstrap, String topic, int producers, int recordSizeBytes, String acks,
     double ratePerSecond, long records, long durationSeconds, int lingerMs, int batchSizeBytes, long warmupSeconds,
-    String group, int fetchMaxWaitMs, List<String> producerProps) {
+    String group, int fetchMaxWaitMs, List<String> producerProps, int topics) {
 
-  static final List<String> MODES = List.of("produce", "consume", "e2e");
+  static final List<String> MODES = List.of("produce", "consume", "e2e", "leaders");
+  /** Longest wait for every partition to have a leader (mode leaders, or after --create-topic). */
+  static final long LEADERS_TIMEOUT_SECONDS = 120;
   /** The send time stamped into each e2e record value (a long). */
   static final int STAMP_BYTES = Long.BYTES;
 
   BenchSettings {
     producerProps = List.copyOf(producerProps);
+  }
+
+  BenchSettings(String mode, String bootstrap, String topic, int producers, int recordSizeBytes, String acks,
+      double ratePerSecond, long records, long durationSeconds, int lingerMs, int batchSizeBytes, long warmupSeconds,
+      String group, int fetchMaxWaitMs, List<String> producerProps) {
+    this(mode, bootstrap, topic, producers, recordSizeBytes, acks, ratePerSecond, records, durationSeconds, lingerMs,
+        batchSizeBytes, warmupSeconds, group, fetchMaxWaitMs, producerProps, 1);
+  }
+
+  /** The topics driven: {@code topic} itself, or {@code topic-0 … topic-(N-1)} with {@code --topics N}. */
+  List<String> topicNames() {
+    if (topics == 1) {
+      return List.of(topic);
+    }
+    List<String> names = new ArrayList<>(topics);
+    for (int i = 0; i < topics; i++) {
+      names.add(topic + "-" + i);
+    }
+    return names;
   }
 
   /** The first problem with these settings, as key=value text, or null. */
@@ -33,10 +55,13 @@ record BenchSettings(String mode, String bootstrap, String topic, int producers,
       return "producers=" + producers + " record-size=" + recordSizeBytes + " rate=" + ratePerSecond + " records="
           + records + " duration=" + durationSeconds + " warmup=" + warmupSeconds + " reason=out of range";
     }
+    if (topics < 1 || topics > 10_000 || (topics > 1 && (mode.equals("consume") || mode.equals("e2e")))) {
+      return "topics=" + topics + " mode=" + mode + " reason=expected 1..10000, and 1 for consume and e2e";
+    }
     if (mode.equals("e2e") && recordSizeBytes < STAMP_BYTES) {
       return "record-size=" + recordSizeBytes + " reason=e2e needs at least " + STAMP_BYTES + " bytes for the send time";
     }
-    if (!mode.equals("consume") && records == 0 && durationSeconds == 0) {
+    if (!mode.equals("consume") && !mode.equals("leaders") && records == 0 && durationSeconds == 0) {
       return "reason=give --records or --duration";
     }
     if (durationSeconds > 0 && warmupSeconds >= durationSeconds) {
@@ -79,6 +104,7 @@ record BenchSettings(String mode, String bootstrap, String topic, int producers,
     m.put("group", group);
     m.put("fetchMaxWaitMs", fetchMaxWaitMs);
     m.put("producerProps", producerProps);
+    m.put("topics", topics);
     return m;
   }
 }

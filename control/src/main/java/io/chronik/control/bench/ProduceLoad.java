@@ -65,12 +65,14 @@ final class ProduceLoad {
   private void sendLoop() {
     byte[] value = new byte[settings.recordSizeBytes()];
     ThreadLocalRandom.current().nextBytes(value); // incompressible, as ProducerPerformance's payloads
+    List<String> topics = settings.topicNames();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings.producerConfig())) {
       try {
         long due;
+        long sends = 0;
         while ((due = schedule.claim()) != SendSchedule.DONE) {
           schedule.awaitDue(due);
-          sendOne(producer, value, due);
+          sendOne(producer, topics.get((int) (sends++ % topics.size())), value, due);
         }
       } finally {
         producer.close(CLOSE_TIMEOUT); // completes (or fails) every outstanding send, firing its callback
@@ -81,14 +83,14 @@ final class ProduceLoad {
     }
   }
 
-  private void sendOne(KafkaProducer<byte[], byte[]> producer, byte[] value, long due) {
+  private void sendOne(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value, long due) {
     if (stampValues) {
       ByteBuffer.wrap(value).putLong(0, due); // send() copies the value into its batch before returning
     }
     boolean counts = schedule.measured(due);
     sent.incrementAndGet();
     try {
-      producer.send(new ProducerRecord<>(settings.topic(), value), (md, e) -> {
+      producer.send(new ProducerRecord<>(topic, value), (md, e) -> {
         long now = System.nanoTime();
         if (e != null) {
           errors.incrementAndGet();

@@ -33,16 +33,23 @@ public final class CompletionRegistry {
 
   public CompletionRegistry(int groupsMax, InFlightLimit inFlight) {
     this.groups = new PendingQueue[groupsMax];
-    for (int g = 0; g < groupsMax; g++) {
-      groups[g] = new PendingQueue();
-    }
     this.inFlight = inFlight;
+  }
+
+  /** The group's queue, created at its first use (guarded by lock): group ids range far beyond those in use. */
+  private PendingQueue queue(int groupId) {
+    PendingQueue queue = groups[groupId];
+    if (queue == null) {
+      queue = new PendingQueue();
+      groups[groupId] = queue;
+    }
+    return queue;
   }
 
   /** Registers the batch's appends at indexes {@code firstIndex, firstIndex + 1, ...} of {@code term}. */
   public void register(AppendBatchView batch, long firstIndex, long term) {
     synchronized (lock) {
-      PendingQueue queue = groups[batch.groupId()];
+      PendingQueue queue = queue(batch.groupId());
       if (queue.size() > 0 && firstIndex <= queue.lastIndex) {
         throw new IllegalStateException("group=" + batch.groupId() + " index=" + firstIndex
             + " last=" + queue.lastIndex + " reason=index-not-increasing");
@@ -102,7 +109,7 @@ public final class CompletionRegistry {
    */
   public void committed(int groupId, long commitIndex, long commitTerm) {
     synchronized (lock) {
-      PendingQueue queue = groups[groupId];
+      PendingQueue queue = queue(groupId);
       while (queue.size() > 0 && queue.headIndex() <= commitIndex) {
         AppendStatus status = queue.headTerm() == commitTerm ? AppendStatus.SUCCESS : AppendStatus.NOT_LEADER;
         completeHead(groupId, queue, status);
@@ -122,7 +129,7 @@ public final class CompletionRegistry {
    */
   public void termChanged(int groupId, long newTerm) {
     synchronized (lock) {
-      PendingQueue queue = groups[groupId];
+      PendingQueue queue = queue(groupId);
       while (queue.size() > 0 && queue.headTerm() < newTerm) {
         completeHead(groupId, queue, AppendStatus.NOT_LEADER);
       }
@@ -135,7 +142,7 @@ public final class CompletionRegistry {
     synchronized (lock) {
       for (int g = 0; g < groups.length; g++) {
         PendingQueue queue = groups[g];
-        while (queue.size() > 0) {
+        while (queue != null && queue.size() > 0) {
           completeHead(g, queue, status);
         }
       }
@@ -155,7 +162,7 @@ public final class CompletionRegistry {
   }
 
   private void markDurable(int groupId, long index) {
-    PendingQueue queue = groups[groupId];
+    PendingQueue queue = queue(groupId);
     if (queue.durableIndex < index) {
       queue.durableIndex = index;
     }

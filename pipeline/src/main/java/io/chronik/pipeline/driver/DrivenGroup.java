@@ -45,6 +45,14 @@ public interface DrivenGroup<M> {
 
   boolean hasReady();
 
+  /**
+   * Nothing but a message, a proposal or a driver task can give the group work (a quiescent Raft
+   * group: its timers stopped), so the driver need not look at it after a tick.
+   */
+  default boolean quiescent() {
+    return false;
+  }
+
   /** The pending Ready; the driver persists, syncs, sends, applies and then {@link #advance}s it. */
   GroupReady<M> ready();
 

@@ -16,4 +16,12 @@ public interface PeerTransport<M> {
 
   /** Writes everything queued since the last flush (one syscall per peer connection). */
   void flush();
+
+  /**
+   * Whether a connection to {@code nodeId} is open now (any thread). A transport that cannot tell says
+   * true; a closed connection (e.g. the peer process died) lets liveness detection act at once.
+   */
+  default boolean connected(int nodeId) {
+    return true;
+  }
 }

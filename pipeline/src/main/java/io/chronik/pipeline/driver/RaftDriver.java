@@ -64,10 +64,20 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final List<GroupReady<M>> readies = new ArrayList<>();
   private final List<DrivenGroup<M>> readyGroups = new ArrayList<>();
   private final List<List<M>> outbox = new ArrayList<>();
+  /**
+   * Groups that got an input since the last collection: only they can have a Ready, so a loop looks
+   * at a handful of groups, not all thousands (driver thread; {@link #scanAll} after tasks and adds).
+   */
+  private final boolean[] touched;
+  private final int[] touchedIds;
+  private int touchedCount;
+  private boolean scanAll = true;
   private final int[] durableGroups;
   private final long[] durableIndexes;
   private final long[] knownTerms;
   private long loopAppends;
+  private volatile long ticksSkipped;
+  private volatile long termChanges;
 
   private final AtomicLong loops = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
@@ -100,6 +110,8 @@ public final class RaftDriver<M> implements AutoCloseable {
     for (int n = 0; n < config.nodesMax(); n++) {
       outbox.add(new ArrayList<>());
     }
+    this.touched = new boolean[this.groups.length];
+    this.touchedIds = new int[this.groups.length];
     this.durableGroups = new int[this.groups.length];
     this.durableIndexes = new long[this.groups.length];
     this.knownTerms = new long[this.groups.length];
@@ -121,6 +133,14 @@ public final class RaftDriver<M> implements AutoCloseable {
     groups[id] = group;
     hosted.add(group);
     knownTerms[id] = group.term();
+    touch(id);
+  }
+
+  private void touch(int groupId) {
+    if (!touched[groupId]) {
+      touched[groupId] = true;
+      touchedIds[touchedCount++] = groupId;
+    }
   }
 
   /** Stops hosting a group (driver thread only); its pending appends fail NOT_LEADER. */
@@ -252,17 +272,33 @@ public final class RaftDriver<M> implements AutoCloseable {
     }
   }
 
+  /**
+   * Peer messages are stepped before the tick, and logical time advances at most one tick per loop:
+   * when a loop runs longer than a tick (a slow fsync, thousands of groups electing), time slows for
+   * every group of the node instead of the backlog of ticks firing every election timer at once while
+   * the heartbeats that would have reset them wait in the queue. Election timeouts thus stretch with
+   * the node's own loop time (the cure for election storms at thousands of groups); Raft's safety
+   * never depends on time, and reads are confirmed by a quorum (ReadIndex), not by leases.
+   */
   private int drainInputs() {
+    int ran = tasks.drain(runTask, config.drainLimit());
+    if (ran > 0) {
+      scanAll = true; // a task may have touched any group
+    }
+    int stepped = inbound.drain(stepInbound, config.drainLimit());
     long ticks = pendingTicks.getAndSet(0);
-    for (long t = 0; t < ticks; t++) {
+    if (ticks > 0) {
+      ticksSkipped += ticks - 1;
       for (int g = 0; g < hosted.size(); g++) {
-        hosted.get(g).tick();
+        DrivenGroup<M> group = hosted.get(g);
+        group.tick();
+        if (!group.quiescent()) {
+          touch(group.groupId());
+        }
       }
     }
-    int ran = tasks.drain(runTask, config.drainLimit());
-    int stepped = inbound.drain(stepInbound, config.drainLimit());
     int proposed = proposals.drain(proposeOne, config.drainLimit());
-    return (int) Math.min(Integer.MAX_VALUE, ticks + ran + stepped + proposed);
+    return (int) Math.min(Integer.MAX_VALUE, Math.min(ticks, 1) + ran + stepped + proposed);
   }
 
   private void stepInbound(M message) {
@@ -270,6 +306,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     DrivenGroup<M> group = group(groupOfMessage.applyAsInt(message));
     if (group != null) {
       group.step(message);
+      touch(group.groupId());
     }
   }
 
@@ -280,6 +317,7 @@ public final class RaftDriver<M> implements AutoCloseable {
       registry.reject(proposal, AppendStatus.NOT_LEADER);
       return;
     }
+    touch(group.groupId());
     AppendBatchView admitted = group.admit(proposal, registry);
     if (admitted.size() == 0) {
       return;
@@ -295,18 +333,39 @@ public final class RaftDriver<M> implements AutoCloseable {
   }
 
   private void collectReadies() {
-    for (int h = 0; h < hosted.size(); h++) {
-      DrivenGroup<M> group = hosted.get(h);
-      int g = group.groupId();
-      if (group.hasReady()) {
-        GroupReady<M> ready = group.ready();
-        readies.add(ready);
-        readyGroups.add(group);
-        if (ready.term() > knownTerms[g]) {
-          // appends of older terms may be overwritten: fail them before any commit of the new term
-          knownTerms[g] = ready.term();
-          registry.termChanged(g, ready.term());
+    if (scanAll) {
+      for (int h = 0; h < hosted.size(); h++) {
+        collect(hosted.get(h));
+      }
+    } else {
+      for (int t = 0; t < touchedCount; t++) {
+        DrivenGroup<M> group = groups[touchedIds[t]];
+        if (group != null) {
+          collect(group);
         }
+      }
+    }
+    for (int t = 0; t < touchedCount; t++) {
+      touched[touchedIds[t]] = false;
+    }
+    touchedCount = 0;
+    scanAll = false;
+    for (int i = 0; i < readyGroups.size(); i++) {
+      touch(readyGroups.get(i).groupId()); // advancing may leave more (commit on own durability, applies)
+    }
+  }
+
+  private void collect(DrivenGroup<M> group) {
+    int g = group.groupId();
+    if (group.hasReady()) {
+      GroupReady<M> ready = group.ready();
+      readies.add(ready);
+      readyGroups.add(group);
+      if (ready.term() > knownTerms[g]) {
+        // appends of older terms may be overwritten: fail them before any commit of the new term
+        knownTerms[g] = ready.term();
+        termChanges++;
+        registry.termChanged(g, ready.term());
       }
     }
   }
@@ -387,6 +446,16 @@ public final class RaftDriver<M> implements AutoCloseable {
       }
       group.advance(ready);
     }
+  }
+
+  /** Ticks that arrived while a loop ran long and were folded into one (time dilation). */
+  public long ticksSkipped() {
+    return ticksSkipped;
+  }
+
+  /** Times a hosted group moved to a higher term (elections seen by this node, won or not). */
+  public long termChanges() {
+    return termChanges;
   }
 
   /** Loops that handled at least one Ready. */

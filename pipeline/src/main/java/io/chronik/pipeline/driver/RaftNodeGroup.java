@@ -92,7 +92,9 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     @Override
     public boolean sendableBeforeSync(int i) {
       io.chronik.raft.message.MessageType type = ready.messages().get(i).type();
-      return type == io.chronik.raft.message.MessageType.APPEND || type == io.chronik.raft.message.MessageType.HEARTBEAT;
+      // they promise nothing about this node's disk (a QUIESCE only repeats what is committed)
+      return type == io.chronik.raft.message.MessageType.APPEND || type == io.chronik.raft.message.MessageType.HEARTBEAT
+          || type == io.chronik.raft.message.MessageType.QUIESCE;
     }
 
     @Override
@@ -211,6 +213,24 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   /** The group's storage (driver thread only). */
   protected final LogStorage storage() {
     return storage;
+  }
+
+  /**
+   * Driver thread: wakes the group if it is quiescent and {@code nodeId} is one of its members (a
+   * peer went silent, or spoke again after a silence). Returns whether it woke.
+   */
+  public final boolean wakeIfMember(int nodeId) {
+    if (!node.quiesced() || !node.configuration().members().contains(nodeId)) {
+      return false;
+    }
+    node.wake();
+    return true;
+  }
+
+  /** Driver thread: the group is quiescent on this node. */
+  @Override
+  public final boolean quiescent() {
+    return node.quiesced();
   }
 
   /** The leader this node last saw in a Ready (readable from any thread; a hint for routing). */

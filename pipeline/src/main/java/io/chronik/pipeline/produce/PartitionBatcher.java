@@ -31,16 +31,17 @@ final class PartitionBatcher implements EventHandler<AppendEvent> {
     this.metrics = metrics;
     this.batchRecordsMax = config.batchRecordsMax();
     this.batchBytesMax = config.batchBytesMax();
-    this.proposals = new Proposal[config.groupsMax()];
-    for (int g = 0; g < proposals.length; g++) {
-      proposals[g] = new Proposal(g);
-    }
+    this.proposals = new Proposal[config.groupsMax()]; // created at a group's first append
     this.touchedGroups = new int[config.groupsMax()];
   }
 
   @Override
   public void onEvent(AppendEvent event, long sequence, boolean endOfBatch) {
     Proposal proposal = proposals[event.groupId];
+    if (proposal == null) {
+      proposal = new Proposal(event.groupId);
+      proposals[event.groupId] = proposal;
+    }
     if (!proposal.touched) {
       proposal.touched = true;
       touchedGroups[touchedCount++] = event.groupId;

@@ -21,5 +21,11 @@ public enum MessageType {
   /** A follower forwards a ReadIndex request to its leader; {@code context} identifies it. */
   READ_INDEX,
   /** The leader's answer: reads with this {@code context} may be served once applied to {@code index}. */
-  READ_INDEX_RESPONSE
+  READ_INDEX_RESPONSE,
+  /**
+   * An idle leader to a follower that has every entry: {@code index}/{@code logTerm} is the leader's
+   * last entry, {@code commit} its commit index; a follower whose log ends there stops its election
+   * timer until any other traffic (or the driver) wakes the group. Never answered.
+   */
+  QUIESCE
 }

@@ -47,13 +47,14 @@ final class Elections {
       if (t == MessageType.PRE_VOTE || (t == MessageType.PRE_VOTE_RESPONSE && !m.reject())) {
         return true; // pre-vote traffic never changes terms
       }
-      boolean fromLeader = t == MessageType.APPEND || t == MessageType.HEARTBEAT || t == MessageType.SNAPSHOT;
+      boolean fromLeader = t == MessageType.APPEND || t == MessageType.HEARTBEAT || t == MessageType.SNAPSHOT
+          || t == MessageType.QUIESCE;
       node.becomeFollower(m.term(), fromLeader ? m.from() : RaftNode.NONE);
       return true;
     }
     if (m.term() < node.term) {
       boolean guarded = node.options().checkQuorum() || node.options().preVote();
-      if (guarded && (t == MessageType.APPEND || t == MessageType.HEARTBEAT)) {
+      if (guarded && (t == MessageType.APPEND || t == MessageType.HEARTBEAT || t == MessageType.QUIESCE)) {
         // tell a stale leader about the newer term so it steps down
         node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).build());
       } else if (t == MessageType.PRE_VOTE) {

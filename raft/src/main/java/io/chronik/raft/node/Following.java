@@ -52,6 +52,23 @@ final class Following {
           handleSnapshotChunk(m);
         }
         break;
+      case QUIESCE:
+        if (node.role != Role.FOLLOWER) {
+          node.becomeFollower(node.term, m.from());
+        }
+        node.leader = m.from();
+        node.electionElapsed = 0;
+        if (log.lastIndex() == m.index() && log.matchTerm(m.index(), m.logTerm())) {
+          commitFromLeader(m.commit());
+          node.quiescedByLeader();
+        } else {
+          // our log does not end where the leader's does: keep our timer running and tell the
+          // leader, which wakes it to replicate
+          node.wake();
+          node.send(Message.of(MessageType.HEARTBEAT_RESPONSE, node.id(), m.from(), node.term)
+              .reject(log.lastIndex(), 0).build());
+        }
+        break;
       case TIMEOUT_NOW:
         if (membership.current().isVoter(node.id())) {
           elections.campaign(false, true);

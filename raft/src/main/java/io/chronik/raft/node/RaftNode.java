@@ -62,6 +62,9 @@ public final class RaftNode {
   private final List<ReadState> readStates = new ArrayList<>();
   private long electionsStarted;
   private long preVotesStarted;
+  /** See {@link RaftOptions#quiesce}: no election timer, no heartbeats, until traffic or {@link #wake}. */
+  boolean quiesced;
+  private long quiescences;
 
   /**
    * Starts (or restarts) a member from its durable storage. {@code initial} is the group's first
@@ -135,6 +138,33 @@ public final class RaftNode {
   }
 
   /** Pre-vote rounds started since construction; these never change any term. */
+  /** The group is quiescent here (see {@link RaftOptions#quiesce}). */
+  public boolean quiesced() {
+    return quiesced;
+  }
+
+  /** Times this node quiesced the group as its leader or was quiesced by one. */
+  public long quiescences() {
+    return quiescences;
+  }
+
+  /**
+   * Wakes a quiescent group: a follower restarts its election timer (it will campaign if no leader
+   * speaks up within an election timeout), a leader heartbeats at once. The driver calls it for the
+   * groups shared with a peer node it stopped hearing from, or heard again after a silence.
+   */
+  public void wake() {
+    if (!quiesced) {
+      return;
+    }
+    quiesced = false;
+    electionElapsed = 0;
+    if (role == Role.LEADER) {
+      heartbeatElapsed = 0;
+      broadcastHeartbeat();
+    }
+  }
+
   public long preVotesStarted() {
     return preVotesStarted;
   }
@@ -158,9 +188,21 @@ public final class RaftNode {
    * replica, so a fresh partition gets a leader in one round trip). Ignored by leaders and non-voters.
    */
   public void campaign() {
+    wake();
     if (role != Role.LEADER && membership.current().isVoter(id)) {
       electionElapsed = 0;
       elections.campaign(options.preVote(), false);
+    }
+  }
+
+  /**
+   * Holds back this node's next election by {@code ticks} beyond its randomized timeout (ignored by a
+   * leader). A driver opening many groups at once gives the preferred replica a head start this way,
+   * so each group elects once, and the replica the placement chose, instead of whoever times out first.
+   */
+  public void delayElection(int ticks) {
+    if (role != Role.LEADER && ticks > 0) {
+      electionElapsed = -ticks;
     }
   }
 
@@ -174,6 +216,9 @@ public final class RaftNode {
 
   /** Advances logical time by one tick: election timeouts for followers, heartbeats for leaders. */
   public void tick() {
+    if (quiesced) {
+      return; // no timer runs: a leader quiesces only when every follower has every entry
+    }
     electionElapsed++;
     if (role != Role.LEADER) {
       if (membership.current().isVoter(id) && electionElapsed >= randomizedElectionTicks) {
@@ -200,7 +245,11 @@ public final class RaftNode {
     }
     if (++heartbeatElapsed >= options.heartbeatTicks()) {
       heartbeatElapsed = 0;
-      broadcastHeartbeat();
+      if (options.quiesce() && idle()) {
+        quiesce();
+      } else {
+        broadcastHeartbeat();
+      }
     }
   }
 
@@ -210,6 +259,7 @@ public final class RaftNode {
    * caller should redirect or retry later).
    */
   public long propose(List<byte[]> payloads) {
+    wake();
     if (role != Role.LEADER || transferee != NONE
         || log.lastIndex() - log.committed() + payloads.size() > options.uncommittedEntriesMax()) {
       return 0;
@@ -232,6 +282,7 @@ public final class RaftNode {
    * Returns false if not leader or another change is still in progress.
    */
   public boolean proposeConfiguration(SortedSet<Integer> voters, SortedSet<Integer> learners) {
+    wake();
     if (role != Role.LEADER || transferee != NONE || membership.changePending(log.committed()) || voters.isEmpty()) {
       return false;
     }
@@ -248,6 +299,7 @@ public final class RaftNode {
    * now (no known leader, or the leader has not committed an entry of its term yet); retry later.
    */
   public boolean readIndex(long context) {
+    wake();
     if (role == Role.LEADER) {
       return leaderReadIndex(context, id);
     }
@@ -260,6 +312,7 @@ public final class RaftNode {
 
   /** Leader only: hand leadership to {@code target} (TimeoutNow once it is caught up, §3.10). */
   public void transferLeadership(int target) {
+    wake();
     if (role != Role.LEADER || target == id || !membership.current().isVoter(target) || transferee == target) {
       return;
     }
@@ -275,6 +328,9 @@ public final class RaftNode {
 
   /** Handles a message from a peer of this group. */
   public void step(Message m) {
+    if (quiesced && wakes(m)) {
+      wake();
+    }
     if (!elections.admitTerm(m)) {
       return;
     }
@@ -308,8 +364,9 @@ public final class RaftNode {
   // ---------------------------------------------------------------- Ready / advance
 
   public boolean hasReady() {
-    HardState hs = hardState();
-    return broadcastPending || !outbox.isEmpty() || !readStates.isEmpty() || !hs.equals(lastHardState)
+    // field by field: no HardState is built for the thousands of idle groups a driver asks each loop
+    return broadcastPending || !outbox.isEmpty() || !readStates.isEmpty() || term != lastHardState.term()
+        || vote != lastHardState.vote() || log.committed() != lastHardState.commit()
         || log.hasUnstable() || log.hasNextCommitted(log.applied());
   }
 
@@ -392,6 +449,7 @@ public final class RaftNode {
     heartbeatElapsed = 0;
     resetRandomizedTimeout();
     transferee = NONE;
+    quiesced = false;
     progress.clear();
     reads.clear();
     elections.clearVotes();
@@ -532,6 +590,53 @@ public final class RaftNode {
   }
 
 
+
+  // ---------------------------------------------------------------- quiescence
+
+  /** Any traffic wakes a quiescent group except the quiesce itself and plain acknowledgements. */
+  private static boolean wakes(Message m) {
+    return switch (m.type()) {
+      case QUIESCE -> false;
+      case HEARTBEAT_RESPONSE, APPEND_RESPONSE -> m.reject();
+      default -> true;
+    };
+  }
+
+  /**
+   * Leader: nothing to do for anyone. Every entry is committed and every member (voters and
+   * learners) has all of them, no transfer, read, snapshot or configuration change is under way.
+   */
+  private boolean idle() {
+    if (role != Role.LEADER || transferee != NONE || broadcastPending || !reads.isEmpty()
+        || log.committed() != log.lastIndex() || log.hasUnstable() || membership.current().joint()) {
+      return false;
+    }
+    for (var e : progress.entrySet()) {
+      Progress pr = e.getValue();
+      if (e.getKey() != id && (pr.match() != log.lastIndex() || pr.state() != Progress.State.REPLICATE)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Leader: tells every follower to stop its election timer, and stops heartbeating. */
+  private void quiesce() {
+    for (int peer : progress.keySet()) {
+      if (peer != id) {
+        send(Message.of(MessageType.QUIESCE, id, peer, term).log(log.lastIndex(), log.lastTerm())
+            .commit(log.committed()).build());
+      }
+    }
+    quiesced = true;
+    quiescences++;
+  }
+
+  /** Follower: the leader is idle and our log ends where its log ends. */
+  void quiescedByLeader() {
+    quiesced = true;
+    quiescences++;
+  }
 
   private void broadcastHeartbeat() {
     long context = reads.currentRound();

@@ -11,6 +11,11 @@ package io.chronik.raft.node;
  * @param snapshotChunkBytes   InstallSnapshot chunk size
  * @param preVote              run a pre-vote round before incrementing the term
  * @param checkQuorum          leaders step down without a quorum of recent contact; voters honour a leader lease
+ * @param quiesce              an idle leader whose followers have every entry stops heartbeating after one
+ *                             QUIESCE message, and its followers stop their election timers, until any
+ *                             traffic or {@link RaftNode#wake} (the driver's node-liveness detector) wakes the
+ *                             group: thousands of idle groups then cost no messages at all. Off by default: a
+ *                             driver that enables it must wake the groups of a peer it believes down
  */
 public record RaftOptions(
     int electionTicks,
@@ -20,7 +25,14 @@ public record RaftOptions(
     int uncommittedEntriesMax,
     int snapshotChunkBytes,
     boolean preVote,
-    boolean checkQuorum) {
+    boolean checkQuorum,
+    boolean quiesce) {
+
+  public RaftOptions(int electionTicks, int heartbeatTicks, long appendBytesMax, int inflightMax,
+      int uncommittedEntriesMax, int snapshotChunkBytes, boolean preVote, boolean checkQuorum) {
+    this(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax, snapshotChunkBytes,
+        preVote, checkQuorum, false);
+  }
 
   public RaftOptions {
     if (heartbeatTicks <= 0 || electionTicks <= heartbeatTicks || inflightMax <= 0 || snapshotChunkBytes <= 0) {
@@ -35,16 +47,21 @@ public record RaftOptions(
 
   public RaftOptions withPreVote(boolean on) {
     return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-        snapshotChunkBytes, on, checkQuorum);
+        snapshotChunkBytes, on, checkQuorum, quiesce);
   }
 
   public RaftOptions withCheckQuorum(boolean on) {
     return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-        snapshotChunkBytes, preVote, on);
+        snapshotChunkBytes, preVote, on, quiesce);
   }
 
   public RaftOptions withSnapshotChunkBytes(int bytes) {
     return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-        bytes, preVote, checkQuorum);
+        bytes, preVote, checkQuorum, quiesce);
+  }
+
+  public RaftOptions withQuiesce(boolean on) {
+    return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
+        snapshotChunkBytes, preVote, checkQuorum, on);
   }
 }

@@ -45,4 +45,8 @@ final class ReadIndexQueue {
   void clear() {
     pending.clear();
   }
+
+  boolean isEmpty() {
+    return pending.isEmpty();
+  }
 }

@@ -32,7 +32,7 @@ import java.util.function.ToLongFunction;
  */
 public final class DurableLogStorage implements LogStorage, AutoCloseable {
   private final SegmentedLog log;
-  private final HardStateFile hardStateFile;
+  private final HardStateStore hardStates;
   private final SnapshotFile snapshotFile;
   private final ToLongFunction<Entry> keyOf;
   private HardState hardState;
@@ -40,10 +40,10 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   private SnapshotMeta snapshot;
   private byte[] snapshotData;
 
-  private DurableLogStorage(SegmentedLog log, HardStateFile hardStateFile, SnapshotFile snapshotFile,
+  private DurableLogStorage(SegmentedLog log, HardStateStore hardStates, SnapshotFile snapshotFile,
       ToLongFunction<Entry> keyOf, HardState hardState, SnapshotMeta snapshot, byte[] snapshotData) {
     this.log = log;
-    this.hardStateFile = hardStateFile;
+    this.hardStates = hardStates;
     this.snapshotFile = snapshotFile;
     this.keyOf = keyOf;
     this.hardState = hardState;
@@ -60,10 +60,22 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
    */
   public static DurableLogStorage open(Disk disk, Path directory, LogConfig config,
       ToLongFunction<Entry> keyOf, boolean repair) throws IOException {
+    return open(disk, directory, config, keyOf, repair, new HardStateFile(disk, directory));
+  }
+
+  /**
+   * Opens the group stored in {@code directory} with its hard state in {@code hardStates} (e.g. a
+   * slot of the node's {@link HardStateJournal}). A store that holds nothing yet falls back to the
+   * group's own {@code hardstate} file, so a data directory written before the journal opens as it was.
+   */
+  public static DurableLogStorage open(Disk disk, Path directory, LogConfig config,
+      ToLongFunction<Entry> keyOf, boolean repair, HardStateStore hardStates) throws IOException {
     disk.createDirectories(directory);
-    HardStateFile hardStateFile = new HardStateFile(disk, directory);
     SnapshotFile snapshotFile = new SnapshotFile(disk, directory);
-    HardStateFile.Stored hs = hardStateFile.load();
+    HardStateFile.Stored hs = hardStates.load();
+    if (hs.equals(HardStateFile.Stored.EMPTY) && !(hardStates instanceof HardStateFile)) {
+      hs = new HardStateFile(disk, directory).load();
+    }
     SnapshotFile.Stored snap = snapshotFile.load();
     SnapshotMeta meta = snap.index() == 0 ? SnapshotMeta.EMPTY
         : new SnapshotMeta(snap.index(), snap.term(), decodeConfiguration(snap.metadata()));
@@ -75,7 +87,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     if (meta.index() > 0 && !logCoversSnapshot) {
       log.reset(meta.index() + 1, meta.term());
     }
-    return new DurableLogStorage(log, hardStateFile, snapshotFile, keyOf,
+    return new DurableLogStorage(log, hardStates, snapshotFile, keyOf,
         new HardState(hs.term(), hs.vote(), hs.commit()), meta, snap.data());
   }
 
@@ -222,13 +234,23 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   public void sync() {
     try {
       log.sync();
-      if (hardState.term() != durableHardState.term() || hardState.vote() != durableHardState.vote()) {
-        hardStateFile.store(new HardStateFile.Stored(hardState.term(), hardState.vote(),
-            Math.min(hardState.commit(), log.durableIndex())));
-        durableHardState = hardState;
-      }
+      stageHardState();
+      hardStates.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * After the entries were made durable (by {@link #sync} or a node-wide {@link GroupCommit} pass):
+   * hands the hard state to its store if term or vote changed. Durable once the store is flushed
+   * (a {@link HardStateJournal}: at its next sync, shared by every group of the node).
+   */
+  public void stageHardState() throws IOException {
+    if (hardState.term() != durableHardState.term() || hardState.vote() != durableHardState.vote()) {
+      hardStates.stage(new HardStateFile.Stored(hardState.term(), hardState.vote(),
+          Math.min(hardState.commit(), log.durableIndex())));
+      durableHardState = hardState;
     }
   }
 

@@ -30,42 +30,56 @@ public final class GroupCommit implements AutoCloseable {
     }) : null;
   }
 
-  /** Makes everything appended to {@code logs} durable; returns the number of files forced. */
+  /** One fsync-like call of a pass: a segment file's force or a directory's sync. */
+  @FunctionalInterface
+  private interface Force {
+    void run() throws IOException;
+  }
+
+  /**
+   * Makes everything appended to {@code logs} durable, including the names of segments created since
+   * their last sync; returns the number of files and directories forced.
+   */
   public int syncAll(Collection<SegmentedLog> logs) throws IOException {
     List<SegmentedLog> dirty = new ArrayList<>();
     long[] targets = new long[logs.size()];
-    List<FileChannel> channels = new ArrayList<>();
+    List<Force> forces = new ArrayList<>();
+    int t = 0;
     for (SegmentedLog log : logs) {
       long target = log.flushForSync();
+      targets[t++] = target;
       FileChannel channel = log.unforcedChannel();
       if (channel != null) {
-        targets[dirty.size()] = target;
         dirty.add(log);
-        channels.add(channel);
-      } else {
-        log.markDurable(target);
+        forces.add(() -> channel.force(false));
+      }
+      if (log.directoryUnsynced()) {
+        forces.add(log::syncDirectoryIfNeeded);
       }
     }
-    forceAll(channels);
-    for (int i = 0; i < dirty.size(); i++) {
-      dirty.get(i).forcedActive();
-      dirty.get(i).markDurable(targets[i]);
+    forceAll(forces);
+    for (SegmentedLog log : dirty) {
+      log.forcedActive();
     }
-    return channels.size();
+    t = 0;
+    for (SegmentedLog log : logs) {
+      log.markDurable(targets[t++]);
+    }
+    return forces.size();
   }
 
-  private void forceAll(List<FileChannel> channels) throws IOException {
-    if (forcers == null || channels.size() <= 1) {
-      for (FileChannel channel : channels) {
-        channel.force(false);
+  private void forceAll(List<Force> forces) throws IOException {
+    if (forcers == null || forces.size() <= 1) {
+      for (Force force : forces) {
+        force.run();
       }
       return;
     }
-    List<Future<?>> pending = new ArrayList<>(channels.size());
-    for (FileChannel channel : channels) {
+    List<Future<?>> pending = new ArrayList<>(forces.size());
+    for (Force force : forces) {
       pending.add(forcers.submit(() -> {
         try {
-          channel.force(false);
+          force.run();
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * (temp file, fsync, rename, fsync directory) and checksummed. A damaged file fails loudly: it was
  * written atomically, so damage is real corruption, not a torn write.
  */
-public final class HardStateFile {
+public final class HardStateFile implements HardStateStore {
   static final String FILE = "hardstate";
   private static final int MAGIC = 0x48535431; // "HST1"
 
@@ -26,6 +26,7 @@ public final class HardStateFile {
     this.file = directory.resolve(FILE);
   }
 
+  @Override
   public Stored load() throws IOException {
     ByteBuffer body = ChecksummedFile.read(disk, file, MAGIC);
     if (body == null) {
@@ -36,8 +37,19 @@ public final class HardStateFile {
 
   /** Durable when this returns. */
   public void store(Stored state) throws IOException {
+    stage(state);
+  }
+
+  /** Durable when this returns (one temp file, two fsyncs, one rename). */
+  @Override
+  public void stage(Stored state) throws IOException {
     ByteBuffer body = ByteBuffer.allocate(20).putLong(state.term()).putInt(state.vote())
         .putLong(state.commit()).flip();
     ChecksummedFile.write(disk, file, MAGIC, body);
+  }
+
+  @Override
+  public void flush() {
+    // every stage() was durable when it returned
   }
 }

@@ -41,12 +41,17 @@ final class LogRecovery {
     this.repair = repair;
   }
 
+  /** The directory held no file at all when recovery began (a brand-new group). */
+  private boolean emptyAtOpen;
+
   void run() throws IOException {
     Disk disk = log.disk;
     Path directory = log.directory;
     disk.createDirectories(directory);
     List<Long> bases = new ArrayList<>();
-    for (String name : disk.list(directory)) {
+    List<String> names = disk.list(directory);
+    emptyAtOpen = names.isEmpty();
+    for (String name : names) {
       if (name.endsWith(ChecksummedFile.TMP_SUFFIX)) {
         disk.delete(directory.resolve(name)); // an atomic replace that never got renamed
       } else if (Segment.parseBase(name) >= 0) {
@@ -253,7 +258,11 @@ final class LogRecovery {
     if (log.lastIndex == log.firstIndex - 1) {
       log.lastTerm = log.prevTerm;
     }
-    log.disk.syncDirectory(log.directory);
+    if (!emptyAtOpen) {
+      // names recovery deleted, or names a crashed process created without syncing, become durable;
+      // a directory that was empty had neither (a new group opens without a directory fsync)
+      log.disk.syncDirectory(log.directory);
+    }
     Segment active = log.active();
     if (active != null) {
       // After a process crash, recovered bytes may sit only in the page cache: make them durable

@@ -6,14 +6,26 @@ import java.nio.channels.FileChannel;
 
 /** A sliding read window over a segment file, so scans issue few large reads. */
 final class SegmentReader {
+  /** Allocated on first use: a node opens thousands of logs, and most are never scanned. */
   private ByteBuffer window;
+  private final int windowBytes;
   private FileChannel channel;
   private long fileSize;
   private long windowStart;
   private int windowLength;
 
   SegmentReader(int windowBytes) {
-    window = ByteBuffer.allocate(windowBytes);
+    this.windowBytes = windowBytes;
+  }
+
+  /** Bytes of the first window; it doubles on each miss up to {@code windowBytes} (scans grow it, point reads do not). */
+  static final int FIRST_WINDOW_BYTES = 4096;
+
+  private ByteBuffer allocated() {
+    if (window == null) {
+      window = ByteBuffer.allocate(Math.min(FIRST_WINDOW_BYTES, windowBytes));
+    }
+    return window;
   }
 
   void reset(FileChannel channel, long fileSize) {
@@ -38,8 +50,10 @@ final class SegmentReader {
     if (position >= windowStart && position + bytes <= windowStart + windowLength) {
       return (int) (position - windowStart);
     }
-    if (bytes > window.capacity()) {
+    if (bytes > allocated().capacity()) {
       window = ByteBuffer.allocate(Integer.highestOneBit(bytes - 1) << 1);
+    } else if (window.capacity() < windowBytes && windowLength > 0) {
+      window = ByteBuffer.allocate(Math.min(windowBytes, window.capacity() * 2)); // a second miss: a scan
     }
     int length = (int) Math.min(window.capacity(), fileSize - position);
     window.clear().limit(length);
@@ -56,7 +70,7 @@ final class SegmentReader {
   /** Whether every byte from {@code position} to the end of the file is zero. */
   boolean zeroFrom(long position) throws IOException {
     for (long p = position; p < fileSize; ) {
-      int chunk = (int) Math.min(window.capacity(), fileSize - p);
+      int chunk = (int) Math.min(allocated().capacity(), fileSize - p);
       int at = window(p, chunk);
       for (int i = 0; i < chunk; i++) {
         if (window.get(at + i) != 0) {

@@ -37,9 +37,14 @@ public final class SegmentedLog implements AutoCloseable {
   long durableIndex;
   RecoveryReport recovery;
 
-  private final ByteBuffer writeBuffer;
+  /** Bytes of a log's first write buffer; it grows to the configured size when a sync's appends fill it. */
+  static final int FIRST_WRITE_BUFFER_BYTES = 4096;
+  /** Allocated at the first append: thousands of groups may be opened, and idle ones never write. */
+  private ByteBuffer writeBuffer;
   /** Segment offset where the write buffer's first byte belongs. */
   private long bufferPosition;
+  /** Written by roll, cleared by a directory sync in the next sync pass. */
+  private boolean directoryUnsynced;
   private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final ByteBuffer readHeader = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final CRC32C crc = new CRC32C();
@@ -49,7 +54,6 @@ public final class SegmentedLog implements AutoCloseable {
     this.disk = disk;
     this.directory = directory;
     this.config = config;
-    this.writeBuffer = ByteBuffer.allocateDirect(config.writeBufferBytes());
     this.reader = new SegmentReader(Math.min(64 << 10, config.segmentBytes()));
   }
 
@@ -121,8 +125,15 @@ public final class SegmentedLog implements AutoCloseable {
       active = roll(index);
     }
     RecordFrame.encodeHeader(header, crc, index, term, key, kind, payload);
+    if (writeBuffer == null) {
+      writeBuffer = ByteBuffer.allocateDirect(Math.min(FIRST_WRITE_BUFFER_BYTES, config.writeBufferBytes()));
+    }
     if (frameBytes > writeBuffer.remaining()) {
       flushBuffer();
+      if (writeBuffer.capacity() < config.writeBufferBytes()) {
+        // a group that fills its buffer within one sync gets a bigger one, up to the configured size
+        writeBuffer = ByteBuffer.allocateDirect(Math.min(config.writeBufferBytes(), writeBuffer.capacity() * 4));
+      }
     }
     if (frameBytes > writeBuffer.capacity()) {
       writeDirect(active, payload);
@@ -144,8 +155,22 @@ public final class SegmentedLog implements AutoCloseable {
   public long sync() throws IOException {
     long target = flushForSync();
     forceActive();
+    syncDirectoryIfNeeded();
     markDurable(target);
     return durableIndex;
+  }
+
+  /** A segment was created since the last sync and its name is not durable yet. */
+  boolean directoryUnsynced() {
+    return directoryUnsynced;
+  }
+
+  /** Makes the names of segments created since the last sync durable (before they count as durable). */
+  void syncDirectoryIfNeeded() throws IOException {
+    if (directoryUnsynced) {
+      disk.syncDirectory(directory);
+      directoryUnsynced = false;
+    }
   }
 
   /** Hands buffered appends to the OS (no fsync); returns the index a following force covers. */
@@ -413,14 +438,16 @@ public final class SegmentedLog implements AutoCloseable {
       markDurable(target);
     }
     Segment created = Segment.create(disk, directory, baseIndex, config.segmentBytes(), config.preallocate());
-    disk.syncDirectory(directory);
+    // The new name becomes durable with the next sync, together with the entries written into it:
+    // a node opening thousands of new groups at once then pays one concurrent pass, not an fsync each.
+    directoryUnsynced = true;
     segments.add(created);
     bufferPosition = 0;
     return created;
   }
 
   private void flushBuffer() throws IOException {
-    if (writeBuffer.position() == 0) {
+    if (writeBuffer == null || writeBuffer.position() == 0) {
       return;
     }
     Segment active = active();
@@ -447,7 +474,7 @@ public final class SegmentedLog implements AutoCloseable {
 
   /** Reads go to the file, so buffered frames are handed to the OS first (no fsync). */
   private void prepareRead() throws IOException {
-    if (writeBuffer.position() > 0) {
+    if (writeBuffer != null && writeBuffer.position() > 0) {
       flushBuffer();
     }
   }

@@ -1,0 +1,87 @@
+package io.chronik.broker.replication;
+
+import io.chronik.pipeline.driver.GroupMessage;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
+
+/**
+ * Node-level failure detection for quiescent Raft groups (CockroachDB's answer to "who notices a dead
+ * leader when idle groups send no heartbeats?"). Every node pings every peer once per heartbeat
+ * interval with one tiny message outside any group; a peer counts as down when nothing at all came
+ * from it for {@code silenceNanosMax}, or at once when its connection closed (a killed process). When a
+ * peer goes down or comes back, the driver wakes every quiescent group shared with it: followers of a
+ * dead leader restart their election timers, leaders heartbeat a restarted follower so it learns who
+ * leads. Each group's Raft rules decide the rest; this only restores the timers that quiescence paused.
+ */
+final class PeerLiveness {
+  /** Group id of a ping: no Raft group, consumed by the transport's inbound sink. */
+  static final int PING_GROUP_ID = -1;
+
+  private final int selfId;
+  private final List<Integer> peers;
+  private final long silenceNanosMax;
+  private final AtomicLongArray lastHeardNanos;
+  /** Driver thread only. */
+  private final boolean[] down;
+  private long transitions;
+
+  PeerLiveness(int selfId, List<Integer> peers, int nodeIdLimit, long silenceNanosMax, long nowNanos) {
+    this.selfId = selfId;
+    this.peers = List.copyOf(peers);
+    this.silenceNanosMax = silenceNanosMax;
+    this.lastHeardNanos = new AtomicLongArray(nodeIdLimit);
+    this.down = new boolean[nodeIdLimit];
+    for (int peer : this.peers) {
+      lastHeardNanos.set(peer, nowNanos); // a grace period at start, as for a peer just heard
+    }
+  }
+
+  /** Any thread (the transport's inbound sink): something arrived from {@code nodeId}. */
+  void heard(int nodeId, long nowNanos) {
+    if (nodeId >= 0 && nodeId < down.length) {
+      lastHeardNanos.lazySet(nodeId, nowNanos);
+    }
+  }
+
+  static boolean isPing(GroupMessage message) {
+    return message.groupId() == PING_GROUP_ID;
+  }
+
+  /** The ping for {@code peer}. */
+  GroupMessage ping(int peer) {
+    return new GroupMessage(PING_GROUP_ID, Message.of(MessageType.HEARTBEAT, selfId, peer, 0).build());
+  }
+
+  List<Integer> peers() {
+    return peers;
+  }
+
+  /**
+   * Driver thread, once per heartbeat interval: updates every peer's state and reports each peer whose
+   * state changed (went down, or came back) to {@code changed}.
+   */
+  void round(long nowNanos, IntPredicate connected, IntConsumer changed) {
+    for (int peer : peers) {
+      boolean silent = nowNanos - lastHeardNanos.get(peer) > silenceNanosMax;
+      boolean nowDown = silent || !connected.test(peer);
+      if (nowDown != down[peer]) {
+        down[peer] = nowDown;
+        transitions++;
+        changed.accept(peer);
+      }
+    }
+  }
+
+  boolean down(int peer) {
+    return down[peer];
+  }
+
+  /** Peers that went down or came back so far. */
+  long transitions() {
+    return transitions;
+  }
+}
