@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a {@link FaultPlan} in real time alongside the clients: each step at its offset from the run's
- * start, then — always, even if interrupted — the final heal.
+ * Runs a {@link FaultPlan} in real time alongside the clients: each fault put in place and healed
+ * at its offsets from the run's start, then — always, even if interrupted — the final heal.
  */
 public final class NemesisSchedule {
   private NemesisSchedule() {}
@@ -15,16 +15,25 @@ public final class NemesisSchedule {
     long startNanos = System.nanoTime();
     try {
       for (FaultPlan.Step step : plan) {
-        long waitNanos = startNanos + TimeUnit.MILLISECONDS.toNanos(step.atMillis()) - System.nanoTime();
-        if (waitNanos > 0) {
-          TimeUnit.NANOSECONDS.sleep(waitNanos);
+        sleepUntil(startNanos, step.startMillis());
+        Injection injection = nemesis.start(step);
+        try {
+          sleepUntil(startNanos, step.healMillis());
+        } finally {
+          nemesis.heal(step, injection);
         }
-        nemesis.apply(step);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       nemesis.healAll();
+    }
+  }
+
+  private static void sleepUntil(long startNanos, long offsetMillis) throws InterruptedException {
+    long waitNanos = startNanos + TimeUnit.MILLISECONDS.toNanos(offsetMillis) - System.nanoTime();
+    if (waitNanos > 0) {
+      TimeUnit.NANOSECONDS.sleep(waitNanos);
     }
   }
 }

@@ -6,8 +6,8 @@ import io.chronik.control.host.AddressGuard;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.Inventory;
 import io.chronik.control.lab.Lab;
-import io.chronik.control.nemesis.FaultKind;
 import io.chronik.control.nemesis.FaultPlan;
+import io.chronik.control.nemesis.FaultRegistry;
 import io.chronik.control.nemesis.HistoryNemesisRecorder;
 import io.chronik.control.nemesis.Nemesis;
 import io.chronik.control.nemesis.NemesisRecorder;
@@ -22,7 +22,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -103,23 +102,18 @@ final class HostsRun {
     AtomicLong faults = new AtomicLong();
     long ops;
     boolean complete;
+    boolean recovered;
     try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
         LeaderLookup leaders = new LeaderLookup(bootstrap, cluster)) {
       work = Workloads.create(o, bootstrap, seed, recorder);
       String topic = work.topic();
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
-      NemesisRecorder toHistory = new HistoryNemesisRecorder(recorder.nemesis());
-      NemesisRecorder counting = event -> {
-        toHistory.record(event);
-        if (event.phase().equals("info") && event.f().startsWith("start-")) {
-          faults.incrementAndGet();
-        }
-      };
-      Nemesis nemesis = new Nemesis(ssh, db, cluster.hosts(), counting, seed,
-          Optional.of(nodes -> leaders.leaderHost(topic, 0)), System::nanoTime);
-      List<FaultPlan.Step> plan = FaultPlan.generate(seed, faultKinds(o), names,
-          TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING, shapes(o));
+      NemesisRecorder toHistory = new HistoryNemesisRecorder(recorder.nemesis()).counting(faults);
+      HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.leaderHost(topic, 0), KAFKA_PORT);
+      Nemesis nemesis = new Nemesis(bed, names, toHistory, System::nanoTime);
+      List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), o.site()), names,
+          o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
       console.printf("chronik test: %d fault steps planned%n", plan.size());
       work.start();
       java.util.concurrent.atomic.AtomicReference<RuntimeException> scheduleFailure =
@@ -143,36 +137,34 @@ final class HostsRun {
           nemesis.healAll();
         }
         console.println("chronik test: healed; waiting for recovery");
-        remote.awaitHealthy(RECOVERY);
-        leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
+        recovered = recovered(remote, leaders, topic, Workloads.topicPartitions(o), console);
       } finally {
         progress.close();
         work.stop(); // also when the run fails: no client of ours keeps running
       }
-      complete = work.finalReads(RECOVERY);
+      complete = recovered && work.finalReads(RECOVERY);
       console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
       ops = recorder.size();
     }
-    Verdict verdict = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    Verdict checked = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    Verdict verdict = UnreadVerdict.of(checked, complete);
+    if (verdict != checked) {
+      UnreadVerdict.amend(runDir);
+      console.printf("chronik test: verdict=%s reason=%s (checker: %s)%n", verdict, UnreadVerdict.REASON, checked);
+    }
     return new RunOutcome(runDir, seed, verdict, ops, faults.get());
   }
 
-  private static List<FaultKind> faultKinds(RunOptions o) {
-    List<FaultKind> kinds = new ArrayList<>();
-    for (String f : o.faultsOrDefault()) {
-      if (!f.equals("none")) {
-        kinds.add(FaultKind.parse(f));
-      }
+  /** Whether every node came back and every partition has a leader within the recovery wait. */
+  private static boolean recovered(RemoteCluster remote, LeaderLookup leaders, String topic, int partitions,
+      PrintStream console) throws InterruptedException {
+    try {
+      remote.awaitHealthy(RECOVERY);
+      leaders.await(topic, partitions, RECOVERY);
+      return true;
+    } catch (RuntimeException e) {
+      console.printf("chronik test: recovery=failed reason=%s%n", e.getMessage());
+      return false;
     }
-    return kinds;
-  }
-
-  private static List<String> shapes(RunOptions o) {
-    if (o.partitionShapes != null) {
-      return o.partitionShapes;
-    }
-    List<String> all = new ArrayList<>(FaultPlan.SHAPES);
-    all.add("isolate-leader");
-    return all;
   }
 }
