@@ -33,7 +33,13 @@ public final class CampaignCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3", description = "Number of runs (default 3).")
   int runs;
 
-  @Spec CommandSpec spec;
+  private CommandSpec spec;
+
+  @Spec
+  void describeRegistries(CommandSpec self) {
+    this.spec = self;
+    RunOptions.describeRegistries(self);
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -81,12 +81,13 @@ public final class FaultRegistry {
     return selected;
   }
 
-  /** One line per fault: name, sites, help; for {@code chronik faults} and the run commands' help. */
+  /** Two lines per fault: name, where it runs, whether it is a default; then its help. */
   public static String table() {
     StringBuilder b = new StringBuilder();
     for (Fault f : FAULTS) {
       String sites = String.join(",", f.sites().stream().map(Site::label).sorted().toList());
-      b.append(String.format("  %-18s %-15s %s%s%n", f.name(), sites, f.help(), f.byDefault() ? " (default)" : ""));
+      b.append("  ").append(f.name()).append(" (").append(sites).append(f.byDefault() ? "; default" : "").append(")\n");
+      b.append("      ").append(f.help()).append('\n');
     }
     return b.toString();
   }

@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The options of one verified run, shared by {@code chronik test} and {@code chronik campaign}.
@@ -36,9 +35,11 @@ public final class RunOptions {
     }
   }
 
-  /** Adds every registered fault and workload, with its help, to the help of the command using these options. */
-  @Spec(Spec.Target.MIXEE)
-  void describeRegistries(CommandSpec command) {
+  /**
+   * Adds every registered fault and workload, with its help, to a run command's help (called by
+   * picocli through the command's {@code @Spec} setter).
+   */
+  public static void describeRegistries(CommandSpec command) {
     List<String> footer = new ArrayList<>();
     footer.add("");
     footer.add("Faults (--faults NAME,...; name, where it runs, what it does):");
@@ -46,7 +47,8 @@ public final class RunOptions {
     footer.add("");
     footer.add("Workloads (--workload NAME):");
     for (WorkloadType w : WorkloadRegistry.all()) {
-      footer.add(String.format("  %-18s %s", w.name(), w.help()));
+      footer.add("  " + w.name());
+      footer.add("      " + w.help());
     }
     command.usageMessage().footer(footer.stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
   }
