@@ -2,7 +2,6 @@ package io.chronik.control.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.db.DbSpec;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole control stack against a real 3-node lab: namespaces, sshds, SSH/SFTP, a real daemon
  * through the DB lifecycle, iptables partitions checked by real TCP connections between namespaces,
  * corruption, and a teardown that leaves nothing behind. Skipped (with the reason) when not root or
- * when network namespaces are unavailable.
+ * when network namespaces are unavailable; in CI ({@code CI=true}) that fails instead.
  */
 @Tag("integration")
 class LabLifecycleIntegrationTest {
@@ -54,8 +53,7 @@ class LabLifecycleIntegrationTest {
 
   @Test
   void labHostsRunTheDbLifecyclePartitionsAndTearDownWithoutTrace() throws Exception {
-    Optional<String> unavailable = LabPreflight.unavailableReason();
-    assumeTrue(unavailable.isEmpty(), () -> "lab unavailable: " + unavailable.orElse(""));
+    Prerequisites.requireLab();
     StaleTestLabs.removeOrphans("chronik-lab-it-", NAME);
     Path dir = Path.of("/var/tmp/chronik-lab-it-" + ProcessHandle.current().pid());
     Lab lab = new Lab(dir, NAME);

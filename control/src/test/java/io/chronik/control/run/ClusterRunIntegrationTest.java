@@ -1,13 +1,12 @@
 package io.chronik.control.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.Inventory;
 import io.chronik.control.lab.Lab;
-import io.chronik.control.lab.LabPreflight;
+import io.chronik.control.lab.Prerequisites;
 import io.chronik.control.lab.LocalCommand;
 import io.chronik.control.lab.StaleTestLabs;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,8 +37,7 @@ class ClusterRunIntegrationTest {
 
   @Test
   void partitionsAndKillsOnALabClusterAreValidAndAcksOneUnderAnIsolatedLeaderLosesWrites() throws Exception {
-    Optional<String> unavailable = LabPreflight.unavailableReason();
-    assumeTrue(unavailable.isEmpty(), () -> "lab unavailable: " + unavailable.orElse(""));
+    Prerequisites.requireLab();
     ChronikProcess.assumePackaged();
     StaleTestLabs.removeOrphans("chronik-lab-crit-", NAME);
     Path dir = Path.of("/var/tmp/chronik-lab-crit-" + ProcessHandle.current().pid());
