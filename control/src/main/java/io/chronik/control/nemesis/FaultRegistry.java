@@ -19,6 +19,8 @@ public final class FaultRegistry {
   private static final List<Fault> FAULTS = List.of(
       new PartitionFault(),
       new ClientLeaderCut(),
+      new PacketLossFault(0.2),
+      new BandwidthFault(1_000),
       new ProcessFault(Action.KILL, Scope.ONE),
       new ProcessFault(Action.KILL, Scope.MINORITY),
       new ProcessFault(Action.KILL, Scope.MAJORITY),

@@ -52,6 +52,20 @@ public final class Partitioner {
     ssh.run(host, host.privileged(cmd), TIMEOUT);
   }
 
+  /**
+   * Drops each packet arriving at {@code host} with {@code probability} (iptables {@code statistic}
+   * match, random mode), except those to its SSH port: the control node keeps its channel.
+   */
+  public void dropRandomly(Host host, double probability) {
+    if (!(probability > 0 && probability < 1)) {
+      throw new IllegalArgumentException("probability=" + probability + " reason=expected-between-0-and-1");
+    }
+    String cmd = resetChain() + " && iptables -w -A " + CHAIN + " -p tcp --dport " + host.sshPort() + " -j RETURN"
+        + " && iptables -w -A " + CHAIN + " -m statistic --mode random --probability "
+        + String.format(java.util.Locale.ROOT, "%.4f", probability) + " -j DROP";
+    ssh.run(host, host.privileged(cmd), TIMEOUT);
+  }
+
   /** Removes our jump and chain on every node; a no-op where they are already gone. */
   public void heal() {
     String cmd = "while iptables -w -D INPUT -j " + CHAIN + " 2>/dev/null; do :; done; "

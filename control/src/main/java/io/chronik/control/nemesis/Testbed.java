@@ -30,7 +30,13 @@ public interface Testbed {
   /** Drops the clients' (Kafka) traffic to {@code nodes}; peers and the control node's SSH still pass. */
   void cutFromClients(List<String> nodes);
 
-  /** Removes every partition and client cut. */
+  /** Drops each packet arriving at {@code nodes} with {@code probability}; the control node's SSH still passes. */
+  void dropPackets(List<String> nodes, double probability);
+
+  /** Limits what {@code nodes} send to their peers and clients to {@code kbit} kbit/s. */
+  void limitBandwidth(List<String> nodes, int kbit);
+
+  /** Removes every partition, client cut, packet loss and bandwidth limit. */
   void healNetwork();
 
   /** The node currently leading the workload topic's partition 0 (asked of the cluster). */

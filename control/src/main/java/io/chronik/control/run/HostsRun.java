@@ -39,6 +39,8 @@ final class HostsRun {
   static final int RAFT_PORT = 9192;
   static final FaultPlan.Timing TIMING = new FaultPlan.Timing(2_000, 6_000, 3_000, 8_000);
   private static final Duration RECOVERY = Duration.ofSeconds(60);
+  /** How long a leader-bound fault waits for a leader (a fault is held 3-8 s; an election takes ~1-3 s). */
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(8);
 
   private HostsRun() {}
 
@@ -110,7 +112,7 @@ final class HostsRun {
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       NemesisRecorder toHistory = new HistoryNemesisRecorder(recorder.nemesis()).counting(faults);
-      HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.leaderHost(topic, 0), KAFKA_PORT);
+      HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT), KAFKA_PORT);
       Nemesis nemesis = new Nemesis(bed, names, toHistory, System::nanoTime);
       List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), o.site()), names,
           o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);

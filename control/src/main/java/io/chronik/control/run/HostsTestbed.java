@@ -4,6 +4,7 @@ import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
 import io.chronik.control.nemesis.Grudge;
+import io.chronik.control.nemesis.PacketShaper;
 import io.chronik.control.nemesis.Partitioner;
 import io.chronik.control.nemesis.Testbed;
 import io.chronik.control.ssh.SshHosts;
@@ -21,14 +22,18 @@ final class HostsTestbed implements Testbed {
 
   private final SshHosts ssh;
   private final DbLifecycle db;
+  private final List<Host> hosts;
   private final Partitioner partitioner;
+  private final PacketShaper shaper;
   private final Supplier<String> leader;
   private final int kafkaPort;
 
   HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort) {
     this.ssh = ssh;
     this.db = db;
+    this.hosts = List.copyOf(hosts);
     this.partitioner = new Partitioner(ssh, hosts);
+    this.shaper = new PacketShaper(ssh);
     this.leader = leader;
     this.kafkaPort = kafkaPort;
   }
@@ -86,8 +91,35 @@ final class HostsTestbed implements Testbed {
   }
 
   @Override
+  public void dropPackets(List<String> nodes, double probability) {
+    for (String node : nodes) {
+      partitioner.dropRandomly(host(node), probability);
+    }
+  }
+
+  @Override
+  public void limitBandwidth(List<String> nodes, int kbit) {
+    for (String node : nodes) {
+      Host h = host(node);
+      shaper.limitRate(h, peerOf(h), kbit);
+    }
+  }
+
+  /** Partitions, cuts and loss live in the nemesis chain; rate limits in the root qdisc towards the peers. */
+  @Override
   public void healNetwork() {
     partitioner.heal();
+    if (hosts.size() > 1) {
+      for (Host h : hosts) {
+        shaper.clear(h, peerOf(h));
+      }
+    }
+  }
+
+  /** Another node: the interface that reaches it is the one peer and client traffic leaves by. */
+  private Host peerOf(Host h) {
+    return hosts.stream().filter(other -> other != h).findFirst().orElseThrow(
+        () -> new IllegalStateException("host=" + h.name() + " reason=no-peer (shaping needs 2 nodes)"));
   }
 
   @Override

@@ -93,6 +93,16 @@ final class LocalTestbed implements Testbed {
   }
 
   @Override
+  public void dropPackets(List<String> nodes, double probability) {
+    throw networkFault("packet-loss");
+  }
+
+  @Override
+  public void limitBandwidth(List<String> nodes, int kbit) {
+    throw networkFault("bandwidth");
+  }
+
+  @Override
   public void healNetwork() {
     // nothing to heal: local runs never change the network
   }

@@ -45,6 +45,16 @@ final class RecordingTestbed implements Testbed {
   }
 
   @Override
+  public void dropPackets(List<String> nodes, double probability) {
+    calls.add("drop-packets " + nodes + " " + probability);
+  }
+
+  @Override
+  public void limitBandwidth(List<String> nodes, int kbit) {
+    calls.add("limit-bandwidth " + nodes + " " + kbit);
+  }
+
+  @Override
   public void healNetwork() {
     calls.add("heal-network");
   }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code chronik test --hosts lab:3} end to end against the replicated broker: a 3-node lab, the
- * distribution deployed over SSH, a queue run under iptables partitions and kill -9 that must be
- * valid with its report and every node's log; then the checker must bite: producers with
+ * distribution deployed over SSH, a queue run under iptables partitions, kill -9 of one node and of a
+ * majority, a cascading failure and a client-leader cut that must be valid, with its report (faults
+ * listed with the nodes they hit) and every node's log; then the checker must bite: producers with
  * {@code acks=1} while the nemesis isolates the partition leader must be judged invalid with
  * {@code lost-write}. Finally {@code lab down} must leave no namespace, bridge or broker behind.
  * Skipped (with the reason) without root and network namespaces, or before the broker jar is packaged.
@@ -57,8 +58,11 @@ class ClusterRunIntegrationTest {
   }
 
   private void validRunUnderPartitionsAndKills(Path dir, Inventory inventory) throws Exception {
+    // Seed 7 draws every one of these faults at least once in 60 s on 3 nodes (FaultPlan is pure):
+    // isolate-one, isolate-leader, kill-majority, client-leader-cut, cascading, kill.
     ChronikProcess.Run run = ChronikProcess.run(validRuns, Duration.ofMinutes(5), "test", "--hosts", "lab:3",
-        "--lab-dir", dir.toString(), "--time", "60", "--faults", "partition,kill", "--seed", "11");
+        "--lab-dir", dir.toString(), "--time", "60", "--faults", "partition,kill,kill-majority,cascading,client-leader-cut",
+        "--seed", "7");
     String console = run.console();
     // the checker's verdict and anomaly counts lead the message: CI logs keep a failure's first lines
     assertThat(run.exitCode()).as("exit 0 (valid); checker:%n%s%nconsole:%n%s", checkerLines(console), console)
@@ -66,8 +70,15 @@ class ClusterRunIntegrationTest {
     assertThat(console).contains("final reads complete").contains("VALID");
     assertThat(console).containsPattern("t= *\\d+s ops=\\d+ ok=\\d+ errors=\\d+ faults=\\d+");
     String history = Files.readString(run.dir().resolve("history.edn"));
-    assertThat(history).contains(":f :start-partition").contains(":f :start-kill").contains(":f :heal-all");
-    assertThat(run.dir().resolve("report.html")).isNotEmptyFile();
+    assertThat(history).contains(":f :heal-all");
+    for (String fault : List.of("partition", "kill", "kill-majority", "cascading", "client-leader-cut")) {
+      assertThat(history).as("%s recorded with the nodes it hit", fault)
+          .containsPattern(":type :invoke :process :nemesis :f :start-" + fault + " :value\\s*\\{:targets\\s*\\[\\s*\"n\\d");
+      assertThat(history).as("%s put in place without error", fault)
+          .containsPattern(":type :info :process :nemesis :f :start-" + fault + " :value\\s*\"(?!error=)");
+    }
+    assertThat(Files.readString(run.dir().resolve("report.html"))).containsPattern("<td>client-leader-cut</td><td>n\\d</td>")
+        .containsPattern("<td>kill-majority</td><td>n\\d n\\d</td>");
     assertThat(Files.readString(run.dir().resolve("results.edn"))).contains(":valid? true");
     for (Host h : inventory.hosts()) {
       assertThat(run.dir().resolve("nodes").resolve(h.name()).resolve("logs").resolve("chronik.log"))
