@@ -8,9 +8,9 @@ import io.chronik.control.host.Inventory;
 import io.chronik.control.lab.Lab;
 import io.chronik.control.nemesis.FaultPlan;
 import io.chronik.control.nemesis.FaultRegistry;
+import io.chronik.control.nemesis.FaultTally;
 import io.chronik.control.nemesis.HistoryNemesisRecorder;
 import io.chronik.control.nemesis.Nemesis;
-import io.chronik.control.nemesis.NemesisRecorder;
 import io.chronik.control.nemesis.NemesisSchedule;
 import io.chronik.control.ssh.SshHosts;
 import io.chronik.control.workload.Workload;
@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A run against a cluster of hosts reached over SSH only (lab namespaces or real VMs, one code
@@ -101,7 +100,7 @@ final class HostsRun {
     List<String> names = cluster.hosts().stream().map(Host::name).toList();
     Workload work;
     Path history = runDir.resolve("history.edn");
-    AtomicLong faults = new AtomicLong();
+    FaultTally faults;
     long ops;
     boolean complete;
     boolean recovered;
@@ -111,9 +110,9 @@ final class HostsRun {
       String topic = work.topic();
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
-      NemesisRecorder toHistory = new HistoryNemesisRecorder(recorder.nemesis()).counting(faults);
+      faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT), KAFKA_PORT);
-      Nemesis nemesis = new Nemesis(bed, names, toHistory, System::nanoTime);
+      Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);
       List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), o.site()), names,
           o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
       console.printf("chronik test: %d fault steps planned%n", plan.size());
@@ -128,7 +127,7 @@ final class HostsRun {
         }
       }, "nemesis");
       schedule.setDaemon(true);
-      ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::get);
+      ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::total);
       try {
         schedule.start();
         TimeUnit.SECONDS.sleep(o.timeSeconds);
@@ -154,7 +153,7 @@ final class HostsRun {
       UnreadVerdict.amend(runDir);
       console.printf("chronik test: verdict=%s reason=%s (checker: %s)%n", verdict, UnreadVerdict.REASON, checked);
     }
-    return new RunOutcome(runDir, seed, verdict, ops, faults.get());
+    return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
   }
 
   /** Whether every node came back and every partition has a leader within the recovery wait. */

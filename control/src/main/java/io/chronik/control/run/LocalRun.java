@@ -2,6 +2,7 @@ package io.chronik.control.run;
 
 import io.chronik.control.nemesis.FaultPlan;
 import io.chronik.control.nemesis.FaultRegistry;
+import io.chronik.control.nemesis.FaultTally;
 import io.chronik.control.nemesis.HistoryNemesisRecorder;
 import io.chronik.control.nemesis.Nemesis;
 import io.chronik.control.nemesis.NemesisSchedule;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,14 +50,14 @@ final class LocalRun {
       Workload work;
       boolean finalReads;
       long ops;
-      AtomicLong faults = new AtomicLong();
+      FaultTally faults;
       try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o))) {
         work = Workloads.create(o, bootstrap, seed, recorder);
         LocalTestbed bed = new LocalTestbed(brokers);
         List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), Site.LOCAL),
             bed.nodes(), o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
-        Nemesis nemesis = new Nemesis(bed, bed.nodes(),
-            new HistoryNemesisRecorder(recorder.nemesis()).counting(faults), System::nanoTime);
+        faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
+        Nemesis nemesis = new Nemesis(bed, bed.nodes(), faults, System::nanoTime);
         finalReads = underFaults(o, work, nemesis, plan, recorder, faults, console);
         ops = recorder.size();
       }
@@ -70,7 +70,7 @@ final class LocalRun {
         UnreadVerdict.amend(runDir);
         console.printf("chronik test: verdict=%s reason=%s (checker: %s)%n", verdict, UnreadVerdict.REASON, checked);
       }
-      return new RunOutcome(runDir, seed, verdict, ops, faults.get());
+      return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
     } finally {
       for (LocalBroker b : brokers) {
         b.close();
@@ -100,7 +100,7 @@ final class LocalRun {
 
   /** Workload under faults, final heal, final reads; returns whether the final reads read everything. */
   private static boolean underFaults(RunOptions o, Workload work, Nemesis nemesis, List<FaultPlan.Step> plan,
-      HistoryRecorder recorder, AtomicLong faults, PrintStream console) throws Exception {
+      HistoryRecorder recorder, FaultTally faults, PrintStream console) throws Exception {
     work.start();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     Thread schedule = new Thread(() -> {
@@ -111,7 +111,7 @@ final class LocalRun {
       }
     }, "nemesis");
     schedule.setDaemon(true);
-    ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::get);
+    ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::total);
     try {
       schedule.start();
       TimeUnit.SECONDS.sleep(o.timeSeconds);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import us.bpsm.edn.Keyword;
 
@@ -14,9 +13,9 @@ class NemesisTest {
   private static final Keyword TARGETS = Keyword.newKeyword("targets");
 
   private final List<NemesisEvent> events = new ArrayList<>();
-  private final AtomicLong started = new AtomicLong();
+  private final FaultTally tally = new FaultTally(events::add);
   private final RecordingTestbed bed = new RecordingTestbed();
-  private final Nemesis nemesis = new Nemesis(bed, NODES, ((NemesisRecorder) events::add).counting(started), () -> 0);
+  private final Nemesis nemesis = new Nemesis(bed, NODES, tally, () -> 0);
 
   private static FaultPlan.Step step(String fault, Injection injection) {
     return new FaultPlan.Step(0, 1, FaultRegistry.find(fault).orElseThrow(), injection);
@@ -33,7 +32,8 @@ class NemesisTest {
         org.assertj.core.groups.Tuple.tuple("info", "stop-kill-majority"));
     assertThat(((Map<?, ?>) events.get(0).value()).get(TARGETS)).isEqualTo(List.of("n2", "n3"));
     assertThat(events.get(1).value()).isEqualTo("killed=[n2, n3]");
-    assertThat(started).hasValue(1);
+    assertThat(tally.total()).isEqualTo(1);
+    assertThat(tally.byFault()).containsExactly(Map.entry("kill-majority", 1L));
   }
 
   @Test
@@ -53,6 +53,7 @@ class NemesisTest {
     assertThat(events).extracting(NemesisEvent::phase).containsExactly("invoke", "info");
     assertThat(events.get(1).value()).isEqualTo("error=topic=t reason=no-leader");
     assertThat(bed.calls).isEmpty();
+    assertThat(tally.total()).as("a failed start is not a fault put in place").isZero();
   }
 
   @Test
