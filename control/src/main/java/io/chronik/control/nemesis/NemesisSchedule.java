@@ -1,7 +1,10 @@
 package io.chronik.control.nemesis;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a {@link FaultPlan} in real time alongside the clients: each fault put in place and healed
@@ -27,6 +30,38 @@ public final class NemesisSchedule {
       Thread.currentThread().interrupt();
     } finally {
       nemesis.healAll();
+    }
+  }
+
+  /** Runs the plan on a daemon thread named "nemesis"; the caller waits for it with {@link Running#await}. */
+  public static Running start(Nemesis nemesis, List<FaultPlan.Step> plan) {
+    Running running = new Running();
+    running.thread = new Thread(() -> {
+      try {
+        run(nemesis, plan);
+      } catch (RuntimeException e) {
+        running.failure.set(e);
+      }
+    }, "nemesis");
+    running.thread.setDaemon(true);
+    running.thread.start();
+    return running;
+  }
+
+  /** A plan running in the background. */
+  public static final class Running {
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private Thread thread;
+
+    private Running() {}
+
+    /** Waits at most {@code timeout} for the plan and its final heal; returns what failed, if anything. */
+    public Optional<RuntimeException> await(Duration timeout) throws InterruptedException {
+      thread.join(timeout.toMillis());
+      if (thread.isAlive()) {
+        return Optional.of(new IllegalStateException("nemesis=still-running timeout-ms=" + timeout.toMillis()));
+      }
+      return Optional.ofNullable(failure.get());
     }
   }
 

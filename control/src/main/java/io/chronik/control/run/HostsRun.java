@@ -40,6 +40,8 @@ final class HostsRun {
   private static final Duration RECOVERY = Duration.ofSeconds(60);
   /** How long a leader-bound fault waits for a leader (a fault is held 3-8 s; an election takes ~1-3 s). */
   private static final Duration LEADER_WAIT = Duration.ofSeconds(8);
+  /** The final heal restarts every node over SSH; far more than it takes, less than forever. */
+  private static final Duration FINAL_HEAL = Duration.ofMinutes(5);
 
   private HostsRun() {}
 
@@ -111,30 +113,22 @@ final class HostsRun {
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
-      HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT), KAFKA_PORT);
+      HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
+          KAFKA_PORT);
       Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);
       List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), o.site()), names,
           o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
       console.printf("chronik test: %d fault steps planned%n", plan.size());
       work.start();
-      java.util.concurrent.atomic.AtomicReference<RuntimeException> scheduleFailure =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      Thread schedule = new Thread(() -> {
-        try {
-          NemesisSchedule.run(nemesis, plan);
-        } catch (RuntimeException e) {
-          scheduleFailure.set(e);
-        }
-      }, "nemesis");
-      schedule.setDaemon(true);
       ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::total);
       try {
-        schedule.start();
+        NemesisSchedule.Running schedule = NemesisSchedule.start(nemesis, plan);
         TimeUnit.SECONDS.sleep(o.timeSeconds);
-        schedule.join(); // the plan ends within the run time; what remains is the final heal
-        if (scheduleFailure.get() != null) {
+        // the plan ends within the run time; what remains is the final heal
+        Optional<RuntimeException> failure = schedule.await(FINAL_HEAL);
+        if (failure.isPresent()) {
           // The final heal itself failed (e.g. a host briefly unreachable): one more try, else the run fails.
-          console.printf("chronik test: final heal failed, retrying reason=%s%n", scheduleFailure.get().getMessage());
+          console.printf("chronik test: final heal failed, retrying reason=%s%n", failure.get().getMessage());
           nemesis.healAll();
         }
         console.println("chronik test: healed; waiting for recovery");
@@ -148,11 +142,7 @@ final class HostsRun {
       ops = recorder.size();
     }
     Verdict checked = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
-    Verdict verdict = UnreadVerdict.of(checked, complete);
-    if (verdict != checked) {
-      UnreadVerdict.amend(runDir);
-      console.printf("chronik test: verdict=%s reason=%s (checker: %s)%n", verdict, UnreadVerdict.REASON, checked);
-    }
+    Verdict verdict = UnreadVerdict.judge(checked, complete, runDir, console);
     return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
   }
 

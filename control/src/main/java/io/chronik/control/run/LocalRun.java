@@ -19,8 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A run against one broker process on this machine (no --hosts): the broker is started from the
@@ -65,11 +65,7 @@ final class LocalRun {
         b.stop();
       }
       Verdict checked = work.check(history, runDir, finalReads, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
-      Verdict verdict = UnreadVerdict.of(checked, finalReads);
-      if (verdict != checked) {
-        UnreadVerdict.amend(runDir);
-        console.printf("chronik test: verdict=%s reason=%s (checker: %s)%n", verdict, UnreadVerdict.REASON, checked);
-      }
+      Verdict verdict = UnreadVerdict.judge(checked, finalReads, runDir, console);
       return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
     } finally {
       for (LocalBroker b : brokers) {
@@ -102,24 +98,16 @@ final class LocalRun {
   private static boolean underFaults(RunOptions o, Workload work, Nemesis nemesis, List<FaultPlan.Step> plan,
       HistoryRecorder recorder, FaultTally faults, PrintStream console) throws Exception {
     work.start();
-    AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    Thread schedule = new Thread(() -> {
-      try {
-        NemesisSchedule.run(nemesis, plan);
-      } catch (RuntimeException e) {
-        failure.set(e);
-      }
-    }, "nemesis");
-    schedule.setDaemon(true);
     ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::total);
+    Optional<RuntimeException> failure;
     try {
-      schedule.start();
+      NemesisSchedule.Running schedule = NemesisSchedule.start(nemesis, plan);
       TimeUnit.SECONDS.sleep(o.timeSeconds);
-      schedule.join(TimeUnit.SECONDS.toMillis(180)); // what remains is the final heal: every node restarted
+      failure = schedule.await(Duration.ofMinutes(3)); // what remains is the final heal: every node restarted
     } finally {
       progress.close();
     }
-    if (failure.get() != null) {
+    if (failure.isPresent()) {
       throw new IllegalStateException("nemesis failed: " + failure.get().getMessage(), failure.get());
     }
     work.stop();

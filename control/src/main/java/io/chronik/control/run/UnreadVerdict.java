@@ -2,6 +2,7 @@ package io.chronik.control.run;
 
 import io.chronik.verifier.report.Verdict;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,16 @@ final class UnreadVerdict {
   /** The run's verdict given the checker's and whether the final reads completed. */
   static Verdict of(Verdict checked, boolean finalReadsComplete) {
     return !finalReadsComplete && checked == Verdict.VALID ? Verdict.UNKNOWN : checked;
+  }
+
+  /** The run's verdict; when it differs from the checker's, amends the run folder and says why on the console. */
+  static Verdict judge(Verdict checked, boolean finalReadsComplete, Path runDir, PrintStream console) throws IOException {
+    Verdict verdict = of(checked, finalReadsComplete);
+    if (verdict != checked) {
+      amend(runDir);
+      console.printf("chronik test: verdict=%s reason=%s (checker: %s)%n", verdict, REASON, checked);
+    }
+    return verdict;
   }
 
   /** Rewrites the checker's VALID in {@code runDir}'s results.edn and report.html as unknown, with the reason. */
