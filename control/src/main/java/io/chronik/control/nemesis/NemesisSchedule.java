@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a {@link FaultPlan} in real time alongside the clients: each fault put in place and healed
- * at its offsets from the run's start, then — always, even if interrupted — the final heal.
+ * at its offsets from the run's start (a step whose window has already passed is skipped), then —
+ * always, even if interrupted — the final heal.
  */
 public final class NemesisSchedule {
   private NemesisSchedule() {}
@@ -19,6 +20,11 @@ public final class NemesisSchedule {
     try {
       for (FaultPlan.Step step : plan) {
         sleepUntil(startNanos, step.startMillis());
+        if (System.nanoTime() - startNanos >= TimeUnit.MILLISECONDS.toNanos(step.healMillis())) {
+          // Fell behind (restarts under load can take many seconds): this step's window has passed.
+          // Skipping it keeps every fault inside the run's time instead of running past its end.
+          continue;
+        }
         Injection injection = nemesis.start(step);
         try {
           sleepUntil(startNanos, step.healMillis());

@@ -8,10 +8,16 @@ final class RecordingTestbed implements Testbed {
   final List<String> calls = new ArrayList<>();
   String leader = "n1";
   RuntimeException leaderFailure;
+  long killMillis;
 
   @Override
   public void kill(String node) {
     calls.add("kill " + node);
+    try {
+      Thread.sleep(killMillis); // a kill that takes its time, as a slow host does
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
