@@ -42,7 +42,7 @@ final class LocalRun {
         b.start(Duration.ofSeconds(90));
       }
       String bootstrap = String.join(",", brokers.stream().map(LocalBroker::bootstrap).toList());
-      console.printf("chronik test: local cluster of %d broker process(es) bootstrap=%s (kill/pause faults only:"
+      console.printf("chronik test: local cluster of %d broker process(es) bootstrap=%s (process faults only:"
           + " network partitions need lab hosts, --hosts lab:N)%n", brokers.size(), bootstrap);
       Workloads.createTopic(bootstrap, Workloads.topic(o), partitions,
           java.util.Optional.of((short) brokers.size()));

@@ -1,5 +1,7 @@
 package io.chronik.control.run;
 
+import io.chronik.control.nemesis.Draw;
+import io.chronik.control.nemesis.Fault;
 import io.chronik.control.nemesis.FaultRegistry;
 import io.chronik.control.nemesis.PartitionFault;
 import io.chronik.control.nemesis.Site;
@@ -181,6 +183,26 @@ public final class RunOptions {
         HostsTarget.parse(hosts);
       } catch (IllegalArgumentException e) {
         return e.getMessage();
+      }
+    }
+    return sizeProblem();
+  }
+
+  /**
+   * Why a selected fault cannot run on the cluster size known before the run (local {@code --nodes}
+   * or {@code lab:N}; an inventory's size is known once it is read), or null.
+   */
+  private String sizeProblem() {
+    int n = hosts == null ? nodes : hosts.startsWith("lab:") ? HostsTarget.parse(hosts).nodes() : 0;
+    if (n < 1) {
+      return null;
+    }
+    List<String> names = java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "n" + i).toList();
+    Draw draw = new Draw(names, new java.util.Random(0), shapesOrDefault());
+    for (Fault f : FaultRegistry.select(faultsOrDefault(), site())) {
+      String problem = f.problem(draw);
+      if (problem != null) {
+        return problem;
       }
     }
     return null;

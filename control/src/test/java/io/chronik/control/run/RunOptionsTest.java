@@ -32,6 +32,10 @@ class RunOptionsTest {
     assertThat(parse("--hosts", "lab:3", "--faults", "partition,kill,client-leader-cut,cascading").problem()).isNull();
     assertThat(parse("--faults", "kill-all,pause-majority,cascading,wipe").problem()).isNull();
     assertThat(parse("--faults", "none").problem()).isNull();
+    assertThat(parse("--nodes", "1", "--faults", "kill-minority").problem())
+        .isEqualTo("fault=kill-minority nodes=1 reason=needs-at-least-3-nodes");
+    assertThat(parse("--hosts", "lab:2", "--faults", "partition", "--partition-shapes", "bridge").problem())
+        .startsWith("shapes=[bridge] nodes=2 reason=no-usable-partition-shape");
   }
 
   @Test
