@@ -33,7 +33,13 @@ public final class CampaignCommand implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3", description = "Number of runs (default 3).")
   int runs;
 
-  @Spec CommandSpec spec;
+  private CommandSpec spec;
+
+  @Spec
+  void describeRegistries(CommandSpec self) {
+    this.spec = self;
+    RunOptions.describeRegistries(self);
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -66,13 +72,14 @@ public final class CampaignCommand implements Callable<Integer> {
   private CampaignSummary.Row runOnce(Path dir, long seed) {
     try {
       RunOutcome o = TestRunner.run(options.inDirectory(dir), seed, System.err);
-      return new CampaignSummary.Row(dir.relativize(o.dir()).toString(), seed, o.verdict(), o.ops(), o.faults(), null);
+      return new CampaignSummary.Row(dir.relativize(o.dir()).toString(), seed, o.verdict(), o.ops(), o.faults(),
+          o.faultsByName(), null);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
       System.err.printf("chronik campaign: seed=%d reason=run-failed error=%s%n", seed, e);
-      return new CampaignSummary.Row("-", seed, null, 0, 0, String.valueOf(e.getMessage()));
+      return new CampaignSummary.Row("-", seed, null, 0, 0, java.util.Map.of(), String.valueOf(e.getMessage()));
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import us.bpsm.edn.Keyword;
 
 /**
@@ -14,8 +15,16 @@ import us.bpsm.edn.Keyword;
  * unknown before valid). A run that could not be carried out has no verdict and counts as unknown.
  */
 public final class CampaignSummary {
-  /** One run; {@code verdict} null when the run failed before a verdict ({@code error} says why). */
-  public record Row(String runDir, long seed, Verdict verdict, long ops, long faults, String error) {}
+  /**
+   * One run; {@code verdict} null when the run failed before a verdict ({@code error} says why);
+   * {@code faultsByName}: faults put in place per registered fault name.
+   */
+  public record Row(String runDir, long seed, Verdict verdict, long ops, long faults, Map<String, Long> faultsByName,
+      String error) {
+    public Row {
+      faultsByName = Map.copyOf(faultsByName);
+    }
+  }
 
   private final String title;
   private final String options;
@@ -62,8 +71,12 @@ public final class CampaignSummary {
       Row r = rows.get(i);
       String verdict = r.verdict() == null ? "ERROR: " + r.error().replace('|', '/').replace('\n', ' ') : r.verdict().name();
       b.append("| ").append(i + 1).append(" | ").append(r.runDir()).append(" | ").append(r.seed()).append(" | ")
-          .append(verdict).append(" | ").append(r.ops()).append(" | ").append(r.faults()).append(" | ")
+          .append(verdict).append(" | ").append(r.ops()).append(" | ").append(faultCell(r)).append(" | ")
           .append(r.verdict() == null ? "-" : "[report](" + r.runDir() + "/report.html)").append(" |\n");
+    }
+    Map<String, Long> perFault = perFault();
+    if (!perFault.isEmpty()) {
+      b.append("\nFaults put in place, per fault: ").append(counts(perFault)).append("\n");
     }
     Verdict w = worst();
     b.append("\nCampaign verdict (worst run): **").append(w).append("** (exit ").append(w.exitCode()).append(")\n");
@@ -84,13 +97,31 @@ public final class CampaignSummary {
       run.put(kw("valid?"), r.verdict() == null ? kw("unknown") : r.verdict().ednValid());
       run.put(kw("ops"), r.ops());
       run.put(kw("faults"), r.faults());
+      run.put(kw("faults-by-name"), new TreeMap<>(r.faultsByName()));
       if (r.error() != null) {
         run.put(kw("error"), r.error());
       }
       runs.add(run);
     }
     m.put(kw("runs"), runs);
+    m.put(kw("faults-by-name"), perFault());
     return EdnText.format(m) + "\n";
+  }
+
+  /** Faults put in place over every run, per fault name, sorted. */
+  public Map<String, Long> perFault() {
+    Map<String, Long> sum = new TreeMap<>();
+    rows.forEach(r -> r.faultsByName().forEach((name, n) -> sum.merge(name, n, Long::sum)));
+    return sum;
+  }
+
+  private static String faultCell(Row r) {
+    return r.faultsByName().isEmpty() ? Long.toString(r.faults()) : r.faults() + ": " + counts(r.faultsByName());
+  }
+
+  private static String counts(Map<String, Long> byName) {
+    return String.join(", ", new TreeMap<>(byName).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+        .toList());
   }
 
   private static Keyword kw(String name) {

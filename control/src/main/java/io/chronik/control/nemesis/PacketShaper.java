@@ -39,6 +39,22 @@ public final class PacketShaper {
     }
   }
 
+  /**
+   * Limits what {@code host} sends on the interface towards {@code peer} to {@code kbit} kbit/s with a
+   * token bucket (tc tbf: in every kernel, unlike netem); queued packets wait at most 200 ms, the
+   * rest is dropped, as on a saturated link.
+   */
+  public void limitRate(Host host, Host peer, int kbit) {
+    if (kbit < 8) {
+      throw new IllegalArgumentException("kbit=" + kbit + " reason=expected-at-least-8");
+    }
+    // burst: at least one MTU-sized packet, else tbf can never send a full frame
+    int burstBytes = Math.max(3_000, kbit * 1000 / 8 / 100);
+    String cmd = device(peer) + "tc qdisc replace dev \"$DEV\" root tbf rate " + kbit + "kbit burst " + burstBytes
+        + " latency 200ms";
+    ssh.run(host, host.privileged(cmd), TIMEOUT);
+  }
+
   /** Whether {@code host}'s kernel accepts a netem qdisc (probed on loopback, then removed). */
   public boolean supported(Host host) {
     ExecResult r = ssh.exec(host, host.privileged("tc qdisc add dev lo root netem delay 0ms && tc qdisc del dev lo root"),

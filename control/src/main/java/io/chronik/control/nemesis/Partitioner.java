@@ -2,6 +2,7 @@ package io.chronik.control.nemesis;
 
 import io.chronik.control.host.Host;
 import io.chronik.control.ssh.SshHosts;
+import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,30 @@ public final class Partitioner {
       }
       ssh.run(host, host.privileged(cmd.toString()), TIMEOUT);
     }
+  }
+
+  /**
+   * Drops TCP packets to {@code port} from {@code source} on {@code host} only: a cut between the
+   * clients (who come from {@code source}) and one node that leaves its peers and SSH untouched.
+   */
+  public void dropClients(Host host, Inet4Address source, int port) {
+    String cmd = resetChain() + " && iptables -w -A " + CHAIN + " -s " + source.getHostAddress() + " -p tcp --dport "
+        + port + " -j DROP";
+    ssh.run(host, host.privileged(cmd), TIMEOUT);
+  }
+
+  /**
+   * Drops each packet arriving at {@code host} with {@code probability} (iptables {@code statistic}
+   * match, random mode), except those to its SSH port: the control node keeps its channel.
+   */
+  public void dropRandomly(Host host, double probability) {
+    if (!(probability > 0 && probability < 1)) {
+      throw new IllegalArgumentException("probability=" + probability + " reason=expected-between-0-and-1");
+    }
+    String cmd = resetChain() + " && iptables -w -A " + CHAIN + " -p tcp --dport " + host.sshPort() + " -j RETURN"
+        + " && iptables -w -A " + CHAIN + " -m statistic --mode random --probability "
+        + String.format(java.util.Locale.ROOT, "%.4f", probability) + " -j DROP";
+    ssh.run(host, host.privileged(cmd), TIMEOUT);
   }
 
   /** Removes our jump and chain on every node; a no-op where they are already gone. */

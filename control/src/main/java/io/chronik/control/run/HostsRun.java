@@ -6,11 +6,11 @@ import io.chronik.control.host.AddressGuard;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.Inventory;
 import io.chronik.control.lab.Lab;
-import io.chronik.control.nemesis.FaultKind;
 import io.chronik.control.nemesis.FaultPlan;
+import io.chronik.control.nemesis.FaultRegistry;
+import io.chronik.control.nemesis.FaultTally;
 import io.chronik.control.nemesis.HistoryNemesisRecorder;
 import io.chronik.control.nemesis.Nemesis;
-import io.chronik.control.nemesis.NemesisRecorder;
 import io.chronik.control.nemesis.NemesisSchedule;
 import io.chronik.control.ssh.SshHosts;
 import io.chronik.control.workload.Workload;
@@ -22,11 +22,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A run against a cluster of hosts reached over SSH only (lab namespaces or real VMs, one code
@@ -40,6 +38,10 @@ final class HostsRun {
   static final int RAFT_PORT = 9192;
   static final FaultPlan.Timing TIMING = new FaultPlan.Timing(2_000, 6_000, 3_000, 8_000);
   private static final Duration RECOVERY = Duration.ofSeconds(60);
+  /** How long a leader-bound fault waits for a leader (a fault is held 3-8 s; an election takes ~1-3 s). */
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(8);
+  /** The final heal restarts every node over SSH; far more than it takes, less than forever. */
+  private static final Duration FINAL_HEAL = Duration.ofMinutes(5);
 
   private HostsRun() {}
 
@@ -100,79 +102,60 @@ final class HostsRun {
     List<String> names = cluster.hosts().stream().map(Host::name).toList();
     Workload work;
     Path history = runDir.resolve("history.edn");
-    AtomicLong faults = new AtomicLong();
+    FaultTally faults;
     long ops;
     boolean complete;
+    boolean recovered;
     try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
         LeaderLookup leaders = new LeaderLookup(bootstrap, cluster)) {
       work = Workloads.create(o, bootstrap, seed, recorder);
       String topic = work.topic();
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
-      NemesisRecorder toHistory = new HistoryNemesisRecorder(recorder.nemesis());
-      NemesisRecorder counting = event -> {
-        toHistory.record(event);
-        if (event.phase().equals("info") && event.f().startsWith("start-")) {
-          faults.incrementAndGet();
-        }
-      };
-      Nemesis nemesis = new Nemesis(ssh, db, cluster.hosts(), counting, seed,
-          Optional.of(nodes -> leaders.leaderHost(topic, 0)), System::nanoTime);
-      List<FaultPlan.Step> plan = FaultPlan.generate(seed, faultKinds(o), names,
-          TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING, shapes(o));
+      faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
+      HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
+          KAFKA_PORT);
+      Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);
+      List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), o.site()), names,
+          o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
       console.printf("chronik test: %d fault steps planned%n", plan.size());
       work.start();
-      java.util.concurrent.atomic.AtomicReference<RuntimeException> scheduleFailure =
-          new java.util.concurrent.atomic.AtomicReference<>();
-      Thread schedule = new Thread(() -> {
-        try {
-          NemesisSchedule.run(nemesis, plan);
-        } catch (RuntimeException e) {
-          scheduleFailure.set(e);
-        }
-      }, "nemesis");
-      schedule.setDaemon(true);
-      ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::get);
+      ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::total);
       try {
-        schedule.start();
+        NemesisSchedule.Running schedule = NemesisSchedule.start(nemesis, plan);
         TimeUnit.SECONDS.sleep(o.timeSeconds);
-        schedule.join(); // the plan ends within the run time; what remains is the final heal
-        if (scheduleFailure.get() != null) {
+        // the plan ends within the run time; what remains is the final heal
+        Optional<RuntimeException> failure = schedule.await(FINAL_HEAL);
+        if (failure.isPresent()) {
           // The final heal itself failed (e.g. a host briefly unreachable): one more try, else the run fails.
-          console.printf("chronik test: final heal failed, retrying reason=%s%n", scheduleFailure.get().getMessage());
+          console.printf("chronik test: final heal failed, retrying reason=%s%n", failure.get().getMessage());
           nemesis.healAll();
         }
         console.println("chronik test: healed; waiting for recovery");
-        remote.awaitHealthy(RECOVERY);
-        leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
+        recovered = recovered(remote, leaders, topic, Workloads.topicPartitions(o), console);
       } finally {
         progress.close();
         work.stop(); // also when the run fails: no client of ours keeps running
       }
-      complete = work.finalReads(RECOVERY);
+      complete = recovered && work.finalReads(RECOVERY);
       console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
       ops = recorder.size();
     }
-    Verdict verdict = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
-    return new RunOutcome(runDir, seed, verdict, ops, faults.get());
+    Verdict checked = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    Verdict verdict = UnreadVerdict.judge(checked, complete, runDir, console);
+    return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
   }
 
-  private static List<FaultKind> faultKinds(RunOptions o) {
-    List<FaultKind> kinds = new ArrayList<>();
-    for (String f : o.faultsOrDefault()) {
-      if (!f.equals("none")) {
-        kinds.add(FaultKind.parse(f));
-      }
+  /** Whether every node came back and every partition has a leader within the recovery wait. */
+  private static boolean recovered(RemoteCluster remote, LeaderLookup leaders, String topic, int partitions,
+      PrintStream console) throws InterruptedException {
+    try {
+      remote.awaitHealthy(RECOVERY);
+      leaders.await(topic, partitions, RECOVERY);
+      return true;
+    } catch (RuntimeException e) {
+      console.printf("chronik test: recovery=failed reason=%s%n", e.getMessage());
+      return false;
     }
-    return kinds;
-  }
-
-  private static List<String> shapes(RunOptions o) {
-    if (o.partitionShapes != null) {
-      return o.partitionShapes;
-    }
-    List<String> all = new ArrayList<>(FaultPlan.SHAPES);
-    all.add("isolate-leader");
-    return all;
   }
 }

@@ -52,6 +52,30 @@ final class LeaderLookup implements AutoCloseable {
     }
   }
 
+  /**
+   * The leader's host once there is one, asking every 250 ms for at most {@code wait}: right after a
+   * kill or a heal the cluster may still be electing, and a leader-bound fault should hit the leader
+   * it elects rather than fail.
+   */
+  String awaitLeaderHost(String topic, int partition, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      try {
+        return leaderHost(topic, partition);
+      } catch (IllegalStateException e) {
+        if (System.nanoTime() >= deadline) {
+          throw new IllegalStateException(e.getMessage() + " waited-ms=" + wait.toMillis(), e);
+        }
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("topic=" + topic + " partition=" + partition + " reason=interrupted", e);
+      }
+    }
+  }
+
   /** Waits until each of the topic's {@code partitions} has a leader; throws after {@code timeout}. */
   void await(String topic, int partitions, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

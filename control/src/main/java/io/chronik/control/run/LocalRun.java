@@ -1,5 +1,12 @@
 package io.chronik.control.run;
 
+import io.chronik.control.nemesis.FaultPlan;
+import io.chronik.control.nemesis.FaultRegistry;
+import io.chronik.control.nemesis.FaultTally;
+import io.chronik.control.nemesis.HistoryNemesisRecorder;
+import io.chronik.control.nemesis.Nemesis;
+import io.chronik.control.nemesis.NemesisSchedule;
+import io.chronik.control.nemesis.Site;
 import io.chronik.control.workload.Workload;
 import io.chronik.verifier.recorder.HistoryRecorder;
 import io.chronik.verifier.report.Verdict;
@@ -12,16 +19,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A run against one broker process on this machine (no --hosts): the broker is started from the
  * distribution's class path by main-class name — a local replicated cluster of {@code --nodes}
- * processes — killed with SIGKILL and paused with SIGSTOP by the {@link FaultLoop}; no network
- * partitions (they need separate hosts).
+ * processes — faulted through a {@link LocalTestbed} by the same nemesis and fault registry as
+ * host runs (process faults only: network partitions need separate hosts).
  */
 final class LocalRun {
+  /** Faults every 1-4 s, each for 0.5-2.5 s: local processes restart in about a second. */
+  static final FaultPlan.Timing TIMING = new FaultPlan.Timing(1_000, 4_000, 500, 2_500);
+
   private LocalRun() {}
 
   static RunOutcome run(RunOptions o, long seed, Path runDir, PrintStream console) throws Exception {
@@ -32,7 +42,7 @@ final class LocalRun {
         b.start(Duration.ofSeconds(90));
       }
       String bootstrap = String.join(",", brokers.stream().map(LocalBroker::bootstrap).toList());
-      console.printf("chronik test: local cluster of %d broker process(es) bootstrap=%s (kill/pause faults only:"
+      console.printf("chronik test: local cluster of %d broker process(es) bootstrap=%s (process faults only:"
           + " network partitions need lab hosts, --hosts lab:N)%n", brokers.size(), bootstrap);
       Workloads.createTopic(bootstrap, Workloads.topic(o), partitions,
           java.util.Optional.of((short) brokers.size()));
@@ -40,19 +50,23 @@ final class LocalRun {
       Workload work;
       boolean finalReads;
       long ops;
-      long faults;
+      FaultTally faults;
       try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o))) {
         work = Workloads.create(o, bootstrap, seed, recorder);
-        FaultLoop nemesis = new FaultLoop(brokers, recorder, faultList(o), seed, Duration.ofSeconds(o.timeSeconds));
-        finalReads = underFaults(o, brokers, work, nemesis, recorder, console);
+        LocalTestbed bed = new LocalTestbed(brokers);
+        List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), Site.LOCAL),
+            bed.nodes(), o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
+        faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
+        Nemesis nemesis = new Nemesis(bed, bed.nodes(), faults, System::nanoTime);
+        finalReads = underFaults(o, work, nemesis, plan, recorder, faults, console);
         ops = recorder.size();
-        faults = nemesis.injected.get();
       }
       for (LocalBroker b : brokers) {
         b.stop();
       }
-      Verdict verdict = work.check(history, runDir, finalReads, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
-      return new RunOutcome(runDir, seed, verdict, ops, faults);
+      Verdict checked = work.check(history, runDir, finalReads, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+      Verdict verdict = UnreadVerdict.judge(checked, finalReads, runDir, console);
+      return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
     } finally {
       for (LocalBroker b : brokers) {
         b.close();
@@ -80,50 +94,26 @@ final class LocalRun {
     return brokers;
   }
 
-  /** Workload under faults, heal, final reads; returns whether the final reads read everything. */
-  private static boolean underFaults(RunOptions o, List<LocalBroker> brokers, Workload work, FaultLoop nemesis,
-      HistoryRecorder recorder, PrintStream console) throws Exception {
+  /** Workload under faults, final heal, final reads; returns whether the final reads read everything. */
+  private static boolean underFaults(RunOptions o, Workload work, Nemesis nemesis, List<FaultPlan.Step> plan,
+      HistoryRecorder recorder, FaultTally faults, PrintStream console) throws Exception {
     work.start();
-    Thread faultThread = new Thread(nemesis, "nemesis");
-    faultThread.setDaemon(true);
-    if (!nemesis.isIdle()) {
-      faultThread.start();
-    }
-    ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount,
-        nemesis.injected::get);
+    ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::total);
+    Optional<RuntimeException> failure;
     try {
+      NemesisSchedule.Running schedule = NemesisSchedule.start(nemesis, plan);
       TimeUnit.SECONDS.sleep(o.timeSeconds);
-      faultThread.join(TimeUnit.SECONDS.toMillis(90));
+      failure = schedule.await(Duration.ofMinutes(3)); // what remains is the final heal: every node restarted
     } finally {
       progress.close();
     }
-    if (nemesis.failure != null) {
-      throw new IllegalStateException("nemesis failed: " + nemesis.failure.getMessage(), nemesis.failure);
-    }
-    for (LocalBroker broker : brokers) {
-      if (broker.isPaused()) {
-        broker.resume();
-      }
-      if (!broker.isRunning()) {
-        broker.start(Duration.ofSeconds(60));
-      }
+    if (failure.isPresent()) {
+      throw new IllegalStateException("nemesis failed: " + failure.get().getMessage(), failure.get());
     }
     work.stop();
     boolean complete = work.finalReads(Duration.ofSeconds(60));
     console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
     return complete;
-  }
-
-  private static List<FaultLoop.Fault> faultList(RunOptions o) {
-    List<FaultLoop.Fault> list = new ArrayList<>();
-    Map<String, FaultLoop.Fault> byName = Map.of("kill", FaultLoop.Fault.KILL, "pause", FaultLoop.Fault.PAUSE,
-        "wipe", FaultLoop.Fault.WIPE);
-    for (String f : o.faultsOrDefault()) {
-      if (byName.containsKey(f)) {
-        list.add(byName.get(f));
-      }
-    }
-    return list;
   }
 
   private static int freePort() throws IOException {

@@ -1,14 +1,59 @@
 package io.chronik.control.run;
 
+import io.chronik.control.nemesis.Draw;
+import io.chronik.control.nemesis.Fault;
+import io.chronik.control.nemesis.FaultRegistry;
+import io.chronik.control.nemesis.PartitionFault;
+import io.chronik.control.nemesis.Site;
+import io.chronik.control.workload.WorkloadRegistry;
+import io.chronik.control.workload.WorkloadType;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** The options of one verified run, shared by {@code chronik test} and {@code chronik campaign}. */
+/**
+ * The options of one verified run, shared by {@code chronik test} and {@code chronik campaign}.
+ * Workloads and faults, their defaults and their help come from their registries.
+ */
 public final class RunOptions {
-  static final List<String> WORKLOADS = List.of("queue", "register");
-  static final List<String> LOCAL_FAULTS = List.of("kill", "pause", "wipe", "none");
-  static final List<String> HOSTS_FAULTS = List.of("partition", "kill", "pause", "none");
+  /** The registered fault names, for picocli's {@code ${COMPLETION-CANDIDATES}} in {@code --faults}' help. */
+  static final class FaultNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      List<String> names = new ArrayList<>(FaultRegistry.all().stream().map(f -> f.name()).toList());
+      names.add(FaultRegistry.NONE);
+      return names.iterator();
+    }
+  }
+
+  /** The registered workload names, for {@code --workload}'s help. */
+  static final class WorkloadNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return WorkloadRegistry.names().iterator();
+    }
+  }
+
+  /**
+   * Adds every registered fault and workload, with its help, to a run command's help (called by
+   * picocli through the command's {@code @Spec} setter).
+   */
+  public static void describeRegistries(CommandSpec command) {
+    List<String> footer = new ArrayList<>();
+    footer.add("");
+    footer.add("Faults (--faults NAME,...; name, where it runs, what it does):");
+    FaultRegistry.table().lines().forEach(footer::add);
+    footer.add("");
+    footer.add("Workloads (--workload NAME):");
+    for (WorkloadType w : WorkloadRegistry.all()) {
+      footer.add("  " + w.name());
+      footer.add("      " + w.help());
+    }
+    command.usageMessage().footer(footer.stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
+  }
 
   @Option(names = "--hosts", paramLabel = "auto|lab:N|inventory:FILE",
       description = "Run against a cluster: the first N hosts of the local lab (chronik lab up must have run), the "
@@ -19,12 +64,13 @@ public final class RunOptions {
   @Option(names = "--lab-dir", description = "Lab directory for --hosts lab:N (default: /var/tmp/chronik-lab).")
   Path labDir;
 
-  @Option(names = "--workload", defaultValue = "queue", description = "queue (default) or register (consumer-group "
-      + "offset commit/fetch, checked for linearizability).")
+  @Option(names = "--workload", defaultValue = "queue", completionCandidates = WorkloadNames.class,
+      description = "One of ${COMPLETION-CANDIDATES} (default queue; see Workloads below).")
   String workload;
 
-  @Option(names = "--faults", split = ",", description = "Faults: with --hosts partition, kill, pause, none "
-      + "(default partition,kill,pause); locally kill, pause, none or wipe (must be judged invalid; default kill,pause).")
+  @Option(names = "--faults", split = ",", completionCandidates = FaultNames.class, description = "Faults the schedule "
+      + "draws from: ${COMPLETION-CANDIDATES} (see Faults below; default: those marked default that run where the run "
+      + "runs: partition,kill,pause with --hosts, kill,pause locally).")
   List<String> faults;
 
   @Option(names = "--partition-shapes", split = ",", description = "Partition shapes to draw from: isolate-one, halves, "
@@ -66,10 +112,26 @@ public final class RunOptions {
   Path runsDir;
 
   List<String> faultsOrDefault() {
-    if (faults != null) {
-      return faults;
+    return faults != null ? faults : FaultRegistry.defaults(site());
+  }
+
+  List<String> shapesOrDefault() {
+    return partitionShapes != null ? partitionShapes : PartitionFault.LABELS;
+  }
+
+  /** Where the run goes: local processes, lab hosts (also {@code auto}, which prefers them) or VMs. */
+  Site site() {
+    if (hosts == null) {
+      return Site.LOCAL;
     }
-    return List.of(hosts != null ? new String[] {"partition", "kill", "pause"} : new String[] {"kill", "pause"});
+    if (hosts.equals(TestRunner.AUTO)) {
+      return Site.LAB;
+    }
+    try {
+      return HostsTarget.parse(hosts).lab() ? Site.LAB : Site.VMS;
+    } catch (IllegalArgumentException e) {
+      return Site.VMS; // refused with its reason by invalidReason
+    }
   }
 
   /** The run folder's name after the timestamp. */
@@ -91,14 +153,12 @@ public final class RunOptions {
 
   /** A key=value reason the options cannot run, or null. */
   String invalidReason() {
-    if (!WORKLOADS.contains(workload)) {
-      return "workload=" + workload + " reason=unknown known=" + WORKLOADS;
+    if (WorkloadRegistry.find(workload).isEmpty()) {
+      return "workload=" + workload + " reason=unknown known=" + WorkloadRegistry.names();
     }
-    List<String> known = hosts != null ? HOSTS_FAULTS : LOCAL_FAULTS;
-    for (String f : faultsOrDefault()) {
-      if (!known.contains(f)) {
-        return "fault=" + f + " reason=unknown" + (hosts != null ? "-with-hosts" : "-locally") + " known=" + known;
-      }
+    String faultProblem = FaultRegistry.problem(faultsOrDefault(), site());
+    if (faultProblem != null) {
+      return faultProblem;
     }
     if (nodes < 1 || nodes > 7) {
       return "nodes=" + nodes + " reason=need 1..7 local nodes";
@@ -107,10 +167,9 @@ public final class RunOptions {
       return "time=" + timeSeconds + " partitions=" + partitions + " producers=" + producers + " clients=" + clients
           + " reason=need time>=5 partitions>=1 producers>=1 clients>=1";
     }
-    for (String shape : partitionShapes != null ? partitionShapes : List.<String>of()) {
-      if (!io.chronik.control.nemesis.FaultPlan.SHAPES.contains(shape) && !shape.equals("isolate-leader")) {
-        return "shape=" + shape + " reason=unknown known=" + io.chronik.control.nemesis.FaultPlan.SHAPES
-            + "+[isolate-leader]";
+    for (String shape : shapesOrDefault()) {
+      if (!PartitionFault.LABELS.contains(shape)) {
+        return "shape=" + shape + " reason=unknown known=" + PartitionFault.LABELS;
       }
     }
     if (!acks.equals("all") && !acks.equals("1")) {
@@ -124,6 +183,26 @@ public final class RunOptions {
         HostsTarget.parse(hosts);
       } catch (IllegalArgumentException e) {
         return e.getMessage();
+      }
+    }
+    return sizeProblem();
+  }
+
+  /**
+   * Why a selected fault cannot run on the cluster size known before the run (local {@code --nodes}
+   * or {@code lab:N}; an inventory's size is known once it is read), or null.
+   */
+  private String sizeProblem() {
+    int n = hosts == null ? nodes : hosts.startsWith("lab:") ? HostsTarget.parse(hosts).nodes() : 0;
+    if (n < 1) {
+      return null;
+    }
+    List<String> names = java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "n" + i).toList();
+    Draw draw = new Draw(names, new java.util.Random(0), shapesOrDefault());
+    for (Fault f : FaultRegistry.select(faultsOrDefault(), site())) {
+      String problem = f.problem(draw);
+      if (problem != null) {
+        return problem;
       }
     }
     return null;
@@ -152,6 +231,7 @@ public final class RunOptions {
     c.faults = faults;
     c.partitionShapes = partitionShapes;
     c.timeSeconds = timeSeconds;
+    c.nodes = nodes;
     c.partitions = partitions;
     c.producers = producers;
     c.clients = clients;

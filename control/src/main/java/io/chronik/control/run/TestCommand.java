@@ -3,6 +3,8 @@ package io.chronik.control.run;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code chronik test}: one verified run. Without {@code --hosts}, against a broker process on this
@@ -18,6 +20,11 @@ public final class TestCommand implements Callable<Integer> {
   static final int EXIT_ERROR = 3;
 
   @Mixin RunOptions options;
+
+  @Spec
+  void describeRegistries(CommandSpec self) {
+    RunOptions.describeRegistries(self);
+  }
 
   @Override
   public Integer call() throws Exception {

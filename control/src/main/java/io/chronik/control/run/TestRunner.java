@@ -35,7 +35,7 @@ public final class TestRunner {
   private static RunOutcome runAuto(RunOptions options, long seed, PrintStream console) throws Exception {
     java.util.Optional<String> unavailable = io.chronik.control.lab.LabPreflight.unavailableReason();
     if (unavailable.isPresent()) {
-      console.printf("chronik test: lab hosts unavailable (%s): local broker processes, kill/pause faults only%n",
+      console.printf("chronik test: lab hosts unavailable (%s): local broker processes, process faults only%n",
           unavailable.get());
       options.hosts = null;
       return run(options, seed, console);

@@ -1,8 +1,9 @@
 package io.chronik.control.run;
 
-import io.chronik.control.workload.QueueWorkload;
-import io.chronik.control.workload.RegisterWorkload;
 import io.chronik.control.workload.Workload;
+import io.chronik.control.workload.WorkloadRegistry;
+import io.chronik.control.workload.WorkloadSettings;
+import io.chronik.control.workload.WorkloadType;
 import io.chronik.verifier.recorder.HistoryRecorder;
 import java.util.List;
 import java.util.Properties;
@@ -11,27 +12,33 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** The workload a run's options name, and what it needs before it starts. */
+/** The workload a run's options name (from {@link WorkloadRegistry}), and what it needs before it starts. */
 final class Workloads {
   private Workloads() {}
 
+  static WorkloadType type(RunOptions o) {
+    return WorkloadRegistry.get(o.workload);
+  }
+
+  static WorkloadSettings settings(RunOptions o) {
+    return new WorkloadSettings(o.partitions, o.producers, o.clients, o.acks);
+  }
+
   /** Recorder threads the workload uses. */
   static int concurrency(RunOptions o) {
-    return o.workload.equals("register") ? RegisterWorkload.concurrency(o.clients) : QueueWorkload.concurrency(o.producers);
+    return type(o).concurrency().applyAsInt(settings(o));
   }
 
   static String topic(RunOptions o) {
-    return o.workload.equals("register") ? RegisterWorkload.TOPIC : QueueWorkload.TOPIC;
+    return type(o).topic();
   }
 
   static int topicPartitions(RunOptions o) {
-    return o.workload.equals("register") ? RegisterWorkload.PARTITIONS : o.partitions;
+    return type(o).topicPartitions().applyAsInt(settings(o));
   }
 
   static Workload create(RunOptions o, String bootstrap, long seed, HistoryRecorder recorder) {
-    return o.workload.equals("register")
-        ? new RegisterWorkload(bootstrap, o.clients, seed, recorder)
-        : new QueueWorkload(bootstrap, o.partitions, o.producers, o.acks, recorder);
+    return type(o).create(bootstrap, seed, recorder, settings(o));
   }
 
   /**

@@ -41,6 +41,10 @@ import org.apache.kafka.common.serialization.LongSerializer;
  */
 public final class QueueWorkload implements Workload {
   public static final String TOPIC = "chronik-queue";
+  public static final WorkloadType TYPE = new WorkloadType("queue",
+      "Kafka queue: idempotent producers send unique values, a consumer polls every partition (kafka checker)",
+      TOPIC, WorkloadSettings::partitions, s -> concurrency(s.producers()),
+      (bootstrap, seed, recorder, s) -> new QueueWorkload(bootstrap, s.partitions(), s.producers(), s.acks(), recorder));
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
   private final String bootstrap;

@@ -48,6 +48,10 @@ public final class RegisterWorkload implements Workload {
   static final int GROUPS_PER_GENERATION = 2;
   /** Partitions of the register topic: each group's keys are its offsets of these. */
   public static final int PARTITIONS = 2;
+  public static final WorkloadType TYPE = new WorkloadType("register",
+      "consumer-group offsets as registers: commit/fetch, checked for linearizability (keyed-register)",
+      TOPIC, s -> PARTITIONS, s -> concurrency(s.clients()),
+      (bootstrap, seed, recorder, s) -> new RegisterWorkload(bootstrap, s.clients(), seed, recorder));
   private static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
 
   private final String bootstrap;

@@ -1,12 +1,12 @@
 package io.chronik.control.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.chronik.control.cli.ChronikCommand;
 import io.chronik.control.cluster.ClusterSpec;
 import io.chronik.control.cluster.Distribution;
 import io.chronik.control.cluster.LocalCluster;
+import io.chronik.control.lab.Prerequisites;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class BenchIntegrationTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    assumeTrue(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
+    Prerequisites.require(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
     int base = Distribution.freePortBase(1);
     broker = LocalCluster.start(ClusterSpec.of(1, dir.resolve("cluster"), Distribution.classPath())
         .withPorts(base, base + 1000).withJavaOpts(List.of("-Xmx512m", "-XX:+UseSerialGC")));

@@ -3,11 +3,12 @@ package io.chronik.control.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.verifier.report.Verdict;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CampaignSummaryTest {
   private static CampaignSummary.Row row(String dir, long seed, Verdict v) {
-    return new CampaignSummary.Row(dir, seed, v, 1000, 7, v == null ? "host=n1 reason=unreachable" : null);
+    return new CampaignSummary.Row(dir, seed, v, 1000, 7, Map.of(), v == null ? "host=n1 reason=unreachable" : null);
   }
 
   @Test
@@ -45,5 +46,17 @@ class CampaignSummaryTest {
     String edn = s.edn();
     assertThat(edn).contains(":valid? false").contains(":dir \"a\"").contains(":seed 2").contains(":faults 7");
     assertThat(edn.indexOf(":valid? true")).isGreaterThan(edn.indexOf(":runs"));
+  }
+
+  @Test
+  void faultsArePutInPlacePerFaultForEachRunAndSummedOverTheCampaign() {
+    CampaignSummary s = new CampaignSummary("t", "--hosts lab:3");
+    s.add(new CampaignSummary.Row("a", 1, Verdict.VALID, 10, 3, Map.of("kill", 2L, "cascading", 1L), null));
+    s.add(new CampaignSummary.Row("b", 2, Verdict.VALID, 10, 2, Map.of("kill", 1L, "packet-loss", 1L), null));
+    assertThat(s.perFault()).containsExactly(Map.entry("cascading", 1L), Map.entry("kill", 3L),
+        Map.entry("packet-loss", 1L));
+    assertThat(s.markdown()).contains("| 3: cascading 1, kill 2 |")
+        .contains("Faults put in place, per fault: cascading 1, kill 3, packet-loss 1");
+    assertThat(s.edn()).contains(":faults-by-name {\"cascading\" 1");
   }
 }

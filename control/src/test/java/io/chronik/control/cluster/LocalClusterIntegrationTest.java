@@ -2,8 +2,8 @@ package io.chronik.control.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.chronik.control.lab.Prerequisites;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class LocalClusterIntegrationTest {
 
   @Test
   void startedClusterOutlivesTheCliServesClientsRefusesASecondStartAndStopsCleanly(@TempDir Path dir) throws Exception {
-    assumeTrue(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
+    Prerequisites.require(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
     int base = Distribution.freePortBase(3);
     String[] start = {"cluster", "start", "--nodes", "3", "--dir", dir.toString(), "--base-port", Integer.toString(base),
         "--raft-base-port", Integer.toString(base + 1000), "--java-opts", "-Xmx256m -XX:+UseSerialGC"};
@@ -98,7 +98,7 @@ class LocalClusterIntegrationTest {
 
   @Test
   void libraryKillsAndRestartsOneNodeOnItsData(@TempDir Path dir) throws Exception {
-    assumeTrue(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
+    Prerequisites.require(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
     int base = Distribution.freePortBase(2);
     ClusterSpec spec = ClusterSpec.of(2, dir, Distribution.classPath()).withPorts(base, base + 1000)
         .withJavaOpts(List.of("-Xmx256m", "-XX:+UseSerialGC"));
@@ -126,7 +126,7 @@ class LocalClusterIntegrationTest {
 
   @Test
   void aNodeThatCannotStartIsNamedWithItsLogAndNothingIsLeftRunning(@TempDir Path dir) throws Exception {
-    assumeTrue(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
+    Prerequisites.require(Distribution.brokerPackaged(), "broker jar not packaged yet: run through 'mvn verify'");
     int base = Distribution.freePortBase(2);
     ClusterSpec spec = ClusterSpec.of(2, dir, Distribution.classPath()).withPorts(base, base + 1000)
         .withJavaOpts(List.of("-Xmx128m", "-XX:+UseSerialGC")).withSettings(List.of("io.threads=0"));

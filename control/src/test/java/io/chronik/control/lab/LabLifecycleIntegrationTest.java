@@ -2,7 +2,6 @@ package io.chronik.control.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.db.DbSpec;
@@ -22,6 +21,7 @@ import io.chronik.control.ssh.SshHosts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole control stack against a real 3-node lab: namespaces, sshds, SSH/SFTP, a real daemon
  * through the DB lifecycle, iptables partitions checked by real TCP connections between namespaces,
  * corruption, and a teardown that leaves nothing behind. Skipped (with the reason) when not root or
- * when network namespaces are unavailable.
+ * when network namespaces are unavailable; in CI ({@code CI=true}) that fails instead.
  */
 @Tag("integration")
 class LabLifecycleIntegrationTest {
@@ -54,8 +54,7 @@ class LabLifecycleIntegrationTest {
 
   @Test
   void labHostsRunTheDbLifecyclePartitionsAndTearDownWithoutTrace() throws Exception {
-    Optional<String> unavailable = LabPreflight.unavailableReason();
-    assumeTrue(unavailable.isEmpty(), () -> "lab unavailable: " + unavailable.orElse(""));
+    Prerequisites.requireLab();
     StaleTestLabs.removeOrphans("chronik-lab-it-", NAME);
     Path dir = Path.of("/var/tmp/chronik-lab-it-" + ProcessHandle.current().pid());
     Lab lab = new Lab(dir, NAME);
@@ -129,6 +128,39 @@ class LabLifecycleIntegrationTest {
         assertThat(ssh.run(n1, "iptables -S").stdout()).doesNotContain(Partitioner.CHAIN);
         assertConnects(ssh, n2, n1);
 
+        // client cut: the control node's (clients') connections to n1 drop, a peer and SSH still pass
+        Inet4Address client = Cidr.parseLiteral(ssh.run(n1, "echo \"${SSH_CLIENT%% *}\"").stdout().strip());
+        partitioner.dropClients(n1, client, PORT);
+        assertThat(echo(n1, "cut", Duration.ofSeconds(1), 1000)).as("clients cut from n1").isEmpty();
+        assertConnects(ssh, n2, n1);
+        assertThat(ssh.run(n1, "echo ssh-still-works").stdout()).contains("ssh-still-works");
+        partitioner.heal();
+        assertThat(echo(n1, "reconnected", Duration.ofSeconds(5))).contains("echo reconnected");
+
+        // packet loss measured from outside: a connect fails within 250 ms exactly when its SYN is dropped
+        partitioner.dropRandomly(n1, 0.2);
+        int attempts = 200;
+        double lost = (double) failedConnects(n1, attempts) / attempts;
+        assertThat(ssh.run(n1, "echo ssh-spared").stdout()).contains("ssh-spared");
+        partitioner.heal();
+        assertThat(lost).as("share of connects lost with loss 0.2 set (binomial sd 0.028)").isBetween(0.10, 0.30);
+        assertThat(failedConnects(n1, 50)).as("no loss once healed").isZero();
+
+        // bandwidth measured from outside: n1 sends 4 MB (base64 of 3 MB) to the control node over SSH
+        PacketShaper limiter = new PacketShaper(ssh);
+        int kbit = 8_000;
+        limiter.limitRate(n1, n2, kbit);
+        long startNanos = System.nanoTime();
+        int bytes = ssh.run(n1, "head -c 3000000 /dev/urandom | base64 -w0", Duration.ofSeconds(60)).stdout().length();
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        limiter.clear(n1, n2);
+        double measuredKbit = bytes * 8 / 1000.0 / seconds;
+        System.out.printf("lab measured: connects-lost=%.3f (loss 0.2 set, %d attempts) rate-kbit=%.0f (%d set)%n",
+            lost, attempts, measuredKbit, kbit);
+        assertThat(measuredKbit).as("kbit/s n1 sent with %d set (%d bytes in %.2f s)", kbit, bytes, seconds)
+            .isBetween(kbit * 0.6, kbit * 1.05);
+        assertThat(ssh.run(n1, "tc qdisc show dev eth0").stdout()).doesNotContain("tbf");
+
         db.stop(n3);
         String dataFile = db.dataDir(n3) + "/lines.log";
         long sizeBefore = Files.size(Path.of(dataFile));
@@ -192,8 +224,16 @@ class LabLifecycleIntegrationTest {
 
   /** Sends one line and returns the reply, or "" if none arrives within {@code timeout}. */
   private static String echo(Host host, String line, Duration timeout) throws IOException {
+    return echo(host, line, timeout, 2000);
+  }
+
+  private static String echo(Host host, String line, Duration timeout, int connectMillis) throws IOException {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host.address(), PORT), 2000);
+      try {
+        s.connect(new InetSocketAddress(host.address(), PORT), connectMillis);
+      } catch (SocketTimeoutException e) {
+        return "";
+      }
       s.setSoTimeout((int) timeout.toMillis());
       s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
       BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
@@ -229,6 +269,19 @@ class LabLifecycleIntegrationTest {
           + LocalCommand.run("iptables", "-S").stdout();
       assertThat(exit).as("connect %s -> %s; diagnostics:%n%s", from.name(), to.name(), diagnostics).isZero();
     }
+  }
+
+  /** Connects from this machine to {@code host}'s test server {@code attempts} times; how many timed out in 250 ms. */
+  private static int failedConnects(Host host, int attempts) throws IOException {
+    int failed = 0;
+    for (int i = 0; i < attempts; i++) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(host.address(), PORT), 250);
+      } catch (SocketTimeoutException e) {
+        failed++;
+      }
+    }
+    return failed;
   }
 
   private static void assertBlocked(SshHosts ssh, Host from, Host to) {

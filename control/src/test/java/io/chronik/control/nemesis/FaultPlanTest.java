@@ -1,6 +1,7 @@
 package io.chronik.control.nemesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -8,60 +9,66 @@ import org.junit.jupiter.api.Test;
 class FaultPlanTest {
   private static final List<String> NODES = List.of("n1", "n2", "n3", "n4", "n5");
   private static final FaultPlan.Timing TIMING = new FaultPlan.Timing(1_000, 5_000, 2_000, 8_000);
+  private static final List<String> SHAPES = PartitionFault.LABELS;
+
+  private static List<Fault> faults(String... names) {
+    return FaultRegistry.select(List.of(names), Site.LAB);
+  }
 
   @Test
   void sameSeedSamePlanDifferentSeedDifferentPlan() {
-    List<FaultKind> kinds = List.of(FaultKind.PARTITION, FaultKind.KILL, FaultKind.PAUSE);
-    var a = FaultPlan.generate(42, kinds, NODES, 120_000, TIMING, false);
-    assertThat(FaultPlan.generate(42, kinds, NODES, 120_000, TIMING, false)).isEqualTo(a);
-    assertThat(FaultPlan.generate(43, kinds, NODES, 120_000, TIMING, false)).isNotEqualTo(a);
+    List<Fault> faults = faults("partition", "kill", "pause");
+    var a = FaultPlan.generate(42, faults, NODES, SHAPES, 120_000, TIMING);
+    assertThat(FaultPlan.generate(42, faults, NODES, SHAPES, 120_000, TIMING)).isEqualTo(a);
+    assertThat(FaultPlan.generate(43, faults, NODES, SHAPES, 120_000, TIMING)).isNotEqualTo(a);
   }
 
   @Test
-  void faultsAlternateStartStopWithinTheRunAndNeverOverlap() {
-    var plan = FaultPlan.generate(7, List.of(FaultKind.values()), NODES, 60_000, TIMING, true);
+  void faultsFollowOneAnotherWithinTheRunAndNeverOverlap() {
+    List<Fault> every = FaultRegistry.all().stream().filter(f -> f.sites().contains(Site.LAB)).toList();
+    var plan = FaultPlan.generate(7, every, NODES, SHAPES, 60_000, TIMING);
     assertThat(plan).isNotEmpty();
     long last = 0;
-    for (int i = 0; i < plan.size(); i += 2) {
-      FaultPlan.Step start = plan.get(i);
-      FaultPlan.Step stop = plan.get(i + 1);
-      assertThat(start.start()).isTrue();
-      assertThat(stop.start()).isFalse();
-      assertThat(stop.kind()).isEqualTo(start.kind());
-      assertThat(stop.nodes()).isEqualTo(start.nodes());
-      assertThat(start.atMillis()).isGreaterThanOrEqualTo(last + TIMING.quietMinMillis());
-      assertThat(stop.atMillis()).isGreaterThanOrEqualTo(start.atMillis()).isLessThanOrEqualTo(60_000);
-      last = stop.atMillis();
+    for (FaultPlan.Step step : plan) {
+      assertThat(step.startMillis()).isGreaterThanOrEqualTo(last + TIMING.quietMinMillis());
+      assertThat(step.healMillis()).isGreaterThanOrEqualTo(step.startMillis()).isLessThanOrEqualTo(60_000);
+      last = step.healMillis();
     }
   }
 
   @Test
-  void killAndPauseHitAMinorityAndPartitionsUseKnownShapes() {
-    var plan = FaultPlan.generate(3, List.of(FaultKind.KILL, FaultKind.PAUSE, FaultKind.PARTITION), NODES,
-        600_000, TIMING, false);
+  void killAndPauseHitOneNodeAndPartitionsUseKnownShapesOverEveryNode() {
+    var plan = FaultPlan.generate(3, faults("kill", "pause", "partition"), NODES, SHAPES, 600_000, TIMING);
     for (FaultPlan.Step s : plan) {
-      if (s.kind() == FaultKind.PARTITION) {
-        assertThat(FaultPlan.SHAPES).contains(s.shape());
-        assertThat(s.nodes()).containsExactlyInAnyOrderElementsOf(NODES);
+      if (s.fault().name().equals("partition")) {
+        assertThat(SHAPES).contains(s.injection().shape());
+        assertThat(s.injection().arrangement()).containsExactlyInAnyOrderElementsOf(NODES);
       } else {
-        assertThat(s.nodes().size()).isBetween(1, 2);
+        assertThat(s.injection().targets()).hasSize(1).isSubsetOf(NODES);
       }
     }
-    assertThat(plan.stream().map(FaultPlan.Step::kind).distinct()).hasSize(3);
+    assertThat(plan.stream().map(s -> s.fault().name()).distinct()).hasSize(3);
   }
 
   @Test
   void noFaultsNoSteps() {
-    assertThat(FaultPlan.generate(1, List.of(), NODES, 60_000, TIMING, false)).isEmpty();
+    assertThat(FaultPlan.generate(1, List.of(), NODES, SHAPES, 60_000, TIMING)).isEmpty();
   }
 
   @Test
-  void partitionsDrawOnlyFromTheShapesAsked() {
-    var plan = FaultPlan.generate(9, List.of(FaultKind.PARTITION), NODES, 300_000, TIMING, List.of("isolate-leader"));
-    assertThat(plan).isNotEmpty().allSatisfy(s -> assertThat(s.shape()).isEqualTo("isolate-leader"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FaultPlan.generate(9, List.of(FaultKind.PARTITION),
-        List.of("n1", "n2"), 60_000, TIMING, List.of("bridge"))).hasMessageContaining("no-usable-partition-shape");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> FaultPlan.generate(9, List.of(FaultKind.PARTITION),
-        NODES, 60_000, TIMING, List.of("zigzag"))).hasMessageContaining("shape=zigzag");
+  void partitionsDrawOnlyFromTheShapesAskedAndRefuseShapesThatCannotBeLaid() {
+    var plan = FaultPlan.generate(9, faults("partition"), NODES, List.of("isolate-leader"), 300_000, TIMING);
+    assertThat(plan).isNotEmpty().allSatisfy(s -> assertThat(s.injection().shape()).isEqualTo("isolate-leader"));
+    assertThatThrownBy(() -> FaultPlan.generate(9, faults("partition"), List.of("n1", "n2"), List.of("bridge"),
+        60_000, TIMING)).hasMessageContaining("no-usable-partition-shape");
+    assertThatThrownBy(() -> FaultPlan.generate(9, faults("partition"), NODES, List.of("zigzag"), 60_000, TIMING))
+        .hasMessageContaining("shape=zigzag");
+  }
+
+  @Test
+  void aFaultThatNeedsMoreNodesIsRefusedBeforeTheRun() {
+    assertThatThrownBy(() -> FaultPlan.generate(1, faults("kill-minority"), List.of("n1"), SHAPES, 60_000, TIMING))
+        .hasMessageContaining("fault=kill-minority").hasMessageContaining("nodes=1")
+        .hasMessageContaining("reason=needs-at-least-3-nodes");
   }
 }

@@ -1,8 +1,8 @@
 package io.chronik.control.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.chronik.control.lab.Prerequisites;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ final class ChronikProcess {
     try (Stream<Path> files = Files.exists(brokerTarget) ? Files.list(brokerTarget) : Stream.empty()) {
       packaged = files.anyMatch(p -> p.getFileName().toString().matches("chronik-broker-.*\\.jar"));
     }
-    assumeTrue(packaged, "broker jar not packaged yet: run through 'mvn verify' (package precedes this test)");
+    Prerequisites.require(packaged, "broker jar not packaged yet: run through 'mvn verify' (package precedes this test)");
   }
 
   static String distributionClassPath() throws IOException {

@@ -20,13 +20,22 @@ class RunOptionsTest {
   }
 
   @Test
-  void faultsDefaultAndValidateByTarget() {
+  void faultsDefaultAndValidateBySite() {
     assertThat(parse().faultsOrDefault()).containsExactly("kill", "pause");
     assertThat(parse("--hosts", "lab:3").faultsOrDefault()).containsExactly("partition", "kill", "pause");
-    assertThat(parse("--faults", "partition").problem()).contains("fault=partition").contains("reason=unknown-locally");
-    assertThat(parse("--hosts", "lab:3", "--faults", "wipe").problem()).contains("fault=wipe")
-        .contains("reason=unknown-with-hosts");
-    assertThat(parse("--hosts", "lab:3", "--faults", "partition,kill").problem()).isNull();
+    assertThat(parse("--hosts", "inventory:vms.txt").faultsOrDefault()).containsExactly("partition", "kill", "pause");
+    assertThat(parse("--faults", "partition").problem()).contains("fault=partition").contains("site=local")
+        .contains("reason=not-available-here");
+    assertThat(parse("--hosts", "lab:3", "--faults", "wipe").problem()).contains("fault=wipe").contains("site=lab")
+        .contains("reason=not-available-here");
+    assertThat(parse("--hosts", "lab:3", "--faults", "zigzag").problem()).startsWith("fault=zigzag reason=unknown");
+    assertThat(parse("--hosts", "lab:3", "--faults", "partition,kill,client-leader-cut,cascading").problem()).isNull();
+    assertThat(parse("--faults", "kill-all,pause-majority,cascading,wipe").problem()).isNull();
+    assertThat(parse("--faults", "none").problem()).isNull();
+    assertThat(parse("--nodes", "1", "--faults", "kill-minority").problem())
+        .isEqualTo("fault=kill-minority nodes=1 reason=needs-at-least-3-nodes");
+    assertThat(parse("--hosts", "lab:2", "--faults", "partition", "--partition-shapes", "bridge").problem())
+        .startsWith("shapes=[bridge] nodes=2 reason=no-usable-partition-shape");
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import us.bpsm.edn.Keyword;
 
 /**
  * Turns nemesis operations into fault intervals. Jepsen nemeses name their operations by
@@ -17,7 +18,11 @@ public final class FaultTracker {
   private static final Map<String, String> CLOSERS = Map.of(
       "kill", "start", "pause", "resume", "partition", "heal", "start", "stop");
 
+  private static final Keyword TARGETS = Keyword.newKeyword("targets");
+  private static final Keyword SHAPE = Keyword.newKeyword("shape");
+
   private final Map<String, Long> open = new HashMap<>();
+  private final Map<String, String> openTargets = new HashMap<>();
   private final List<FaultInterval> intervals = new ArrayList<>();
 
   /**
@@ -25,11 +30,16 @@ public final class FaultTracker {
    * @param invoke whether this is the invocation (else the completion)
    */
   public void observe(String f, boolean invoke, long timeNanos) {
+    observe(f, invoke, timeNanos, null);
+  }
+
+  /** As above, with the op's value: a {@code start-X} invocation's {@code :targets} name the nodes hit. */
+  public void observe(String f, boolean invoke, long timeNanos, Object value) {
     if (f.startsWith("stop-") || f.startsWith("start-")) {
       String fault = f.substring(f.indexOf('-') + 1);
       if (f.startsWith("start-")) {
-        if (invoke) {
-          open.putIfAbsent(fault, timeNanos);
+        if (invoke && open.putIfAbsent(fault, timeNanos) == null) {
+          openTargets.put(fault, targets(value));
         }
       } else if (!invoke) {
         close(fault, timeNanos);
@@ -52,15 +62,26 @@ public final class FaultTracker {
 
   private void close(String fault, long timeNanos) {
     Long start = open.remove(fault);
+    String targets = openTargets.remove(fault);
     if (start != null) {
-      intervals.add(new FaultInterval(fault, start, timeNanos));
+      intervals.add(new FaultInterval(fault, start, timeNanos, targets == null ? "" : targets));
     }
+  }
+
+  /** "n1 n2", or "halves: n1 n2" with a shape, from {@code {:targets [...] :shape ...}}; else "". */
+  private static String targets(Object value) {
+    if (!(value instanceof Map<?, ?> m) || !(m.get(TARGETS) instanceof List<?> nodes)) {
+      return "";
+    }
+    String names = String.join(" ", nodes.stream().map(String::valueOf).toList());
+    return m.get(SHAPE) == null ? names : m.get(SHAPE) + ": " + names;
   }
 
   /** Closed intervals plus, for faults never healed, intervals open to the end of time. */
   public List<FaultInterval> intervals() {
     List<FaultInterval> all = new ArrayList<>(intervals);
-    open.forEach((fault, start) -> all.add(new FaultInterval(fault, start, Long.MAX_VALUE)));
+    open.forEach((fault, start) -> all.add(
+        new FaultInterval(fault, start, Long.MAX_VALUE, openTargets.getOrDefault(fault, ""))));
     all.sort(java.util.Comparator.comparingLong(FaultInterval::startNanos));
     return all;
   }

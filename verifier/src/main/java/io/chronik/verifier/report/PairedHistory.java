@@ -100,7 +100,7 @@ public abstract class PairedHistory implements Timeline {
     lastNanos = Math.max(lastNanos, nanos);
     String f = op.f().getName();
     if (!op.isClient()) {
-      faults.observe(f, op.isInvoke(), nanos);
+      faults.observe(f, op.isInvoke(), nanos, op.value());
       return;
     }
     long process = op.process();

@@ -86,6 +86,9 @@ public final class RunReport {
       fm.put(kw("fault"), f.fault());
       fm.put(kw("start-nanos"), f.startNanos());
       fm.put(kw("end-nanos"), f.healed() ? f.endNanos() : null);
+      if (!f.targets().isEmpty()) {
+        fm.put(kw("targets"), f.targets());
+      }
       faults.add(fm);
     }
     m.put(kw("faults"), faults);
@@ -144,10 +147,10 @@ public final class RunReport {
           .append("\">\n");
     }
     if (!t.faults().isEmpty()) {
-      b.append("<h2>Faults</h2>\n<table><tr><th>fault</th><th>start (s)</th><th>end (s)</th></tr>\n");
+      b.append("<h2>Faults</h2>\n<table><tr><th>fault</th><th>nodes</th><th>start (s)</th><th>end (s)</th></tr>\n");
       List<FaultInterval> faults = t.faults();
       for (FaultInterval f : faults.subList(0, Math.min(FAULT_ROWS_MAX, faults.size()))) {
-        b.append("<tr><td>").append(esc(f.fault())).append("</td><td>")
+        b.append("<tr><td>").append(esc(f.fault())).append("</td><td>").append(esc(f.targets())).append("</td><td>")
             .append(String.format("%.3f", f.startNanos() / 1e9)).append("</td><td>")
             .append(f.healed() ? String.format("%.3f", f.endNanos() / 1e9) : "never healed").append("</td></tr>\n");
       }

@@ -1,0 +1,54 @@
+package io.chronik.control.nemesis;
+
+import java.util.Set;
+
+/**
+ * One fault a run can inject, registered once in {@link FaultRegistry}: its name (on the command
+ * line and in the history as {@code :start-<name>} / {@code :stop-<name>}, which the report shades),
+ * its help text, the sites it runs on, how it picks its targets and how it starts and heals.
+ * Implementations are stateless: what one injection hit is in its {@link Injection}.
+ */
+public interface Fault {
+  /** Name on the command line ({@code --faults}) and in the history. */
+  String name();
+
+  /** One line for {@code --help} and {@code chronik faults}. */
+  String help();
+
+  /** Where the fault can run. */
+  Set<Site> sites();
+
+  /** Whether runs draw from it when {@code --faults} is not given. */
+  default boolean byDefault() {
+    return false;
+  }
+
+  /** Fewest nodes the fault makes sense on (e.g. a minority needs 3). */
+  default int minNodes() {
+    return 1;
+  }
+
+  /** Why the fault cannot be drawn from {@code draw} (key=value), or null. Checked before a run. */
+  default String problem(Draw draw) {
+    return draw.nodes().size() < minNodes()
+        ? "fault=" + name() + " nodes=" + draw.nodes().size() + " reason=needs-at-least-" + minNodes() + "-nodes"
+        : null;
+  }
+
+  /** Draws one injection's targets; pure apart from {@code draw}'s Random, so seeds replay. */
+  Injection pick(Draw draw);
+
+  /**
+   * Targets known only when the fault starts (the current leader); default: as picked. May ask the
+   * cluster, so it can fail; the failure is recorded like a failed start.
+   */
+  default Injection resolve(Injection picked, Testbed bed) {
+    return picked;
+  }
+
+  /** Puts the fault in place; returns what was done (the history's {@code :info} value). */
+  String start(Injection injection, Testbed bed);
+
+  /** Undoes {@link #start}; returns what was done. */
+  String heal(Injection injection, Testbed bed);
+}

@@ -1,0 +1,53 @@
+package io.chronik.control.nemesis;
+
+import java.util.List;
+
+/**
+ * The nodes a run's faults act on, whatever hosts them: local broker processes or hosts reached
+ * over SSH. Faults use only these operations, so one fault class serves every site it declares.
+ * Operations a site cannot do (partitions on local processes) throw; the registry keeps such
+ * faults from being selected there.
+ */
+public interface Testbed {
+  /** SIGKILL of the node's broker; a no-op if it is not running. */
+  void kill(String node);
+
+  /** Starts the node's broker from its data; a no-op if it runs. */
+  void start(String node);
+
+  /** SIGSTOP of the node's broker. */
+  void pause(String node);
+
+  /** SIGCONT of the node's broker. */
+  void resume(String node);
+
+  /** Deletes the data of the (stopped) node. */
+  void wipe(String node);
+
+  /** Drops packets between nodes as the grudge says (replacing any earlier partition). */
+  void partition(Grudge grudge);
+
+  /** Drops the clients' (Kafka) traffic to {@code nodes}; peers and the control node's SSH still pass. */
+  void cutFromClients(List<String> nodes);
+
+  /** Drops each packet arriving at {@code nodes} with {@code probability}; the control node's SSH still passes. */
+  void dropPackets(List<String> nodes, double probability);
+
+  /** Limits what {@code nodes} send to their peers and clients to {@code kbit} kbit/s. */
+  void limitBandwidth(List<String> nodes, int kbit);
+
+  /** Removes every partition, client cut, packet loss and bandwidth limit. */
+  void healNetwork();
+
+  /** The node currently leading the workload topic's partition 0 (asked of the cluster). */
+  String leader();
+
+  /** Final heal: network healed, every node resumed and started. */
+  default void healAll(List<String> nodes) {
+    healNetwork();
+    for (String n : nodes) {
+      resume(n);
+      start(n);
+    }
+  }
+}

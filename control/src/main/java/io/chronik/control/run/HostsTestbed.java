@@ -1,0 +1,133 @@
+package io.chronik.control.run;
+
+import io.chronik.control.db.DbLifecycle;
+import io.chronik.control.host.Cidr;
+import io.chronik.control.host.Host;
+import io.chronik.control.nemesis.Grudge;
+import io.chronik.control.nemesis.PacketShaper;
+import io.chronik.control.nemesis.Partitioner;
+import io.chronik.control.nemesis.Testbed;
+import io.chronik.control.ssh.SshHosts;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Faults on hosts reached over SSH (lab namespaces or VMs): processes through the DB lifecycle,
+ * partitions and client cuts with iptables in the nemesis chain of each host.
+ */
+final class HostsTestbed implements Testbed {
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  private final SshHosts ssh;
+  private final DbLifecycle db;
+  private final List<Host> hosts;
+  private final Partitioner partitioner;
+  private final PacketShaper shaper;
+  private final Supplier<String> leader;
+  private final int kafkaPort;
+
+  HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort) {
+    this.ssh = ssh;
+    this.db = db;
+    this.hosts = List.copyOf(hosts);
+    this.partitioner = new Partitioner(ssh, hosts);
+    this.shaper = new PacketShaper(ssh);
+    this.leader = leader;
+    this.kafkaPort = kafkaPort;
+  }
+
+  @Override
+  public void kill(String node) {
+    db.kill(host(node));
+  }
+
+  @Override
+  public void start(String node) {
+    db.start(host(node));
+  }
+
+  @Override
+  public void pause(String node) {
+    db.pause(host(node));
+  }
+
+  @Override
+  public void resume(String node) {
+    db.resume(host(node));
+  }
+
+  @Override
+  public void wipe(String node) {
+    db.wipe(host(node));
+  }
+
+  @Override
+  public void partition(Grudge grudge) {
+    partitioner.partition(grudge);
+  }
+
+  /**
+   * The clients run on the control node, so they reach each host from the address its SSH
+   * sessions come from ({@code $SSH_CLIENT}: the lab's bridge address, or the control node's address
+   * or NAT on VMs); only that address's Kafka traffic is dropped, so SSH keeps working.
+   */
+  @Override
+  public void cutFromClients(List<String> nodes) {
+    for (String node : nodes) {
+      Host h = host(node);
+      partitioner.dropClients(h, clientAddress(h), kafkaPort);
+    }
+  }
+
+  private Inet4Address clientAddress(Host h) {
+    String seen = ssh.run(h, "echo \"${SSH_CLIENT%% *}\"", TIMEOUT).stdout().strip();
+    try {
+      return Cidr.parseLiteral(seen);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("host=" + h.name() + " ssh-client=" + seen + " reason=client-address-unknown", e);
+    }
+  }
+
+  @Override
+  public void dropPackets(List<String> nodes, double probability) {
+    for (String node : nodes) {
+      partitioner.dropRandomly(host(node), probability);
+    }
+  }
+
+  @Override
+  public void limitBandwidth(List<String> nodes, int kbit) {
+    for (String node : nodes) {
+      Host h = host(node);
+      shaper.limitRate(h, peerOf(h), kbit);
+    }
+  }
+
+  /** Partitions, cuts and loss live in the nemesis chain; rate limits in the root qdisc towards the peers. */
+  @Override
+  public void healNetwork() {
+    partitioner.heal();
+    if (hosts.size() > 1) {
+      for (Host h : hosts) {
+        shaper.clear(h, peerOf(h));
+      }
+    }
+  }
+
+  /** Another node: the interface that reaches it is the one peer and client traffic leaves by. */
+  private Host peerOf(Host h) {
+    return hosts.stream().filter(other -> other != h).findFirst().orElseThrow(
+        () -> new IllegalStateException("host=" + h.name() + " reason=no-peer (shaping needs 2 nodes)"));
+  }
+
+  @Override
+  public String leader() {
+    return leader.get();
+  }
+
+  private Host host(String name) {
+    return ssh.inventory().host(name);
+  }
+}

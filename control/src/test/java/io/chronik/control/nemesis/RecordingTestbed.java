@@ -1,0 +1,77 @@
+package io.chronik.control.nemesis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A testbed that does nothing but remember what faults asked of it, in order ("kill n2", ...). */
+final class RecordingTestbed implements Testbed {
+  final List<String> calls = new ArrayList<>();
+  String leader = "n1";
+  RuntimeException leaderFailure;
+  long killMillis;
+  Grudge lastGrudge;
+
+  @Override
+  public void kill(String node) {
+    calls.add("kill " + node);
+    try {
+      Thread.sleep(killMillis); // a kill that takes its time, as a slow host does
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void start(String node) {
+    calls.add("start " + node);
+  }
+
+  @Override
+  public void pause(String node) {
+    calls.add("pause " + node);
+  }
+
+  @Override
+  public void resume(String node) {
+    calls.add("resume " + node);
+  }
+
+  @Override
+  public void wipe(String node) {
+    calls.add("wipe " + node);
+  }
+
+  @Override
+  public void partition(Grudge grudge) {
+    calls.add("partition");
+    lastGrudge = grudge;
+  }
+
+  @Override
+  public void cutFromClients(List<String> nodes) {
+    calls.add("cut-from-clients " + nodes);
+  }
+
+  @Override
+  public void dropPackets(List<String> nodes, double probability) {
+    calls.add("drop-packets " + nodes + " " + probability);
+  }
+
+  @Override
+  public void limitBandwidth(List<String> nodes, int kbit) {
+    calls.add("limit-bandwidth " + nodes + " " + kbit);
+  }
+
+  @Override
+  public void healNetwork() {
+    calls.add("heal-network");
+  }
+
+  @Override
+  public String leader() {
+    if (leaderFailure != null) {
+      throw leaderFailure;
+    }
+    return leader;
+  }
+}

@@ -1,0 +1,32 @@
+package io.chronik.control.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class WorkloadRegistryTest {
+  private static final WorkloadSettings SETTINGS = new WorkloadSettings(5, 3, 4, "all");
+
+  @Test
+  void eachWorkloadIsRegisteredOnceWithHelpTopicAndSizes() {
+    assertThat(WorkloadRegistry.names()).containsExactly("queue", "register").doesNotHaveDuplicates();
+    for (WorkloadType t : WorkloadRegistry.all()) {
+      assertThat(t.help()).as("help of %s", t.name()).isNotBlank();
+      assertThat(t.topic()).as("topic of %s", t.name()).startsWith("chronik-");
+      assertThat(t.topicPartitions().applyAsInt(SETTINGS)).isPositive();
+      assertThat(t.concurrency().applyAsInt(SETTINGS)).isPositive();
+    }
+  }
+
+  @Test
+  void queueSizesFollowTheOptionsAndRegisterHasItsOwn() {
+    WorkloadType queue = WorkloadRegistry.get("queue");
+    assertThat(queue.topicPartitions().applyAsInt(SETTINGS)).isEqualTo(5);
+    assertThat(queue.concurrency().applyAsInt(SETTINGS)).isEqualTo(QueueWorkload.concurrency(3));
+    WorkloadType register = WorkloadRegistry.get("register");
+    assertThat(register.topicPartitions().applyAsInt(SETTINGS)).isEqualTo(RegisterWorkload.PARTITIONS);
+    assertThat(register.concurrency().applyAsInt(SETTINGS)).isEqualTo(RegisterWorkload.concurrency(4));
+    assertThatThrownBy(() -> WorkloadRegistry.get("bank")).hasMessage("workload=bank reason=unknown known=[queue, register]");
+  }
+}
