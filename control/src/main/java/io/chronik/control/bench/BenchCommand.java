@@ -39,6 +39,10 @@ public final class BenchCommand implements Callable<Integer> {
       + "they are named TOPIC-0 … TOPIC-(N-1) and the producers send to them in turn (produce and leaders modes).")
   int topics;
 
+  @Option(names = "--dead-broker", defaultValue = "-1", description = "leaders mode: partitions this broker is "
+      + "still reported to lead count as not led (measures failover after killing it).")
+  int deadBroker;
+
   @Option(names = "--partitions", defaultValue = "1", description = "Partitions per topic for --create-topic (default 1).")
   int partitions;
 
@@ -105,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchRun.createTopics(bootstrap, settings.topicNames(), partitions, replicationFactor);
       }
       LeaderWait.Result leaders = createTopic || mode.equals("leaders")
-          ? LeaderWait.await(bootstrap, settings.topicNames(), started,
+          ? LeaderWait.await(bootstrap, settings.topicNames(), deadBroker, started,
               Duration.ofSeconds(BenchSettings.LEADERS_TIMEOUT_SECONDS), System.err)
           : null;
       BenchRun.Outcome outcome = new BenchRun(settings, System.err, leaders).run();

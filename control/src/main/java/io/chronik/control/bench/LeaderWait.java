@@ -70,6 +70,15 @@ final class LeaderWait {
   /** Polls until every partition of {@code topics} has a leader or {@code timeout} passed since {@code startedNanos}. */
   static Result await(String bootstrap, Collection<String> topics, long startedNanos, Duration timeout,
       PrintStream progress) throws InterruptedException {
+    return await(bootstrap, topics, -1, startedNanos, timeout, progress);
+  }
+
+  /**
+   * As above; a partition whose reported leader is {@code deadBroker} counts as not led (after a kill,
+   * surviving brokers report the dead leader until a new one is elected).
+   */
+  static Result await(String bootstrap, Collection<String> topics, int deadBroker, long startedNanos,
+      Duration timeout, PrintStream progress) throws InterruptedException {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
@@ -80,12 +89,16 @@ final class LeaderWait {
     try (Admin admin = Admin.create(p)) {
       List<Integer> brokers = new ArrayList<>();
       try {
-        admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).forEach(n -> brokers.add(n.id()));
+        admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).forEach(n -> {
+          if (n.id() != deadBroker) {
+            brokers.add(n.id());
+          }
+        });
       } catch (ExecutionException | TimeoutException e) {
         // counted from the partitions' leaders alone: a broker leading nothing is then not listed
       }
       while (true) {
-        last = describe(admin, topics, brokers, startedNanos, last);
+        last = describe(admin, topics, brokers, deadBroker, startedNanos, last);
         if (last.complete() || System.nanoTime() > deadline) {
           return last;
         }
@@ -99,7 +112,7 @@ final class LeaderWait {
   }
 
   private static Result describe(Admin admin, Collection<String> topics, Collection<Integer> brokers,
-      long startedNanos, Result previous) throws InterruptedException {
+      int deadBroker, long startedNanos, Result previous) throws InterruptedException {
     Map<String, TopicDescription> described;
     try {
       described = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
@@ -116,7 +129,7 @@ final class LeaderWait {
       for (TopicPartitionInfo info : topic.partitions()) {
         partitions++;
         Node leader = info.leader();
-        if (leader != null && !leader.isEmpty() && leader.id() >= 0) {
+        if (leader != null && !leader.isEmpty() && leader.id() >= 0 && leader.id() != deadBroker) {
           led++;
           perBroker.merge(leader.id(), 1, Integer::sum);
         }
