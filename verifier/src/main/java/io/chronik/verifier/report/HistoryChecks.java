@@ -1,5 +1,6 @@
 package io.chronik.verifier.report;
 
+import io.chronik.verifier.history.HistoryException;
 import io.chronik.verifier.kafka.KafkaCheckOptions;
 import io.chronik.verifier.kafka.KafkaChecker;
 import io.chronik.verifier.kafka.KafkaHistory;
@@ -36,7 +37,7 @@ public final class HistoryChecks {
         return EXIT_BAD_INPUT;
       }
       return run(model, history, reportDir, finalReads, out).exitCode();
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (HistoryException | IllegalArgumentException | IllegalStateException e) {
       err.println("chronik check: " + e.getMessage());
       return EXIT_BAD_INPUT;
     } catch (IOException e) {
