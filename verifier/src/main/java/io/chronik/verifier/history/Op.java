@@ -87,6 +87,10 @@ public record Op(
     return new Op(index, newTimeNanos, type, process, processName, f, value, extra);
   }
 
+  public Op withValue(Object newValue) {
+    return new Op(index, timeNanos, type, process, processName, f, newValue, extra);
+  }
+
   public Op withExtra(Map<Keyword, Object> newExtra) {
     return new Op(index, timeNanos, type, process, processName, f, value, newExtra);
   }

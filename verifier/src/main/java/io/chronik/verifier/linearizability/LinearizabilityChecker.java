@@ -1,5 +1,6 @@
 package io.chronik.verifier.linearizability;
 
+import io.chronik.verifier.report.Verdict;
 import io.chronik.verifier.history.History;
 import io.chronik.verifier.history.Operation;
 import io.chronik.verifier.model.Model;
@@ -22,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * <p>Client operations are decoded by the model (nemesis ops are never seen), split into
  * partitions by {@link Model#partitionKey} when partitioning is on, and each partition is searched
  * by {@link Search}. Several partitions run in parallel on a pool of {@code threads}; the first
- * ILLEGAL partition stops the others (they report UNKNOWN), and so does the time limit. A check
+ * INVALID partition stops the others (they report UNKNOWN), and so does the time limit. A check
  * never recurses, so history length is bounded by memory, not stack.
  */
 public final class LinearizabilityChecker {
@@ -56,12 +57,12 @@ public final class LinearizabilityChecker {
     this(Options.defaults());
   }
 
-  public <S, C> CheckResult check(Model<S, C> model, History history) {
+  public <S, C> LinearizabilityResult check(Model<S, C> model, History history) {
     return check(model, history, new Progress());
   }
 
   /** Checks, publishing counters to {@code progress} as it goes. */
-  public <S, C> CheckResult check(Model<S, C> model, History history, Progress progress) {
+  public <S, C> LinearizabilityResult check(Model<S, C> model, History history, Progress progress) {
     long start = System.nanoTime();
     long deadline = options.timeLimit() == null || options.timeLimit().isZero()
         ? Long.MAX_VALUE : start + options.timeLimit().toNanos();
@@ -74,17 +75,17 @@ public final class LinearizabilityChecker {
     if (threads <= 1) {
       for (Partition<C> p : partitions) {
         PartitionResult r = searchOne(model, p, stop, progress);
-        illegalFound.compareAndSet(false, r.verdict() == Verdict.ILLEGAL);
+        illegalFound.compareAndSet(false, r.verdict() == Verdict.INVALID);
         results.add(r);
       }
     } else {
       results.addAll(searchParallel(model, partitions, threads, stop, illegalFound, progress));
     }
-    Verdict verdict = Verdict.OK;
+    Verdict verdict = Verdict.VALID;
     for (PartitionResult r : results) {
-      verdict = Verdict.combine(verdict, r.verdict());
+      verdict = verdict.and(r.verdict());
     }
-    return new CheckResult(verdict, model.name(), List.copyOf(results), Duration.ofNanos(System.nanoTime() - start));
+    return new LinearizabilityResult(verdict, model.name(), List.copyOf(results), Duration.ofNanos(System.nanoTime() - start));
   }
 
   private <S, C> List<PartitionResult> searchParallel(Model<S, C> model, List<Partition<C>> partitions,
@@ -100,7 +101,7 @@ public final class LinearizabilityChecker {
       for (Partition<C> p : partitions) {
         futures.add(pool.submit(() -> {
           PartitionResult r = searchOne(model, p, stop, progress);
-          if (r.verdict() == Verdict.ILLEGAL) {
+          if (r.verdict() == Verdict.INVALID) {
             illegalFound.set(true);
           }
           return r;

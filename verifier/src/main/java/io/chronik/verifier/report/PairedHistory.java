@@ -23,6 +23,7 @@ public abstract class PairedHistory implements Timeline {
   protected final OpColumns ops = new OpColumns();
   private final FaultTracker faults = new FaultTracker();
   private final Map<Long, Pending> pending = new HashMap<>();
+  private volatile long accepted;
   private long lastNanos;
   private boolean finished;
 
@@ -43,6 +44,7 @@ public abstract class PairedHistory implements Timeline {
 
   /** Feeds one op; call {@link #finish} after the last. */
   public final void accept(Op op) {
+    accepted++; // one writer; read by the progress line
     long nanos = op.timeNanos() == Op.NO_TIME ? op.index() : op.timeNanos();
     lastNanos = Math.max(lastNanos, nanos);
     String f = op.f().getName();
@@ -69,6 +71,11 @@ public abstract class PairedHistory implements Timeline {
     byte t = op.type() == OpType.OK ? OK : op.type() == OpType.FAIL ? FAIL : INFO;
     ops.complete(inv.id, t, op.index(), nanos);
     onComplete(inv.id, inv.invoke, op);
+  }
+
+  /** Ops fed so far (client and named), for progress lines. */
+  public final long accepted() {
+    return accepted;
   }
 
   /** Closes every still-pending invocation as indeterminate; idempotent. */
