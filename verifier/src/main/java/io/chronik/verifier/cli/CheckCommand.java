@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,7 +43,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    modelTransformer = CheckCommand.ModelList.class,
+    resourceBundle = "io.chronik.verifier.cli.CheckHelp",
     description = {"Check a history against a model: linearizability, or the Kafka / queue checkers.",
         "Exit codes: 0 valid, 1 invalid, 2 unknown (time limit, or nothing checkable), 3 bad input."})
 public final class CheckCommand implements Callable<Integer> {
@@ -102,21 +101,6 @@ public final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public CheckCommand() {}
-
-  /** Lists every registered model, with its help line, under the options of {@code --help}. */
-  static final class ModelList implements CommandLine.IModelTransformer {
-    @Override
-    public CommandSpec transform(CommandSpec spec) {
-      List<String> lines = new ArrayList<>();
-      lines.add("%nModels:");
-      for (ModelCatalog.Entry e : ModelCatalog.ENTRIES) {
-        lines.add(String.format("  %-18s %s", e.name(), e.help()));
-      }
-      HistoryChecks.MODELS.forEach((name, help) -> lines.add(String.format("  %-18s %s", name, help)));
-      spec.usageMessage().footer(lines.toArray(String[]::new));
-      return spec;
-    }
-  }
 
   @Override
   public Integer call() {

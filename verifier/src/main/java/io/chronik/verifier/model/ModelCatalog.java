@@ -29,7 +29,7 @@ public final class ModelCatalog {
           MultiRegisterModel::new),
       new Entry("keyed-register", ":read/:write [k v], one register per key, checked per key", true, DNH,
           KeyedRegisterModel::new),
-      new Entry("key-value", ":get [k nil] -> [k v], :put [k v], :append [k v]; checked per key", true, DNH,
+      new Entry("key-value", ":get [k nil] -> [k v], :put/:append [k v]; per key", true, DNH,
           p -> new KeyValueModel(true, p)),
       new Entry("key-value-single", "key-value checked as one map", true, DNH, p -> new KeyValueModel(false, p)),
       new Entry("mutex", ":acquire, :release", false, DNH, MutexModel::new),

@@ -24,8 +24,8 @@ public final class HistoryChecks {
    * one registration {@code chronik check --help} and errors read.
    */
   public static final Map<String, String> MODELS = orderedMap(
-      "kafka", "Jepsen kafka workload: lost writes, duplicates, reordering, ... (docs/REPORTS.md)",
-      "queue", "total queue / set: every acknowledged element read exactly once");
+      "kafka", "Jepsen kafka workload anomalies (docs/REPORTS.md)",
+      "queue", "queue/set: each acknowledged element read exactly once");
 
   private static Map<String, String> orderedMap(String... kv) {
     Map<String, String> m = new LinkedHashMap<>();
