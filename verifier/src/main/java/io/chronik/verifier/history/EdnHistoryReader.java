@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import us.bpsm.edn.EdnException;
 import us.bpsm.edn.Keyword;
 import us.bpsm.edn.Symbol;
 
@@ -164,7 +165,11 @@ public final class EdnHistoryReader implements Closeable {
     } else if (process instanceof Keyword k) {
       processName = k;
     } else if (process instanceof String || process instanceof Symbol) {
-      processName = Keyword.newKeyword(process.toString());
+      try {
+        processName = Keyword.newKeyword(process.toString());
+      } catch (EdnException e) {
+        throw edn.errorAt(line, column, "index=" + index + " reason=bad-process process=\"" + process + "\"");
+      }
     } else {
       throw edn.errorAt(line, column, "index=" + index + " reason=bad-process process=" + process);
     }

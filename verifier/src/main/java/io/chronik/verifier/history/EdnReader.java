@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import us.bpsm.edn.EdnException;
 import us.bpsm.edn.Keyword;
 import us.bpsm.edn.Symbol;
 import us.bpsm.edn.Tag;
@@ -289,7 +290,11 @@ public final class EdnReader implements Closeable {
     Keyword k = keywords.get(name);
     if (k == null) {
       int slash = name.indexOf('/');
-      k = slash > 0 ? Keyword.newKeyword(name.substring(0, slash), name.substring(slash + 1)) : Keyword.newKeyword(name);
+      try {
+        k = slash > 0 ? Keyword.newKeyword(name.substring(0, slash), name.substring(slash + 1)) : Keyword.newKeyword(name);
+      } catch (EdnException e) {
+        throw malformed("bad-keyword keyword=:" + abbreviate(name));
+      }
       if (keywords.size() < 4096) {
         keywords.put(name, k);
       }
@@ -354,8 +359,13 @@ public final class EdnReader implements Closeable {
     }
     String tag = tokenText();
     Object value = readForm();
-    return tagged(tag, value, startLine, startColumn);
+    try {
+      return tagged(tag, value, startLine, startColumn);
+    } catch (EdnException e) {
+      throw malformedAt(startLine, startColumn, "bad-tag tag=#" + abbreviate(tag));
+    }
   }
+
 
   private Object tagged(String tag, Object value, long startLine, long startColumn) {
     switch (tag) {
@@ -405,6 +415,14 @@ public final class EdnReader implements Closeable {
       throw malformedAt(startLine, startColumn, "bad-symbol symbol=" + tokenText());
     }
     String name = tokenText();
+    try {
+      return symbol(name);
+    } catch (EdnException e) {
+      throw malformedAt(startLine, startColumn, "bad-symbol symbol=" + abbreviate(name));
+    }
+  }
+
+  private static Object symbol(String name) {
     return switch (name) {
       case "nil" -> null;
       case "true" -> Boolean.TRUE;
