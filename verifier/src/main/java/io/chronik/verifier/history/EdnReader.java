@@ -366,7 +366,6 @@ public final class EdnReader implements Closeable {
     }
   }
 
-
   private Object tagged(String tag, Object value, long startLine, long startColumn) {
     switch (tag) {
       case "inst" -> {
