@@ -227,10 +227,11 @@ public final class CheckCommand implements Callable<Integer> {
     List<PartitionResult> undecided = result.undecided();
     if (!undecided.isEmpty()) {
       long steps = result.partitions().stream().mapToLong(PartitionResult::steps).sum();
-      out.printf("unknown decided=%d/%d steps=%d timeout=%ss undecided=%s%s%n",
-          result.partitions().size() - undecided.size(), result.partitions().size(), steps,
-          timeoutSeconds, undecided.stream().limit(UNDECIDED_SHOWN).map(p -> p.key() == null ? "all" : p.key())
-              .toList(), undecided.size() > UNDECIDED_SHOWN ? " ..." : "");
+      List<Object> shown = undecided.stream().limit(UNDECIDED_SHOWN)
+          .map(p -> p.key() == null ? (Object) "all" : p.key()).toList();
+      out.printf("unknown stopped-by=%s decided=%d/%d steps=%d timeout=%ss undecided=%s%s%n", result.stoppedBy(),
+          result.partitions().size() - undecided.size(), result.partitions().size(), steps, timeoutSeconds, shown,
+          undecided.size() > UNDECIDED_SHOWN ? " ..." : "");
     }
     out.flush();
   }

@@ -3,26 +3,15 @@ package io.chronik.verifier.history;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import us.bpsm.edn.EdnException;
 import us.bpsm.edn.Keyword;
-import us.bpsm.edn.Symbol;
-import us.bpsm.edn.Tag;
 import us.bpsm.edn.TaggedValue;
 
 /**
@@ -58,6 +47,9 @@ public final class EdnReader implements Closeable {
   private long line = 1;
   private long column = 1;
   private int depth;
+  /** Elements of the vectors and lists being read, innermost last: one growing array, no per-list garbage. */
+  private Object[] scratch = new Object[256];
+  private int scratchTop;
 
   public EdnReader(Reader in, String source) {
     this.in = in;
@@ -195,17 +187,26 @@ public final class EdnReader implements Closeable {
   }
 
   private Object seq(char close, String kind, long startLine, long startColumn) throws IOException {
-    List<Object> l = new ArrayList<>();
-    while (true) {
-      int c = peek();
-      if (c < 0) {
-        throw malformed("unclosed-" + kind + " opened-line=" + startLine + " opened-column=" + startColumn);
+    int base = scratchTop;
+    try {
+      while (true) {
+        int c = peek();
+        if (c < 0) {
+          throw malformed("unclosed-" + kind + " opened-line=" + startLine + " opened-column=" + startColumn);
+        }
+        if (c == close) {
+          skip();
+          return new EdnVector(Arrays.copyOfRange(scratch, base, scratchTop));
+        }
+        Object element = readForm();
+        if (scratchTop == scratch.length) {
+          scratch = Arrays.copyOf(scratch, scratch.length * 2);
+        }
+        scratch[scratchTop++] = element;
       }
-      if (c == close) {
-        skip();
-        return Collections.unmodifiableList(l);
-      }
-      l.add(readForm());
+    } finally {
+      Arrays.fill(scratch, base, scratchTop, null);
+      scratchTop = base;
     }
   }
 
@@ -310,28 +311,12 @@ public final class EdnReader implements Closeable {
     char first = buf[pos];
     skip();
     readToken();
-    if (tokenLength == 0) {
-      return first;
-    }
     String name = first + tokenText();
-    return switch (name) {
-      case "newline" -> '\n';
-      case "return" -> '\r';
-      case "space" -> ' ';
-      case "tab" -> '\t';
-      case "formfeed" -> '\f';
-      case "backspace" -> '\b';
-      default -> {
-        if (first == 'u' && name.length() == 5) {
-          try {
-            yield (char) Integer.parseInt(name.substring(1), 16);
-          } catch (NumberFormatException e) {
-            throw malformed("bad-character character=\\" + name);
-          }
-        }
-        throw malformed("bad-character character=\\" + name);
-      }
-    };
+    try {
+      return EdnLiterals.character(name);
+    } catch (IllegalArgumentException e) {
+      throw malformed(e.getMessage());
+    }
   }
 
   private Object dispatch(long startLine, long startColumn) throws IOException {
@@ -346,12 +331,11 @@ public final class EdnReader implements Closeable {
     if (c == '#') {
       skip();
       readToken();
-      return switch (tokenText()) {
-        case "Inf" -> Double.POSITIVE_INFINITY;
-        case "-Inf" -> Double.NEGATIVE_INFINITY;
-        case "NaN" -> Double.NaN;
-        default -> throw malformed("bad-symbolic-value value=##" + tokenText());
-      };
+      try {
+        return EdnLiterals.symbolicValue(tokenText());
+      } catch (IllegalArgumentException e) {
+        throw malformed(e.getMessage());
+      }
     }
     readToken();
     if (tokenLength == 0 || !Character.isLetter(token[0]) || !symbolChars()) {
@@ -360,43 +344,11 @@ public final class EdnReader implements Closeable {
     String tag = tokenText();
     Object value = readForm();
     try {
-      return tagged(tag, value, startLine, startColumn);
+      return EdnLiterals.tagged(tag, value);
+    } catch (IllegalArgumentException e) {
+      throw malformedAt(startLine, startColumn, e.getMessage());
     } catch (EdnException e) {
       throw malformedAt(startLine, startColumn, "bad-tag tag=#" + abbreviate(tag));
-    }
-  }
-
-  private Object tagged(String tag, Object value, long startLine, long startColumn) {
-    switch (tag) {
-      case "inst" -> {
-        if (value instanceof String s) {
-          try {
-            return Date.from(s.endsWith("Z") ? Instant.parse(s) : OffsetDateTime.parse(s).toInstant());
-          } catch (DateTimeParseException e) {
-            throw malformedAt(startLine, startColumn, "bad-inst inst=\"" + abbreviate(s) + "\"");
-          }
-        }
-        throw malformedAt(startLine, startColumn, "bad-inst inst=" + abbreviate(String.valueOf(value)));
-      }
-      case "uuid" -> {
-        if (value instanceof String s) {
-          try {
-            return UUID.fromString(s);
-          } catch (IllegalArgumentException e) {
-            throw malformedAt(startLine, startColumn, "bad-uuid uuid=\"" + abbreviate(s) + "\"");
-          }
-        }
-        throw malformedAt(startLine, startColumn, "bad-uuid uuid=" + abbreviate(String.valueOf(value)));
-      }
-      default -> {
-        // A record literal (#jepsen.history.Op{…}) is a map with a class name: read its fields.
-        if (value instanceof Map<?, ?> && tag.indexOf('.') > 0) {
-          return value;
-        }
-        int slash = tag.indexOf('/');
-        Tag t = slash > 0 ? Tag.newTag(tag.substring(0, slash), tag.substring(slash + 1)) : Tag.newTag(tag);
-        return TaggedValue.newTaggedValue(t, value);
-      }
     }
   }
 
@@ -408,71 +360,25 @@ public final class EdnReader implements Closeable {
     char first = token[0];
     boolean signed = first == '+' || first == '-';
     if (Character.isDigit(first) || signed && tokenLength > 1 && Character.isDigit(token[1])) {
-      return number(startLine, startColumn);
+      Long fast = smallLong();
+      if (fast != null) {
+        return fast;
+      }
+      try {
+        return EdnLiterals.number(tokenText());
+      } catch (IllegalArgumentException e) {
+        throw malformedAt(startLine, startColumn, e.getMessage());
+      }
     }
     if (!symbolChars()) {
       throw malformedAt(startLine, startColumn, "bad-symbol symbol=" + tokenText());
     }
     String name = tokenText();
     try {
-      return symbol(name);
+      return EdnLiterals.symbol(name);
     } catch (EdnException e) {
       throw malformedAt(startLine, startColumn, "bad-symbol symbol=" + abbreviate(name));
     }
-  }
-
-  private static Object symbol(String name) {
-    return switch (name) {
-      case "nil" -> null;
-      case "true" -> Boolean.TRUE;
-      case "false" -> Boolean.FALSE;
-      default -> {
-        int slash = name.indexOf('/');
-        if (slash > 0 && slash < name.length() - 1) {
-          yield Symbol.newSymbol(name.substring(0, slash), name.substring(slash + 1));
-        }
-        yield Symbol.newSymbol(name);
-      }
-    };
-  }
-
-  private Object number(long startLine, long startColumn) {
-    Long fast = smallLong();
-    if (fast != null) {
-      return fast;
-    }
-    String t = tokenText();
-    try {
-      if (t.endsWith("N")) {
-        return new BigInteger(unsigned(t.substring(0, t.length() - 1)));
-      }
-      if (t.endsWith("M")) {
-        return new BigDecimal(unsigned(t.substring(0, t.length() - 1)));
-      }
-      int slash = t.indexOf('/');
-      if (slash > 0) {
-        BigInteger d = new BigInteger(t.substring(slash + 1));
-        if (d.signum() <= 0 || t.charAt(slash + 1) == '+') {
-          throw new NumberFormatException("denominator");
-        }
-        return new Ratio(new BigInteger(unsigned(t.substring(0, slash))), d);
-      }
-      if (t.indexOf('.') >= 0 || t.indexOf('e') >= 0 || t.indexOf('E') >= 0) {
-        if (!t.matches("[+-]?\\d+(\\.\\d*)?([eE][+-]?\\d+)?")) {
-          throw new NumberFormatException("float");
-        }
-        return Double.parseDouble(t);
-      }
-      BigInteger big = new BigInteger(unsigned(t));
-      return big.bitLength() < 64 ? (Object) big.longValue() : big;
-    } catch (NumberFormatException e) {
-      throw malformedAt(startLine, startColumn, "bad-number number=" + abbreviate(t));
-    }
-  }
-
-  /** BigInteger/BigDecimal take a leading '-' but EDN also allows '+'. */
-  private static String unsigned(String t) {
-    return t.startsWith("+") ? t.substring(1) : t;
   }
 
   /** The token as a long when it is a plain decimal of at most 18 digits (the common case), else null. */

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,8 +24,9 @@ import java.util.function.BooleanSupplier;
  * <p>Client operations are decoded by the model (nemesis ops are never seen), split into
  * partitions by {@link Model#partitionKey} when partitioning is on, and each partition is searched
  * by {@link Search}. Several partitions run in parallel on a pool of {@code threads}; the first
- * INVALID partition stops the others (they report UNKNOWN), and so does the time limit. A check
- * never recurses, so history length is bounded by memory, not stack.
+ * INVALID partition stops the others (they report UNKNOWN), and so do the time limit and a nearly
+ * full heap ({@link MemoryGuard}: the search ends UNKNOWN rather than in an OutOfMemoryError). A
+ * check never recurses, so history length is bounded by memory, not stack.
  */
 public final class LinearizabilityChecker {
 
@@ -69,7 +71,17 @@ public final class LinearizabilityChecker {
     List<Partition<C>> partitions = partition(model, history.operations());
     progress.partitionsTotal = partitions.size();
     AtomicBoolean illegalFound = new AtomicBoolean();
-    BooleanSupplier stop = () -> illegalFound.get() || System.nanoTime() - deadline > 0;
+    AtomicReference<String> stoppedBy = new AtomicReference<>();
+    MemoryGuard.rearm();
+    BooleanSupplier stop = () -> {
+      String reason = illegalFound.get() ? "other-partition-invalid"
+          : System.nanoTime() - deadline > 0 ? "time-limit"
+          : MemoryGuard.exceeded() ? "memory" : null;
+      if (reason != null) {
+        stoppedBy.compareAndSet(null, reason);
+      }
+      return reason != null;
+    };
     List<PartitionResult> results = new ArrayList<>(partitions.size());
     int threads = Math.min(Math.max(1, options.threads()), partitions.size());
     if (threads <= 1) {
@@ -85,7 +97,8 @@ public final class LinearizabilityChecker {
     for (PartitionResult r : results) {
       verdict = verdict.and(r.verdict());
     }
-    return new LinearizabilityResult(verdict, model.name(), List.copyOf(results), Duration.ofNanos(System.nanoTime() - start));
+    return new LinearizabilityResult(verdict, model.name(), List.copyOf(results),
+        Duration.ofNanos(System.nanoTime() - start), verdict == Verdict.UNKNOWN ? stoppedBy.get() : null);
   }
 
   private <S, C> List<PartitionResult> searchParallel(Model<S, C> model, List<Partition<C>> partitions,

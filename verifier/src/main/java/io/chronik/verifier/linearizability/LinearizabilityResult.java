@@ -13,10 +13,12 @@ import java.util.Map;
  * What the linearizability search found for a whole history: INVALID if any partition is, else
  * UNKNOWN if any was not decided, else VALID (the words of {@link Verdict}, shared with the Kafka and
  * queue checkers). Partitions are listed in order of first invocation. {@link #toCheckResult} gives
- * the same summary every checker gives, for results.edn and the run report.
+ * the same summary every checker gives, for results.edn and the run report. {@code stoppedBy} says
+ * why an UNKNOWN search stopped: {@code time-limit}, {@code memory} (live data filled the heap) or
+ * {@code other-partition-invalid}; null when every partition was decided.
  */
 public record LinearizabilityResult(Verdict verdict, String model, List<PartitionResult> partitions,
-    Duration elapsed) {
+    Duration elapsed, String stoppedBy) {
 
   /** The anomaly type of a partition with no linearization. */
   public static final String NONLINEARIZABLE = "nonlinearizable";
@@ -62,6 +64,9 @@ public record LinearizabilityResult(Verdict verdict, String model, List<Partitio
     long undecided = partitions.stream().filter(p -> p.verdict() == Verdict.UNKNOWN).count();
     b.stat("partitions", (long) partitions.size()).stat("partitions-undecided", undecided)
         .stat("undecided-keys", undecidedKeys).stat("steps", steps).stat("check-ms", elapsed.toMillis());
+    if (stoppedBy != null) {
+      b.stat("stopped-by", us.bpsm.edn.Keyword.newKeyword(stoppedBy));
+    }
     return b.build(undecided == 0);
   }
 }

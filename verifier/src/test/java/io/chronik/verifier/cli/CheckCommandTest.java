@@ -138,7 +138,7 @@ class CheckCommandTest {
     Run r = run(porcupine("kv/c50-ok.txt").toString(), "--format", "porcupine-kv", "--model", "key-value",
         "--no-partition", "--timeout", "0.3");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.out()).contains("unknown decided=0/1").contains("timeout=0.3s").contains("undecided=[all]");
+    assertThat(r.out()).contains("unknown stopped-by=time-limit decided=0/1").contains("timeout=0.3s").contains("undecided=[all]");
   }
 
   static us.bpsm.edn.Keyword kw(String name) {
