@@ -86,12 +86,12 @@ public final class LinearizabilityChecker {
     int threads = Math.min(Math.max(1, options.threads()), partitions.size());
     if (threads <= 1) {
       for (Partition<C> p : partitions) {
-        PartitionResult r = searchOne(model, p, stop, progress);
+        PartitionResult r = searchOne(model, p, stop, progress, stoppedBy);
         illegalFound.compareAndSet(false, r.verdict() == Verdict.INVALID);
         results.add(r);
       }
     } else {
-      results.addAll(searchParallel(model, partitions, threads, stop, illegalFound, progress));
+      results.addAll(searchParallel(model, partitions, threads, stop, illegalFound, progress, stoppedBy));
     }
     Verdict verdict = Verdict.VALID;
     for (PartitionResult r : results) {
@@ -102,7 +102,8 @@ public final class LinearizabilityChecker {
   }
 
   private <S, C> List<PartitionResult> searchParallel(Model<S, C> model, List<Partition<C>> partitions,
-      int threads, BooleanSupplier stop, AtomicBoolean illegalFound, Progress progress) {
+      int threads, BooleanSupplier stop, AtomicBoolean illegalFound, Progress progress,
+      AtomicReference<String> stoppedBy) {
     AtomicInteger threadNumber = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "linearizability-" + threadNumber.incrementAndGet());
@@ -113,7 +114,7 @@ public final class LinearizabilityChecker {
       List<Future<PartitionResult>> futures = new ArrayList<>();
       for (Partition<C> p : partitions) {
         futures.add(pool.submit(() -> {
-          PartitionResult r = searchOne(model, p, stop, progress);
+          PartitionResult r = searchOne(model, p, stop, progress, stoppedBy);
           if (r.verdict() == Verdict.INVALID) {
             illegalFound.set(true);
           }
@@ -139,12 +140,17 @@ public final class LinearizabilityChecker {
   }
 
   private static <S, C> PartitionResult searchOne(Model<S, C> model, Partition<C> p, BooleanSupplier stop,
-      Progress progress) {
+      Progress progress, AtomicReference<String> stoppedBy) {
     try {
       if (stop.getAsBoolean()) {
         return new PartitionResult(p.key, Verdict.UNKNOWN, p.operations, List.of(), null, 0, 0);
       }
       return new Search<>(model, p.operations, p.calls, stop, progress).run(p.key);
+    } catch (OutOfMemoryError e) {
+      // The memo that filled the heap belongs to this search alone and is unreachable once the
+      // search unwound to here, so the heap is free again: this key is undecided, the rest go on.
+      stoppedBy.compareAndSet(null, "memory");
+      return new PartitionResult(p.key, Verdict.UNKNOWN, p.operations, List.of(), null, 0, 0);
     } finally {
       progress.partitionsDone.incrementAndGet();
     }
