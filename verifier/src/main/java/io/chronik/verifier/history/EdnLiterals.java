@@ -143,4 +143,15 @@ final class EdnLiterals {
       }
     }
   }
+
+  /** A character as error messages show it: escapes for controls and quotes. */
+  static String printable(char c) {
+    return switch (c) {
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      case '\t' -> "\\t";
+      case '"' -> "\\\"";
+      default -> c < ' ' || c == 0xfffd ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    };
+  }
 }

@@ -355,7 +355,7 @@ public final class EdnReader implements Closeable {
   private Object atom(long startLine, long startColumn) throws IOException {
     readToken();
     if (tokenLength == 0) {
-      throw malformedAt(startLine, startColumn, "unexpected-character char=" + printable(buf[pos]));
+      throw malformedAt(startLine, startColumn, "unexpected-character char=" + EdnLiterals.printable(buf[pos]));
     }
     char first = token[0];
     boolean signed = first == '+' || first == '-';
@@ -476,20 +476,10 @@ public final class EdnReader implements Closeable {
     int to = Math.min(limit, pos + CONTEXT);
     StringBuilder near = new StringBuilder();
     for (int k = from; k < to; k++) {
-      near.append(k == pos ? "⏵" : "").append(printable(buf[k]));
+      near.append(k == pos ? "⏵" : "").append(EdnLiterals.printable(buf[k]));
     }
     return new HistoryException("file=" + source + " line=" + atLine + " column=" + atColumn + " " + detail
         + " near=\"" + near + "\"");
-  }
-
-  private static String printable(char c) {
-    return switch (c) {
-      case '\n' -> "\\n";
-      case '\r' -> "\\r";
-      case '\t' -> "\\t";
-      case '"' -> "\\\"";
-      default -> c < ' ' || c == 0xfffd ? String.format("\\u%04x", (int) c) : String.valueOf(c);
-    };
   }
 
   static String abbreviate(String s) {
