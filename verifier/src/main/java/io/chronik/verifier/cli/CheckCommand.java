@@ -125,6 +125,10 @@ public final class CheckCommand implements Callable<Integer> {
     } catch (IOException e) {
       err.println("chronik check: file=" + file + " reason=unreadable detail=\"" + e.getMessage() + "\"");
       return EXIT_BAD_INPUT;
+    } catch (OutOfMemoryError e) {
+      // The ops read so far are all this command holds, and they are unreachable once we are here.
+      err.println(HistoryChecks.outOfMemory(file));
+      return EXIT_UNKNOWN;
     }
     LinearizabilityResult result;
     try {

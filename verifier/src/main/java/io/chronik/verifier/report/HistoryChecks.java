@@ -58,10 +58,24 @@ public final class HistoryChecks {
     } catch (IOException e) {
       err.println("chronik check: file=" + history + " reason=io-error detail=\"" + e.getMessage() + "\"");
       return EXIT_BAD_INPUT;
+    } catch (OutOfMemoryError e) {
+      // The decoded history is all this command holds, and it is unreachable once we are here.
+      err.println(outOfMemory(history));
+      return Verdict.UNKNOWN.exitCode();
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /**
+   * The message for a history too large for the heap: the verdict is unknown, and the remedy is a
+   * larger heap (the launcher passes {@code CHRONIK_JAVA_OPTS} to the JVM).
+   */
+  public static String outOfMemory(Path history) {
+    return "chronik check: verdict=UNKNOWN file=" + history + " reason=out-of-memory heap-max-mb="
+        + (Runtime.getRuntime().maxMemory() >> 20) + " detail=\"the history does not fit the heap;"
+        + " raise it, e.g. CHRONIK_JAVA_OPTS=-Xmx8g\"";
   }
 
   /**
