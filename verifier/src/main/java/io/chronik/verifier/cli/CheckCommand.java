@@ -136,6 +136,11 @@ public final class CheckCommand implements Callable<Integer> {
     } catch (ModelException e) {
       err.println("chronik check: " + e.getMessage());
       return EXIT_BAD_INPUT;
+    } catch (OutOfMemoryError e) {
+      // Decoding every op into the model's calls did not fit beside the history (searches that
+      // fill the heap are caught inside the checker and end as undecided keys).
+      err.println(HistoryChecks.outOfMemory(file));
+      return EXIT_UNKNOWN;
     }
     print(result, history, out);
     try {
