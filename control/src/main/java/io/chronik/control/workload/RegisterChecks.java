@@ -36,7 +36,7 @@ public final class RegisterChecks {
     long start = System.nanoTime();
     History h = EdnHistoryReader.read(history);
     Model<?, ?> model = ModelCatalog.byName("keyed-register", null);
-    io.chronik.verifier.linearizability.CheckResult lin =
+    io.chronik.verifier.linearizability.LinearizabilityResult lin =
         new LinearizabilityChecker(LinearizabilityChecker.Options.defaults().withTimeLimit(CHECK_TIME_LIMIT))
             .check(model, h);
     RegisterTimeline timeline = RegisterTimeline.read(history);
@@ -52,7 +52,7 @@ public final class RegisterChecks {
     return result.verdict();
   }
 
-  static CheckResult toReport(io.chronik.verifier.linearizability.CheckResult lin, RegisterTimeline timeline,
+  static CheckResult toReport(io.chronik.verifier.linearizability.LinearizabilityResult lin, RegisterTimeline timeline,
       boolean evidence) {
     CheckResult.Builder b = CheckResult.builder("keyed-register", 12)
         .stat("keys", (long) lin.partitions().size())
@@ -60,7 +60,7 @@ public final class RegisterChecks {
     long undecided = 0;
     for (PartitionResult p : lin.partitions()) {
       switch (p.verdict()) {
-        case ILLEGAL -> {
+        case INVALID -> {
           Map<String, Object> detail = new LinkedHashMap<>();
           detail.put("key", p.key());
           detail.put("linearizable-prefix", (long) p.longestPrefix().size());

@@ -41,7 +41,7 @@ class RegisterChecksTest {
     String results = Files.readString(dir.resolve("results.edn"));
     assertThat(results).contains(":valid? false").contains("nonlinearizable").contains("chronik-reg-0");
     assertThat(dir.resolve("report.html")).isNotEmptyFile();
-    assertThat(Files.readString(dir.resolve("linearizability.html"))).contains("ILLEGAL");
+    assertThat(Files.readString(dir.resolve("linearizability.html"))).contains("INVALID");
   }
 
   @Test

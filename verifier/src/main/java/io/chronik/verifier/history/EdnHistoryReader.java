@@ -1,10 +1,12 @@
 package io.chronik.verifier.history;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,20 +16,26 @@ import java.util.List;
 import java.util.Map;
 import us.bpsm.edn.EdnException;
 import us.bpsm.edn.Keyword;
-import us.bpsm.edn.parser.Parseable;
-import us.bpsm.edn.parser.Parser;
-import us.bpsm.edn.parser.Parsers;
+import us.bpsm.edn.Symbol;
 
 /**
- * Streams a Jepsen EDN history: one op map per line, e.g.
- * {@code {:index 0 :time 123 :type :invoke :process 0 :f :read :value nil}}.
+ * Streams a Jepsen or Knossos EDN history, op by op, in any of the shapes such files come in:
  *
- * <p>Blank lines and {@code ;} comment lines are skipped. {@code :type} and {@code :f} are required;
- * {@code :process} is an integer or a keyword ({@code :nemesis}); a missing {@code :index} becomes the
- * op's ordinal in the file, a missing {@code :time} {@link Op#NO_TIME}. Any other key lands in
- * {@link Op#extra()}. Values are edn-java data (see {@link Op}). Memory is one line at a time, so a
- * history of millions of ops can be streamed with {@link #next()}; {@link #readAll} collects them.
- * Errors are {@link HistoryException}s naming the file, line and reason.
+ * <ul>
+ *   <li>one op map per line (what Jepsen's {@code history.edn} and our recorder write);
+ *   <li>one top-level vector or list holding every op ({@code [{…} {…}]}, Knossos' test data,
+ *       {@code (pr history)}), maps spanning lines, pretty-printed;
+ *   <li>any mix of the above whitespace: {@code ;} comments and {@code #_} discarded forms anywhere;
+ *       records such as {@code #jepsen.history.Op{…}} read as plain maps.
+ * </ul>
+ *
+ * <p>{@code :type} and {@code :f} (a keyword) are required. {@code :process} is an integer (a
+ * client) or anything else ({@code :nemesis}, a string, a symbol: a named process, see
+ * {@link Op#isClient()}). {@code :index}, when present, must increase strictly from op to op (a
+ * duplicate or a step back is an error naming both ops); a missing one is the previous op's plus
+ * one. A missing {@code :time} is {@link Op#NO_TIME}. Every other key lands in {@link Op#extra()}.
+ * Memory is one op at a time: {@link #next()} streams, {@link #readAll} collects. Every error is a
+ * {@link HistoryException} naming the file, line and column.
  */
 public final class EdnHistoryReader implements Closeable {
 
@@ -38,19 +46,26 @@ public final class EdnHistoryReader implements Closeable {
   static final Keyword F = Keyword.newKeyword("f");
   static final Keyword VALUE = Keyword.newKeyword("value");
 
-  private final BufferedReader in;
-  private final String source;
-  private final Parser parser = Parsers.newParser(Parsers.defaultConfiguration());
-  private long lineNumber;
-  private long ordinal;
+  private final EdnReader edn;
+  private boolean started;
+  private boolean ended;
+  /** The closing bracket of a top-level vector or list of ops, or 0 for a stream of op maps. */
+  private char close;
+  private long openLine;
+  private long openColumn;
+  private long previousIndex = -1;
+  private long previousLine;
+  private long count;
 
   public EdnHistoryReader(Reader in, String source) {
-    this.in = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
-    this.source = source;
+    this.edn = new EdnReader(in, source);
   }
 
+  /** A reader of a UTF-8 file; malformed bytes become U+FFFD and are refused where they stand. */
   public static EdnHistoryReader open(Path file) throws IOException {
-    return new EdnHistoryReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file.toString());
+    Reader in = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+    return new EdnHistoryReader(in, file.toString());
   }
 
   /** Reads a whole file into a {@link History}. */
@@ -62,7 +77,7 @@ public final class EdnHistoryReader implements Closeable {
 
   /** Reads a whole history from EDN text. */
   public static History parse(String text) {
-    try (EdnHistoryReader reader = new EdnHistoryReader(new java.io.StringReader(text), "<string>")) {
+    try (EdnHistoryReader reader = new EdnHistoryReader(new StringReader(text), "<string>")) {
       return History.of(reader.readAll());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,99 +93,122 @@ public final class EdnHistoryReader implements Closeable {
     return ops;
   }
 
-  /** The next op, or null at the end of input. */
+  /** Ops read so far. */
+  public long count() {
+    return count;
+  }
+
+  /** The line the reader has reached (for progress lines). */
+  public long line() {
+    return edn.line();
+  }
+
+  /** The next op, or null at the end of the history. */
   public Op next() throws IOException {
-    String line;
-    while ((line = in.readLine()) != null) {
-      lineNumber++;
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith(";")) {
-        continue;
-      }
-      Object form = parseLine(trimmed);
-      if (!(form instanceof Map<?, ?> map)) {
-        throw error("reason=not-a-map form=" + abbreviate(trimmed));
-      }
-      return toOp(map, ordinal++);
+    if (ended) {
+      return null;
     }
-    return null;
+    int c = edn.peek();
+    if (!started) {
+      started = true;
+      if (c == '[' || c == '(') {
+        close = c == '[' ? ']' : ')';
+        openLine = edn.line();
+        openColumn = edn.column();
+        edn.skip();
+        c = edn.peek();
+      }
+    }
+    if (close != 0 && c == close) {
+      edn.skip();
+      if (edn.peek() >= 0) {
+        throw edn.error("reason=text-after-history-" + (close == ']' ? "vector" : "list"));
+      }
+      ended = true;
+      return null;
+    }
+    if (c < 0) {
+      if (close != 0) {
+        throw edn.error("reason=unclosed-history-" + (close == ']' ? "vector" : "list") + " opened-line="
+            + openLine + " opened-column=" + openColumn);
+      }
+      ended = true;
+      return null;
+    }
+    long line = edn.line();
+    long column = edn.column();
+    Object form = edn.readForm();
+    if (!(form instanceof Map<?, ?> map)) {
+      throw edn.errorAt(line, column, "reason=not-a-map form=" + EdnReader.abbreviate(String.valueOf(form)));
+    }
+    Op op = toOp(map, line, column);
+    count++;
+    previousIndex = op.index();
+    previousLine = line;
+    return op;
   }
 
-  private Object parseLine(String line) {
-    try {
-      Parseable parseable = Parsers.newParseable(line);
-      Object form = parser.nextValue(parseable);
-      if (form == Parser.END_OF_INPUT || parser.nextValue(parseable) != Parser.END_OF_INPUT) {
-        throw error("reason=expected-one-form-per-line text=" + abbreviate(line));
-      }
-      return form;
-    } catch (EdnException e) {
-      throw new HistoryException(where() + " reason=malformed-edn detail=\"" + e.getMessage() + "\" text="
-          + abbreviate(line), e);
-    }
-  }
-
-  /** Converts one op map; {@code ordinal} is used when the map has no {@code :index}. */
-  Op toOp(Map<?, ?> map, long ordinalIndex) {
+  private Op toOp(Map<?, ?> map, long line, long column) {
+    long index = index(map, line, column);
     OpType type = OpType.of(map.get(TYPE));
     if (type == null) {
-      throw error("reason=bad-type type=" + map.get(TYPE));
+      throw edn.errorAt(line, column, "index=" + index + " reason=bad-type type=" + map.get(TYPE));
     }
     if (!(map.get(F) instanceof Keyword f)) {
-      throw error("reason=bad-f f=" + map.get(F));
+      throw edn.errorAt(line, column, "index=" + index + " reason=bad-f f=" + map.get(F));
     }
     Object process = map.get(PROCESS);
-    long processId;
+    long processId = Op.NAMED_PROCESS;
     Keyword processName = null;
     if (process instanceof Long p) {
       processId = p;
     } else if (process instanceof Keyword k) {
-      processId = Op.NAMED_PROCESS;
       processName = k;
+    } else if (process instanceof String || process instanceof Symbol) {
+      try {
+        processName = Keyword.newKeyword(process.toString());
+      } catch (EdnException e) {
+        throw edn.errorAt(line, column, "index=" + index + " reason=bad-process process=\"" + process + "\"");
+      }
     } else {
-      throw error("reason=bad-process process=" + process);
+      throw edn.errorAt(line, column, "index=" + index + " reason=bad-process process=" + process);
     }
-    long index = longOr(map, INDEX, ordinalIndex);
-    long time = longOr(map, TIME, Op.NO_TIME);
+    Object time = map.get(TIME);
+    if (time != null && !(time instanceof Long)) {
+      throw edn.errorAt(line, column, "index=" + index + " reason=bad-time time=" + time);
+    }
     Map<Keyword, Object> extra = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
-      Object key = e.getKey();
-      if (!(key instanceof Keyword k)) {
-        throw error("reason=non-keyword-key key=" + key);
+      if (!(e.getKey() instanceof Keyword k)) {
+        throw edn.errorAt(line, column, "index=" + index + " reason=non-keyword-key key=" + e.getKey());
       }
       if (!k.equals(INDEX) && !k.equals(TIME) && !k.equals(TYPE) && !k.equals(PROCESS) && !k.equals(F)
           && !k.equals(VALUE)) {
         extra.put(k, e.getValue());
       }
     }
-    return new Op(index, time, type, processId, processName, f, map.get(VALUE), extra);
+    return new Op(index, time == null ? Op.NO_TIME : (Long) time, type, processId, processName, f,
+        map.get(VALUE), extra);
   }
 
-  private long longOr(Map<?, ?> map, Keyword key, long fallback) {
-    Object v = map.get(key);
+  /** The op's {@code :index}, which must exceed the previous op's; the previous plus one if absent. */
+  private long index(Map<?, ?> map, long line, long column) {
+    Object v = map.get(INDEX);
     if (v == null) {
-      return fallback;
+      return previousIndex + 1;
     }
-    if (v instanceof Long l) {
-      return l;
+    if (!(v instanceof Long index) || index < 0) {
+      throw edn.errorAt(line, column, "reason=bad-index index=" + v);
     }
-    throw error("reason=bad-" + key.getName() + " " + key.getName() + "=" + v);
-  }
-
-  private HistoryException error(String detail) {
-    return new HistoryException(where() + " " + detail);
-  }
-
-  private String where() {
-    return "file=" + source + " line=" + lineNumber;
-  }
-
-  static String abbreviate(String text) {
-    return text.length() <= 120 ? text : text.substring(0, 117) + "...";
+    if (count > 0 && index <= previousIndex) {
+      throw edn.errorAt(line, column, "reason=" + (index == previousIndex ? "duplicate-index" : "decreasing-index")
+          + " index=" + index + " previous-index=" + previousIndex + " previous-line=" + previousLine);
+    }
+    return index;
   }
 
   @Override
   public void close() throws IOException {
-    in.close();
+    edn.close();
   }
 }

@@ -48,7 +48,7 @@ public final class EdnHistoryWriter implements Closeable, Flushable {
 
   /** One op as an EDN map, without newline. */
   public static String format(Op op) {
-    return Printers.printString(toMap(op));
+    return Printers.printString(Ratio.PRINTERS, toMap(op));
   }
 
   /** The op as an ordered EDN map. */

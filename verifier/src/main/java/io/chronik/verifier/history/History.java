@@ -14,10 +14,12 @@ import java.util.Map;
  * <p>Pairing follows Jepsen: each client process has at most one operation in flight; its next
  * completion ({@code ok}/{@code fail}/{@code info}) completes it. After an {@code info} completion the
  * operation stays open forever and the process must not invoke again (the client continues under a
- * new process id); an invocation on a process that still has an operation in flight, or a completion
- * with nothing in flight, is rejected with a {@link HistoryException}. Named processes (the nemesis)
- * are paired the same way but kept apart: {@link #operations()} holds client operations only and
- * {@link #namedOperations()} the others.
+ * new process id); on a client process, an invocation while an operation is in flight, or a
+ * completion with nothing in flight, is rejected with a {@link HistoryException}. Named processes
+ * (the nemesis) are paired the same way but kept apart and never refused: {@link #operations()}
+ * holds client operations only and {@link #namedOperations()} the others, where a completion with
+ * no invocation (a lone nemesis {@code :info}, common in older Jepsen histories) is an operation
+ * whose invocation and completion are that one op, and a second invocation leaves the first open.
  */
 public final class History implements Iterable<Op> {
 
@@ -56,35 +58,42 @@ public final class History implements Iterable<Op> {
 
   private void pair(List<Operation> client, List<Operation> named) {
     Map<Object, Integer> inFlight = new HashMap<>();
-    List<Integer> invokes = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       Op op = ops.get(i);
       partner[i] = -1;
       Object process = op.processEdn();
       if (op.isInvoke()) {
-        Integer open = inFlight.putIfAbsent(process, i);
-        if (open != null) {
+        Integer open = inFlight.put(process, i);
+        if (open != null && op.isClient()) {
           throw new HistoryException("index=" + op.index() + " process=" + process
               + " reason=invoke-while-in-flight in-flight-index=" + ops.get(open).index());
         }
-        invokes.add(i);
+        starts.add(i);
       } else {
         Integer open = inFlight.remove(process);
-        if (open == null) {
+        if (open != null) {
+          partner[i] = open;
+          partner[open] = i;
+        } else if (op.isClient()) {
           throw new HistoryException("index=" + op.index() + " process=" + process
               + " type=" + op.type().keyword() + " reason=completion-without-invoke");
+        } else {
+          starts.add(i); // a lone nemesis info (older Jepsen): an instant, kept for fault shading
         }
-        partner[i] = open;
-        partner[open] = i;
       }
     }
-    for (int i : invokes) {
-      Op invoke = ops.get(i);
+    for (int i : starts) {
+      Op start = ops.get(i);
+      if (!start.isInvoke()) {
+        named.add(new Operation(named.size(), start, start, i, i));
+        continue;
+      }
       int c = partner[i];
       Op completion = c < 0 ? null : ops.get(c);
       boolean open = completion == null || completion.type() == OpType.INFO;
-      List<Operation> target = invoke.isClient() ? client : named;
-      target.add(new Operation(target.size(), invoke, completion, i, open ? Operation.END_OF_TIME : c));
+      List<Operation> target = start.isClient() ? client : named;
+      target.add(new Operation(target.size(), start, completion, i, open ? Operation.END_OF_TIME : c));
     }
   }
 

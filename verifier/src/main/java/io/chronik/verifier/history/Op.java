@@ -33,7 +33,9 @@ import us.bpsm.edn.Keyword;
  * {@link Double}; strings → {@link String}; characters → {@link Character}; keywords →
  * {@link Keyword}; symbols → {@link us.bpsm.edn.Symbol}; vectors and lists → {@link java.util.List}
  * (vectors are {@link java.util.RandomAccess}); maps → {@link Map}; sets → {@link java.util.Set};
- * {@code #inst} → {@link java.util.Date}; {@code #uuid} → {@link java.util.UUID}. Code that builds ops
+ * {@code #inst} → {@link java.util.Date}; {@code #uuid} → {@link java.util.UUID}; ratios ({@code 1/3}) →
+ * {@link Ratio}; other tags → {@link us.bpsm.edn.TaggedValue}; records ({@code #jepsen.history.Op{…}})
+ * → the plain map ({@link EdnReader}). Code that builds ops
  * by hand must use the same types (in particular {@code Long}, not {@code Integer}) so that values
  * compare equal after a write/read round trip.
  */
@@ -85,6 +87,10 @@ public record Op(
 
   public Op withTime(long newTimeNanos) {
     return new Op(index, newTimeNanos, type, process, processName, f, value, extra);
+  }
+
+  public Op withValue(Object newValue) {
+    return new Op(index, timeNanos, type, process, processName, f, newValue, extra);
   }
 
   public Op withExtra(Map<Keyword, Object> newExtra) {

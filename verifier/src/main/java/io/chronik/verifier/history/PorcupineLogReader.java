@@ -53,7 +53,7 @@ public final class PorcupineLogReader {
         Matcher m = ETCD_LINE.matcher(line);
         if (!m.matches()) {
           throw new HistoryException("file=" + file + " line=" + lineNumber + " reason=not-a-jepsen-log-line text="
-              + EdnHistoryReader.abbreviate(line));
+              + EdnReader.abbreviate(line));
         }
         String where = "file=" + file + " line=" + lineNumber;
         long process;

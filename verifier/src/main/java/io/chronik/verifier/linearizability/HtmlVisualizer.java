@@ -1,5 +1,6 @@
 package io.chronik.verifier.linearizability;
 
+import io.chronik.verifier.report.Verdict;
 import io.chronik.verifier.history.Operation;
 import io.chronik.verifier.model.Model;
 import java.io.IOException;
@@ -27,18 +28,18 @@ public final class HtmlVisualizer {
 
   private HtmlVisualizer() {}
 
-  public static <S, C> void write(Model<S, C> model, CheckResult result, Path file) throws IOException {
+  public static <S, C> void write(Model<S, C> model, LinearizabilityResult result, Path file) throws IOException {
     try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       write(model, result, out);
     }
   }
 
-  public static <S, C> void write(Model<S, C> model, CheckResult result, Writer out) throws IOException {
+  public static <S, C> void write(Model<S, C> model, LinearizabilityResult result, Writer out) throws IOException {
     StringBuilder h = new StringBuilder(1 << 16);
     h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>chronik check: ")
         .append(result.verdict()).append("</title><style>")
         .append("body{font:13px system-ui,sans-serif;margin:16px;color:#222}")
-        .append(".verdict{font-size:20px;font-weight:600}.OK{color:#176f2c}.ILLEGAL{color:#b00020}.UNKNOWN{color:#8a6d00}")
+        .append(".verdict{font-size:20px;font-weight:600}.VALID{color:#176f2c}.INVALID{color:#b00020}.UNKNOWN{color:#8a6d00}")
         .append(".tl{position:relative;border:1px solid #ccc;margin:8px 0 16px;overflow-x:auto}")
         .append(".row{position:relative;height:22px;border-bottom:1px dotted #eee}")
         .append(".lbl{position:absolute;left:0;width:70px;font-size:11px;color:#666;padding-top:4px}")
@@ -52,8 +53,8 @@ public final class HtmlVisualizer {
     h.append("<div class=\"verdict ").append(result.verdict()).append("\">").append(result.verdict()).append("</div>")
         .append("<p>model=").append(esc(result.model())).append(" partitions=").append(result.partitions().size())
         .append(" elapsed=").append(result.elapsed().toMillis()).append("ms</p>");
-    List<PartitionResult> ordered = new ArrayList<>(result.illegal());
-    result.partitions().stream().filter(p -> p.verdict() != Verdict.ILLEGAL).forEach(ordered::add);
+    List<PartitionResult> ordered = new ArrayList<>(result.invalid());
+    result.partitions().stream().filter(p -> p.verdict() != Verdict.INVALID).forEach(ordered::add);
     int shown = 0;
     for (PartitionResult p : ordered) {
       if (shown++ == PARTITIONS_MAX) {
@@ -108,7 +109,7 @@ public final class HtmlVisualizer {
       h.append("</div>");
     }
     h.append("</div>");
-    if (p.verdict() == Verdict.ILLEGAL) {
+    if (p.verdict() == Verdict.INVALID) {
       prefixTable(model, p, h);
     }
   }

@@ -1,5 +1,6 @@
 package io.chronik.verifier.linearizability;
 
+import io.chronik.verifier.report.Verdict;
 import io.chronik.verifier.history.History;
 import io.chronik.verifier.history.Operation;
 import io.chronik.verifier.model.Model;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,8 +24,9 @@ import java.util.function.BooleanSupplier;
  * <p>Client operations are decoded by the model (nemesis ops are never seen), split into
  * partitions by {@link Model#partitionKey} when partitioning is on, and each partition is searched
  * by {@link Search}. Several partitions run in parallel on a pool of {@code threads}; the first
- * ILLEGAL partition stops the others (they report UNKNOWN), and so does the time limit. A check
- * never recurses, so history length is bounded by memory, not stack.
+ * INVALID partition stops the others (they report UNKNOWN), and so do the time limit and a nearly
+ * full heap ({@link MemoryGuard}: the search ends UNKNOWN rather than in an OutOfMemoryError). A
+ * check never recurses, so history length is bounded by memory, not stack.
  */
 public final class LinearizabilityChecker {
 
@@ -56,39 +59,51 @@ public final class LinearizabilityChecker {
     this(Options.defaults());
   }
 
-  public <S, C> CheckResult check(Model<S, C> model, History history) {
+  public <S, C> LinearizabilityResult check(Model<S, C> model, History history) {
     return check(model, history, new Progress());
   }
 
   /** Checks, publishing counters to {@code progress} as it goes. */
-  public <S, C> CheckResult check(Model<S, C> model, History history, Progress progress) {
+  public <S, C> LinearizabilityResult check(Model<S, C> model, History history, Progress progress) {
     long start = System.nanoTime();
     long deadline = options.timeLimit() == null || options.timeLimit().isZero()
         ? Long.MAX_VALUE : start + options.timeLimit().toNanos();
     List<Partition<C>> partitions = partition(model, history.operations());
     progress.partitionsTotal = partitions.size();
     AtomicBoolean illegalFound = new AtomicBoolean();
-    BooleanSupplier stop = () -> illegalFound.get() || System.nanoTime() - deadline > 0;
+    AtomicReference<String> stoppedBy = new AtomicReference<>();
+    MemoryGuard.rearm();
+    BooleanSupplier stop = () -> {
+      String reason = illegalFound.get() ? "other-partition-invalid"
+          : System.nanoTime() - deadline > 0 ? "time-limit"
+          : MemoryGuard.exceeded() ? "memory" : null;
+      if (reason != null) {
+        stoppedBy.compareAndSet(null, reason);
+      }
+      return reason != null;
+    };
     List<PartitionResult> results = new ArrayList<>(partitions.size());
     int threads = Math.min(Math.max(1, options.threads()), partitions.size());
     if (threads <= 1) {
       for (Partition<C> p : partitions) {
-        PartitionResult r = searchOne(model, p, stop, progress);
-        illegalFound.compareAndSet(false, r.verdict() == Verdict.ILLEGAL);
+        PartitionResult r = searchOne(model, p, stop, progress, stoppedBy);
+        illegalFound.compareAndSet(false, r.verdict() == Verdict.INVALID);
         results.add(r);
       }
     } else {
-      results.addAll(searchParallel(model, partitions, threads, stop, illegalFound, progress));
+      results.addAll(searchParallel(model, partitions, threads, stop, illegalFound, progress, stoppedBy));
     }
-    Verdict verdict = Verdict.OK;
+    Verdict verdict = Verdict.VALID;
     for (PartitionResult r : results) {
-      verdict = Verdict.combine(verdict, r.verdict());
+      verdict = verdict.and(r.verdict());
     }
-    return new CheckResult(verdict, model.name(), List.copyOf(results), Duration.ofNanos(System.nanoTime() - start));
+    return new LinearizabilityResult(verdict, model.name(), List.copyOf(results),
+        Duration.ofNanos(System.nanoTime() - start), verdict == Verdict.UNKNOWN ? stoppedBy.get() : null);
   }
 
   private <S, C> List<PartitionResult> searchParallel(Model<S, C> model, List<Partition<C>> partitions,
-      int threads, BooleanSupplier stop, AtomicBoolean illegalFound, Progress progress) {
+      int threads, BooleanSupplier stop, AtomicBoolean illegalFound, Progress progress,
+      AtomicReference<String> stoppedBy) {
     AtomicInteger threadNumber = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "linearizability-" + threadNumber.incrementAndGet());
@@ -99,8 +114,8 @@ public final class LinearizabilityChecker {
       List<Future<PartitionResult>> futures = new ArrayList<>();
       for (Partition<C> p : partitions) {
         futures.add(pool.submit(() -> {
-          PartitionResult r = searchOne(model, p, stop, progress);
-          if (r.verdict() == Verdict.ILLEGAL) {
+          PartitionResult r = searchOne(model, p, stop, progress, stoppedBy);
+          if (r.verdict() == Verdict.INVALID) {
             illegalFound.set(true);
           }
           return r;
@@ -125,12 +140,17 @@ public final class LinearizabilityChecker {
   }
 
   private static <S, C> PartitionResult searchOne(Model<S, C> model, Partition<C> p, BooleanSupplier stop,
-      Progress progress) {
+      Progress progress, AtomicReference<String> stoppedBy) {
     try {
       if (stop.getAsBoolean()) {
         return new PartitionResult(p.key, Verdict.UNKNOWN, p.operations, List.of(), null, 0, 0);
       }
       return new Search<>(model, p.operations, p.calls, stop, progress).run(p.key);
+    } catch (OutOfMemoryError e) {
+      // The memo that filled the heap belongs to this search alone and is unreachable once the
+      // search unwound to here, so the heap is free again: this key is undecided, the rest go on.
+      stoppedBy.compareAndSet(null, "memory");
+      return new PartitionResult(p.key, Verdict.UNKNOWN, p.operations, List.of(), null, 0, 0);
     } finally {
       progress.partitionsDone.incrementAndGet();
     }

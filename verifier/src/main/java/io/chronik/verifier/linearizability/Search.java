@@ -1,5 +1,6 @@
 package io.chronik.verifier.linearizability;
 
+import io.chronik.verifier.report.Verdict;
 import io.chronik.verifier.history.Operation;
 import io.chronik.verifier.model.Model;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import java.util.function.BooleanSupplier;
  * operation is linearized: pushed on an explicit stack and its two events unlinked ("lifted"), and the
  * walk restarts at the head. Reaching a completion means that operation had to be linearized already:
  * backtrack by popping the last choice, relinking its events and trying the next candidate after it.
- * The list is empty exactly when every operation is linearized (OK); backtracking from an empty stack
- * means no order works (ILLEGAL). The linearized set is a bitset with an incrementally maintained
+ * The list is empty exactly when every operation is linearized (VALID); backtracking from an empty stack
+ * means no order works (INVALID). The linearized set is a bitset with an incrementally maintained
  * Zobrist hash, so a memo probe costs O(1) hashing plus an equality check on a hit.
  *
  * <p>Partial-order reduction: when a legal candidate is {@linkplain Model#readOnly read-only} (it never
@@ -210,7 +211,7 @@ final class Search<S, C> {
       }
     }
     progress.steps.addAndGet(steps - published);
-    return new PartitionResult(key, Verdict.OK, operations, List.of(), null, steps, cache.size());
+    return new PartitionResult(key, Verdict.VALID, operations, List.of(), null, steps, cache.size());
   }
 
   private PartitionResult illegal(Object key, int[] prefix, int offending, long steps, int cacheEntries) {
@@ -218,7 +219,7 @@ final class Search<S, C> {
     for (int entry : prefix) {
       ops.add(operations.get(entry < 0 ? ~entry : entry));
     }
-    return new PartitionResult(key, Verdict.ILLEGAL, operations, List.copyOf(ops), operations.get(offending),
+    return new PartitionResult(key, Verdict.INVALID, operations, List.copyOf(ops), operations.get(offending),
         steps, cacheEntries);
   }
 

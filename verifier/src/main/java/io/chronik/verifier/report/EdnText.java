@@ -1,5 +1,6 @@
 package io.chronik.verifier.report;
 
+import io.chronik.verifier.history.Ratio;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class EdnText {
     } else if (o instanceof Set<?> s) {
       items(b, "#{", s, "}");
     } else {
-      b.append(Printers.printString(o).strip());
+      b.append(Printers.printString(Ratio.PRINTERS, o).strip());
     }
   }
 

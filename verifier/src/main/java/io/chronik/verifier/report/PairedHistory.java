@@ -2,13 +2,9 @@ package io.chronik.verifier.report;
 
 import io.chronik.verifier.history.Op;
 import io.chronik.verifier.history.OpType;
-import java.io.BufferedReader;
+import io.chronik.verifier.history.EdnHistoryReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import us.bpsm.edn.Keyword;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,75 +23,28 @@ public abstract class PairedHistory implements Timeline {
   protected final OpColumns ops = new OpColumns();
   private final FaultTracker faults = new FaultTracker();
   private final Map<Long, Pending> pending = new HashMap<>();
+  private volatile long accepted;
   private long lastNanos;
   private boolean finished;
 
   private record Pending(int id, Op invoke) {}
 
   /**
-   * Streams a Jepsen EDN history file (one op map per line) into this history and finishes it.
-   * Lines go through {@link OpLineParser}, several times faster than edn-java on op lines.
+   * Streams a Jepsen EDN history file (any shape {@link EdnHistoryReader} takes) into this history
+   * and finishes it.
    */
   protected final void readAll(Path file) throws IOException {
-    OpLineParser parser = new OpLineParser();
-    long lineNumber = 0;
-    long ordinal = 0;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        lineNumber++;
-        String t = line.strip();
-        if (t.isEmpty() || t.startsWith(";")) {
-          continue;
-        }
-        Object form;
-        try {
-          form = parser.parse(t);
-        } catch (RuntimeException e) {
-          throw new IllegalArgumentException("file=" + file + " line=" + lineNumber + " reason=malformed-edn detail=\""
-              + e.getMessage() + "\"", e);
-        }
-        if (!(form instanceof Map<?, ?> m)) {
-          throw new IllegalArgumentException("file=" + file + " line=" + lineNumber + " reason=not-a-map");
-        }
-        accept(toOp(m, ordinal++, file, lineNumber));
+    try (EdnHistoryReader reader = EdnHistoryReader.open(file)) {
+      for (Op op = reader.next(); op != null; op = reader.next()) {
+        accept(op);
       }
     }
     finish();
   }
 
-  private static final Keyword INDEX = Keyword.newKeyword("index");
-  private static final Keyword TIME = Keyword.newKeyword("time");
-  private static final Keyword TYPE = Keyword.newKeyword("type");
-  private static final Keyword PROCESS = Keyword.newKeyword("process");
-  private static final Keyword F = Keyword.newKeyword("f");
-  private static final Keyword VALUE = Keyword.newKeyword("value");
-
-  /** The same conversion as the history package's EDN reader: unknown keys go to extra. */
-  private static Op toOp(Map<?, ?> m, long ordinal, Path file, long line) {
-    OpType type = OpType.of(m.get(TYPE));
-    Object f = m.get(F);
-    Object proc = m.get(PROCESS);
-    if (type == null || !(f instanceof Keyword fk) || !(proc instanceof Long || proc instanceof Keyword)) {
-      throw new IllegalArgumentException("file=" + file + " line=" + line + " reason=bad-op type=" + m.get(TYPE)
-          + " f=" + f + " process=" + proc);
-    }
-    long index = m.get(INDEX) instanceof Long l ? l : ordinal;
-    long time = m.get(TIME) instanceof Long l ? l : Op.NO_TIME;
-    Map<Keyword, Object> extra = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : m.entrySet()) {
-      Object k = e.getKey();
-      if (k instanceof Keyword kw && !kw.equals(INDEX) && !kw.equals(TIME) && !kw.equals(TYPE)
-          && !kw.equals(PROCESS) && !kw.equals(F) && !kw.equals(VALUE)) {
-        extra.put(kw, e.getValue());
-      }
-    }
-    return proc instanceof Long p
-        ? new Op(index, time, type, p, null, fk, m.get(VALUE), extra)
-        : new Op(index, time, type, Op.NAMED_PROCESS, (Keyword) proc, fk, m.get(VALUE), extra);
-  }
-
   /** Feeds one op; call {@link #finish} after the last. */
   public final void accept(Op op) {
+    accepted++; // one writer; read by the progress line
     long nanos = op.timeNanos() == Op.NO_TIME ? op.index() : op.timeNanos();
     lastNanos = Math.max(lastNanos, nanos);
     String f = op.f().getName();
@@ -122,6 +71,11 @@ public abstract class PairedHistory implements Timeline {
     byte t = op.type() == OpType.OK ? OK : op.type() == OpType.FAIL ? FAIL : INFO;
     ops.complete(inv.id, t, op.index(), nanos);
     onComplete(inv.id, inv.invoke, op);
+  }
+
+  /** Ops fed so far (client and named), for progress lines. */
+  public final long accepted() {
+    return accepted;
   }
 
   /** Closes every still-pending invocation as indeterminate; idempotent. */

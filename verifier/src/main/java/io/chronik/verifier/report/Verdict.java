@@ -1,6 +1,9 @@
 package io.chronik.verifier.report;
 
-/** Outcome of a check; the CLI maps it to exit codes 0 / 1 / 2. */
+/**
+ * Outcome of every checker (linearizability, Kafka, queue), in Jepsen's words: {@code :valid?} true,
+ * false or {@code :unknown}; the CLI maps it to exit codes 0 / 1 / 2.
+ */
 public enum Verdict {
   VALID(0),
   INVALID(1),
@@ -15,6 +18,14 @@ public enum Verdict {
 
   public int exitCode() {
     return exitCode;
+  }
+
+  /** Both together (partitions, keys): any INVALID wins, then any UNKNOWN. */
+  public Verdict and(Verdict other) {
+    if (this == INVALID || other == INVALID) {
+      return INVALID;
+    }
+    return this == UNKNOWN || other == UNKNOWN ? UNKNOWN : VALID;
   }
 
   /** The EDN value of {@code :valid?}: true, false or :unknown (Jepsen's convention). */

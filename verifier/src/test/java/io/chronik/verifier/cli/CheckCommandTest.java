@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.chronik.verifier.model.ModelCatalog;
 import picocli.CommandLine;
 
 class CheckCommandTest {
@@ -38,7 +39,7 @@ class CheckCommandTest {
   void linearizableHistoryExitsZero() {
     Run r = run(porcupine("jepsen/etcd_002.log").toString(), "--format", "porcupine-etcd", "--model", "cas-register");
     assertThat(r.code()).as(r.err()).isEqualTo(0);
-    assertThat(r.out()).startsWith("verdict=OK");
+    assertThat(r.out()).startsWith("verdict=VALID");
   }
 
   @Test
@@ -47,7 +48,7 @@ class CheckCommandTest {
     Run r = run(porcupine("jepsen/etcd_000.log").toString(), "--format", "porcupine-etcd", "--model", "cas-register",
         "--html", html.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(1);
-    assertThat(r.out()).contains("verdict=ILLEGAL").contains("cannot-place");
+    assertThat(r.out()).contains("verdict=INVALID").contains("cannot-place");
     String page = Files.readString(html);
     assertThat(page).contains("<!DOCTYPE html>").contains("class=\"op lin").contains("op bad").contains("cannot be placed");
     assertThat(page).doesNotContain("<script src").doesNotContain("<link");
@@ -99,5 +100,48 @@ class CheckCommandTest {
     assertThat(r.code()).isEqualTo(1);
     Files.writeString(file, Files.readString(file).replace(":value 2}", ":value 1}"));
     assertThat(run(file.toString(), "--model", "register").code()).isEqualTo(0);
+  }
+
+  @Test
+  void helpListsEveryRegisteredModelWithItsHelp() {
+    Run r = run("--help");
+    for (ModelCatalog.Entry e : ModelCatalog.ENTRIES) {
+      assertThat(r.out()).contains(e.name()).contains(e.help());
+    }
+    assertThat(r.out()).contains("kafka").contains("queue");
+  }
+
+  @Test
+  void linearizabilityResultsAreWrittenAsResultsEdnLikeTheKafkaChecker(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("h.edn");
+    Files.writeString(file, """
+        [{:index 0 :type :invoke :process 0 :f :write :value 1}
+         {:index 1 :type :ok :process 0 :f :write :value 1}
+         {:index 2 :type :invoke :process 1 :f :read :value nil}
+         {:index 3 :type :ok :process 1 :f :read :value 2}]
+        """);
+    Run r = run(file.toString(), "--model", "register", "--report", dir.resolve("out").toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    Object results = us.bpsm.edn.parser.Parsers.newParser(us.bpsm.edn.parser.Parsers.defaultConfiguration())
+        .nextValue(us.bpsm.edn.parser.Parsers.newParseable(Files.readString(dir.resolve("out/results.edn"))));
+    assertThat(results).isInstanceOf(java.util.Map.class);
+    java.util.Map<?, ?> m = (java.util.Map<?, ?>) results;
+    assertThat(m.get(kw("valid?"))).isEqualTo(false);
+    assertThat(m.get(kw("model"))).isEqualTo(kw("register"));
+    assertThat(m.get(kw("bad-anomaly-types"))).isEqualTo(java.util.List.of(kw("nonlinearizable")));
+    assertThat(((java.util.Map<?, ?>) m.get(kw("stats"))).get(kw("partitions-undecided"))).isEqualTo(0L);
+    assertThat(Files.exists(dir.resolve("out/report.html"))).isTrue();
+  }
+
+  @Test
+  void unknownVerdictSaysWhatWasDecided() {
+    Run r = run(porcupine("kv/c50-ok.txt").toString(), "--format", "porcupine-kv", "--model", "key-value",
+        "--no-partition", "--timeout", "0.3");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).contains("unknown stopped-by=time-limit decided=0/1").contains("timeout=0.3s").contains("undecided=[all]");
+  }
+
+  static us.bpsm.edn.Keyword kw(String name) {
+    return us.bpsm.edn.Keyword.newKeyword(name);
   }
 }

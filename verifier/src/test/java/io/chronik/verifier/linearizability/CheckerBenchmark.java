@@ -1,5 +1,6 @@
 package io.chronik.verifier.linearizability;
 
+import io.chronik.verifier.report.Verdict;
 import io.chronik.verifier.history.History;
 import io.chronik.verifier.history.PorcupineLogReader;
 import io.chronik.verifier.model.FailurePolicy;
@@ -35,9 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CheckerBenchmark {
 
   static final Map<String, Verdict> EXPECTED = Map.of(
-      "jepsen/etcd_002.log", Verdict.OK, "jepsen/etcd_007.log", Verdict.OK,
-      "jepsen/etcd_057.log", Verdict.ILLEGAL, "jepsen/etcd_099.log", Verdict.ILLEGAL,
-      "kv/c10-ok.txt", Verdict.OK, "kv/c50-ok.txt", Verdict.OK);
+      "jepsen/etcd_002.log", Verdict.VALID, "jepsen/etcd_007.log", Verdict.VALID,
+      "jepsen/etcd_057.log", Verdict.INVALID, "jepsen/etcd_099.log", Verdict.INVALID,
+      "kv/c10-ok.txt", Verdict.VALID, "kv/c50-ok.txt", Verdict.VALID);
 
   @Param({"jepsen/etcd_002.log", "jepsen/etcd_007.log", "jepsen/etcd_057.log", "jepsen/etcd_099.log", "kv/c10-ok.txt"})
   public String file;

@@ -1,5 +1,6 @@
 package io.chronik.verifier.linearizability;
 
+import io.chronik.verifier.report.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.verifier.history.EdnHistoryReader;
@@ -28,9 +29,9 @@ class LinearizabilityCheckerTest {
         {:type :invoke :process 0 :f :read :value nil}
         {:type :ok :process 0 :f :read :value 1}
         """);
-    CheckResult r = new LinearizabilityChecker().check(new RegisterModel(false, FailurePolicy.DID_NOT_HAPPEN), h);
-    assertThat(r.verdict()).isEqualTo(Verdict.ILLEGAL);
-    PartitionResult p = r.illegal().get(0);
+    LinearizabilityResult r = new LinearizabilityChecker().check(new RegisterModel(false, FailurePolicy.DID_NOT_HAPPEN), h);
+    assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
+    PartitionResult p = r.invalid().get(0);
     assertThat(p.longestPrefix()).extracting(o -> o.input()).containsExactly(1L, 2L);
     assertThat(p.offending().f()).isEqualTo(READ);
     assertThat(p.offending().output()).isEqualTo(1L);
@@ -47,7 +48,7 @@ class LinearizabilityCheckerTest {
         {:type :ok :process 1 :f :write :value 2}
         """);
     assertThat(new LinearizabilityChecker().check(new RegisterModel(false, FailurePolicy.DID_NOT_HAPPEN), h).verdict())
-        .isEqualTo(Verdict.OK);
+        .isEqualTo(Verdict.VALID);
   }
 
   @Test
@@ -62,8 +63,8 @@ class LinearizabilityCheckerTest {
       ops.add(Op.complete(OpType.OK, process, READ, i));
     }
     History h = History.indexed(ops);
-    CheckResult r = new LinearizabilityChecker().check(new RegisterModel(false, FailurePolicy.DID_NOT_HAPPEN), h);
-    assertThat(r.verdict()).isEqualTo(Verdict.OK);
+    LinearizabilityResult r = new LinearizabilityChecker().check(new RegisterModel(false, FailurePolicy.DID_NOT_HAPPEN), h);
+    assertThat(r.verdict()).isEqualTo(Verdict.VALID);
     assertThat(r.partitions().get(0).operations()).hasSize(2 * n);
   }
 
@@ -79,9 +80,9 @@ class LinearizabilityCheckerTest {
       ops.add(Op.invoke(k, get, java.util.Arrays.asList(key, null)));
       ops.add(Op.complete(OpType.OK, k, get, List.of(key, k == 5 ? "b" : "a")));
     }
-    CheckResult r = new LinearizabilityChecker().check(new KeyValueModel(true, FailurePolicy.EVIDENCE), History.indexed(ops));
-    assertThat(r.verdict()).isEqualTo(Verdict.ILLEGAL);
+    LinearizabilityResult r = new LinearizabilityChecker().check(new KeyValueModel(true, FailurePolicy.EVIDENCE), History.indexed(ops));
+    assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
     assertThat(r.partitions()).hasSize(8);
-    assertThat(r.illegal()).extracting(PartitionResult::key).containsExactly("k5");
+    assertThat(r.invalid()).extracting(PartitionResult::key).containsExactly("k5");
   }
 }

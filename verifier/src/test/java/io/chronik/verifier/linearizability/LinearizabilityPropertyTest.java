@@ -1,5 +1,6 @@
 package io.chronik.verifier.linearizability;
 
+import io.chronik.verifier.report.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.verifier.history.History;
@@ -64,7 +65,7 @@ class LinearizabilityPropertyTest {
       History h = HistoryGenerator.concurrent(plan, random, 40);
       for (FailurePolicy policy : FailurePolicy.values()) {
         assertThat(checker.check(new RegisterModel(true, policy), h).verdict()).as("seed=%d policy=%s", seed, policy)
-            .isEqualTo(Verdict.OK);
+            .isEqualTo(Verdict.VALID);
       }
     }
   }
@@ -96,9 +97,9 @@ class LinearizabilityPropertyTest {
       }
       History h = HistoryGenerator.concurrent(plan, random, 30);
       assertThat(checker.check(new KeyValueModel(true, FailurePolicy.EVIDENCE), h).verdict()).as("seed=%d", seed)
-          .isEqualTo(Verdict.OK);
+          .isEqualTo(Verdict.VALID);
       assertThat(checker.check(new KeyValueModel(false, FailurePolicy.EVIDENCE), h).verdict()).as("seed=%d", seed)
-          .isEqualTo(Verdict.OK);
+          .isEqualTo(Verdict.VALID);
     }
   }
 
@@ -133,11 +134,11 @@ class LinearizabilityPropertyTest {
         }
       }
       History q = HistoryGenerator.concurrent(queuePlan, random, 25);
-      assertThat(checker.check(new QueueModel(true), q).verdict()).as("seed=%d fifo", seed).isEqualTo(Verdict.OK);
-      assertThat(checker.check(new QueueModel(false), q).verdict()).as("seed=%d unordered", seed).isEqualTo(Verdict.OK);
+      assertThat(checker.check(new QueueModel(true), q).verdict()).as("seed=%d fifo", seed).isEqualTo(Verdict.VALID);
+      assertThat(checker.check(new QueueModel(false), q).verdict()).as("seed=%d unordered", seed).isEqualTo(Verdict.VALID);
       History l = HistoryGenerator.concurrent(logPlan, random, 25);
       assertThat(checker.check(new LogModel(FailurePolicy.DID_NOT_HAPPEN), l).verdict()).as("seed=%d log", seed)
-          .isEqualTo(Verdict.OK);
+          .isEqualTo(Verdict.VALID);
     }
   }
 
@@ -206,7 +207,7 @@ class LinearizabilityPropertyTest {
     boolean expected = BruteForceChecker.linearizable(model, h);
     Verdict got = checker.check(model, h).verdict();
     assertThat(got).as("seed=%d model=%s history=%s", seed, model.name(), h.ops())
-        .isEqualTo(expected ? Verdict.OK : Verdict.ILLEGAL);
+        .isEqualTo(expected ? Verdict.VALID : Verdict.INVALID);
     return expected;
   }
 

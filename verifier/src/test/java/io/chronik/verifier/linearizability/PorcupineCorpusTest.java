@@ -1,5 +1,6 @@
 package io.chronik.verifier.linearizability;
 
+import io.chronik.verifier.report.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.verifier.history.History;
@@ -30,7 +31,7 @@ class PorcupineCorpusTest {
   void verdictAgreesWithUpstream(String file, String expected) throws Exception {
     Path path = ReferenceHistories.porcupine().resolve(file);
     LinearizabilityChecker checker = new LinearizabilityChecker();
-    CheckResult result;
+    LinearizabilityResult result;
     History h;
     if (file.startsWith("jepsen/")) {
       h = PorcupineLogReader.readEtcd(path);
@@ -40,18 +41,18 @@ class PorcupineCorpusTest {
       result = checker.check(new KeyValueModel(true, FailurePolicy.EVIDENCE), h);
     }
     Verdict want = switch (expected) {
-      case "true" -> Verdict.OK;
+      case "true" -> Verdict.VALID;
       case "none" -> {
         // the empty etcd_095: an empty history is trivially linearizable
         assertThat(h.size()).isZero();
-        yield Verdict.OK;
+        yield Verdict.VALID;
       }
-      case "false" -> Verdict.ILLEGAL;
+      case "false" -> Verdict.INVALID;
       default -> throw new IllegalArgumentException("expected=" + expected);
     };
     assertThat(result.verdict()).as(file).isEqualTo(want);
-    if (want == Verdict.ILLEGAL) {
-      PartitionResult bad = result.illegal().get(0);
+    if (want == Verdict.INVALID) {
+      PartitionResult bad = result.invalid().get(0);
       assertThat(bad.offending()).isNotNull();
       assertThat(bad.longestPrefix()).doesNotContain(bad.offending());
     }

@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chronik.verifier.history.EdnHistoryReader;
 import io.chronik.verifier.history.History;
-import io.chronik.verifier.linearizability.CheckResult;
+import io.chronik.verifier.linearizability.LinearizabilityResult;
 import io.chronik.verifier.linearizability.LinearizabilityChecker;
-import io.chronik.verifier.linearizability.Verdict;
+import io.chronik.verifier.report.Verdict;
 import org.junit.jupiter.api.Test;
 
 class KeyedRegisterModelTest {
-  private static CheckResult check(String edn) {
+  private static LinearizabilityResult check(String edn) {
     History h = EdnHistoryReader.parse(edn);
     return new LinearizabilityChecker().check(ModelCatalog.byName("keyed-register", null), h);
   }
 
   @Test
   void readOfAnOverwrittenValueIsIllegalOnlyForItsKey() {
-    CheckResult r = check("""
+    LinearizabilityResult r = check("""
         {:type :invoke :process 0 :f :write :value [["g" 0] 5]}
         {:type :ok :process 0 :f :write :value [["g" 0] 5]}
         {:type :invoke :process 0 :f :write :value [["g" 0] 7]}
@@ -30,14 +30,14 @@ class KeyedRegisterModelTest {
         {:type :invoke :process 0 :f :read :value [["g" 0] nil]}
         {:type :ok :process 0 :f :read :value [["g" 0] 5]}
         """);
-    assertThat(r.verdict()).isEqualTo(Verdict.ILLEGAL);
+    assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
     assertThat(r.partitions()).hasSize(2);
-    assertThat(r.illegal()).singleElement().satisfies(p -> assertThat(String.valueOf(p.key())).contains("0"));
+    assertThat(r.invalid()).singleElement().satisfies(p -> assertThat(String.valueOf(p.key())).contains("0"));
   }
 
   @Test
   void unwrittenKeyReadsNilAndAnOpenWriteMayLandLater() {
-    CheckResult r = check("""
+    LinearizabilityResult r = check("""
         {:type :invoke :process 0 :f :read :value [["g" 0] nil]}
         {:type :ok :process 0 :f :read :value [["g" 0] nil]}
         {:type :invoke :process 1 :f :write :value [["g" 0] 9]}
@@ -47,18 +47,18 @@ class KeyedRegisterModelTest {
         {:type :invoke :process 0 :f :read :value [["g" 0] nil]}
         {:type :ok :process 0 :f :read :value [["g" 0] 9]}
         """);
-    assertThat(r.verdict()).isEqualTo(Verdict.OK);
+    assertThat(r.verdict()).isEqualTo(Verdict.VALID);
   }
 
   @Test
   void failedWriteDidNotHappen() {
-    CheckResult r = check("""
+    LinearizabilityResult r = check("""
         {:type :invoke :process 1 :f :write :value [["g" 0] 9]}
         {:type :fail :process 1 :f :write :value [["g" 0] 9]}
         {:type :invoke :process 0 :f :read :value [["g" 0] nil]}
         {:type :ok :process 0 :f :read :value [["g" 0] 9]}
         """);
-    assertThat(r.verdict()).isEqualTo(Verdict.ILLEGAL);
+    assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
   }
 
   @Test
