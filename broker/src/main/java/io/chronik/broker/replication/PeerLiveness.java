@@ -27,6 +27,8 @@ final class PeerLiveness {
   private final AtomicLongArray lastHeardNanos;
   /** Driver thread only. */
   private final boolean[] down;
+  /** Driver thread only: the last transition to down was a closed connection (the peer's process died). */
+  private final boolean[] closed;
   private long transitions;
 
   PeerLiveness(int selfId, List<Integer> peers, int nodeIdLimit, long silenceNanosMax, long nowNanos) {
@@ -35,6 +37,7 @@ final class PeerLiveness {
     this.silenceNanosMax = silenceNanosMax;
     this.lastHeardNanos = new AtomicLongArray(nodeIdLimit);
     this.down = new boolean[nodeIdLimit];
+    this.closed = new boolean[nodeIdLimit];
     for (int peer : this.peers) {
       lastHeardNanos.set(peer, nowNanos); // a grace period at start, as for a peer just heard
     }
@@ -67,9 +70,11 @@ final class PeerLiveness {
   void round(long nowNanos, IntPredicate connected, IntConsumer changed) {
     for (int peer : peers) {
       boolean silent = nowNanos - lastHeardNanos.get(peer) > silenceNanosMax;
-      boolean nowDown = silent || !connected.test(peer);
+      boolean disconnected = !connected.test(peer);
+      boolean nowDown = silent || disconnected;
       if (nowDown != down[peer]) {
         down[peer] = nowDown;
+        closed[peer] = disconnected && !silent;
         transitions++;
         changed.accept(peer);
       }
@@ -78,6 +83,11 @@ final class PeerLiveness {
 
   boolean down(int peer) {
     return down[peer];
+  }
+
+  /** The peer is down because its connection closed while it was still talking: its process died. */
+  boolean died(int peer) {
+    return down[peer] && closed[peer];
   }
 
   /** Peers that went down or came back so far. */

@@ -182,14 +182,24 @@ public final class ReplicatedNode implements AutoCloseable {
 
   /** Driver thread: a peer went down or came back; every quiescent group it is a member of wakes. */
   private void wakeGroupsSharedWith(int peer) {
+    boolean died = liveness.died(peer);
     int woken = metadata.wakeIfMember(peer) ? 1 : 0;
+    if (died) {
+      metadata.leaderUnreachable(peer);
+    }
     for (PartitionGroup group : image.hostedGroups()) {
       if (group.wakeIfMember(peer)) {
         woken++;
       }
+      if (died) {
+        // a closed connection while the peer was talking: its process is gone, so its followers stand
+        // at once instead of after a whole election timeout (Kafka moves leaders on session loss too)
+        group.leaderUnreachable(peer);
+      }
     }
     groupsWoken += woken;
-    log.info("peer={} event={} quiescentGroupsWoken={}", peer, liveness.down(peer) ? "down" : "up", woken);
+    log.info("peer={} event={} quiescentGroupsWoken={}", peer, died ? "died" : liveness.down(peer) ? "down" : "up",
+        woken);
   }
 
   /**

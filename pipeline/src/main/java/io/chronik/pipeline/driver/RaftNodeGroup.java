@@ -227,6 +227,11 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     return true;
   }
 
+  /** Driver thread: {@code nodeId}'s process is gone; if it led this group, stand soon (see RaftNode). */
+  public final void leaderUnreachable(int nodeId) {
+    node.leaderUnreachable(nodeId);
+  }
+
   /** Driver thread: the group is quiescent on this node. */
   @Override
   public final boolean quiescent() {

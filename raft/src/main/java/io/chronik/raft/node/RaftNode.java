@@ -196,6 +196,23 @@ public final class RaftNode {
   }
 
   /**
+   * The driver knows the leader's process is gone (its connection closed): forget the leader, so this
+   * voter's lease no longer refuses other candidates, and stand within a few ticks (randomized, so the
+   * surviving voters rarely split) instead of after a whole election timeout. Ignored unless
+   * {@code nodeId} is the leader this follower knows. Raft's safety does not depend on it: a wrong
+   * belief costs at most an election.
+   */
+  public void leaderUnreachable(int nodeId) {
+    if (role == Role.LEADER || leader != nodeId || leader == NONE) {
+      return;
+    }
+    wake();
+    leader = NONE;
+    electionElapsed = Math.max(electionElapsed,
+        randomizedElectionTicks - 1 - random.nextInt(Math.max(1, options.electionTicks() / 3)));
+  }
+
+  /**
    * Holds back this node's next election by {@code ticks} beyond its randomized timeout (ignored by a
    * leader). A driver opening many groups at once gives the preferred replica a head start this way,
    * so each group elects once, and the replica the placement chose, instead of whoever times out first.

@@ -146,6 +146,21 @@ class QuiescenceTest {
     });
   }
 
+  @Test
+  void followersToldTheLeadersProcessDiedElectWithinAFractionOfAnElectionTimeout() {
+    InteractionCluster c = elected(); // awake, in lease: without the news they would wait a full timeout
+    long term = c.node(1).term();
+    c.isolated.add(1);
+    c.node(2).leaderUnreachable(1);
+    c.node(3).leaderUnreachable(1);
+    c.node(2).leaderUnreachable(3); // not its leader: ignored
+    for (int t = 0; t < OPTIONS.electionTicks() / 2 && !hasLeader(c); t++) {
+      tickAll(c);
+    }
+    assertThat(hasLeader(c)).as("a new leader within half an election timeout").isTrue();
+    assertThat(Math.max(c.node(2).term(), c.node(3).term())).isEqualTo(term + 1);
+  }
+
   private static boolean hasLeader(InteractionCluster c) {
     return c.node(2).role() == Role.LEADER || c.node(3).role() == Role.LEADER;
   }
