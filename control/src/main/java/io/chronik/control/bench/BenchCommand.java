@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure a Kafka-compatible cluster with kafka-clients: --mode produce (send→ack latency, open "
-        + "loop), consume (throughput from the beginning) or e2e (produce→consume latency). Exit 0 clean, 1 a send "
-        + "failed or records are missing, 2 bad arguments, 3 could not run.")
+        + "loop), consume (throughput from the beginning), e2e (produce→consume latency) or leaders (time until every "
+        + "partition is led, spread over brokers). Exit 0 clean, 1 a send failed, records are missing or a partition "
+        + "stayed leaderless, 2 bad arguments, 3 could not run.")
 public final class BenchCommand implements Callable<Integer> {
   static final int EXIT_USAGE = 2;
   static final int EXIT_ERROR = 3;
