@@ -222,11 +222,7 @@ public final class NettyPeerTransport implements PeerTransport<GroupMessage>, Au
     ch.write(frame, ch.voidPromise());
   }
 
-  /**
-   * Any thread: writes and flushes one message to {@code nodeId} at once, outside the driver's
-   * batching (node-level pings, so a busy driver loop never makes this node look dead). False when
-   * not connected.
-   */
+  @Override
   public boolean sendNow(int nodeId, GroupMessage message) {
     PeerLink link = links.get(nodeId);
     if (link == null) {

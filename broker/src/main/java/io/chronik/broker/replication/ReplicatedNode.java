@@ -161,17 +161,14 @@ public final class ReplicatedNode implements AutoCloseable {
    * opening thousands of new partitions, never makes this node look dead to its peers.
    */
   private void ping() {
-    if (transport instanceof io.chronik.broker.peer.NettyPeerTransport netty) {
-      for (int peer : liveness.peers()) {
-        netty.sendNow(peer, liveness.ping(peer));
+    for (int peer : liveness.peers()) {
+      GroupMessage ping = liveness.ping(peer);
+      if (!transport.sendNow(peer, ping) && transport.connected(peer)) {
+        driver.offerTask(() -> {
+          transport.send(peer, List.of(ping));
+          transport.flush();
+        });
       }
-    } else {
-      driver.offerTask(() -> {
-        for (int peer : liveness.peers()) {
-          transport.send(peer, List.of(liveness.ping(peer)));
-        }
-        transport.flush();
-      });
     }
   }
 

@@ -24,4 +24,13 @@ public interface PeerTransport<M> {
   default boolean connected(int nodeId) {
     return true;
   }
+
+  /**
+   * Any thread: writes one message to {@code nodeId} at once, outside the driver's per-loop batching
+   * (node-level pings). False when not sent: not connected, or a transport that can only send from
+   * the driver thread (the caller then queues it through the driver).
+   */
+  default boolean sendNow(int nodeId, M message) {
+    return false;
+  }
 }
