@@ -1,5 +1,6 @@
 package io.chronik.broker;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.api.ApiRouter;
 import io.chronik.broker.api.BrokerState;
 import io.chronik.broker.config.BrokerConfig;
@@ -53,9 +54,9 @@ public final class Broker {
       t.setDaemon(false);
       return t;
     });
-    GroupCoordinator groups = new GroupCoordinator(config.intValue("group.session.timeout.min.ms"),
-        config.intValue("group.session.timeout.max.ms"), config.intValue("group.initial.rebalance.delay.ms"));
-    BrokerState state = new BrokerState(config, new ProducerIdAllocator(data, config.intValue("producer.id.block.size"),
+    GroupCoordinator groups = new GroupCoordinator(config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MIN_MS),
+        config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MAX_MS), config.get(BrokerSettings.GROUP_INITIAL_REBALANCE_DELAY_MS));
+    BrokerState state = new BrokerState(config, new ProducerIdAllocator(data, config.get(BrokerSettings.PRODUCER_ID_BLOCK_SIZE),
         config.nodeId()), groups, executor, clusterId);
     ReplicatedNode replication = new ReplicatedNode(config, executor, state, PeerTransports.factory(config));
     state.attach(replication);
@@ -63,21 +64,20 @@ public final class Broker {
     RequestMetrics metrics = new RequestMetrics(new SimpleMeterRegistry());
     KafkaServer server;
     try {
-      server = new KafkaServer(config.string("listener.host"), config.intValue("listener.port"),
-          config.string("transport"), config.intValue("io.threads"), config.intValue("request.bytes.max"),
-          config.intValue("connection.inflight.requests.max"), router::submit, metrics);
+      server = new KafkaServer(config.get(BrokerSettings.LISTENER_HOST), config.get(BrokerSettings.LISTENER_PORT),
+          config.get(BrokerSettings.TRANSPORT), config.get(BrokerSettings.IO_THREADS), config.get(BrokerSettings.REQUEST_BYTES_MAX),
+          config.get(BrokerSettings.CONNECTION_INFLIGHT_REQUESTS_MAX), router::submit, metrics);
     } catch (Exception e) {
       replication.close();
       executor.shutdownNow();
       throw e;
     }
-    String host = config.string("advertised.host").isEmpty()
-        ? config.string("listener.host") : config.string("advertised.host");
+    String host = config.advertisedHost();
     int port = server.port();
     executor.submit(() -> state.advertise(host, port)).get();
     executor.scheduleWithFixedDelay(() -> groups.tick(System.currentTimeMillis()),
         GROUP_TICK_MS, GROUP_TICK_MS, TimeUnit.MILLISECONDS);
-    long metricsMs = config.intValue("metrics.log.interval.ms");
+    long metricsMs = config.get(BrokerSettings.METRICS_LOG_INTERVAL_MS);
     if (metricsMs > 0) {
       executor.scheduleWithFixedDelay(() -> LOG.info("requests {} pipeline {}", metrics.summary(),
           replication.metricsSummary()), metricsMs, metricsMs, TimeUnit.MILLISECONDS);

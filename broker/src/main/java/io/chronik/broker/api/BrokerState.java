@@ -1,5 +1,6 @@
 package io.chronik.broker.api;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.broker.config.ClusterNodes;
 import io.chronik.broker.group.GroupCoordinator;
@@ -67,7 +68,7 @@ public final class BrokerState implements MetadataListener {
    * is on (at most once a second per name); the topic appears once the creation is applied.
    */
   void requestAutoCreate(String name) {
-    if (!config.bool("auto.create.topics.enable") || Topic.invalidNameReason(name) != null) {
+    if (!config.get(BrokerSettings.AUTO_CREATE_TOPICS_ENABLE) || Topic.invalidNameReason(name) != null) {
       return;
     }
     long now = System.currentTimeMillis();
@@ -78,7 +79,7 @@ public final class BrokerState implements MetadataListener {
     autoCreateRequestedMs.put(name, now);
     Uuid id = Uuid.randomUuid();
     MetadataCommand create = new MetadataCommand.CreateTopic(name, id.getMostSignificantBits(),
-        id.getLeastSignificantBits(), config.intValue("num.partitions"), -1);
+        id.getLeastSignificantBits(), config.get(BrokerSettings.NUM_PARTITIONS), -1);
     if (replication.metadataLeading()) {
       replication.proposeMetadata(create, 0, null, null);
     } else {

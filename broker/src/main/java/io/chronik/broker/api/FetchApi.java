@@ -1,5 +1,6 @@
 package io.chronik.broker.api;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.partition.Partition;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.protocol.RequestContext;
@@ -108,7 +109,7 @@ final class FetchApi {
 
   private FetchResponseData build(RequestContext ctx, FetchRequestData req) throws IOException {
     FetchResponseData resp = new FetchResponseData().setSessionId(0);
-    long remaining = Math.min(req.maxBytes(), s.config.intValue("fetch.response.bytes.max"));
+    long remaining = Math.min(req.maxBytes(), s.config.get(BrokerSettings.FETCH_RESPONSE_BYTES_MAX));
     boolean first = true;
     for (FetchRequestData.FetchTopic ft : req.topics()) {
       Topic t = topic(ctx, ft);

@@ -1,5 +1,6 @@
 package io.chronik.broker.api;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.group.Group;
 import io.chronik.broker.group.GroupCoordinator;
 import io.chronik.broker.group.OffsetStore;
@@ -130,7 +131,7 @@ final class GroupApi {
   void offsetCommit(RequestContext ctx) throws IOException {
     OffsetCommitRequestData req = (OffsetCommitRequestData) ctx.request().data();
     Errors groupError = s.groups.validateCommit(req.groupId(), req.memberId(), req.generationIdOrMemberEpoch());
-    int metadataMax = s.config.intValue("offset.metadata.bytes.max");
+    int metadataMax = s.config.get(BrokerSettings.OFFSET_METADATA_BYTES_MAX);
     OffsetCommitResponseData resp = new OffsetCommitResponseData();
     Map<TopicPartition, Committed> toStore = new LinkedHashMap<>();
     for (OffsetCommitRequestData.OffsetCommitRequestTopic rt : req.topics()) {

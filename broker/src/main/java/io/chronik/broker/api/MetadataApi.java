@@ -1,5 +1,6 @@
 package io.chronik.broker.api;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.config.ClusterNodes;
 import io.chronik.broker.partition.Partition;
 import io.chronik.broker.partition.Topic;
@@ -49,7 +50,7 @@ final class MetadataApi {
       for (MetadataRequestData.MetadataRequestTopic rt : req.topics()) {
         Topic t = rt.name() != null ? s.topics.topic(rt.name()) : s.topics.topic(rt.topicId());
         if (t == null && rt.name() != null && autoCreate && !TopicNames.invalid(rt.name())
-            && s.config.bool("auto.create.topics.enable")) {
+            && s.config.get(BrokerSettings.AUTO_CREATE_TOPICS_ENABLE)) {
           // created through the metadata group; the client retries until the topic has leaders
           s.requestAutoCreate(rt.name());
           resp.topics().add(new MetadataResponseTopic().setName(rt.name()).setTopicId(Uuid.ZERO_UUID)

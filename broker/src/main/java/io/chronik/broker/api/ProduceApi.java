@@ -1,5 +1,6 @@
 package io.chronik.broker.api;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.partition.Partition;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.protocol.RequestContext;
@@ -75,7 +76,7 @@ final class ProduceApi {
     short acks = req.acks();
     ProduceResponseData resp = new ProduceResponseData();
     PendingProduce pending = new PendingProduce(ctx, resp);
-    int batchBytesMax = s.config.intValue("message.bytes.max");
+    int batchBytesMax = s.config.get(BrokerSettings.MESSAGE_BYTES_MAX);
     List<Runnable> publishes = new ArrayList<>();
     for (ProduceRequestData.TopicProduceData td : req.topicData()) {
       boolean byId = ctx.version() >= 13;

@@ -1,5 +1,6 @@
 package io.chronik.broker.api;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.replication.MetadataCommand;
 import io.chronik.pipeline.completion.AppendStatus;
@@ -52,12 +53,12 @@ final class TopicAdminApi {
     for (CreatableTopic ct : req.topics()) {
       CreatableTopicResult r = new CreatableTopicResult().setName(ct.name()).setTopicId(Uuid.ZERO_UUID);
       resp.topics().add(r);
-      int partitions = ct.numPartitions() == -1 ? s.config.intValue("num.partitions") : ct.numPartitions();
+      int partitions = ct.numPartitions() == -1 ? s.config.get(BrokerSettings.NUM_PARTITIONS) : ct.numPartitions();
       if (!ct.assignments().isEmpty()) {
         partitions = ct.assignments().size();
       }
       int nodes = s.cluster.size();
-      int rf = ct.replicationFactor() == -1 ? Math.min(nodes, s.config.intValue("replication.factor"))
+      int rf = ct.replicationFactor() == -1 ? Math.min(nodes, s.config.get(BrokerSettings.REPLICATION_FACTOR))
           : ct.replicationFactor();
       String invalid = Topic.invalidNameReason(ct.name());
       if (invalid != null) {
@@ -68,7 +69,7 @@ final class TopicAdminApi {
         fail(r, Errors.TOPIC_ALREADY_EXISTS, "topic=" + ct.name() + " exists");
       } else if (rf < 1 || rf > nodes) {
         fail(r, Errors.INVALID_REPLICATION_FACTOR, "replicationFactor=" + rf + " nodes=" + nodes);
-      } else if (partitions < 1 || partitions > s.config.intValue("partitions.max")) {
+      } else if (partitions < 1 || partitions > s.config.get(BrokerSettings.PARTITIONS_MAX)) {
         fail(r, Errors.INVALID_PARTITIONS, "numPartitions=" + partitions);
       } else if (!ct.configs().isEmpty()) {
         fail(r, Errors.INVALID_CONFIG, "reason=per-topic-configs-unsupported");
@@ -155,7 +156,7 @@ final class TopicAdminApi {
       Topic t = s.topics.topic(ct.name());
       if (t == null) {
         r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-      } else if (ct.count() <= t.partitions().size() || ct.count() > s.config.intValue("partitions.max")) {
+      } else if (ct.count() <= t.partitions().size() || ct.count() > s.config.get(BrokerSettings.PARTITIONS_MAX)) {
         r.setErrorCode(Errors.INVALID_PARTITIONS.code()).setErrorMessage(
             "count=" + ct.count() + " current=" + t.partitions().size() + " reason=must-grow");
       } else if (!s.replication.metadataLeading()) {
@@ -214,7 +215,7 @@ final class TopicAdminApi {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("cleanup.policy", "delete");
     m.put("compression.type", "producer");
-    m.put("max.message.bytes", s.config.string("message.bytes.max"));
+    m.put("max.message.bytes", Integer.toString(s.config.get(BrokerSettings.MESSAGE_BYTES_MAX)));
     m.put("message.timestamp.type", "CreateTime");
     m.put("min.insync.replicas", Integer.toString(s.cluster.size() / 2 + 1));
     m.put("retention.bytes", "-1");

@@ -1,5 +1,6 @@
 package io.chronik.broker.replication;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.broker.config.ClusterNodes;
 import io.chronik.broker.peer.NettyPeerTransport;
@@ -28,11 +29,11 @@ public final class PeerTransports {
       }
     }
     // the largest Raft message: one entry holds a whole produce request's batches for a partition
-    int frameBytesMax = config.intValue("request.bytes.max") + (1 << 20);
+    int frameBytesMax = config.get(BrokerSettings.REQUEST_BYTES_MAX) + (1 << 20);
     InetSocketAddress bind = new InetSocketAddress(self.host(), self.raftPort());
     return sink -> {
       try {
-        return new NettyPeerTransport(self.id(), peers, bind, sink, frameBytesMax, config.string("transport"), 1);
+        return new NettyPeerTransport(self.id(), peers, bind, sink, frameBytesMax, config.get(BrokerSettings.TRANSPORT), 1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("node=" + self.id() + " reason=interrupted-starting-peer-transport", e);

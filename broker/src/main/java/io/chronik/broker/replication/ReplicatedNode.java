@@ -1,5 +1,6 @@
 package io.chronik.broker.replication;
 
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.broker.config.ClusterNodes;
 import io.chronik.pipeline.completion.Acks;
@@ -103,17 +104,21 @@ public final class ReplicatedNode implements AutoCloseable {
     this.stateExecutor = stateExecutor;
     this.listener = listener;
     this.cluster = config.clusterNodes();
-    this.options = new RaftOptions(config.intValue("raft.election.ticks"), config.intValue("raft.heartbeat.ticks"),
-        1 << 20, 64, 10_000, 64 * 1024, true, true, config.bool("raft.quiesce"));
-    this.logConfig = new LogConfig(config.intValue("log.segment.bytes"), 4096, 64 << 10,
-        config.bool("log.segment.preallocate"));
+    this.options = RaftOptions.defaults().toBuilder()
+        .electionTicks(config.get(BrokerSettings.RAFT_ELECTION_TICKS))
+        .heartbeatTicks(config.get(BrokerSettings.RAFT_HEARTBEAT_TICKS))
+        .quiesce(config.get(BrokerSettings.RAFT_QUIESCE))
+        .build();
+    // a small write buffer: thousands of partitions each hold one (it grows for a large batch)
+    this.logConfig = LogConfig.defaults().withSegmentBytes(config.get(BrokerSettings.LOG_SEGMENT_BYTES))
+        .withWriteBufferBytes(64 << 10).withPreallocate(config.get(BrokerSettings.LOG_SEGMENT_PREALLOCATE));
     this.raftDir = config.dataDir().resolve("raft");
     this.storageSync = new NodeStorageSync(4, HardStateJournal.open(new NioDisk(), raftDir));
     this.randomSeed = System.nanoTime() ^ ((long) selfId << 32);
     PipelineConfig pipelineConfig = PipelineConfig.defaults(GROUPS_MAX);
     this.inFlight = new InFlightLimit(pipelineConfig.inFlightMax());
     this.registry = new CompletionRegistry(GROUPS_MAX, inFlight);
-    long tickMs = config.intValue("raft.tick.ms");
+    long tickMs = config.get(BrokerSettings.RAFT_TICK_MS);
     List<Integer> peers = new ArrayList<>();
     cluster.nodes().forEach(n -> {
       if (n.id() != selfId) {
@@ -123,7 +128,7 @@ public final class ReplicatedNode implements AutoCloseable {
     this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
-    this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.intValue("replication.factor"));
+    this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve("metadata"), logConfig,
@@ -146,7 +151,7 @@ public final class ReplicatedNode implements AutoCloseable {
       ticker.scheduleAtFixedRate(this::ping, pingMs, pingMs, TimeUnit.MILLISECONDS);
       ticker.scheduleAtFixedRate(() -> driver.offerTask(this::livenessRound), pingMs, pingMs, TimeUnit.MILLISECONDS);
     }
-    long balanceMs = config.intValue("leader.balance.interval.ms");
+    long balanceMs = config.get(BrokerSettings.LEADER_BALANCE_INTERVAL_MS);
     if (balanceMs > 0) {
       ticker.scheduleAtFixedRate(() -> driver.offerTask(this::balanceLeaders), balanceMs, balanceMs,
           TimeUnit.MILLISECONDS);

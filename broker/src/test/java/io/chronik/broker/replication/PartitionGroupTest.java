@@ -111,7 +111,8 @@ class PartitionGroupTest {
           e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
               : LogEntry.NO_KEY, false, sync.journal().slot("p0"));
       RaftNode node = new RaftNode(1, storage, Configuration.of(List.of(1)),
-          new RaftOptions(15, 3, 1 << 20, 64, uncommittedEntriesMax, 64 * 1024, true, true), new SplittableRandom(11));
+          RaftOptions.defaults().toBuilder().electionTicks(15).heartbeatTicks(3)
+              .uncommittedEntriesMax(uncommittedEntriesMax).build(), new SplittableRandom(11));
       group = new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync);
       node.campaign();
       drive();
@@ -340,7 +341,7 @@ class PartitionGroupTest {
       DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir.resolve("p0"),
           new LogConfig(1 << 20, 4096, 64 << 10, false), e -> LogEntry.NO_KEY, false, sync.journal().slot("p0"));
       RaftNode node = new RaftNode(1, storage, Configuration.of(List.of(1)),
-          new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true), new SplittableRandom(3));
+          RaftOptions.defaults().toBuilder().electionTicks(15).heartbeatTicks(3).build(), new SplittableRandom(3));
       assertThat(storage.hardState().term()).as("the term came back from the journal").isPositive();
       PartitionGroup reopened = new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync);
       // before any Ready (e.g. a follower that has not heard from a leader yet)

@@ -94,7 +94,7 @@ class PartitionGroupTruncationTest {
       DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir.resolve("n" + id).resolve("p0"),
           new LogConfig(1 << 20, 4096, 64 << 10, false), e -> LogEntry.NO_KEY, false, sync.journal().slot("p0"));
       RaftNode node = new RaftNode(id, storage, Configuration.of(List.of(1, 2, 3)),
-          new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true), new SplittableRandom(id * 101L));
+          RaftOptions.defaults().toBuilder().electionTicks(15).heartbeatTicks(3).build(), new SplittableRandom(id * 101L));
       syncs.add(sync);
       groups.add(new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync));
     }

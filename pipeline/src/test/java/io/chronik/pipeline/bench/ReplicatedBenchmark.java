@@ -52,7 +52,8 @@ public final class ReplicatedBenchmark {
    * shorter than this shared disk's fsync p99, and ticks that accumulate during a slow fsync are
    * applied at once, so followers would start elections under load.
    */
-  private static final RaftOptions OPTIONS = new RaftOptions(50, 5, 1 << 20, 64, 10_000, 64 * 1024, true, true);
+  private static final RaftOptions OPTIONS = RaftOptions.defaults().toBuilder()
+      .electionTicks(50).heartbeatTicks(5).build();
 
   private ReplicatedBenchmark() {
   }

@@ -28,12 +28,6 @@ public record RaftOptions(
     boolean checkQuorum,
     boolean quiesce) {
 
-  public RaftOptions(int electionTicks, int heartbeatTicks, long appendBytesMax, int inflightMax,
-      int uncommittedEntriesMax, int snapshotChunkBytes, boolean preVote, boolean checkQuorum) {
-    this(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax, snapshotChunkBytes,
-        preVote, checkQuorum, false);
-  }
-
   public RaftOptions {
     if (heartbeatTicks <= 0 || electionTicks <= heartbeatTicks || inflightMax <= 0 || snapshotChunkBytes <= 0) {
       throw new IllegalArgumentException("electionTicks=" + electionTicks + " heartbeatTicks=" + heartbeatTicks
@@ -41,27 +35,106 @@ public record RaftOptions(
     }
   }
 
+  /** The defaults every caller starts from; change single fields with {@link #toBuilder()}. */
   public static RaftOptions defaults() {
-    return new RaftOptions(10, 2, 1 << 20, 64, 10_000, 64 * 1024, true, true);
+    return new Builder().build();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   public RaftOptions withPreVote(boolean on) {
-    return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-        snapshotChunkBytes, on, checkQuorum, quiesce);
+    return toBuilder().preVote(on).build();
   }
 
   public RaftOptions withCheckQuorum(boolean on) {
-    return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-        snapshotChunkBytes, preVote, on, quiesce);
+    return toBuilder().checkQuorum(on).build();
   }
 
   public RaftOptions withSnapshotChunkBytes(int bytes) {
-    return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-        bytes, preVote, checkQuorum, quiesce);
+    return toBuilder().snapshotChunkBytes(bytes).build();
   }
 
   public RaftOptions withQuiesce(boolean on) {
-    return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-        snapshotChunkBytes, preVote, checkQuorum, on);
+    return toBuilder().quiesce(on).build();
+  }
+
+  /** Named setters over the defaults, so no caller repeats the defaults by position. */
+  public static final class Builder {
+    private int electionTicks = 10;
+    private int heartbeatTicks = 2;
+    private long appendBytesMax = 1 << 20;
+    private int inflightMax = 64;
+    private int uncommittedEntriesMax = 10_000;
+    private int snapshotChunkBytes = 64 * 1024;
+    private boolean preVote = true;
+    private boolean checkQuorum = true;
+    private boolean quiesce;
+
+    private Builder() {}
+
+    private Builder(RaftOptions o) {
+      electionTicks = o.electionTicks;
+      heartbeatTicks = o.heartbeatTicks;
+      appendBytesMax = o.appendBytesMax;
+      inflightMax = o.inflightMax;
+      uncommittedEntriesMax = o.uncommittedEntriesMax;
+      snapshotChunkBytes = o.snapshotChunkBytes;
+      preVote = o.preVote;
+      checkQuorum = o.checkQuorum;
+      quiesce = o.quiesce;
+    }
+
+    public Builder electionTicks(int ticks) {
+      this.electionTicks = ticks;
+      return this;
+    }
+
+    public Builder heartbeatTicks(int ticks) {
+      this.heartbeatTicks = ticks;
+      return this;
+    }
+
+    public Builder appendBytesMax(long bytes) {
+      this.appendBytesMax = bytes;
+      return this;
+    }
+
+    public Builder inflightMax(int appends) {
+      this.inflightMax = appends;
+      return this;
+    }
+
+    public Builder uncommittedEntriesMax(int entries) {
+      this.uncommittedEntriesMax = entries;
+      return this;
+    }
+
+    public Builder snapshotChunkBytes(int bytes) {
+      this.snapshotChunkBytes = bytes;
+      return this;
+    }
+
+    public Builder preVote(boolean on) {
+      this.preVote = on;
+      return this;
+    }
+
+    public Builder checkQuorum(boolean on) {
+      this.checkQuorum = on;
+      return this;
+    }
+
+    public Builder quiesce(boolean on) {
+      this.quiesce = on;
+      return this;
+    }
+
+    /** Validates (the record's constructor) and builds. */
+    public RaftOptions build() {
+      return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
+          snapshotChunkBytes, preVote, checkQuorum, quiesce);
+    }
   }
 }

@@ -24,6 +24,18 @@ public record LogConfig(int segmentBytes, int indexIntervalBytes, int writeBuffe
     return new LogConfig(64 << 20, 4096, 256 << 10, true);
   }
 
+  public LogConfig withSegmentBytes(int bytes) {
+    return new LogConfig(bytes, indexIntervalBytes, writeBufferBytes, preallocate);
+  }
+
+  public LogConfig withWriteBufferBytes(int bytes) {
+    return new LogConfig(segmentBytes, indexIntervalBytes, bytes, preallocate);
+  }
+
+  public LogConfig withPreallocate(boolean on) {
+    return new LogConfig(segmentBytes, indexIntervalBytes, writeBufferBytes, on);
+  }
+
   /** Largest payload one entry may carry: a frame never spans segments. */
   public int payloadBytesMax() {
     return segmentBytes - RecordFrame.HEADER_BYTES;

@@ -21,9 +21,7 @@ class RaftPaperTest {
 
   /** Classic Raft without pre-vote/check-quorum, one entry per append: the paper's setting. */
   private static InteractionCluster paperCluster(int n) {
-    RaftOptions d = RaftOptions.defaults();
-    RaftOptions o = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), 1, d.inflightMax(),
-        d.uncommittedEntriesMax(), d.snapshotChunkBytes(), false, false);
+    RaftOptions o = RaftOptions.defaults().toBuilder().appendBytesMax(1).preVote(false).checkQuorum(false).build();
     List<Integer> ids = n == 3 ? List.of(1, 2, 3) : List.of(1, 2, 3, 4, 5);
     return new InteractionCluster(ids, ids, o);
   }

@@ -101,8 +101,8 @@ final class ClusterSimulation {
       appendBytesMax = 1;
       inflightMax = 1 + inflightMax % 2;
     }
-    this.options = new RaftOptions(d.electionTicks(), d.heartbeatTicks(), appendBytesMax,
-        inflightMax, d.uncommittedEntriesMax(), 64 + rnd.nextInt(256), true, true);
+    this.options = d.toBuilder().appendBytesMax(appendBytesMax).inflightMax(inflightMax)
+        .snapshotChunkBytes(64 + rnd.nextInt(256)).build();
     for (int id = 1; id <= NODES; id++) {
       nodes[id] = new SimNode(id);
       nodes[id].start();

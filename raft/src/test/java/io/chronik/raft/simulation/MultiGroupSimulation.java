@@ -45,7 +45,8 @@ final class MultiGroupSimulation {
   private final long seed;
   private final Settings settings;
   private final SplittableRandom rnd;
-  private final RaftOptions options = new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true, true);
+  private final RaftOptions options = RaftOptions.defaults().toBuilder()
+      .electionTicks(15).heartbeatTicks(3).quiesce(true).build();
   private final RaftNode[][] rafts = new RaftNode[NODES + 1][];
   private final MemoryLogStorage[][] disks = new MemoryLogStorage[NODES + 1][];
   private final long[] loopAt = new long[NODES + 1];

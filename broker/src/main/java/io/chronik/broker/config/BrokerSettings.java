@@ -1,0 +1,127 @@
+package io.chronik.broker.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every broker setting, declared once with its type, default, bounds and meaning. docs/BROKER.md's configuration
+ * table is generated from this list ({@code BrokerSettingsDocTest} keeps them equal); {@link BrokerConfig} parses
+ * and validates a properties file against it. To add a setting: one constant here, listed in {@link #ALL}, then
+ * read it with {@code config.get(BrokerSettings.X)}.
+ */
+public final class BrokerSettings {
+  private BrokerSettings() {}
+
+  private static final int INT_MAX = Integer.MAX_VALUE;
+
+  public static final Setting<Integer> NODE_ID = Setting.integer("node.id", 1, 0, INT_MAX, "integer ≥ 0",
+      "Broker id reported in Metadata/FindCoordinator/DescribeCluster.");
+  public static final Setting<String> LISTENER_HOST = Setting.text("listener.host", "127.0.0.1", true, null,
+      "host or IP", "Address the listener binds to.");
+  public static final Setting<Integer> LISTENER_PORT = Setting.integer("listener.port", 9092, 0, 65535,
+      "TCP port, 0 = any free port", "Port the listener binds to.");
+  public static final Setting<String> ADVERTISED_HOST = Setting.text("advertised.host", "", true,
+      "(listener.host)", "host or IP",
+      "Host clients are told to connect to (the advertised port is the bound port).");
+  public static final Setting<String> DATA_DIR = Setting.text("data.dir", "chronik-data", false, null, "path",
+      "Directory holding topic metadata, partition logs, group offsets, producer id blocks, cluster id.");
+  public static final Setting<String> TRANSPORT = Setting.oneOf("transport", "auto", List.of("auto", "epoll", "nio"),
+      "Netty transport; `auto` uses epoll when the native library loads.");
+  public static final Setting<Integer> IO_THREADS = Setting.integer("io.threads", 2, 1, 64, "threads, 1–64",
+      "Netty event-loop threads.");
+  public static final Setting<Integer> REQUEST_BYTES_MAX = Setting.integer("request.bytes.max", 16 << 20, 1024,
+      1 << 30, "bytes", "Largest request frame accepted; a larger (or negative) size closes the connection.");
+  public static final Setting<Integer> CONNECTION_INFLIGHT_REQUESTS_MAX = Setting.integer(
+      "connection.inflight.requests.max", 16, 1, 1024, "requests",
+      "Unanswered requests per connection before the broker stops reading from it.");
+  public static final Setting<Integer> MESSAGE_BYTES_MAX = Setting.integer("message.bytes.max", 1048588, 64,
+      1 << 30, "bytes",
+      "Largest record batch accepted (Kafka's `max.message.bytes`); larger → MESSAGE_TOO_LARGE.");
+  public static final Setting<Integer> LOG_SEGMENT_BYTES = Setting.integer("log.segment.bytes", 16 << 20, 1 << 20,
+      1 << 30, "bytes, 1 MiB–1 GiB", "Segment size of partition logs and the group-offsets log; "
+          + "`message.bytes.max` must be at most this minus 64.");
+  public static final Setting<Boolean> LOG_SEGMENT_PREALLOCATE = Setting.bool("log.segment.preallocate", false,
+      "Zero-fill new segments up front (cheaper fsyncs, but every partition then costs a full segment on disk "
+          + "at once).");
+  public static final Setting<Integer> FETCH_RESPONSE_BYTES_MAX = Setting.integer("fetch.response.bytes.max",
+      16 << 20, 1024, 1 << 30, "bytes", "Cap on one Fetch response (the client's `fetch.max.bytes` is honoured "
+          + "below it; the first batch is always returned whole).");
+  public static final Setting<Boolean> AUTO_CREATE_TOPICS_ENABLE = Setting.bool("auto.create.topics.enable", true,
+      "Create unknown topics named in Metadata requests that allow it.");
+  public static final Setting<Integer> NUM_PARTITIONS = Setting.integer("num.partitions", 1, 1, 10000, "partitions",
+      "Partitions of auto-created topics and of CreateTopics with `numPartitions=-1`.");
+  public static final Setting<Integer> PARTITIONS_MAX = Setting.integer("partitions.max", 10000, 1, 100000,
+      "partitions", "Upper bound for a topic's partition count.");
+  public static final Setting<Integer> GROUP_SESSION_TIMEOUT_MIN_MS = Setting.integer("group.session.timeout.min.ms",
+      6000, 1, INT_MAX, "ms", "Smallest session timeout a group member may ask for.");
+  public static final Setting<Integer> GROUP_SESSION_TIMEOUT_MAX_MS = Setting.integer("group.session.timeout.max.ms",
+      1800000, 1, INT_MAX, "ms", "Largest session timeout a group member may ask for.");
+  public static final Setting<Integer> GROUP_INITIAL_REBALANCE_DELAY_MS = Setting.integer(
+      "group.initial.rebalance.delay.ms", 3000, 0, INT_MAX, "ms",
+      "Wait for more members before the first rebalance of an empty group completes.");
+  public static final Setting<Integer> OFFSET_METADATA_BYTES_MAX = Setting.integer("offset.metadata.bytes.max", 4096,
+      0, 1 << 20, "chars", "Largest metadata string per committed offset (OFFSET_METADATA_TOO_LARGE above).");
+  public static final Setting<Integer> PRODUCER_ID_BLOCK_SIZE = Setting.integer("producer.id.block.size", 1000, 1,
+      1_000_000, "ids", "Producer ids reserved (and fsynced) per block; ids are never reused across restarts.");
+  public static final Setting<Integer> METRICS_LOG_INTERVAL_MS = Setting.integer("metrics.log.interval.ms", 60000, 0,
+      INT_MAX, "ms, 0 = off", "Period of the one-line request metrics log (count/mean latency per API, "
+          + "Micrometer timers `chronik.broker.requests{api}`).");
+  public static final Setting<String> CLUSTER_NODES = Setting.text("cluster.nodes", "", true, "(this node alone)",
+      "`id@host:kafkaPort:raftPort,...`", "The cluster's static member list; must name `node.id`. Empty: a "
+          + "one-node cluster (same Raft path, no peer listener). Node ids 0–63.");
+  public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("replication.factor", 3, 1, 7,
+      "replicas, 1–7", "Replicas per partition (capped at the node count); auto-created topics and CreateTopics "
+          + "with `replicationFactor=-1` use it.");
+  public static final Setting<Integer> RAFT_TICK_MS = Setting.integer("raft.tick.ms", 20, 1, 10_000, "ms",
+      "Length of one Raft tick.");
+  public static final Setting<Integer> RAFT_ELECTION_TICKS = Setting.integer("raft.election.ticks", 15, 2, 100_000,
+      "ticks", "Base election timeout (each node draws from [T, 2T)); with 20 ms ticks 300–600 ms — above this "
+          + "machine's fsync tail (~100 ms p99) so slow disks do not cause elections.");
+  public static final Setting<Integer> RAFT_HEARTBEAT_TICKS = Setting.integer("raft.heartbeat.ticks", 3, 1, 100_000,
+      "ticks", "Leader heartbeat interval; must be below `raft.election.ticks`.");
+  public static final Setting<Boolean> RAFT_QUIESCE = Setting.bool("raft.quiesce", true, "Idle Raft groups stop "
+      + "heartbeating (one QUIESCE message from the leader) until traffic wakes them; nodes ping each other once "
+      + "per heartbeat interval and wake the groups of a peer that went silent for 4 election timeouts or whose "
+      + "connection closed. What lets thousands of idle partitions cost nothing.");
+  public static final Setting<Integer> LEADER_BALANCE_INTERVAL_MS = Setting.integer("leader.balance.interval.ms",
+      1000, 0, INT_MAX, "ms, 0 = off", "How often a node hands leadership of partitions it leads back to their "
+          + "preferred replica (the first of the replica list) once that replica is active and caught up, at most "
+          + "256 per round.");
+
+  /** Every setting, in the order the docs list them. */
+  public static final List<Setting<?>> ALL = List.of(NODE_ID, LISTENER_HOST, LISTENER_PORT, ADVERTISED_HOST,
+      DATA_DIR, TRANSPORT, IO_THREADS, REQUEST_BYTES_MAX, CONNECTION_INFLIGHT_REQUESTS_MAX, MESSAGE_BYTES_MAX,
+      LOG_SEGMENT_BYTES, LOG_SEGMENT_PREALLOCATE, FETCH_RESPONSE_BYTES_MAX, AUTO_CREATE_TOPICS_ENABLE,
+      NUM_PARTITIONS, PARTITIONS_MAX, GROUP_SESSION_TIMEOUT_MIN_MS, GROUP_SESSION_TIMEOUT_MAX_MS,
+      GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
+      CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE,
+      LEADER_BALANCE_INTERVAL_MS);
+
+  private static final Map<String, Setting<?>> BY_KEY = index();
+
+  private static Map<String, Setting<?>> index() {
+    Map<String, Setting<?>> m = new LinkedHashMap<>();
+    for (Setting<?> s : ALL) {
+      if (m.put(s.key(), s) != null) {
+        throw new IllegalStateException("key=" + s.key() + " reason=declared-twice");
+      }
+    }
+    return Map.copyOf(m);
+  }
+
+  /** The setting named {@code key}, or null. */
+  public static Setting<?> byKey(String key) {
+    return BY_KEY.get(key);
+  }
+
+  /** docs/BROKER.md's configuration table, generated from {@link #ALL}. */
+  public static String markdownTable() {
+    StringBuilder b = new StringBuilder("| Key | Default | Unit / values | Meaning |\n|---|---|---|---|\n");
+    for (Setting<?> s : ALL) {
+      b.append("| `").append(s.key()).append("` | ").append(s.defaultShown()).append(" | ").append(s.values())
+          .append(" | ").append(s.meaning()).append(" |\n");
+    }
+    return b.toString();
+  }
+}
