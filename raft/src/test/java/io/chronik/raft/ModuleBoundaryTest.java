@@ -60,6 +60,16 @@ class ModuleBoundaryTest {
       .should().beFinal()
       .because("static mutable state would leak between simulated nodes and break seed replay");
 
+  /**
+   * One writer per piece of state (etcd: only {@code become*} write role, term, vote, lead): the node's
+   * fields are private, so Elections, Following and Replicator change them only through RaftNode's methods.
+   */
+  static ArchRule stateHasOneWriter(String className) {
+    return fields().that().areDeclaredIn(className).and().areNotStatic()
+        .should().bePrivate()
+        .because("only RaftNode's own methods (become*, grantVote, heardFromLeader) write role, term, vote, lead");
+  }
+
   static final ArchRule[] RULES = {
     ONLY_JDK, NO_CLOCKS_OR_UNSEEDED_RANDOMNESS, NO_IO_THREADS_OR_LOGGING, NO_STATIC_MUTABLE_STATE
   };
@@ -76,6 +86,13 @@ class ModuleBoundaryTest {
     for (ArchRule rule : RULES) {
       rule.check(classes);
     }
+    stateHasOneWriter("io.chronik.raft.node.RaftNode").check(classes);
+  }
+
+  @Test
+  void oneWriterRuleCatchesAFieldOthersCouldAssign() {
+    JavaClasses bad = new ClassFileImporter().importClasses(ImpureCore.class);
+    assertThat(stateHasOneWriter(ImpureCore.class.getName()).evaluate(bad).hasViolation()).isTrue();
   }
 
   @Test

@@ -36,10 +36,10 @@ final class Elections {
    */
   boolean admitTerm(Message m) {
     MessageType t = m.type();
-    if (m.term() > node.term) {
+    if (m.term() > node.term()) {
       if (t == MessageType.VOTE || t == MessageType.PRE_VOTE) {
-        boolean inLease = node.options().checkQuorum() && node.leader != RaftNode.NONE
-            && node.electionElapsed < node.options().electionTicks();
+        boolean inLease = node.options().checkQuorum() && node.leader() != RaftNode.NONE
+            && node.electionElapsed() < node.options().electionTicks();
         if (inLease && !m.transfer()) {
           return false;
         }
@@ -52,13 +52,13 @@ final class Elections {
       node.becomeFollower(m.term(), fromLeader ? m.from() : RaftNode.NONE);
       return true;
     }
-    if (m.term() < node.term) {
+    if (m.term() < node.term()) {
       boolean guarded = node.options().checkQuorum() || node.options().preVote();
       if (guarded && (t == MessageType.APPEND || t == MessageType.HEARTBEAT || t == MessageType.QUIESCE)) {
         // tell a stale leader about the newer term so it steps down
-        node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).build());
+        node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).build());
       } else if (t == MessageType.PRE_VOTE) {
-        node.send(Message.of(MessageType.PRE_VOTE_RESPONSE, node.id(), m.from(), node.term).rejected(true).build());
+        node.send(Message.of(MessageType.PRE_VOTE_RESPONSE, node.id(), m.from(), node.term()).rejected(true).build());
       }
       return false;
     }
@@ -70,11 +70,11 @@ final class Elections {
     MessageType type;
     if (pre) {
       node.becomePreCandidate();
-      voteTerm = node.term + 1;
+      voteTerm = node.term() + 1;
       type = MessageType.PRE_VOTE;
     } else {
       node.becomeCandidate();
-      voteTerm = node.term;
+      voteTerm = node.term();
       type = MessageType.VOTE;
     }
     votes.put(node.id(), true);
@@ -107,31 +107,30 @@ final class Elections {
   /** §5.2 and §5.4.1: one vote per term, only for a candidate whose log is at least as up to date. */
   void handleVoteRequest(Message m) {
     boolean pre = m.type() == MessageType.PRE_VOTE;
-    boolean canVote = node.vote == m.from()
-        || (node.vote == RaftNode.NONE && node.leader == RaftNode.NONE)
-        || (pre && m.term() > node.term);
+    boolean canVote = node.vote() == m.from()
+        || (node.vote() == RaftNode.NONE && node.leader() == RaftNode.NONE)
+        || (pre && m.term() > node.term());
     MessageType resp = pre ? MessageType.PRE_VOTE_RESPONSE : MessageType.VOTE_RESPONSE;
     if (canVote && log.isUpToDate(m.index(), m.logTerm())) {
       node.send(Message.of(resp, node.id(), m.from(), m.term()).build());
       if (!pre) {
-        node.electionElapsed = 0;
-        node.vote = m.from();
+        node.grantVote(m.from());
       }
     } else {
-      node.send(Message.of(resp, node.id(), m.from(), node.term).rejected(true).build());
+      node.send(Message.of(resp, node.id(), m.from(), node.term()).rejected(true).build());
     }
   }
 
   void handleVoteResponse(Message m) {
     boolean pre = m.type() == MessageType.PRE_VOTE_RESPONSE;
-    if ((pre && node.role != Role.PRE_CANDIDATE) || (!pre && node.role != Role.CANDIDATE)) {
+    if ((pre && node.role() != Role.PRE_CANDIDATE) || (!pre && node.role() != Role.CANDIDATE)) {
       return;
     }
     votes.putIfAbsent(m.from(), !m.reject());
     if (won()) {
       advance(pre, false);
     } else if (membership.current().quorumImpossible(p -> Boolean.FALSE.equals(votes.get(p)))) {
-      node.becomeFollower(node.term, RaftNode.NONE);
+      node.becomeFollower(node.term(), RaftNode.NONE);
     }
   }
 
@@ -141,10 +140,10 @@ final class Elections {
       if (p == node.id()) {
         return true;
       }
-      Progress pr = node.progress.get(p);
+      Progress pr = node.progressOf(p);
       return pr != null && pr.recentActive();
     });
-    for (var e : node.progress.entrySet()) {
+    for (var e : node.progressEntries()) {
       if (e.getKey() != node.id()) {
         e.getValue().recentActive(false);
       }

@@ -31,16 +31,12 @@ final class Following {
       case APPEND:
       case HEARTBEAT:
       case SNAPSHOT:
-        if (node.role != Role.FOLLOWER) {
-          node.becomeFollower(node.term, m.from());
-        }
-        node.leader = m.from();
-        node.electionElapsed = 0;
+        node.heardFromLeader(m.from());
         if (m.type() == MessageType.APPEND) {
           handleAppend(m);
         } else if (m.type() == MessageType.HEARTBEAT) {
           commitFromLeader(m.commit());
-          Message.Builder response = Message.of(MessageType.HEARTBEAT_RESPONSE, node.id(), m.from(), node.term)
+          Message.Builder response = Message.of(MessageType.HEARTBEAT_RESPONSE, node.id(), m.from(), node.term())
               .context(m.context());
           if (m.commit() > log.lastIndex()) {
             // the leader sends min(our acknowledged match, commit): our log ends below what we once
@@ -53,11 +49,7 @@ final class Following {
         }
         break;
       case QUIESCE:
-        if (node.role != Role.FOLLOWER) {
-          node.becomeFollower(node.term, m.from());
-        }
-        node.leader = m.from();
-        node.electionElapsed = 0;
+        node.heardFromLeader(m.from());
         if (log.lastIndex() == m.index() && log.matchTerm(m.index(), m.logTerm())) {
           commitFromLeader(m.commit());
           node.quiescedByLeader();
@@ -65,7 +57,7 @@ final class Following {
           // our log does not end where the leader's does: keep our timer running and tell the
           // leader, which wakes it to replicate
           node.wake();
-          node.send(Message.of(MessageType.HEARTBEAT_RESPONSE, node.id(), m.from(), node.term)
+          node.send(Message.of(MessageType.HEARTBEAT_RESPONSE, node.id(), m.from(), node.term())
               .reject(log.lastIndex(), 0).build());
         }
         break;
@@ -82,7 +74,7 @@ final class Following {
   private void handleAppend(Message m) {
     if (m.index() < log.committed()) {
       // everything up to our commit index already matches the leader (Log Matching + Leader Completeness)
-      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(log.committed(), 0).build());
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(log.committed(), 0).build());
       return;
     }
     if (log.matchTerm(m.index(), m.logTerm())) {
@@ -92,11 +84,11 @@ final class Following {
         log.append(m.entries().subList((int) (conflict - m.index() - 1), m.entries().size()));
       }
       commitFromLeader(Math.min(m.commit(), lastNew));
-      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(lastNew, 0).build());
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(lastNew, 0).build());
       return;
     }
     long hint = log.findConflictByTerm(Math.min(m.index(), log.lastIndex()), m.logTerm());
-    node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(m.index(), 0)
+    node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(m.index(), 0)
         .reject(hint, Math.max(log.term(hint), 0)).build());
   }
 
@@ -114,18 +106,18 @@ final class Following {
     }
     SnapshotMeta meta = m.snapshot();
     if (meta.index() <= log.committed()) {
-      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(log.committed(), 0).build());
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(log.committed(), 0).build());
       return;
     }
     if (log.matchTerm(meta.index(), meta.term())) {
       // we already hold that prefix: fast-forward commit instead of restoring; entries beyond it
       // may still conflict, so only the commit index is promised as matching
       commitFromLeader(meta.index());
-      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(log.committed(), 0).build());
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(log.committed(), 0).build());
       return;
     }
     log.restore(meta, data);
     membership.restore(meta.config(), meta.index());
-    node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term).log(log.lastIndex(), 0).build());
+    node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(log.lastIndex(), 0).build());
   }
 }

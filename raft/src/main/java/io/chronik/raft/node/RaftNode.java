@@ -46,24 +46,26 @@ public final class RaftNode {
   private final Following following;
   private final Replicator replicator;
 
-  long term;
-  int vote = NONE;
-  int leader = NONE;
-  Role role = Role.FOLLOWER;
-  final TreeMap<Integer, Progress> progress = new TreeMap<>();
-  int electionElapsed;
+  // role, term, vote, lead and the election timer are written only by RaftNode's own methods (become*,
+  // grantVote, heardFromLeader), never by the classes it delegates to: one writer per piece of state
+  private long term;
+  private int vote = NONE;
+  private int leader = NONE;
+  private Role role = Role.FOLLOWER;
+  private final TreeMap<Integer, Progress> progress = new TreeMap<>();
+  private int electionElapsed;
   private int heartbeatElapsed;
-  int randomizedElectionTicks;
-  int transferee = NONE;
+  private int randomizedElectionTicks;
+  private int transferee = NONE;
   private boolean broadcastPending;
   private boolean readyOutstanding;
   private HardState lastHardState;
-  final List<Message> outbox = new ArrayList<>();
+  private final List<Message> outbox = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
   private long electionsStarted;
   private long preVotesStarted;
   /** See {@link RaftOptions#quiesce}: no election timer, no heartbeats, until traffic or {@link #wake}. */
-  boolean quiesced;
+  private boolean quiesced;
   private long quiescences;
 
   /**
@@ -470,6 +472,44 @@ public final class RaftNode {
     progress.clear();
     reads.clear();
     elections.clearVotes();
+  }
+
+  /** §5.2: this node votes for {@code candidate} in the current term and restarts its election timer. */
+  void grantVote(int candidate) {
+    assert vote == NONE || vote == candidate : "vote=" + vote + " candidate=" + candidate + " term=" + term;
+    electionElapsed = 0;
+    vote = candidate;
+  }
+
+  /** A message of the current term's leader arrived: follow it and restart the election timer. */
+  void heardFromLeader(int from) {
+    assert from != id : "id=" + id + " reason=own-leader-message";
+    if (role != Role.FOLLOWER) {
+      becomeFollower(term, from);
+    }
+    leader = from;
+    electionElapsed = 0;
+  }
+
+  int electionElapsed() {
+    return electionElapsed;
+  }
+
+  int vote() {
+    return vote;
+  }
+
+  int transferee() {
+    return transferee;
+  }
+
+  /** Replication progress of {@code peer}, whatever the role (callers are the leader's helpers). */
+  Progress progressOf(int peer) {
+    return progress.get(peer);
+  }
+
+  Iterable<java.util.Map.Entry<Integer, Progress>> progressEntries() {
+    return progress.entrySet();
   }
 
   void becomeFollower(long newTerm, int newLeader) {

@@ -57,15 +57,15 @@ final class Replicator {
           // refill the window
         }
       }
-      if (m.from() == node.transferee && pr.match() == log.lastIndex()) {
-        node.send(Message.of(MessageType.TIMEOUT_NOW, node.id(), node.transferee, node.term).build());
+      if (m.from() == node.transferee() && pr.match() == log.lastIndex()) {
+        node.send(Message.of(MessageType.TIMEOUT_NOW, node.id(), node.transferee(), node.term()).build());
       }
     }
   }
 
   /** Sends an append (or a snapshot) to a peer. Returns true if something was sent. */
   boolean sendAppend(int to, boolean sendIfEmpty) {
-    Progress pr = node.progress.get(to);
+    Progress pr = node.progressOf(to);
     if (pr == null || pr.paused()) {
       return false;
     }
@@ -78,7 +78,7 @@ final class Replicator {
     if (entries.isEmpty() && !sendIfEmpty) {
       return false;
     }
-    node.send(Message.of(MessageType.APPEND, node.id(), to, node.term).log(prevIndex, prevTerm).entries(entries)
+    node.send(Message.of(MessageType.APPEND, node.id(), to, node.term()).log(prevIndex, prevTerm).entries(entries)
         .commit(log.committed()).build());
     pr.sent(entries.isEmpty() ? prevIndex : entries.get(entries.size() - 1).index(), !entries.isEmpty());
     return true;
@@ -94,7 +94,7 @@ final class Replicator {
     for (int off = 0; off == 0 || off < data.length; off += chunk) {
       int len = Math.min(chunk, data.length - off);
       byte[] part = java.util.Arrays.copyOfRange(data, off, off + len);
-      node.send(Message.of(MessageType.SNAPSHOT, node.id(), to, node.term).snapshot(meta, off, part, off + len >= data.length).build());
+      node.send(Message.of(MessageType.SNAPSHOT, node.id(), to, node.term()).snapshot(meta, off, part, off + len >= data.length).build());
     }
     pr.becomeSnapshot(meta.index());
     return true;

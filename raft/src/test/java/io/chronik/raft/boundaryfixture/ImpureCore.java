@@ -8,6 +8,7 @@ import java.util.Random;
  */
 public final class ImpureCore {
   static int electionsSeen; // static mutable state
+  long term; // package-private state another class could assign
 
   long now() {
     System.out.println("logging from the core"); // side effect
