@@ -215,13 +215,19 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     }
   }
 
+  /**
+   * Drops whole entries up to {@code throughIndex}, but never above the fallback snapshot's index
+   * ({@link SnapshotFile#previousIndex()}): if the newest snapshot file is later found damaged, the
+   * older one plus the log from its index on still rebuild the state.
+   */
   @Override
   public void compact(long throughIndex) {
-    if (throughIndex < log.firstIndex()) {
-      return;
-    }
     if (throughIndex > snapshot.index()) {
       throw new LogIndexException(throughIndex, log.firstIndex(), log.lastIndex(), "compact-beyond-snapshot");
+    }
+    throughIndex = Math.min(throughIndex, snapshotFile.previousIndex());
+    if (throughIndex < log.firstIndex()) {
+      return;
     }
     try {
       log.truncatePrefix(throughIndex + 1);
