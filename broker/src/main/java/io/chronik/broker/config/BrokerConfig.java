@@ -48,6 +48,7 @@ public final class BrokerConfig {
     key("raft.heartbeat.ticks", "3", 1, 100_000, Kind.LONG);
     key("leader.balance.interval.ms", "1000", 0, Integer.MAX_VALUE, Kind.LONG);
     key("raft.quiesce", "true", 0, 0, Kind.BOOL);
+    key("raft.snapshot.interval.entries", "10000", 1, Integer.MAX_VALUE, Kind.LONG);
   }
 
   private static void key(String name, String def, long min, long max, Kind kind) {
