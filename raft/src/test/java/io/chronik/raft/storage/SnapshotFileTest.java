@@ -168,4 +168,46 @@ class SnapshotFileTest {
       assertThat(reopened.lastIndex()).isEqualTo(300);
     }
   }
+
+  @Test
+  void bothSnapshotsDamagedRebuildFromALogThatStartsAtOneAndRefuseOtherwise() throws IOException {
+    SimulatedDisk disk = new SimulatedDisk();
+    LogConfig config = new LogConfig(4096, 512, 1024, false);
+    var members = io.chronik.raft.membership.Configuration.of(java.util.List.of(1));
+    try (DurableLogStorage storage = DurableLogStorage.open(disk, DIR, config, e -> LogEntry.NO_KEY, false)) {
+      java.util.List<io.chronik.raft.log.Entry> entries = new java.util.ArrayList<>();
+      for (long i = 1; i <= 300; i++) {
+        entries.add(io.chronik.raft.log.Entry.normal(i, 1, new byte[40]));
+      }
+      storage.append(entries);
+      storage.sync();
+      storage.createSnapshot(new io.chronik.raft.log.SnapshotMeta(100, 1, members), new byte[] {1});
+      storage.createSnapshot(new io.chronik.raft.log.SnapshotMeta(200, 1, members), new byte[] {2});
+    }
+    disk.corrupt(DIR.resolve(SnapshotFile.FILE), 20, 0x01);
+    disk.corrupt(DIR.resolve(SnapshotFile.PREVIOUS), 20, 0x01);
+    try (DurableLogStorage reopened = DurableLogStorage.open(disk, DIR, config, e -> LogEntry.NO_KEY, false)) {
+      assertThat(reopened.snapshotMeta().index()).isZero(); // nothing damaged is used
+      assertThat(reopened.firstIndex()).isEqualTo(1);
+      assertThat(reopened.lastIndex()).isEqualTo(300);
+    }
+
+    SimulatedDisk compacted = new SimulatedDisk();
+    try (DurableLogStorage storage = DurableLogStorage.open(compacted, DIR, config, e -> LogEntry.NO_KEY, false)) {
+      java.util.List<io.chronik.raft.log.Entry> entries = new java.util.ArrayList<>();
+      for (long i = 1; i <= 300; i++) {
+        entries.add(io.chronik.raft.log.Entry.normal(i, 1, new byte[40]));
+      }
+      storage.append(entries);
+      storage.sync();
+      storage.createSnapshot(new io.chronik.raft.log.SnapshotMeta(100, 1, members), new byte[] {1});
+      storage.createSnapshot(new io.chronik.raft.log.SnapshotMeta(250, 1, members), new byte[] {2});
+      storage.compact(250);
+      assertThat(storage.firstIndex()).isGreaterThan(1);
+    }
+    compacted.corrupt(DIR.resolve(SnapshotFile.FILE), 20, 0x01);
+    compacted.corrupt(DIR.resolve(SnapshotFile.PREVIOUS), 20, 0x01);
+    assertThatThrownBy(() -> DurableLogStorage.open(compacted, DIR, config, e -> LogEntry.NO_KEY, false))
+        .isInstanceOf(CorruptLogException.class).hasMessageContaining("reason=crc-mismatch");
+  }
 }
