@@ -65,6 +65,8 @@ public final class PartitionGroup extends RaftNodeGroup {
   private long appliedIndex;
   private long appliedNextOffset;
   private long snapshotsTaken;
+  /** First offset readers may ask for: only ever raised, by committed {@link LogStartMarker}s. */
+  private volatile long logStartOffset;
 
   /** Default {@link #snapshotIntervalEntries} (broker key {@code raft.snapshot.interval.entries}). */
   static final long SNAPSHOT_INTERVAL_ENTRIES = 10_000;
@@ -90,6 +92,11 @@ public final class PartitionGroup extends RaftNodeGroup {
     this.sync = sync;
     this.snapshotIntervalEntries = snapshotIntervalEntries;
     recoverTail();
+  }
+
+  /** First offset of the log as of the applied entries (readable from any thread; never decreases). */
+  public long logStartOffset() {
+    return logStartOffset;
   }
 
   /** Snapshots this replica stored since it opened (driver thread; tests and metrics). */
@@ -176,6 +183,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       sequences.decode(ByteBuffer.wrap(snapshot.producerTable()));
       snapshotIndex = snapshotAt;
       snapshotNextOffset = snapshot.nextOffset();
+      logStartOffset = snapshot.logStartOffset();
       appliedIndex = snapshotAt;
       appliedNextOffset = snapshot.nextOffset();
       tailOffset = snapshot.nextOffset();
@@ -212,6 +220,13 @@ public final class PartitionGroup extends RaftNodeGroup {
     int admittedCount = 0;
     for (int i = 0; i < proposal.size(); i++) {
       ByteBuffer payload = proposal.payload(i);
+      if (LogStartMarker.is(payload)) { // no offsets, no producer: it takes effect when applied
+        index++;
+        if (admitted != null) {
+          admitted[admittedCount++] = i;
+        }
+        continue;
+      }
       AppendStatus refusal = check(payload, proposal, i, registry);
       if (refusal != null) {
         if (admitted == null) {
@@ -394,7 +409,8 @@ public final class PartitionGroup extends RaftNodeGroup {
     if (appliedIndex - snapshotIndex < snapshotIntervalEntries || appliedIndex > node().appliedIndex()) {
       return;
     }
-    PartitionSnapshot snapshot = new PartitionSnapshot(appliedNextOffset, 0, sequences.encode(appliedIndex));
+    PartitionSnapshot snapshot = new PartitionSnapshot(appliedNextOffset, logStartOffset,
+        sequences.encode(appliedIndex));
     durable.createSnapshot(node().snapshotMetaAt(appliedIndex), snapshot.encode());
     snapshotIndex = appliedIndex;
     snapshotNextOffset = appliedNextOffset;
@@ -425,6 +441,10 @@ public final class PartitionGroup extends RaftNodeGroup {
         remainingBytes -= e.payload().length;
         ByteBuffer payload = ByteBuffer.wrap(e.payload());
         if (!BatchHeaders.isData(payload)) {
+          if (LogStartMarker.is(payload)) {
+            // capped at the records before it: the same value on every replica, whatever was asked
+            logStartOffset = Math.max(logStartOffset, Math.min(LogStartMarker.offset(payload), appliedNextOffset));
+          }
           continue;
         }
         int region = (int) (e.index() - slice.firstIndex());

@@ -156,4 +156,29 @@ class PartitionGroupSnapshotTest {
     assertThatThrownBy(() -> decoded.decode(ByteBuffer.wrap(new byte[] {0, 0, 0, 1, 0})))
         .hasMessageContaining("reason=truncated-producer-table");
   }
+
+  @Test
+  void logStartOnlyMovesForwardIsCappedAtTheRecordsAndSurvivesRestart() throws IOException {
+    open(3);
+    for (int i = 0; i < 10; i++) {
+      propose(List.of(KafkaBatches.plain(10, 1_000L, Compression.NONE))); // offsets 0..99
+    }
+    List<Long> seen = new ArrayList<>();
+    for (long asked : new long[] {40, 20, 40, 70, 5, 1_000_000}) {
+      propose(List.of(LogStartMarker.encode(asked)));
+      seen.add(group.logStartOffset());
+    }
+    // lower requests change nothing; a request past the records stops at the offset after them
+    assertThat(seen).containsExactly(40L, 40L, 40L, 70L, 70L, 100L);
+    assertThat(group.logEndOffset()).isEqualTo(100); // markers take no offsets
+    propose(List.of(KafkaBatches.plain(1, 1_000L, Compression.NONE)));
+    assertThat(group.readIndex().highWatermark()).isEqualTo(101);
+    assertThat(group.snapshotsTaken()).isPositive();
+
+    restart(3);
+    assertThat(group.logStartOffset()).isEqualTo(100);
+    propose(List.of(LogStartMarker.encode(50)));
+    assertThat(group.logStartOffset()).isEqualTo(100);
+    assertThat(group.logEndOffset()).isEqualTo(101);
+  }
 }
