@@ -25,6 +25,7 @@ public final class ApiRouter {
   private final FetchApi fetch;
   private final OffsetsApi offsets;
   private final GroupApi groups;
+  private final DeleteRecordsApi deleteRecords;
 
   public ApiRouter(BrokerState state) {
     this.state = state;
@@ -34,6 +35,7 @@ public final class ApiRouter {
     this.fetch = new FetchApi(state);
     this.offsets = new OffsetsApi(state);
     this.groups = new GroupApi(state);
+    this.deleteRecords = new DeleteRecordsApi(state);
   }
 
   /** Called from any thread: queues the request onto the state thread. */
@@ -77,6 +79,7 @@ public final class ApiRouter {
       case DELETE_TOPICS -> admin.deleteTopics(ctx);
       case CREATE_PARTITIONS -> admin.createPartitions(ctx);
       case DESCRIBE_CONFIGS -> admin.describeConfigs(ctx);
+      case DELETE_RECORDS -> deleteRecords.deleteRecords(ctx);
       case FIND_COORDINATOR -> groups.findCoordinator(ctx);
       case JOIN_GROUP -> groups.joinGroup(ctx);
       case SYNC_GROUP -> groups.syncGroup(ctx);

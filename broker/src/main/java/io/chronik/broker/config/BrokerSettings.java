@@ -84,6 +84,10 @@ public final class BrokerSettings {
       + "heartbeating (one QUIESCE message from the leader) until traffic wakes them; nodes ping each other once "
       + "per heartbeat interval and wake the groups of a peer that went silent for 4 election timeouts or whose "
       + "connection closed. What lets thousands of idle partitions cost nothing.");
+  public static final Setting<Integer> RAFT_SNAPSHOT_INTERVAL_ENTRIES = Setting.integer(
+      "raft.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots of "
+          + "a partition's state (producer table, next offset); a restart loads the snapshot and replays the entries "
+          + "after it, so idempotent dedupe survives a restart however old the batch. docs/REPLICATION.md.");
   public static final Setting<Integer> LEADER_BALANCE_INTERVAL_MS = Setting.integer("leader.balance.interval.ms",
       1000, 0, INT_MAX, "ms, 0 = off", "How often a node hands leadership of partitions it leads back to their "
           + "preferred replica (the first of the replica list) once that replica is active and caught up, at most "
@@ -96,7 +100,7 @@ public final class BrokerSettings {
       NUM_PARTITIONS, PARTITIONS_MAX, GROUP_SESSION_TIMEOUT_MIN_MS, GROUP_SESSION_TIMEOUT_MAX_MS,
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE,
-      LEADER_BALANCE_INTERVAL_MS);
+      RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

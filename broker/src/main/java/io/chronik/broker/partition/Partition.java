@@ -69,8 +69,9 @@ public final class Partition {
     return replica == null ? 0 : replica.leaderEpoch();
   }
 
+  /** First readable offset (DeleteRecords moved it through the partition's Raft log); never decreases. */
   public long logStartOffset() {
-    return 0;
+    return replica == null ? 0 : replica.logStartOffset();
   }
 
   /** Offset after the last record in this replica's log, committed or not. */

@@ -56,21 +56,52 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** Term of the last entry applied: equal to the current term once this term's no-op is committed. */
   private volatile long appliedTerm = -1;
   private final int preferredLeader;
+  /** A snapshot is taken once this many entries were applied after the last one. */
+  private final long snapshotIntervalEntries;
+  /** Raft index of the latest snapshot (0: none) and the offset after its last record. */
+  private long snapshotIndex;
+  private long snapshotNextOffset;
+  /** Last applied Raft index and the offset after the last record at or below it. */
+  private long appliedIndex;
+  private long appliedNextOffset;
+  private long snapshotsTaken;
+  /** First offset readers may ask for: only ever raised, by committed {@link LogStartMarker}s. */
+  private volatile long logStartOffset;
+
+  /** Default {@link #snapshotIntervalEntries} (broker key {@code raft.snapshot.interval.entries}). */
+  static final long SNAPSHOT_INTERVAL_ENTRIES = 10_000;
 
   PartitionGroup(int groupId, TopicPartition partition, RaftNode node, DurableLogStorage storage,
       NodeStorageSync sync) {
-    this(groupId, partition, node, storage, sync, RaftNode.NONE);
+    this(groupId, partition, node, storage, sync, RaftNode.NONE, SNAPSHOT_INTERVAL_ENTRIES);
   }
 
-  /** @param preferredLeader the first replica of the partition's list (placement spreads them), or NONE */
+  /**
+   * @param preferredLeader the first replica of the partition's list (placement spreads them), or NONE
+   * @param snapshotIntervalEntries applied entries between two snapshots of the producer state
+   */
   PartitionGroup(int groupId, TopicPartition partition, RaftNode node, DurableLogStorage storage,
-      NodeStorageSync sync, int preferredLeader) {
+      NodeStorageSync sync, int preferredLeader, long snapshotIntervalEntries) {
     super(groupId, node, storage);
+    if (snapshotIntervalEntries < 1) {
+      throw new IllegalArgumentException("snapshotIntervalEntries=" + snapshotIntervalEntries + " reason=must-be-positive");
+    }
     this.preferredLeader = preferredLeader;
     this.partition = partition;
     this.durable = storage;
     this.sync = sync;
+    this.snapshotIntervalEntries = snapshotIntervalEntries;
     recoverTail();
+  }
+
+  /** First offset of the log as of the applied entries (readable from any thread; never decreases). */
+  public long logStartOffset() {
+    return logStartOffset;
+  }
+
+  /** Snapshots this replica stored since it opened (driver thread; tests and metrics). */
+  long snapshotsTaken() {
+    return snapshotsTaken;
   }
 
   public TopicPartition partition() {
@@ -137,10 +168,28 @@ public final class PartitionGroup extends RaftNodeGroup {
    */
   static final long RECOVERY_SCAN_ENTRIES = 20_000;
 
-  /** Scans the stored log's tail once at open: offsets and producer state as of its last entry. */
+  /**
+   * At open: offsets and producer state as of the log's last entry. With a snapshot, they start from
+   * the snapshot and every entry after it is replayed (the read index gets the committed entries the
+   * snapshot covers, which Raft will not apply again); without one (a data dir from before snapshots)
+   * the last {@link #RECOVERY_SCAN_ENTRIES} entries are scanned.
+   */
   private void recoverTail() {
     long last = durable.lastIndex();
     long from = Math.max(durable.firstIndex(), last - RECOVERY_SCAN_ENTRIES + 1);
+    long snapshotAt = durable.snapshotMeta().index();
+    if (snapshotAt > 0) {
+      PartitionSnapshot snapshot = PartitionSnapshot.decode(durable.snapshotData());
+      sequences.decode(ByteBuffer.wrap(snapshot.producerTable()));
+      snapshotIndex = snapshotAt;
+      snapshotNextOffset = snapshot.nextOffset();
+      logStartOffset = snapshot.logStartOffset();
+      appliedIndex = snapshotAt;
+      appliedNextOffset = snapshot.nextOffset();
+      tailOffset = snapshot.nextOffset();
+      publishStored(durable.firstIndex(), snapshotAt);
+      from = snapshotAt + 1;
+    }
     for (long index = from; index <= last; ) {
       List<Entry> chunk = durable.entries(index, last + 1, 16L << 20);
       for (Entry e : chunk) {
@@ -171,6 +220,13 @@ public final class PartitionGroup extends RaftNodeGroup {
     int admittedCount = 0;
     for (int i = 0; i < proposal.size(); i++) {
       ByteBuffer payload = proposal.payload(i);
+      if (LogStartMarker.is(payload)) { // no offsets, no producer: it takes effect when applied
+        index++;
+        if (admitted != null) {
+          admitted[admittedCount++] = i;
+        }
+        continue;
+      }
       AppendStatus refusal = check(payload, proposal, i, registry);
       if (refusal != null) {
         if (admitted == null) {
@@ -316,6 +372,9 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** Offset after the last stored data entry below {@code index} (slow path: the stack ran dry). */
   private long scanTailBefore(long index) {
     for (long k = Math.min(index - 1, durable.lastIndex()); k >= durable.firstIndex(); k--) {
+      if (k <= snapshotIndex) {
+        return snapshotNextOffset;
+      }
       ByteBuffer payload = ByteBuffer.wrap(durable.entries(k, k + 1, Long.MAX_VALUE).get(0).payload());
       if (BatchHeaders.isData(payload)) {
         return BatchHeaders.nextOffset(payload);
@@ -327,10 +386,47 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** Publishes committed data entries to readers (driver thread, after the sync that covers them). */
   void apply(GroupReady<GroupMessage> groupReady) {
     termHint = groupReady.term();
+    // the previous Ready was advanced, so everything applied so far is known to the core
+    maybeSnapshot();
     List<Entry> committed = coreReady(groupReady).committedEntries();
     if (committed.isEmpty()) {
       return;
     }
+    publish(committed);
+    Entry last = committed.get(committed.size() - 1);
+    appliedIndex = last.index();
+    // published after the read index, so a reader that sees the term sees everything it covers
+    appliedTerm = last.term();
+  }
+
+  /**
+   * Stores a snapshot at the applied index once {@link #snapshotIntervalEntries} entries were applied
+   * since the last one: the producer table as of that index, so a restart replays only the entries
+   * after it and dedupe holds for producers however long ago they wrote. The log is kept (its entries
+   * are the partition's records; only retention may drop them).
+   */
+  private void maybeSnapshot() {
+    if (appliedIndex - snapshotIndex < snapshotIntervalEntries || appliedIndex > node().appliedIndex()) {
+      return;
+    }
+    PartitionSnapshot snapshot = new PartitionSnapshot(appliedNextOffset, logStartOffset,
+        sequences.encode(appliedIndex));
+    durable.createSnapshot(node().snapshotMetaAt(appliedIndex), snapshot.encode());
+    snapshotIndex = appliedIndex;
+    snapshotNextOffset = appliedNextOffset;
+    snapshotsTaken++;
+  }
+
+  /** Publishes the stored entries {@code [from, through]} (committed) to the read index. */
+  private void publishStored(long from, long through) {
+    for (long index = from; index <= through; ) {
+      List<Entry> chunk = durable.entries(index, through + 1, 16L << 20);
+      publish(chunk);
+      index += chunk.size();
+    }
+  }
+
+  private void publish(List<Entry> committed) {
     SegmentedLog log = durable.log();
     LogSlice slice = null;
     long remainingBytes = 0;
@@ -345,79 +441,23 @@ public final class PartitionGroup extends RaftNodeGroup {
         remainingBytes -= e.payload().length;
         ByteBuffer payload = ByteBuffer.wrap(e.payload());
         if (!BatchHeaders.isData(payload)) {
+          if (LogStartMarker.is(payload)) {
+            // capped at the records before it: the same value on every replica, whatever was asked
+            logStartOffset = Math.max(logStartOffset, Math.min(LogStartMarker.offset(payload), appliedNextOffset));
+          }
           continue;
         }
         int region = (int) (e.index() - slice.firstIndex());
-        readIndex.add(BatchHeaders.baseOffset(payload), BatchHeaders.nextOffset(payload), e.term(),
+        appliedNextOffset = BatchHeaders.nextOffset(payload);
+        readIndex.add(BatchHeaders.baseOffset(payload), appliedNextOffset, e.term(),
             BatchHeaders.maxTimestamp(payload), slice.channel(), slice.position(region), slice.length(region));
       }
     } catch (IOException ex) {
       throw new UncheckedIOException("partition=" + partition + " reason=read-index-failed", ex);
     }
-    // published after the read index, so a reader that sees the term sees everything it covers
-    appliedTerm = committed.get(committed.size() - 1).term();
   }
 
   void close() throws IOException {
     durable.close();
-  }
-
-  /** The appends of a proposal that passed {@link #admit}, in order. */
-  private static final class AdmittedBatch implements AppendBatchView {
-    private final AppendBatchView source;
-    private final int[] positions;
-    private final int size;
-    private final long bytes;
-
-    AdmittedBatch(AppendBatchView source, int[] positions, int size) {
-      this.source = source;
-      this.positions = positions;
-      this.size = size;
-      long total = 0;
-      for (int i = 0; i < size; i++) {
-        total += source.payload(positions[i]).remaining();
-      }
-      this.bytes = total;
-    }
-
-    @Override
-    public int groupId() {
-      return source.groupId();
-    }
-
-    @Override
-    public int size() {
-      return size;
-    }
-
-    @Override
-    public long bytes() {
-      return bytes;
-    }
-
-    @Override
-    public ByteBuffer payload(int i) {
-      return source.payload(positions[i]);
-    }
-
-    @Override
-    public io.chronik.pipeline.completion.Acks acks(int i) {
-      return source.acks(positions[i]);
-    }
-
-    @Override
-    public long cookie(int i) {
-      return source.cookie(positions[i]);
-    }
-
-    @Override
-    public io.chronik.pipeline.completion.AppendCallback callback(int i) {
-      return source.callback(positions[i]);
-    }
-
-    @Override
-    public java.util.concurrent.Executor executor(int i) {
-      return source.executor(positions[i]);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.chronik.broker.replication;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -77,4 +78,64 @@ final class ProducerSequences {
   int producerCount() {
     return producers.size();
   }
+
+  /**
+   * Writes the table as of Raft index {@code throughIndex} (batches above it left out) for a snapshot:
+   * {@code producers int, then per producer: id long, batches int, per batch: epoch short, firstSeq
+   * int, lastSeq int, baseOffset long, raftIndex long}. Replaying the entries after
+   * {@code throughIndex} onto the decoded table gives back this table.
+   */
+  byte[] encode(long throughIndex) {
+    int batchCount = 0;
+    for (ArrayDeque<Batch> batches : producers.values()) {
+      batchCount += batches.size();
+    }
+    ByteBuffer out = ByteBuffer.allocate(4 + producers.size() * 12 + batchCount * BATCH_BYTES);
+    int producersAt = out.position();
+    out.putInt(0);
+    int written = 0;
+    for (Map.Entry<Long, ArrayDeque<Batch>> e : producers.entrySet()) {
+      int kept = 0;
+      for (Batch b : e.getValue()) {
+        kept += b.raftIndex() <= throughIndex ? 1 : 0;
+      }
+      if (kept == 0) {
+        continue;
+      }
+      out.putLong(e.getKey()).putInt(kept);
+      for (Batch b : e.getValue()) {
+        if (b.raftIndex() <= throughIndex) {
+          out.putShort(b.epoch()).putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.baseOffset()).putLong(b.raftIndex());
+        }
+      }
+      written++;
+    }
+    out.putInt(producersAt, written);
+    byte[] bytes = new byte[out.position()];
+    out.flip().get(bytes);
+    return bytes;
+  }
+
+  /** Replaces the table by one {@link #encode}d; a malformed table fails with {@code reason=}. */
+  void decode(ByteBuffer in) {
+    producers.clear();
+    try {
+      for (int p = in.getInt(); p > 0; p--) {
+        long producerId = in.getLong();
+        int count = in.getInt();
+        if (count < 0 || count > BATCHES_KEPT) {
+          throw new IllegalArgumentException("producerId=" + producerId + " batches=" + count + " reason=bad-batch-count");
+        }
+        ArrayDeque<Batch> batches = new ArrayDeque<>();
+        for (int b = 0; b < count; b++) {
+          batches.addLast(new Batch(in.getShort(), in.getInt(), in.getInt(), in.getLong(), in.getLong()));
+        }
+        producers.put(producerId, batches);
+      }
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("reason=truncated-producer-table", e);
+    }
+  }
+
+  private static final int BATCH_BYTES = 2 + 4 + 4 + 8 + 8;
 }

@@ -98,6 +98,9 @@ public final class ReplicatedNode implements AutoCloseable {
    * @param transports builds the peer transport from the inbound sink (a single node passes a factory
    *     returning a transport without peers)
    */
+  /** Applied entries between two snapshots of a partition's producer state. */
+  private final long snapshotIntervalEntries;
+
   public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
       Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports) throws IOException {
     this.selfId = config.nodeId();
@@ -113,6 +116,7 @@ public final class ReplicatedNode implements AutoCloseable {
     this.logConfig = LogConfig.defaults().withSegmentBytes(config.get(BrokerSettings.LOG_SEGMENT_BYTES))
         .withWriteBufferBytes(64 << 10).withPreallocate(config.get(BrokerSettings.LOG_SEGMENT_PREALLOCATE));
     this.raftDir = config.dataDir().resolve("raft");
+    this.snapshotIntervalEntries = config.get(BrokerSettings.RAFT_SNAPSHOT_INTERVAL_ENTRIES);
     this.storageSync = new NodeStorageSync(4, HardStateJournal.open(new NioDisk(), raftDir));
     this.randomSeed = System.nanoTime() ^ ((long) selfId << 32);
     PipelineConfig pipelineConfig = PipelineConfig.defaults(GROUPS_MAX);
@@ -382,7 +386,7 @@ public final class ReplicatedNode implements AutoCloseable {
       node.delayElection(2 * options.electionTicks());
     }
     PartitionGroup group = new PartitionGroup(p.groupId(), new org.apache.kafka.common.TopicPartition(topic.name(),
-        p.index()), node, storage, storageSync, p.replicas().get(0));
+        p.index()), node, storage, storageSync, p.replicas().get(0), snapshotIntervalEntries);
     driver.addGroup(group);
     return group;
   }

@@ -283,4 +283,45 @@ class PartitionGroupTruncationTest {
     assertThat(second.leaderCaughtUp()).isTrue();
     assertThat(second.leaderEpoch()).isGreaterThan(firstTerm);
   }
+
+  /**
+   * The log start is part of the replicated log: a committed marker moves it on every replica, a new
+   * leader keeps it, and a marker that an isolated leader appended but never committed is rolled back
+   * with its suffix and moves nothing anywhere.
+   */
+  @Test
+  void logStartIsTheSameOnEveryReplicaAndSurvivesALeaderChange() throws IOException {
+    open();
+    PartitionGroup first = awaitLeader(1, 2, 3);
+    int firstId = groups.indexOf(first) + 1;
+    propose(first, KafkaBatches.plain(10, 1_000L, Compression.NONE), KafkaBatches.plain(10, 1_000L, Compression.NONE));
+    propose(first, LogStartMarker.encode(12));
+    settle();
+    tick(1, 2, 3);
+    for (PartitionGroup group : groups) {
+      assertThat(group.logStartOffset()).isEqualTo(12);
+    }
+
+    isolated.add(firstId);
+    propose(first, LogStartMarker.encode(18)); // never committed
+    settle();
+    assertThat(first.logStartOffset()).as("applied only once committed").isEqualTo(12);
+    PartitionGroup second = awaitLeader(othersThan(firstId));
+    propose(second, KafkaBatches.plain(5, 1_000L, Compression.NONE));
+    settle();
+    isolated.clear();
+    for (int t = 0; t < 100 && first.readIndex().highWatermark() < 25; t++) {
+      tick(1, 2, 3);
+    }
+    for (PartitionGroup group : groups) {
+      assertThat(group.readIndex().highWatermark()).isEqualTo(25);
+      assertThat(group.logStartOffset()).as("replica %s", groups.indexOf(group) + 1).isEqualTo(12);
+    }
+    propose(second, LogStartMarker.encode(22));
+    settle();
+    tick(1, 2, 3);
+    for (PartitionGroup group : groups) {
+      assertThat(group.logStartOffset()).isEqualTo(22);
+    }
+  }
 }

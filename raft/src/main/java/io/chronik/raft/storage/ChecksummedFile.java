@@ -17,6 +17,16 @@ final class ChecksummedFile {
   private ChecksummedFile() {}
 
   static void write(Disk disk, Path file, int magic, ByteBuffer body) throws IOException {
+    Path tmp = writeTemp(disk, file, magic, body);
+    disk.rename(tmp, file);
+    disk.syncDirectory(file.getParent());
+  }
+
+  /**
+   * Writes and forces {@code name.tmp} (not yet renamed): the caller renames it over {@code file}
+   * and syncs the directory, possibly after moving the current file aside.
+   */
+  static Path writeTemp(Disk disk, Path file, int magic, ByteBuffer body) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
     ByteBuffer content = ByteBuffer.allocate(12 + body.remaining());
     content.putInt(magic).putInt(body.remaining()).put(body.duplicate());
@@ -31,8 +41,7 @@ final class ChecksummedFile {
       }
       channel.force(true);
     }
-    disk.rename(tmp, file);
-    disk.syncDirectory(file.getParent());
+    return tmp;
   }
 
   /** The body, or {@code null} if the file does not exist; a damaged file fails loudly. */

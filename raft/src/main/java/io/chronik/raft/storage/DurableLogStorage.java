@@ -76,10 +76,28 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     if (hs.equals(HardStateFile.Stored.EMPTY) && !(hardStates instanceof HardStateFile)) {
       hs = new HardStateFile(disk, directory).load();
     }
-    SnapshotFile.Stored snap = snapshotFile.load();
+    SnapshotFile.Stored snap;
+    CorruptLogException snapshotDamage = null;
+    try {
+      snap = snapshotFile.load();
+    } catch (CorruptLogException damaged) {
+      snap = SnapshotFile.Stored.EMPTY;
+      snapshotDamage = damaged;
+    }
     SnapshotMeta meta = snap.index() == 0 ? SnapshotMeta.EMPTY
         : new SnapshotMeta(snap.index(), snap.term(), decodeConfiguration(snap.metadata()));
     SegmentedLog log = SegmentedLog.open(disk, directory, config, hs.commit(), repair);
+    if (snapshotDamage != null) {
+      // Both generations are damaged. A log that still starts at index 1 holds everything the
+      // snapshots summarised, so the state is rebuilt from it; otherwise the group cannot open.
+      if (log.firstIndex() != 1) {
+        log.close();
+        throw snapshotDamage;
+      }
+      System.getLogger(DurableLogStorage.class.getName()).log(System.Logger.Level.WARNING,
+          "dir=" + directory + " reason=snapshots-damaged action=rebuild-from-log firstIndex=1 detail=["
+              + snapshotDamage.getMessage() + "]");
+    }
     // A crash between storing a leader's snapshot and resetting the log leaves a log that does not
     // reach (or does not match) the snapshot: the snapshot wins.
     boolean logCoversSnapshot = meta.index() <= log.lastIndex() && meta.index() >= log.firstIndex() - 1
@@ -215,13 +233,19 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     }
   }
 
+  /**
+   * Drops whole entries up to {@code throughIndex}, but never above the fallback snapshot's index
+   * ({@link SnapshotFile#previousIndex()}): if the newest snapshot file is later found damaged, the
+   * older one plus the log from its index on still rebuild the state.
+   */
   @Override
   public void compact(long throughIndex) {
-    if (throughIndex < log.firstIndex()) {
-      return;
-    }
     if (throughIndex > snapshot.index()) {
       throw new LogIndexException(throughIndex, log.firstIndex(), log.lastIndex(), "compact-beyond-snapshot");
+    }
+    throughIndex = Math.min(throughIndex, snapshotFile.previousIndex());
+    if (throughIndex < log.firstIndex()) {
+      return;
     }
     try {
       log.truncatePrefix(throughIndex + 1);

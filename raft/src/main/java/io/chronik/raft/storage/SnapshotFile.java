@@ -1,17 +1,27 @@
 package io.chronik.raft.storage;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
- * The latest snapshot of a group in file {@code snapshot}: its index, term, an opaque metadata blob
- * (e.g. the membership configuration) and the state-machine data, all under one CRC32C, replaced
- * atomically. After a crash the previous or the new snapshot is there, whole.
+ * The latest two snapshots of a group: {@code snapshot} (newest) and {@code snapshot.prev} (the one
+ * before). Each holds its index, term, an opaque metadata blob (e.g. the membership configuration) and
+ * the state-machine data, all under one CRC32C. A store writes and forces {@code snapshot.tmp}, moves
+ * {@code snapshot} to {@code snapshot.prev}, renames the temp file to {@code snapshot} and syncs the
+ * directory, so after a crash the previous or the new snapshot is there, whole.
+ *
+ * <p>A newest snapshot that fails its checks (torn, truncated, bit flips) is never used: {@link #load}
+ * names it in the log and falls back to {@code snapshot.prev}; only when both are damaged does it
+ * throw {@link CorruptLogException}. Callers that drop log entries below a snapshot must keep the
+ * entries above {@link #previousIndex()}, so that the fallback still has its log tail.
  */
 public final class SnapshotFile {
   static final String FILE = "snapshot";
+  static final String PREVIOUS = "snapshot.prev";
   private static final int MAGIC = 0x534e4131; // "SNA1"
+  private static final System.Logger LOG = System.getLogger(SnapshotFile.class.getName());
 
   /** A stored snapshot; {@link #EMPTY} (index 0) means none. */
   public record Stored(long index, long term, byte[] metadata, byte[] data) {
@@ -20,32 +30,96 @@ public final class SnapshotFile {
 
   private final Disk disk;
   private final Path file;
+  private final Path previous;
+  private long previousIndex;
+  private String fallbackReason = "";
 
   public SnapshotFile(Disk disk, Path directory) {
     this.disk = disk;
     this.file = directory.resolve(FILE);
+    this.previous = directory.resolve(PREVIOUS);
   }
 
+  /**
+   * The newest whole snapshot: {@code snapshot}, or {@code snapshot.prev} when the newest is missing
+   * (a crash between the two renames) or damaged (logged, see {@link #fallbackReason()}).
+   */
   public Stored load() throws IOException {
-    ByteBuffer body = ChecksummedFile.read(disk, file, MAGIC);
-    if (body == null) {
-      return Stored.EMPTY;
+    fallbackReason = "";
+    Stored older = loadOne(previous);
+    try {
+      Stored newest = loadOne(file);
+      if (newest != null) {
+        previousIndex = older == null ? 0 : older.index();
+        return newest;
+      }
+    } catch (CorruptLogException damaged) {
+      if (older == null) {
+        throw damaged;
+      }
+      fallbackReason = "file=" + file + " reason=damaged-snapshot detail=[" + damaged.getMessage()
+          + "] using=" + PREVIOUS + " index=" + older.index();
+      LOG.log(Level.WARNING, fallbackReason);
     }
-    long index = body.getLong();
-    long term = body.getLong();
-    byte[] metadata = new byte[body.getInt()];
-    body.get(metadata);
-    byte[] data = new byte[body.getInt()];
-    body.get(data);
-    return new Stored(index, term, metadata, data);
+    previousIndex = 0;
+    return older == null ? Stored.EMPTY : older;
   }
 
-  /** Durable when this returns. */
+  /** Why the last {@link #load} did not use the newest file ("" when it did). */
+  public String fallbackReason() {
+    return fallbackReason;
+  }
+
+  /**
+   * Index of the snapshot kept as fallback (0 if none): entries above it must stay in the log while
+   * the newest snapshot could still turn out damaged.
+   */
+  public long previousIndex() {
+    return previousIndex;
+  }
+
+  /** Durable when this returns; the snapshot stored before becomes the fallback. */
   public void store(Stored snapshot) throws IOException {
     ByteBuffer body = ByteBuffer.allocate(24 + snapshot.metadata().length + snapshot.data().length);
     body.putLong(snapshot.index()).putLong(snapshot.term())
         .putInt(snapshot.metadata().length).put(snapshot.metadata())
         .putInt(snapshot.data().length).put(snapshot.data()).flip();
-    ChecksummedFile.write(disk, file, MAGIC, body);
+    Path tmp = ChecksummedFile.writeTemp(disk, file, MAGIC, body);
+    Stored current = disk.exists(file) ? loadOrNull(file) : null;
+    if (current != null) {
+      disk.rename(file, previous); // replaces the older fallback
+    }
+    disk.rename(tmp, file);
+    disk.syncDirectory(file.getParent());
+    if (current != null) {
+      previousIndex = current.index();
+    }
+  }
+
+  /** A damaged current file is not worth keeping as a fallback (the older one stays). */
+  private Stored loadOrNull(Path path) throws IOException {
+    try {
+      return loadOne(path);
+    } catch (CorruptLogException damaged) {
+      return null;
+    }
+  }
+
+  private Stored loadOne(Path path) throws IOException {
+    ByteBuffer body = ChecksummedFile.read(disk, path, MAGIC);
+    if (body == null) {
+      return null;
+    }
+    try {
+      long index = body.getLong();
+      long term = body.getLong();
+      byte[] metadata = new byte[body.getInt()];
+      body.get(metadata);
+      byte[] data = new byte[body.getInt()];
+      body.get(data);
+      return new Stored(index, term, metadata, data);
+    } catch (RuntimeException malformed) {
+      throw new CorruptLogException(path.getFileName().toString(), 0, "malformed-body", malformed.toString());
+    }
   }
 }
