@@ -33,6 +33,8 @@ public final class BrokerState implements MetadataListener {
   final OffsetStore offsets = new OffsetStore();
   final ScheduledExecutorService executor;
   final FetchWaiters fetchWaiters = new FetchWaiters();
+  /** Records and bytes in and out, produce requests waiting (read by the metrics registry). */
+  public final io.chronik.broker.metrics.Traffic traffic = new io.chronik.broker.metrics.Traffic();
   final String clusterId;
   final int nodeId;
   final ClusterNodes cluster;

@@ -48,6 +48,10 @@ public final class BrokerConfig {
     key("raft.heartbeat.ticks", "3", 1, 100_000, Kind.LONG);
     key("leader.balance.interval.ms", "1000", 0, Integer.MAX_VALUE, Kind.LONG);
     key("raft.quiesce", "true", 0, 0, Kind.BOOL);
+    key("admin.host", "", 0, 0, Kind.STRING); // empty: listener.host
+    key("admin.port", "9644", -1, 65535, Kind.LONG); // -1: no admin port; 0: any free port
+    key("metrics.partition.series", "true", 0, 0, Kind.BOOL);
+    key("replica.lag.entries.max", "1000", 0, Integer.MAX_VALUE, Kind.LONG);
   }
 
   private static void key(String name, String def, long min, long max, Kind kind) {
