@@ -109,6 +109,7 @@ public final class Broker {
         config.intValue("replica.lag.entries.max"), config.bool("metrics.partition.series"));
     executor.scheduleWithFixedDelay(() -> groups.tick(System.currentTimeMillis()),
         GROUP_TICK_MS, GROUP_TICK_MS, TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(state::chooseClusterId, GROUP_TICK_MS, GROUP_TICK_MS, TimeUnit.MILLISECONDS);
     long metricsMs = config.intValue("metrics.log.interval.ms");
     if (metricsMs > 0) {
       executor.scheduleWithFixedDelay(() -> LOG.info("requests {} pipeline {}", metrics.summary(),
