@@ -359,8 +359,17 @@ public final class ReplicatedNode implements AutoCloseable {
    * the driver's task queue is full (the caller keeps its previous sample).
    */
   public boolean sample(java.util.function.Consumer<ReplicationSample> sink, long lagEntriesMax, boolean perPartition) {
-    return driver.offerTask(() -> sink.accept(ReplicationSampler.take(selfId, metadata, image.hostedGroups(),
-        liveness, lagEntriesMax, perPartition)));
+    return driver.offerTask(() -> {
+      ReplicationSample sample;
+      try {
+        sample = ReplicationSampler.take(selfId, metadata, image.hostedGroups(), liveness, lagEntriesMax, perPartition);
+      } catch (RuntimeException e) {
+        // a metrics sample must never stop the driver: the scrape serves its previous sample
+        log.warn("sample=replication reason=failed error={}", e.toString());
+        return;
+      }
+      sink.accept(sample);
+    });
   }
 
   /** Raft messages of {@code type} received from peers since start (any thread). */
