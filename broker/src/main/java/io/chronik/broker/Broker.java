@@ -1,16 +1,18 @@
 package io.chronik.broker;
 
-import io.chronik.broker.config.BrokerSettings;
+import io.chronik.broker.admin.AdminServer;
 import io.chronik.broker.api.ApiRouter;
 import io.chronik.broker.api.BrokerState;
+import io.chronik.broker.api.ConsumerLag;
+import io.chronik.broker.metrics.NodeMetrics;
 import io.chronik.broker.config.BrokerConfig;
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.group.GroupCoordinator;
 import io.chronik.broker.network.KafkaServer;
 import io.chronik.broker.partition.ProducerIdAllocator;
 import io.chronik.broker.replication.PeerTransports;
 import io.chronik.broker.replication.ReplicatedNode;
 import io.chronik.broker.protocol.RequestMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,19 +38,48 @@ public final class Broker {
   private final ReplicatedNode replication;
   private final KafkaServer server;
   private final RequestMetrics metrics;
+  private final NodeMetrics nodeMetrics;
+  private final AdminServer admin;
+  private final String adminHost;
 
   private Broker(ScheduledExecutorService executor, ReplicatedNode replication, KafkaServer server,
-      RequestMetrics metrics) {
+      RequestMetrics metrics, NodeMetrics nodeMetrics, AdminServer admin) {
     this.executor = executor;
     this.replication = replication;
     this.server = server;
     this.metrics = metrics;
+    this.nodeMetrics = nodeMetrics;
+    this.admin = admin;
+    this.adminHost = admin == null ? "" : admin.host();
   }
 
   public static Broker start(BrokerConfig config) throws Exception {
     Path data = config.dataDir();
     Files.createDirectories(data);
     String clusterId = clusterId(data);
+    NodeMetrics nodeMetrics = new NodeMetrics(config.nodeId());
+    // the admin port binds first: a taken port fails the start before storage is opened
+    AdminServer admin = null;
+    try {
+      admin = config.get(BrokerSettings.ADMIN_PORT) < 0 ? null : AdminServer.start(adminHost(config),
+          config.get(BrokerSettings.ADMIN_PORT), nodeMetrics, data);
+      return start(config, data, clusterId, nodeMetrics, admin);
+    } catch (Exception e) {
+      if (admin != null) {
+        admin.close();
+      }
+      nodeMetrics.close();
+      throw e;
+    }
+  }
+
+  private static String adminHost(BrokerConfig config) {
+    return config.get(BrokerSettings.ADMIN_HOST).isEmpty() ? config.get(BrokerSettings.LISTENER_HOST)
+        : config.get(BrokerSettings.ADMIN_HOST);
+  }
+
+  private static Broker start(BrokerConfig config, Path data, String clusterId, NodeMetrics nodeMetrics,
+      AdminServer admin) throws Exception {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "chronik-broker-state");
       t.setDaemon(false);
@@ -61,7 +92,7 @@ public final class Broker {
     ReplicatedNode replication = new ReplicatedNode(config, executor, state, PeerTransports.factory(config));
     state.attach(replication);
     ApiRouter router = new ApiRouter(state);
-    RequestMetrics metrics = new RequestMetrics(new SimpleMeterRegistry());
+    RequestMetrics metrics = new RequestMetrics(nodeMetrics.registry());
     KafkaServer server;
     try {
       server = new KafkaServer(config.get(BrokerSettings.LISTENER_HOST), config.get(BrokerSettings.LISTENER_PORT),
@@ -75,8 +106,11 @@ public final class Broker {
     String host = config.advertisedHost();
     int port = server.port();
     executor.submit(() -> state.advertise(host, port)).get();
+    nodeMetrics.bind(replication, state.traffic, executor, () -> ConsumerLag.take(state),
+        config.get(BrokerSettings.REPLICA_LAG_ENTRIES_MAX), config.get(BrokerSettings.METRICS_PARTITION_SERIES));
     executor.scheduleWithFixedDelay(() -> groups.tick(System.currentTimeMillis()),
         GROUP_TICK_MS, GROUP_TICK_MS, TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(state::chooseClusterId, GROUP_TICK_MS, GROUP_TICK_MS, TimeUnit.MILLISECONDS);
     long metricsMs = config.get(BrokerSettings.METRICS_LOG_INTERVAL_MS);
     if (metricsMs > 0) {
       executor.scheduleWithFixedDelay(() -> LOG.info("requests {} pipeline {}", metrics.summary(),
@@ -84,7 +118,7 @@ public final class Broker {
     }
     LOG.info("broker node={} cluster={} data={} advertised={}:{} nodes={}", config.nodeId(), clusterId, data, host,
         port, config.clusterNodes().size());
-    return new Broker(executor, replication, server, metrics);
+    return new Broker(executor, replication, server, metrics, nodeMetrics, admin);
   }
 
   private static String clusterId(Path data) throws IOException {
@@ -101,16 +135,30 @@ public final class Broker {
     return server.port();
   }
 
+  /** The admin HTTP port, or -1 when admin.port=-1. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
+  /** {@code http://host:port} of the admin port, or "" when there is none. */
+  public String adminAddress() {
+    return admin == null ? "" : "http://" + adminHost + ":" + admin.port();
+  }
+
   public String transport() {
     return server.transport();
   }
 
   /** Stops the listener, then closes storage on the state thread. */
   public void close() throws InterruptedException, ExecutionException {
+    if (admin != null) {
+      admin.close();
+    }
     server.close();
     replication.close();
     executor.shutdown();
     executor.awaitTermination(5, TimeUnit.SECONDS);
     LOG.info("broker stopped requests {}", metrics.summary());
+    nodeMetrics.close();
   }
 }

@@ -35,10 +35,17 @@ public final class BrokerCommand implements Callable<Integer> {
       System.err.println("chronik broker: invalid configuration: " + e.getMessage());
       return 2;
     }
-    Broker broker = Broker.start(cfg);
+    Broker broker;
+    try {
+      broker = Broker.start(cfg);
+    } catch (java.net.BindException e) {
+      System.err.println("chronik broker: cannot start: " + e.getMessage());
+      return 1;
+    }
     // Test harnesses and scripts read the bound port from this line.
     System.out.println("chronik broker listening port=" + broker.port() + " transport=" + broker.transport()
-        + " pid=" + ProcessHandle.current().pid());
+        + " pid=" + ProcessHandle.current().pid()
+        + (broker.adminPort() >= 0 ? " admin=" + broker.adminAddress() : ""));
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

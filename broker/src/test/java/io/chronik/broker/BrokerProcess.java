@@ -14,15 +14,18 @@ import java.util.regex.Pattern;
 /** A real broker JVM started from the test class path; stopped by its pid. */
 final class BrokerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("chronik broker listening port=(\\d+)");
+  private static final Pattern ADMIN = Pattern.compile(" admin=http://[^:]+:(\\d+)");
 
   private final Process process;
   private final int port;
   private final Path log;
+  private final int adminPort;
 
-  private BrokerProcess(Process process, int port, Path log) {
+  private BrokerProcess(Process process, int port, Path log, int adminPort) {
     this.process = process;
     this.port = port;
     this.log = log;
+    this.adminPort = adminPort;
   }
 
   /** Starts a broker on {@code port} (0 = any free loopback port) with {@code dataDir}. */
@@ -33,7 +36,8 @@ final class BrokerProcess implements AutoCloseable {
         "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), BrokerMain.class.getName(),
         "--set", "data.dir=" + dataDir, "--set", "listener.port=" + port,
-        "--set", "listener.host=127.0.0.1", "--set", "group.initial.rebalance.delay.ms=200"));
+        "--set", "listener.host=127.0.0.1", "--set", "group.initial.rebalance.delay.ms=200",
+        "--set", "admin.port=0"));
     for (String s : settings) {
       cmd.add("--set");
       cmd.add(s);
@@ -41,9 +45,11 @@ final class BrokerProcess implements AutoCloseable {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+      String text = Files.readString(log, StandardCharsets.UTF_8);
+      Matcher m = LISTENING.matcher(text);
       if (m.find()) {
-        return new BrokerProcess(p, Integer.parseInt(m.group(1)), log);
+        Matcher admin = ADMIN.matcher(text);
+        return new BrokerProcess(p, Integer.parseInt(m.group(1)), log, admin.find() ? Integer.parseInt(admin.group(1)) : -1);
       }
       if (p.waitFor(50, TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("broker exited code=" + p.exitValue() + " log=" + Files.readString(log));
@@ -55,6 +61,11 @@ final class BrokerProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The admin HTTP port, or -1 when the broker runs without one. */
+  int adminPort() {
+    return adminPort;
   }
 
   String bootstrap() {

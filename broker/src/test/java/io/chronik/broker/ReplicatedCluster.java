@@ -81,6 +81,11 @@ final class ReplicatedCluster implements AutoCloseable {
     return String.join(",", all);
   }
 
+  /** {@code http://127.0.0.1:PORT} of a running node's admin port. */
+  String admin(int node) {
+    return "http://127.0.0.1:" + nodes[node].adminPort();
+  }
+
   String log(int node) throws IOException {
     return nodes[node].log();
   }

@@ -34,7 +34,13 @@ public final class BrokerState implements MetadataListener {
   final OffsetStore offsets = new OffsetStore();
   final ScheduledExecutorService executor;
   final FetchWaiters fetchWaiters = new FetchWaiters();
-  final String clusterId;
+  /** Records and bytes in and out, produce requests waiting (read by the metrics registry). */
+  public final io.chronik.broker.metrics.Traffic traffic = new io.chronik.broker.metrics.Traffic();
+  /** This node's own id until the metadata log's is applied, then the cluster's (one for every node). */
+  String clusterId;
+  private final String localClusterId;
+  private boolean clusterIdChosen;
+  private long clusterIdProposedMs;
   final int nodeId;
   final ClusterNodes cluster;
   ReplicatedNode replication;
@@ -49,6 +55,7 @@ public final class BrokerState implements MetadataListener {
     this.groups = groups;
     this.executor = executor;
     this.clusterId = clusterId;
+    this.localClusterId = clusterId;
     this.nodeId = config.nodeId();
     this.cluster = config.clusterNodes();
   }
@@ -90,6 +97,30 @@ public final class BrokerState implements MetadataListener {
   /** The node with {@code id} in the member list, or null. */
   ClusterNodes.Node node(int id) {
     return cluster.node(id);
+  }
+
+  @Override
+  public void clusterIdChosen(String id) {
+    clusterIdChosen = true;
+    clusterId = id;
+  }
+
+  /** The id every node reports (the metadata log's once chosen). State thread. */
+  public String clusterId() {
+    return clusterId;
+  }
+
+  /**
+   * State thread, periodically: while the metadata log has no cluster id and this node leads it,
+   * proposes this node's own id (at most once a second; the first one applied wins).
+   */
+  public void chooseClusterId() {
+    long now = System.currentTimeMillis();
+    if (clusterIdChosen || !replication.metadataLeading() || now - clusterIdProposedMs < 1000) {
+      return;
+    }
+    clusterIdProposedMs = now;
+    replication.proposeMetadata(new MetadataCommand.ClusterId(localClusterId), 0, null, null);
   }
 
   @Override

@@ -130,6 +130,7 @@ final class FetchApi {
           int max = (int) Math.min(fp.partitionMaxBytes(), Math.max(0, remaining));
           org.apache.kafka.common.record.internal.BaseRecords records = p.readRegions(fp.fetchOffset(), max, first);
           if (records.sizeInBytes() > 0) {
+            s.traffic.fetched(records.sizeInBytes());
             first = false;
             remaining -= records.sizeInBytes();
           }

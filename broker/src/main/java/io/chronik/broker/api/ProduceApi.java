@@ -53,7 +53,11 @@ final class ProduceApi {
     public void onAppendCompleted(long cookie, int groupId, long index, AppendStatus status) {
       PartitionProduceResponse pr = slots.get((int) cookie);
       switch (status) {
-        case SUCCESS -> succeed(pr, payloads.get((int) cookie).getLong(payloads.get((int) cookie).position()));
+        case SUCCESS -> {
+          ByteBuffer payload = payloads.get((int) cookie);
+          s.traffic.appended(payload);
+          succeed(pr, payload.getLong(payload.position()));
+        }
         case DUPLICATE -> succeed(pr, index);
         case REFUSED -> pr.setErrorCode((short) index);
         case OVERLOADED -> pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS.code())
@@ -62,6 +66,7 @@ final class ProduceApi {
         default -> pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
       }
       if (--outstanding == 0) {
+        s.traffic.produceAnswered();
         ctx.respond(response);
       }
     }
@@ -114,10 +119,13 @@ final class ProduceApi {
     }
     // count every append before the first can complete, so the response is written exactly once
     pending.outstanding = publishes.size() + 1;
+    s.traffic.produceStarted();
     publishes.forEach(Runnable::run);
     if (acks == 0) {
+      s.traffic.produceAnswered();
       ctx.noResponse();
     } else if (--pending.outstanding == 0) {
+      s.traffic.produceAnswered();
       ctx.respond(resp);
     }
   }
@@ -142,6 +150,7 @@ final class ProduceApi {
         answer ? pending : null, answer ? s.executor : null);
     if (r == PublishResult.ACCEPTED) {
       if (!answer) {
+        s.traffic.appended(payload); // acks=0: nothing confirms the append, so accepted counts
         pending.outstanding--;
       }
       return;

@@ -19,6 +19,7 @@ public sealed interface MetadataCommand {
   byte DELETE_TOPIC = 2;
   byte ADD_PARTITIONS = 3;
   byte COMMIT_OFFSETS = 4;
+  byte CLUSTER_ID = 5;
 
   /** Creates {@code name} with {@code partitions} partitions on {@code replicationFactor} nodes each. */
   record CreateTopic(String name, long idHigh, long idLow, int partitions, int replicationFactor)
@@ -38,6 +39,12 @@ public sealed interface MetadataCommand {
     }
   }
 
+  /**
+   * The cluster's id, proposed by the first metadata leader that finds none (its own former per-node
+   * id, so a cluster keeps the id its clients saw); the first one applied wins, later ones are ignored.
+   */
+  record ClusterId(String id) implements MetadataCommand {}
+
   static byte[] encode(MetadataCommand command) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -56,6 +63,9 @@ public sealed interface MetadataCommand {
           out.writeUTF(a.name());
           out.writeInt(a.partitions());
           out.writeInt(a.replicationFactor());
+      } else if (command instanceof ClusterId c) {
+          out.writeByte(CLUSTER_ID);
+          out.writeUTF(c.id());
       } else if (command instanceof CommitOffsets c) {
           out.writeByte(COMMIT_OFFSETS);
           out.writeUTF(c.group());
@@ -86,6 +96,8 @@ public sealed interface MetadataCommand {
           return new DeleteTopic(in.readUTF());
         case ADD_PARTITIONS:
           return new AddPartitions(in.readUTF(), in.readInt(), in.readInt());
+        case CLUSTER_ID:
+          return new ClusterId(in.readUTF());
         case COMMIT_OFFSETS: {
           String group = in.readUTF();
           int n = in.readInt();

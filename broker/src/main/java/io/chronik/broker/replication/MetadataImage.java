@@ -46,6 +46,9 @@ final class MetadataImage {
     this.replicationFactorMax = replicationFactorMax;
   }
 
+  /** The cluster id the metadata log chose, or null before it has one (driver thread). */
+  private String clusterId;
+
   void apply(MetadataCommand command) {
     if (command instanceof MetadataCommand.CreateTopic c) {
       if (!topics.containsKey(c.name())) {
@@ -59,6 +62,11 @@ final class MetadataImage {
       }
     } else if (command instanceof MetadataCommand.DeleteTopic d) {
       delete(d.name());
+    } else if (command instanceof MetadataCommand.ClusterId c) {
+      if (clusterId == null) {
+        clusterId = c.id();
+        stateExecutor.execute(() -> listener.clusterIdChosen(c.id()));
+      }
     } else if (command instanceof MetadataCommand.CommitOffsets c) {
       stateExecutor.execute(() -> listener.offsetsCommitted(c.group(), c.offsets()));
     }

@@ -19,6 +19,9 @@ public interface MetadataListener {
 
   void offsetsCommitted(String group, List<MetadataCommand.Offset> offsets);
 
+  /** The metadata log's cluster id was applied (once per start, from the first ClusterId entry). */
+  default void clusterIdChosen(String id) {}
+
   /** Some hosted partition's high watermark advanced (coalesced: at most one pending call). */
   void partitionsCommitted();
 }

@@ -91,6 +91,9 @@ public final class ReplicatedNode implements AutoCloseable {
    * by its closed connection.
    */
   static final int SILENCE_ELECTION_TIMEOUTS = 4;
+  /** Raft messages received from peers, per message type (metrics; written by transport threads). */
+  private final java.util.concurrent.atomic.AtomicLongArray received =
+      new java.util.concurrent.atomic.AtomicLongArray(MessageType.values().length);
   private final java.util.concurrent.atomic.AtomicBoolean commitNoticePending =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -257,6 +260,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private boolean onPeerMessage(GroupMessage message) {
     Message m = message.message();
     liveness.heard(m.from(), System.nanoTime());
+    received.incrementAndGet(m.type().ordinal());
     if (PeerLiveness.isPing(message)) {
       return true;
     }
@@ -357,6 +361,53 @@ public final class ReplicatedNode implements AutoCloseable {
 
   public PipelineMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Asks the driver thread for a {@link ReplicationSample} of every group this node hosts; false when
+   * the driver's task queue is full (the caller keeps its previous sample).
+   */
+  public boolean sample(java.util.function.Consumer<ReplicationSample> sink, long lagEntriesMax, boolean perPartition) {
+    return driver.offerTask(() -> {
+      ReplicationSample sample;
+      try {
+        sample = ReplicationSampler.take(selfId, metadata, image.hostedGroups(), liveness, lagEntriesMax, perPartition);
+      } catch (RuntimeException e) {
+        // a metrics sample must never stop the driver: the scrape serves its previous sample
+        log.warn("sample=replication reason=failed error={}", e.toString());
+        return;
+      }
+      sink.accept(sample);
+    });
+  }
+
+  /** Raft messages of {@code type} received from peers since start (any thread). */
+  public long messagesReceived(MessageType type) {
+    return received.get(type.ordinal());
+  }
+
+  /** Produce appends accepted into the pipeline and not yet completed (any thread). */
+  public long appendsInFlight() {
+    return inFlight.inFlight();
+  }
+
+  /** Disruptor ring slots in use (any thread). */
+  public long ringOccupied() {
+    return pipeline.config().ringSize() - pipeline.remainingCapacity();
+  }
+
+  public int ringSize() {
+    return pipeline.config().ringSize();
+  }
+
+  /** Peer messages dropped because a peer's queue was full or its connection down, or -1 without peers. */
+  public long peerMessagesDropped() {
+    return transport instanceof io.chronik.broker.peer.NettyPeerTransport netty ? netty.messagesDropped() : -1;
+  }
+
+  /** Peer messages sent, or -1 without peers. */
+  public long peerMessagesSent() {
+    return transport instanceof io.chronik.broker.peer.NettyPeerTransport netty ? netty.messagesSent() : -1;
   }
 
   /** Pipeline and peer-transport figures for the periodic metrics log line. */

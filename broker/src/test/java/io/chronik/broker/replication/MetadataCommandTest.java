@@ -21,7 +21,8 @@ class MetadataCommandTest {
       new MetadataCommand.CommitOffsets("group-ü", List.of(
           new MetadataCommand.Offset("orders", 0, 42L, 7, null),
           new MetadataCommand.Offset("orders", 1, Long.MAX_VALUE, -1, ""),
-          new MetadataCommand.Offset("t2", 5, 0L, 3, "meta data"))));
+          new MetadataCommand.Offset("t2", 5, 0L, 3, "meta data"))),
+      new MetadataCommand.ClusterId("vFQ2xKj7TUWlrLL0Uz0tCg"));
 
   @Test
   void everyCommandTypeRoundTrips() {

@@ -17,6 +17,11 @@ public record ClusterSpec(int nodes, Path dir, int basePort, int raftBasePort, L
   public static final Path DEFAULT_DIR = Path.of("/var/tmp/chronik-cluster");
   public static final int DEFAULT_BASE_PORT = 9092;
   public static final int DEFAULT_RAFT_BASE_PORT = 9192;
+  /**
+   * A node's admin HTTP port is its Kafka port plus this (9644.. with the default base port, the
+   * broker's own admin.port default for node 0), so status can name it from the recorded Kafka port.
+   */
+  public static final int ADMIN_PORT_OFFSET = 552;
   public static final List<String> DEFAULT_JAVA_OPTS = List.of("-Xmx1g", "-XX:+UseParallelGC");
   /** Node ids are 0..63 in the broker's cluster contract. */
   public static final int NODES_MAX = 64;
@@ -40,6 +45,8 @@ public record ClusterSpec(int nodes, Path dir, int basePort, int raftBasePort, L
     checkPorts("base-port", basePort, nodes, PEER_PORT_LOW, PEER_PORT_HIGH);
     checkPorts("raft-base-port", raftBasePort, nodes, PEER_RAFT_PORT_LOW, PEER_RAFT_PORT_HIGH);
     checkPorts("raft-base-port", raftBasePort, nodes, basePort, basePort + nodes - 1);
+    checkPorts("base-port", basePort + ADMIN_PORT_OFFSET, nodes, raftBasePort, raftBasePort + nodes - 1);
+    checkPorts("base-port", basePort + ADMIN_PORT_OFFSET, nodes, basePort, basePort + nodes - 1);
   }
 
   /** Defaults for everything but the node count, the directory and the class path. */
@@ -83,6 +90,11 @@ public record ClusterSpec(int nodes, Path dir, int basePort, int raftBasePort, L
     return raftBasePort + node;
   }
 
+  /** The node's admin HTTP port (/metrics, /health, /ready). */
+  public int adminPort(int node) {
+    return port(node) + ADMIN_PORT_OFFSET;
+  }
+
   public Path nodeDir(int node) {
     return dir.resolve("node-" + node);
   }
@@ -114,6 +126,7 @@ public record ClusterSpec(int nodes, Path dir, int basePort, int raftBasePort, L
     List<String> args = new ArrayList<>(List.of(LocalCluster.MAIN_CLASS,
         "--set", "node.id=" + node,
         "--set", "listener.port=" + port(node),
+        "--set", "admin.port=" + adminPort(node),
         "--set", "data.dir=" + nodeDir(node).resolve("data"),
         "--set", "cluster.nodes=" + clusterNodes()));
     for (String s : settings) {

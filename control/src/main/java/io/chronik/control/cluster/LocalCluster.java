@@ -59,6 +59,7 @@ public final class LocalCluster {
     for (int i = 0; i < spec.nodes(); i++) {
       requireFree(spec.port(i), i, "kafka");
       requireFree(spec.raftPort(i), i, "raft");
+      requireFree(spec.adminPort(i), i, "admin");
     }
     ClusterState.delete(spec.dir());
     LocalCluster cluster = new LocalCluster(spec.dir(), spec, new ClusterState(List.of()));
@@ -328,8 +329,8 @@ public final class LocalCluster {
   public synchronized List<String> describe() {
     List<String> lines = new ArrayList<>();
     for (ClusterState.Node n : state.nodes()) {
-      lines.add(String.format("node=%d pid=%d port=%d raft.port=%d alive=%s log=%s",
-          n.id(), n.pid(), n.port(), n.raftPort(), n.isAlive(), n.log()));
+      lines.add(String.format("node=%d pid=%d port=%d raft.port=%d admin=http://127.0.0.1:%d alive=%s log=%s",
+          n.id(), n.pid(), n.port(), n.raftPort(), n.port() + ClusterSpec.ADMIN_PORT_OFFSET, n.isAlive(), n.log()));
     }
     return lines;
   }

@@ -60,7 +60,7 @@ final class LocalBroker implements AutoCloseable {
     Files.createDirectories(dataDir);
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", classPath,
-        MAIN_CLASS, "--set", "listener.port=" + port, "--set", "data.dir=" + dataDir,
+        MAIN_CLASS, "--set", "listener.port=" + port, "--set", "admin.port=0", "--set", "data.dir=" + dataDir,
         "--set", "num.partitions=" + partitions));
     for (String setting : settings) {
       cmd.add("--set");

@@ -15,9 +15,11 @@ class ClusterSpecTest {
     assertThat(spec.clusterNodes()).isEqualTo("0@127.0.0.1:9092:9192,1@127.0.0.1:9093:9193,2@127.0.0.1:9094:9194");
     assertThat(spec.bootstrap()).isEqualTo("127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094");
     assertThat(spec.brokerArguments(1)).containsExactly(LocalCluster.MAIN_CLASS,
-        "--set", "node.id=1", "--set", "listener.port=9093", "--set", "data.dir=/d/node-1/data",
+        "--set", "node.id=1", "--set", "listener.port=9093", "--set", "admin.port=9645",
+        "--set", "data.dir=/d/node-1/data",
         "--set", "cluster.nodes=" + spec.clusterNodes(), "--set", "replication.factor=1");
     assertThat(spec.log(2)).isEqualTo(Path.of("/d/node-2/broker.log"));
+    assertThat(spec.adminPort(0)).isEqualTo(9644);
   }
 
   @Test

@@ -28,6 +28,8 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   private final DurableWriter wal;
   private volatile int leaderHint = RaftNode.NONE;
   private volatile Role roleHint = Role.FOLLOWER;
+  /** Times the leader this replica knows changed to another known leader (driver thread; metrics). */
+  private long leaderChanges;
 
   public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage) {
     this(groupId, node, storage, null);
@@ -159,6 +161,9 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   @Override
   public final GroupReady<GroupMessage> ready() {
     Ready ready = node.ready();
+    if (ready.leader() != leaderHint && ready.leader() != RaftNode.NONE) {
+      leaderChanges++;
+    }
     leaderHint = ready.leader();
     roleHint = ready.role();
     return new NodeReady(groupId, ready, node.term());
@@ -251,5 +256,47 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   /** Routes a message to its group (for the driver's inbound queue). */
   public static int groupOf(GroupMessage message) {
     return message.groupId();
+  }
+
+  // ------------------------------------------------------------------ read-only figures for metrics (driver thread)
+
+  /** Times a new leader became known to this replica (including the first one after start). */
+  public final long leaderChanges() {
+    return leaderChanges;
+  }
+
+  /** Elections (pre-vote or vote campaigns) this replica started. */
+  public final long electionsStarted() {
+    return node.electionsStarted();
+  }
+
+  public final long commitIndex() {
+    return node.commitIndex();
+  }
+
+  public final long lastIndex() {
+    return node.lastIndex();
+  }
+
+  /** Entries held in the log (last index minus the first index still stored, plus one). */
+  public final long logEntries() {
+    return Math.max(0, node.lastIndex() - storage.firstIndex() + 1);
+  }
+
+  /** Voters and learners of the group's configuration. */
+  public final java.util.SortedSet<Integer> members() {
+    return node.configuration().members();
+  }
+
+  /**
+   * Entries {@code peer} is behind this leader's last index, or -1 when this replica does not lead or
+   * has no progress for the peer.
+   */
+  public final long entriesBehind(int peer) {
+    if (node.role() != Role.LEADER || peer == node.id()) {
+      return -1;
+    }
+    io.chronik.raft.replication.Progress p = node.progress(peer);
+    return p == null ? -1 : Math.max(0, node.lastIndex() - p.match());
   }
 }

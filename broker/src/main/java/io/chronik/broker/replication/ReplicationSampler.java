@@ -1,0 +1,77 @@
+package io.chronik.broker.replication;
+
+import io.chronik.raft.node.RaftNode;
+import java.util.Collection;
+
+/** Takes {@link ReplicationSample}s on the driver thread (package-private access to groups and liveness). */
+final class ReplicationSampler {
+  private ReplicationSampler() {}
+
+  static ReplicationSample take(int selfId, MetadataGroup metadata, Collection<PartitionGroup> groups,
+      PeerLiveness liveness, long lagEntriesMax, boolean perPartition) {
+    int n = perPartition ? groups.size() : 0;
+    String[] topic = new String[n];
+    int[] partition = new int[n];
+    long[] term = new long[n];
+    long[] commit = new long[n];
+    long[] entries = new long[n];
+    boolean[] leading = new boolean[n];
+    boolean[] hasLeader = new boolean[n];
+    boolean[] under = new boolean[n];
+    long[] lag = new long[n];
+    int led = 0;
+    int underCount = 0;
+    int unavailable = 0;
+    int quiescent = 0;
+    long lagMaxAll = 0;
+    long leaderChanges = metadata.leaderChanges();
+    long elections = metadata.electionsStarted();
+    long logEntries = metadata.logEntries();
+    int i = 0;
+    for (PartitionGroup g : groups) {
+      boolean isLeader = g.leading();
+      boolean known = g.leaderHint() != RaftNode.NONE;
+      long groupLag = 0;
+      boolean lagging = false;
+      for (int member : g.members()) {
+        if (member == selfId) {
+          continue;
+        }
+        long behind = g.entriesBehind(member);
+        groupLag = Math.max(groupLag, behind);
+        if (liveness.down(member) || behind > lagEntriesMax) {
+          lagging = true;
+        }
+      }
+      led += isLeader ? 1 : 0;
+      unavailable += known ? 0 : 1;
+      underCount += lagging ? 1 : 0;
+      quiescent += g.quiescent() ? 1 : 0;
+      lagMaxAll = Math.max(lagMaxAll, groupLag);
+      leaderChanges += g.leaderChanges();
+      elections += g.electionsStarted();
+      long groupEntries = g.logEntries();
+      logEntries += groupEntries;
+      if (i < n) {
+        topic[i] = g.partition().topic();
+        partition[i] = g.partition().partition();
+        term[i] = g.term();
+        commit[i] = g.commitIndex();
+        entries[i] = groupEntries;
+        leading[i] = isLeader;
+        hasLeader[i] = known;
+        under[i] = lagging;
+        lag[i] = groupLag;
+      }
+      i++;
+    }
+    int peersDown = 0;
+    for (int peer : liveness.peers()) {
+      peersDown += liveness.down(peer) ? 1 : 0;
+    }
+    return new ReplicationSample(System.nanoTime(), groups.size(), led, underCount, unavailable, lagMaxAll,
+        leaderChanges, elections, logEntries, quiescent, metadata.term(), metadata.commitIndex(),
+        metadata.logEntries(), metadata.leaderHint(), peersDown, n, topic, partition, term, commit, entries,
+        leading, hasLeader, under, lag);
+  }
+}

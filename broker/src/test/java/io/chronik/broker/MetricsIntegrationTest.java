@@ -1,0 +1,248 @@
+package io.chronik.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chronik.broker.admin.AdminHttp;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin port of a real 3-process cluster: every documented series is there, the values count
+ * the truth (records produced, partitions under-replicated while a node is dead), health and
+ * readiness answer, and bad requests get 4xx text, never a stack trace. One cluster for the class.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MetricsIntegrationTest {
+  private static final String TOPIC = "metered";
+  private static final int PARTITIONS = 6;
+  /** Every series the issue names, by its exposed name (JVM ones stand for the binders). */
+  static final List<String> SERIES = List.of("raft_leader_elections_total", "raft_append_entries_total",
+      "raft_vote_requests_total", "raft_heartbeats_total", "raft_log_entries", "raft_current_term",
+      "raft_commit_index", "chronik_leadership_changes_total", "chronik_partitions", "chronik_partitions_led",
+      "chronik_partitions_under_replicated", "chronik_partitions_unavailable", "chronik_follower_lag_entries_max",
+      "chronik_partition_follower_lag_entries", "chronik_partition_leader", "chronik_partition_under_replicated",
+      "chronik_request_duration_seconds_bucket", "chronik_produce_records_total", "chronik_produce_bytes_total",
+      "chronik_fetch_bytes_total", "chronik_fsync_duration_seconds_bucket", "chronik_produce_batch_appends_bucket",
+      "chronik_raft_loop_entries_bucket", "chronik_ring_occupied_slots", "chronik_produce_requests_in_flight",
+      "chronik_appends_in_flight", "chronik_peer_messages_dropped_total", "chronik_produce_rejections_total",
+      "jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total", "process_files_open_files", "process_cpu_usage",
+      "jvm_threads_live_threads");
+
+  @TempDir
+  static Path dir;
+  static ReplicatedCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new ReplicatedCluster(dir, 3, "raft.quiesce=true");
+    cluster.startAll();
+    try (Admin admin = Admin.create(adminProps())) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3))).all().get(30, TimeUnit.SECONDS);
+    }
+    for (int i = 0; i < 3; i++) {
+      int node = i;
+      await(Duration.ofSeconds(30), () -> ready(node), "node " + node + " ready");
+    }
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyNodeExposesEverySeriesLabelledWithItsNodeId() throws Exception {
+    produce(10);
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = AdminHttp.get(cluster.admin(i), "/metrics");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+      for (String series : SERIES) {
+        assertThat(r.body()).as("node %d series %s", i, series).containsPattern("(?m)^" + series + "\\{");
+      }
+      assertThat(r.body()).contains("node_id=\"" + i + "\"")
+          .contains("raft_current_term{node_id=\"" + i + "\",partition=\"0\",topic=\"__cluster_metadata\"}")
+          .contains("topic=\"" + TOPIC + "\"");
+      assertThat(AdminHttp.sum(r.body(), "chronik_partitions", "")).isEqualTo(PARTITIONS);
+      assertThat(AdminHttp.get(cluster.admin(i), "/health").body()).isEqualTo("healthy=true\n");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void recordsInRisesByExactlyTheRecordsProduced() throws Exception {
+    double before = clusterSum("chronik_produce_records_total");
+    double requestsBefore = clusterSum("chronik_request_duration_seconds_count", "api=\"Produce\"");
+    int n = 1237;
+    produce(n);
+    assertThat(clusterSum("chronik_produce_records_total") - before).isEqualTo(n);
+    assertThat(clusterSum("chronik_request_duration_seconds_count", "api=\"Produce\"")).isGreaterThan(requestsBefore);
+  }
+
+  @Test
+  @Order(3)
+  void badRequestsGet4xxTextNeverAStackTrace() throws Exception {
+    String base = cluster.admin(0);
+    HttpResponse<String> missing = AdminHttp.get(base, "/nope");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).startsWith("error=not-found");
+    HttpResponse<String> post = AdminHttp.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+        .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+    assertThat(post.statusCode()).isEqualTo(405);
+    int port = URI.create(base).getPort();
+    String garbage = AdminHttp.raw(port, "GARBAGE\r\n\r\n");
+    assertThat(garbage).startsWith("HTTP/1.1 400");
+    String badLength = AdminHttp.raw(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n"
+        + "Connection: close\r\n\r\n");
+    assertThat(badLength).startsWith("HTTP/1.1 400");
+    String badHeader = AdminHttp.raw(port, "GET /metrics HTTP/1.1\r\nno colon here\r\nConnection: close\r\n\r\n");
+    assertThat(badHeader).startsWith("HTTP/1.1 400");
+    for (String answer : List.of(missing.body(), post.body(), garbage, badLength, badHeader)) {
+      assertThat(answer).doesNotContain("\tat ").doesNotContain("at java.").doesNotContain("at io.chronik");
+    }
+    assertThat(AdminHttp.get(cluster.admin(1), "/metrics").statusCode()).as("still serving").isEqualTo(200);
+  }
+
+  @Test
+  @Order(4)
+  void aDeadNodeMakesEverySharedPartitionUnderReplicatedUntilItReturns() throws Exception {
+    double changesBefore = clusterSum(0, 2, "chronik_leadership_changes_total");
+    int ledByVictim = (int) AdminHttp.sum(AdminHttp.get(cluster.admin(2), "/metrics").body(),
+        "chronik_partitions_led", "");
+    cluster.kill(2);
+    for (int i = 0; i < 2; i++) {
+      int node = i;
+      await(Duration.ofSeconds(30), () -> {
+        String m = metrics(node);
+        return AdminHttp.sum(m, "chronik_partitions_under_replicated", "") == PARTITIONS
+            && AdminHttp.sum(m, "chronik_partitions_unavailable", "") == 0;
+      }, "node " + node + " counts all its partitions under-replicated");
+      assertThat(AdminHttp.sum(metrics(node), "chronik_peers_down", "")).isEqualTo(1);
+    }
+    // the survivors took over every partition the dead node led
+    await(Duration.ofSeconds(30), () -> clusterSum(0, 2, "chronik_partitions_led") == PARTITIONS, "all led");
+    // each partition the dead node led got a new leader, and both survivors learned of it
+    assertThat(clusterSum(0, 2, "chronik_leadership_changes_total") - changesBefore)
+        .isGreaterThanOrEqualTo(2.0 * ledByVictim);
+    cluster.start(2);
+    for (int i = 0; i < 3; i++) {
+      int node = i;
+      await(Duration.ofSeconds(30), () -> AdminHttp.sum(metrics(node), "chronik_partitions_under_replicated", "") == 0,
+          "node " + node + " back to 0 under-replicated");
+      await(Duration.ofSeconds(30), () -> ready(node), "node " + node + " ready again");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aTakenAdminPortStopsTheStartWithAClearMessage() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> BrokerProcess.start(dir.resolve("solo"), 0, "admin.port=" + taken.getLocalPort()));
+      assertThat(e.getMessage()).contains("broker exited code=1")
+          .contains("cannot start: key=admin.port value=" + taken.getLocalPort())
+          .contains("reason=port-in-use").doesNotContain("\tat ");
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static double clusterSum(String name) throws Exception {
+    return clusterSum(name, "");
+  }
+
+  private static double clusterSum(String name, String filter) throws Exception {
+    double total = 0;
+    for (int i = 0; i < 3; i++) {
+      total += AdminHttp.sum(metrics(i), name, filter);
+    }
+    return total;
+  }
+
+  private static double clusterSum(int from, int to, String name) throws Exception {
+    double total = 0;
+    for (int i = from; i < to; i++) {
+      total += AdminHttp.sum(metrics(i), name, "");
+    }
+    return total;
+  }
+
+  private static String metrics(int node) throws IOException, InterruptedException {
+    return AdminHttp.get(cluster.admin(node), "/metrics").body();
+  }
+
+  private static boolean ready(int node) {
+    try {
+      return AdminHttp.get(cluster.admin(node), "/ready").statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static void await(Duration timeout, Check check, String what) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!check.ok()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static void produce(int n) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      for (int i = 0; i < n; i++) {
+        producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i));
+      }
+      producer.flush();
+    }
+  }
+
+  private static Properties adminProps() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+    return p;
+  }
+}
