@@ -12,6 +12,8 @@ import io.chronik.control.nemesis.FaultTally;
 import io.chronik.control.nemesis.HistoryNemesisRecorder;
 import io.chronik.control.nemesis.Nemesis;
 import io.chronik.control.nemesis.NemesisSchedule;
+import io.chronik.control.replicas.AgreementRecord;
+import io.chronik.control.replicas.ReplicaAgreement;
 import io.chronik.control.ssh.SshHosts;
 import io.chronik.control.workload.Workload;
 import io.chronik.verifier.recorder.HistoryRecorder;
@@ -88,7 +90,7 @@ final class HostsRun {
       RemoteCluster remote = new RemoteCluster(db, c.hosts(), console);
       try {
         remote.deploy();
-        return underFaults(o, seed, runDir, console, ssh, db, cluster, remote);
+        return underFaults(o, seed, runDir, console, ssh, db, cluster, remote, new ReplicaCheck(ssh, c.hosts(), java));
       } finally {
         remote.collectLogs(runDir.resolve("nodes"));
         remote.stopAll();
@@ -97,7 +99,7 @@ final class HostsRun {
   }
 
   private static RunOutcome underFaults(RunOptions o, long seed, Path runDir, PrintStream console, SshHosts ssh,
-      DbLifecycle db, HostCluster cluster, RemoteCluster remote) throws Exception {
+      DbLifecycle db, HostCluster cluster, RemoteCluster remote, ReplicaCheck replicas) throws Exception {
     String bootstrap = cluster.bootstrap();
     List<String> names = cluster.hosts().stream().map(Host::name).toList();
     Workload work;
@@ -143,6 +145,15 @@ final class HostsRun {
     }
     Verdict checked = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
     Verdict verdict = UnreadVerdict.judge(checked, complete, runDir, console);
+    if (recovered) {
+      // after the final reads, with every node up: the replicas' committed logs must be identical
+      ReplicaAgreement.Result agreement = replicas.checkAndRecord(runDir, console);
+      if (agreement != null && !agreement.agree()) {
+        verdict = Verdict.INVALID;
+      }
+    } else {
+      AgreementRecord.amendUnchecked(runDir, "cluster-not-recovered");
+    }
     return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
   }
 
