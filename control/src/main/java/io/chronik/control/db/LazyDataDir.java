@@ -36,7 +36,8 @@ public final class LazyDataDir {
     String home = host.homeDir();
     String data = home + "/data";
     ExecResult r = ssh.exec(host, "cd " + q(home) + " && rm -rf lazyfs data && mkdir -p lazyfs/live lazyfs/state data logs run"
-        + " && setsid nohup " + q(java) + " -Xmx256m -XX:+UseSerialGC -cp " + q(classPath) + " " + MAIN
+        // not "... && setsid nohup X &": that backgrounds the whole list in a subshell holding the SSH channel open
+        + " || exit 1; setsid nohup " + q(java) + " -Xmx256m -XX:+UseSerialGC -cp " + q(classPath) + " " + MAIN
         + " --backing lazyfs/live --store lazyfs/state/store --mount " + q(data) + " >>logs/lazyfs.log 2>&1 </dev/null &"
         + " echo $! > " + q(home + "/run/lazyfs.pid") + "; i=0; until grep -q " + q(" " + data + " fuse") + " /proc/mounts"
         + " || [ $i -ge 400 ]; do i=$((i+1)); sleep 0.05; done; grep -q " + q(" " + data + " fuse") + " /proc/mounts",
