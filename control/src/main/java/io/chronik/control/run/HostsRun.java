@@ -92,7 +92,7 @@ final class HostsRun {
       RemoteCluster remote = new RemoteCluster(db, c.hosts(), console, lazy);
       try {
         remote.deploy();
-        return underFaults(o, seed, runDir, console, ssh, db, cluster, remote, new ReplicaCheck(ssh, c.hosts(), java),
+        return underFaults(o, seed, runDir, console, ssh, db, cluster, remote, ReplicaCheck.onHosts(ssh, c.hosts(), java),
             lazy);
       } finally {
         remote.collectLogs(runDir.resolve("nodes"));
@@ -156,6 +156,7 @@ final class HostsRun {
         verdict = Verdict.INVALID;
       }
     } else {
+      console.println("chronik test: replicas not-checked reason=cluster-not-recovered");
       AgreementRecord.amendUnchecked(runDir, "cluster-not-recovered");
     }
     return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());

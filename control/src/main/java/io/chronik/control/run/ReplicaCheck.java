@@ -29,14 +29,56 @@ final class ReplicaCheck {
   /** Ranges per command line: a long divergence is named by its first index; the rest is counted. */
   private static final int RANGES_MAX = 64;
 
-  private final SshHosts ssh;
-  private final List<Host> hosts;
-  private final String java;
+  /** Runs the digest tool on one node with these extra arguments and returns what it printed. */
+  @FunctionalInterface
+  interface DigestTool {
+    String run(String node, List<String> arguments);
+  }
 
-  ReplicaCheck(SshHosts ssh, List<Host> hosts, String java) {
-    this.ssh = ssh;
-    this.hosts = List.copyOf(hosts);
-    this.java = java;
+  private final List<String> nodes;
+  private final DigestTool tool;
+  private final int tries;
+
+  ReplicaCheck(List<String> nodes, DigestTool tool, int tries) {
+    this.nodes = List.copyOf(nodes);
+    this.tool = tool;
+    this.tries = tries;
+  }
+
+  /** On hosts over SSH, brokers running: a lagging replica gets a few more seconds to catch up. */
+  static ReplicaCheck onHosts(SshHosts ssh, List<Host> hosts, String java) {
+    Map<String, Host> byName = new LinkedHashMap<>();
+    hosts.forEach(h -> byName.put(h.name(), h));
+    return new ReplicaCheck(List.copyOf(byName.keySet()), (node, args) -> {
+      Host h = byName.get(node);
+      StringBuilder cmd = new StringBuilder(Shell.quote(java)).append(" -Xmx128m -XX:+UseSerialGC -cp ")
+          .append(Shell.quote(h.homeDir() + "/lib/*")).append(' ').append(TOOL_CLASS).append(" --data-dir ")
+          .append(Shell.quote(h.homeDir() + "/data"));
+      args.forEach(a -> cmd.append(' ').append(Shell.quote(a)));
+      return ssh.run(h, cmd.toString(), TOOL_TIMEOUT).stdout();
+    }, CATCH_UP_TRIES);
+  }
+
+  /** On this machine's data dirs ({@code node -> data dir}) of stopped local brokers: nothing to wait for. */
+  static ReplicaCheck onLocalDirs(Map<String, Path> dataDirs, String classPath) {
+    return new ReplicaCheck(List.copyOf(dataDirs.keySet()), (node, args) -> {
+      List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+          .toString(), "-Xmx128m", "-cp", classPath, TOOL_CLASS, "--data-dir", dataDirs.get(node).toString()));
+      cmd.addAll(args);
+      try {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+          throw new IllegalStateException("node=" + node + " tool=log-digest exit=" + p.exitValue());
+        }
+        return out;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("node=" + node + " tool=log-digest reason=" + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("node=" + node + " tool=log-digest reason=interrupted", e);
+      }
+    }, 1);
   }
 
   /** Checks and records; never throws for the run's sake: a failure is recorded as "not checked". */
@@ -61,7 +103,7 @@ final class ReplicaCheck {
   ReplicaAgreement.Result check() throws InterruptedException {
     ReplicaAgreement agreement = new ReplicaAgreement(BLOCK_ENTRIES);
     ReplicaAgreement.Plan plan = agreement.plan(digests(List.of()));
-    for (int i = 1; i < CATCH_UP_TRIES && !plan.lagging().isEmpty(); i++) {
+    for (int i = 1; i < tries && !plan.lagging().isEmpty(); i++) {
       Thread.sleep(CATCH_UP_PAUSE.toMillis());
       plan = agreement.plan(digests(List.of()));
     }
@@ -73,13 +115,11 @@ final class ReplicaCheck {
   }
 
   private Map<String, ReplicaDigest> digests(List<ReplicaAgreement.Range> ranges) {
+    List<String> args = new java.util.ArrayList<>(List.of("--block-entries", Integer.toString(BLOCK_ENTRIES)));
+    ranges.forEach(r -> args.addAll(List.of("--entries", r.argument())));
     Map<String, ReplicaDigest> byNode = new LinkedHashMap<>();
-    for (Host h : hosts) {
-      StringBuilder cmd = new StringBuilder(Shell.quote(java)).append(" -Xmx128m -XX:+UseSerialGC -cp ")
-          .append(Shell.quote(h.homeDir() + "/lib/*")).append(' ').append(TOOL_CLASS).append(" --data-dir ")
-          .append(Shell.quote(h.homeDir() + "/data")).append(" --block-entries ").append(BLOCK_ENTRIES);
-      ranges.forEach(r -> cmd.append(" --entries ").append(Shell.quote(r.argument())));
-      byNode.put(h.name(), ReplicaDigest.parse(ssh.run(h, cmd.toString(), TOOL_TIMEOUT).stdout()));
+    for (String node : nodes) {
+      byNode.put(node, ReplicaDigest.parse(tool.run(node, args)));
     }
     return byNode;
   }

@@ -121,7 +121,7 @@ class ClusterRunIntegrationTest {
     rewritePayloadOf(segment, planted);
     io.chronik.control.host.AddressGuard guard = new io.chronik.control.host.AddressGuard(inventory, false);
     try (io.chronik.control.ssh.SshHosts ssh = new io.chronik.control.ssh.SshHosts(inventory, guard)) {
-      var result = new ReplicaCheck(ssh, inventory.hosts(), Path.of(System.getProperty("java.home"), "bin", "java")
+      var result = ReplicaCheck.onHosts(ssh, inventory.hosts(), Path.of(System.getProperty("java.home"), "bin", "java")
           .toString()).check();
       assertThat(result.agree()).isFalse();
       assertThat(result.divergences()).hasSize(1);
