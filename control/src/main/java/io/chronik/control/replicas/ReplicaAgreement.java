@@ -101,7 +101,12 @@ public final class ReplicaAgreement {
         Map<String, String> seen = new LinkedHashMap<>();
         for (Map.Entry<String, ReplicaDigest.Group> e : replicas.entrySet()) {
           ReplicaDigest.Entry entry = e.getValue().entries().get(i);
-          seen.put(e.getKey(), entry == null ? "missing" : entry.toString());
+          if (entry != null) {
+            seen.put(e.getKey(), entry.toString());
+          }
+        }
+        if (seen.size() < replicas.size()) {
+          continue; // gone from a replica between the rounds (e.g. a prefix truncated by a snapshot): not judged
         }
         compared++;
         if (seen.values().stream().distinct().count() > 1) {
