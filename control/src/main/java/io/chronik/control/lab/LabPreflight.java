@@ -16,17 +16,28 @@ public final class LabPreflight {
 
   private LabPreflight() {}
 
-  /** Why the lab cannot run here, or empty when it can (probes namespace creation for real). */
-  public static Optional<String> unavailableReason() {
-    if (!LocalCommand.run("id", "-u").stdout().strip().equals("0")) {
-      return Optional.of("reason=not-root (the lab creates network namespaces)");
-    }
+  /** Whether this process runs as root. */
+  public static boolean root() {
+    return LocalCommand.run("id", "-u").stdout().strip().equals("0");
+  }
+
+  /** The Debian packages whose programs the lab needs and this machine lacks, sorted. */
+  public static List<String> missingPackages() {
     List<String> missing = new ArrayList<>();
     TOOLS.forEach((program, pkg) -> {
       if (!Files.isExecutable(Path.of(program)) && !Files.isExecutable(Path.of(program.replace("/usr/sbin", "/sbin")))) {
         missing.add(pkg);
       }
     });
+    return missing.stream().sorted().toList();
+  }
+
+  /** Why the lab cannot run here, or empty when it can (probes namespace creation for real). */
+  public static Optional<String> unavailableReason() {
+    if (!root()) {
+      return Optional.of("reason=not-root (the lab creates network namespaces)");
+    }
+    List<String> missing = missingPackages();
     if (!missing.isEmpty()) {
       return Optional.of("reason=missing-packages install=\"apt-get install " + String.join(" ", missing.stream().sorted().toList()) + "\"");
     }

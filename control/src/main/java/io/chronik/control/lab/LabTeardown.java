@@ -74,6 +74,11 @@ final class LabTeardown {
           }
         }
         case "dir" -> {
+          // a lazy data dir (lazyfs) whose process was stopped with its namespace leaves its mount behind
+          for (String mount : fuseMountsUnder(Path.of(e.arg(0)))) {
+            LocalCommand.run("fusermount", "-u", "-z", mount);
+            done.add("unmounted fuse=" + mount);
+          }
           deleteTree(Path.of(e.arg(0)));
           done.add("removed lab-dir=" + e.arg(0));
         }
@@ -152,6 +157,23 @@ final class LabTeardown {
     } catch (IOException e) {
       throw new UncheckedIOException("path=" + p + " reason=delete-failed", e);
     }
+  }
+
+  /** FUSE mount points at or below {@code dir} (from /proc/mounts), deepest first. */
+  static List<String> fuseMountsUnder(Path dir) {
+    List<String> found = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
+        String[] f = line.split(" ");
+        if (f.length > 2 && f[2].startsWith("fuse") && (f[1].equals(dir.toString()) || f[1].startsWith(dir + "/"))) {
+          found.add(f[1]);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("path=/proc/mounts reason=read-failed", e);
+    }
+    found.sort(Comparator.reverseOrder());
+    return found;
   }
 
   private static void deleteTree(Path root) {

@@ -23,6 +23,11 @@ public interface Fault {
     return false;
   }
 
+  /** Whether the brokers' data dirs must sit on the lazy file system (chronik lazyfs) for it. */
+  default boolean needsLazyDataDir() {
+    return false;
+  }
+
   /** Fewest nodes the fault makes sense on (e.g. a minority needs 3). */
   default int minNodes() {
     return 1;

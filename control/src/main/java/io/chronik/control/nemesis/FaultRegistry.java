@@ -30,6 +30,8 @@ public final class FaultRegistry {
       new ProcessFault(Action.PAUSE, Scope.MAJORITY),
       new ProcessFault(Action.PAUSE, Scope.ALL),
       new CascadingFault(Duration.ofSeconds(1)),
+      new LoseUnsyncedFault(Scope.ONE),
+      new LoseUnsyncedFault(Scope.ALL),
       new WipeFault());
 
   private FaultRegistry() {}

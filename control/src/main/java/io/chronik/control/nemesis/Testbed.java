@@ -24,6 +24,14 @@ public interface Testbed {
   /** Deletes the data of the (stopped) node. */
   void wipe(String node);
 
+  /**
+   * Power cut of one node: SIGKILL of its broker, then its data dir drops every change not fsynced;
+   * returns what was dropped and kept (key=value). Only where data dirs sit on the lazy file system.
+   */
+  default String loseUnsynced(String node) {
+    throw new UnsupportedOperationException("node=" + node + " reason=no-lazy-data-dir");
+  }
+
   /** Drops packets between nodes as the grudge says (replacing any earlier partition). */
   void partition(Grudge grudge);
 

@@ -2,6 +2,7 @@ package io.chronik.control.run;
 
 import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.db.DbSpec;
+import io.chronik.control.db.LazyDataDir;
 import io.chronik.control.host.AddressGuard;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.Inventory;
@@ -12,6 +13,8 @@ import io.chronik.control.nemesis.FaultTally;
 import io.chronik.control.nemesis.HistoryNemesisRecorder;
 import io.chronik.control.nemesis.Nemesis;
 import io.chronik.control.nemesis.NemesisSchedule;
+import io.chronik.control.replicas.AgreementRecord;
+import io.chronik.control.replicas.ReplicaAgreement;
 import io.chronik.control.ssh.SshHosts;
 import io.chronik.control.workload.Workload;
 import io.chronik.verifier.recorder.HistoryRecorder;
@@ -85,10 +88,12 @@ final class HostsRun {
     console.printf("chronik test: cluster.nodes=%s%n", cluster.clusterNodes());
     try (SshHosts ssh = new SshHosts(c.inventory(), guard)) {
       DbLifecycle db = new DbLifecycle(ssh, guard, spec);
-      RemoteCluster remote = new RemoteCluster(db, c.hosts(), console);
+      Optional<LazyDataDir> lazy = lazyDataDir(o, ssh, java);
+      RemoteCluster remote = new RemoteCluster(db, c.hosts(), console, lazy);
       try {
         remote.deploy();
-        return underFaults(o, seed, runDir, console, ssh, db, cluster, remote);
+        return underFaults(o, seed, runDir, console, ssh, db, cluster, remote, ReplicaCheck.onHosts(ssh, c.hosts(), java),
+            lazy);
       } finally {
         remote.collectLogs(runDir.resolve("nodes"));
         remote.stopAll();
@@ -97,7 +102,8 @@ final class HostsRun {
   }
 
   private static RunOutcome underFaults(RunOptions o, long seed, Path runDir, PrintStream console, SshHosts ssh,
-      DbLifecycle db, HostCluster cluster, RemoteCluster remote) throws Exception {
+      DbLifecycle db, HostCluster cluster, RemoteCluster remote, ReplicaCheck replicas, Optional<LazyDataDir> lazy)
+      throws Exception {
     String bootstrap = cluster.bootstrap();
     List<String> names = cluster.hosts().stream().map(Host::name).toList();
     Workload work;
@@ -114,7 +120,7 @@ final class HostsRun {
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
-          KAFKA_PORT);
+          KAFKA_PORT, lazy);
       Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);
       List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), o.site()), names,
           o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
@@ -143,7 +149,26 @@ final class HostsRun {
     }
     Verdict checked = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
     Verdict verdict = UnreadVerdict.judge(checked, complete, runDir, console);
+    if (recovered) {
+      // after the final reads, with every node up: the replicas' committed logs must be identical
+      ReplicaAgreement.Result agreement = replicas.checkAndRecord(runDir, console);
+      if (agreement != null && !agreement.agree()) {
+        verdict = Verdict.INVALID;
+      }
+    } else {
+      console.println("chronik test: replicas not-checked reason=cluster-not-recovered");
+      AgreementRecord.amendUnchecked(runDir, "cluster-not-recovered");
+    }
     return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
+  }
+
+  /**
+   * The lazy file system under every data dir when a selected fault needs it (lose-unsynced). Its
+   * classes come from this JVM's class path: lab hosts share this machine's file system.
+   */
+  private static Optional<LazyDataDir> lazyDataDir(RunOptions o, SshHosts ssh, String java) {
+    boolean needed = FaultRegistry.select(o.faultsOrDefault(), o.site()).stream().anyMatch(f -> f.needsLazyDataDir());
+    return needed ? Optional.of(new LazyDataDir(ssh, java, System.getProperty("java.class.path"))) : Optional.empty();
   }
 
   /** Whether every node came back and every partition has a leader within the recovery wait. */

@@ -1,6 +1,7 @@
 package io.chronik.control.run;
 
 import io.chronik.control.db.DbLifecycle;
+import io.chronik.control.db.LazyDataDir;
 import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
 import io.chronik.control.nemesis.Grudge;
@@ -11,6 +12,7 @@ import io.chronik.control.ssh.SshHosts;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -27,8 +29,15 @@ final class HostsTestbed implements Testbed {
   private final PacketShaper shaper;
   private final Supplier<String> leader;
   private final int kafkaPort;
+  private final Optional<LazyDataDir> lazy;
 
   HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort) {
+    this(ssh, db, hosts, leader, kafkaPort, Optional.empty());
+  }
+
+  HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort,
+      Optional<LazyDataDir> lazy) {
+    this.lazy = lazy;
     this.ssh = ssh;
     this.db = db;
     this.hosts = List.copyOf(hosts);
@@ -56,6 +65,14 @@ final class HostsTestbed implements Testbed {
   @Override
   public void resume(String node) {
     db.resume(host(node));
+  }
+
+  @Override
+  public String loseUnsynced(String node) {
+    LazyDataDir dir = lazy.orElseThrow(() -> new UnsupportedOperationException("node=" + node
+        + " reason=no-lazy-data-dir (the run mounts one only when a lose-unsynced fault is selected)"));
+    db.kill(host(node));
+    return dir.loseUnsynced(host(node));
   }
 
   @Override

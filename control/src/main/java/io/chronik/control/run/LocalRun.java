@@ -1,5 +1,6 @@
 package io.chronik.control.run;
 
+import io.chronik.control.replicas.ReplicaAgreement;
 import io.chronik.control.nemesis.FaultPlan;
 import io.chronik.control.nemesis.FaultRegistry;
 import io.chronik.control.nemesis.FaultTally;
@@ -18,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +69,18 @@ final class LocalRun {
       }
       Verdict checked = work.check(history, runDir, finalReads, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
       Verdict verdict = UnreadVerdict.judge(checked, finalReads, runDir, console);
+      if (brokers.size() > 1) {
+        // the brokers are stopped: their data dirs hold the final logs; replicas must hold the same committed ones
+        Map<String, Path> dataDirs = new LinkedHashMap<>();
+        for (int i = 0; i < brokers.size(); i++) {
+          dataDirs.put("n" + (i + 1), runDir.resolve("n" + (i + 1)).resolve("data"));
+        }
+        ReplicaAgreement.Result agreement = ReplicaCheck.onLocalDirs(dataDirs, System.getProperty("java.class.path"))
+            .checkAndRecord(runDir, console);
+        if (agreement != null && !agreement.agree()) {
+          verdict = Verdict.INVALID;
+        }
+      }
       return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
     } finally {
       for (LocalBroker b : brokers) {

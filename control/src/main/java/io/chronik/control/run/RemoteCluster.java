@@ -1,12 +1,14 @@
 package io.chronik.control.run;
 
 import io.chronik.control.db.DbLifecycle;
+import io.chronik.control.db.LazyDataDir;
 import io.chronik.control.host.Host;
 import io.chronik.control.ssh.RemoteCommandFailed;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The brokers of a run on their hosts, driven only through the DB lifecycle (SSH): a fresh deploy
@@ -16,8 +18,15 @@ final class RemoteCluster {
   private final DbLifecycle db;
   private final List<Host> hosts;
   private final PrintStream console;
+  private final Optional<LazyDataDir> lazy;
 
   RemoteCluster(DbLifecycle db, List<Host> hosts, PrintStream console) {
+    this(db, hosts, console, Optional.empty());
+  }
+
+  /** With {@code lazy}, every data dir is a fresh lazy file system (mounted after the wipe, unmounted after the stop). */
+  RemoteCluster(DbLifecycle db, List<Host> hosts, PrintStream console, Optional<LazyDataDir> lazy) {
+    this.lazy = lazy;
     this.db = db;
     this.hosts = List.copyOf(hosts);
     this.console = console;
@@ -34,7 +43,10 @@ final class RemoteCluster {
       }
       db.install(h);
       db.wipe(h);
-      console.printf("chronik test: host=%s installed%n", h.name());
+      if (lazy.isPresent()) {
+        lazy.get().mount(h);
+      }
+      console.printf("chronik test: host=%s installed%s%n", h.name(), lazy.isPresent() ? " data=lazyfs" : "");
     }
     for (Host h : hosts) {
       console.printf("chronik test: host=%s started pid=%d%n", h.name(), db.start(h));
@@ -68,6 +80,7 @@ final class RemoteCluster {
       } catch (RuntimeException e) {
         console.printf("chronik test: host=%s stop=failed reason=%s%n", h.name(), e.getMessage());
       }
+      lazy.ifPresent(l -> l.unmount(h));
     }
   }
 }

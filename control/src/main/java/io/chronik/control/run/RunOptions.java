@@ -64,6 +64,10 @@ public final class RunOptions {
   @Option(names = "--lab-dir", description = "Lab directory for --hosts lab:N (default: /var/tmp/chronik-lab).")
   Path labDir;
 
+  @Option(names = "--no-install", description = "With --hosts auto as root: do not apt-get install the lab's missing "
+      + "Debian packages (fall back to local processes instead).")
+  boolean noInstall;
+
   @Option(names = "--workload", defaultValue = "queue", completionCandidates = WorkloadNames.class,
       description = "One of ${COMPLETION-CANDIDATES} (default queue; see Workloads below).")
   String workload;
@@ -227,6 +231,7 @@ public final class RunOptions {
     RunOptions c = new RunOptions();
     c.hosts = hosts;
     c.labDir = labDir;
+    c.noInstall = noInstall;
     c.workload = workload;
     c.faults = faults;
     c.partitionShapes = partitionShapes;

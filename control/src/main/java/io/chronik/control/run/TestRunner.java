@@ -34,6 +34,13 @@ public final class TestRunner {
    */
   private static RunOutcome runAuto(RunOptions options, long seed, PrintStream console) throws Exception {
     java.util.Optional<String> unavailable = io.chronik.control.lab.LabPreflight.unavailableReason();
+    java.util.List<String> missing = io.chronik.control.lab.LabPreflight.missingPackages();
+    if (unavailable.isPresent() && io.chronik.control.lab.LabPackages.shouldInstall(
+        io.chronik.control.lab.LabPreflight.root(), missing, options.noInstall)) {
+      java.util.Optional<String> failed = io.chronik.control.lab.LabPackages.install(missing, console);
+      failed.ifPresent(reason -> console.printf("chronik test: installing lab packages failed %s%n", reason));
+      unavailable = io.chronik.control.lab.LabPreflight.unavailableReason();
+    }
     if (unavailable.isPresent()) {
       console.printf("chronik test: lab hosts unavailable (%s): local broker processes, process faults only%n",
           unavailable.get());

@@ -42,6 +42,12 @@ final class RecordingTestbed implements Testbed {
   }
 
   @Override
+  public String loseUnsynced(String node) {
+    calls.add("lose-unsynced " + node);
+    return "files=3";
+  }
+
+  @Override
   public void partition(Grudge grudge) {
     calls.add("partition");
     lastGrudge = grudge;

@@ -46,6 +46,7 @@ class ClusterRunIntegrationTest {
     try {
       Inventory inventory = lab.up(3, SUBNET);
       validRunUnderPartitionsAndKills(dir, inventory);
+      aPlantedCommittedEntryOnOneReplicaIsADivergence(inventory);
       acksOneUnderAnIsolatedLeaderIsInvalidWithLostWrites(dir);
     } finally {
       lab.down();
@@ -80,7 +81,10 @@ class ClusterRunIntegrationTest {
     }
     assertThat(Files.readString(run.dir().resolve("report.html"))).containsPattern("<td>client-leader-cut</td><td>n\\d</td>")
         .containsPattern("<td>kill-majority</td><td>n\\d n\\d</td>");
-    assertThat(Files.readString(run.dir().resolve("results.edn"))).contains(":valid? true");
+    assertThat(Files.readString(run.dir().resolve("results.edn"))).contains(":valid? true")
+        .containsPattern(":replica-agreement \\{:agree\\? true :groups 4 :entries-compared [1-9]\\d{3,} :divergences \\[\\]");
+    assertThat(console).containsPattern("replicas agree groups=4 entries-compared=[1-9]\\d{3,} divergences=0");
+    assertThat(Files.readString(run.dir().resolve("report.html"))).contains("<h2>Replica agreement</h2>");
     for (Host h : inventory.hosts()) {
       assertThat(run.dir().resolve("nodes").resolve(h.name()).resolve("logs").resolve("chronik.log"))
           .as("log of %s collected over SSH", h.name()).isNotEmptyFile();
@@ -96,6 +100,53 @@ class ClusterRunIntegrationTest {
     assertThat(console).contains("INVALID").contains("lost-write");
     assertThat(Files.readString(run.dir().resolve("history.edn"))).contains(":f :start-partition");
     assertThat(Files.readString(run.dir().resolve("results.edn"))).contains(":valid? false").contains("lost-write");
+  }
+
+  /**
+   * After the valid run (brokers stopped, their data left on the lab hosts): one committed entry of
+   * partition 0 on n2 is rewritten with a different payload and a recomputed frame CRC, so the log
+   * still reads as valid; the replica check over SSH must name that group and index.
+   */
+  private void aPlantedCommittedEntryOnOneReplicaIsADivergence(Inventory inventory) throws Exception {
+    Host n2 = inventory.hosts().get(1);
+    Path group;
+    try (Stream<Path> dirs = Files.list(Path.of(n2.homeDir(), "data", "raft"))) {
+      group = dirs.filter(d -> d.getFileName().toString().matches("p\\d+-chronik-queue-0")).findFirst().orElseThrow();
+    }
+    Path segment;
+    try (Stream<Path> files = Files.list(group)) {
+      segment = files.filter(f -> f.toString().endsWith(".log")).sorted().findFirst().orElseThrow();
+    }
+    long planted = 5;
+    rewritePayloadOf(segment, planted);
+    io.chronik.control.host.AddressGuard guard = new io.chronik.control.host.AddressGuard(inventory, false);
+    try (io.chronik.control.ssh.SshHosts ssh = new io.chronik.control.ssh.SshHosts(inventory, guard)) {
+      var result = ReplicaCheck.onHosts(ssh, inventory.hosts(), Path.of(System.getProperty("java.home"), "bin", "java")
+          .toString()).check();
+      assertThat(result.agree()).isFalse();
+      assertThat(result.divergences()).hasSize(1);
+      assertThat(result.divergences().get(0).dir()).isEqualTo(group.getFileName().toString());
+      assertThat(result.divergences().get(0).index()).isEqualTo(planted);
+      assertThat(result.divergences().get(0).entriesDiffering()).isEqualTo(1);
+    }
+  }
+
+  /** Flips one payload byte of the frame with Raft index {@code index} and recomputes its CRC32C (frame: crc, length, index, term, key, kind, payload). */
+  private static void rewritePayloadOf(Path segment, long index) throws IOException {
+    byte[] bytes = Files.readAllBytes(segment);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    int at = 0;
+    while (b.getLong(at + 8) != index) {
+      assertThat(b.getInt(at + 4)).as("frame length at %d", at).isNotNegative().isLessThan(bytes.length);
+      at += 36 + b.getInt(at + 4);
+    }
+    int length = b.getInt(at + 4);
+    assertThat(length).as("entry %d has a payload to change", index).isPositive();
+    bytes[at + 36 + length - 1] ^= 0x5a;
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes, at + 4, 32 + length);
+    b.putInt(at, (int) crc.getValue());
+    Files.write(segment, bytes);
   }
 
   /** The checker's summary in a run's console: the verdict line of the history and what follows it. */

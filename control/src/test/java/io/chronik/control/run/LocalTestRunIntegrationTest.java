@@ -41,6 +41,9 @@ class LocalTestRunIntegrationTest {
     assertThat(runDir.resolve("n1.log")).isNotEmptyFile();
     assertThat(runDir.resolve("n3.log")).isNotEmptyFile();
     assertThat(console).contains("local cluster of 3 broker process(es)");
+    assertThat(console).as("the replicas' data dirs digested and compared")
+        .containsPattern("replicas agree groups=4 entries-compared=[1-9]\\d* divergences=0");
+    assertThat(Files.readString(runDir.resolve("results.edn"))).contains(":replica-agreement {:agree? true :groups 4");
   }
 
   /** The checker must bite end to end: wiping a lone broker's data loses acknowledged writes. */

@@ -1,0 +1,67 @@
+package io.chronik.control.disk;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code chronik lazyfs --backing B --store S --mount M}: mounts {@link LazyFs} at M (serving B) until
+ * killed. The power cut is asked for with a file: create {@code S/../lose-unsynced.request}; the file
+ * system drops every unsynced change, deletes the request and writes {@code lose-unsynced.done}
+ * ({@code files=N directories=M unsyncedFiles=K}). Stop the file system's users first.
+ */
+@Command(name = "lazyfs", mixinStandardHelpOptions = true,
+    description = "Mount a FUSE file system that keeps unsynced writes droppable (the lose-unsynced fault).")
+public final class LazyFsCommand implements Callable<Integer> {
+  static final String REQUEST = "lose-unsynced.request";
+  static final String DONE = "lose-unsynced.done";
+
+  @Option(names = "--backing", required = true, description = "Directory holding the live files.")
+  Path backing;
+
+  @Option(names = "--store", required = true, description = "Directory for the durable image (empty).")
+  Path store;
+
+  @Option(names = "--mount", required = true, description = "Mount point.")
+  Path mount;
+
+  public LazyFsCommand() {}
+
+  @Override
+  public Integer call() throws Exception {
+    Files.createDirectories(backing);
+    Files.createDirectories(store);
+    Files.createDirectories(mount);
+    LazyFs fs = new LazyFs(backing, store);
+    Path control = store.toAbsolutePath().getParent();
+    Path request = control.resolve(REQUEST);
+    Path done = control.resolve(DONE);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      fs.umount();
+      stopped.countDown();
+    }, "lazyfs-umount"));
+    // no kernel caching of names or attributes: after a power cut the tree changes under the kernel
+    fs.mount(mount, false, false, new String[] {"-o", "entry_timeout=0,attr_timeout=0,negative_timeout=0"});
+    System.out.println("chronik lazyfs mounted mount=" + mount + " pid=" + ProcessHandle.current().pid());
+    System.out.flush();
+    while (!stopped.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (Files.exists(request)) {
+        DurableImage.Restored r = fs.loseUnsynced();
+        Files.delete(request);
+        Files.writeString(done, "files=" + r.files() + " directories=" + r.directories() + " unsyncedFiles="
+            + r.unsyncedFiles() + "\n", StandardCharsets.UTF_8);
+      }
+    }
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LazyFsCommand()).execute(args));
+  }
+}
