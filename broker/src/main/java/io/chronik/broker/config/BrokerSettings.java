@@ -66,7 +66,20 @@ public final class BrokerSettings {
       1_000_000, "ids", "Producer ids reserved (and fsynced) per block; ids are never reused across restarts.");
   public static final Setting<Integer> METRICS_LOG_INTERVAL_MS = Setting.integer("metrics.log.interval.ms", 60000, 0,
       INT_MAX, "ms, 0 = off", "Period of the one-line request metrics log (count/mean latency per API, "
-          + "Micrometer timers `chronik.broker.requests{api}`).");
+          + "from the same timers as `chronik_request_duration_seconds{api}`).");
+  public static final Setting<String> ADMIN_HOST = Setting.text("admin.host", "", true, "(listener.host)",
+      "host or IP", "Address the admin HTTP port binds to (`/metrics`, `/health`, `/ready`; docs/OPERATIONS.md).");
+  public static final Setting<Integer> ADMIN_PORT = Setting.integer("admin.port", 9644, -1, 65535,
+      "TCP port, 0 = any free port, -1 = none", "The admin HTTP port. A taken port stops the start with "
+          + "`key=admin.port … reason=port-in-use` (exit 1). `chronik cluster start` gives node i the Kafka port "
+          + "+ 552 (9644, 9645, …).");
+  public static final Setting<Boolean> METRICS_PARTITION_SERIES = Setting.bool("metrics.partition.series", true,
+      "Export the per-partition series (`raft_current_term`, `raft_commit_index`, `raft_log_entries`, "
+          + "`chronik_partition_*`: six per hosted partition, about 25,000 series and 1.8 MB per scrape at 4,096 "
+          + "partitions). `false` keeps the node totals only.");
+  public static final Setting<Integer> REPLICA_LAG_ENTRIES_MAX = Setting.integer("replica.lag.entries.max", 1000, 0,
+      INT_MAX, "entries", "A replica further behind its leader than this (or on a node that is down) makes the "
+          + "partition count as under-replicated.");
   public static final Setting<String> CLUSTER_NODES = Setting.text("cluster.nodes", "", true, "(this node alone)",
       "`id@host:kafkaPort:raftPort,...`", "The cluster's static member list; must name `node.id`. Empty: a "
           + "one-node cluster (same Raft path, no peer listener). Node ids 0–63.");

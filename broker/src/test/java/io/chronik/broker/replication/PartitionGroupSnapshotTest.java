@@ -47,7 +47,7 @@ class PartitionGroupSnapshotTest {
     DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir.resolve("p0"),
         new LogConfig(1 << 20, 4096, 64 << 10, false), e -> LogEntry.NO_KEY, false, sync.journal().slot("p0"));
     RaftNode node = new RaftNode(1, storage, Configuration.of(List.of(1)),
-        new RaftOptions(15, 3, 1 << 20, 64, 10_000, 64 * 1024, true, true), new SplittableRandom(1));
+        RaftOptions.defaults().toBuilder().electionTicks(15).heartbeatTicks(3).build(), new SplittableRandom(1));
     node.campaign();
     group = new PartitionGroup(0, new TopicPartition("t", 0), node, storage, sync, 1, snapshotIntervalEntries);
     settle();
