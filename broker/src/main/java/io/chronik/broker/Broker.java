@@ -7,6 +7,7 @@ import io.chronik.broker.api.ConsumerLag;
 import io.chronik.broker.metrics.NodeMetrics;
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.broker.config.BrokerSettings;
+import io.chronik.raft.storage.NioDisk;
 import io.chronik.broker.group.GroupCoordinator;
 import io.chronik.broker.network.KafkaServer;
 import io.chronik.broker.partition.ProducerIdAllocator;
@@ -55,7 +56,8 @@ public final class Broker {
 
   public static Broker start(BrokerConfig config) throws Exception {
     Path data = config.dataDir();
-    Files.createDirectories(data);
+    // durably: a power cut must not take the data dir's name (and every partition under it) away
+    new NioDisk().createDirectoriesDurably(data);
     String clusterId = clusterId(data);
     NodeMetrics nodeMetrics = new NodeMetrics(config.nodeId());
     // the admin port binds first: a taken port fails the start before storage is opened

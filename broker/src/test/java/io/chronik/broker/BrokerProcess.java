@@ -33,7 +33,7 @@ final class BrokerProcess implements AutoCloseable {
     Path log = Files.createTempFile(Path.of("target"), "broker-", ".log");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
+        "-ea", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), BrokerMain.class.getName(),
         "--set", "data.dir=" + dataDir, "--set", "listener.port=" + port,
         "--set", "listener.host=127.0.0.1", "--set", "group.initial.rebalance.delay.ms=200",

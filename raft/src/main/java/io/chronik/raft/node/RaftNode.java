@@ -513,12 +513,17 @@ public final class RaftNode {
   }
 
   void becomeFollower(long newTerm, int newLeader) {
+    if (newTerm < term) {
+      throw new IllegalStateException("id=" + id + " term=" + term + " newTerm=" + newTerm
+          + " reason=term-goes-backwards");
+    }
     reset(newTerm);
     role = Role.FOLLOWER;
     leader = newLeader;
   }
 
   void becomePreCandidate() {
+    requireTransition(role != Role.LEADER, Role.PRE_CANDIDATE);
     // no term change and no vote: a pre-candidate disturbs nobody (dissertation §9.6)
     elections.clearVotes();
     role = Role.PRE_CANDIDATE;
@@ -527,13 +532,23 @@ public final class RaftNode {
   }
 
   void becomeCandidate() {
+    requireTransition(role != Role.LEADER, Role.CANDIDATE);
     reset(term + 1);
     vote = id;
     role = Role.CANDIDATE;
     electionsStarted++;
   }
 
+  /** etcd's rule: an impossible role change is a bug in this class, so it stops the node, in production too. */
+  private void requireTransition(boolean legal, Role to) {
+    if (!legal) {
+      throw new IllegalStateException("id=" + id + " term=" + term + " from=" + role + " to=" + to
+          + " reason=invalid-role-transition");
+    }
+  }
+
   void becomeLeader() {
+    requireTransition(role == Role.CANDIDATE, Role.LEADER);
     reset(term);
     role = Role.LEADER;
     leader = id;

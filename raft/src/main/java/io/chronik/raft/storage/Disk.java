@@ -29,8 +29,19 @@ public interface Disk {
   /** File names (not paths) directly inside {@code directory}, sorted. */
   List<String> list(Path directory) throws IOException;
 
-  /** Creates {@code directory} and missing parents; directories are assumed durable once created. */
-  void createDirectories(Path directory) throws IOException;
+  /**
+   * Creates {@code directory} and missing parents. Like any name, a new directory's name is durable only after
+   * {@link #syncDirectory} of its parent: a crash before that loses the directory and everything in it.
+   * Returns the parents to sync to make the new names durable (empty when nothing was created).
+   */
+  List<Path> createDirectories(Path directory) throws IOException;
+
+  /** {@link #createDirectories} and then syncs every parent that gained a name: the new path survives a crash. */
+  default void createDirectoriesDurably(Path directory) throws IOException {
+    for (Path parent : createDirectories(directory)) {
+      syncDirectory(parent);
+    }
+  }
 
   /** Makes every name created, renamed or deleted in {@code directory} durable. */
   void syncDirectory(Path directory) throws IOException;

@@ -70,7 +70,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
    */
   public static DurableLogStorage open(Disk disk, Path directory, LogConfig config,
       ToLongFunction<Entry> keyOf, boolean repair, HardStateStore hardStates) throws IOException {
-    disk.createDirectories(directory);
+    List<Path> parentsToSync = disk.createDirectories(directory);
     SnapshotFile snapshotFile = new SnapshotFile(disk, directory);
     HardStateFile.Stored hs = hardStates.load();
     if (hs.equals(HardStateFile.Stored.EMPTY) && !(hardStates instanceof HardStateFile)) {
@@ -87,6 +87,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     SnapshotMeta meta = snap.index() == 0 ? SnapshotMeta.EMPTY
         : new SnapshotMeta(snap.index(), snap.term(), decodeConfiguration(snap.metadata()));
     SegmentedLog log = SegmentedLog.open(disk, directory, config, hs.commit(), repair);
+    log.parentsUnsynced(parentsToSync); // synced by the first sync, deferred so opening 4,096 groups costs no fsync
     if (snapshotDamage != null) {
       // Both generations are damaged. A log that still starts at index 1 holds everything the
       // snapshots summarised, so the state is rebuilt from it; otherwise the group cannot open.

@@ -3,9 +3,12 @@ package io.chronik.raft.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +47,7 @@ public final class GroupCommit implements AutoCloseable {
     List<SegmentedLog> dirty = new ArrayList<>();
     long[] targets = new long[logs.size()];
     List<Force> forces = new ArrayList<>();
+    Map<Path, Disk> parents = new LinkedHashMap<>(); // many new groups share one parent: sync it once
     int t = 0;
     for (SegmentedLog log : logs) {
       long target = log.flushForSync();
@@ -56,7 +60,11 @@ public final class GroupCommit implements AutoCloseable {
       if (log.directoryUnsynced()) {
         forces.add(log::syncDirectoryIfNeeded);
       }
+      for (Path parent : log.takeUnsyncedParents()) {
+        parents.putIfAbsent(parent, log.disk);
+      }
     }
+    parents.forEach((parent, disk) -> forces.add(() -> disk.syncDirectory(parent)));
     forceAll(forces);
     for (SegmentedLog log : dirty) {
       log.forcedActive();

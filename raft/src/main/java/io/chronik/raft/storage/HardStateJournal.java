@@ -55,7 +55,7 @@ public final class HardStateJournal implements AutoCloseable {
 
   /** Opens (recovering) or creates the journal in {@code directory}. */
   public static HardStateJournal open(Disk disk, Path directory) throws IOException {
-    disk.createDirectories(directory);
+    disk.createDirectoriesDurably(directory);
     Path file = directory.resolve(FILE);
     disk.delete(file.resolveSibling(FILE + ChecksummedFile.TMP_SUFFIX)); // an interrupted compaction
     boolean existed = disk.exists(file);

@@ -47,7 +47,7 @@ final class LogRecovery {
   void run() throws IOException {
     Disk disk = log.disk;
     Path directory = log.directory;
-    disk.createDirectories(directory);
+    log.parentsUnsynced(disk.createDirectories(directory));
     List<Long> bases = new ArrayList<>();
     List<String> names = disk.list(directory);
     emptyAtOpen = names.isEmpty();

@@ -48,8 +48,14 @@ public final class NioDisk implements Disk {
   }
 
   @Override
-  public void createDirectories(Path directory) throws IOException {
-    Files.createDirectories(directory);
+  public List<Path> createDirectories(Path directory) throws IOException {
+    Path absolute = directory.toAbsolutePath().normalize();
+    List<Path> parents = new ArrayList<>();
+    for (Path p = absolute; p != null && p.getParent() != null && !Files.isDirectory(p); p = p.getParent()) {
+      parents.add(0, p.getParent()); // outermost first
+    }
+    Files.createDirectories(absolute);
+    return parents;
   }
 
   @Override

@@ -45,6 +45,11 @@ public final class SegmentedLog implements AutoCloseable {
   private long bufferPosition;
   /** Written by roll, cleared by a directory sync in the next sync pass. */
   private boolean directoryUnsynced;
+  /**
+   * Directories that gained a name when this log's directory (or an ancestor) was created: synced before
+   * anything in the log counts as durable, since a crash before that loses the directory with its files.
+   */
+  private List<Path> parentsUnsynced = List.of();
   private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final ByteBuffer readHeader = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final CRC32C crc = new CRC32C();
@@ -165,8 +170,24 @@ public final class SegmentedLog implements AutoCloseable {
     return directoryUnsynced;
   }
 
+  /** Records the parents {@link Disk#createDirectories} returned when this log's directory was created. */
+  void parentsUnsynced(List<Path> parents) {
+    this.parentsUnsynced = List.copyOf(parents);
+  }
+
+  /** Hands over the parents still to sync (a node-wide pass syncs each distinct one once). */
+  List<Path> takeUnsyncedParents() {
+    List<Path> parents = parentsUnsynced;
+    parentsUnsynced = List.of();
+    return parents;
+  }
+
   /** Makes the names of segments created since the last sync durable (before they count as durable). */
   void syncDirectoryIfNeeded() throws IOException {
+    for (Path parent : parentsUnsynced) {
+      disk.syncDirectory(parent);
+    }
+    parentsUnsynced = List.of();
     if (directoryUnsynced) {
       disk.syncDirectory(directory);
       directoryUnsynced = false;

@@ -64,6 +64,8 @@ public final class SimulatedDisk implements Disk {
   private final Map<Path, Inode> durableNames = new HashMap<>();
   private final Map<Path, List<DirOp>> pendingDirOps = new HashMap<>();
   private final Set<Path> directories = new HashSet<>();
+  /** Directories whose name is durable in their parent (the root always is). */
+  private final Set<Path> durableDirectories = new HashSet<>();
   private final Set<SimulatedChannel> openChannels = new HashSet<>();
   private long mutationsBeforePowerCut = Long.MAX_VALUE;
   private boolean powerCut;
@@ -146,11 +148,18 @@ public final class SimulatedDisk implements Disk {
   }
 
   @Override
-  public synchronized void createDirectories(Path directory) throws IOException {
+  public synchronized List<Path> createDirectories(Path directory) throws IOException {
     checkPower();
+    List<Path> parents = new ArrayList<>();
     for (Path p = directory.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
-      directories.add(p);
+      if (p.getParent() == null) {
+        durableDirectories.add(p);
+      }
+      if (directories.add(p) && p.getParent() != null) {
+        parents.add(0, p.getParent());
+      }
     }
+    return parents;
   }
 
   @Override
@@ -164,6 +173,11 @@ public final class SimulatedDisk implements Disk {
       applyDirOp(durableNames, op);
     }
     ops.clear();
+    for (Path d : directories) {
+      if (directory.equals(d.getParent())) {
+        durableDirectories.add(d);
+      }
+    }
   }
 
   /** After this many further mutating operations (writes, forces, renames...), the power fails. */
@@ -212,6 +226,9 @@ public final class SimulatedDisk implements Disk {
       }
     }
     pendingDirOps.clear();
+    // a directory whose name never became durable is gone, with everything below it
+    directories.removeIf(d -> !reachable(d));
+    durableNames.keySet().removeIf(p -> !directories.contains(p.getParent()));
     names.clear();
     names.putAll(durableNames);
     powerCut = false;
@@ -232,6 +249,7 @@ public final class SimulatedDisk implements Disk {
       c.pendingDirOps.put(d, copied);
     });
     c.directories.addAll(directories);
+    c.durableDirectories.addAll(durableDirectories);
     return c;
   }
 
@@ -381,6 +399,15 @@ public final class SimulatedDisk implements Disk {
         namespace.put(r.target(), inode);
       }
     }
+  }
+
+  private boolean reachable(Path directory) {
+    for (Path p = directory; p != null; p = p.getParent()) {
+      if (!durableDirectories.contains(p)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private List<DirOp> dirOps(Path directory) {

@@ -41,7 +41,7 @@ final class LogWorkload {
 
   void open() throws IOException {
     hardState = new HardStateFile(disk, DIR);
-    disk.createDirectories(DIR);
+    disk.createDirectoriesDurably(DIR);
     long floor = hardState.load().commit();
     log = SegmentedLog.open(disk, DIR, config, floor, false);
     commit = floor;

@@ -163,8 +163,9 @@ class SegmentedLogTest {
         for (SegmentedLog log : logs) {
           log.append(round, 1, LogEntry.NO_KEY, 0, bytes("r" + round));
         }
-        // round 1 created each group's first segment: its name is made durable in the same pass
-        assertThat(commit.syncAll(logs)).isEqualTo(round == 1 ? 16 : 8);
+        // round 1 created each group's first segment: its name is made durable in the same pass, and so are
+        // the group directories' own names: "/" gained "node" and "/node" gained g0..g7, each parent synced once
+        assertThat(commit.syncAll(logs)).isEqualTo(round == 1 ? 8 + 8 + 2 : 8);
         for (SegmentedLog log : logs) {
           assertThat(log.durableIndex()).isEqualTo(round);
         }
@@ -183,7 +184,7 @@ class SegmentedLogTest {
   void hardStateAndSnapshotAreReplacedAtomically() throws IOException {
     SimulatedDisk disk = new SimulatedDisk();
     Path dir = Path.of("/g");
-    disk.createDirectories(dir);
+    disk.createDirectoriesDurably(dir);
     HardStateFile hard = new HardStateFile(disk, dir);
     SnapshotFile snap = new SnapshotFile(disk, dir);
     assertThat(hard.load()).isEqualTo(HardStateFile.Stored.EMPTY);

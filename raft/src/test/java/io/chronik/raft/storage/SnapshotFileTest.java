@@ -33,7 +33,7 @@ class SnapshotFileTest {
 
   private static SimulatedDisk diskWith(SnapshotFile.Stored... stored) throws IOException {
     SimulatedDisk disk = new SimulatedDisk();
-    disk.createDirectories(DIR);
+    disk.createDirectoriesDurably(DIR);
     for (SnapshotFile.Stored s : stored) {
       new SnapshotFile(disk, DIR).store(s);
     }
