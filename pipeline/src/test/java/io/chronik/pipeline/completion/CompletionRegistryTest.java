@@ -1,6 +1,7 @@
 package io.chronik.pipeline.completion;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -134,6 +135,15 @@ class CompletionRegistryTest {
     assertThat(delivered).containsExactly("100:0:1:SUCCESS", "101:0:2:SUCCESS", "102:0:3:SUCCESS",
         "300:2:1:SUCCESS", "301:2:2:SUCCESS", "200:1:1:SUCCESS", "201:1:2:SUCCESS");
     assertThat(inFlight.inFlight()).isZero();
+  }
+
+  @Test
+  void registeringAnIndexNotAboveThePendingOnesIsRefused() {
+    register(batch(0, 1, 2, Acks.ALL, loopA), 5, 1); // indexes 5 and 6 pending
+    assertThatThrownBy(() -> register(batch(0, 3, 1, Acks.ALL, loopA), 6, 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("group=0 index=6 last=6 reason=index-not-increasing");
+    register(batch(0, 4, 1, Acks.ALL, loopA), 7, 1); // the next index is fine
   }
 
   @Test
