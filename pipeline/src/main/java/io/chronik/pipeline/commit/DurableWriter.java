@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 /**
  * The node's durable log as the pipeline sees it: appends of any group are buffered, and one
  * {@link #sync()} makes all of them durable together (group commit across groups). The Raft durable
- * storage satisfies it through an adapter; {@link FileDurableWriter} is a self-contained file-backed
- * implementation. Called by one thread at a time.
+ * storage satisfies it through an adapter; benchmarks use a self-contained file-backed one
+ * ({@code FileDurableWriter}, test sources). Called by one thread at a time.
  */
 public interface DurableWriter extends DurableSync, AutoCloseable {
   /** Buffers one entry; {@code data}'s readable bytes are read, its position is left unchanged. */
