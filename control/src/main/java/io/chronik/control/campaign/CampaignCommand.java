@@ -92,7 +92,11 @@ public final class CampaignCommand implements Callable<Integer> {
         continue;
       }
       Object v = opt.getValue();
-      if (v != null) {
+      if (opt.arity().max() == 0) { // a flag: named when set, never followed by a value
+        if (Boolean.TRUE.equals(v)) {
+          words.add(name);
+        }
+      } else if (v != null) {
         String text = v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : v.toString();
         words.add(name + " " + text);
       }
