@@ -79,7 +79,8 @@ final class HostsRun {
     HostCluster cluster = new HostCluster(c.hosts(), KAFKA_PORT, RAFT_PORT);
     String java = o.remoteJava != null ? o.remoteJava
         : target.lab() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : "java";
-    DbSpec spec = cluster.dbSpec(java, List.of("-Xmx384m", "-XX:+UseSerialGC"),
+    // a verification run keeps the broker's assertions on (TigerBeetle keeps them on in production)
+    DbSpec spec = cluster.dbSpec(java, List.of("-ea", "-Xmx384m", "-XX:+UseSerialGC"),
         Distribution.uploads(System.getProperty("java.class.path")), Workloads.topicPartitions(o));
     AddressGuard guard = new AddressGuard(c.inventory(), false);
     for (String server : cluster.bootstrap().split(",")) {
