@@ -25,14 +25,20 @@ import org.jfree.data.xy.XYSeriesCollection;
 public final class ClusterMetrics {
   public static final String FILE = "cluster-metrics.csv";
   /** Series plotted, with chart key and title, in report order. */
-  static final List<String[]> CHARTS = List.of(
-      new String[] {"raft_leader_elections_total", "elections", "Elections started per node (cumulative counter)",
-          "elections"},
-      new String[] {"chronik_partitions_led", "leaders-per-node", "Partitions led per node", "partitions"},
-      new String[] {"chronik_partitions_under_replicated", "under-replicated",
-          "Under-replicated partitions per node (as each node sees them)", "partitions"},
-      new String[] {"fsync_p99_ms", "fsync-p99", "fsync latency p99 per node (per scrape interval, from buckets)",
-          "ms"});
+  static final List<Chart> CHARTS = List.of(
+      new Chart("raft_leader_elections_total", "elections", "Elections started per node (cumulative counter)",
+          "elections"),
+      new Chart("chronik_partitions_led", "leaders-per-node", "Partitions led per node", "partitions"),
+      new Chart("chronik_partitions_under_replicated", "under-replicated",
+          "Under-replicated partitions per node (as each node sees them)", "partitions"),
+      new Chart("fsync_p99_ms", "fsync-p99", "fsync latency p99 per node (per scrape interval, from buckets)",
+          "ms"));
+
+  /** One plot: the file's series name, the report's chart key, its title and y unit. */
+  record Chart(String series, String key, String title, String unit) {}
+
+  /** Scrapes are a second apart: a longer silence means the node did not answer. */
+  static final double GAP_SECONDS = 2.5;
 
   /** series → node → points. */
   private final Map<String, Map<String, XYSeries>> series;
@@ -59,14 +65,23 @@ public final class ClusterMetrics {
         throw new IOException("file=" + file + " line=" + lineNo + " reason=expected-4-fields text=" + line);
       }
       try {
-        series.computeIfAbsent(f[2], k -> new TreeMap<>())
-            .computeIfAbsent(f[1], n -> new XYSeries(n, true, true))
-            .add(Double.parseDouble(f[0]), Double.parseDouble(f[3]));
+        XYSeries s = series.computeIfAbsent(f[2], k -> new TreeMap<>())
+            .computeIfAbsent(f[1], n -> new XYSeries(n, true, true));
+        double seconds = Double.parseDouble(f[0]);
+        if (s.getItemCount() > 0 && seconds - s.getMaxX() > GAP_SECONDS) {
+          s.add(s.getMaxX() + GAP_SECONDS / 2, null); // a node without samples (down, paused): the line breaks
+        }
+        s.add(seconds, Double.parseDouble(f[3]));
       } catch (NumberFormatException e) {
         throw new IOException("file=" + file + " line=" + lineNo + " reason=malformed-number text=" + line, e);
       }
     }
     return Optional.of(new ClusterMetrics(series));
+  }
+
+  /** The points of {@code name} from {@code node} (null y where the line breaks), or null. */
+  XYSeries series(String name, String node) {
+    return series.getOrDefault(name, Map.of()).get(node);
   }
 
   /** Nodes with at least one sample of {@code name}. */
@@ -77,8 +92,8 @@ public final class ClusterMetrics {
   /** The charts, keyed for the report, for the series that have samples. */
   public Map<String, JFreeChart> charts(Timeline t) {
     Map<String, JFreeChart> out = new LinkedHashMap<>();
-    for (String[] c : CHARTS) {
-      Map<String, XYSeries> byNode = series.get(c[0]);
+    for (Chart c : CHARTS) {
+      Map<String, XYSeries> byNode = series.get(c.series());
       if (byNode == null || byNode.isEmpty()) {
         continue;
       }
@@ -92,9 +107,9 @@ public final class ClusterMetrics {
       NumberAxis x = new NumberAxis("time (s)");
       double end = Math.max(RunCharts.endNanos(t) / 1e9, data.getDomainUpperBound(false));
       x.setRange(0, end); // the client plots' time axis: a fault at 12 s is at 12 s in every plot
-      XYPlot plot = new XYPlot(data, x, new NumberAxis(c[3]), r);
+      XYPlot plot = new XYPlot(data, x, new NumberAxis(c.unit()), r);
       RunCharts.shadeFaults(plot, t);
-      out.put(c[1], RunCharts.chart(c[2] + " — scraped from each broker's /metrics about every second", plot));
+      out.put(c.key(), RunCharts.chart(c.title() + " — scraped from each broker's /metrics about every second", plot));
     }
     return out;
   }

@@ -108,4 +108,18 @@ class RunReportTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClusterMetrics.read(dir))
         .hasMessageContaining("line=2").hasMessageContaining("reason=expected-4-fields");
   }
+
+  @Test
+  void aNodeThatStoppedAnsweringBreaksItsLine() throws Exception {
+    Path dir = Path.of("target", "report-test", "gap-cluster-metrics");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(ClusterMetrics.FILE), "seconds,node,series,value\n"
+        + "1.000,n1,chronik_partitions_led,2.0\n2.000,n1,chronik_partitions_led,2.0\n"
+        + "9.000,n1,chronik_partitions_led,0.0\n10.000,n1,chronik_partitions_led,1.0\n");
+    org.jfree.data.xy.XYSeries s = ClusterMetrics.read(dir).orElseThrow().series("chronik_partitions_led", "n1");
+    assertThat(s.getItemCount()).isEqualTo(5);
+    assertThat(s.getY(2)).as("a break between 2 s and 9 s").isNull();
+    assertThat(s.getY(1)).isEqualTo(2.0);
+    assertThat(s.getY(4)).isEqualTo(1.0);
+  }
 }
