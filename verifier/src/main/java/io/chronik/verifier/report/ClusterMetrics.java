@@ -107,7 +107,11 @@ public final class ClusterMetrics {
       NumberAxis x = new NumberAxis("time (s)");
       double end = Math.max(RunCharts.endNanos(t) / 1e9, data.getDomainUpperBound(false));
       x.setRange(0, end); // the client plots' time axis: a fault at 12 s is at 12 s in every plot
-      XYPlot plot = new XYPlot(data, x, new NumberAxis(c.unit()), r);
+      NumberAxis y = new NumberAxis(c.unit());
+      if (!c.unit().equals("ms")) {
+        y.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // counts: no 2.2 partitions
+      }
+      XYPlot plot = new XYPlot(data, x, y, r);
       RunCharts.shadeFaults(plot, t);
       out.put(c.key(), RunCharts.chart(c.title() + " — scraped from each broker's /metrics about every second", plot));
     }
