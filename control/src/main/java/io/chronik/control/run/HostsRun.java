@@ -17,6 +17,7 @@ import io.chronik.control.replicas.AgreementRecord;
 import io.chronik.control.replicas.ReplicaAgreement;
 import io.chronik.control.ssh.SshHosts;
 import io.chronik.control.workload.Workload;
+import io.chronik.control.metrics.ClusterScraper;
 import io.chronik.verifier.recorder.HistoryRecorder;
 import io.chronik.verifier.report.Verdict;
 import java.io.IOException;
@@ -37,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  * stop the brokers and check.
  */
 final class HostsRun {
+  /** The broker's default admin.port, which lab brokers keep. */
+  static final int ADMIN_PORT = 9644;
   static final int KAFKA_PORT = 9092;
   static final int RAFT_PORT = 9192;
   static final FaultPlan.Timing TIMING = new FaultPlan.Timing(2_000, 6_000, 3_000, 8_000);
@@ -114,7 +117,9 @@ final class HostsRun {
     boolean complete;
     boolean recovered;
     try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
-        LeaderLookup leaders = new LeaderLookup(bootstrap, cluster)) {
+        LeaderLookup leaders = new LeaderLookup(bootstrap, cluster);
+        ClusterScraper scraper = ClusterScraper.start(runDir, metricsUris(cluster), System::nanoTime,
+            recorder.startNanos())) {
       work = Workloads.create(o, bootstrap, seed, recorder);
       String topic = work.topic();
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
@@ -147,6 +152,7 @@ final class HostsRun {
       complete = recovered && work.finalReads(RECOVERY);
       console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
       ops = recorder.size();
+      console.printf("chronik test: cluster metrics rows=%d file=%s%n", scraper.rows(), ClusterScraper.FILE);
     }
     Verdict checked = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
     Verdict verdict = UnreadVerdict.judge(checked, complete, runDir, console);
@@ -183,5 +189,14 @@ final class HostsRun {
       console.printf("chronik test: recovery=failed reason=%s%n", e.getMessage());
       return false;
     }
+  }
+
+  /** Lab brokers serve metrics on the default admin port of their own address. */
+  private static java.util.Map<String, java.net.URI> metricsUris(HostCluster cluster) {
+    java.util.Map<String, java.net.URI> uris = new java.util.LinkedHashMap<>();
+    for (Host h : cluster.hosts()) {
+      uris.put(h.name(), java.net.URI.create("http://" + h.address().getHostAddress() + ":" + ADMIN_PORT + "/metrics"));
+    }
+    return uris;
   }
 }

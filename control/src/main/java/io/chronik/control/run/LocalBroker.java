@@ -28,20 +28,29 @@ final class LocalBroker implements AutoCloseable {
   private final int partitions;
 
   private final List<String> settings;
+  /** 0: any free port (nobody scrapes it). */
+  private final int adminPort;
 
   /** {@code partitions}: of auto-created topics, so a wiped broker recreates the test topic alike. */
   LocalBroker(String classPath, int port, Path dataDir, Path logFile, int partitions) {
-    this(classPath, port, dataDir, logFile, partitions, List.of());
+    this(classPath, port, dataDir, logFile, partitions, List.of(), 0);
   }
 
   /** {@code settings}: extra {@code key=value} broker settings (node id, cluster member list). */
-  LocalBroker(String classPath, int port, Path dataDir, Path logFile, int partitions, List<String> settings) {
+  LocalBroker(String classPath, int port, Path dataDir, Path logFile, int partitions, List<String> settings,
+      int adminPort) {
+    this.adminPort = adminPort;
     this.settings = List.copyOf(settings);
     this.partitions = partitions;
     this.classPath = classPath;
     this.port = port;
     this.dataDir = dataDir;
     this.logFile = logFile;
+  }
+
+  /** The admin server's metrics URL; only meaningful with a fixed admin port. */
+  java.net.URI metricsUri() {
+    return java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics");
   }
 
   String bootstrap() {
@@ -60,7 +69,8 @@ final class LocalBroker implements AutoCloseable {
     Files.createDirectories(dataDir);
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", classPath,
-        MAIN_CLASS, "--set", "listener.port=" + port, "--set", "admin.port=0", "--set", "data.dir=" + dataDir,
+        MAIN_CLASS, "--set", "listener.port=" + port, "--set", "admin.port=" + adminPort,
+        "--set", "data.dir=" + dataDir,
         "--set", "num.partitions=" + partitions));
     for (String setting : settings) {
       cmd.add("--set");

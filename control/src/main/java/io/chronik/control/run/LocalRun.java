@@ -1,5 +1,6 @@
 package io.chronik.control.run;
 
+import io.chronik.control.metrics.ClusterScraper;
 import io.chronik.control.replicas.ReplicaAgreement;
 import io.chronik.control.nemesis.FaultPlan;
 import io.chronik.control.nemesis.FaultRegistry;
@@ -54,7 +55,9 @@ final class LocalRun {
       boolean finalReads;
       long ops;
       FaultTally faults;
-      try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o))) {
+      try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
+          ClusterScraper scraper = ClusterScraper.start(runDir, metricsUris(brokers), System::nanoTime,
+              recorder.startNanos())) {
         work = Workloads.create(o, bootstrap, seed, recorder);
         LocalTestbed bed = new LocalTestbed(brokers);
         List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), Site.LOCAL),
@@ -62,6 +65,7 @@ final class LocalRun {
         faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
         Nemesis nemesis = new Nemesis(bed, bed.nodes(), faults, System::nanoTime);
         finalReads = underFaults(o, work, nemesis, plan, recorder, faults, console);
+        console.printf("chronik test: cluster metrics rows=%d file=%s%n", scraper.rows(), ClusterScraper.FILE);
         ops = recorder.size();
       }
       for (LocalBroker b : brokers) {
@@ -104,7 +108,7 @@ final class LocalRun {
       List<String> settings = nodes == 1 ? List.of() : List.of("node.id=" + i, "cluster.nodes=" + String.join(",", members));
       Path dir = runDir.resolve("n" + (i + 1));
       brokers.add(new LocalBroker(System.getProperty("java.class.path"), kafkaPorts[i], dir.resolve("data"),
-          runDir.resolve("n" + (i + 1) + ".log"), partitions, settings));
+          runDir.resolve("n" + (i + 1) + ".log"), partitions, settings, freePort()));
     }
     return brokers;
   }
@@ -129,6 +133,14 @@ final class LocalRun {
     boolean complete = work.finalReads(Duration.ofSeconds(60));
     console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
     return complete;
+  }
+
+  private static Map<String, java.net.URI> metricsUris(List<LocalBroker> brokers) {
+    Map<String, java.net.URI> uris = new LinkedHashMap<>();
+    for (int i = 0; i < brokers.size(); i++) {
+      uris.put("n" + (i + 1), brokers.get(i).metricsUri());
+    }
+    return uris;
   }
 
   private static int freePort() throws IOException {

@@ -44,6 +44,27 @@ class LocalTestRunIntegrationTest {
     assertThat(console).as("the replicas' data dirs digested and compared")
         .containsPattern("replicas agree groups=4 entries-compared=[1-9]\\d* divergences=0");
     assertThat(Files.readString(runDir.resolve("results.edn"))).contains(":replica-agreement {:agree? true :groups 4");
+    assertClusterMetrics(runDir);
+  }
+
+  /** The control node scraped every broker during the run, and the report plots the cluster's view. */
+  private static void assertClusterMetrics(Path runDir) throws Exception {
+    java.util.List<String> rows = Files.readAllLines(runDir.resolve("cluster-metrics.csv"));
+    assertThat(rows.get(0)).isEqualTo("seconds,node,series,value");
+    for (String node : java.util.List.of("n1", "n2", "n3")) {
+      for (String series : java.util.List.of("raft_leader_elections_total", "chronik_partitions_led",
+          "chronik_partitions_under_replicated", "fsync_p99_ms")) {
+        assertThat(rows).as("samples of %s from %s", series, node)
+            .anyMatch(r -> r.matches("\\d+\\.\\d{3}," + node + "," + series + ",[0-9.E-]+"));
+      }
+    }
+    assertThat(rows).as("someone led the partitions")
+        .anyMatch(r -> r.matches(".*,chronik_partitions_led,[1-9].*"));
+    String html = Files.readString(runDir.resolve("report.html"));
+    for (String chart : java.util.List.of("elections", "leaders-per-node", "under-replicated", "fsync-p99")) {
+      assertThat(html).contains("<h2>" + chart + "</h2>");
+      assertThat(runDir.resolve("charts").resolve(chart + ".png")).isNotEmptyFile();
+    }
   }
 
   /** The checker must bite end to end: wiping a lone broker's data loses acknowledged writes. */

@@ -109,6 +109,11 @@ public final class HistoryRecorder implements AutoCloseable {
   }
 
   /** Number of ops written so far. */
+  /** Time zero of the history's op times, on the recorder's clock (System.nanoTime unless injected). */
+  public long startNanos() {
+    return startNanos;
+  }
+
   public synchronized long size() {
     return nextIndex;
   }

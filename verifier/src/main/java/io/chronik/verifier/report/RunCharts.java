@@ -63,7 +63,7 @@ public final class RunCharts {
     return t.f(op) + " " + Timeline.typeName(t.type(op));
   }
 
-  private static long endNanos(Timeline t) {
+  static long endNanos(Timeline t) {
     long end = 1;
     for (int op = 0; op < t.size(); op++) {
       end = Math.max(end, t.completeNanos(op));
@@ -223,7 +223,7 @@ public final class RunCharts {
         + (stride > 1 ? "; every " + stride + "th op" : "") + ")", plot);
   }
 
-  private static void shadeFaults(XYPlot plot, Timeline t) {
+  static void shadeFaults(XYPlot plot, Timeline t) {
     double end = secs(endNanos(t));
     // Intervals closer than a pixel apart are merged: thousands of markers would only draw noise.
     double pixel = end / WIDTH;
@@ -263,7 +263,7 @@ public final class RunCharts {
     plot.addDomainMarker(m, Layer.BACKGROUND);
   }
 
-  private static JFreeChart chart(String title, XYPlot plot) {
+  static JFreeChart chart(String title, XYPlot plot) {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(new Color(220, 220, 220));
     plot.setRangeGridlinePaint(new Color(220, 220, 220));

@@ -37,6 +37,10 @@ public final class RunReport {
     charts.put("timeline", RunCharts.png(RunCharts.timeline(timeline, offending)));
     charts.put("latency", RunCharts.png(RunCharts.latency(timeline)));
     charts.put("throughput", RunCharts.png(RunCharts.throughput(timeline)));
+    java.util.Optional<ClusterMetrics> cluster = ClusterMetrics.read(dir);
+    if (cluster.isPresent()) {
+      cluster.get().charts(timeline).forEach((key, chart) -> charts.put(key, RunCharts.png(chart)));
+    }
     for (Map.Entry<String, byte[]> c : charts.entrySet()) {
       Files.write(dir.resolve("charts").resolve(c.getKey() + ".png"), c.getValue());
     }

@@ -1,0 +1,149 @@
+package io.chronik.control.metrics;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Scrapes every broker's {@code /metrics} about once a second during a run on one thread of its own
+ * and appends what the report plots to {@code cluster-metrics.csv}:
+ * {@code seconds,node,series,value}, seconds in the history's time base. A node that is down,
+ * paused or slow (timeouts below a second) just yields no sample for that round.
+ */
+public final class ClusterScraper implements AutoCloseable {
+  public static final String FILE = "cluster-metrics.csv";
+  static final String ELECTIONS = "raft_leader_elections_total";
+  static final String LED = "chronik_partitions_led";
+  static final String UNDER_REPLICATED = "chronik_partitions_under_replicated";
+  static final String FSYNC = "chronik_fsync_duration_seconds";
+  static final String FSYNC_P99_MS = "fsync_p99_ms";
+  private static final Set<String> SCRAPED = Set.of(ELECTIONS, LED, UNDER_REPLICATED, FSYNC + "_bucket");
+  private static final Duration TIMEOUT = Duration.ofMillis(400);
+  private static final long PERIOD_MS = 1_000;
+
+  private final Map<String, URI> nodes;
+  private final LongSupplier nanoTime;
+  private final long startNanos;
+  private final BufferedWriter out;
+  private final HttpClient http;
+  private final Thread thread;
+  private final Map<String, TreeMap<Double, Double>> lastBuckets = new HashMap<>();
+  private volatile boolean running = true;
+  private volatile long rows;
+
+  /**
+   * @param nodes node name to its metrics URL ({@code http://addr:adminPort/metrics})
+   * @param startNanos the history's time zero on {@code nanoTime}
+   */
+  public static ClusterScraper start(Path runDir, Map<String, URI> nodes, LongSupplier nanoTime, long startNanos)
+      throws IOException {
+    return new ClusterScraper(runDir.resolve(FILE), nodes, nanoTime, startNanos);
+  }
+
+  private ClusterScraper(Path file, Map<String, URI> nodes, LongSupplier nanoTime, long startNanos)
+      throws IOException {
+    this.nodes = Map.copyOf(nodes);
+    this.nanoTime = nanoTime;
+    this.startNanos = startNanos;
+    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    out.write("seconds,node,series,value\n");
+    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(Runnable::run).build();
+    this.thread = new Thread(this::loop, "cluster-scraper");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    while (running) {
+      long roundStart = System.nanoTime();
+      for (Map.Entry<String, URI> n : new TreeMap<>(nodes).entrySet()) {
+        scrape(n.getKey(), n.getValue());
+      }
+      try {
+        out.flush();
+        long sleepMs = PERIOD_MS - (System.nanoTime() - roundStart) / 1_000_000;
+        if (sleepMs > 0) {
+          Thread.sleep(sleepMs);
+        }
+      } catch (IOException e) {
+        return; // the run goes on without cluster metrics; the report just lacks the plots
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void scrape(String node, URI uri) {
+    String body;
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return;
+      }
+      body = r.body();
+    } catch (IOException e) {
+      return; // down, paused or partitioned away: no sample
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      return;
+    }
+    double seconds = (nanoTime.getAsLong() - startNanos) / 1e9;
+    try {
+      List<PrometheusText.Sample> samples = PrometheusText.parse(body, SCRAPED);
+      for (PrometheusText.Sample s : samples) {
+        if (s.le() == null) {
+          row(seconds, node, s.name(), s.value());
+        }
+      }
+      TreeMap<Double, Double> buckets = PrometheusText.buckets(samples, FSYNC);
+      TreeMap<Double, Double> before = lastBuckets.put(node, buckets);
+      // a restarted node's counters start over: its first scrape after is a baseline, not a delta
+      if (before != null && !before.isEmpty() && !buckets.isEmpty() && buckets.lastEntry().getValue() >= before.lastEntry().getValue()) {
+        double p99 = PrometheusText.quantile(0.99, before, buckets);
+        if (!Double.isNaN(p99)) {
+          row(seconds, node, FSYNC_P99_MS, p99 * 1000);
+        }
+      }
+    } catch (IllegalArgumentException | IOException e) {
+      // a malformed exposition from one node: skip the round for it
+    }
+  }
+
+  private void row(double seconds, String node, String series, double value) throws IOException {
+    out.write(String.format(Locale.ROOT, "%.3f,%s,%s,%s%n", seconds, node, series, value));
+    rows++; // only the scraper thread writes
+  }
+
+  /** Rows written so far (a run with none has no cluster plots: the console says so). */
+  public long rows() {
+    return rows;
+  }
+
+  /** Stops the thread (waits for the round in flight) and closes the file. */
+  @Override
+  public void close() throws IOException {
+    running = false; // no interrupt: it would close the file channel under a write
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    out.close();
+  }
+}
