@@ -68,7 +68,7 @@ final class LocalBroker implements AutoCloseable {
     }
     Files.createDirectories(dataDir);
     List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp", classPath,
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-ea", "-Xmx512m", "-cp", classPath,
         MAIN_CLASS, "--set", "listener.port=" + port, "--set", "admin.port=" + adminPort,
         "--set", "data.dir=" + dataDir,
         "--set", "num.partitions=" + partitions));
