@@ -98,7 +98,8 @@ final class DeleteRecordsApi {
     }
 
     @Override
-    public void onAppendCompleted(long cookie, int groupId, long index, AppendStatus status) {
+    public void onAppendCompleted(long cookie, int groupId, AppendStatus status, long logIndex, long originalOffset,
+        short refusalCode) {
       int i = (int) cookie;
       DeleteRecordsPartitionResult pr = results.get(i);
       if (status == AppendStatus.SUCCESS) {

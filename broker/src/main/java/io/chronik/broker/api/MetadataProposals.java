@@ -35,7 +35,7 @@ final class MetadataProposals implements AppendCallback {
     outcomes.add(outcome);
     outstanding++;
     if (!s.replication.proposeMetadata(command, cookie, this, s.executor)) {
-      onAppendCompleted(cookie, 0, -1, AppendStatus.OVERLOADED);
+      onAppendCompleted(cookie, 0, AppendStatus.OVERLOADED, NO_INDEX, NO_OFFSET, NO_REFUSAL);
     }
   }
 
@@ -54,7 +54,8 @@ final class MetadataProposals implements AppendCallback {
   }
 
   @Override
-  public void onAppendCompleted(long cookie, int groupId, long index, AppendStatus status) {
+  public void onAppendCompleted(long cookie, int groupId, AppendStatus status, long logIndex, long originalOffset,
+      short refusalCode) {
     outcomes.get((int) cookie).accept(status);
     finishOne();
   }

@@ -50,7 +50,8 @@ final class ProduceApi {
     }
 
     @Override
-    public void onAppendCompleted(long cookie, int groupId, long index, AppendStatus status) {
+    public void onAppendCompleted(long cookie, int groupId, AppendStatus status, long logIndex, long originalOffset,
+        short refusalCode) {
       PartitionProduceResponse pr = slots.get((int) cookie);
       switch (status) {
         case SUCCESS -> {
@@ -58,8 +59,8 @@ final class ProduceApi {
           s.traffic.appended(payload);
           succeed(pr, payload.getLong(payload.position()));
         }
-        case DUPLICATE -> succeed(pr, index);
-        case REFUSED -> pr.setErrorCode((short) index);
+        case DUPLICATE -> succeed(pr, originalOffset);
+        case REFUSED -> pr.setErrorCode(refusalCode);
         case OVERLOADED -> pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS.code())
             .setErrorMessage("reason=leader-busy-or-original-uncommitted");
         case STORAGE_ERROR -> pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());

@@ -7,6 +7,7 @@ import io.chronik.pipeline.driver.GroupMessage;
 import io.chronik.pipeline.driver.GroupReady;
 import io.chronik.pipeline.driver.RaftNodeGroup;
 import io.chronik.raft.log.Entry;
+import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.replication.Progress;
 import io.chronik.raft.node.Ready;
@@ -259,15 +260,15 @@ public final class PartitionGroup extends RaftNodeGroup {
         BatchHeaders.baseSequence(payload), BatchHeaders.lastSequence(payload));
     if (check.original() != null) {
       if (check.original().raftIndex() <= node().commitIndex()) {
-        registry.completeUnappended(proposal, i, AppendStatus.DUPLICATE, check.original().baseOffset());
+        registry.duplicate(proposal, i, check.original().baseOffset());
         return AppendStatus.DUPLICATE;
       }
       // the original is still uncommitted: answering now could acknowledge a write that is later lost
-      registry.completeUnappended(proposal, i, AppendStatus.OVERLOADED, -1);
+      registry.rejectOne(proposal, i, AppendStatus.OVERLOADED);
       return AppendStatus.OVERLOADED;
     }
     if (check.error() != org.apache.kafka.common.protocol.Errors.NONE) {
-      registry.completeUnappended(proposal, i, AppendStatus.REFUSED, check.error().code());
+      registry.refuse(proposal, i, check.error().code());
       return AppendStatus.REFUSED;
     }
     return null;
@@ -282,17 +283,17 @@ public final class PartitionGroup extends RaftNodeGroup {
   }
 
   @Override
-  public long propose(AppendBatchView proposal) {
-    long first = super.propose(proposal);
-    if (first < 0) {
+  public ProposeResult propose(AppendBatchView proposal) {
+    ProposeResult result = super.propose(proposal);
+    if (!result.isAccepted()) {
       rollBack(pendingFirstIndex);
       tailOffset = pendingSavedTail;
     } else {
-      accountedIndex = first + proposal.size() - 1;
+      accountedIndex = result.firstIndex() + proposal.size() - 1;
       proposeTerm = node().term();
       logEndOffset = tailOffset;
     }
-    return first;
+    return result;
   }
 
   @Override

@@ -83,7 +83,7 @@ class PartitionGroupSnapshotTest {
   private void propose(List<ByteBuffer> payloads) throws IOException {
     AppendBatchView admitted = group.admit(new PartitionGroupTruncationTest.Fire(payloads), null);
     assertThat(admitted.size()).isEqualTo(payloads.size());
-    assertThat(group.propose(admitted)).isPositive();
+    assertThat(group.propose(admitted).isAccepted()).isTrue();
     settle();
   }
 

@@ -8,7 +8,6 @@ import io.chronik.pipeline.completion.AppendCallback;
 import io.chronik.pipeline.completion.AppendStatus;
 import io.chronik.pipeline.completion.CompletionRegistry;
 import io.chronik.pipeline.completion.InFlightLimit;
-import io.chronik.pipeline.driver.DrivenGroup;
 import io.chronik.pipeline.driver.GroupMessage;
 import io.chronik.pipeline.driver.GroupReady;
 import io.chronik.raft.membership.Configuration;
@@ -45,7 +44,17 @@ class PartitionGroupTest {
   private Replica replica;
 
   /** One completion as the registry delivered it. */
-  record Completion(long cookie, long value, AppendStatus status) {}
+  record Completion(long cookie, AppendStatus status, long logIndex, long originalOffset, short refusalCode) {
+    static Completion duplicate(long cookie, long originalOffset) {
+      return new Completion(cookie, AppendStatus.DUPLICATE, AppendCallback.NO_INDEX, originalOffset,
+          AppendCallback.NO_REFUSAL);
+    }
+
+    static Completion refused(long cookie, short refusalCode) {
+      return new Completion(cookie, AppendStatus.REFUSED, AppendCallback.NO_INDEX, AppendCallback.NO_OFFSET,
+          refusalCode);
+    }
+  }
 
   /** A proposal of whole payloads, completing into {@code completions}. */
   record Proposal(List<ByteBuffer> payloads, long firstCookie, AppendCallback callback) implements AppendBatchView {
@@ -124,7 +133,8 @@ class PartitionGroupTest {
         assertThat(inFlight.tryAcquire()).isTrue();
       }
       Proposal proposal = new Proposal(List.of(payloads), nextCookie,
-          (cookie, groupId, value, status) -> completions.add(new Completion(cookie, value, status)));
+          (cookie, groupId, status, logIndex, originalOffset, refusalCode) ->
+              completions.add(new Completion(cookie, status, logIndex, originalOffset, refusalCode)));
       nextCookie += payloads.length;
       AppendBatchView admitted = group.admit(proposal, registry);
       List<ByteBuffer> out = new ArrayList<>();
@@ -134,14 +144,7 @@ class PartitionGroupTest {
       if (admitted.size() == 0) {
         return out;
       }
-      long first = group.propose(admitted);
-      if (first == DrivenGroup.REFUSED) {
-        registry.reject(admitted, AppendStatus.OVERLOADED);
-      } else if (first < 0) {
-        registry.reject(admitted, AppendStatus.NOT_LEADER);
-      } else {
-        registry.register(admitted, first, group.term());
-      }
+      registry.proposed(admitted, group.propose(admitted), group.term());
       return out;
     }
 
@@ -247,7 +250,7 @@ class PartitionGroupTest {
     replica.drive();
 
     assertThat(admitted).isEmpty();
-    assertThat(replica.completion(2)).isEqualTo(new Completion(2, 2, AppendStatus.DUPLICATE));
+    assertThat(replica.completion(2)).isEqualTo(Completion.duplicate(2, 2));
     assertThat(replica.storage.lastIndex()).isEqualTo(lastIndexBefore);
     assertThat(replica.group.logEndOffset()).isEqualTo(5);
     assertThat(committedBaseOffsets(replica.group)).containsExactly(0L, 2L);
@@ -262,7 +265,8 @@ class PartitionGroupTest {
     assertThat(admitted).isEmpty();
     assertThat(replica.completion(1).status()).isEqualTo(AppendStatus.OVERLOADED);
     replica.drive();
-    assertThat(replica.completion(0)).isEqualTo(new Completion(0, replica.completion(0).value(), AppendStatus.SUCCESS));
+    assertThat(replica.completion(0)).isEqualTo(new Completion(0, AppendStatus.SUCCESS,
+        replica.completion(0).logIndex(), AppendCallback.NO_OFFSET, AppendCallback.NO_REFUSAL));
     assertThat(committedBaseOffsets(replica.group)).containsExactly(0L);
   }
 
@@ -274,7 +278,7 @@ class PartitionGroupTest {
     replica.drive();
 
     assertThat(replica.completion(1)).isEqualTo(
-        new Completion(1, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code(), AppendStatus.REFUSED));
+        Completion.refused(1, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code()));
     assertThat(admitted).extracting(BatchHeaders::baseOffset).containsExactly(3L, 5L);
     assertThat(replica.completion(2).status()).isEqualTo(AppendStatus.SUCCESS);
     assertThat(replica.completion(3).status()).isEqualTo(AppendStatus.SUCCESS);
@@ -287,7 +291,7 @@ class PartitionGroupTest {
     replica.propose(KafkaBatches.idempotent(5L, (short) 1, 1, 1));
 
     assertThat(replica.completion(1)).isEqualTo(
-        new Completion(1, Errors.INVALID_PRODUCER_EPOCH.code(), AppendStatus.REFUSED));
+        Completion.refused(1, Errors.INVALID_PRODUCER_EPOCH.code()));
   }
 
   @Test
@@ -302,7 +306,7 @@ class PartitionGroupTest {
     assertThat(committedBaseOffsets(replica.group)).containsExactly(0L, 3L);
     // the retry is recognised from the recovered producer state
     assertThat(replica.propose(KafkaBatches.idempotent(5L, (short) 0, 0, 2))).isEmpty();
-    assertThat(replica.completion(0)).isEqualTo(new Completion(0, 3, AppendStatus.DUPLICATE));
+    assertThat(replica.completion(0)).isEqualTo(Completion.duplicate(0, 3));
     // the next sequence continues at the recovered tail
     assertThat(replica.propose(KafkaBatches.idempotent(5L, (short) 0, 2, 1)))
         .extracting(BatchHeaders::baseOffset).containsExactly(5L);

@@ -79,7 +79,7 @@ class PartitionGroupTruncationTest {
 
     @Override
     public AppendCallback callback(int i) {
-      return (cookie, groupId, index, status) -> { };
+      return (cookie, groupId, status, logIndex, originalOffset, refusalCode) -> { };
     }
 
     @Override
@@ -189,7 +189,7 @@ class PartitionGroupTruncationTest {
   private static void propose(PartitionGroup leader, ByteBuffer... payloads) {
     AppendBatchView admitted = leader.admit(new Fire(List.of(payloads)), null);
     assertThat(admitted.size()).isEqualTo(payloads.length);
-    assertThat(leader.propose(admitted)).isPositive();
+    assertThat(leader.propose(admitted).isAccepted()).isTrue();
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.chronik.pipeline.completion;
 
 /** Outcome of one append, delivered with its completion. */
 public enum AppendStatus {
-  /** Durable as the request's acks demanded; {@code index} is its log index. */
+  /** Durable as the request's acks demanded; the completion's {@code logIndex} is its log index. */
   SUCCESS,
   /** This node does not lead the group; the client should refresh metadata and retry. */
   NOT_LEADER,
@@ -14,9 +14,9 @@ public enum AppendStatus {
   SHUTDOWN,
   /**
    * Not appended: it repeats an append already committed (an idempotent producer's retry); the
-   * completion's {@code index} carries the application's value for the original (e.g. its base offset).
+   * completion's {@code originalOffset} carries the application's offset of the original.
    */
   DUPLICATE,
-  /** Not appended: the application refused it; the completion's {@code index} carries its error code. */
+  /** Not appended: the application refused it; the completion's {@code refusalCode} carries its error code. */
   REFUSED
 }

@@ -1,5 +1,6 @@
 package io.chronik.pipeline.completion;
 
+import io.chronik.raft.node.ProposeResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -61,24 +62,50 @@ public final class CompletionRegistry {
     }
   }
 
+  /**
+   * What the group did with the batch: accepted ones are registered at their indexes in {@code term};
+   * refused ones complete at once NOT_LEADER or OVERLOADED.
+   */
+  public void proposed(AppendBatchView batch, ProposeResult result, long term) {
+    switch (result.status()) {
+      case ACCEPTED -> register(batch, result.firstIndex(), term);
+      case NOT_LEADER -> reject(batch, AppendStatus.NOT_LEADER);
+      case OVERLOADED -> reject(batch, AppendStatus.OVERLOADED);
+    }
+  }
+
   /** Completes the batch's appends at once (they were never appended), e.g. NOT_LEADER. */
   public void reject(AppendBatchView batch, AppendStatus status) {
     synchronized (lock) {
       for (int i = 0; i < batch.size(); i++) {
-        collect(batch.acks(i), batch.callback(i), batch.executor(i), batch.cookie(i), batch.groupId(), -1, status);
+        collect(batch.acks(i), batch.callback(i), batch.executor(i), batch.cookie(i), batch.groupId(), status,
+            AppendCallback.NO_INDEX, AppendCallback.NO_OFFSET, AppendCallback.NO_REFUSAL);
       }
       inFlight.release(batch.size());
       dispatch();
     }
   }
 
-  /**
-   * Completes append {@code i} of the batch at once with {@code status} and {@code value} in place of
-   * the index (DUPLICATE, REFUSED): it is not appended.
-   */
-  public void completeUnappended(AppendBatchView batch, int i, AppendStatus status, long value) {
+  /** Completes append {@code i} of the batch at once with {@code status} (e.g. OVERLOADED): it is not appended. */
+  public void rejectOne(AppendBatchView batch, int i, AppendStatus status) {
+    completeUnappended(batch, i, status, AppendCallback.NO_OFFSET, AppendCallback.NO_REFUSAL);
+  }
+
+  /** Completes append {@code i} DUPLICATE of an original the application placed at {@code originalOffset}. */
+  public void duplicate(AppendBatchView batch, int i, long originalOffset) {
+    completeUnappended(batch, i, AppendStatus.DUPLICATE, originalOffset, AppendCallback.NO_REFUSAL);
+  }
+
+  /** Completes append {@code i} REFUSED by the application with its {@code refusalCode}. */
+  public void refuse(AppendBatchView batch, int i, short refusalCode) {
+    completeUnappended(batch, i, AppendStatus.REFUSED, AppendCallback.NO_OFFSET, refusalCode);
+  }
+
+  private void completeUnappended(AppendBatchView batch, int i, AppendStatus status, long originalOffset,
+      short refusalCode) {
     synchronized (lock) {
-      collect(batch.acks(i), batch.callback(i), batch.executor(i), batch.cookie(i), batch.groupId(), value, status);
+      collect(batch.acks(i), batch.callback(i), batch.executor(i), batch.cookie(i), batch.groupId(), status,
+          AppendCallback.NO_INDEX, originalOffset, refusalCode);
       inFlight.release(1);
       dispatch();
     }
@@ -177,15 +204,16 @@ public final class CompletionRegistry {
   }
 
   private void completeHead(int groupId, PendingQueue queue, AppendStatus status) {
-    long index = status == AppendStatus.SUCCESS ? queue.headIndex() : -1;
-    collect(queue.headAcks(), queue.headCallback(), queue.headExecutor(), queue.headCookie(), groupId, index, status);
+    long logIndex = status == AppendStatus.SUCCESS ? queue.headIndex() : AppendCallback.NO_INDEX;
+    collect(queue.headAcks(), queue.headCallback(), queue.headExecutor(), queue.headCookie(), groupId, status,
+        logIndex, AppendCallback.NO_OFFSET, AppendCallback.NO_REFUSAL);
     queue.removeHead();
     pending--;
     inFlight.release(1);
   }
 
-  private void collect(Acks acks, AppendCallback callback, Executor executor, long cookie, int groupId, long index,
-      AppendStatus status) {
+  private void collect(Acks acks, AppendCallback callback, Executor executor, long cookie, int groupId,
+      AppendStatus status, long logIndex, long originalOffset, short refusalCode) {
     if (callback == null) {
       return; // acks=0 published without a completion target
     }
@@ -200,7 +228,7 @@ public final class CompletionRegistry {
       delivery = new Delivery(executor);
       deliveries.add(delivery);
     }
-    delivery.add(callback, cookie, groupId, index, status);
+    delivery.add(callback, cookie, groupId, status, logIndex, originalOffset, refusalCode);
   }
 
   /** Hands collected completions to their executors; called with the lock held (see class comment). */

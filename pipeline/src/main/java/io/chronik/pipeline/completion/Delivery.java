@@ -12,28 +12,35 @@ final class Delivery implements Runnable {
   private AppendCallback[] callbacks = new AppendCallback[16];
   private long[] cookies = new long[16];
   private int[] groupIds = new int[16];
-  private long[] indexes = new long[16];
   private AppendStatus[] statuses = new AppendStatus[16];
+  private long[] logIndexes = new long[16];
+  private long[] originalOffsets = new long[16];
+  private short[] refusalCodes = new short[16];
   private int size;
 
   Delivery(Executor executor) {
     this.executor = executor;
   }
 
-  void add(AppendCallback callback, long cookie, int groupId, long index, AppendStatus status) {
+  void add(AppendCallback callback, long cookie, int groupId, AppendStatus status, long logIndex,
+      long originalOffset, short refusalCode) {
     if (size == callbacks.length) {
       int capacity = size * 2;
       callbacks = java.util.Arrays.copyOf(callbacks, capacity);
       cookies = java.util.Arrays.copyOf(cookies, capacity);
       groupIds = java.util.Arrays.copyOf(groupIds, capacity);
-      indexes = java.util.Arrays.copyOf(indexes, capacity);
       statuses = java.util.Arrays.copyOf(statuses, capacity);
+      logIndexes = java.util.Arrays.copyOf(logIndexes, capacity);
+      originalOffsets = java.util.Arrays.copyOf(originalOffsets, capacity);
+      refusalCodes = java.util.Arrays.copyOf(refusalCodes, capacity);
     }
     callbacks[size] = callback;
     cookies[size] = cookie;
     groupIds[size] = groupId;
-    indexes[size] = index;
     statuses[size] = status;
+    logIndexes[size] = logIndex;
+    originalOffsets[size] = originalOffset;
+    refusalCodes[size] = refusalCode;
     size++;
   }
 
@@ -44,7 +51,8 @@ final class Delivery implements Runnable {
   @Override
   public void run() {
     for (int i = 0; i < size; i++) {
-      callbacks[i].onAppendCompleted(cookies[i], groupIds[i], indexes[i], statuses[i]);
+      callbacks[i].onAppendCompleted(cookies[i], groupIds[i], statuses[i], logIndexes[i], originalOffsets[i],
+          refusalCodes[i]);
     }
   }
 }

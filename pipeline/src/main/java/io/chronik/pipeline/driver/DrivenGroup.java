@@ -2,6 +2,7 @@ package io.chronik.pipeline.driver;
 
 import io.chronik.pipeline.completion.AppendBatchView;
 import io.chronik.pipeline.completion.CompletionRegistry;
+import io.chronik.raft.node.ProposeResult;
 
 /**
  * What the {@link RaftDriver} needs from one Raft group on this node. The raft core's node
@@ -12,8 +13,6 @@ import io.chronik.pipeline.completion.CompletionRegistry;
  * @param <M> the peer message type
  */
 public interface DrivenGroup<M> {
-  long NOT_LEADER = -1;
-  long REFUSED = -2;
 
   int groupId();
 
@@ -24,12 +23,11 @@ public interface DrivenGroup<M> {
   void step(M message);
 
   /**
-   * Proposes the batch's payloads as consecutive log entries.
-   *
-   * @return the index of the first entry; {@link #NOT_LEADER} when this node is not the group's leader;
-   *     {@link #REFUSED} when the leader refuses more for now (back-pressure, e.g. too many uncommitted)
+   * Proposes the batch's payloads as consecutive log entries: accepted at the first entry's index,
+   * refused NOT_LEADER when this node is not the group's leader, or OVERLOADED when the leader refuses
+   * more for now (back-pressure, e.g. too many uncommitted).
    */
-  long propose(AppendBatchView proposal);
+  ProposeResult propose(AppendBatchView proposal);
 
   /**
    * Checks each append before it is proposed (e.g. idempotent-producer sequences) and completes the

@@ -322,14 +322,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     if (admitted.size() == 0) {
       return;
     }
-    long first = group.propose(admitted);
-    if (first == DrivenGroup.REFUSED) {
-      registry.reject(admitted, AppendStatus.OVERLOADED);
-    } else if (first < 0) {
-      registry.reject(admitted, AppendStatus.NOT_LEADER);
-    } else {
-      registry.register(admitted, first, group.term());
-    }
+    registry.proposed(admitted, group.propose(admitted), group.term());
   }
 
   private void collectReadies() {

@@ -5,6 +5,7 @@ import io.chronik.pipeline.completion.AppendBatchView;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.log.HardState;
 import io.chronik.raft.log.LogStorage;
+import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.Ready;
 import io.chronik.raft.node.Role;
@@ -133,7 +134,7 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   }
 
   @Override
-  public long propose(AppendBatchView proposal) {
+  public ProposeResult propose(AppendBatchView proposal) {
     List<byte[]> payloads = new ArrayList<>(proposal.size());
     for (int i = 0; i < proposal.size(); i++) {
       ByteBuffer payload = proposal.payload(i);
@@ -141,11 +142,7 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
       payload.get(payload.position(), copy);
       payloads.add(copy);
     }
-    long first = node.propose(payloads);
-    if (first == 0) {
-      return node.role() == Role.LEADER ? REFUSED : NOT_LEADER;
-    }
-    return first;
+    return node.propose(payloads);
   }
 
   @Override

@@ -119,7 +119,7 @@ public final class GroupCommitBenchmark {
     CompletionRegistry registry = new CompletionRegistry(partitions, inFlight);
     LongAdder completed = new LongAdder();
     Recorder latency = new Recorder(3);
-    AppendCallback callback = (cookie, group, index, status) -> {
+    AppendCallback callback = (cookie, group, status, logIndex, originalOffset, refusalCode) -> {
       latency.recordValue(Math.max(0, System.nanoTime() - cookie));
       completed.increment();
     };

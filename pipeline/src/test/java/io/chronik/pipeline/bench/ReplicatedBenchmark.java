@@ -136,7 +136,7 @@ public final class ReplicatedBenchmark {
     for (int p = 0; p < producers; p++) {
       windows.add(new Semaphore(window));
     }
-    AppendCallback callback = (cookie, group, index, status) -> {
+    AppendCallback callback = (cookie, group, status, logIndex, originalOffset, refusalCode) -> {
       windows.get((int) (cookie & 0xff)).release();
       if (status == AppendStatus.SUCCESS) {
         latency.recordValue(Math.max(0, System.nanoTime() - (cookie >>> 8)));

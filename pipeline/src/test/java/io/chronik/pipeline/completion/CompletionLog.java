@@ -15,7 +15,8 @@ public final class CompletionLog implements AppendCallback {
   private final Semaphore arrivals = new Semaphore(0);
 
   @Override
-  public void onAppendCompleted(long cookie, int groupId, long index, AppendStatus status) {
+  public void onAppendCompleted(long cookie, int groupId, AppendStatus status, long index, long originalOffset,
+      short refusalCode) {
     synchronized (completed) {
       completed.add(new Completed(cookie, groupId, index, status, Thread.currentThread().getName()));
     }

@@ -16,7 +16,7 @@ class CompletionRegistryTest {
   /** Executors that queue tasks, so the test sees how many tasks each registry call produced. */
   private final Executor loopA = tasksA::add;
   private final Executor loopB = tasksB::add;
-  private final AppendCallback callback = (cookie, group, index, status) ->
+  private final AppendCallback callback = (cookie, group, status, index, originalOffset, refusalCode) ->
       delivered.add(cookie + ":" + group + ":" + index + ":" + status);
   private final InFlightLimit inFlight = new InFlightLimit(10_000);
   private final CompletionRegistry registry = new CompletionRegistry(4, inFlight);

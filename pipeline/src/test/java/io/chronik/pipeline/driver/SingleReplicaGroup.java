@@ -2,6 +2,7 @@ package io.chronik.pipeline.driver;
 
 import io.chronik.pipeline.commit.DurableWriter;
 import io.chronik.pipeline.completion.AppendBatchView;
+import io.chronik.raft.node.ProposeResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -92,12 +93,12 @@ final class SingleReplicaGroup implements DrivenGroup<TestMessage> {
   }
 
   @Override
-  public long propose(AppendBatchView proposal) {
+  public ProposeResult propose(AppendBatchView proposal) {
     if (!leader) {
-      return NOT_LEADER;
+      return ProposeResult.REFUSED_NOT_LEADER;
     }
     if (lastIndex - commitIndex + proposal.size() > uncommittedMax) {
-      return REFUSED;
+      return ProposeResult.REFUSED_OVERLOADED;
     }
     long first = lastIndex + 1;
     for (int i = 0; i < proposal.size(); i++) {
@@ -105,7 +106,7 @@ final class SingleReplicaGroup implements DrivenGroup<TestMessage> {
       terms.add(term);
       lastIndex++;
     }
-    return first;
+    return ProposeResult.accepted(first);
   }
 
   @Override

@@ -273,15 +273,17 @@ public final class RaftNode {
   }
 
   /**
-   * Proposes application payloads as consecutive entries. Returns the index of the first one, or 0
-   * if refused (not leader, leadership transfer in progress, or too many uncommitted entries: the
-   * caller should redirect or retry later).
+   * Proposes application payloads as consecutive entries: accepted at the first one's index, or refused
+   * NOT_LEADER (the caller redirects) or OVERLOADED (leadership transfer in progress or too many
+   * uncommitted entries: retry later).
    */
-  public long propose(List<byte[]> payloads) {
+  public ProposeResult propose(List<byte[]> payloads) {
     wake();
-    if (role != Role.LEADER || transferee != NONE
-        || log.lastIndex() - log.committed() + payloads.size() > options.uncommittedEntriesMax()) {
-      return 0;
+    if (role != Role.LEADER) {
+      return ProposeResult.REFUSED_NOT_LEADER;
+    }
+    if (transferee != NONE || log.lastIndex() - log.committed() + payloads.size() > options.uncommittedEntriesMax()) {
+      return ProposeResult.REFUSED_OVERLOADED;
     }
     long first = log.lastIndex() + 1;
     List<Entry> entries = new ArrayList<>(payloads.size());
@@ -289,10 +291,10 @@ public final class RaftNode {
       entries.add(Entry.normal(first + entries.size(), term, p));
     }
     appendAsLeader(entries);
-    return first;
+    return ProposeResult.accepted(first);
   }
 
-  public long propose(byte[] payload) {
+  public ProposeResult propose(byte[] payload) {
     return propose(List.of(payload));
   }
 

@@ -2,6 +2,7 @@ package io.chronik.raft.interaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftOptions;
 import io.chronik.raft.node.Role;
 import java.nio.charset.StandardCharsets;
@@ -170,8 +171,8 @@ class GoldenInteractionTest {
         break;
       case "propose": {
         int id = Integer.parseInt(w[1]);
-        long index = c.node(id).propose(w[2].getBytes(StandardCharsets.UTF_8));
-        out.append("  ").append(index == 0 ? "refused" : "index=" + index).append('\n');
+        ProposeResult result = c.node(id).propose(w[2].getBytes(StandardCharsets.UTF_8));
+        out.append("  ").append(result.isAccepted() ? "index=" + result.firstIndex() : "refused").append('\n');
         break;
       }
       case "isolate":

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.raft.message.MessageType;
 import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftOptions;
 import io.chronik.raft.node.Role;
 import java.util.List;
@@ -64,12 +65,12 @@ class QuiescenceTest {
   @Test
   void aProposalWakesTheGroupCommitsAndItFallsSilentAgain() {
     InteractionCluster c = quiesced();
-    long first = c.node(1).propose(new byte[] {42});
-    assertThat(first).isPositive();
+    ProposeResult first = c.node(1).propose(new byte[] {42});
+    assertThat(first.isAccepted()).isTrue();
     assertThat(c.node(1).quiesced()).isFalse();
     c.stabilize(new StringBuilder());
     for (int id : List.of(1, 2, 3)) {
-      assertThat(c.node(id).commitIndex()).as("node %d", id).isEqualTo(first);
+      assertThat(c.node(id).commitIndex()).as("node %d", id).isEqualTo(first.firstIndex());
       assertThat(c.node(id).quiesced()).as("followers woke on the append").isFalse();
     }
     for (int t = 0; t < OPTIONS.heartbeatTicks() * 2; t++) {

@@ -724,7 +724,7 @@ final class ClusterSimulation {
     void attemptWrite(String key, String value) {
       SimNode n = pickNode(true);
       long myOp = op;
-      if (n.raft == null || n.raft.propose(KvStore.write(id, myOp, key, value)) == 0) {
+      if (n.raft == null || !n.raft.propose(KvStore.write(id, myOp, key, value)).isAccepted()) {
         retryOrGiveUp(() -> attemptWrite(key, value));
         return;
       }
