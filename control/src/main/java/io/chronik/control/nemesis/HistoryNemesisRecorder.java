@@ -1,6 +1,6 @@
 package io.chronik.control.nemesis;
 
-import io.chronik.verifier.recorder.Nemesis;
+import io.chronik.verifier.recorder.FaultOps;
 import java.util.HashMap;
 import java.util.Map;
 import us.bpsm.edn.Keyword;
@@ -12,11 +12,11 @@ import us.bpsm.edn.Keyword;
  * {@code start-<fault>} / {@code stop-<fault>}, the pairs the report shades as fault intervals.
  */
 public final class HistoryNemesisRecorder implements NemesisRecorder {
-  private final Nemesis nemesis;
-  private final Map<String, Nemesis.Pending> inFlight = new HashMap<>();
+  private final FaultOps faultOps;
+  private final Map<String, FaultOps.Pending> inFlight = new HashMap<>();
 
-  public HistoryNemesisRecorder(Nemesis nemesis) {
-    this.nemesis = nemesis;
+  public HistoryNemesisRecorder(FaultOps faultOps) {
+    this.faultOps = faultOps;
   }
 
   @Override
@@ -25,9 +25,9 @@ public final class HistoryNemesisRecorder implements NemesisRecorder {
       if (inFlight.containsKey(event.f())) {
         throw new IllegalStateException("f=" + event.f() + " reason=invoked-twice-without-completion");
       }
-      inFlight.put(event.f(), nemesis.invoke(Keyword.newKeyword(event.f()), event.value()));
+      inFlight.put(event.f(), faultOps.invoke(Keyword.newKeyword(event.f()), event.value()));
     } else {
-      Nemesis.Pending pending = inFlight.remove(event.f());
+      FaultOps.Pending pending = inFlight.remove(event.f());
       if (pending == null) {
         throw new IllegalStateException("f=" + event.f() + " reason=completion-without-invoke");
       }

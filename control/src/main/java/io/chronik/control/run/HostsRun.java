@@ -124,7 +124,7 @@ final class HostsRun {
       String topic = work.topic();
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
-      faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
+      faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
           KAFKA_PORT, lazy);
       Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);

@@ -62,7 +62,7 @@ final class LocalRun {
         LocalTestbed bed = new LocalTestbed(brokers);
         List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), Site.LOCAL),
             bed.nodes(), o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
-        faults = new FaultTally(new HistoryNemesisRecorder(recorder.nemesis()));
+        faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
         Nemesis nemesis = new Nemesis(bed, bed.nodes(), faults, System::nanoTime);
         finalReads = underFaults(o, work, nemesis, plan, recorder, faults, console);
         console.printf("chronik test: cluster metrics rows=%d file=%s%n", scraper.rows(), ClusterScraper.FILE);

@@ -26,7 +26,7 @@ class FaultTableTest {
     Fault partition = FaultRegistry.find("partition").orElseThrow();
     Injection halves = partition.pick(new Draw(List.of("n1", "n2", "n3"), new Random(3), List.of("halves")));
     try (HistoryRecorder recorder = HistoryRecorder.open(history, 1)) {
-      Nemesis nemesis = new Nemesis(bed, List.of("n1", "n2", "n3"), new HistoryNemesisRecorder(recorder.nemesis()),
+      Nemesis nemesis = new Nemesis(bed, List.of("n1", "n2", "n3"), new HistoryNemesisRecorder(recorder.faultOps()),
           System::nanoTime);
       FaultPlan.Step kill = new FaultPlan.Step(0, 1, FaultRegistry.find("kill-majority").orElseThrow(),
           Injection.of(List.of("n2", "n3")));

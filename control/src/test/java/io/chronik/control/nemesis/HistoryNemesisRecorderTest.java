@@ -17,7 +17,7 @@ class HistoryNemesisRecorderTest {
   void nemesisEventsBecomeInvokeInfoPairsOfTheNemesisProcess() throws Exception {
     Path file = dir.resolve("history.edn");
     try (HistoryRecorder history = HistoryRecorder.open(file, 1)) {
-      NemesisRecorder recorder = new HistoryNemesisRecorder(history.nemesis());
+      NemesisRecorder recorder = new HistoryNemesisRecorder(history.faultOps());
       recorder.record(new NemesisEvent(1, "invoke", "start-kill", "[n1]"));
       recorder.record(new NemesisEvent(2, "info", "start-kill", "killed=[n1]"));
       recorder.record(new NemesisEvent(3, "invoke", "stop-kill", "[n1]"));
@@ -33,7 +33,7 @@ class HistoryNemesisRecorderTest {
   @Test
   void completionWithoutInvokeIsAnError() throws Exception {
     try (HistoryRecorder history = HistoryRecorder.open(dir.resolve("h.edn"), 1)) {
-      NemesisRecorder recorder = new HistoryNemesisRecorder(history.nemesis());
+      NemesisRecorder recorder = new HistoryNemesisRecorder(history.faultOps());
       assertThatThrownBy(() -> recorder.record(new NemesisEvent(1, "info", "start-pause", "")))
           .hasMessageContaining("completion-without-invoke");
     }

@@ -27,7 +27,7 @@ import us.bpsm.edn.Keyword;
  * the rest. Clients work through {@link Worker}s (one per client thread, Jepsen's
  * {@code concurrency}); after an indeterminate ({@code info}) result the worker continues under a
  * new process id, {@code process + concurrency}, so thread = process mod concurrency. The nemesis
- * records through {@link #nemesis()}.
+ * records through {@link #faultOps()}.
  */
 public final class HistoryRecorder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
@@ -37,7 +37,7 @@ public final class HistoryRecorder implements AutoCloseable {
   private final long startNanos;
   private final int concurrency;
   private final Worker[] workers;
-  private final Nemesis nemesis = new Nemesis(this);
+  private final FaultOps faultOps = new FaultOps(this);
   private final ScheduledExecutorService flusher;
   private long nextIndex;
   private boolean closed;
@@ -82,8 +82,9 @@ public final class HistoryRecorder implements AutoCloseable {
     return concurrency;
   }
 
-  public Nemesis nemesis() {
-    return nemesis;
+  /** Where the nemesis records its fault ops ({@code :process :nemesis}). */
+  public FaultOps faultOps() {
+    return faultOps;
   }
 
   /** Stamps index and time on the op and appends it; returns the op as written. */

@@ -53,7 +53,7 @@ class HistoryRecorderTest {
     Log log = new Log();
     AtomicLong values = new AtomicLong();
     try (HistoryRecorder rec = HistoryRecorder.open(file, threads)) {
-      Nemesis.Pending start = rec.nemesis().startFault("partition", "majority");
+      FaultOps.Pending start = rec.faultOps().startFault("partition", "majority");
       start.done("cut");
       List<Thread> ts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -87,7 +87,7 @@ class HistoryRecorderTest {
       for (Thread t : ts) {
         t.join();
       }
-      rec.nemesis().stopFault("partition", null).done("healed");
+      rec.faultOps().stopFault("partition", null).done("healed");
       Worker last = rec.worker(0);
       last.invoke(KafkaMicroOps.ASSIGN, KafkaMicroOps.keys(0), Map.of(KafkaMicroOps.SEEK_TO_BEGINNING, true))
           .ok(KafkaMicroOps.keys(0));

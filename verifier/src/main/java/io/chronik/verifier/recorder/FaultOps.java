@@ -5,14 +5,15 @@ import io.chronik.verifier.history.OpType;
 import us.bpsm.edn.Keyword;
 
 /**
- * The nemesis's side of the recorder: {@code :process :nemesis} ops, completed as {@code :info}
+ * The fault ops of a history, the nemesis's side of the recorder (control's {@code Nemesis} applies the
+ * faults; this records them): {@code :process :nemesis} ops, completed as {@code :info}
  * (Jepsen's convention). Faults are recorded as {@code :start-<fault>} / {@code :stop-<fault>}
  * pairs, which the report turns into shaded fault intervals.
  */
-public final class Nemesis {
+public final class FaultOps {
   private final HistoryRecorder recorder;
 
-  Nemesis(HistoryRecorder recorder) {
+  FaultOps(HistoryRecorder recorder) {
     this.recorder = recorder;
   }
 
