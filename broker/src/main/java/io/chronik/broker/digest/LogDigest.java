@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  *
  * <p>Output, one {@code key=value} line per item (the control node parses it):
  * <pre>
- * group dir=p1-chronik-queue-0 first=1 last=5234 commit=5230 end=end segments=1
- * block dir=p1-chronik-queue-0 from=1 to=1024 lastTerm=3 digest=9f2c...
- * entry dir=p1-chronik-queue-0 index=5121 term=3 key=812 kind=0 crc=1a2b3c4d bytes=220
+ * group dir=p1-chronik-log-0 first=1 last=5234 commit=5230 end=end segments=1
+ * block dir=p1-chronik-log-0 from=1 to=1024 lastTerm=3 digest=9f2c...
+ * entry dir=p1-chronik-log-0 index=5121 term=3 key=812 kind=0 crc=1a2b3c4d bytes=220
  * </pre>
  */
 public final class LogDigest {

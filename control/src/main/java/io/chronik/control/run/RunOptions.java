@@ -68,8 +68,8 @@ public final class RunOptions {
       + "Debian packages (fall back to local processes instead).")
   boolean noInstall;
 
-  @Option(names = "--workload", defaultValue = "queue", completionCandidates = WorkloadNames.class,
-      description = "One of ${COMPLETION-CANDIDATES} (default queue; see Workloads below).")
+  @Option(names = "--workload", defaultValue = "kafka", completionCandidates = WorkloadNames.class,
+      description = "One of ${COMPLETION-CANDIDATES} (default kafka; see Workloads below).")
   String workload;
 
   @Option(names = "--faults", split = ",", completionCandidates = FaultNames.class, description = "Faults the schedule "
@@ -88,16 +88,16 @@ public final class RunOptions {
       description = "Local mode (no --hosts): broker processes of the local cluster (default 3; 1 = a lone broker).")
   int nodes;
 
-  @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the queue topic (default 3).")
+  @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the kafka workload's topic (default 3).")
   int partitions;
 
-  @Option(names = "--producers", defaultValue = "2", description = "Queue producer threads (default 2).")
+  @Option(names = "--producers", defaultValue = "2", description = "Kafka workload producer threads (default 2).")
   int producers;
 
   @Option(names = "--clients", defaultValue = "4", description = "Register client threads (default 4).")
   int clients;
 
-  @Option(names = "--acks", defaultValue = "all", description = "Queue producers' acks: all (default) or 1. With 1 a "
+  @Option(names = "--acks", defaultValue = "all", description = "Kafka workload producers' acks: all (default) or 1. With 1 a "
       + "leader cut off from its quorum acknowledges writes that are later lost; the checker must say so.")
   String acks;
 

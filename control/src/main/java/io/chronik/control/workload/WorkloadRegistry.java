@@ -8,7 +8,7 @@ import java.util.Optional;
  * {@link WorkloadType}); adding one is a class with its TYPE and one line here.
  */
 public final class WorkloadRegistry {
-  private static final List<WorkloadType> TYPES = List.of(QueueWorkload.TYPE, RegisterWorkload.TYPE);
+  private static final List<WorkloadType> TYPES = List.of(KafkaWorkload.TYPE, RegisterWorkload.TYPE);
 
   private WorkloadRegistry() {}
 

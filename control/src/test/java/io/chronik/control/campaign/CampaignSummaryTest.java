@@ -27,15 +27,15 @@ class CampaignSummaryTest {
 
   @Test
   void markdownTableHasOneRowPerRunWithSeedVerdictOpsFaultsAndReportLink() {
-    CampaignSummary s = new CampaignSummary("Chronik campaign X", "--hosts lab:3 --workload queue");
-    s.add(row("20261128T120000-lab-queue", 42, Verdict.VALID));
+    CampaignSummary s = new CampaignSummary("Chronik campaign X", "--hosts lab:3 --workload kafka");
+    s.add(row("20261128T120000-lab-kafka", 42, Verdict.VALID));
     s.add(row("-", 43, null));
     String md = s.markdown();
-    assertThat(md).contains("| 1 | 20261128T120000-lab-queue | 42 | VALID | 1000 | 7 | "
-        + "[report](20261128T120000-lab-queue/report.html) |");
+    assertThat(md).contains("| 1 | 20261128T120000-lab-kafka | 42 | VALID | 1000 | 7 | "
+        + "[report](20261128T120000-lab-kafka/report.html) |");
     assertThat(md).contains("| 2 | - | 43 | ERROR: host=n1 reason=unreachable | 1000 | 7 | - |");
     assertThat(md).contains("Campaign verdict (worst run): **UNKNOWN** (exit 2)");
-    assertThat(md).contains("chronik test --hosts lab:3 --workload queue --seed <seed>");
+    assertThat(md).contains("chronik test --hosts lab:3 --workload kafka --seed <seed>");
   }
 
   @Test

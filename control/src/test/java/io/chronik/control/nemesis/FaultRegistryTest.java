@@ -57,7 +57,7 @@ class FaultRegistryTest {
         assertThat(usage).as("usage lists %s", f.name()).contains(" " + f.name() + " (")
             .contains(f.help().replaceAll("\\s+", " "));
       }
-      assertThat(usage).contains("queue").contains("register");
+      assertThat(usage).contains("kafka").contains("register");
     }
   }
 }

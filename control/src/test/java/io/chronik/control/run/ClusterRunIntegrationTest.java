@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code chronik test --hosts lab:3} end to end against the replicated broker: a 3-node lab, the
- * distribution deployed over SSH, a queue run under iptables partitions, kill -9 of one node and of a
+ * distribution deployed over SSH, a kafka run under iptables partitions, kill -9 of one node and of a
  * majority, a cascading failure and a client-leader cut that must be valid, with its report (faults
  * listed with the nodes they hit) and every node's log; then the checker must bite: producers with
  * {@code acks=1} while the nemesis isolates the partition leader must be judged invalid with
@@ -111,7 +111,7 @@ class ClusterRunIntegrationTest {
     Host n2 = inventory.hosts().get(1);
     Path group;
     try (Stream<Path> dirs = Files.list(Path.of(n2.homeDir(), "data", "raft"))) {
-      group = dirs.filter(d -> d.getFileName().toString().matches("p\\d+-chronik-queue-0")).findFirst().orElseThrow();
+      group = dirs.filter(d -> d.getFileName().toString().matches("p\\d+-chronik-log-0")).findFirst().orElseThrow();
     }
     Path segment;
     try (Stream<Path> files = Files.list(group)) {

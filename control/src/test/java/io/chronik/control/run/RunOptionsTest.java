@@ -51,9 +51,9 @@ class RunOptionsTest {
 
   @Test
   void runFolderNamesSayWhereAndWhat() {
-    assertThat(parse().runName()).isEqualTo("local-queue");
+    assertThat(parse().runName()).isEqualTo("local-kafka");
     assertThat(parse("--hosts", "lab:3", "--workload", "register").runName()).isEqualTo("lab-register");
-    assertThat(parse("--hosts", "inventory:vms.txt").runName()).isEqualTo("hosts-queue");
+    assertThat(parse("--hosts", "inventory:vms.txt").runName()).isEqualTo("hosts-kafka");
     assertThat(parse("--name", "nightly").runName()).isEqualTo("nightly");
     assertThat(parse("--hosts", "lab:3").inDirectory(dir).runsDirOrDefault()).isEqualTo(dir);
   }

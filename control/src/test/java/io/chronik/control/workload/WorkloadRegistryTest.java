@@ -10,7 +10,7 @@ class WorkloadRegistryTest {
 
   @Test
   void eachWorkloadIsRegisteredOnceWithHelpTopicAndSizes() {
-    assertThat(WorkloadRegistry.names()).containsExactly("queue", "register").doesNotHaveDuplicates();
+    assertThat(WorkloadRegistry.names()).containsExactly("kafka", "register").doesNotHaveDuplicates();
     for (WorkloadType t : WorkloadRegistry.all()) {
       assertThat(t.help()).as("help of %s", t.name()).isNotBlank();
       assertThat(t.topic()).as("topic of %s", t.name()).startsWith("chronik-");
@@ -20,13 +20,13 @@ class WorkloadRegistryTest {
   }
 
   @Test
-  void queueSizesFollowTheOptionsAndRegisterHasItsOwn() {
-    WorkloadType queue = WorkloadRegistry.get("queue");
-    assertThat(queue.topicPartitions().applyAsInt(SETTINGS)).isEqualTo(5);
-    assertThat(queue.concurrency().applyAsInt(SETTINGS)).isEqualTo(QueueWorkload.concurrency(3));
+  void kafkaSizesFollowTheOptionsAndRegisterHasItsOwn() {
+    WorkloadType kafka = WorkloadRegistry.get("kafka");
+    assertThat(kafka.topicPartitions().applyAsInt(SETTINGS)).isEqualTo(5);
+    assertThat(kafka.concurrency().applyAsInt(SETTINGS)).isEqualTo(KafkaWorkload.concurrency(3));
     WorkloadType register = WorkloadRegistry.get("register");
     assertThat(register.topicPartitions().applyAsInt(SETTINGS)).isEqualTo(RegisterWorkload.PARTITIONS);
     assertThat(register.concurrency().applyAsInt(SETTINGS)).isEqualTo(RegisterWorkload.concurrency(4));
-    assertThatThrownBy(() -> WorkloadRegistry.get("bank")).hasMessage("workload=bank reason=unknown known=[queue, register]");
+    assertThatThrownBy(() -> WorkloadRegistry.get("bank")).hasMessage("workload=bank reason=unknown known=[kafka, register]");
   }
 }

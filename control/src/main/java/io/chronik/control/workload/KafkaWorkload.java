@@ -33,18 +33,18 @@ import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 
 /**
- * The queue/log workload with the official Kafka Java client, recorded in Jepsen's Kafka op shapes:
+ * The Kafka log workload with the official Kafka Java client, recorded in Jepsen's Kafka op shapes:
  * producers send unique values to partitions ({@code :send}), one consumer polls every partition
  * ({@code :poll}), and after the faults a final reader reads each partition from the beginning to its
  * end offset. Partition numbers are the history's keys. Any error whose effect is unknown is recorded
  * as {@code :info}, so the checker treats it as possibly applied.
  */
-public final class QueueWorkload implements Workload {
-  public static final String TOPIC = "chronik-queue";
-  public static final WorkloadType TYPE = new WorkloadType("queue",
-      "Kafka queue: idempotent producers send unique values, a consumer polls every partition (kafka checker)",
+public final class KafkaWorkload implements Workload {
+  public static final String TOPIC = "chronik-log";
+  public static final WorkloadType TYPE = new WorkloadType("kafka",
+      "Kafka log: idempotent producers send unique values, a consumer polls every partition (kafka checker)",
       TOPIC, WorkloadSettings::partitions, s -> concurrency(s.producers()),
-      (bootstrap, seed, recorder, s) -> new QueueWorkload(bootstrap, s.partitions(), s.producers(), s.acks(), recorder));
+      (bootstrap, seed, recorder, s) -> new KafkaWorkload(bootstrap, s.partitions(), s.producers(), s.acks(), recorder));
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
   private final String bootstrap;
@@ -63,7 +63,7 @@ public final class QueueWorkload implements Workload {
    *     "1" (leader-only acknowledgement, not idempotent: a leader cut off from its quorum can
    *     acknowledge writes that are later truncated, which the checker must report as lost)
    */
-  public QueueWorkload(String bootstrap, int partitions, int producers, String acks, HistoryRecorder recorder) {
+  public KafkaWorkload(String bootstrap, int partitions, int producers, String acks, HistoryRecorder recorder) {
     if (!acks.equals("all") && !acks.equals("1")) {
       throw new IllegalArgumentException("acks=" + acks + " reason=expected-all-or-1");
     }
@@ -81,7 +81,7 @@ public final class QueueWorkload implements Workload {
 
   @Override
   public String name() {
-    return "queue";
+    return "kafka";
   }
 
   @Override
