@@ -2,7 +2,9 @@ package io.chronik.broker;
 
 import io.chronik.broker.admin.AdminServer;
 import io.chronik.broker.api.ApiRouter;
+import io.chronik.broker.api.AdvertisedAddress;
 import io.chronik.broker.api.BrokerState;
+import io.chronik.broker.api.MetadataState;
 import io.chronik.broker.api.ConsumerLag;
 import io.chronik.broker.metrics.NodeMetrics;
 import io.chronik.broker.config.BrokerConfig;
@@ -89,10 +91,11 @@ public final class Broker {
     });
     GroupCoordinator groups = new GroupCoordinator(config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MIN_MS),
         config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MAX_MS), config.get(BrokerSettings.GROUP_INITIAL_REBALANCE_DELAY_MS));
-    BrokerState state = new BrokerState(config, new ProducerIdAllocator(data, config.get(BrokerSettings.PRODUCER_ID_BLOCK_SIZE),
-        config.nodeId()), groups, executor, clusterId);
-    ReplicatedNode replication = new ReplicatedNode(config, executor, state, PeerTransports.factory(config));
-    state.attach(replication);
+    MetadataState metadata = new MetadataState(clusterId);
+    ReplicatedNode replication = new ReplicatedNode(config, executor, metadata, PeerTransports.factory(config));
+    AdvertisedAddress advertised = new AdvertisedAddress();
+    BrokerState state = new BrokerState(config, metadata, replication, new ProducerIdAllocator(data,
+        config.get(BrokerSettings.PRODUCER_ID_BLOCK_SIZE), config.nodeId()), groups, executor, advertised);
     ApiRouter router = new ApiRouter(state);
     RequestMetrics metrics = new RequestMetrics(nodeMetrics.registry());
     KafkaServer server;
@@ -107,7 +110,7 @@ public final class Broker {
     }
     String host = config.advertisedHost();
     int port = server.port();
-    executor.submit(() -> state.advertise(host, port)).get();
+    executor.submit(() -> advertised.bind(host, port)).get();
     nodeMetrics.bind(replication, state.traffic, executor, () -> ConsumerLag.take(state),
         config.get(BrokerSettings.REPLICA_LAG_ENTRIES_MAX), config.get(BrokerSettings.METRICS_PARTITION_SERIES));
     executor.scheduleWithFixedDelay(() -> groups.tick(System.currentTimeMillis()),

@@ -9,13 +9,7 @@ import io.chronik.broker.partition.ProducerIdAllocator;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.partition.TopicRegistry;
 import io.chronik.broker.replication.MetadataCommand;
-import io.chronik.broker.replication.MetadataListener;
-import io.chronik.broker.replication.PartitionGroup;
 import io.chronik.broker.replication.ReplicatedNode;
-import io.chronik.broker.replication.TopicSpec;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.Uuid;
 
@@ -23,51 +17,45 @@ import org.apache.kafka.common.Uuid;
  * Everything the API handlers touch. All of it is confined to one thread, the broker's state
  * executor: handlers run there, timers fire there, metadata changes and append completions are
  * delivered there, so no handler needs locks.
+ *
+ * <p>Built whole: what the replication layer reports lives in {@link MetadataState} (built before
+ * the {@link ReplicatedNode}), and the advertised address, known only once the listener has bound, in
+ * {@link AdvertisedAddress}. No field here is written from outside after construction.
  */
-public final class BrokerState implements MetadataListener {
+public final class BrokerState {
   private static final long AUTO_CREATE_RETRY_MS = 1000;
 
   final BrokerConfig config;
-  final TopicRegistry topics = new TopicRegistry();
+  final MetadataState metadata;
+  final TopicRegistry topics;
+  final OffsetStore offsets;
+  final FetchWaiters fetchWaiters;
   final ProducerIdAllocator producerIds;
   final GroupCoordinator groups;
-  final OffsetStore offsets = new OffsetStore();
   final ScheduledExecutorService executor;
-  final FetchWaiters fetchWaiters = new FetchWaiters();
+  final ReplicatedNode replication;
+  final AdvertisedAddress advertised;
   /** Records and bytes in and out, produce requests waiting (read by the metrics registry). */
   public final io.chronik.broker.metrics.Traffic traffic = new io.chronik.broker.metrics.Traffic();
-  /** This node's own id until the metadata log's is applied, then the cluster's (one for every node). */
-  String clusterId;
-  private final String localClusterId;
-  private boolean clusterIdChosen;
-  private long clusterIdProposedMs;
   final int nodeId;
   final ClusterNodes cluster;
-  ReplicatedNode replication;
-  String advertisedHost;
-  int advertisedPort;
-  private final Map<String, Long> autoCreateRequestedMs = new HashMap<>();
+  private long clusterIdProposedMs;
 
-  public BrokerState(BrokerConfig config, ProducerIdAllocator producerIds, GroupCoordinator groups,
-      ScheduledExecutorService executor, String clusterId) {
+  public BrokerState(BrokerConfig config, MetadataState metadata, ReplicatedNode replication,
+      ProducerIdAllocator producerIds, GroupCoordinator groups, ScheduledExecutorService executor,
+      AdvertisedAddress advertised) {
     this.config = config;
+    this.metadata = metadata;
+    this.topics = metadata.topics;
+    this.offsets = metadata.offsets;
+    this.fetchWaiters = metadata.fetchWaiters;
+    this.replication = replication;
     this.producerIds = producerIds;
     this.groups = groups;
     this.executor = executor;
-    this.clusterId = clusterId;
-    this.localClusterId = clusterId;
+    this.advertised = advertised;
     this.nodeId = config.nodeId();
     this.cluster = config.clusterNodes();
-  }
-
-  public void advertise(String host, int port) {
-    this.advertisedHost = host;
-    this.advertisedPort = port;
-  }
-
-  /** Connects the replication layer (once, before requests are served). */
-  public void attach(ReplicatedNode node) {
-    this.replication = node;
   }
 
   /**
@@ -79,11 +67,11 @@ public final class BrokerState implements MetadataListener {
       return;
     }
     long now = System.currentTimeMillis();
-    Long last = autoCreateRequestedMs.get(name);
+    Long last = metadata.autoCreateRequestedMs.get(name);
     if (last != null && now - last < AUTO_CREATE_RETRY_MS) {
       return;
     }
-    autoCreateRequestedMs.put(name, now);
+    metadata.autoCreateRequestedMs.put(name, now);
     Uuid id = Uuid.randomUuid();
     MetadataCommand create = new MetadataCommand.CreateTopic(name, id.getMostSignificantBits(),
         id.getLeastSignificantBits(), config.get(BrokerSettings.NUM_PARTITIONS), -1);
@@ -99,15 +87,9 @@ public final class BrokerState implements MetadataListener {
     return cluster.node(id);
   }
 
-  @Override
-  public void clusterIdChosen(String id) {
-    clusterIdChosen = true;
-    clusterId = id;
-  }
-
   /** The id every node reports (the metadata log's once chosen). State thread. */
   public String clusterId() {
-    return clusterId;
+    return metadata.clusterId();
   }
 
   /**
@@ -116,32 +98,10 @@ public final class BrokerState implements MetadataListener {
    */
   public void chooseClusterId() {
     long now = System.currentTimeMillis();
-    if (clusterIdChosen || !replication.metadataLeading() || now - clusterIdProposedMs < 1000) {
+    if (metadata.clusterIdChosen() || !replication.metadataLeading() || now - clusterIdProposedMs < 1000) {
       return;
     }
     clusterIdProposedMs = now;
-    replication.proposeMetadata(new MetadataCommand.ClusterId(localClusterId), 0, null, null);
-  }
-
-  @Override
-  public void topicChanged(TopicSpec topic, Map<Integer, PartitionGroup> hosted) {
-    topics.update(topic, hosted);
-    autoCreateRequestedMs.remove(topic.name());
-  }
-
-  @Override
-  public void topicDeleted(String name) {
-    topics.remove(name);
-    offsets.removeTopic(name);
-  }
-
-  @Override
-  public void partitionsCommitted() {
-    fetchWaiters.onAppend();
-  }
-
-  @Override
-  public void offsetsCommitted(String group, List<MetadataCommand.Offset> committed) {
-    offsets.apply(group, committed);
+    replication.proposeMetadata(new MetadataCommand.ClusterId(metadata.localClusterId), 0, null, null);
   }
 }

@@ -66,8 +66,8 @@ final class GroupApi {
     String msg = !group ? "transactions are not supported" : node == null ? "reason=no-metadata-leader" : null;
     boolean ok = e == Errors.NONE;
     boolean self = ok && leader == s.nodeId;
-    String host = !ok ? "" : self ? s.advertisedHost : node.host();
-    int port = !ok ? -1 : self ? s.advertisedPort : node.kafkaPort();
+    String host = !ok ? "" : self ? s.advertised.host() : node.host();
+    int port = !ok ? -1 : self ? s.advertised.port() : node.kafkaPort();
     if (ctx.version() < 4) {
       resp.setErrorCode(e.code()).setErrorMessage(msg).setNodeId(ok ? leader : -1).setHost(host).setPort(port);
     } else {

@@ -34,11 +34,11 @@ final class MetadataApi {
   void metadata(RequestContext ctx) throws IOException {
     MetadataRequestData req = (MetadataRequestData) ctx.request().data();
     MetadataResponseData resp = new MetadataResponseData()
-        .setClusterId(s.clusterId).setControllerId(controllerId());
+        .setClusterId(s.clusterId()).setControllerId(controllerId());
     for (ClusterNodes.Node n : s.cluster.nodes()) {
       boolean self = n.id() == s.nodeId;
       resp.brokers().add(new MetadataResponseBroker().setNodeId(n.id())
-          .setHost(self ? s.advertisedHost : n.host()).setPort(self ? s.advertisedPort : n.kafkaPort()));
+          .setHost(self ? s.advertised.host() : n.host()).setPort(self ? s.advertised.port() : n.kafkaPort()));
     }
     boolean all = req.topics() == null || (ctx.version() == 0 && req.topics().isEmpty());
     if (all) {
@@ -91,7 +91,7 @@ final class MetadataApi {
 
   void describeCluster(RequestContext ctx) {
     DescribeClusterRequestData req = (DescribeClusterRequestData) ctx.request().data();
-    DescribeClusterResponseData resp = new DescribeClusterResponseData().setClusterId(s.clusterId)
+    DescribeClusterResponseData resp = new DescribeClusterResponseData().setClusterId(s.clusterId())
         .setControllerId(controllerId()).setEndpointType(req.endpointType());
     if (req.endpointType() != 1) {
       resp.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
@@ -100,7 +100,7 @@ final class MetadataApi {
       for (ClusterNodes.Node n : s.cluster.nodes()) {
         boolean self = n.id() == s.nodeId;
         resp.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(n.id())
-            .setHost(self ? s.advertisedHost : n.host()).setPort(self ? s.advertisedPort : n.kafkaPort()));
+            .setHost(self ? s.advertised.host() : n.host()).setPort(self ? s.advertised.port() : n.kafkaPort()));
       }
     }
     ctx.respond(resp);
