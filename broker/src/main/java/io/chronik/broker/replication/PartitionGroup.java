@@ -31,7 +31,9 @@ import org.apache.kafka.common.TopicPartition;
  * on other threads use.
  *
  * <p>Invariants: {@code tailOffset} is the offset after the last data entry of the log (stable and
- * unstable) up to {@code accountedIndex}; {@link ProducerSequences} reflects the same entries.
+ * unstable) up to {@code accountedIndex}; {@link ProducerSequences} reflects the same entries. Offsets
+ * are contiguous, so each data entry accounted starts at the tail before it (asserted in
+ * {@code account}: the check runs per entry on the driver thread).
  */
 public final class PartitionGroup extends RaftNodeGroup {
   private static final int TAIL_STACK_MAX = 4096;
@@ -191,15 +193,15 @@ public final class PartitionGroup extends RaftNodeGroup {
       publishStored(durable.firstIndex(), snapshotAt);
       from = snapshotAt + 1;
     }
+    if (from > durable.firstIndex()) {
+      tailOffset = scanTailBefore(from); // the tail the scanned entries continue from
+    }
     for (long index = from; index <= last; ) {
       List<Entry> chunk = durable.entries(index, last + 1, 16L << 20);
       for (Entry e : chunk) {
         account(e);
       }
       index += chunk.size();
-    }
-    if (tailSize == 0 && from > durable.firstIndex()) {
-      tailOffset = scanTailBefore(from); // no data entry in the scanned tail: look further back
     }
     accountedIndex = last;
     // readers (fetch bounds, OffsetForLeaderEpoch) may ask before the first Ready is persisted
@@ -326,6 +328,8 @@ public final class PartitionGroup extends RaftNodeGroup {
       return;
     }
     long base = BatchHeaders.baseOffset(payload);
+    assert base == tailOffset : "partition=" + partition + " index=" + entry.index() + " base=" + base
+        + " tail=" + tailOffset + " reason=offsets-not-contiguous";
     tailOffset = BatchHeaders.nextOffset(payload);
     recordSequences(payload, base, entry.index());
     pushTail(entry.index(), tailOffset);

@@ -38,6 +38,9 @@ public interface DrivenGroup<M> {
     return proposal;
   }
 
+  /** The group's log is on this node's stable storage up to here (as of the driver's last sync). */
+  long durableIndex();
+
   /** The group's current term (appends proposed now carry it). */
   long term();
 

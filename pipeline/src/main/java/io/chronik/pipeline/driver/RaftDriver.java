@@ -433,6 +433,11 @@ public final class RaftDriver<M> implements AutoCloseable {
     for (int i = 0; i < readies.size(); i++) {
       DrivenGroup<M> group = readyGroups.get(i);
       GroupReady<M> ready = readies.get(i);
+      if (ready.committedIndex() > group.durableIndex()) {
+        // acknowledging now could confirm writes a crash loses: stop instead (run() fails every append)
+        throw new IllegalStateException("group=" + group.groupId() + " commit=" + ready.committedIndex()
+            + " durable=" + group.durableIndex() + " reason=commit-beyond-durable");
+      }
       applier.apply(group, ready);
       if (ready.committedIndex() > 0) {
         registry.committed(group.groupId(), ready.committedIndex(), ready.committedTerm());

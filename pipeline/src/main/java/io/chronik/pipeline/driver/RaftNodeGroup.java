@@ -146,6 +146,11 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   }
 
   @Override
+  public long durableIndex() {
+    return storage.durableIndex();
+  }
+
+  @Override
   public long term() {
     return node.term();
   }

@@ -1,6 +1,7 @@
 package io.chronik.pipeline.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chronik.pipeline.commit.GatedWriter;
 import io.chronik.pipeline.completion.Acks;
@@ -155,6 +156,18 @@ class RaftDriverTest {
         .containsOnly(AppendStatus.OVERLOADED);
     driver.runOnce();
     assertThat(completions.await(3, 10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aCommitBeyondTheDurableIndexStopsTheDriverBeforeAnyAck() throws Exception {
+    start(true);
+    assertThat(offer(new TestBatch(1, 2, 0, Acks.ALL, completions, loop))).isTrue();
+    driver.runOnce();
+    groups.get(1).durableLost = true;
+    assertThatThrownBy(driver::runOnce).isInstanceOf(IllegalStateException.class)
+        .hasMessage("group=1 commit=2 durable=0 reason=commit-beyond-durable");
+    assertThat(completions.completed()).isEmpty();
+    assertThat(registry.pending()).isEqualTo(2);
   }
 
   @Test

@@ -25,11 +25,15 @@ final class SingleReplicaGroup implements DrivenGroup<TestMessage> {
   private final List<Long> terms = new ArrayList<>();
   private long lastIndex;
   private long stableIndex;
+  /** Last index handed to the writer; durable once the driver's sync returns. */
+  private long persistedIndex;
   private long commitIndex;
   private boolean heartbeatDue;
   private boolean hardStateDirty;
   /** Like the core's uncommittedEntriesMax: proposals beyond it are refused. */
   int uncommittedMax = Integer.MAX_VALUE;
+  /** A storage that says nothing is durable although the sync returned (a lost write). */
+  boolean durableLost;
 
   SingleReplicaGroup(int groupId, DurableWriter writer, boolean leader, long term, int... peers) {
     this.groupId = groupId;
@@ -110,6 +114,11 @@ final class SingleReplicaGroup implements DrivenGroup<TestMessage> {
   }
 
   @Override
+  public long durableIndex() {
+    return durableLost ? 0 : persistedIndex;
+  }
+
+  @Override
   public long term() {
     return term;
   }
@@ -140,6 +149,7 @@ final class SingleReplicaGroup implements DrivenGroup<TestMessage> {
         long index = ready.firstIndex() + i;
         writer.append(groupId, index, terms.get((int) index), ready.entries().get(i));
       }
+      persistedIndex = Math.max(persistedIndex, ready.lastPersistedIndex());
       if (ready.hardState()) {
         writer.hardState(groupId, ready.term(), -1, ready.commitIndex());
       }

@@ -56,6 +56,12 @@ public interface LogStorage {
   /** Index of the last entry, {@code firstIndex() - 1} when the log is empty. */
   long lastIndex();
 
+  /**
+   * Every entry up to here is on stable storage (as of the last {@link #sync}); a commit this node
+   * reports never exceeds it.
+   */
+  long durableIndex();
+
   /** Term of the entry at {@code index}, for {@code firstIndex() - 1 <= index <= lastIndex()}. */
   long term(long index);
 

@@ -116,6 +116,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   }
 
   /** Every entry up to here is on stable storage. */
+  @Override
   public long durableIndex() {
     return log.durableIndex();
   }
