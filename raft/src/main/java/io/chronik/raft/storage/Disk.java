@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The few file-system operations durable storage needs, so the same recovery code runs on a real
- * disk ({@link NioDisk}) and on a crash-simulating one ({@link SimulatedDisk}).
+ * disk ({@link NioDisk}) and on a crash-simulating one ({@code SimulatedDisk}, in the test sources).
  *
  * <p>Durability contract (POSIX-like): bytes written through a channel are durable only after that
  * channel's {@code force}; creating, renaming or deleting a name is durable only after
