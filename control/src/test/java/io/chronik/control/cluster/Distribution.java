@@ -36,7 +36,9 @@ public final class Distribution {
     List<String> entries = new ArrayList<>();
     for (String module : List.of("raft", "pipeline", "broker")) {
       try (Stream<Path> jars = Files.list(ROOT.resolve(module).resolve("target"))) {
-        jars.filter(p -> p.getFileName().toString().matches("chronik-" + module + "-.*\\.jar"))
+        // a module's test-jar (raft's simulated disk) is for tests, not for a broker's class path
+        jars.filter(p -> p.getFileName().toString().matches("chronik-" + module + "-.*\\.jar")
+                && !p.getFileName().toString().endsWith("-tests.jar"))
             .forEach(p -> entries.add(p.toString()));
       }
     }
