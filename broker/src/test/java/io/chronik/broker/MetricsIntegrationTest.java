@@ -17,9 +17,13 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +55,12 @@ class MetricsIntegrationTest {
       "chronik_raft_loop_entries_bucket", "chronik_ring_occupied_slots", "chronik_produce_requests_in_flight",
       "chronik_appends_in_flight", "chronik_peer_messages_dropped_total", "chronik_produce_rejections_total",
       "jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total", "process_files_open_files", "process_cpu_usage",
-      "jvm_threads_live_threads");
+      "jvm_threads_live_threads", "chronik_fetch_records_total", "chronik_snapshots_written_total",
+      "chronik_snapshots_installed_total", "chronik_snapshot_chunks_received_total",
+      "chronik_partitions_opened_from_snapshot", "chronik_partitions_catching_up", "chronik_metadata_catching_up",
+      "chronik_peer_queue_bytes");
+  /** Small, so a test writes a few snapshots' worth of entries quickly. */
+  private static final int SNAPSHOT_INTERVAL_ENTRIES = 40;
 
   @TempDir
   static Path dir;
@@ -59,7 +68,8 @@ class MetricsIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ReplicatedCluster(dir, 3, "raft.quiesce=true");
+    cluster = new ReplicatedCluster(dir, 3, "raft.quiesce=true",
+        "raft.snapshot.interval.entries=" + SNAPSHOT_INTERVAL_ENTRIES);
     cluster.startAll();
     try (Admin admin = Admin.create(adminProps())) {
       admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3))).all().get(30, TimeUnit.SECONDS);
@@ -92,12 +102,83 @@ class MetricsIntegrationTest {
           .contains("raft_current_term{node_id=\"" + i + "\",partition=\"0\",topic=\"__cluster_metadata\"}")
           .contains("topic=\"" + TOPIC + "\"");
       assertThat(AdminHttp.sum(r.body(), "chronik_partitions", "")).isEqualTo(PARTITIONS);
+      for (int peer = 0; peer < 3; peer++) {
+        assertThat(r.body().contains("chronik_peer_queue_bytes{node_id=\"" + i + "\",peer=\"" + peer + "\"}"))
+            .as("node %d queue gauge for peer %d", i, peer).isEqualTo(peer != i);
+      }
       assertThat(AdminHttp.get(cluster.admin(i), "/health").body()).isEqualTo("healthy=true\n");
     }
   }
 
   @Test
   @Order(2)
+  void snapshotsWrittenRiseOnceEveryIntervalOfEntriesOnEveryReplica() throws Exception {
+    String topic = "snapshotted";
+    try (Admin admin = Admin.create(adminProps())) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
+    }
+    double[] before = new double[3];
+    for (int i = 0; i < 3; i++) {
+      before[i] = AdminHttp.sum(metrics(i), "chronik_snapshots_written_total", "");
+    }
+    // one entry per send (each waits for its ack): 3 intervals of entries plus the leader's no-op
+    int entries = 3 * SNAPSHOT_INTERVAL_ENTRIES;
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < entries; i++) {
+        producer.send(new ProducerRecord<>(topic, "k", "v" + i)).get(30, TimeUnit.SECONDS);
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      int node = i;
+      // a replica stores its snapshot on the apply after the one that crossed the interval, so the
+      // third may wait for the next entry; more than 3 would mean a snapshot before the interval
+      await(Duration.ofSeconds(30), () -> {
+        double written = AdminHttp.sum(metrics(node), "chronik_snapshots_written_total", "") - before[node];
+        assertThat(written).as("node %d snapshots", node).isLessThanOrEqualTo(3);
+        return written >= 2;
+      }, "node " + node + " wrote 2-3 snapshots");
+      assertThat(AdminHttp.sum(metrics(node), "chronik_snapshots_installed_total", ""))
+          .as("no leader compacts its log, so nothing is installed").isZero();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void recordsOutCountExactlyTheRecordsAConsumerRead() throws Exception {
+    String topic = "consumed";
+    try (Admin admin = Admin.create(adminProps())) {
+      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
+    }
+    int n = 731;
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < n; i++) {
+        producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
+      }
+      producer.flush();
+    }
+    double before = clusterSum("chronik_fetch_records_total");
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "4096"); // several fetches per partition
+    int read = 0;
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+          new TopicPartition(topic, 2));
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (read < n && System.nanoTime() < deadline) {
+        read += consumer.poll(Duration.ofMillis(200)).count();
+      }
+    }
+    assertThat(read).isEqualTo(n);
+    assertThat(clusterSum("chronik_fetch_records_total") - before).isEqualTo(n);
+  }
+
+  @Test
+  @Order(4)
   void recordsInRisesByExactlyTheRecordsProduced() throws Exception {
     double before = clusterSum("chronik_produce_records_total");
     double requestsBefore = clusterSum("chronik_request_duration_seconds_count", "api=\"Produce\"");
@@ -108,7 +189,7 @@ class MetricsIntegrationTest {
   }
 
   @Test
-  @Order(3)
+  @Order(5)
   void badRequestsGet4xxTextNeverAStackTrace() throws Exception {
     String base = cluster.admin(0);
     HttpResponse<String> missing = AdminHttp.get(base, "/nope");
@@ -132,8 +213,10 @@ class MetricsIntegrationTest {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void aDeadNodeMakesEverySharedPartitionUnderReplicatedUntilItReturns() throws Exception {
+    // RF 3 on 3 nodes: every node hosts every partition of every topic the class created
+    int hosted = (int) AdminHttp.sum(metrics(0), "chronik_partitions", "");
     double changesBefore = clusterSum(0, 2, "chronik_leadership_changes_total");
     int ledByVictim = (int) AdminHttp.sum(AdminHttp.get(cluster.admin(2), "/metrics").body(),
         "chronik_partitions_led", "");
@@ -142,16 +225,17 @@ class MetricsIntegrationTest {
       int node = i;
       await(Duration.ofSeconds(30), () -> {
         String m = metrics(node);
-        return AdminHttp.sum(m, "chronik_partitions_under_replicated", "") == PARTITIONS
+        return AdminHttp.sum(m, "chronik_partitions_under_replicated", "") == hosted
             && AdminHttp.sum(m, "chronik_partitions_unavailable", "") == 0;
       }, "node " + node + " counts all its partitions under-replicated");
       assertThat(AdminHttp.sum(metrics(node), "chronik_peers_down", "")).isEqualTo(1);
     }
     // the survivors took over every partition the dead node led
-    await(Duration.ofSeconds(30), () -> clusterSum(0, 2, "chronik_partitions_led") == PARTITIONS, "all led");
+    await(Duration.ofSeconds(30), () -> clusterSum(0, 2, "chronik_partitions_led") == hosted, "all led");
     // each partition the dead node led got a new leader, and both survivors learned of it
     assertThat(clusterSum(0, 2, "chronik_leadership_changes_total") - changesBefore)
         .isGreaterThanOrEqualTo(2.0 * ledByVictim);
+    produce(500); // a backlog the restarted node must catch up on before it is ready
     cluster.start(2);
     for (int i = 0; i < 3; i++) {
       int node = i;
@@ -159,10 +243,14 @@ class MetricsIntegrationTest {
           "node " + node + " back to 0 under-replicated");
       await(Duration.ofSeconds(30), () -> ready(node), "node " + node + " ready again");
     }
+    String restarted = AdminHttp.get(cluster.admin(2), "/ready").body();
+    assertThat(restarted).contains("catchingUp=0").contains("metadataCatchingUp=false");
+    assertThat(AdminHttp.sum(metrics(2), "chronik_partitions_opened_from_snapshot", ""))
+        .as("the snapshotted partition reopened from its snapshot").isGreaterThanOrEqualTo(1);
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void aTakenAdminPortStopsTheStartWithAClearMessage() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
@@ -225,6 +313,15 @@ class MetricsIntegrationTest {
   }
 
   private static void produce(int n) throws Exception {
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < n; i++) {
+        producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i));
+      }
+      producer.flush();
+    }
+  }
+
+  private static KafkaProducer<String, String> producer() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -232,12 +329,7 @@ class MetricsIntegrationTest {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      for (int i = 0; i < n; i++) {
-        producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i));
-      }
-      producer.flush();
-    }
+    return new KafkaProducer<>(p);
   }
 
   private static Properties adminProps() {
