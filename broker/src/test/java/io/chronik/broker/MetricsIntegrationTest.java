@@ -3,8 +3,15 @@ package io.chronik.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.broker.admin.AdminHttp;
+import io.chronik.broker.peer.PeerCodec;
+import io.chronik.pipeline.driver.GroupMessage;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -258,6 +265,62 @@ class MetricsIntegrationTest {
       assertThat(e.getMessage()).contains("broker exited code=1")
           .contains("cannot start: key=admin.port value=" + taken.getLocalPort())
           .contains("reason=port-in-use").doesNotContain("\tat ");
+    }
+  }
+
+  /**
+   * The catching-up rule end to end on a real node: a peer connection delivers an APPEND for a
+   * partition node 2 follows whose commit index is far beyond node 2's log (its entries "not yet
+   * arrived"); node 2 takes it as its leader's commit, so it is catching up until it has those
+   * entries: /ready answers 503 reason=catching-up and the gauge counts the partition. The APPEND's
+   * previous index is beyond node 2's log, so Raft only rejects it (no entry, no commit moves).
+   * Last in the class: node 2 keeps hearing that commit until it restarts.
+   */
+  @Test
+  @Order(8)
+  void aFollowerToldOfACommitFarAheadOfItsLogIsNotReady() throws Exception {
+    String m = metrics(2);
+    int partition = -1;
+    for (int p = 0; p < PARTITIONS && partition < 0; p++) {
+      if (AdminHttp.sum(m, "chronik_partition_leader", "partition=\"" + p + "\",topic=\"" + TOPIC + "\"") == 0) {
+        partition = p;
+      }
+    }
+    assertThat(partition).as("node 2 follows some partition").isGreaterThanOrEqualTo(0);
+    int leader;
+    try (Admin admin = Admin.create(adminProps())) {
+      leader = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC)
+          .partitions().get(partition).leader().id();
+    }
+    long term = (long) AdminHttp.sum(m, "raft_current_term", "partition=\"" + partition + "\",topic=\"" + TOPIC + "\"");
+    int groupId = groupId(2, TOPIC, partition);
+    long far = 1_000_000_000L;
+    Message append = Message.of(MessageType.APPEND, leader, 2, term).log(far, term).commit(far).build();
+    ByteBuf frame = PeerCodec.encode(ByteBufAllocator.DEFAULT, List.of(new GroupMessage(groupId, append)));
+    byte[] bytes = new byte[frame.readableBytes()];
+    frame.readBytes(bytes);
+    frame.release();
+    try (Socket peer = new Socket(java.net.InetAddress.getLoopbackAddress(), cluster.raftPort(2))) {
+      peer.getOutputStream().write(bytes);
+      peer.getOutputStream().flush();
+      await(Duration.ofSeconds(30), () -> AdminHttp.get(cluster.admin(2), "/ready").statusCode() == 503,
+          "node 2 not ready");
+    }
+    HttpResponse<String> ready = AdminHttp.get(cluster.admin(2), "/ready");
+    assertThat(ready.body()).startsWith("ready=false reason=catching-up").contains("catchingUp=1");
+    assertThat(AdminHttp.sum(metrics(2), "chronik_partitions_catching_up", "")).isEqualTo(1);
+    assertThat(ready(0)).as("the others are unaffected").isTrue();
+  }
+
+  /** The Raft group id of a partition on a node: its storage directory is p<group>-<topic>-<partition>. */
+  private static int groupId(int node, String topic, int partition) throws IOException {
+    String suffix = "-" + topic + "-" + partition;
+    try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.walk(cluster.dataDir(node))) {
+      String name = dirs.map(d -> d.getFileName().toString())
+          .filter(n -> n.startsWith("p") && n.endsWith(suffix) && n.substring(1, n.length() - suffix.length())
+              .chars().allMatch(Character::isDigit))
+          .findFirst().orElseThrow();
+      return Integer.parseInt(name.substring(1, name.length() - suffix.length()));
     }
   }
 

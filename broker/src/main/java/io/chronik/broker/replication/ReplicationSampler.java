@@ -77,7 +77,8 @@ final class ReplicationSampler {
     for (int peer : liveness.peers()) {
       peersDown += liveness.down(peer) ? 1 : 0;
     }
-    boolean metadataCatchingUp = metadata.leaderHint() != selfId && behindLeader(metadata, leaderCommits, lagEntriesMax);
+    boolean metadataCatchingUp = metadata.leaderHint() != selfId
+        && behindLeader(metadata, leaderCommits, lagEntriesMax);
     return new ReplicationSample(System.nanoTime(), groups.size(), led, underCount, unavailable, lagMaxAll,
         leaderChanges, elections, logEntries, quiescent, catchingUp, metadataCatchingUp, snapshotsWritten,
         snapshotsInstalled, openedFromSnapshot, metadata.term(), metadata.commitIndex(),

@@ -78,7 +78,8 @@ class PackagedServiceIntegrationTest {
       try (SshHosts ssh = new SshHosts(inventory, guard)) {
         DbLifecycle db = new DbLifecycle(ssh, guard, spec);
         db.install(vm);
-        assertThat(run(List.of("dpkg-query", "-W", "-f=${Status}", "chronik")).output()).isEqualTo("install ok installed");
+        assertThat(run(List.of("dpkg-query", "-W", "-f=${Status}", "chronik")).output())
+            .isEqualTo("install ok installed");
         assertThat(run(List.of("getent", "passwd", "chronik")).exit()).as("postinst ran over SSH").isZero();
         String dropIn = Files.readString(Path.of(RunDropIn.PATH));
         String address = vm.address().getHostAddress();
