@@ -3,8 +3,15 @@ package io.chronik.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.broker.admin.AdminHttp;
+import io.chronik.broker.peer.PeerCodec;
+import io.chronik.pipeline.driver.GroupMessage;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,9 +24,13 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +62,12 @@ class MetricsIntegrationTest {
       "chronik_raft_loop_entries_bucket", "chronik_ring_occupied_slots", "chronik_produce_requests_in_flight",
       "chronik_appends_in_flight", "chronik_peer_messages_dropped_total", "chronik_produce_rejections_total",
       "jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total", "process_files_open_files", "process_cpu_usage",
-      "jvm_threads_live_threads");
+      "jvm_threads_live_threads", "chronik_fetch_records_total", "chronik_snapshots_written_total",
+      "chronik_snapshots_installed_total", "chronik_snapshot_chunks_received_total",
+      "chronik_partitions_opened_from_snapshot", "chronik_partitions_catching_up", "chronik_metadata_catching_up",
+      "chronik_peer_queue_bytes");
+  /** Small, so a test writes a few snapshots' worth of entries quickly. */
+  private static final int SNAPSHOT_INTERVAL_ENTRIES = 40;
 
   @TempDir
   static Path dir;
@@ -59,7 +75,8 @@ class MetricsIntegrationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ReplicatedCluster(dir, 3, "raft.quiesce=true");
+    cluster = new ReplicatedCluster(dir, 3, "raft.quiesce=true",
+        "raft.snapshot.interval.entries=" + SNAPSHOT_INTERVAL_ENTRIES);
     cluster.startAll();
     try (Admin admin = Admin.create(adminProps())) {
       admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3))).all().get(30, TimeUnit.SECONDS);
@@ -92,12 +109,83 @@ class MetricsIntegrationTest {
           .contains("raft_current_term{node_id=\"" + i + "\",partition=\"0\",topic=\"__cluster_metadata\"}")
           .contains("topic=\"" + TOPIC + "\"");
       assertThat(AdminHttp.sum(r.body(), "chronik_partitions", "")).isEqualTo(PARTITIONS);
+      for (int peer = 0; peer < 3; peer++) {
+        assertThat(r.body().contains("chronik_peer_queue_bytes{node_id=\"" + i + "\",peer=\"" + peer + "\"}"))
+            .as("node %d queue gauge for peer %d", i, peer).isEqualTo(peer != i);
+      }
       assertThat(AdminHttp.get(cluster.admin(i), "/health").body()).isEqualTo("healthy=true\n");
     }
   }
 
   @Test
   @Order(2)
+  void snapshotsWrittenRiseOnceEveryIntervalOfEntriesOnEveryReplica() throws Exception {
+    String topic = "snapshotted";
+    try (Admin admin = Admin.create(adminProps())) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
+    }
+    double[] before = new double[3];
+    for (int i = 0; i < 3; i++) {
+      before[i] = AdminHttp.sum(metrics(i), "chronik_snapshots_written_total", "");
+    }
+    // one entry per send (each waits for its ack): 3 intervals of entries plus the leader's no-op
+    int entries = 3 * SNAPSHOT_INTERVAL_ENTRIES;
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < entries; i++) {
+        producer.send(new ProducerRecord<>(topic, "k", "v" + i)).get(30, TimeUnit.SECONDS);
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      int node = i;
+      // a replica stores its snapshot on the apply after the one that crossed the interval, so the
+      // third may wait for the next entry; more than 3 would mean a snapshot before the interval
+      await(Duration.ofSeconds(30), () -> {
+        double written = AdminHttp.sum(metrics(node), "chronik_snapshots_written_total", "") - before[node];
+        assertThat(written).as("node %d snapshots", node).isLessThanOrEqualTo(3);
+        return written >= 2;
+      }, "node " + node + " wrote 2-3 snapshots");
+      assertThat(AdminHttp.sum(metrics(node), "chronik_snapshots_installed_total", ""))
+          .as("no leader compacts its log, so nothing is installed").isZero();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void recordsOutCountExactlyTheRecordsAConsumerRead() throws Exception {
+    String topic = "consumed";
+    try (Admin admin = Admin.create(adminProps())) {
+      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all().get(30, TimeUnit.SECONDS);
+    }
+    int n = 731;
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < n; i++) {
+        producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
+      }
+      producer.flush();
+    }
+    double before = clusterSum("chronik_fetch_records_total");
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "4096"); // several fetches per partition
+    int read = 0;
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+          new TopicPartition(topic, 2));
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (read < n && System.nanoTime() < deadline) {
+        read += consumer.poll(Duration.ofMillis(200)).count();
+      }
+    }
+    assertThat(read).isEqualTo(n);
+    assertThat(clusterSum("chronik_fetch_records_total") - before).isEqualTo(n);
+  }
+
+  @Test
+  @Order(4)
   void recordsInRisesByExactlyTheRecordsProduced() throws Exception {
     double before = clusterSum("chronik_produce_records_total");
     double requestsBefore = clusterSum("chronik_request_duration_seconds_count", "api=\"Produce\"");
@@ -108,7 +196,7 @@ class MetricsIntegrationTest {
   }
 
   @Test
-  @Order(3)
+  @Order(5)
   void badRequestsGet4xxTextNeverAStackTrace() throws Exception {
     String base = cluster.admin(0);
     HttpResponse<String> missing = AdminHttp.get(base, "/nope");
@@ -132,8 +220,10 @@ class MetricsIntegrationTest {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void aDeadNodeMakesEverySharedPartitionUnderReplicatedUntilItReturns() throws Exception {
+    // RF 3 on 3 nodes: every node hosts every partition of every topic the class created
+    int hosted = (int) AdminHttp.sum(metrics(0), "chronik_partitions", "");
     double changesBefore = clusterSum(0, 2, "chronik_leadership_changes_total");
     int ledByVictim = (int) AdminHttp.sum(AdminHttp.get(cluster.admin(2), "/metrics").body(),
         "chronik_partitions_led", "");
@@ -142,16 +232,17 @@ class MetricsIntegrationTest {
       int node = i;
       await(Duration.ofSeconds(30), () -> {
         String m = metrics(node);
-        return AdminHttp.sum(m, "chronik_partitions_under_replicated", "") == PARTITIONS
+        return AdminHttp.sum(m, "chronik_partitions_under_replicated", "") == hosted
             && AdminHttp.sum(m, "chronik_partitions_unavailable", "") == 0;
       }, "node " + node + " counts all its partitions under-replicated");
       assertThat(AdminHttp.sum(metrics(node), "chronik_peers_down", "")).isEqualTo(1);
     }
     // the survivors took over every partition the dead node led
-    await(Duration.ofSeconds(30), () -> clusterSum(0, 2, "chronik_partitions_led") == PARTITIONS, "all led");
+    await(Duration.ofSeconds(30), () -> clusterSum(0, 2, "chronik_partitions_led") == hosted, "all led");
     // each partition the dead node led got a new leader, and both survivors learned of it
     assertThat(clusterSum(0, 2, "chronik_leadership_changes_total") - changesBefore)
         .isGreaterThanOrEqualTo(2.0 * ledByVictim);
+    produce(500); // a backlog the restarted node must catch up on before it is ready
     cluster.start(2);
     for (int i = 0; i < 3; i++) {
       int node = i;
@@ -159,10 +250,14 @@ class MetricsIntegrationTest {
           "node " + node + " back to 0 under-replicated");
       await(Duration.ofSeconds(30), () -> ready(node), "node " + node + " ready again");
     }
+    String restarted = AdminHttp.get(cluster.admin(2), "/ready").body();
+    assertThat(restarted).contains("catchingUp=0").contains("metadataCatchingUp=false");
+    assertThat(AdminHttp.sum(metrics(2), "chronik_partitions_opened_from_snapshot", ""))
+        .as("the snapshotted partition reopened from its snapshot").isGreaterThanOrEqualTo(1);
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void aTakenAdminPortStopsTheStartWithAClearMessage() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
@@ -170,6 +265,62 @@ class MetricsIntegrationTest {
       assertThat(e.getMessage()).contains("broker exited code=1")
           .contains("cannot start: key=admin.port value=" + taken.getLocalPort())
           .contains("reason=port-in-use").doesNotContain("\tat ");
+    }
+  }
+
+  /**
+   * The catching-up rule end to end on a real node: a peer connection delivers an APPEND for a
+   * partition node 2 follows whose commit index is far beyond node 2's log (its entries "not yet
+   * arrived"); node 2 takes it as its leader's commit, so it is catching up until it has those
+   * entries: /ready answers 503 reason=catching-up and the gauge counts the partition. The APPEND's
+   * previous index is beyond node 2's log, so Raft only rejects it (no entry, no commit moves).
+   * Last in the class: node 2 keeps hearing that commit until it restarts.
+   */
+  @Test
+  @Order(8)
+  void aFollowerToldOfACommitFarAheadOfItsLogIsNotReady() throws Exception {
+    String m = metrics(2);
+    int partition = -1;
+    for (int p = 0; p < PARTITIONS && partition < 0; p++) {
+      if (AdminHttp.sum(m, "chronik_partition_leader", "partition=\"" + p + "\",topic=\"" + TOPIC + "\"") == 0) {
+        partition = p;
+      }
+    }
+    assertThat(partition).as("node 2 follows some partition").isGreaterThanOrEqualTo(0);
+    int leader;
+    try (Admin admin = Admin.create(adminProps())) {
+      leader = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC)
+          .partitions().get(partition).leader().id();
+    }
+    long term = (long) AdminHttp.sum(m, "raft_current_term", "partition=\"" + partition + "\",topic=\"" + TOPIC + "\"");
+    int groupId = groupId(2, TOPIC, partition);
+    long far = 1_000_000_000L;
+    Message append = Message.of(MessageType.APPEND, leader, 2, term).log(far, term).commit(far).build();
+    ByteBuf frame = PeerCodec.encode(ByteBufAllocator.DEFAULT, List.of(new GroupMessage(groupId, append)));
+    byte[] bytes = new byte[frame.readableBytes()];
+    frame.readBytes(bytes);
+    frame.release();
+    try (Socket peer = new Socket(java.net.InetAddress.getLoopbackAddress(), cluster.raftPort(2))) {
+      peer.getOutputStream().write(bytes);
+      peer.getOutputStream().flush();
+      await(Duration.ofSeconds(30), () -> AdminHttp.get(cluster.admin(2), "/ready").statusCode() == 503,
+          "node 2 not ready");
+    }
+    HttpResponse<String> ready = AdminHttp.get(cluster.admin(2), "/ready");
+    assertThat(ready.body()).startsWith("ready=false reason=catching-up").contains("catchingUp=1");
+    assertThat(AdminHttp.sum(metrics(2), "chronik_partitions_catching_up", "")).isEqualTo(1);
+    assertThat(ready(0)).as("the others are unaffected").isTrue();
+  }
+
+  /** The Raft group id of a partition on a node: its storage directory is p<group>-<topic>-<partition>. */
+  private static int groupId(int node, String topic, int partition) throws IOException {
+    String suffix = "-" + topic + "-" + partition;
+    try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.walk(cluster.dataDir(node))) {
+      String name = dirs.map(d -> d.getFileName().toString())
+          .filter(n -> n.startsWith("p") && n.endsWith(suffix) && n.substring(1, n.length() - suffix.length())
+              .chars().allMatch(Character::isDigit))
+          .findFirst().orElseThrow();
+      return Integer.parseInt(name.substring(1, name.length() - suffix.length()));
     }
   }
 
@@ -225,6 +376,15 @@ class MetricsIntegrationTest {
   }
 
   private static void produce(int n) throws Exception {
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < n; i++) {
+        producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i));
+      }
+      producer.flush();
+    }
+  }
+
+  private static KafkaProducer<String, String> producer() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -232,12 +392,7 @@ class MetricsIntegrationTest {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      for (int i = 0; i < n; i++) {
-        producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i));
-      }
-      producer.flush();
-    }
+    return new KafkaProducer<>(p);
   }
 
   private static Properties adminProps() {

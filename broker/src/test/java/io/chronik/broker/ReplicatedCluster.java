@@ -86,6 +86,16 @@ final class ReplicatedCluster implements AutoCloseable {
     return "http://127.0.0.1:" + nodes[node].adminPort();
   }
 
+  /** The port node {@code node} accepts peer (Raft) connections on. */
+  int raftPort(int node) {
+    return raftPorts[node];
+  }
+
+  /** Node {@code node}'s data directory. */
+  Path dataDir(int node) {
+    return root.resolve("node-" + node);
+  }
+
   String log(int node) throws IOException {
     return nodes[node].log();
   }

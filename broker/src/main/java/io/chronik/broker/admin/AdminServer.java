@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's admin HTTP port: {@code GET /metrics} (Prometheus text), {@code /health} (process up,
- * data dir writable) and {@code /ready} (metadata leader known, every hosted partition has a leader).
+ * data dir writable) and {@code /ready} (metadata leader known, every hosted partition has a leader,
+ * no group catching up).
  * The JDK's own HTTP server: admin traffic is a scrape every few seconds, it parses and rejects
  * malformed HTTP itself, and it keeps this off the Kafka listener's Netty event loops. One thread, so
  * a slow scrape never runs twice at once. Answers are {@code key=value} text, never a stack trace.
@@ -127,11 +128,14 @@ public final class AdminServer implements AutoCloseable {
     }
     String figures = " metadataLeader=" + s.metadataLeader() + " partitions=" + s.partitionsHosted() + " led="
         + s.partitionsLed() + " unavailable=" + s.unavailable() + " underReplicated=" + s.underReplicated()
-        + " peersDown=" + s.peersDown() + "\n";
+        + " peersDown=" + s.peersDown() + " catchingUp=" + s.catchingUp() + " metadataCatchingUp="
+        + s.metadataCatchingUp() + "\n";
     if (s.metadataLeader() < 0) {
       reply(ex, 503, TEXT, "ready=false reason=no-metadata-leader" + figures);
     } else if (s.unavailable() > 0) {
       reply(ex, 503, TEXT, "ready=false reason=partitions-without-leader" + figures);
+    } else if (!s.ready()) {
+      reply(ex, 503, TEXT, "ready=false reason=catching-up" + figures);
     } else {
       reply(ex, 200, TEXT, "ready=true" + figures);
     }

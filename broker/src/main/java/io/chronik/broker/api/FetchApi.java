@@ -130,7 +130,8 @@ final class FetchApi {
           int max = (int) Math.min(fp.partitionMaxBytes(), Math.max(0, remaining));
           org.apache.kafka.common.record.internal.BaseRecords records = p.readRegions(fp.fetchOffset(), max, first);
           if (records.sizeInBytes() > 0) {
-            s.traffic.fetched(records.sizeInBytes());
+            s.traffic.fetched(records.sizeInBytes(),
+                p.offsetAfterBytes(fp.fetchOffset(), records.sizeInBytes()) - fp.fetchOffset());
             first = false;
             remaining -= records.sizeInBytes();
           }

@@ -58,6 +58,9 @@ public final class NodeMetrics implements AutoCloseable {
         .description("Record batch bytes appended by produce requests").register(registry);
     FunctionCounter.builder("chronik.fetch", traffic, Traffic::bytesOut).baseUnit("bytes")
         .description("Record batch bytes returned by fetch requests").register(registry);
+    FunctionCounter.builder("chronik.fetch.records", traffic, Traffic::recordsOut)
+        .description("Records returned by fetch requests, from the fetch offset to the end of the last batch served")
+        .register(registry);
     Gauge.builder("chronik.produce.requests.in.flight", traffic, Traffic::producesInFlight)
         .description("Produce requests waiting for their appends").register(registry);
     Gauge.builder("chronik.appends.in.flight", node, ReplicatedNode::appendsInFlight)
@@ -74,6 +77,11 @@ public final class NodeMetrics implements AutoCloseable {
         .description("Raft messages sent to peers").register(registry);
     FunctionCounter.builder("chronik.peer.messages.dropped", node, n -> Math.max(0, n.peerMessagesDropped()))
         .description("Raft messages not sent: peer down, queue full or frame too large").register(registry);
+    for (int peer : node.peers()) {
+      Gauge.builder("chronik.peer.queue", node, n -> n.peerQueuedBytes(peer)).baseUnit("bytes").tag("peer",
+          Integer.toString(peer)).description("Bytes queued on the outbound connection to the peer, not yet written "
+              + "to its socket (over the high-water mark its messages are dropped)").register(registry);
+    }
     replication = new ReplicationCollector(node, lagEntriesMax, perPartition);
     registry.getPrometheusRegistry().register(replication);
     registry.getPrometheusRegistry().register(new ConsumerGroupCollector(stateExecutor, consumerLag, node.nodeId()));

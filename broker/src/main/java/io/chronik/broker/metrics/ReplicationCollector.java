@@ -63,6 +63,9 @@ final class ReplicationCollector implements MultiCollector {
         node.messagesReceived(MessageType.VOTE) + node.messagesReceived(MessageType.PRE_VOTE)));
     out.metricSnapshot(counter("raft_heartbeats", "Raft heartbeats received from peers",
         node.messagesReceived(MessageType.HEARTBEAT)));
+    out.metricSnapshot(counter("chronik_snapshot_chunks_received",
+        "InstallSnapshot chunks received from leaders (0 while no leader compacts its log)",
+        node.messagesReceived(MessageType.SNAPSHOT)));
     histograms(out);
     ReplicationSample s = sample();
     if (s == null) {
@@ -83,6 +86,20 @@ final class ReplicationCollector implements MultiCollector {
         s.quiescent()));
     out.metricSnapshot(gauge("chronik_follower_lag_entries_max",
         "Largest number of entries a follower is behind, over the partitions this node leads", s.followerLagMax()));
+    out.metricSnapshot(gauge("chronik_partitions_catching_up",
+        "Hosted partitions this node follows whose commit index is more than replica.lag.entries.max below "
+            + "the leader's commit as heard", s.catchingUp()));
+    out.metricSnapshot(gauge("chronik_metadata_catching_up",
+        "1 while the metadata group on this node is more than replica.lag.entries.max behind its leader's commit",
+        s.metadataCatchingUp() ? 1 : 0));
+    out.metricSnapshot(counter("chronik_snapshots_written",
+        "Partition snapshots (producer table at the applied index) stored since start, over hosted partitions",
+        s.snapshotsWritten()));
+    out.metricSnapshot(counter("chronik_snapshots_installed",
+        "Leader snapshots (InstallSnapshot) persisted by hosted partition replicas since start",
+        s.snapshotsInstalled()));
+    out.metricSnapshot(gauge("chronik_partitions_opened_from_snapshot",
+        "Hosted partitions whose state was restored from a stored snapshot when they opened", s.openedFromSnapshot()));
     out.metricSnapshot(gauge("chronik_peers_down", "Peer nodes this node currently considers down", s.peersDown()));
     out.metricSnapshot(gauge("chronik_metadata_leader", "Node id of the metadata (controller) leader, -1 if none",
         s.metadataLeader()));

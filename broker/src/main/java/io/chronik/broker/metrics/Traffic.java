@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Data-path counters the API handlers bump (state thread) and the metrics registry reads (scrape
- * thread): records and bytes produced, bytes fetched, produce requests waiting for their appends.
+ * thread): records and bytes produced, records and bytes fetched, produce requests waiting for their
+ * appends.
  */
 public final class Traffic {
   /** Kafka record batch v2: batchLength at 8, lastOffsetDelta at 23 (KIP-98 layout). */
@@ -16,6 +17,7 @@ public final class Traffic {
   private final LongAdder recordsIn = new LongAdder();
   private final LongAdder bytesIn = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
+  private final LongAdder recordsOut = new LongAdder();
   private final LongAdder producesInFlight = new LongAdder();
 
   /** One partition append made durable (or accepted, for acks=0): its batches' records and bytes. */
@@ -24,8 +26,13 @@ public final class Traffic {
     bytesIn.add(batches.remaining());
   }
 
-  public void fetched(long bytes) {
+  /**
+   * One partition's share of a Fetch response: its batches' bytes, and the records in them at or
+   * after the fetch offset (the client drops the ones before it in the first batch).
+   */
+  public void fetched(long bytes, long records) {
     bytesOut.add(bytes);
+    recordsOut.add(records);
   }
 
   public void produceStarted() {
@@ -46,6 +53,10 @@ public final class Traffic {
 
   public long bytesOut() {
     return bytesOut.sum();
+  }
+
+  public long recordsOut() {
+    return recordsOut.sum();
   }
 
   public long producesInFlight() {

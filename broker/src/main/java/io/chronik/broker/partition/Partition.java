@@ -92,6 +92,11 @@ public final class Partition {
     return replica.readIndex().readRegions(offset, bytesMax, firstAlways);
   }
 
+  /** Offset after the committed batches from the one holding {@code offset} that make {@code bytes} (metrics). */
+  public long offsetAfterBytes(long offset, long bytes) {
+    return replica.readIndex().offsetAfterBytes(offset, bytes);
+  }
+
   public long bytesAfter(long offset) {
     return replica == null ? 0 : replica.readIndex().bytesAfter(offset);
   }

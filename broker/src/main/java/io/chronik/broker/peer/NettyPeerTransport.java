@@ -296,6 +296,21 @@ public final class NettyPeerTransport implements PeerTransport<GroupMessage>, Au
     return messagesDropped.sum();
   }
 
+  /**
+   * Bytes written to the connection to {@code nodeId} and not yet taken by its socket: Netty's
+   * outbound buffer (any thread; 0 while not connected). Above the high-water mark the peer counts as
+   * congested and messages for it are dropped.
+   */
+  public long queuedBytes(int nodeId) {
+    PeerLink link = links.get(nodeId);
+    Channel ch = link == null ? null : link.channel();
+    if (ch == null) {
+      return 0;
+    }
+    io.netty.channel.ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  }
+
   public long framesSent() {
     return framesSent.sum();
   }

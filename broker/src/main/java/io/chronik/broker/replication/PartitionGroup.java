@@ -68,6 +68,10 @@ public final class PartitionGroup extends RaftNodeGroup {
   private long appliedIndex;
   private long appliedNextOffset;
   private long snapshotsTaken;
+  /** Whether this replica opened from a stored snapshot (metrics). */
+  private boolean openedFromSnapshot;
+  /** Snapshots received from a leader (InstallSnapshot) and persisted by this replica (metrics). */
+  private long snapshotsInstalled;
   /** First offset readers may ask for: only ever raised, by committed {@link LogStartMarker}s. */
   private volatile long logStartOffset;
 
@@ -105,6 +109,16 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** Snapshots this replica stored since it opened (driver thread; tests and metrics). */
   long snapshotsTaken() {
     return snapshotsTaken;
+  }
+
+  /** This replica's state started from a stored snapshot when it opened (driver thread; metrics). */
+  boolean openedFromSnapshot() {
+    return openedFromSnapshot;
+  }
+
+  /** Leader snapshots (InstallSnapshot) this replica persisted since it opened (driver thread; metrics). */
+  long snapshotsInstalled() {
+    return snapshotsInstalled;
   }
 
   public TopicPartition partition() {
@@ -186,6 +200,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       sequences.decode(ByteBuffer.wrap(snapshot.producerTable()));
       snapshotIndex = snapshotAt;
       snapshotNextOffset = snapshot.nextOffset();
+      openedFromSnapshot = true;
       logStartOffset = snapshot.logStartOffset();
       appliedIndex = snapshotAt;
       appliedNextOffset = snapshot.nextOffset();
@@ -302,6 +317,9 @@ public final class PartitionGroup extends RaftNodeGroup {
   public void persist(GroupReady<GroupMessage> groupReady) {
     Ready ready = coreReady(groupReady);
     termHint = groupReady.term();
+    if (ready.snapshot() != null) {
+      snapshotsInstalled++;
+    }
     List<Entry> entries = ready.entries();
     int from = 0;
     // our own proposals of this term are already accounted; anything else at or below

@@ -142,6 +142,24 @@ public final class PartitionReadIndex {
     return new RegionRecords(slices);
   }
 
+  /**
+   * Offset after the whole batches, from the one holding {@code offset}, whose sizes add up to
+   * {@code bytes} (what {@link #readRegions} returned), or {@code offset} if there are none: how far a
+   * fetch read, without looking into the batches (fetch counts records this way).
+   */
+  public long offsetAfterBytes(long offset, long bytes) {
+    int n = count;
+    long[] s = slots;
+    int first = slotOf(s, n, offset);
+    long total = 0;
+    long next = offset;
+    for (int i = Math.max(first, 0); first >= 0 && i < n && total < bytes; i++) {
+      total += s[i * STRIDE + LENGTH];
+      next = s[i * STRIDE + NEXT];
+    }
+    return next;
+  }
+
   /** Committed bytes from the entry holding {@code offset} to the high watermark. */
   public long bytesAfter(long offset) {
     int n = count;

@@ -94,6 +94,8 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Raft messages received from peers, per message type (metrics; written by transport threads). */
   private final java.util.concurrent.atomic.AtomicLongArray received =
       new java.util.concurrent.atomic.AtomicLongArray(MessageType.values().length);
+  /** Leaders' commit indexes as heard, per group: how far behind a follower is (readiness, metrics). */
+  private final LeaderCommits leaderCommits = new LeaderCommits();
   private final java.util.concurrent.atomic.AtomicBoolean commitNoticePending =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -264,6 +266,9 @@ public final class ReplicatedNode implements AutoCloseable {
     if (PeerLiveness.isPing(message)) {
       return true;
     }
+    if ((m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT) && m.term() > 0) {
+      leaderCommits.heard(message.groupId(), m.commit());
+    }
     if (message.groupId() == MetadataGroup.GROUP_ID && m.type() == MessageType.APPEND && m.term() == 0) {
       // a forwarded metadata proposal (real appends always carry a term >= 1)
       byte[] command = m.entries().isEmpty() ? new byte[0] : m.entries().get(0).payload();
@@ -371,7 +376,8 @@ public final class ReplicatedNode implements AutoCloseable {
     return driver.offerTask(() -> {
       ReplicationSample sample;
       try {
-        sample = ReplicationSampler.take(selfId, metadata, image.hostedGroups(), liveness, lagEntriesMax, perPartition);
+        sample = ReplicationSampler.take(selfId, metadata, image.hostedGroups(), liveness, leaderCommits,
+            lagEntriesMax, perPartition);
       } catch (RuntimeException e) {
         // a metrics sample must never stop the driver: the scrape serves its previous sample
         log.warn("sample=replication reason=failed error={}", e.toString());
@@ -403,6 +409,16 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Peer messages dropped because a peer's queue was full or its connection down, or -1 without peers. */
   public long peerMessagesDropped() {
     return transport instanceof io.chronik.broker.peer.NettyPeerTransport netty ? netty.messagesDropped() : -1;
+  }
+
+  /** The other nodes of the cluster. */
+  public List<Integer> peers() {
+    return List.copyOf(liveness.peers());
+  }
+
+  /** Bytes queued for {@code peer} and not yet written to its socket (any thread; 0 without a connection). */
+  public long peerQueuedBytes(int peer) {
+    return transport instanceof io.chronik.broker.peer.NettyPeerTransport netty ? netty.queuedBytes(peer) : 0;
   }
 
   /** Peer messages sent, or -1 without peers. */
@@ -454,6 +470,7 @@ public final class ReplicatedNode implements AutoCloseable {
   void closePartition(int groupId) {
     DrivenGroup<GroupMessage> group = driver.group(groupId);
     driver.removeGroup(groupId);
+    leaderCommits.forget(groupId);
     if (group instanceof PartitionGroup partition) {
       try {
         partition.close();

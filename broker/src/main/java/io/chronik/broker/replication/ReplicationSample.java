@@ -9,6 +9,11 @@ package io.chronik.broker.replication;
  * <p>Under-replicated, as this replica sees it: a member of the group is down by node liveness, or
  * (on the leader) a member is more than the lag threshold behind. Every replica reports it, not only
  * the leader, so that with a node down each survivor counts every partition it shares with it.
+ *
+ * <p>Catching up: on a follower, the group's commit index is more than the lag threshold below the
+ * highest commit index its leader told this node ({@link LeaderCommits}); {@code catchingUp} counts
+ * such partitions, {@code metadataCatchingUp} says it of the metadata group (a node still replaying
+ * the metadata log after a start does not yet know every partition it hosts).
  */
 public record ReplicationSample(
     long takenNanos,
@@ -21,6 +26,11 @@ public record ReplicationSample(
     long elections,
     long logEntries,
     int quiescent,
+    int catchingUp,
+    boolean metadataCatchingUp,
+    long snapshotsWritten,
+    long snapshotsInstalled,
+    int openedFromSnapshot,
     long metadataTerm,
     long metadataCommitIndex,
     long metadataLogEntries,
@@ -37,8 +47,11 @@ public record ReplicationSample(
     boolean[] underReplicatedFlag,
     long[] followerLag) {
 
-  /** Every hosted partition has a leader and the metadata group has one: the node serves the cluster. */
+  /**
+   * The metadata group and every hosted partition have a leader and none of them is catching up:
+   * the node serves the cluster.
+   */
   public boolean ready() {
-    return metadataLeader >= 0 && unavailable == 0;
+    return metadataLeader >= 0 && unavailable == 0 && catchingUp == 0 && !metadataCatchingUp;
   }
 }

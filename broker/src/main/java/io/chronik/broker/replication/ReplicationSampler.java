@@ -8,7 +8,7 @@ final class ReplicationSampler {
   private ReplicationSampler() {}
 
   static ReplicationSample take(int selfId, MetadataGroup metadata, Collection<PartitionGroup> groups,
-      PeerLiveness liveness, long lagEntriesMax, boolean perPartition) {
+      PeerLiveness liveness, LeaderCommits leaderCommits, long lagEntriesMax, boolean perPartition) {
     int n = perPartition ? groups.size() : 0;
     String[] topic = new String[n];
     int[] partition = new int[n];
@@ -23,6 +23,10 @@ final class ReplicationSampler {
     int underCount = 0;
     int unavailable = 0;
     int quiescent = 0;
+    int catchingUp = 0;
+    long snapshotsWritten = 0;
+    long snapshotsInstalled = 0;
+    int openedFromSnapshot = 0;
     long lagMaxAll = 0;
     long leaderChanges = metadata.leaderChanges();
     long elections = metadata.electionsStarted();
@@ -47,6 +51,10 @@ final class ReplicationSampler {
       unavailable += known ? 0 : 1;
       underCount += lagging ? 1 : 0;
       quiescent += g.quiescent() ? 1 : 0;
+      catchingUp += !isLeader && behindLeader(g, leaderCommits, lagEntriesMax) ? 1 : 0;
+      snapshotsWritten += g.snapshotsTaken();
+      snapshotsInstalled += g.snapshotsInstalled();
+      openedFromSnapshot += g.openedFromSnapshot() ? 1 : 0;
       lagMaxAll = Math.max(lagMaxAll, groupLag);
       leaderChanges += g.leaderChanges();
       elections += g.electionsStarted();
@@ -69,9 +77,22 @@ final class ReplicationSampler {
     for (int peer : liveness.peers()) {
       peersDown += liveness.down(peer) ? 1 : 0;
     }
+    boolean metadataCatchingUp = metadata.leaderHint() != selfId
+        && behindLeader(metadata, leaderCommits, lagEntriesMax);
     return new ReplicationSample(System.nanoTime(), groups.size(), led, underCount, unavailable, lagMaxAll,
-        leaderChanges, elections, logEntries, quiescent, metadata.term(), metadata.commitIndex(),
+        leaderChanges, elections, logEntries, quiescent, catchingUp, metadataCatchingUp, snapshotsWritten,
+        snapshotsInstalled, openedFromSnapshot, metadata.term(), metadata.commitIndex(),
         metadata.logEntries(), metadata.leaderHint(), peersDown, n, topic, partition, term, commit, entries,
         leading, hasLeader, under, lag);
+  }
+
+  /**
+   * A follower is catching up while its commit index is more than {@code lagEntriesMax} below the
+   * highest commit its leader told it: it lacks committed entries (after a restart or a partition)
+   * and is still receiving them.
+   */
+  private static boolean behindLeader(io.chronik.pipeline.driver.RaftNodeGroup g, LeaderCommits leaderCommits,
+      long lagEntriesMax) {
+    return leaderCommits.of(g.groupId()) - g.commitIndex() > lagEntriesMax;
   }
 }

@@ -41,9 +41,11 @@ class TrafficTest {
     traffic.produceStarted();
     traffic.produceStarted();
     traffic.produceAnswered();
-    traffic.fetched(4096);
+    traffic.fetched(4096, 30);
+    traffic.fetched(100, 2);
 
     assertThat(traffic.producesInFlight()).isEqualTo(1);
-    assertThat(traffic.bytesOut()).isEqualTo(4096);
+    assertThat(traffic.bytesOut()).isEqualTo(4196);
+    assertThat(traffic.recordsOut()).isEqualTo(32);
   }
 }

@@ -220,4 +220,15 @@ class PartitionReadIndexTest {
       return random.nextLong(bound);
     }
   }
+
+  @Test
+  void offsetAfterBytesEndsAtTheLastWholeBatchAFetchServed() throws IOException {
+    fourEntries();
+    long second = index.readRegions(4, lengths.get(1) + lengths.get(2), false).sizeInBytes();
+    assertThat(second).isEqualTo(lengths.get(1) + lengths.get(2));
+    // from offset 4 (inside [3,5)) through [5,9): the records 4..8 reach the client
+    assertThat(index.offsetAfterBytes(4, second) - 4).isEqualTo(5);
+    assertThat(index.offsetAfterBytes(0, index.readRegions(0, Integer.MAX_VALUE, false).sizeInBytes())).isEqualTo(10);
+    assertThat(index.offsetAfterBytes(10, 0)).as("at the high watermark nothing is served").isEqualTo(10);
+  }
 }

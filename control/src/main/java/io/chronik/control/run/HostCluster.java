@@ -102,4 +102,9 @@ public record HostCluster(List<Host> hosts, int kafkaPort, int raftPort) {
     }
     return new DbSpec("chronik", uploads, cmd.toString(), kafkaPort, Map.of(), vars);
   }
+
+  /** How systemd hosts run the same node: the package's launcher with the same broker arguments. */
+  public DbSpec.Packaged packaged(java.nio.file.Path deb, List<String> jvmOptions, int partitions) {
+    return new DbSpec.Packaged(deb, brokerArgs(partitions), jvmOptions);
+  }
 }

@@ -83,8 +83,13 @@ final class HostsRun {
     String java = o.remoteJava != null ? o.remoteJava
         : target.lab() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : "java";
     // a verification run keeps the broker's assertions on (TigerBeetle keeps them on in production)
-    DbSpec spec = cluster.dbSpec(java, List.of("-ea", "-Xmx384m", "-XX:+UseSerialGC"),
-        Distribution.uploads(System.getProperty("java.class.path")), Workloads.topicPartitions(o));
+    List<String> jvmOptions = List.of("-ea", "-Xmx384m", "-XX:+UseSerialGC");
+    DbSpec spec = cluster.dbSpec(java, jvmOptions, Distribution.uploads(System.getProperty("java.class.path")),
+        Workloads.topicPartitions(o));
+    if (c.hosts().stream().anyMatch(h -> h.service() == io.chronik.control.host.ServiceManager.SYSTEMD)) {
+      // VMs run the Debian package, as operators do, under the run's drop-in (DbLifecycle)
+      spec = spec.withPackage(cluster.packaged(ReleasePackage.build(), jvmOptions, Workloads.topicPartitions(o)));
+    }
     AddressGuard guard = new AddressGuard(c.inventory(), false);
     for (String server : cluster.bootstrap().split(",")) {
       guard.check(server.substring(0, server.indexOf(':')));

@@ -77,6 +77,7 @@ final class RemoteCluster {
     for (Host h : hosts) {
       try {
         db.stop(h);
+        db.teardown(h);
       } catch (RuntimeException e) {
         console.printf("chronik test: host=%s stop=failed reason=%s%n", h.name(), e.getMessage());
       }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * passes {@code systemd-analyze verify}; {@code dpkg -i} runs the maintainer scripts (system user, data
  * dir owned by it, mode 0750, config readable by the group only); the broker starts from the installed
  * files as that user (setpriv: systemd is not PID 1 here) and serves /health; every file the user owns
- * afterwards is under the data dir; {@code dpkg -r} leaves the data dir. Needs root, dpkg and
+ * afterwards is under the data dir; the installed {@code chronik admin health} (on PATH) says healthy
+ * while it runs and exits 1 once it stopped; {@code dpkg -r} leaves the data dir. Needs root, dpkg and
  * systemd-analyze: skipped without them locally, a failure in CI.
  */
 @Tag("integration")
@@ -54,7 +55,9 @@ class PackageIntegrationTest {
     assertThat(tar.output()).contains("chronik-" + version() + "/bin/chronik-broker",
         "chronik-" + version() + "/config/chronik.properties", "chronik-" + version() + "/systemd/chronik.service",
         "chronik-" + version() + "/lib/chronik-broker-" + version() + ".jar",
-        "chronik-" + version() + "/doc/grafana-dashboard.json");
+        "chronik-" + version() + "/doc/grafana-dashboard.json", "chronik-" + version() + "/bin/chronik",
+        "chronik-" + version() + "/lib/chronik-control-" + version() + ".jar",
+        "chronik-" + version() + "/lib/chronik-verifier-" + version() + ".jar");
     try {
       Run install = run(List.of("dpkg", "-i", deb.toString()));
       assertThat(install.exit()).as(install.output()).isZero();
@@ -81,10 +84,19 @@ class PackageIntegrationTest {
             URI.create("http://127.0.0.1:" + admin + "/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).isEqualTo("healthy=true\n");
         assertThat(Files.readString(log)).contains("INFO").doesNotContain("DEBUG");
+        Run healthy = run(List.of("/usr/bin/chronik", "admin", "health", "--bootstrap", "127.0.0.1:" + kafka,
+            "--exit-when-healthy", "--timeout", "30"));
+        assertThat(healthy.exit()).as(healthy.output()).isZero();
+        assertThat(healthy.output()).contains("healthy=true")
+            .contains("address=127.0.0.1:" + kafka + " reachable=true");
       } finally {
         broker.destroy();
         assertThat(broker.waitFor(60, TimeUnit.SECONDS)).as("graceful stop on SIGTERM").isTrue();
       }
+      Run down = run(List.of("/usr/bin/chronik", "admin", "health", "--bootstrap", "127.0.0.1:" + kafka,
+          "--request-timeout", "2"));
+      assertThat(down.exit()).as(down.output()).isEqualTo(1);
+      assertThat(down.output()).contains("healthy=false");
       assertThat(Files.exists(DATA.resolve("cluster.id"))).isTrue();
       // the unit's ReadWritePaths: what the user wrote outside /tmp (PrivateTmp) is all under the data dir
       Run owned = run(List.of("find", "/", "-xdev", "-user", "chronik", "-not", "-path", "/tmp/*",
@@ -96,6 +108,7 @@ class PackageIntegrationTest {
       Run remove = run(List.of("dpkg", "-r", "chronik"));
       assertThat(remove.exit()).as(remove.output()).isZero();
       assertThat(Files.exists(Path.of("/usr/share/chronik/bin/chronik-broker"))).isFalse();
+      assertThat(Files.exists(Path.of("/usr/bin/chronik"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
       assertThat(Files.exists(DATA.resolve("cluster.id"))).as("dpkg -r keeps the data").isTrue();
     } finally {
       run(List.of("dpkg", "--purge", "chronik"));
