@@ -80,7 +80,8 @@ final class SegmentRetention {
     long commit = node.commitIndex();
     long start = Math.max(logStart, logStartFor(commit, logStart, nowMs));
     long floor = commonIndex(node, commit);
-    boolean floorHelps = floor > compactionFloorIndex && lastIndexBelow(start) > compactionFloorIndex;
+    boolean floorHelps = floor > compactionFloorIndex && start > 0
+        && closedSegmentEndsIn(compactionFloorIndex, Math.min(floor, lastIndexBelow(start)));
     if (start <= logStart && !floorHelps) {
       return false;
     }
@@ -89,6 +90,17 @@ final class SegmentRetention {
       markerPendingIndex = first;
     }
     return first > 0;
+  }
+
+  /** A closed segment's last index lies in {@code (after, through]}: a floor there deletes it. */
+  private boolean closedSegmentEndsIn(long after, long through) {
+    List<SegmentedLog.SegmentSpan> spans = durable.log().segmentSpans();
+    for (SegmentedLog.SegmentSpan s : spans.subList(0, Math.max(0, spans.size() - 1))) {
+      if (s.lastIndex() > after && s.lastIndex() <= through) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Highest index every voter holds (matched) and that is committed. */
