@@ -145,6 +145,19 @@ final class MetadataImage {
     stateExecutor.execute(() -> listener.topicChanged(changed, hostedNow));
   }
 
+  /** Driver thread, every log.retention.check.interval.ms: retention of every hosted partition. */
+  void checkRetention(long nowMs) {
+    int proposed = 0;
+    for (PartitionGroup group : hosted.values()) {
+      if (group.checkRetention(nowMs)) {
+        proposed++;
+      }
+    }
+    if (proposed > 0) {
+      log.debug("retention=check logStartMarkersProposed={}", proposed);
+    }
+  }
+
   /** The partition groups this node hosts (driver thread). */
   java.util.Collection<PartitionGroup> hostedGroups() {
     return hosted.values();

@@ -167,7 +167,7 @@ public final class ReplicatedNode implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     long retentionCheckMs = config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS);
-    ticker.scheduleAtFixedRate(() -> driver.offerTask(this::checkRetention), retentionCheckMs, retentionCheckMs,
+    ticker.scheduleAtFixedRate(() -> driver.offerTask(() -> image.checkRetention(System.currentTimeMillis())), retentionCheckMs, retentionCheckMs,
         TimeUnit.MILLISECONDS);
     log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
         options.electionTicks(), options.heartbeatTicks(), tickMs);
@@ -237,31 +237,9 @@ public final class ReplicatedNode implements AutoCloseable {
     quiescentNow = quiescent;
   }
 
-  /** Driver thread, every log.retention.check.interval.ms: retention of every hosted partition. */
-  private void checkRetention() {
-    long nowMs = System.currentTimeMillis();
-    int proposed = 0;
-    for (PartitionGroup group : image.hostedGroups()) {
-      if (group.checkRetention(nowMs)) {
-        proposed++;
-      }
-    }
-    if (proposed > 0) {
-      log.debug("retention=check logStartMarkersProposed={}", proposed);
-    }
-  }
-
   /** A topic's retention settings: its own configs over this broker's defaults. */
   RetentionPolicy retentionPolicy(java.util.Map<String, String> topicConfigs) {
-    return new RetentionPolicy(
-        TopicConfigs.longValue(TopicConfigs.RETENTION_MS,
-            topicConfigs, config),
-        TopicConfigs.longValue(TopicConfigs.RETENTION_BYTES,
-            topicConfigs, config),
-        TopicConfigs.longValue(TopicConfigs.SEGMENT_BYTES,
-            topicConfigs, config),
-        TopicConfigs.longValue(TopicConfigs.SEGMENT_MS,
-            topicConfigs, config));
+    return RetentionPolicy.of(topicConfigs, config);
   }
 
   private static Thread daemon(Runnable r, String name) {

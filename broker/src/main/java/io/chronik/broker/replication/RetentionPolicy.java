@@ -1,5 +1,9 @@
 package io.chronik.broker.replication;
 
+import io.chronik.broker.config.BrokerConfig;
+import io.chronik.broker.config.TopicConfigs;
+import java.util.Map;
+
 /**
  * A partition's retention settings (its topic's configs over the broker defaults), as Kafka's
  * {@code retention.ms}, {@code retention.bytes}, {@code segment.bytes} and {@code segment.ms}.
@@ -12,4 +16,12 @@ package io.chronik.broker.replication;
 public record RetentionPolicy(long retentionMs, long retentionBytes, long segmentBytes, long segmentMs) {
   /** Keeps everything (tests that do not exercise retention). */
   public static final RetentionPolicy UNLIMITED = new RetentionPolicy(-1, -1, 1 << 30, Long.MAX_VALUE);
+
+  /** A topic's settings: its own configs over the broker's defaults. */
+  public static RetentionPolicy of(Map<String, String> topicConfigs, BrokerConfig broker) {
+    return new RetentionPolicy(TopicConfigs.longValue(TopicConfigs.RETENTION_MS, topicConfigs, broker),
+        TopicConfigs.longValue(TopicConfigs.RETENTION_BYTES, topicConfigs, broker),
+        TopicConfigs.longValue(TopicConfigs.SEGMENT_BYTES, topicConfigs, broker),
+        TopicConfigs.longValue(TopicConfigs.SEGMENT_MS, topicConfigs, broker));
+  }
 }
