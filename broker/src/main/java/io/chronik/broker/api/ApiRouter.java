@@ -21,6 +21,7 @@ public final class ApiRouter {
   private final BrokerState state;
   private final MetadataApi metadata;
   private final TopicAdminApi admin;
+  private final TopicConfigApi configs;
   private final ProduceApi produce;
   private final FetchApi fetch;
   private final OffsetsApi offsets;
@@ -31,6 +32,7 @@ public final class ApiRouter {
     this.state = state;
     this.metadata = new MetadataApi(state);
     this.admin = new TopicAdminApi(state);
+    this.configs = new TopicConfigApi(state);
     this.produce = new ProduceApi(state);
     this.fetch = new FetchApi(state);
     this.offsets = new OffsetsApi(state);
@@ -78,7 +80,9 @@ public final class ApiRouter {
       case CREATE_TOPICS -> admin.createTopics(ctx);
       case DELETE_TOPICS -> admin.deleteTopics(ctx);
       case CREATE_PARTITIONS -> admin.createPartitions(ctx);
-      case DESCRIBE_CONFIGS -> admin.describeConfigs(ctx);
+      case DESCRIBE_CONFIGS -> configs.describeConfigs(ctx);
+      case ALTER_CONFIGS -> configs.alterConfigs(ctx);
+      case INCREMENTAL_ALTER_CONFIGS -> configs.incrementalAlterConfigs(ctx);
       case DELETE_RECORDS -> deleteRecords.deleteRecords(ctx);
       case FIND_COORDINATOR -> groups.findCoordinator(ctx);
       case JOIN_GROUP -> groups.joinGroup(ctx);

@@ -1,11 +1,11 @@
 package io.chronik.broker.api;
 
 import io.chronik.broker.config.BrokerSettings;
+import io.chronik.broker.config.TopicConfigs;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.replication.MetadataCommand;
 import io.chronik.pipeline.completion.AppendStatus;
 import io.chronik.broker.protocol.RequestContext;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,22 +21,14 @@ import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicRe
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
-import org.apache.kafka.common.message.DescribeConfigsRequestData;
-import org.apache.kafka.common.message.DescribeConfigsResponseData;
-import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
-import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs. Single node: replication factor
- * must be 1 (or -1 = default). Per-topic configs are not stored yet, so creating a topic with
- * configs is refused with INVALID_CONFIG rather than silently ignored.
+ * CreateTopics (with per-topic configs, validated by {@link TopicConfigs} and stored with the topic
+ * in the metadata group), DeleteTopics, CreatePartitions. Configs are described and altered by
+ * {@link TopicConfigApi}.
  */
 final class TopicAdminApi {
-  private static final byte TOPIC = 2;
-  private static final byte BROKER = 4;
-  private static final byte SOURCE_DEFAULT = 5;
-  private static final byte SOURCE_STATIC_BROKER = 4;
 
   private static final long LEADER_SETTLE_MS = 5000;
 
@@ -71,19 +63,36 @@ final class TopicAdminApi {
         fail(r, Errors.INVALID_REPLICATION_FACTOR, "replicationFactor=" + rf + " nodes=" + nodes);
       } else if (partitions < 1 || partitions > s.config.get(BrokerSettings.PARTITIONS_MAX)) {
         fail(r, Errors.INVALID_PARTITIONS, "numPartitions=" + partitions);
-      } else if (!ct.configs().isEmpty()) {
-        fail(r, Errors.INVALID_CONFIG, "reason=per-topic-configs-unsupported");
+      } else if (configRefusal(ct) != null) {
+        fail(r, Errors.INVALID_CONFIG, configRefusal(ct));
       } else {
         r.setNumPartitions(partitions).setReplicationFactor((short) rf);
         if (!req.validateOnly()) {
           Uuid id = Uuid.randomUuid();
           proposals.propose(new MetadataCommand.CreateTopic(ct.name(), id.getMostSignificantBits(),
-              id.getLeastSignificantBits(), partitions, rf), status -> created(r, id, status));
+              id.getLeastSignificantBits(), partitions, rf, configsOf(ct)), status -> created(r, id, status));
         }
       }
     }
     proposals.settleWhen(() -> leadersKnown(req), LEADER_SETTLE_MS);
     proposals.done();
+  }
+
+  /** Null when every config of the topic may be set, else why not. */
+  private static String configRefusal(CreatableTopic ct) {
+    for (CreateTopicsRequestData.CreatableTopicConfig c : ct.configs()) {
+      String reason = TopicConfigs.invalidReason(c.name(), c.value());
+      if (reason != null) {
+        return reason;
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, String> configsOf(CreatableTopic ct) {
+    Map<String, String> m = new LinkedHashMap<>();
+    ct.configs().forEach(c -> m.put(c.name(), c.value()));
+    return m;
   }
 
   /** Every partition of every created topic has a known leader. */
@@ -172,54 +181,5 @@ final class TopicAdminApi {
       resp.results().add(r);
     }
     proposals.done();
-  }
-
-  void describeConfigs(RequestContext ctx) {
-    DescribeConfigsRequestData req = (DescribeConfigsRequestData) ctx.request().data();
-    DescribeConfigsResponseData resp = new DescribeConfigsResponseData();
-    for (DescribeConfigsRequestData.DescribeConfigsResource res : req.resources()) {
-      DescribeConfigsResult r = new DescribeConfigsResult().setResourceType(res.resourceType())
-          .setResourceName(res.resourceName());
-      Map<String, String> entries;
-      byte source;
-      if (res.resourceType() == TOPIC) {
-        if (s.topics.topic(res.resourceName()) == null) {
-          resp.results().add(r.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
-              .setErrorMessage("topic=" + res.resourceName()));
-          continue;
-        }
-        entries = topicConfigs();
-        source = SOURCE_DEFAULT;
-      } else if (res.resourceType() == BROKER
-          && (res.resourceName().isEmpty() || res.resourceName().equals(Integer.toString(s.nodeId)))) {
-        entries = new LinkedHashMap<>(s.config.values());
-        source = SOURCE_STATIC_BROKER;
-      } else {
-        resp.results().add(r.setErrorCode(Errors.INVALID_REQUEST.code())
-            .setErrorMessage("resourceType=" + res.resourceType() + " resourceName=" + res.resourceName()));
-        continue;
-      }
-      entries.forEach((k, v) -> {
-        if (res.configurationKeys() == null || res.configurationKeys().contains(k)) {
-          r.configs().add(new DescribeConfigsResourceResult().setName(k).setValue(v).setReadOnly(true)
-              .setConfigSource(source).setIsSensitive(false));
-        }
-      });
-      resp.results().add(r);
-    }
-    ctx.respond(resp);
-  }
-
-  /** The effective (fixed) per-topic settings. */
-  private Map<String, String> topicConfigs() {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("cleanup.policy", "delete");
-    m.put("compression.type", "producer");
-    m.put("max.message.bytes", Integer.toString(s.config.get(BrokerSettings.MESSAGE_BYTES_MAX)));
-    m.put("message.timestamp.type", "CreateTime");
-    m.put("min.insync.replicas", Integer.toString(s.cluster.size() / 2 + 1));
-    m.put("retention.bytes", "-1");
-    m.put("retention.ms", "-1");
-    return m;
   }
 }

@@ -26,9 +26,13 @@ public final class BrokerConfig {
   private final Map<String, String> raw;
   private final ClusterNodes clusterNodes;
 
-  private BrokerConfig(Map<Setting<?>, Object> typed, Map<String, String> raw) {
+  /** Keys the properties named (the others hold their defaults). */
+  private final java.util.Set<String> explicitKeys;
+
+  private BrokerConfig(Map<Setting<?>, Object> typed, Map<String, String> raw, java.util.Set<String> explicitKeys) {
     this.typed = typed;
     this.raw = raw;
+    this.explicitKeys = java.util.Set.copyOf(explicitKeys);
     this.clusterNodes = parseClusterNodes();
   }
 
@@ -49,7 +53,7 @@ public final class BrokerConfig {
     for (Setting<?> s : BrokerSettings.ALL) {
       typed.put(s, s.parse(raw.get(s.key())));
     }
-    BrokerConfig c = new BrokerConfig(typed, raw);
+    BrokerConfig c = new BrokerConfig(typed, raw, props.stringPropertyNames());
     c.checkCombinations();
     return c;
   }
@@ -102,6 +106,11 @@ public final class BrokerConfig {
       throw new IllegalArgumentException(Setting.describe("cluster.nodes", spec, "does not name node.id=" + nodeId()));
     }
     return nodes;
+  }
+
+  /** Whether the properties set {@code setting} (DescribeConfigs: STATIC_BROKER_CONFIG vs DEFAULT_CONFIG). */
+  public boolean isSet(Setting<?> setting) {
+    return explicitKeys.contains(setting.key());
   }
 
   public int nodeId() {

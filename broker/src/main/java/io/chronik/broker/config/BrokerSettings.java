@@ -41,6 +41,19 @@ public final class BrokerSettings {
   public static final Setting<Integer> LOG_SEGMENT_BYTES = Setting.integer("log.segment.bytes", 16 << 20, 1 << 20,
       1 << 30, "bytes, 1 MiB–1 GiB", "Segment size of partition logs and the group-offsets log; "
           + "`message.bytes.max` must be at most this minus 64.");
+  public static final Setting<Long> LOG_RETENTION_MS = Setting.longValue("log.retention.ms", 604_800_000L, -1,
+      Long.MAX_VALUE, "ms, -1 = unlimited", "Default `retention.ms` of topics: whole segments whose newest record "
+          + "(batch max timestamp) is older are deleted (the log start moves past them on every replica).");
+  public static final Setting<Long> LOG_RETENTION_BYTES = Setting.longValue("log.retention.bytes", -1, -1,
+      Long.MAX_VALUE, "bytes, -1 = unlimited", "Default `retention.bytes` of topics: per partition, the oldest "
+          + "whole segments are deleted while the rest still holds at least this much.");
+  public static final Setting<Long> LOG_ROLL_MS = Setting.longValue("log.roll.ms", 604_800_000L, 1, Long.MAX_VALUE,
+      "ms", "Default `segment.ms` of topics: a partition's active segment is rolled once it is this old (counted "
+          + "from when this node first saw it), so time retention can delete it.");
+  public static final Setting<Long> LOG_RETENTION_CHECK_INTERVAL_MS = Setting.longValue(
+      "log.retention.check.interval.ms", 300_000L, 1, Long.MAX_VALUE, "ms", "How often each node checks its "
+          + "partitions: leaders propose a new log start from `retention.ms`/`retention.bytes`, every replica "
+          + "rolls segments past `segment.ms` (docs/REPLICATION.md).");
   public static final Setting<Boolean> LOG_SEGMENT_PREALLOCATE = Setting.bool("log.segment.preallocate", false,
       "Zero-fill new segments up front (cheaper fsyncs, but every partition then costs a full segment on disk "
           + "at once).");
@@ -109,7 +122,8 @@ public final class BrokerSettings {
   /** Every setting, in the order the docs list them. */
   public static final List<Setting<?>> ALL = List.of(NODE_ID, LISTENER_HOST, LISTENER_PORT, ADVERTISED_HOST,
       DATA_DIR, TRANSPORT, IO_THREADS, REQUEST_BYTES_MAX, CONNECTION_INFLIGHT_REQUESTS_MAX, MESSAGE_BYTES_MAX,
-      LOG_SEGMENT_BYTES, LOG_SEGMENT_PREALLOCATE, FETCH_RESPONSE_BYTES_MAX, AUTO_CREATE_TOPICS_ENABLE,
+      LOG_SEGMENT_BYTES, LOG_RETENTION_MS, LOG_RETENTION_BYTES, LOG_ROLL_MS,
+      LOG_RETENTION_CHECK_INTERVAL_MS, LOG_SEGMENT_PREALLOCATE, FETCH_RESPONSE_BYTES_MAX, AUTO_CREATE_TOPICS_ENABLE,
       NUM_PARTITIONS, PARTITIONS_MAX, GROUP_SESSION_TIMEOUT_MIN_MS, GROUP_SESSION_TIMEOUT_MAX_MS,
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,

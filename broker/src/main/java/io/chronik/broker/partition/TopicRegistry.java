@@ -37,7 +37,7 @@ public final class TopicRegistry {
       partitions.add(new Partition(new TopicPartition(spec.name(), p.index()), p.groupId(), p.replicas(),
           hosted.get(p.index())));
     }
-    Topic t = new Topic(spec.name(), spec.id(), partitions);
+    Topic t = new Topic(spec.name(), spec.id(), partitions, spec.configs());
     byName.put(t.name(), t);
     byId.put(t.id(), t);
     return t;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Entries of the metadata Raft group (group 0), like KRaft's metadata records: the cluster's topics,
@@ -20,10 +21,30 @@ public sealed interface MetadataCommand {
   byte ADD_PARTITIONS = 3;
   byte COMMIT_OFFSETS = 4;
   byte CLUSTER_ID = 5;
+  byte CREATE_TOPIC_WITH_CONFIGS = 6;
+  byte TOPIC_CONFIGS = 7;
 
-  /** Creates {@code name} with {@code partitions} partitions on {@code replicationFactor} nodes each. */
-  record CreateTopic(String name, long idHigh, long idLow, int partitions, int replicationFactor)
-      implements MetadataCommand {}
+  /**
+   * Creates {@code name} with {@code partitions} partitions on {@code replicationFactor} nodes each,
+   * with its per-topic configs (validated before proposing; see {@code config.TopicConfigs}).
+   */
+  record CreateTopic(String name, long idHigh, long idLow, int partitions, int replicationFactor,
+      Map<String, String> configs) implements MetadataCommand {
+    public CreateTopic {
+      configs = Map.copyOf(configs);
+    }
+
+    public CreateTopic(String name, long idHigh, long idLow, int partitions, int replicationFactor) {
+      this(name, idHigh, idLow, partitions, replicationFactor, Map.of());
+    }
+  }
+
+  /** Replaces every per-topic config of {@code name} (the controller merged incremental changes). */
+  record TopicConfigs(String name, Map<String, String> configs) implements MetadataCommand {
+    public TopicConfigs {
+      configs = Map.copyOf(configs);
+    }
+  }
 
   record DeleteTopic(String name) implements MetadataCommand {}
 
@@ -49,12 +70,20 @@ public sealed interface MetadataCommand {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       if (command instanceof CreateTopic c) {
-          out.writeByte(CREATE_TOPIC);
+          // without configs the entry is written as before, so older nodes still read it
+          out.writeByte(c.configs().isEmpty() ? CREATE_TOPIC : CREATE_TOPIC_WITH_CONFIGS);
           out.writeUTF(c.name());
           out.writeLong(c.idHigh());
           out.writeLong(c.idLow());
           out.writeInt(c.partitions());
           out.writeInt(c.replicationFactor());
+          if (!c.configs().isEmpty()) {
+            writeConfigs(out, c.configs());
+          }
+      } else if (command instanceof TopicConfigs t) {
+          out.writeByte(TOPIC_CONFIGS);
+          out.writeUTF(t.name());
+          writeConfigs(out, t.configs());
       } else if (command instanceof DeleteTopic d) {
           out.writeByte(DELETE_TOPIC);
           out.writeUTF(d.name());
@@ -92,6 +121,11 @@ public sealed interface MetadataCommand {
       switch (tag) {
         case CREATE_TOPIC:
           return new CreateTopic(in.readUTF(), in.readLong(), in.readLong(), in.readInt(), in.readInt());
+        case CREATE_TOPIC_WITH_CONFIGS:
+          return new CreateTopic(in.readUTF(), in.readLong(), in.readLong(), in.readInt(), in.readInt(),
+              readConfigs(in, payload.length));
+        case TOPIC_CONFIGS:
+          return new TopicConfigs(in.readUTF(), readConfigs(in, payload.length));
         case DELETE_TOPIC:
           return new DeleteTopic(in.readUTF());
         case ADD_PARTITIONS:
@@ -122,5 +156,25 @@ public sealed interface MetadataCommand {
     } catch (IOException e) {
       throw new IllegalArgumentException("bytes=" + payload.length + " reason=truncated-metadata-command", e);
     }
+  }
+
+  private static void writeConfigs(DataOutputStream out, Map<String, String> configs) throws IOException {
+    out.writeInt(configs.size());
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(configs).entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue());
+    }
+  }
+
+  private static Map<String, String> readConfigs(DataInputStream in, int payloadBytes) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > payloadBytes) {
+      throw new IllegalArgumentException("count=" + n + " reason=bad-config-count");
+    }
+    Map<String, String> configs = new java.util.HashMap<>();
+    for (int i = 0; i < n; i++) {
+      configs.put(in.readUTF(), in.readUTF());
+    }
+    return configs;
   }
 }

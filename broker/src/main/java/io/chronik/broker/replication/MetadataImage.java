@@ -52,7 +52,7 @@ final class MetadataImage {
   void apply(MetadataCommand command) {
     if (command instanceof MetadataCommand.CreateTopic c) {
       if (!topics.containsKey(c.name())) {
-        grow(new TopicSpec(c.name(), new Uuid(c.idHigh(), c.idLow()), List.of()), c.partitions(),
+        grow(new TopicSpec(c.name(), new Uuid(c.idHigh(), c.idLow()), List.of(), c.configs()), c.partitions(),
             c.replicationFactor());
       }
     } else if (command instanceof MetadataCommand.AddPartitions a) {
@@ -60,6 +60,8 @@ final class MetadataImage {
       if (t != null && a.partitions() > t.partitions().size()) {
         grow(t, a.partitions(), a.replicationFactor());
       }
+    } else if (command instanceof MetadataCommand.TopicConfigs tc) {
+      reconfigure(tc);
     } else if (command instanceof MetadataCommand.DeleteTopic d) {
       delete(d.name());
     } else if (command instanceof MetadataCommand.ClusterId c) {
@@ -96,7 +98,7 @@ final class MetadataImage {
       }
       all.add(new TopicSpec.PartitionSpec(index, groupId, replicas));
     }
-    TopicSpec grown = new TopicSpec(topic.name(), topic.id(), all);
+    TopicSpec grown = new TopicSpec(topic.name(), topic.id(), all, topic.configs());
     topics.put(grown.name(), grown);
     long started = System.nanoTime();
     int opened = 0;
@@ -105,6 +107,7 @@ final class MetadataImage {
         opened++;
         try {
           PartitionGroup group = node.openPartition(grown, p);
+          group.retentionPolicy(node.retentionPolicy(grown.configs()));
           hosted.put(p.groupId(), group);
           mine.put(p.index(), group);
         } catch (IOException | UncheckedIOException e) {
@@ -118,6 +121,41 @@ final class MetadataImage {
     }
     Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
     stateExecutor.execute(() -> listener.topicChanged(grown, hostedNow));
+  }
+
+  /** New configs for a topic: every hosted replica takes the retention settings they imply. */
+  private void reconfigure(MetadataCommand.TopicConfigs command) {
+    TopicSpec t = topics.get(command.name());
+    if (t == null) {
+      return;
+    }
+    TopicSpec changed = new TopicSpec(t.name(), t.id(), t.partitions(), command.configs());
+    topics.put(changed.name(), changed);
+    RetentionPolicy policy = node.retentionPolicy(changed.configs());
+    Map<Integer, PartitionGroup> mine = new HashMap<>();
+    for (TopicSpec.PartitionSpec p : changed.partitions()) {
+      PartitionGroup group = hosted.get(p.groupId());
+      if (group != null) {
+        group.retentionPolicy(policy);
+        mine.put(p.index(), group);
+      }
+    }
+    log.info("topic={} configs={} policy={}", changed.name(), changed.configs(), policy);
+    Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
+    stateExecutor.execute(() -> listener.topicChanged(changed, hostedNow));
+  }
+
+  /** Driver thread, every log.retention.check.interval.ms: retention of every hosted partition. */
+  void checkRetention(long nowMs) {
+    int proposed = 0;
+    for (PartitionGroup group : hosted.values()) {
+      if (group.checkRetention(nowMs)) {
+        proposed++;
+      }
+    }
+    if (proposed > 0) {
+      log.debug("retention=check logStartMarkersProposed={}", proposed);
+    }
   }
 
   /** The partition groups this node hosts (driver thread). */

@@ -74,6 +74,9 @@ public final class PartitionGroup extends RaftNodeGroup {
   private long snapshotsInstalled;
   /** First offset readers may ask for: only ever raised, by committed {@link LogStartMarker}s. */
   private volatile long logStartOffset;
+  private final SegmentRetention retention;
+  /** A marker was applied or a snapshot taken since segments were last considered for deletion. */
+  private boolean compactionDue;
 
   /** Default {@link #snapshotIntervalEntries} (broker key {@code raft.snapshot.interval.entries}). */
   static final long SNAPSHOT_INTERVAL_ENTRIES = 10_000;
@@ -98,6 +101,7 @@ public final class PartitionGroup extends RaftNodeGroup {
     this.durable = storage;
     this.sync = sync;
     this.snapshotIntervalEntries = snapshotIntervalEntries;
+    this.retention = new SegmentRetention(storage, readIndex);
     recoverTail();
   }
 
@@ -202,6 +206,8 @@ public final class PartitionGroup extends RaftNodeGroup {
       snapshotNextOffset = snapshot.nextOffset();
       openedFromSnapshot = true;
       logStartOffset = snapshot.logStartOffset();
+      retention.raiseFloor(snapshot.compactionFloorIndex());
+      compactionDue = true;
       appliedIndex = snapshotAt;
       appliedNextOffset = snapshot.nextOffset();
       tailOffset = snapshot.nextOffset();
@@ -412,32 +418,60 @@ public final class PartitionGroup extends RaftNodeGroup {
     // the previous Ready was advanced, so everything applied so far is known to the core
     maybeSnapshot();
     List<Entry> committed = coreReady(groupReady).committedEntries();
-    if (committed.isEmpty()) {
-      return;
+    if (!committed.isEmpty()) {
+      publish(committed);
+      Entry last = committed.get(committed.size() - 1);
+      appliedIndex = last.index();
+      // published after the read index, so a reader that sees the term sees everything it covers
+      appliedTerm = last.term();
     }
-    publish(committed);
-    Entry last = committed.get(committed.size() - 1);
-    appliedIndex = last.index();
-    // published after the read index, so a reader that sees the term sees everything it covers
-    appliedTerm = last.term();
+    if (compactionDue) {
+      compactionDue = false;
+      retention.compact(logStartOffset, snapshotIndex);
+    }
+  }
+
+  /** This replica's retention settings (driver thread; from its topic's configs). */
+  void retentionPolicy(RetentionPolicy policy) {
+    retention.policy(policy);
+  }
+
+  RetentionPolicy retentionPolicy() {
+    return retention.policy();
+  }
+
+  /**
+   * Driver thread, every log.retention.check.interval.ms: rolls an old active segment; a caught-up
+   * leader proposes a new log start when retention allows one. Returns whether it proposed.
+   */
+  boolean checkRetention(long nowMs) {
+    retention.rollIfOld(nowMs);
+    return leaderCaughtUp() && node().role() == Role.LEADER
+        && retention.proposeIfDue(node(), logStartOffset, appliedIndex, nowMs);
+  }
+
+  /** Index of this replica's first retained Raft entry (driver thread; tests). */
+  long firstIndex() {
+    return durable.firstIndex();
   }
 
   /**
    * Stores a snapshot at the applied index once {@link #snapshotIntervalEntries} entries were applied
    * since the last one: the producer table as of that index, so a restart replays only the entries
    * after it and dedupe holds for producers however long ago they wrote. The log is kept (its entries
-   * are the partition's records; only retention may drop them).
+   * are the partition's records; only retention drops them, see {@link SegmentRetention}).
    */
   private void maybeSnapshot() {
     if (appliedIndex - snapshotIndex < snapshotIntervalEntries || appliedIndex > node().appliedIndex()) {
       return;
     }
     PartitionSnapshot snapshot = new PartitionSnapshot(appliedNextOffset, logStartOffset,
-        sequences.encode(appliedIndex));
+        retention.compactionFloorIndex(), sequences.encode(appliedIndex));
     durable.createSnapshot(node().snapshotMetaAt(appliedIndex), snapshot.encode());
     snapshotIndex = appliedIndex;
     snapshotNextOffset = appliedNextOffset;
     snapshotsTaken++;
+    compactionDue = true;
   }
 
   /** Publishes the stored entries {@code [from, through]} (committed) to the read index. */
@@ -467,6 +501,8 @@ public final class PartitionGroup extends RaftNodeGroup {
           if (LogStartMarker.is(payload)) {
             // capped at the records before it: the same value on every replica, whatever was asked
             logStartOffset = Math.max(logStartOffset, Math.min(LogStartMarker.offset(payload), appliedNextOffset));
+            retention.raiseFloor(LogStartMarker.compactionFloorIndex(payload));
+            compactionDue = true;
           }
           continue;
         }

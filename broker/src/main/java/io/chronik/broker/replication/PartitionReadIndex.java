@@ -14,9 +14,11 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * The committed part of one partition's log, as Kafka readers see it: per committed data entry its
  * offset range, leader epoch (Raft term), max timestamp and where its payload lies in a segment file.
  * One writer (the Raft driver thread, at apply time) and any number of readers (fetch, list offsets)
- * without locks: the writer fills a slot, then publishes it by a volatile write of {@link #count};
- * readers read {@code count} first. Committed entries are never truncated, so a published slot's file
- * region never changes (the segment file stays open until the partition closes).
+ * without locks: the writer fills a slot, then publishes it by publishing a new view;
+ * readers read one {@link View} (arrays and count) at a time. Committed entries are never truncated, so
+ * a published slot's file region never changes. Retention trims the front ({@link #trimBelow}) by
+ * publishing a new view on copied arrays, before the segments under it are deleted; a reader still
+ * holding the old view may then find the file closed and fail that one read.
  *
  * <p>High watermark = the offset after the last committed record: readers see committed data only.
  */
@@ -29,17 +31,19 @@ public final class PartitionReadIndex {
   private static final int TERM = 4;
   private static final int MAX_TIMESTAMP = 5;
 
-  private volatile long[] slots = new long[STRIDE * 64];
-  private volatile FileChannel[] channels = new FileChannel[64];
-  private volatile int count;
+  /** Published state: slots {@code [0, count)} never change once a view holding them is published. */
+  private record View(long[] slots, FileChannel[] channels, int count) {}
+
+  private volatile View view = new View(new long[STRIDE * 64], new FileChannel[64], 0);
   private volatile long highWatermark;
 
   /** Publishes one committed entry (writer thread only; offsets contiguous with the previous one). */
   void add(long baseOffset, long nextOffset, long term, long maxTimestamp, FileChannel channel, long position,
       int length) {
-    int n = count;
-    long[] s = slots;
-    FileChannel[] c = channels;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
+    FileChannel[] c = v.channels();
     if (n == c.length) {
       s = Arrays.copyOf(s, s.length * 2);
       c = Arrays.copyOf(c, c.length * 2);
@@ -52,10 +56,54 @@ public final class PartitionReadIndex {
     s[at + TERM] = term;
     s[at + MAX_TIMESTAMP] = maxTimestamp;
     c[n] = channel;
-    slots = s;
-    channels = c;
     highWatermark = nextOffset;
-    count = n + 1;
+    view = new View(s, c, n + 1);
+  }
+
+  /**
+   * Drops the entries whose records all lie below {@code offset} (the log start): they are never
+   * served again, and their segments may be deleted once this returns. Writer thread only.
+   */
+  void trimBelow(long offset) {
+    View v = view;
+    int drop = 0;
+    while (drop < v.count() && v.slots()[drop * STRIDE + NEXT] <= offset) {
+      drop++;
+    }
+    if (drop == 0) {
+      return;
+    }
+    int keep = v.count() - drop;
+    int capacity = Math.max(64, Integer.highestOneBit(Math.max(1, keep)) * 2);
+    long[] s = new long[capacity * STRIDE];
+    FileChannel[] c = new FileChannel[capacity];
+    System.arraycopy(v.slots(), drop * STRIDE, s, 0, keep * STRIDE);
+    System.arraycopy(v.channels(), drop, c, 0, keep);
+    view = new View(s, c, keep);
+  }
+
+  /** Committed entries held (after trimming). */
+  int entryCount() {
+    return view.count();
+  }
+
+  /**
+   * Largest batch max timestamp over the entries with offsets in {@code [fromOffset, toOffset)}, or
+   * Long.MIN_VALUE when none (retention.ms decides on whole segments by it).
+   */
+  long maxTimestamp(long fromOffset, long toOffset) {
+    View v = view;
+    long[] s = v.slots();
+    long best = Long.MIN_VALUE;
+    for (int i = 0; i < v.count(); i++) {
+      if (s[i * STRIDE + BASE] >= toOffset) {
+        break;
+      }
+      if (s[i * STRIDE + NEXT] > fromOffset) {
+        best = Math.max(best, s[i * STRIDE + MAX_TIMESTAMP]);
+      }
+    }
+    return best;
   }
 
   public long highWatermark() {
@@ -84,9 +132,10 @@ public final class PartitionReadIndex {
    * that the first entry is returned whole when {@code firstAlways} (KIP-74). Empty at the high watermark.
    */
   public MemoryRecords read(long offset, int bytesMax, boolean firstAlways) throws IOException {
-    int n = count;
-    long[] s = slots;
-    FileChannel[] c = channels;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
+    FileChannel[] c = v.channels();
     int first = slotOf(s, n, offset);
     if (first < 0) {
       return MemoryRecords.EMPTY;
@@ -125,9 +174,10 @@ public final class PartitionReadIndex {
    * regions never change, and the segment channels stay open while the partition is open.
    */
   public RegionRecords readRegions(long offset, int bytesMax, boolean firstAlways) {
-    int n = count;
-    long[] s = slots;
-    FileChannel[] c = channels;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
+    FileChannel[] c = v.channels();
     int first = slotOf(s, n, offset);
     List<FileSlice> slices = new ArrayList<>();
     long total = 0;
@@ -162,8 +212,9 @@ public final class PartitionReadIndex {
 
   /** Committed bytes from the entry holding {@code offset} to the high watermark. */
   public long bytesAfter(long offset) {
-    int n = count;
-    long[] s = slots;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
     int first = slotOf(s, n, offset);
     long total = 0;
     for (int i = Math.max(first, 0); first >= 0 && i < n; i++) {
@@ -178,8 +229,9 @@ public final class PartitionReadIndex {
    * epoch {@code <= epoch}.
    */
   public long[] epochEnd(int epoch) {
-    int n = count;
-    long[] s = slots;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
     long found = -1;
     for (int i = 0; i < n; i++) {
       long term = s[i * STRIDE + TERM];
@@ -193,8 +245,9 @@ public final class PartitionReadIndex {
 
   /** Base offset of the first committed entry whose max timestamp is at least {@code timestampMs}, or -1. */
   public long entryOffsetForTimestamp(long timestampMs) {
-    int n = count;
-    long[] s = slots;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
     for (int i = 0; i < n; i++) {
       if (s[i * STRIDE + MAX_TIMESTAMP] >= timestampMs) {
         return s[i * STRIDE + BASE];
@@ -205,8 +258,9 @@ public final class PartitionReadIndex {
 
   /** Base offset of the committed entry with the largest timestamp, or -1 when empty. */
   public long entryOffsetOfMaxTimestamp() {
-    int n = count;
-    long[] s = slots;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
     long best = -1;
     long bestTs = Long.MIN_VALUE;
     for (int i = 0; i < n; i++) {
@@ -219,8 +273,9 @@ public final class PartitionReadIndex {
   }
 
   public long sizeBytes() {
-    int n = count;
-    long[] s = slots;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
     long total = 0;
     for (int i = 0; i < n; i++) {
       total += s[i * STRIDE + LENGTH];

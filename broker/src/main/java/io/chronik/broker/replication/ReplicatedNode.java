@@ -3,6 +3,7 @@ package io.chronik.broker.replication;
 import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.broker.config.ClusterNodes;
+import io.chronik.broker.config.TopicConfigs;
 import io.chronik.pipeline.completion.Acks;
 import io.chronik.pipeline.completion.AppendCallback;
 import io.chronik.pipeline.completion.CompletionRegistry;
@@ -105,6 +106,7 @@ public final class ReplicatedNode implements AutoCloseable {
    */
   /** Applied entries between two snapshots of a partition's producer state. */
   private final long snapshotIntervalEntries;
+  private final BrokerConfig config;
 
   public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
       Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports) throws IOException {
@@ -122,6 +124,7 @@ public final class ReplicatedNode implements AutoCloseable {
         .withWriteBufferBytes(64 << 10).withPreallocate(config.get(BrokerSettings.LOG_SEGMENT_PREALLOCATE));
     this.raftDir = config.dataDir().resolve("raft");
     this.snapshotIntervalEntries = config.get(BrokerSettings.RAFT_SNAPSHOT_INTERVAL_ENTRIES);
+    this.config = config;
     this.storageSync = new NodeStorageSync(4, HardStateJournal.open(new NioDisk(), raftDir));
     this.randomSeed = System.nanoTime() ^ ((long) selfId << 32);
     PipelineConfig pipelineConfig = PipelineConfig.defaults(GROUPS_MAX);
@@ -165,6 +168,9 @@ public final class ReplicatedNode implements AutoCloseable {
       ticker.scheduleAtFixedRate(() -> driver.offerTask(this::balanceLeaders), balanceMs, balanceMs,
           TimeUnit.MILLISECONDS);
     }
+    long retentionCheckMs = config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS);
+    ticker.scheduleAtFixedRate(() -> driver.offerTask(() -> image.checkRetention(System.currentTimeMillis())), retentionCheckMs, retentionCheckMs,
+        TimeUnit.MILLISECONDS);
     log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
         options.electionTicks(), options.heartbeatTicks(), tickMs);
   }
@@ -231,6 +237,11 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     leaderTransfers += started;
     quiescentNow = quiescent;
+  }
+
+  /** A topic's retention settings: its own configs over this broker's defaults. */
+  RetentionPolicy retentionPolicy(java.util.Map<String, String> topicConfigs) {
+    return RetentionPolicy.of(topicConfigs, config);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -441,7 +452,11 @@ public final class ReplicatedNode implements AutoCloseable {
 
   PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) throws IOException {
     String name = partitionDirName(topic.name(), p);
-    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), logConfig,
+    // a topic's segment.bytes above the broker's default needs room for it (it bounds one segment)
+    long topicSegmentBytes = TopicConfigs.longValue(TopicConfigs.SEGMENT_BYTES, topic.configs(), config);
+    LogConfig partitionLog = topicSegmentBytes > logConfig.segmentBytes()
+        ? logConfig.withSegmentBytes((int) topicSegmentBytes) : logConfig;
+    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), partitionLog,
         e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
             : LogEntry.NO_KEY, false, storageSync.journal().slot(name));
     RaftNode node = new RaftNode(selfId, storage, Configuration.of(p.replicas()), options, random(p.groupId()));

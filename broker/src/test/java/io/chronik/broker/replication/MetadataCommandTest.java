@@ -22,7 +22,18 @@ class MetadataCommandTest {
           new MetadataCommand.Offset("orders", 0, 42L, 7, null),
           new MetadataCommand.Offset("orders", 1, Long.MAX_VALUE, -1, ""),
           new MetadataCommand.Offset("t2", 5, 0L, 3, "meta data"))),
-      new MetadataCommand.ClusterId("vFQ2xKj7TUWlrLL0Uz0tCg"));
+      new MetadataCommand.ClusterId("vFQ2xKj7TUWlrLL0Uz0tCg"),
+      new MetadataCommand.CreateTopic("logs", 1, 2, 3, 3, java.util.Map.of("retention.ms", "60000",
+          "segment.bytes", "4096")),
+      new MetadataCommand.TopicConfigs("logs", java.util.Map.of("retention.bytes", "1024")),
+      new MetadataCommand.TopicConfigs("logs", java.util.Map.of()));
+
+  @Test
+  void aCreateTopicWithoutConfigsIsWrittenInTheFormatOlderNodesRead() {
+    byte[] bytes = MetadataCommand.encode(SAMPLES.get(0));
+    assertThat(bytes[0]).isEqualTo(MetadataCommand.CREATE_TOPIC);
+    assertThat(MetadataCommand.encode(SAMPLES.get(7))[0]).isEqualTo(MetadataCommand.CREATE_TOPIC_WITH_CONFIGS);
+  }
 
   @Test
   void everyCommandTypeRoundTrips() {

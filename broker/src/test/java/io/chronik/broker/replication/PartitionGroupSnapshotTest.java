@@ -146,7 +146,7 @@ class PartitionGroupSnapshotTest {
     assertThat(decoded.producerCount()).isEqualTo(1);
     assertThat(decoded.check(1, (short) 0, 5, 9).original().baseOffset()).isEqualTo(5);
     assertThat(decoded.check(1, (short) 0, 10, 12)).isSameAs(ProducerSequences.Check.APPEND);
-    byte[] full = new PartitionSnapshot(11, 0, table.encode(12)).encode();
+    byte[] full = new PartitionSnapshot(11, 0, 0, table.encode(12)).encode();
     PartitionSnapshot back = PartitionSnapshot.decode(full);
     assertThat(back.nextOffset()).isEqualTo(11);
     decoded.decode(ByteBuffer.wrap(back.producerTable()));

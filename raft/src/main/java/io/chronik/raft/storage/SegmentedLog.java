@@ -50,6 +50,10 @@ public final class SegmentedLog implements AutoCloseable {
    * anything in the log counts as durable, since a crash before that loses the directory with its files.
    */
   private List<Path> parentsUnsynced = List.of();
+  /** A new segment starts once the active one would grow past this (a topic's segment.bytes; may change). */
+  private int rollBytes;
+  /** The next append starts a new segment (a topic's segment.ms elapsed). */
+  private boolean rollRequested;
   private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final ByteBuffer readHeader = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final CRC32C crc = new CRC32C();
@@ -60,6 +64,36 @@ public final class SegmentedLog implements AutoCloseable {
     this.directory = directory;
     this.config = config;
     this.reader = new SegmentReader(Math.min(64 << 10, config.segmentBytes()));
+    this.rollBytes = config.segmentBytes();
+  }
+
+  /** One segment file: its entries and bytes written (retention decides on whole segments). */
+  public record SegmentSpan(long baseIndex, long lastIndex, long bytes) {}
+
+  /** Every segment, oldest first; the last one is the active segment. */
+  public List<SegmentSpan> segmentSpans() {
+    List<SegmentSpan> spans = new ArrayList<>(segments.size());
+    for (Segment s : segments) {
+      spans.add(new SegmentSpan(s.baseIndex, s.lastIndex, s.end));
+    }
+    return spans;
+  }
+
+  /**
+   * Rolls to a new segment once the active one would pass {@code bytes}, capped at the configured
+   * segment size (which also bounds one entry); returns the size in effect. From the next append on.
+   */
+  public int rollBytes(long bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("rollBytes=" + bytes + " reason=below-1KiB");
+    }
+    rollBytes = (int) Math.min(bytes, config.segmentBytes());
+    return rollBytes;
+  }
+
+  /** The next append starts a new segment unless the active one is empty (a time-based roll). */
+  public void rollBeforeNextAppend() {
+    rollRequested = true;
   }
 
   /**
@@ -126,8 +160,9 @@ public final class SegmentedLog implements AutoCloseable {
           + payload.remaining() + " reason=append-out-of-order-or-too-large");
     }
     Segment active = active();
-    if (active == null || (active.end + frameBytes > config.segmentBytes() && !active.isEmpty())) {
+    if (active == null || ((rollRequested || active.end + frameBytes > rollBytes) && !active.isEmpty())) {
       active = roll(index);
+      rollRequested = false;
     }
     RecordFrame.encodeHeader(header, crc, index, term, key, kind, payload);
     if (writeBuffer == null) {

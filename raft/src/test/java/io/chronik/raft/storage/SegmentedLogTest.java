@@ -142,6 +142,41 @@ class SegmentedLogTest {
   }
 
   @Test
+  void rollSizeAndTimedRollShapeSegmentsAndSpansReportThem() throws IOException {
+    try (SegmentedLog log = SegmentedLog.open(new NioDisk(), tmp.resolve("roll"), SMALL, 0, false)) {
+      assertThat(log.rollBytes(1 << 20)).as("capped at the configured segment size").isEqualTo(4096);
+      assertThat(log.rollBytes(1024)).isEqualTo(1024);
+      assertThatThrownBy(() -> log.rollBytes(100)).hasMessageContaining("reason=below-1KiB");
+      for (int i = 1; i <= 40; i++) { // 136-byte frames: 7 per 1 KiB segment
+        log.append(i, 1, LogEntry.NO_KEY, 0, bytes("x".repeat(100)));
+      }
+      List<SegmentedLog.SegmentSpan> spans = log.segmentSpans();
+      assertThat(spans).hasSize(6);
+      assertThat(spans.get(0)).isEqualTo(new SegmentedLog.SegmentSpan(1, 7, 7 * 136));
+      assertThat(spans.get(5).lastIndex()).isEqualTo(40);
+      long total = 0;
+      for (int i = 0; i < spans.size(); i++) {
+        total += spans.get(i).bytes();
+        if (i > 0) {
+          assertThat(spans.get(i).baseIndex()).isEqualTo(spans.get(i - 1).lastIndex() + 1);
+        }
+      }
+      assertThat(total).isEqualTo(40 * 136);
+
+      log.rollBeforeNextAppend();
+      log.append(41, 1, LogEntry.NO_KEY, 0, bytes("timed"));
+      assertThat(log.segmentSpans()).hasSize(7);
+      assertThat(log.segmentSpans().get(6)).isEqualTo(new SegmentedLog.SegmentSpan(41, 41, 36 + 5));
+      log.append(42, 1, LogEntry.NO_KEY, 0, bytes("same"));
+      assertThat(log.segmentSpans()).as("one roll per request").hasSize(7);
+      log.sync();
+      log.truncatePrefix(15);
+      assertThat(log.segmentSpans().get(0).baseIndex()).as("whole segments below go, the holding one stays")
+          .isEqualTo(15);
+    }
+  }
+
+  @Test
   void outOfOrderAppendIsRejected() throws IOException {
     try (SegmentedLog log = SegmentedLog.open(new SimulatedDisk(), Path.of("/g"), SMALL, 0, false)) {
       log.append(1, 2, 100, 0, bytes("x"));

@@ -1,0 +1,188 @@
+package io.chronik.broker.replication;
+
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.storage.DurableLogStorage;
+import io.chronik.raft.storage.SegmentedLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Retention of one partition replica, on the driver thread. The leader decides a new log start from
+ * whole closed, committed segments (time: the newest batch timestamp in the segment; size: the bytes
+ * of the segments kept) and proposes it as a {@link LogStartMarker} with a compaction floor, the Raft
+ * index every replica had matched and that was committed. Every replica, once it applied the marker,
+ * deletes its own whole segments below all three bounds: the log start (no record at or above it is
+ * ever deleted), the floor (no leader will need the entries to bring a member up to date: partitions
+ * have no InstallSnapshot of records) and its latest snapshot (the previous snapshot generation, in
+ * fact: {@link DurableLogStorage#compact} keeps the fallback's entries).
+ */
+final class SegmentRetention {
+  private final DurableLogStorage durable;
+  private final PartitionReadIndex readIndex;
+  private RetentionPolicy policy = RetentionPolicy.UNLIMITED;
+  /** Highest floor a committed marker named (only raised). */
+  private long compactionFloorIndex;
+  /** Raft index of this leader's last marker; no new one until it is applied. */
+  private long markerPendingIndex;
+  private long activeBaseIndex = -1;
+  private long activeSeenMs;
+
+  SegmentRetention(DurableLogStorage durable, PartitionReadIndex readIndex) {
+    this.durable = durable;
+    this.readIndex = readIndex;
+  }
+
+  void policy(RetentionPolicy policy) {
+    this.policy = policy;
+    durable.log().rollBytes(policy.segmentBytes());
+  }
+
+  RetentionPolicy policy() {
+    return policy;
+  }
+
+  long compactionFloorIndex() {
+    return compactionFloorIndex;
+  }
+
+  /** From the snapshot at open, or an applied marker. */
+  void raiseFloor(long floorIndex) {
+    compactionFloorIndex = Math.max(compactionFloorIndex, floorIndex);
+  }
+
+  /** Rolls the active segment once it is older than segment.ms (counted from when this replica saw it). */
+  void rollIfOld(long nowMs) {
+    List<SegmentedLog.SegmentSpan> spans = durable.log().segmentSpans();
+    if (spans.isEmpty()) {
+      return;
+    }
+    SegmentedLog.SegmentSpan active = spans.get(spans.size() - 1);
+    if (active.baseIndex() != activeBaseIndex) {
+      activeBaseIndex = active.baseIndex();
+      activeSeenMs = nowMs;
+    } else if (active.lastIndex() >= active.baseIndex() && nowMs - activeSeenMs >= policy.segmentMs()) {
+      durable.log().rollBeforeNextAppend();
+      activeSeenMs = nowMs;
+    }
+  }
+
+  /**
+   * Leader, caught up: proposes a marker when retention moves the log start, or when the floor can
+   * now reach segments already below it. Returns whether one was proposed.
+   */
+  boolean proposeIfDue(RaftNode node, long logStart, long appliedIndex, long nowMs) {
+    if (appliedIndex < markerPendingIndex) {
+      return false;
+    }
+    long commit = node.commitIndex();
+    long start = Math.max(logStart, logStartFor(commit, logStart, nowMs));
+    long floor = commonIndex(node, commit);
+    boolean floorHelps = floor > compactionFloorIndex && start > 0
+        && closedSegmentEndsIn(compactionFloorIndex, Math.min(floor, lastIndexBelow(start)));
+    if (start <= logStart && !floorHelps) {
+      return false;
+    }
+    long first = node.propose(LogStartMarker.encode(start, floor).array());
+    if (first > 0) {
+      markerPendingIndex = first;
+    }
+    return first > 0;
+  }
+
+  /** A closed segment's last index lies in {@code (after, through]}: a floor there deletes it. */
+  private boolean closedSegmentEndsIn(long after, long through) {
+    List<SegmentedLog.SegmentSpan> spans = durable.log().segmentSpans();
+    for (SegmentedLog.SegmentSpan s : spans.subList(0, Math.max(0, spans.size() - 1))) {
+      if (s.lastIndex() > after && s.lastIndex() <= through) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Highest index every voter holds (matched) and that is committed. */
+  private static long commonIndex(RaftNode node, long commit) {
+    long common = commit;
+    for (int voter : node.configuration().voters()) {
+      if (voter != node.id()) {
+        io.chronik.raft.replication.Progress p = node.progress(voter);
+        common = Math.min(common, p == null ? 0 : p.match());
+      }
+    }
+    return common;
+  }
+
+  /**
+   * The log start retention allows: the offset after the last whole closed segment (all committed)
+   * that is past retention.ms or not needed to keep retention.bytes; {@code logStart} when none.
+   */
+  long logStartFor(long commitIndex, long logStart, long nowMs) {
+    List<SegmentedLog.SegmentSpan> spans = durable.log().segmentSpans();
+    long total = 0;
+    for (SegmentedLog.SegmentSpan s : spans) {
+      total += s.bytes();
+    }
+    long start = logStart;
+    long previousEnd = logStart;
+    for (SegmentedLog.SegmentSpan s : spans.subList(0, Math.max(0, spans.size() - 1))) {
+      if (s.lastIndex() > commitIndex || s.lastIndex() < durable.firstIndex()) {
+        break;
+      }
+      long end = offsetAfter(s.lastIndex(), previousEnd);
+      if (end <= logStart) {
+        total -= s.bytes(); // already below the log start, waiting for the floor or a snapshot
+        continue;
+      }
+      boolean bySize = policy.retentionBytes() >= 0 && total - s.bytes() >= policy.retentionBytes();
+      long newest = readIndex.maxTimestamp(Math.max(previousEnd, logStart), end);
+      boolean byTime = policy.retentionMs() >= 0 && newest < nowMs - policy.retentionMs();
+      if (!bySize && !byTime) {
+        break;
+      }
+      start = end;
+      previousEnd = end;
+      total -= s.bytes();
+    }
+    return start;
+  }
+
+  /**
+   * Every replica, after applying a marker or taking a snapshot: trims the read index below the log
+   * start, then deletes whole segments below the log start, the floor and the snapshot.
+   */
+  void compact(long logStart, long snapshotIndex) {
+    if (logStart <= 0) {
+      return;
+    }
+    readIndex.trimBelow(logStart); // before any segment file under it is closed
+    long through = Math.min(Math.min(compactionFloorIndex, snapshotIndex), lastIndexBelow(logStart));
+    if (through >= durable.firstIndex()) {
+      durable.compact(through);
+    }
+  }
+
+  /** Last index whose entries hold only records below {@code offset} (firstIndex-1 when none). */
+  private long lastIndexBelow(long offset) {
+    try {
+      long holding = durable.log().floorIndexForKey(offset);
+      return holding < 0 ? durable.firstIndex() - 1 : holding - 1;
+    } catch (IOException e) {
+      throw new UncheckedIOException("offset=" + offset + " reason=key-lookup-failed", e);
+    }
+  }
+
+  /** Offset after the last record at or below {@code index}, or {@code fallback} when none is stored. */
+  private long offsetAfter(long index, long fallback) {
+    for (long k = index; k >= durable.firstIndex(); k--) {
+      Entry e = durable.entries(k, k + 1, Long.MAX_VALUE).get(0);
+      ByteBuffer payload = ByteBuffer.wrap(e.payload());
+      if (BatchHeaders.isData(payload)) {
+        return BatchHeaders.nextOffset(payload);
+      }
+    }
+    return fallback;
+  }
+}
