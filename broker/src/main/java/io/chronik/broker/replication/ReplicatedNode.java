@@ -37,6 +37,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,8 +63,6 @@ public final class ReplicatedNode implements AutoCloseable {
    * yet). Per-id state is a few array slots, so the bound costs about 2 MiB of heap.
    */
   public static final int GROUPS_MAX = 1 << 16;
-  /** Preferred-leader transfers started per balance round at most. */
-  static final int BALANCE_TRANSFERS_PER_ROUND = 256;
 
   private final int selfId;
   private final ClusterNodes cluster;
@@ -81,10 +82,9 @@ public final class ReplicatedNode implements AutoCloseable {
   private final long randomSeed;
   private final Executor stateExecutor;
   private final MetadataListener listener;
-  private volatile long leaderTransfers;
   private volatile long groupsWoken;
-  private volatile int quiescentNow;
   private final PeerLiveness liveness;
+  private final LeaderPlacement placement;
   /**
    * A peer silent for this many (base) election timeouts counts as down. Generous, because a false
    * "down" wakes every group it leads and may start elections; a killed peer is seen at once anyway,
@@ -92,17 +92,15 @@ public final class ReplicatedNode implements AutoCloseable {
    */
   static final int SILENCE_ELECTION_TIMEOUTS = 4;
   /** Raft messages received from peers, per message type (metrics; written by transport threads). */
-  private final java.util.concurrent.atomic.AtomicLongArray received =
-      new java.util.concurrent.atomic.AtomicLongArray(MessageType.values().length);
-  private final java.util.concurrent.atomic.AtomicBoolean commitNoticePending =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicLongArray received = new AtomicLongArray(MessageType.values().length);
+  private final AtomicBoolean commitNoticePending = new AtomicBoolean();
+  /** Applied entries between two snapshots of a partition's producer state. */
+  private final long snapshotIntervalEntries;
 
   /**
    * @param transports builds the peer transport from the inbound sink (a single node passes a factory
    *     returning a transport without peers)
    */
-  /** Applied entries between two snapshots of a partition's producer state. */
-  private final long snapshotIntervalEntries;
 
   public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
       Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports) throws IOException {
@@ -145,6 +143,7 @@ public final class ReplicatedNode implements AutoCloseable {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
     }
     this.metadata = new MetadataGroup(metaNode, metaStorage, storageSync, image::apply);
+    this.placement = new LeaderPlacement(image, metadata, liveness);
     this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
         List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
         RaftNodeGroup::groupOf);
@@ -160,7 +159,7 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     long balanceMs = config.get(BrokerSettings.LEADER_BALANCE_INTERVAL_MS);
     if (balanceMs > 0) {
-      ticker.scheduleAtFixedRate(() -> driver.offerTask(this::balanceLeaders), balanceMs, balanceMs,
+      ticker.scheduleAtFixedRate(() -> driver.offerTask(placement::balance), balanceMs, balanceMs,
           TimeUnit.MILLISECONDS);
     }
     log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
@@ -211,26 +210,6 @@ public final class ReplicatedNode implements AutoCloseable {
         woken);
   }
 
-  /**
-   * Driver thread, every leader.balance.interval.ms: leadership of partitions this node leads but
-   * does not prefer goes back to their preferred replicas, a bounded number per round so a restart
-   * does not turn into a burst of thousands of transfers at once.
-   */
-  private void balanceLeaders() {
-    int started = 0;
-    int quiescent = 0;
-    for (PartitionGroup group : image.hostedGroups()) {
-      if (started < BALANCE_TRANSFERS_PER_ROUND && group.transferToPreferred()) {
-        started++;
-      }
-      if (group.quiescent()) {
-        quiescent++;
-      }
-    }
-    leaderTransfers += started;
-    quiescentNow = quiescent;
-  }
-
   private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
@@ -262,6 +241,10 @@ public final class ReplicatedNode implements AutoCloseable {
     liveness.heard(m.from(), System.nanoTime());
     received.incrementAndGet(m.type().ordinal());
     if (PeerLiveness.isPing(message)) {
+      liveness.pinged(m);
+      return true;
+    }
+    if (placement.refuses(m)) {
       return true;
     }
     if (message.groupId() == MetadataGroup.GROUP_ID && m.type() == MessageType.APPEND && m.term() == 0) {
@@ -279,6 +262,19 @@ public final class ReplicatedNode implements AutoCloseable {
         inFlight.release(1);
       }
     }
+  }
+
+  /**
+   * Any thread, at graceful shutdown: from now on this node hands off leadership of every group it
+   * leads, declines leadership and tells its peers so ({@link LeadershipHandoff}). Completes once it
+   * leads no group another voter could take; the caller bounds the wait and closes this node after.
+   */
+  public CompletableFuture<String> handOffLeadership() {
+    if (placement.startHandoff(System.nanoTime())) {
+      ticker.scheduleAtFixedRate(() -> driver.offerTask(() -> placement.handoffRound(System.nanoTime())), 0,
+          LeaderPlacement.HANDOFF_ROUND_MS, TimeUnit.MILLISECONDS);
+    }
+    return placement.done().thenApply(LeaderPlacement.Result::toString);
   }
 
   // ------------------------------------------------------------------ state-thread API
@@ -417,8 +413,8 @@ public final class ReplicatedNode implements AutoCloseable {
             + " peerFramesSent=" + netty.framesSent() : "";
     return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + peers
         + " groups=" + storageSync.journal().groups() + " termChanges=" + driver.termChanges()
-        + " ticksSkipped=" + driver.ticksSkipped() + " leaderTransfers=" + leaderTransfers
-        + " groupsWoken=" + groupsWoken + " quiescent=" + quiescentNow + " hardStateSyncs=" + storageSync.journal().syncs();
+        + " ticksSkipped=" + driver.ticksSkipped() + " leaderTransfers=" + placement.leaderTransfers()
+        + " groupsWoken=" + groupsWoken + " quiescent=" + placement.quiescent() + " hardStateSyncs=" + storageSync.journal().syncs();
   }
 
   // ------------------------------------------------------------------ driver-thread hooks (MetadataImage)

@@ -8,11 +8,13 @@ import io.chronik.raft.log.LogStorage;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.Ready;
 import io.chronik.raft.node.Role;
+import io.chronik.raft.replication.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Adapts the raft core's {@link RaftNode} (with its {@link LogStorage}) to the driver. Persisting a
@@ -218,6 +220,33 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   /** The group's storage (driver thread only). */
   protected final LogStorage storage() {
     return storage;
+  }
+
+  /**
+   * Driver thread, while this node shuts down: if it leads, hands leadership to the voter whose log
+   * matches furthest among those recently heard from and {@code eligible} (TimeoutNow once that voter
+   * has every entry, Raft §3.10; until then the core refuses proposals, so nothing new is accepted
+   * here that the successor would lack). Called again each round: a transfer the core abandoned after
+   * an election timeout starts over, possibly to a better target.
+   */
+  public final Handoff handOffLeadership(IntPredicate eligible) {
+    if (node.role() != Role.LEADER) {
+      return Handoff.NOT_LEADER;
+    }
+    int best = RaftNode.NONE;
+    long bestMatch = -1;
+    for (int voter : node.configuration().voters()) {
+      Progress pr = voter == node.id() ? null : node.progress(voter);
+      if (pr != null && pr.recentActive() && eligible.test(voter) && pr.match() > bestMatch) {
+        best = voter;
+        bestMatch = pr.match();
+      }
+    }
+    if (best == RaftNode.NONE) {
+      return Handoff.NO_SUCCESSOR;
+    }
+    node.transferLeadership(best);
+    return Handoff.TRANSFERRING;
   }
 
   /**
