@@ -261,9 +261,12 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     return true;
   }
 
-  /** Driver thread: {@code nodeId}'s process is gone; if it led this group, stand soon (see RaftNode). */
+  /**
+   * Driver thread: {@code nodeId}'s process is gone; if it led this group, the survivors stand in turns
+   * rotated by the group id, so the dead node's groups spread over them (see RaftNode).
+   */
   public final void leaderUnreachable(int nodeId) {
-    node.leaderUnreachable(nodeId);
+    node.leaderUnreachable(nodeId, groupId);
   }
 
   /** Driver thread: the group is quiescent on this node. */
