@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +45,11 @@ public final class Broker {
   private final NodeMetrics nodeMetrics;
   private final AdminServer admin;
   private final String adminHost;
+  private final long handoffTimeoutMs;
 
   private Broker(ScheduledExecutorService executor, ReplicatedNode replication, KafkaServer server,
-      RequestMetrics metrics, NodeMetrics nodeMetrics, AdminServer admin) {
+      RequestMetrics metrics, NodeMetrics nodeMetrics, AdminServer admin, long handoffTimeoutMs) {
+    this.handoffTimeoutMs = handoffTimeoutMs;
     this.executor = executor;
     this.replication = replication;
     this.server = server;
@@ -123,7 +126,8 @@ public final class Broker {
     }
     LOG.info("broker node={} cluster={} data={} advertised={}:{} nodes={}", config.nodeId(), clusterId, data, host,
         port, config.clusterNodes().size());
-    return new Broker(executor, replication, server, metrics, nodeMetrics, admin);
+    return new Broker(executor, replication, server, metrics, nodeMetrics, admin,
+        config.get(BrokerSettings.SHUTDOWN_HANDOFF_TIMEOUT_MS));
   }
 
   private static String clusterId(Path data) throws IOException {
@@ -152,6 +156,25 @@ public final class Broker {
 
   public String transport() {
     return server.transport();
+  }
+
+  /**
+   * Graceful stop (SIGTERM): hands leadership of every group this node leads to an up-to-date follower
+   * (waiting at most shutdown.handoff.timeout.ms) while the listener still answers, so clients learn
+   * the new leaders from this node's NOT_LEADER_OR_FOLLOWER answers and metadata; then {@link #close}s.
+   * Nothing acknowledged depends on this: every acknowledged write is fsynced already.
+   */
+  public void shutdown() throws InterruptedException, ExecutionException {
+    long startNanos = System.nanoTime();
+    String handoff;
+    try {
+      handoff = replication.handOffLeadership().get(handoffTimeoutMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      handoff = "complete=false timeoutMs=" + handoffTimeoutMs;
+    }
+    LOG.info("shutdown phase=handoff {}", handoff);
+    close();
+    LOG.info("shutdown phase=closed elapsedMs={}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
   }
 
   /** Stops the listener, then closes storage on the state thread. */

@@ -1,6 +1,7 @@
 package io.chronik.broker;
 
 import io.chronik.broker.config.BrokerConfig;
+import io.chronik.broker.config.BrokerSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -48,9 +49,11 @@ public final class BrokerCommand implements Callable<Integer> {
         + (broker.adminPort() >= 0 ? " admin=" + broker.adminAddress() : ""));
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
+    long stopBoundMs = cfg.get(BrokerSettings.SHUTDOWN_TIMEOUT_MS);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      watchdog(stopBoundMs).start();
       try {
-        broker.close();
+        broker.shutdown();
       } catch (Exception e) {
         System.err.println("chronik broker: shutdown failed: " + e);
       } finally {
@@ -59,6 +62,25 @@ public final class BrokerCommand implements Callable<Integer> {
     }, "chronik-broker-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A stop that outlives its bound ends in {@code halt}: a shutdown hook cannot call exit, and a node
+   * that never exits would hold up a rolling restart or systemd's stop. Safe, because every acknowledged
+   * write is already fsynced.
+   */
+  private static Thread watchdog(long boundMs) {
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep(boundMs);
+      } catch (InterruptedException e) {
+        return;
+      }
+      System.err.println("chronik broker: shutdown took longer than shutdown.timeout.ms=" + boundMs + ", halting");
+      Runtime.getRuntime().halt(3);
+    }, "chronik-shutdown-watchdog");
+    t.setDaemon(true);
+    return t;
   }
 
   private Properties load() throws IOException {

@@ -6,6 +6,8 @@ import static io.chronik.broker.config.BrokerSettings.LOG_SEGMENT_BYTES;
 import static io.chronik.broker.config.BrokerSettings.MESSAGE_BYTES_MAX;
 import static io.chronik.broker.config.BrokerSettings.RAFT_ELECTION_TICKS;
 import static io.chronik.broker.config.BrokerSettings.RAFT_HEARTBEAT_TICKS;
+import static io.chronik.broker.config.BrokerSettings.SHUTDOWN_HANDOFF_TIMEOUT_MS;
+import static io.chronik.broker.config.BrokerSettings.SHUTDOWN_TIMEOUT_MS;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -65,6 +67,8 @@ public final class BrokerConfig {
         "must be at most " + LOG_SEGMENT_BYTES.key() + " - " + SEGMENT_FRAME_BYTES_MAX);
     refuseIf(get(RAFT_HEARTBEAT_TICKS) >= get(RAFT_ELECTION_TICKS), RAFT_HEARTBEAT_TICKS,
         "must be less than " + RAFT_ELECTION_TICKS.key());
+    refuseIf(get(SHUTDOWN_HANDOFF_TIMEOUT_MS) >= get(SHUTDOWN_TIMEOUT_MS), SHUTDOWN_HANDOFF_TIMEOUT_MS,
+        "must be less than " + SHUTDOWN_TIMEOUT_MS.key());
   }
 
   private void refuseIf(boolean bad, Setting<?> s, String reason) {

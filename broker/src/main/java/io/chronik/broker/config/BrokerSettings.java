@@ -118,6 +118,14 @@ public final class BrokerSettings {
       1000, 0, INT_MAX, "ms, 0 = off", "How often a node hands leadership of partitions it leads back to their "
           + "preferred replica (the first of the replica list) once that replica is active and caught up, at most "
           + "256 per round.");
+  public static final Setting<Integer> SHUTDOWN_HANDOFF_TIMEOUT_MS = Setting.integer("shutdown.handoff.timeout.ms",
+      10000, 0, INT_MAX, "ms", "At SIGTERM a node first hands leadership of every group it leads to an up-to-date "
+          + "follower and declines leadership; it waits at most this long for that, then closes its ports. "
+          + "docs/OPERATIONS.md \"Graceful shutdown\".");
+  public static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = Setting.integer("shutdown.timeout.ms", 30000, 1000,
+      INT_MAX, "ms", "Hard bound on a graceful stop: a node still stopping after this long halts (every "
+          + "acknowledged write is already fsynced). Keep it below the service manager's stop timeout (the unit's "
+          + "TimeoutStopSec=90).");
 
   /** Every setting, in the order the docs list them. */
   public static final List<Setting<?>> ALL = List.of(NODE_ID, LISTENER_HOST, LISTENER_PORT, ADVERTISED_HOST,
@@ -128,7 +136,7 @@ public final class BrokerSettings {
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE,
-      RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS);
+      RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -165,13 +166,14 @@ public final class PartitionGroup extends RaftNodeGroup {
    * failover, and after a creation where one node opened its groups seconds before the others.
    * Returns whether a transfer was started.
    */
-  boolean transferToPreferred() {
+  boolean transferToPreferred(IntPredicate mayLead) {
     RaftNode node = node();
     if (preferredLeader == RaftNode.NONE || preferredLeader == node.id() || node.role() != Role.LEADER) {
       return false;
     }
     Progress preferred = node.progress(preferredLeader);
-    if (preferred == null || !preferred.recentActive() || preferred.match() != node.lastIndex()) {
+    if (preferred == null || !preferred.recentActive() || preferred.match() != node.lastIndex()
+        || !mayLead.test(preferredLeader)) {
       return false;
     }
     node.transferLeadership(preferredLeader);

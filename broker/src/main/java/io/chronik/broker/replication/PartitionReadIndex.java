@@ -198,8 +198,9 @@ public final class PartitionReadIndex {
    * fetch read, without looking into the batches (fetch counts records this way).
    */
   public long offsetAfterBytes(long offset, long bytes) {
-    int n = count;
-    long[] s = slots;
+    View v = view;
+    int n = v.count();
+    long[] s = v.slots();
     int first = slotOf(s, n, offset);
     long total = 0;
     long next = offset;

@@ -4,6 +4,7 @@ import io.chronik.pipeline.driver.GroupMessage;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
@@ -20,6 +21,8 @@ import java.util.function.IntPredicate;
 final class PeerLiveness {
   /** Group id of a ping: no Raft group, consumed by the transport's inbound sink. */
   static final int PING_GROUP_ID = -1;
+  /** The term field of a ping from a node that is shutting down (a plain ping carries 0). */
+  private static final long PING_STOPPING = 1;
 
   private final int selfId;
   private final List<Integer> peers;
@@ -30,6 +33,9 @@ final class PeerLiveness {
   /** Driver thread only: the last transition to down was a closed connection (the peer's process died). */
   private final boolean[] closed;
   private long transitions;
+  /** Any thread: peers whose last ping said they are shutting down. */
+  private final AtomicIntegerArray stopping;
+  private volatile boolean selfStopping;
 
   PeerLiveness(int selfId, List<Integer> peers, int nodeIdLimit, long silenceNanosMax, long nowNanos) {
     this.selfId = selfId;
@@ -38,6 +44,7 @@ final class PeerLiveness {
     this.lastHeardNanos = new AtomicLongArray(nodeIdLimit);
     this.down = new boolean[nodeIdLimit];
     this.closed = new boolean[nodeIdLimit];
+    this.stopping = new AtomicIntegerArray(nodeIdLimit);
     for (int peer : this.peers) {
       lastHeardNanos.set(peer, nowNanos); // a grace period at start, as for a peer just heard
     }
@@ -54,9 +61,28 @@ final class PeerLiveness {
     return message.groupId() == PING_GROUP_ID;
   }
 
+  /** Any thread (the inbound sink): a ping arrived; it says whether its sender is shutting down. */
+  void pinged(Message ping) {
+    int from = ping.from();
+    if (from >= 0 && from < down.length) {
+      stopping.lazySet(from, ping.term() == PING_STOPPING ? 1 : 0);
+    }
+  }
+
+  /** This node is shutting down: its pings say so from now on. */
+  void stopping() {
+    selfStopping = true;
+  }
+
+  /** Any thread: {@code peer} may be offered leadership (it did not say it is shutting down). */
+  boolean mayLead(int peer) {
+    return peer < 0 || peer >= down.length || stopping.get(peer) == 0;
+  }
+
   /** The ping for {@code peer}. */
   GroupMessage ping(int peer) {
-    return new GroupMessage(PING_GROUP_ID, Message.of(MessageType.HEARTBEAT, selfId, peer, 0).build());
+    return new GroupMessage(PING_GROUP_ID,
+        Message.of(MessageType.HEARTBEAT, selfId, peer, selfStopping ? PING_STOPPING : 0).build());
   }
 
   List<Integer> peers() {

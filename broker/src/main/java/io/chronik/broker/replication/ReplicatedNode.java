@@ -38,6 +38,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,8 +64,6 @@ public final class ReplicatedNode implements AutoCloseable {
    * yet). Per-id state is a few array slots, so the bound costs about 2 MiB of heap.
    */
   public static final int GROUPS_MAX = 1 << 16;
-  /** Preferred-leader transfers started per balance round at most. */
-  static final int BALANCE_TRANSFERS_PER_ROUND = 256;
 
   private final int selfId;
   private final ClusterNodes cluster;
@@ -82,10 +83,8 @@ public final class ReplicatedNode implements AutoCloseable {
   private final long randomSeed;
   private final Executor stateExecutor;
   private final MetadataListener listener;
-  private volatile long leaderTransfers;
-  private volatile long groupsWoken;
-  private volatile int quiescentNow;
   private final PeerLiveness liveness;
+  private final LeaderPlacement placement;
   /**
    * A peer silent for this many (base) election timeouts counts as down. Generous, because a false
    * "down" wakes every group it leads and may start elections; a killed peer is seen at once anyway,
@@ -93,20 +92,18 @@ public final class ReplicatedNode implements AutoCloseable {
    */
   static final int SILENCE_ELECTION_TIMEOUTS = 4;
   /** Raft messages received from peers, per message type (metrics; written by transport threads). */
-  private final java.util.concurrent.atomic.AtomicLongArray received =
-      new java.util.concurrent.atomic.AtomicLongArray(MessageType.values().length);
+  private final AtomicLongArray received = new AtomicLongArray(MessageType.values().length);
   /** Leaders' commit indexes as heard, per group: how far behind a follower is (readiness, metrics). */
   private final LeaderCommits leaderCommits = new LeaderCommits();
-  private final java.util.concurrent.atomic.AtomicBoolean commitNoticePending =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean commitNoticePending = new AtomicBoolean();
+  /** Applied entries between two snapshots of a partition's producer state. */
+  private final long snapshotIntervalEntries;
+  private final BrokerConfig config;
 
   /**
    * @param transports builds the peer transport from the inbound sink (a single node passes a factory
    *     returning a transport without peers)
    */
-  /** Applied entries between two snapshots of a partition's producer state. */
-  private final long snapshotIntervalEntries;
-  private final BrokerConfig config;
 
   public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
       Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports) throws IOException {
@@ -150,6 +147,7 @@ public final class ReplicatedNode implements AutoCloseable {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
     }
     this.metadata = new MetadataGroup(metaNode, metaStorage, storageSync, image::apply);
+    this.placement = new LeaderPlacement(image, metadata, liveness);
     this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
         List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
         RaftNodeGroup::groupOf);
@@ -165,7 +163,7 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     long balanceMs = config.get(BrokerSettings.LEADER_BALANCE_INTERVAL_MS);
     if (balanceMs > 0) {
-      ticker.scheduleAtFixedRate(() -> driver.offerTask(this::balanceLeaders), balanceMs, balanceMs,
+      ticker.scheduleAtFixedRate(() -> driver.offerTask(placement::balance), balanceMs, balanceMs,
           TimeUnit.MILLISECONDS);
     }
     long retentionCheckMs = config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS);
@@ -194,49 +192,7 @@ public final class ReplicatedNode implements AutoCloseable {
 
   /** Driver thread, once per heartbeat interval: act on peers gone down or come back. */
   private void livenessRound() {
-    liveness.round(System.nanoTime(), transport::connected, this::wakeGroupsSharedWith);
-  }
-
-  /** Driver thread: a peer went down or came back; every quiescent group it is a member of wakes. */
-  private void wakeGroupsSharedWith(int peer) {
-    boolean died = liveness.died(peer);
-    int woken = metadata.wakeIfMember(peer) ? 1 : 0;
-    if (died) {
-      metadata.leaderUnreachable(peer);
-    }
-    for (PartitionGroup group : image.hostedGroups()) {
-      if (group.wakeIfMember(peer)) {
-        woken++;
-      }
-      if (died) {
-        // a closed connection while the peer was talking: its process is gone, so its followers stand
-        // at once instead of after a whole election timeout (Kafka moves leaders on session loss too)
-        group.leaderUnreachable(peer);
-      }
-    }
-    groupsWoken += woken;
-    log.info("peer={} event={} quiescentGroupsWoken={}", peer, died ? "died" : liveness.down(peer) ? "down" : "up",
-        woken);
-  }
-
-  /**
-   * Driver thread, every leader.balance.interval.ms: leadership of partitions this node leads but
-   * does not prefer goes back to their preferred replicas, a bounded number per round so a restart
-   * does not turn into a burst of thousands of transfers at once.
-   */
-  private void balanceLeaders() {
-    int started = 0;
-    int quiescent = 0;
-    for (PartitionGroup group : image.hostedGroups()) {
-      if (started < BALANCE_TRANSFERS_PER_ROUND && group.transferToPreferred()) {
-        started++;
-      }
-      if (group.quiescent()) {
-        quiescent++;
-      }
-    }
-    leaderTransfers += started;
-    quiescentNow = quiescent;
+    liveness.round(System.nanoTime(), transport::connected, placement::peerChanged);
   }
 
   /** A topic's retention settings: its own configs over this broker's defaults. */
@@ -275,6 +231,10 @@ public final class ReplicatedNode implements AutoCloseable {
     liveness.heard(m.from(), System.nanoTime());
     received.incrementAndGet(m.type().ordinal());
     if (PeerLiveness.isPing(message)) {
+      liveness.pinged(m);
+      return true;
+    }
+    if (placement.refuses(m)) {
       return true;
     }
     if ((m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT) && m.term() > 0) {
@@ -295,6 +255,19 @@ public final class ReplicatedNode implements AutoCloseable {
         inFlight.release(1);
       }
     }
+  }
+
+  /**
+   * Any thread, at graceful shutdown: from now on this node hands off leadership of every group it
+   * leads, declines leadership and tells its peers so ({@link LeadershipHandoff}). Completes once it
+   * leads no group another voter could take; the caller bounds the wait and closes this node after.
+   */
+  public CompletableFuture<String> handOffLeadership() {
+    if (placement.startHandoff(System.nanoTime())) {
+      ticker.scheduleAtFixedRate(() -> driver.offerTask(() -> placement.handoffRound(System.nanoTime())), 0,
+          LeaderPlacement.HANDOFF_ROUND_MS, TimeUnit.MILLISECONDS);
+    }
+    return placement.done().thenApply(LeaderPlacement.Result::toString);
   }
 
   // ------------------------------------------------------------------ state-thread API
@@ -444,8 +417,8 @@ public final class ReplicatedNode implements AutoCloseable {
             + " peerFramesSent=" + netty.framesSent() : "";
     return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + peers
         + " groups=" + storageSync.journal().groups() + " termChanges=" + driver.termChanges()
-        + " ticksSkipped=" + driver.ticksSkipped() + " leaderTransfers=" + leaderTransfers
-        + " groupsWoken=" + groupsWoken + " quiescent=" + quiescentNow + " hardStateSyncs=" + storageSync.journal().syncs();
+        + " ticksSkipped=" + driver.ticksSkipped() + " leaderTransfers=" + placement.leaderTransfers()
+        + " groupsWoken=" + placement.groupsWoken() + " quiescent=" + placement.quiescent() + " hardStateSyncs=" + storageSync.journal().syncs();
   }
 
   // ------------------------------------------------------------------ driver-thread hooks (MetadataImage)

@@ -85,11 +85,11 @@ final class SegmentRetention {
     if (start <= logStart && !floorHelps) {
       return false;
     }
-    long first = node.propose(LogStartMarker.encode(start, floor).array());
-    if (first > 0) {
-      markerPendingIndex = first;
+    io.chronik.raft.node.ProposeResult proposed = node.propose(LogStartMarker.encode(start, floor).array());
+    if (proposed.isAccepted()) {
+      markerPendingIndex = proposed.firstIndex();
     }
-    return first > 0;
+    return proposed.isAccepted();
   }
 
   /** A closed segment's last index lies in {@code (after, through]}: a floor there deletes it. */

@@ -77,7 +77,7 @@ class PartitionRetentionTest {
 
   private void propose(ByteBuffer payload) throws IOException {
     AppendBatchView admitted = group.admit(new PartitionGroupTruncationTest.Fire(List.of(payload)), null);
-    assertThat(group.propose(admitted)).isPositive();
+    assertThat(group.propose(admitted).isAccepted()).isTrue();
     settle();
   }
 

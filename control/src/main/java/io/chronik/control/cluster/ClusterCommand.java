@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = "Start, stop and inspect a local multi-node broker cluster (processes on this machine).",
-    subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
+    subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Restart.class,
+        ClusterCommand.Status.class})
 public final class ClusterCommand implements Callable<Integer> {
   static final int EXIT_FAILED = 1;
   static final int EXIT_USAGE = 2;
@@ -134,7 +135,8 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--kill", description = "SIGKILL at once instead of SIGTERM.")
     boolean kill;
 
-    @Option(names = "--grace-seconds", defaultValue = "10", description = "Seconds between SIGTERM and SIGKILL (default 10).")
+    @Option(names = "--grace-seconds", defaultValue = "35", description = "Seconds between SIGTERM and SIGKILL "
+        + "(default 35: a broker hands off its leaderships first and halts by itself after shutdown.timeout.ms=30000).")
     int graceSeconds;
 
     public Stop() {}
@@ -153,6 +155,59 @@ public final class ClusterCommand implements Callable<Integer> {
         return 0;
       } catch (ClusterException e) {
         System.err.println("chronik cluster stop: " + e.getMessage());
+        return EXIT_FAILED;
+      }
+    }
+  }
+
+  @Command(name = "restart", mixinStandardHelpOptions = true,
+      description = "Restart nodes gracefully on their data: --rolling restarts every node, one at a time, waiting "
+          + "until every node's /ready answers before the next; --node N restarts one.")
+  public static final class Restart implements Callable<Integer> {
+    @Option(names = "--dir", description = "Cluster directory (default /var/tmp/chronik-cluster).")
+    Path dir = ClusterSpec.DEFAULT_DIR;
+
+    @Option(names = "--rolling", description = "Every node, one at a time (0, 1, …).")
+    boolean rolling;
+
+    @Option(names = "--node", paramLabel = "N", description = "Only this node.")
+    Integer node;
+
+    @Option(names = "--ready-timeout", defaultValue = "120", description = "Seconds to wait, after each node's "
+        + "restart, for every node to be ready (default 120).")
+    int readyTimeoutSeconds;
+
+    public Restart() {}
+
+    @Override
+    public Integer call() throws Exception {
+      if (rolling == (node != null)) {
+        System.err.println("chronik cluster restart: reason=give exactly one of --rolling or --node N");
+        return EXIT_USAGE;
+      }
+      Path d = dir.toAbsolutePath();
+      Optional<LocalCluster> cluster = LocalCluster.attach(d);
+      if (cluster.isEmpty()) {
+        System.err.println("chronik cluster restart: dir=" + d + " reason=no cluster (no " + ClusterState.FILE_NAME + ")");
+        return EXIT_NO_CLUSTER;
+      }
+      List<Integer> nodes = new ArrayList<>();
+      for (int i = 0; i < cluster.get().size(); i++) {
+        if (rolling || i == node) {
+          nodes.add(i);
+        }
+      }
+      if (nodes.isEmpty()) {
+        System.err.println("chronik cluster restart: node=" + node + " reason=no such node dir=" + d);
+        return EXIT_USAGE;
+      }
+      try {
+        RollingRestart.run(cluster.get(), nodes, Duration.ofSeconds(readyTimeoutSeconds),
+            step -> System.err.println("chronik cluster restart: " + step));
+        System.out.println("restarted=" + nodes.size() + " bootstrap.servers=" + cluster.get().bootstrap());
+        return 0;
+      } catch (ClusterException e) {
+        System.err.println("chronik cluster restart: " + e.getMessage());
         return EXIT_FAILED;
       }
     }

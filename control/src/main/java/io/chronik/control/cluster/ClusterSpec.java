@@ -1,9 +1,16 @@
 package io.chronik.control.cluster;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 
 /**
  * What {@link LocalCluster#start} launches: {@code nodes} brokers with ids 0..nodes-1, node i on Kafka
@@ -14,6 +21,7 @@ import java.util.List;
 public record ClusterSpec(int nodes, Path dir, int basePort, int raftBasePort, List<String> settings,
     List<String> javaOpts, String classPath, Duration readyTimeout) {
 
+  static final String FILE_NAME = "cluster.spec";
   public static final Path DEFAULT_DIR = Path.of("/var/tmp/chronik-cluster");
   public static final int DEFAULT_BASE_PORT = 9092;
   public static final int DEFAULT_RAFT_BASE_PORT = 9192;
@@ -119,6 +127,53 @@ public record ClusterSpec(int nodes, Path dir, int basePort, int raftBasePort, L
       all.add("127.0.0.1:" + port(i));
     }
     return String.join(",", all);
+  }
+
+  /**
+   * Writes this spec to {@code dir/cluster.spec}, so that a later JVM (e.g. {@code chronik cluster restart})
+   * can launch a node again exactly as {@code start} did. Lists are stored one item per line.
+   */
+  void write() throws IOException {
+    Properties p = new Properties();
+    p.setProperty("nodes", Integer.toString(nodes));
+    p.setProperty("base.port", Integer.toString(basePort));
+    p.setProperty("raft.base.port", Integer.toString(raftBasePort));
+    p.setProperty("settings", String.join("\n", settings));
+    p.setProperty("java.opts", String.join("\n", javaOpts));
+    p.setProperty("class.path", classPath);
+    p.setProperty("ready.timeout.ms", Long.toString(readyTimeout.toMillis()));
+    Files.createDirectories(dir);
+    try (Writer out = Files.newBufferedWriter(dir.resolve(FILE_NAME), StandardCharsets.UTF_8)) {
+      p.store(out, "chronik cluster: how 'chronik cluster start' launched the nodes");
+    }
+  }
+
+  /** The spec {@code start} recorded in {@code dir}, if any (a cluster from an older version has none). */
+  static Optional<ClusterSpec> read(Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(in);
+    }
+    try {
+      return Optional.of(new ClusterSpec(Integer.parseInt(p.getProperty("nodes")), dir,
+          Integer.parseInt(p.getProperty("base.port")), Integer.parseInt(p.getProperty("raft.base.port")),
+          lines(p.getProperty("settings")), lines(p.getProperty("java.opts")), p.getProperty("class.path"),
+          Duration.ofMillis(Long.parseLong(p.getProperty("ready.timeout.ms")))));
+    } catch (RuntimeException e) {
+      throw new IOException("file=" + file + " reason=unreadable-spec detail=" + e, e);
+    }
+  }
+
+  static void delete(Path dir) throws IOException {
+    Files.deleteIfExists(dir.resolve(FILE_NAME));
+  }
+
+  private static List<String> lines(String value) {
+    return value == null || value.isEmpty() ? List.of() : List.of(value.split("\n"));
   }
 
   /** The broker process's arguments after the JVM options (main class and settings). */

@@ -32,6 +32,11 @@ public final class LocalCluster {
   static final String LISTENING = "chronik broker listening";
   private static final Pattern LISTENING_LINE = Pattern.compile(LISTENING + " port=(\\d+) .*pid=(\\d+)");
   private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+  /**
+   * How long a graceful stop (SIGTERM) may take before SIGKILL: above the broker's default
+   * shutdown.timeout.ms (30 s), after which the broker halts by itself.
+   */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(35);
   private static final Optional<Path> SETSID = findSetsid();
 
   private final Path dir;
@@ -62,6 +67,7 @@ public final class LocalCluster {
       requireFree(spec.adminPort(i), i, "admin");
     }
     ClusterState.delete(spec.dir());
+    spec.write();
     LocalCluster cluster = new LocalCluster(spec.dir(), spec, new ClusterState(List.of()));
     try {
       List<Long> logOffsets = new ArrayList<>();
@@ -86,7 +92,11 @@ public final class LocalCluster {
 
   /** The cluster recorded in {@code dir}, if a state file is there (its processes may have died). */
   public static Optional<LocalCluster> attach(Path dir) throws IOException {
-    return ClusterState.read(dir).map(s -> new LocalCluster(dir, null, s));
+    Optional<ClusterState> state = ClusterState.read(dir);
+    if (state.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LocalCluster(dir, ClusterSpec.read(dir).orElse(null), state.get()));
   }
 
   /**
@@ -116,6 +126,7 @@ public final class LocalCluster {
       throw new ClusterException("dir=" + dir + " pids=" + alivePids(state) + " reason=survived SIGKILL");
     }
     ClusterState.delete(dir);
+    ClusterSpec.delete(dir);
     return alive.size();
   }
 
@@ -128,13 +139,14 @@ public final class LocalCluster {
     }
   }
 
-  /** Stops one node if it runs (SIGTERM, then SIGKILL) and starts it again on the same data. */
+  /** Stops one node if it runs (SIGTERM, then SIGKILL after {@link #STOP_GRACE}) and starts it again on the same data. */
   public synchronized void restart(int node) throws IOException, InterruptedException {
     if (spec == null) {
-      throw new ClusterException("node=" + node + " reason=restart needs the cluster's spec (attached cluster)");
+      throw new ClusterException("node=" + node + " reason=restart needs the cluster's spec (no "
+          + ClusterSpec.FILE_NAME + " in dir=" + dir + ")");
     }
     ClusterState.Node old = node(node);
-    if (old.stamp().terminate() && !awaitTrue(() -> !old.isAlive(), Duration.ofSeconds(10))) {
+    if (old.stamp().terminate() && !awaitTrue(() -> !old.isAlive(), STOP_GRACE)) {
       kill(node);
     }
     // the kernel may hold the dead node's ports for a moment (sockets closing); give it time
@@ -144,6 +156,15 @@ public final class LocalCluster {
     state = state.with(launch(node));
     state.write(dir);
     awaitReady(node, offset, System.nanoTime() + spec.readyTimeout().toNanos());
+  }
+
+  /** The node's admin HTTP port (/metrics, /health, /ready), as {@code start} assigned it. */
+  public synchronized int adminPort(int node) {
+    if (spec == null) {
+      throw new ClusterException("node=" + node + " reason=admin port unknown (no " + ClusterSpec.FILE_NAME
+          + " in dir=" + dir + ")");
+    }
+    return spec.adminPort(node);
   }
 
   public synchronized long pid(int node) {

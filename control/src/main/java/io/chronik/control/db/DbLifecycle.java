@@ -28,7 +28,8 @@ import java.util.Optional;
  * <p>Remote layout under the host's home: bin/, lib/, conf/, data/, logs/, run/.
  */
 public final class DbLifecycle {
-  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  /** Above the broker's shutdown.timeout.ms (30 s): a graceful stop (leadership handoff) ends by itself before. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(35);
 
   private final SshHosts ssh;
   private final AddressGuard guard;
@@ -42,6 +43,11 @@ public final class DbLifecycle {
 
   public DbSpec spec() {
     return spec;
+  }
+
+  /** The guard every address this lifecycle reaches passes. */
+  public AddressGuard guard() {
+    return guard;
   }
 
   public String dataDir(Host host) {

@@ -30,6 +30,7 @@ public final class FaultRegistry {
       new ProcessFault(Action.PAUSE, Scope.MAJORITY),
       new ProcessFault(Action.PAUSE, Scope.ALL),
       new CascadingFault(Duration.ofSeconds(1)),
+      new RollingRestartFault(),
       new LoseUnsyncedFault(Scope.ONE),
       new LoseUnsyncedFault(Scope.ALL),
       new WipeFault());

@@ -15,6 +15,15 @@ public interface Testbed {
   /** Starts the node's broker from its data; a no-op if it runs. */
   void start(String node);
 
+  /**
+   * Graceful stop of the node's broker (SIGTERM after SIGCONT: it hands off its leaderships, then
+   * exits; SIGKILL only past the grace period); returns once it is gone. A no-op if it is not running.
+   */
+  void stop(String node);
+
+  /** Returns once the node's admin {@code /ready} answers 200; throws after the site's bound. */
+  void awaitReady(String node);
+
   /** SIGSTOP of the node's broker. */
   void pause(String node);
 

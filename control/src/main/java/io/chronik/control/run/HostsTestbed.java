@@ -2,8 +2,10 @@ package io.chronik.control.run;
 
 import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.db.LazyDataDir;
+import io.chronik.control.host.AddressGuard;
 import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
+import io.chronik.control.host.ReadyProbe;
 import io.chronik.control.nemesis.Grudge;
 import io.chronik.control.nemesis.PacketShaper;
 import io.chronik.control.nemesis.Partitioner;
@@ -21,6 +23,8 @@ import java.util.function.Supplier;
  */
 final class HostsTestbed implements Testbed {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  /** A restarted node replays its logs and catches up before it is ready. */
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
   private final SshHosts ssh;
   private final DbLifecycle db;
@@ -30,14 +34,18 @@ final class HostsTestbed implements Testbed {
   private final Supplier<String> leader;
   private final int kafkaPort;
   private final Optional<LazyDataDir> lazy;
+  private final AddressGuard guard;
+  private final int adminPort;
 
-  HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort) {
-    this(ssh, db, hosts, leader, kafkaPort, Optional.empty());
-  }
-
+  /**
+   * @param ready the address guard and the admin port that {@link #awaitReady} asks each host's
+   *     {@code /ready} on
+   */
   HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort,
-      Optional<LazyDataDir> lazy) {
+      Optional<LazyDataDir> lazy, AddressGuard guard, int adminPort) {
     this.lazy = lazy;
+    this.guard = guard;
+    this.adminPort = adminPort;
     this.ssh = ssh;
     this.db = db;
     this.hosts = List.copyOf(hosts);
@@ -55,6 +63,21 @@ final class HostsTestbed implements Testbed {
   @Override
   public void start(String node) {
     db.start(host(node));
+  }
+
+  @Override
+  public void stop(String node) {
+    db.stop(host(node));
+  }
+
+  @Override
+  public void awaitReady(String node) {
+    try {
+      ReadyProbe.await(guard, host(node).address().getHostAddress(), adminPort, READY_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("node=" + node + " reason=interrupted", e);
+    }
   }
 
   @Override

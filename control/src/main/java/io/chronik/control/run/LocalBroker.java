@@ -48,6 +48,10 @@ final class LocalBroker implements AutoCloseable {
     this.logFile = logFile;
   }
 
+  int adminPort() {
+    return adminPort;
+  }
+
   /** The admin server's metrics URL; only meaningful with a fixed admin port. */
   java.net.URI metricsUri() {
     return java.net.URI.create("http://127.0.0.1:" + adminPort + "/metrics");
@@ -182,7 +186,8 @@ final class LocalBroker implements AutoCloseable {
       signal("CONT");
     }
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+    // a graceful stop hands off leaderships first and halts by itself after shutdown.timeout.ms (30 s)
+    if (!process.waitFor(35, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       process.waitFor();
     }

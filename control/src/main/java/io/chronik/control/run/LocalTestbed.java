@@ -1,5 +1,6 @@
 package io.chronik.control.run;
 
+import io.chronik.control.host.ReadyProbe;
 import io.chronik.control.nemesis.Grudge;
 import io.chronik.control.nemesis.Testbed;
 import java.io.IOException;
@@ -45,6 +46,24 @@ final class LocalTestbed implements Testbed {
       throw interrupted(node, e);
     } catch (IOException e) {
       throw new IllegalStateException("node=" + node + " reason=start-failed error=" + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void stop(String node) {
+    try {
+      broker(node).stop();
+    } catch (InterruptedException e) {
+      throw interrupted(node, e);
+    }
+  }
+
+  @Override
+  public void awaitReady(String node) {
+    try {
+      ReadyProbe.awaitLoopback(broker(node).adminPort(), START);
+    } catch (InterruptedException e) {
+      throw interrupted(node, e);
     }
   }
 

@@ -10,6 +10,20 @@ import org.junit.jupiter.api.Test;
 class ClusterSpecTest {
 
   @Test
+  void aWrittenSpecReadsBackEqualSoALaterJvmCanRestartANode(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    ClusterSpec spec = ClusterSpec.of(3, dir, "/a.jar:/b.jar").withPorts(7000, 7100)
+        .withSettings(List.of("raft.quiesce=false", "log.segment.bytes=1048576"))
+        .withJavaOpts(List.of("-Xmx256m", "-XX:+UseSerialGC")).withReadyTimeout(java.time.Duration.ofSeconds(42));
+    assertThat(ClusterSpec.read(dir)).isEmpty();
+    spec.write();
+    assertThat(ClusterSpec.read(dir)).contains(spec);
+    java.nio.file.Files.writeString(dir.resolve(ClusterSpec.FILE_NAME), "nodes=x\n");
+    assertThatThrownBy(() -> ClusterSpec.read(dir)).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("reason=unreadable-spec");
+  }
+
+  @Test
   void derivesPortsClusterNodesAndBrokerArgumentsFromTheBases() {
     ClusterSpec spec = ClusterSpec.of(3, Path.of("/d"), "cp").withSettings(List.of("replication.factor=1"));
     assertThat(spec.clusterNodes()).isEqualTo("0@127.0.0.1:9092:9192,1@127.0.0.1:9093:9193,2@127.0.0.1:9094:9194");

@@ -44,7 +44,7 @@ class LocalClusterIntegrationTest {
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes(); // ends when the CLI JVM exits, not when the brokers do
-    boolean exited = p.waitFor(90, TimeUnit.SECONDS);
+    boolean exited = p.waitFor(180, TimeUnit.SECONDS);
     if (!exited) {
       p.destroyForcibly().waitFor();
     }
@@ -80,6 +80,22 @@ class LocalClusterIntegrationTest {
       assertThat(again.output()).contains("already running, run chronik cluster stop");
       assertThat(chronik("cluster", "status", "--dir", dir.toString()).output())
           .contains("node=2 pid=" + state.nodes().get(2).pid() + " port=" + (base + 2)).contains("alive=true");
+
+      // a rolling restart from another JVM, under a steady idempotent acks=all load: no send fails
+      SteadyLoad load = new SteadyLoad(bootstrap);
+      Cli rolled = chronik("cluster", "restart", "--rolling", "--dir", dir.toString());
+      List<String> acked = load.stop();
+      assertThat(rolled.exitCode()).as(rolled.output()).isZero();
+      assertThat(rolled.output()).contains("node=0 restartMs=").contains("node=2 restartMs=").contains("restarted=3");
+      ClusterState rolledState = ClusterState.read(dir).orElseThrow();
+      rolledState.nodes().forEach(n -> brokers.add(n.stamp()));
+      for (int i = 0; i < 3; i++) {
+        assertThat(rolledState.nodes().get(i).pid()).as("node %d restarted", i).isNotEqualTo(state.nodes().get(i).pid());
+      }
+      assertThat(load.failures).as("failed sends, first: %s", load.firstFailure).isEmpty();
+      assertThat(acked).hasSizeGreaterThan(50);
+      assertThat(readAll(bootstrap, SteadyLoad.TOPIC)).as("every acknowledged record once, in order")
+          .containsExactlyElementsOf(acked);
 
       Cli stopped = chronik("cluster", "stop", "--dir", dir.toString());
       assertThat(stopped.exitCode()).as(stopped.output()).isZero();
@@ -137,6 +153,77 @@ class LocalClusterIntegrationTest {
     assertThat(ClusterState.file(dir)).as("a failed start leaves no state behind").doesNotExist();
     assertThat(LocalCluster.isFree(base)).isTrue();
     assertThat(LocalCluster.isFree(base + 1)).as("node 1 was stopped too").isTrue();
+  }
+
+  /** One idempotent acks=all producer with default timeouts sending v0, v1, … (one partition) until stopped. */
+  private static final class SteadyLoad {
+    static final String TOPIC = "rolling";
+    final java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    volatile String firstFailure = "";
+    private final List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread thread;
+
+    SteadyLoad(String bootstrap) {
+      thread = new Thread(() -> run(bootstrap), "steady-load");
+      thread.start();
+    }
+
+    private void run(String bootstrap) {
+      Properties pp = new Properties();
+      pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      pp.put(ProducerConfig.ACKS_CONFIG, "all");
+      pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(),
+          new StringSerializer())) {
+        for (int i = 0; !stop.get(); i++) {
+          String value = "v" + i;
+          producer.send(new ProducerRecord<>(TOPIC, 0, null, value), (md, e) -> {
+            if (e == null) {
+              acked.add(value);
+            } else {
+              failures.add(value);
+              firstFailure = e.toString();
+            }
+          });
+          Thread.sleep(10);
+        }
+        producer.flush();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** Stops sending, waits for every outstanding send's answer; the acknowledged values in send order. */
+    List<String> stop() throws InterruptedException {
+      stop.set(true);
+      thread.join(180_000);
+      synchronized (acked) {
+        List<String> inOrder = new ArrayList<>(acked);
+        inOrder.sort(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.substring(1))));
+        return inOrder;
+      }
+    }
+  }
+
+  private static List<String> readAll(String bootstrap, String topic) {
+    Properties cp = new Properties();
+    cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
+        new StringDeserializer())) {
+      List<TopicPartition> parts = List.of(new TopicPartition(topic, 0));
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long end = consumer.endOffsets(parts).get(parts.get(0));
+      List<String> values = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (consumer.position(parts.get(0)) < end && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          values.add(r.value());
+        }
+      }
+      return values;
+    }
   }
 
   private static int clusterSize(String bootstrap) throws Exception {

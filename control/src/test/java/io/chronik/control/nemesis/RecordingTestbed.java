@@ -27,6 +27,16 @@ final class RecordingTestbed implements Testbed {
   }
 
   @Override
+  public void stop(String node) {
+    calls.add("stop " + node);
+  }
+
+  @Override
+  public void awaitReady(String node) {
+    calls.add("ready " + node);
+  }
+
+  @Override
   public void pause(String node) {
     calls.add("pause " + node);
   }

@@ -67,6 +67,22 @@ class LocalTestRunIntegrationTest {
     }
   }
 
+  /**
+   * A rolling restart (each node in turn stopped gracefully, started, all ready again) under the
+   * workload: valid, recorded with the order it restarted the nodes in, and no send failed for it.
+   */
+  @Test
+  void rollingRestartsOfTheLocalClusterEndValidWithoutAFailedSend(@TempDir Path runs) throws Exception {
+    ChronikProcess.Run run = chronikTest(runs, "--time", "25", "--seed", "8", "--faults", "rolling-restart");
+    assertThat(run.exitCode()).as("exit code is the verdict (0 valid); console:%n%s", run.console()).isZero();
+    String history = Files.readString(run.dir().resolve("history.edn"));
+    assertThat(history).containsPattern(":type :info :process :nemesis :f :start-rolling-restart :value\\s*"
+        + "\"restarted-in-order=\\[n\\d, n\\d, n\\d\\]\"");
+    assertThat(history.lines().filter(l -> l.matches(".*:type :(fail|info) :process \\d+ :f :send.*")))
+        .as("sends that failed or timed out during rolling restarts").isEmpty();
+    assertThat(run.console()).contains("final reads complete").contains("VALID");
+  }
+
   /** The checker must bite end to end: wiping a lone broker's data loses acknowledged writes. */
   @Test
   void wipingALoneBrokersDataIsReportedAsLoss(@TempDir Path runs) throws Exception {

@@ -9,11 +9,13 @@ import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.Ready;
 import io.chronik.raft.node.Role;
+import io.chronik.raft.replication.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Adapts the raft core's {@link RaftNode} (with its {@link LogStorage}) to the driver. Persisting a
@@ -223,6 +225,33 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   }
 
   /**
+   * Driver thread, while this node shuts down: if it leads, hands leadership to the voter whose log
+   * matches furthest among those recently heard from and {@code eligible} (TimeoutNow once that voter
+   * has every entry, Raft §3.10; until then the core refuses proposals, so nothing new is accepted
+   * here that the successor would lack). Called again each round: a transfer the core abandoned after
+   * an election timeout starts over, possibly to a better target.
+   */
+  public final Handoff handOffLeadership(IntPredicate eligible) {
+    if (node.role() != Role.LEADER) {
+      return Handoff.NOT_LEADER;
+    }
+    int best = RaftNode.NONE;
+    long bestMatch = -1;
+    for (int voter : node.configuration().voters()) {
+      Progress pr = voter == node.id() ? null : node.progress(voter);
+      if (pr != null && pr.recentActive() && eligible.test(voter) && pr.match() > bestMatch) {
+        best = voter;
+        bestMatch = pr.match();
+      }
+    }
+    if (best == RaftNode.NONE) {
+      return Handoff.NO_SUCCESSOR;
+    }
+    node.transferLeadership(best);
+    return Handoff.TRANSFERRING;
+  }
+
+  /**
    * Driver thread: wakes the group if it is quiescent and {@code nodeId} is one of its members (a
    * peer went silent, or spoke again after a silence). Returns whether it woke.
    */
@@ -234,9 +263,12 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     return true;
   }
 
-  /** Driver thread: {@code nodeId}'s process is gone; if it led this group, stand soon (see RaftNode). */
+  /**
+   * Driver thread: {@code nodeId}'s process is gone; if it led this group, the survivors stand in turns
+   * rotated by the group id, so the dead node's groups spread over them (see RaftNode).
+   */
   public final void leaderUnreachable(int nodeId) {
-    node.leaderUnreachable(nodeId);
+    node.leaderUnreachable(nodeId, groupId);
   }
 
   /** Driver thread: the group is quiescent on this node. */

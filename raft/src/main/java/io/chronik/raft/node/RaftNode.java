@@ -199,19 +199,30 @@ public final class RaftNode {
 
   /**
    * The driver knows the leader's process is gone (its connection closed): forget the leader, so this
-   * voter's lease no longer refuses other candidates, and stand within a few ticks (randomized, so the
-   * surviving voters rarely split) instead of after a whole election timeout. Ignored unless
-   * {@code nodeId} is the leader this follower knows. Raft's safety does not depend on it: a wrong
-   * belief costs at most an election.
+   * voter's lease no longer refuses other candidates, and stand soon instead of after a whole election
+   * timeout. The surviving voters take turns instead of racing: ordered by id and rotated by
+   * {@code rotation} (the driver passes the group id, so the dead node's groups spread over the
+   * survivors), the first stands on the next tick and each later one a third of an election timeout
+   * after the one before, by which time pre-vote refuses it if the first is already campaigning. A race
+   * would split the vote and cost a whole randomized timeout per retry, for hundreds of groups at once.
+   * Ignored unless {@code nodeId} is the leader this follower knows. Raft's safety does not depend on
+   * it: a wrong belief costs at most an election.
    */
-  public void leaderUnreachable(int nodeId) {
+  public void leaderUnreachable(int nodeId, int rotation) {
     if (role == Role.LEADER || leader != nodeId || leader == NONE) {
       return;
     }
     wake();
     leader = NONE;
-    electionElapsed = Math.max(electionElapsed,
-        randomizedElectionTicks - 1 - random.nextInt(Math.max(1, options.electionTicks() / 3)));
+    List<Integer> survivors = new ArrayList<>(membership.current().voters());
+    survivors.remove(Integer.valueOf(nodeId));
+    int at = survivors.indexOf(id);
+    if (at < 0) {
+      return; // not a voter: it never stands
+    }
+    int turn = Math.floorMod(at - Math.floorMod(rotation, survivors.size()), survivors.size());
+    int gap = Math.max(1, options.electionTicks() / 3);
+    electionElapsed = Math.max(electionElapsed, randomizedElectionTicks - 1 - turn * gap);
   }
 
   /**

@@ -152,14 +152,33 @@ class QuiescenceTest {
     InteractionCluster c = elected(); // awake, in lease: without the news they would wait a full timeout
     long term = c.node(1).term();
     c.isolated.add(1);
-    c.node(2).leaderUnreachable(1);
-    c.node(3).leaderUnreachable(1);
-    c.node(2).leaderUnreachable(3); // not its leader: ignored
+    c.node(2).leaderUnreachable(1, 0);
+    c.node(3).leaderUnreachable(1, 0);
+    c.node(2).leaderUnreachable(3, 0); // not its leader: ignored
     for (int t = 0; t < OPTIONS.electionTicks() / 2 && !hasLeader(c); t++) {
       tickAll(c);
     }
     assertThat(hasLeader(c)).as("a new leader within half an election timeout").isTrue();
-    assertThat(Math.max(c.node(2).term(), c.node(3).term())).isEqualTo(term + 1);
+    assertThat(Math.max(c.node(2).term(), c.node(3).term())).as("one election, no split vote").isEqualTo(term + 1);
+  }
+
+  @Test
+  void survivorsOfADeadLeaderStandInTurnsSoTheRotationPicksWhoLeadsWithoutASplitVote() {
+    for (int rotation = 0; rotation < 4; rotation++) {
+      InteractionCluster c = elected();
+      long term = c.node(1).term();
+      c.isolated.add(1);
+      c.node(2).leaderUnreachable(1, rotation);
+      c.node(3).leaderUnreachable(1, rotation);
+      for (int t = 0; t < OPTIONS.electionTicks() && !hasLeader(c); t++) {
+        tickAll(c);
+      }
+      int expected = rotation % 2 == 0 ? 2 : 3; // survivors [2, 3] rotated by the group's rotation
+      assertThat(c.node(expected).role()).as("rotation %d: node %d stands first and wins", rotation, expected)
+          .isEqualTo(Role.LEADER);
+      assertThat(c.node(2).term()).isEqualTo(term + 1);
+      assertThat(c.node(3).term()).isEqualTo(term + 1);
+    }
   }
 
   private static boolean hasLeader(InteractionCluster c) {

@@ -1,0 +1,171 @@
+package io.chronik.broker.replication;
+
+import io.chronik.pipeline.driver.Handoff;
+import io.chronik.pipeline.driver.RaftNodeGroup;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where leadership of this node's Raft groups goes: back to preferred replicas (the balancer), and
+ * away from this node when it stops (the handoff).
+ *
+ * <p>The balancer: every {@code leader.balance.interval.ms}, partitions this node leads but does not
+ * prefer go back to their preferred replicas, a bounded number per round so a restart does not turn into
+ * a burst of thousands of transfers at once; a replica whose node said it is stopping is never offered.
+ *
+ * <p>The handoff, graceful shutdown's first phase: this node hands leadership of every Raft group it leads to an
+ * up-to-date follower before it stops, so clients move to the new leaders within a round trip instead
+ * of waiting out an election timeout after the process is gone (Kafka's controlled shutdown). While it
+ * runs the node refuses leadership offered to it ({@code TIMEOUT_NOW} from another leader's transfer
+ * is dropped) and its liveness pings tell peers not to offer any. Raft's rules decide everything else:
+ * a transfer only completes to a voter holding every entry, and the leader refuses proposals while one
+ * is under way.
+ *
+ * <p>Rounds run on the driver thread; {@link #refuses} runs on transport threads.
+ */
+final class LeaderPlacement {
+  /** How often a handoff round looks at every group this node leads. */
+  static final long HANDOFF_ROUND_MS = 50;
+  /** Preferred-leader transfers started per balance round at most. */
+  static final int BALANCE_TRANSFERS_PER_ROUND = 256;
+
+  private final MetadataImage image;
+  private final RaftNodeGroup metadata;
+  private final PeerLiveness liveness;
+  private volatile long leaderTransfers;
+  private volatile int quiescentNow;
+  private volatile long groupsWoken;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeaderPlacement.class);
+
+  private final CompletableFuture<Result> done = new CompletableFuture<>();
+  private volatile boolean active;
+  private long startNanos;
+  private int firstLed = -1;
+
+  /** Where the handoff stands: groups still led with a transfer under way, groups no other voter can take. */
+  record Result(int groupsHandedOff, int transferring, int noSuccessor, long elapsedMs) {
+    boolean complete() {
+      return transferring == 0;
+    }
+
+    @Override
+    public String toString() {
+      return "complete=" + complete() + " groupsHandedOff=" + groupsHandedOff + " transferring=" + transferring + " noSuccessor=" + noSuccessor
+          + " elapsedMs=" + elapsedMs;
+    }
+  }
+
+  LeaderPlacement(MetadataImage image, RaftNodeGroup metadata, PeerLiveness liveness) {
+    this.image = image;
+    this.metadata = metadata;
+    this.liveness = liveness;
+  }
+
+  /** Driver thread, every leader.balance.interval.ms: see the class comment. */
+  void balance() {
+    int started = 0;
+    int quiescent = 0;
+    for (PartitionGroup group : image.hostedGroups()) {
+      if (started < BALANCE_TRANSFERS_PER_ROUND && group.transferToPreferred(liveness::mayLead)) {
+        started++;
+      }
+      if (group.quiescent()) {
+        quiescent++;
+      }
+    }
+    leaderTransfers += started;
+    quiescentNow = quiescent;
+  }
+
+  /**
+   * Driver thread: a peer went down or came back; every quiescent group it is a member of wakes, and
+   * if its process died (closed connection) the followers of the groups it led stand at once instead
+   * of after a whole election timeout (Kafka moves leaders on session loss too).
+   */
+  void peerChanged(int peer) {
+    boolean died = liveness.died(peer);
+    int woken = metadata.wakeIfMember(peer) ? 1 : 0;
+    if (died) {
+      metadata.leaderUnreachable(peer);
+    }
+    for (PartitionGroup group : image.hostedGroups()) {
+      if (group.wakeIfMember(peer)) {
+        woken++;
+      }
+      if (died) {
+        group.leaderUnreachable(peer);
+      }
+    }
+    groupsWoken += woken;
+    LOG.info("peer={} event={} quiescentGroupsWoken={}", peer, died ? "died" : liveness.down(peer) ? "down" : "up",
+        woken);
+  }
+
+  /** Quiescent groups woken by peers going down or coming back (metrics). */
+  long groupsWoken() {
+    return groupsWoken;
+  }
+
+  /** Preferred-leader transfers the balancer started (metrics). */
+  long leaderTransfers() {
+    return leaderTransfers;
+  }
+
+  /** Quiescent partition groups at the last balance round (metrics). */
+  int quiescent() {
+    return quiescentNow;
+  }
+
+  /** Starts the handoff (once); this node's pings say it is stopping from now on. */
+  boolean startHandoff(long nowNanos) {
+    if (active) {
+      return false;
+    }
+    liveness.stopping();
+    startNanos = nowNanos;
+    active = true;
+    return true;
+  }
+
+  /** Transport threads: leadership offered to a node that is stopping is declined. */
+  boolean refuses(Message m) {
+    return active && m.type() == MessageType.TIMEOUT_NOW;
+  }
+
+  CompletableFuture<Result> done() {
+    return done;
+  }
+
+  /**
+   * Driver thread: asks every group this node leads to hand off to a voter that may lead; completes
+   * {@link #done} once no group it leads has a successor left to wait for.
+   */
+  void handoffRound(long nowNanos) {
+    int transferring = 0;
+    int noSuccessor = 0;
+    List<RaftNodeGroup> groups = new ArrayList<>(image.hostedGroups());
+    groups.add(metadata);
+    for (RaftNodeGroup group : groups) {
+      Handoff h = group.handOffLeadership(liveness::mayLead);
+      if (h == Handoff.TRANSFERRING) {
+        transferring++;
+      } else if (h == Handoff.NO_SUCCESSOR) {
+        noSuccessor++;
+      }
+    }
+    if (firstLed < 0) {
+      firstLed = transferring + noSuccessor;
+    }
+    if (transferring == 0 && !done.isDone()) {
+      done.complete(result(transferring, noSuccessor, nowNanos));
+    }
+  }
+
+  private Result result(int transferring, int noSuccessor, long nowNanos) {
+    int led = transferring + noSuccessor;
+    return new Result(Math.max(0, firstLed - led), transferring, noSuccessor, (nowNanos - startNanos) / 1_000_000);
+  }
+}
