@@ -1,10 +1,7 @@
 package io.chronik.control.cluster;
 
+import io.chronik.control.host.ReadyProbe;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +16,6 @@ import java.util.function.Consumer;
  * once the cluster has healed, so every group keeps a quorum of caught-up replicas throughout.
  */
 public final class RollingRestart {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
   /** One node's restart: how long its stop and start took, and then how long until every node was ready. */
   public record Step(int node, long restartMs, long readyMs) {
     @Override
@@ -51,23 +46,10 @@ public final class RollingRestart {
   }
 
   private static void awaitReady(LocalCluster cluster, int node, long deadlineNanos) throws InterruptedException {
-    URI ready = URI.create("http://127.0.0.1:" + cluster.adminPort(node) + "/ready");
-    String last = "no answer";
-    while (true) {
-      try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-        last = r.body().strip();
-      } catch (IOException e) {
-        last = e.toString();
-      }
-      if (System.nanoTime() > deadlineNanos) {
-        throw new ClusterException("node=" + node + " url=" + ready + " reason=not ready last=" + last);
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
+    try {
+      ReadyProbe.awaitLoopback(cluster.adminPort(node), Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+    } catch (IllegalStateException e) {
+      throw new ClusterException("node=" + node + " " + e.getMessage());
     }
   }
 }
