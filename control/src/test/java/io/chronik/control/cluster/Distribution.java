@@ -53,7 +53,10 @@ public final class Distribution {
    */
   public static int freePortBase(int count) {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 59_000);
+      // below the kernel's ephemeral range (32768+): a connect to a port there with no listener can
+      // "succeed" by a TCP self-connect when the kernel picks that same port as the source port, which made
+      // a killed node look reachable
+      int base = ThreadLocalRandom.current().nextInt(20_000, 31_000);
       boolean free = true;
       for (int i = 0; i < count && free; i++) {
         free = isFree(base + i) && isFree(base + 1000 + i);
