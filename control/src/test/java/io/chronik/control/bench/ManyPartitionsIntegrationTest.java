@@ -55,8 +55,25 @@ class ManyPartitionsIntegrationTest {
     int exit = ChronikCommand.execute(all.toArray(String[]::new));
     assertThat(out).as("json written (exit %d)", exit).exists();
     Map<String, Object> json = JsonText.object(Files.readString(out, StandardCharsets.UTF_8));
-    assertThat(exit).as("exit code; json %s", json).isZero();
+    assertThat(exit).as("exit code; json %s%nbrokers' warnings:%n%s", json, brokerWarnings()).isZero();
     return json;
+  }
+
+  /** The last WARN/ERROR lines of every node's log: the temp dir is gone once a failure is read in CI. */
+  private static String brokerWarnings() {
+    StringBuilder out = new StringBuilder();
+    for (int node = 0; node < 3; node++) {
+      try {
+        List<String> bad = Files.readAllLines(cluster.log(node), StandardCharsets.UTF_8).stream()
+            .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Exception") || l.contains("reason="))
+            .toList();
+        out.append("node ").append(node).append(" (").append(bad.size()).append(" lines):\n");
+        bad.subList(Math.max(0, bad.size() - 15), bad.size()).forEach(l -> out.append("  ").append(l).append('\n'));
+      } catch (java.io.IOException e) {
+        out.append("node ").append(node).append(" log unreadable: ").append(e).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   @SuppressWarnings("unchecked")
