@@ -108,9 +108,9 @@ class GracefulShutdownTest {
     Load load = new Load();
     Thread producer = new Thread(load, "rolling-restart-load");
     producer.start();
-    Thread.sleep(2_000); // warm-up: producer id, metadata, connections
+    awaitAcks(load, 200); // warm-up: producer id, metadata, connections
     int warm = load.latenciesSince(0).size();
-    Thread.sleep(5_000);
+    awaitAcks(load, warm + 1_000); // the baseline window: about 5 s at this rate
     List<Long> baseline = load.latenciesSince(warm);
     int mark = load.acked.size();
     for (int node = 0; node < 3; node++) {
@@ -121,7 +121,7 @@ class GracefulShutdownTest {
       }
     }
     List<Long> during = load.latenciesSince(warm + baseline.size());
-    Thread.sleep(2_000);
+    awaitAcks(load, load.acked.size() + 400); // the load goes on after the last restart
     load.stop.set(true);
     producer.join(180_000);
     assertThat(load.failures).as("failed sends: %s", load.firstFailure).isEmpty();
@@ -171,6 +171,11 @@ class GracefulShutdownTest {
         return new ArrayList<>(latencyNanos.subList(from, latencyNanos.size()));
       }
     }
+  }
+
+  private static void awaitAcks(Load load, int acks) throws Exception {
+    await(Duration.ofSeconds(60), () -> load.acked.size() >= acks || !load.failures.isEmpty(),
+        acks + " acknowledged sends");
   }
 
   private static void assertEveryAckedRecordOnceInOrder(Map<String, long[]> acked) {
