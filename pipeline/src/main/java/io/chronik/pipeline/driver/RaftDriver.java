@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Invariant (the storage durability contract): no message that promises durable state (votes,
- * append responses) leaves and no Ready is advanced before the sync covering its writes returned. A failed sync stops the driver and fails
- * every pending append: a node that cannot persist must not keep promising.
+ * append responses) leaves and no Ready is advanced before the sync covering its writes returned. A failed write
+ * or sync (also one inside a task), a commit beyond the durable index or any other error of the loop stops the driver
+ * for good, fails every pending append and tells the {@link DriverFailureListener}: a node that cannot persist
+ * must not keep promising, and its frozen groups must not keep looking alive (the broker halts).
  *
  * @param <M> the peer message type
  */
@@ -46,7 +48,6 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final DrivenGroup<M>[] groups;
   private final List<DrivenGroup<M>> hosted = new ArrayList<>();
   private final DurableSync storage;
-  private final PeerTransport<M> transport;
   private final CommitApplier<M> applier;
   private final CompletionRegistry registry;
   private final PipelineMetrics metrics;
@@ -55,7 +56,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final MpscArrayQueue<DetachedProposal> proposals;
   private final MpscArrayQueue<M> inbound;
   private final MpscArrayQueue<Runnable> tasks;
-  private final MessagePassingQueue.Consumer<Runnable> runTask = RaftDriver::runTask;
+  private final MessagePassingQueue.Consumer<Runnable> runTask = this::runTask;
   private final AtomicLong pendingTicks = new AtomicLong();
   private final MessagePassingQueue.Consumer<M> stepInbound = this::stepInbound;
   private final MessagePassingQueue.Consumer<DetachedProposal> proposeOne = this::propose;
@@ -63,7 +64,8 @@ public final class RaftDriver<M> implements AutoCloseable {
   /** Per-loop scratch, reused (driver thread only). */
   private final List<GroupReady<M>> readies = new ArrayList<>();
   private final List<DrivenGroup<M>> readyGroups = new ArrayList<>();
-  private final List<List<M>> outbox = new ArrayList<>();
+  private final PeerOutbox<M> outbox;
+  private final DriverFailureListener failureListener;
   /**
    * Groups that got an input since the last collection: only they can have a Ready, so a loop looks
    * at a handful of groups, not all thousands (driver thread; {@link #scanAll} after tasks and adds).
@@ -81,8 +83,7 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   private final AtomicLong loops = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
-  private final AtomicLong peerSends = new AtomicLong();
-  private final AtomicLong flushes = new AtomicLong();
+  private volatile long tasksFailed;
   private volatile Thread thread;
   private volatile boolean running;
   private volatile boolean failed;
@@ -95,11 +96,10 @@ public final class RaftDriver<M> implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public RaftDriver(DriverConfig config, List<DrivenGroup<M>> groups, DurableSync storage, PeerTransport<M> transport,
       CommitApplier<M> applier, CompletionRegistry registry, PipelineMetrics metrics,
-      ToIntFunction<M> groupOfMessage) {
+      ToIntFunction<M> groupOfMessage, DriverFailureListener failureListener) {
     this.config = config;
     this.groups = (DrivenGroup<M>[]) new DrivenGroup<?>[registry.groupsMax()];
     this.storage = storage;
-    this.transport = transport;
     this.applier = applier;
     this.registry = registry;
     this.metrics = metrics;
@@ -107,9 +107,8 @@ public final class RaftDriver<M> implements AutoCloseable {
     this.proposals = new MpscArrayQueue<>(config.proposalQueueCapacity());
     this.inbound = new MpscArrayQueue<>(config.inboundQueueCapacity());
     this.tasks = new MpscArrayQueue<>(config.proposalQueueCapacity());
-    for (int n = 0; n < config.nodesMax(); n++) {
-      outbox.add(new ArrayList<>());
-    }
+    this.outbox = new PeerOutbox<>(transport, config.nodesMax());
+    this.failureListener = failureListener;
     this.touched = new boolean[this.groups.length];
     this.touchedIds = new int[this.groups.length];
     this.durableGroups = new int[this.groups.length];
@@ -227,19 +226,37 @@ public final class RaftDriver<M> implements AutoCloseable {
         }
       }
     } catch (RuntimeException | Error e) {
-      // a bug in a group or applier: stop promising rather than run on with unknown state
-      log.error("driver=raft reason=loop-failed", e);
-      failed = true;
-      running = false;
-      registry.failAll(AppendStatus.STORAGE_ERROR);
+      // a storage failure, a durability violation or a bug in a group or applier: stop promising
+      // rather than run on with unknown state
+      fail(DriverFailure.of(e), e);
     }
   }
 
-  private static void runTask(Runnable task) {
+  /** Stops the driver for good: every pending append fails, then the listener hears why (once). */
+  private void fail(DriverFailure reason, Throwable cause) {
+    if (failed) {
+      return;
+    }
+    log.error("driver=raft reason={}", reason.key(), cause);
+    failed = true;
+    running = false;
+    registry.failAll(AppendStatus.STORAGE_ERROR);
+    try {
+      failureListener.driverFailed(reason, cause);
+    } catch (RuntimeException | Error e) {
+      log.error("driver=raft reason=failure-listener-failed", e);
+    }
+  }
+
+  /** A task failing on I/O (e.g. retention deleting segments) stops the driver like a failed write; others are counted. */
+  private void runTask(Runnable task) {
     try {
       task.run();
+    } catch (java.io.UncheckedIOException e) {
+      throw e;
     } catch (RuntimeException e) {
-      log.error("driver=raft reason=task-failed", e);
+      tasksFailed++;
+      log.error("driver=raft reason=task-failed tasksFailed={}", tasksFailed, e);
     }
   }
 
@@ -259,11 +276,11 @@ public final class RaftDriver<M> implements AutoCloseable {
     }
     loops.incrementAndGet();
     try {
-      send(true);
+      outbox.send(readies, true);
       if (!persistAll()) {
         return work + readies.size();
       }
-      send(false);
+      outbox.send(readies, false);
       applyAndAdvanceAll();
       return work + readies.size();
     } finally {
@@ -392,41 +409,12 @@ public final class RaftDriver<M> implements AutoCloseable {
       metrics.recordSync(System.nanoTime() - started);
     } catch (IOException | RuntimeException e) {
       // the storage contract: a node that cannot persist stops instead of sending unkept promises
-      log.error("driver=raft reason=storage-failed", e);
-      failed = true;
-      running = false;
-      registry.failAll(AppendStatus.STORAGE_ERROR);
+      fail(DriverFailure.STORAGE_FAILED, e);
       return false;
     }
     syncs.incrementAndGet();
     registry.durable(durableGroups, durableIndexes, durableCount);
     return true;
-  }
-
-  /** Sends the messages that may leave before the sync ({@code early}), or the rest after it. */
-  private void send(boolean early) {
-    for (int i = 0; i < readies.size(); i++) {
-      GroupReady<M> ready = readies.get(i);
-      for (int m = 0; m < ready.messageCount(); m++) {
-        if (ready.sendableBeforeSync(m) == early) {
-          outbox.get(ready.messageTarget(m)).add(ready.message(m));
-        }
-      }
-    }
-    boolean sent = false;
-    for (int node = 0; node < outbox.size(); node++) {
-      List<M> messages = outbox.get(node);
-      if (!messages.isEmpty()) {
-        transport.send(node, messages);
-        peerSends.incrementAndGet();
-        messages.clear();
-        sent = true;
-      }
-    }
-    if (sent) {
-      transport.flush();
-      flushes.incrementAndGet();
-    }
   }
 
   private void applyAndAdvanceAll() {
@@ -435,7 +423,7 @@ public final class RaftDriver<M> implements AutoCloseable {
       GroupReady<M> ready = readies.get(i);
       if (ready.committedIndex() > group.durableIndex()) {
         // acknowledging now could confirm writes a crash loses: stop instead (run() fails every append)
-        throw new IllegalStateException("group=" + group.groupId() + " commit=" + ready.committedIndex()
+        throw new DurabilityViolation("group=" + group.groupId() + " commit=" + ready.committedIndex()
             + " durable=" + group.durableIndex() + " reason=commit-beyond-durable");
       }
       applier.apply(group, ready);
@@ -467,11 +455,16 @@ public final class RaftDriver<M> implements AutoCloseable {
   }
 
   public long peerSends() {
-    return peerSends.get();
+    return outbox.sends();
   }
 
   public long flushes() {
-    return flushes.get();
+    return outbox.flushes();
+  }
+
+  /** Tasks that threw something other than an I/O failure (logged, counted; the driver ran on). */
+  public long tasksFailed() {
+    return tasksFailed;
   }
 
   public boolean failed() {

@@ -105,7 +105,7 @@ public final class ReplicatedBenchmark {
       metrics.add(nodeMetrics);
       RaftDriver<GroupMessage> driver = new RaftDriver<>(new DriverConfig(NODES, 8192, 1 << 16, 4096, 1_000_000),
           driven, wal, transport, (group, ready) -> { }, new CompletionRegistry(groupCount, limit), nodeMetrics,
-          RaftNodeGroup::groupOf);
+          RaftNodeGroup::groupOf, (reason, cause) -> { });
       drivers.add(driver);
       pipelines.add(new ProducePipeline(new PipelineConfig(8192, groupCount, 4096, 1 << 20, 16384),
           driver.proposalSink(), limit, nodeMetrics, r -> new Thread(r, "batcher-" + drivers.size())));

@@ -18,6 +18,8 @@ public final class GatedWriter implements DurableWriter {
   private final AtomicInteger syncs = new AtomicInteger();
   private final Semaphore syncStarted = new Semaphore(0);
   private volatile boolean gateClosed;
+  /** When set, every sync from now on throws it (a failed fsync, a full disk). */
+  private volatile IOException syncFailure;
   private final Object gate = new Object();
 
   public GatedWriter(Path path) throws IOException {
@@ -52,6 +54,9 @@ public final class GatedWriter implements DurableWriter {
         }
       }
     }
+    if (syncFailure != null) {
+      throw syncFailure;
+    }
     long position = file.sync();
     syncs.incrementAndGet();
     return position;
@@ -64,6 +69,11 @@ public final class GatedWriter implements DurableWriter {
 
   public void closeGate() {
     gateClosed = true;
+  }
+
+  /** Every sync from now on fails with {@code failure} (after the writes reached the file). */
+  public void failSyncs(IOException failure) {
+    syncFailure = failure;
   }
 
   public void openGate() {

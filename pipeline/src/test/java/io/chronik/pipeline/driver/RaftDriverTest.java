@@ -13,6 +13,7 @@ import io.chronik.pipeline.metrics.PipelineMetrics;
 import io.chronik.pipeline.produce.PipelineConfig;
 import io.chronik.pipeline.produce.ProducePipeline;
 import io.chronik.pipeline.produce.PublishResult;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,6 +61,32 @@ class RaftDriverTest {
   }
 
   private final List<SingleReplicaGroup> groups = new ArrayList<>();
+  private final FailureLog failures = new FailureLog();
+
+  /** What the driver told its failure listener, in order. */
+  static final class FailureLog {
+    private final List<DriverFailure> reasons = new ArrayList<>();
+    private final List<Throwable> causes = new ArrayList<>();
+    private final java.util.concurrent.Semaphore arrivals = new java.util.concurrent.Semaphore(0);
+
+    synchronized void record(DriverFailure reason, Throwable cause) {
+      reasons.add(reason);
+      causes.add(cause);
+      arrivals.release();
+    }
+
+    boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+      return arrivals.tryAcquire(timeout, unit);
+    }
+
+    synchronized List<DriverFailure> reasons() {
+      return List.copyOf(reasons);
+    }
+
+    synchronized List<Throwable> causes() {
+      return List.copyOf(causes);
+    }
+  }
 
   private void start(boolean leader) throws Exception {
     writer = new GatedWriter(dir.resolve("node.log"));
@@ -67,7 +94,7 @@ class RaftDriverTest {
       groups.add(new SingleReplicaGroup(g, writer, leader, TERM, 1, 2));
     }
     driver = new RaftDriver<>(new DriverConfig(3, 64, 64, 1024, 1_000_000), List.copyOf(groups), writer, transport,
-        (group, ready) -> { }, registry, metrics, TestMessage::groupId);
+        (group, ready) -> { }, registry, metrics, TestMessage::groupId, failures::record);
   }
 
   /** Queues a proposal as the produce pipeline would: one in-flight permit per append. */
@@ -168,6 +195,82 @@ class RaftDriverTest {
         .hasMessage("group=1 commit=2 durable=0 reason=commit-beyond-durable");
     assertThat(completions.completed()).isEmpty();
     assertThat(registry.pending()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailedSyncStopsTheDriverFailsEveryAppendAndTellsTheListenerOnce() throws Exception {
+    start(true);
+    assertThat(offer(new TestBatch(0, 2, 0, Acks.ALL, completions, loop))).isTrue();
+    driver.runOnce();
+    driver.runOnce(); // committed: acks=all succeeds while the disk works
+    assertThat(completions.await(2, 10, TimeUnit.SECONDS)).isTrue();
+    assertThat(offer(new TestBatch(1, 3, 10, Acks.LEADER, completions, loop))).isTrue();
+    assertThat(offer(new TestBatch(2, 2, 20, Acks.ALL, completions, loop))).isTrue();
+    IOException enospc = new IOException("No space left on device");
+    writer.failSyncs(enospc);
+
+    driver.runOnce();
+    assertThat(completions.await(5, 10, TimeUnit.SECONDS)).isTrue();
+    assertThat(completions.completed().subList(2, 7)).extracting(CompletionLog.Completed::status)
+        .containsOnly(AppendStatus.STORAGE_ERROR);
+    assertThat(failures.reasons()).containsExactly(DriverFailure.STORAGE_FAILED);
+    assertThat(failures.causes()).containsExactly(enospc);
+    assertThat(inFlight.inFlight()).isZero();
+    assertThat(registry.pending()).isZero();
+    // stopped for good: nothing more is accepted, no loop runs, the listener hears it once
+    assertThat(driver.accepting()).isFalse();
+    assertThat(driver.failed()).isTrue();
+    assertThat(driver.offerTask(() -> { })).isFalse();
+    TestBatch late = new TestBatch(3, 1, 30, Acks.ALL, completions, loop);
+    assertThat(inFlight.tryAcquire()).isTrue();
+    assertThat(driver.offerProposal(DetachedProposal.copyOf(late))).isFalse();
+    driver.proposalSink().propose(late);
+    assertThat(completions.await(1, 10, TimeUnit.SECONDS)).isTrue();
+    assertThat(completions.completed().get(7).status()).isEqualTo(AppendStatus.STORAGE_ERROR);
+    int syncsBefore = writer.syncs();
+    driver.tick();
+    assertThat(driver.runOnce()).isZero();
+    assertThat(writer.syncs()).isEqualTo(syncsBefore);
+    assertThat(failures.reasons()).hasSize(1);
+  }
+
+  @Test
+  void aCommitBeyondTheDurableIndexOnTheDriverThreadFailsAppendsAndTellsTheListener() throws Exception {
+    start(true);
+    assertThat(offer(new TestBatch(1, 2, 0, Acks.ALL, completions, loop))).isTrue();
+    driver.runOnce();
+    groups.get(1).durableLost = true;
+    driver.start(r -> new Thread(r, "raft-driver"));
+    assertThat(failures.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(failures.reasons()).containsExactly(DriverFailure.COMMIT_BEYOND_DURABLE);
+    assertThat(failures.causes().get(0)).hasMessage("group=1 commit=2 durable=0 reason=commit-beyond-durable");
+    assertThat(completions.await(2, 10, TimeUnit.SECONDS)).isTrue();
+    assertThat(completions.completed()).extracting(CompletionLog.Completed::status)
+        .containsOnly(AppendStatus.STORAGE_ERROR);
+    assertThat(driver.accepting()).isFalse();
+  }
+
+  @Test
+  void aTaskFailingOnIoStopsTheDriverWhileOtherTaskFailuresAreCounted() throws Exception {
+    start(true);
+    driver.start(r -> new Thread(r, "raft-driver"));
+    java.util.concurrent.CountDownLatch ranAfter = new java.util.concurrent.CountDownLatch(1);
+    assertThat(driver.offerTask(() -> {
+      throw new IllegalArgumentException("reason=bug-in-a-task");
+    })).isTrue();
+    assertThat(driver.offerTask(ranAfter::countDown)).isTrue();
+    assertThat(ranAfter.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(driver.tasksFailed()).isEqualTo(1);
+    assertThat(driver.accepting()).isTrue();
+    assertThat(failures.reasons()).isEmpty();
+
+    assertThat(driver.offerTask(() -> {
+      throw new java.io.UncheckedIOException(new IOException("Input/output error"));
+    })).isTrue();
+    assertThat(failures.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(failures.reasons()).containsExactly(DriverFailure.STORAGE_FAILED);
+    assertThat(failures.causes().get(0)).hasRootCauseMessage("Input/output error");
+    assertThat(driver.accepting()).isFalse();
   }
 
   @Test

@@ -102,7 +102,7 @@ class ReplicatedDriversTest {
             nodeStorages.forEach(MemoryLogStorage::sync);
             return syncPasses.incrementAndGet();
           }, transport, (group, ready) -> { }, new CompletionRegistry(GROUPS, limit), nodeMetrics,
-          RaftNodeGroup::groupOf);
+          RaftNodeGroup::groupOf, (reason, cause) -> { });
       drivers.add(driver);
     }
     for (int n = 0; n < NODES; n++) {
