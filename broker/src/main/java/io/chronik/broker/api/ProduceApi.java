@@ -64,6 +64,7 @@ final class ProduceApi {
         case OVERLOADED -> pr.setErrorCode(Errors.NOT_ENOUGH_REPLICAS.code())
             .setErrorMessage("reason=leader-busy-or-original-uncommitted");
         case STORAGE_ERROR -> pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        case FAILED -> pr.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setErrorMessage("reason=append-failed");
         default -> pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
       }
       if (--outstanding == 0) {

@@ -17,6 +17,11 @@ public enum AppendStatus {
    * completion's {@code originalOffset} carries the application's offset of the original.
    */
   DUPLICATE,
+  /**
+   * Not appended: the pipeline could not process it (an unexpected error before it reached the log,
+   * logged with its cause); safe to retry.
+   */
+  FAILED,
   /** Not appended: the application refused it; the completion's {@code refusalCode} carries its error code. */
   REFUSED
 }

@@ -20,6 +20,7 @@ public final class PipelineMetrics {
   private final LongAdder syncs = new LongAdder();
   private final LongAdder ringFull = new LongAdder();
   private final LongAdder inFlightFull = new LongAdder();
+  private final LongAdder failedAppends = new LongAdder();
   private final Recorder batchRecords = new Recorder(3);
   private final Recorder batchBytes = new Recorder(3);
   private final Recorder batchPartitions = new Recorder(3);
@@ -104,6 +105,15 @@ public final class PipelineMetrics {
 
   public long inFlightFullRejections() {
     return inFlightFull.sum();
+  }
+
+  /** Appends the batcher could not process (completed FAILED, permits released). */
+  public void recordFailedAppends(long appends) {
+    failedAppends.add(appends);
+  }
+
+  public long failedAppends() {
+    return failedAppends.sum();
   }
 
   /** Cumulative histograms since creation (copies; the caller owns them). */

@@ -1,7 +1,15 @@
 package io.chronik.pipeline.produce;
 
 import com.lmax.disruptor.EventHandler;
+import io.chronik.pipeline.completion.AppendBatchView;
+import io.chronik.pipeline.completion.AppendCallback;
+import io.chronik.pipeline.completion.AppendStatus;
+import io.chronik.pipeline.completion.InFlightLimit;
 import io.chronik.pipeline.metrics.PipelineMetrics;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Disruptor handler: whatever the ring holds when it wakes is one batch. It groups the batch's
@@ -12,9 +20,16 @@ import io.chronik.pipeline.metrics.PipelineMetrics;
  * overflow it first emits the group's proposal so far (the split keeps order, because the sink sees
  * the group's proposals in sequence). Slots are released by the Disruptor only after the batch's last
  * {@code onEvent} returns, so proposals can point into the ring without copying.
+ *
+ * <p>Errors are never only logged: an append the batcher cannot add, or a proposal the sink threw on,
+ * completes {@link AppendStatus#FAILED} and releases its {@link InFlightLimit} permit, and a batch's end
+ * is handled even when its last append failed (no proposal keeps pointing into released slots).
  */
 final class PartitionBatcher implements EventHandler<AppendEvent> {
+  private static final Logger log = LoggerFactory.getLogger(PartitionBatcher.class);
+
   private final ProposalSink sink;
+  private final InFlightLimit inFlight;
   private final PipelineMetrics metrics;
   private final int batchRecordsMax;
   private final long batchBytesMax;
@@ -26,8 +41,9 @@ final class PartitionBatcher implements EventHandler<AppendEvent> {
   private long batchBytes;
   private int batchProposals;
 
-  PartitionBatcher(PipelineConfig config, ProposalSink sink, PipelineMetrics metrics) {
+  PartitionBatcher(PipelineConfig config, ProposalSink sink, InFlightLimit inFlight, PipelineMetrics metrics) {
     this.sink = sink;
+    this.inFlight = inFlight;
     this.metrics = metrics;
     this.batchRecordsMax = config.batchRecordsMax();
     this.batchBytesMax = config.batchBytesMax();
@@ -37,6 +53,22 @@ final class PartitionBatcher implements EventHandler<AppendEvent> {
 
   @Override
   public void onEvent(AppendEvent event, long sequence, boolean endOfBatch) {
+    try {
+      add(event);
+    } catch (RuntimeException e) {
+      log.error("ring=produce sequence={} group={} reason=append-not-batched", sequence, event.groupId, e);
+      complete(event.callback, event.executor, event.cookie, event.groupId);
+      inFlight.release(1);
+      metrics.recordFailedAppends(1);
+      event.clear();
+    } finally {
+      if (endOfBatch) {
+        endBatch();
+      }
+    }
+  }
+
+  private void add(AppendEvent event) {
     Proposal proposal = proposals[event.groupId];
     if (proposal == null) {
       proposal = new Proposal(event.groupId);
@@ -54,9 +86,6 @@ final class PartitionBatcher implements EventHandler<AppendEvent> {
     proposal.add(event);
     batchRecords++;
     batchBytes += payloadBytes;
-    if (endOfBatch) {
-      endBatch();
-    }
   }
 
   private void endBatch() {
@@ -84,9 +113,33 @@ final class PartitionBatcher implements EventHandler<AppendEvent> {
   private void emit(Proposal proposal) {
     try {
       sink.propose(proposal);
+    } catch (RuntimeException e) {
+      log.error("ring=produce group={} appends={} reason=sink-failed", proposal.groupId(), proposal.size(), e);
+      fail(proposal);
     } finally {
       proposal.reset();
     }
     batchProposals++;
+  }
+
+  /** Completes every append of a proposal the sink did not take FAILED and releases their permits. */
+  private void fail(AppendBatchView proposal) {
+    for (int i = 0; i < proposal.size(); i++) {
+      complete(proposal.callback(i), proposal.executor(i), proposal.cookie(i), proposal.groupId());
+    }
+    inFlight.release(proposal.size());
+    metrics.recordFailedAppends(proposal.size());
+  }
+
+  private static void complete(AppendCallback callback, Executor executor, long cookie, int groupId) {
+    if (callback == null) {
+      return; // acks=0 without a completion target
+    }
+    try {
+      executor.execute(() -> callback.onAppendCompleted(cookie, groupId, AppendStatus.FAILED, AppendCallback.NO_INDEX,
+          AppendCallback.NO_OFFSET, AppendCallback.NO_REFUSAL));
+    } catch (RejectedExecutionException e) {
+      log.warn("group={} cookie={} reason=completion-executor-rejected", groupId, cookie);
+    }
   }
 }

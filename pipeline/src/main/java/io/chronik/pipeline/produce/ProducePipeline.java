@@ -49,7 +49,7 @@ public final class ProducePipeline implements AutoCloseable {
     this.metrics = metrics;
     this.disruptor = new Disruptor<>(AppendEvent::new, config.ringSize(), threadFactory, ProducerType.MULTI,
         new BlockingWaitStrategy());
-    disruptor.handleEventsWith(new PartitionBatcher(config, sink, metrics));
+    disruptor.handleEventsWith(new PartitionBatcher(config, sink, inFlight, metrics));
     disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
     this.ring = disruptor.start();
   }
@@ -119,7 +119,10 @@ public final class ProducePipeline implements AutoCloseable {
     }
   }
 
-  /** A sink is expected to turn its own failures into completions; anything else is a bug, logged loudly. */
+  /**
+   * The batcher completes the appends it cannot process itself ({@link PartitionBatcher}); what still
+   * reaches this handler (an Error) is logged loudly.
+   */
   private static final class LoggingExceptionHandler implements ExceptionHandler<AppendEvent> {
     @Override
     public void handleEventException(Throwable ex, long sequence, AppendEvent event) {

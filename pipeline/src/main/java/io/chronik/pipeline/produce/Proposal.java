@@ -25,11 +25,12 @@ final class Proposal implements AppendBatchView {
   }
 
   void add(AppendEvent event) {
+    int payloadBytes = event.payload.remaining(); // before storing: an append that throws here is not held
     if (size == events.length) {
       events = Arrays.copyOf(events, size * 2);
     }
     events[size++] = event;
-    bytes += event.payload.remaining();
+    bytes += payloadBytes;
   }
 
   /** Releases the slots' references after the sink consumed the proposal. */
