@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,13 @@ public final class Broker {
     this.adminHost = admin == null ? "" : admin.host();
   }
 
+  /** Starts a broker that halts the process (exit {@link NodeFence#EXIT_STORAGE_FAILED}) if its storage fails. */
   public static Broker start(BrokerConfig config) throws Exception {
+    return start(config, NodeFence::haltProcess);
+  }
+
+  /** @param halt ends the process with a status when the node fences itself ({@link NodeFence}) */
+  public static Broker start(BrokerConfig config, IntConsumer halt) throws Exception {
     Path data = config.dataDir();
     // durably: a power cut must not take the data dir's name (and every partition under it) away
     new NioDisk().createDirectoriesDurably(data);
@@ -70,7 +77,7 @@ public final class Broker {
     try {
       admin = config.get(BrokerSettings.ADMIN_PORT) < 0 ? null : AdminServer.start(adminHost(config),
           config.get(BrokerSettings.ADMIN_PORT), nodeMetrics, data);
-      return start(config, data, clusterId, nodeMetrics, admin);
+      return start(config, data, clusterId, nodeMetrics, admin, new NodeFence(config.nodeId(), halt));
     } catch (Exception e) {
       if (admin != null) {
         admin.close();
@@ -86,7 +93,7 @@ public final class Broker {
   }
 
   private static Broker start(BrokerConfig config, Path data, String clusterId, NodeMetrics nodeMetrics,
-      AdminServer admin) throws Exception {
+      AdminServer admin, NodeFence fence) throws Exception {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "chronik-broker-state");
       t.setDaemon(false);
@@ -95,7 +102,7 @@ public final class Broker {
     GroupCoordinator groups = new GroupCoordinator(config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MIN_MS),
         config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MAX_MS), config.get(BrokerSettings.GROUP_INITIAL_REBALANCE_DELAY_MS));
     MetadataState metadata = new MetadataState(clusterId);
-    ReplicatedNode replication = new ReplicatedNode(config, executor, metadata, PeerTransports.factory(config));
+    ReplicatedNode replication = new ReplicatedNode(config, executor, metadata, PeerTransports.factory(config), fence);
     AdvertisedAddress advertised = new AdvertisedAddress();
     BrokerState state = new BrokerState(config, metadata, replication, new ProducerIdAllocator(data,
         config.get(BrokerSettings.PRODUCER_ID_BLOCK_SIZE), config.nodeId()), groups, executor, advertised);

@@ -76,6 +76,11 @@ final class BrokerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits up to {@code timeout} for the process to end on its own; its exit status, or -1 while it runs. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
   long pid() {
     return process.pid();
   }

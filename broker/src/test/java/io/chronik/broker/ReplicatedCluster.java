@@ -69,6 +69,11 @@ final class ReplicatedCluster implements AutoCloseable {
     }
   }
 
+  /** Waits up to {@code timeout} for node {@code node} to exit on its own: its exit status, or -1 while it runs. */
+  int awaitExit(int node, java.time.Duration timeout) throws InterruptedException {
+    return nodes[node].awaitExit(timeout);
+  }
+
   boolean alive(int node) {
     return nodes[node] != null && nodes[node].isAlive();
   }

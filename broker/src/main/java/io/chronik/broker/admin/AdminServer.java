@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's admin HTTP port: {@code GET /metrics} (Prometheus text), {@code /health} (process up,
- * data dir writable) and {@code /ready} (metadata leader known, every hosted partition has a leader,
+ * data dir writable, every partition it should host opened) and {@code /ready} (metadata leader known, every hosted partition has a leader,
  * no group catching up).
  * The JDK's own HTTP server: admin traffic is a scrape every few seconds, it parses and rejects
  * malformed HTTP itself, and it keeps this off the Kafka listener's Netty event loops. One thread, so
@@ -115,6 +115,11 @@ public final class AdminServer implements AutoCloseable {
     } catch (IOException e) {
       reply(ex, 503, TEXT, "healthy=false reason=storage-not-writable dir=" + dataDir + " error="
           + printable(e.getClass().getSimpleName()) + "\n");
+      return;
+    }
+    int openFailed = metrics.partitionsOpenFailed();
+    if (openFailed > 0) {
+      reply(ex, 503, TEXT, "healthy=false reason=partitions-open-failed count=" + openFailed + "\n");
       return;
     }
     reply(ex, 200, TEXT, "healthy=true\n");

@@ -27,6 +27,7 @@ public final class NodeMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private ReplicationCollector replication;
+  private volatile ReplicatedNode node;
 
   public NodeMetrics(int nodeId) {
     registry.config().commonTags("node_id", Integer.toString(nodeId));
@@ -69,6 +70,10 @@ public final class NodeMetrics implements AutoCloseable {
         .description("Disruptor ring slots in use").register(registry);
     Gauge.builder("chronik.ring.slots", node, ReplicatedNode::ringSize)
         .description("Disruptor ring size").register(registry);
+    Gauge.builder("chronik.partitions.open.failed", node, ReplicatedNode::partitionsOpenFailed)
+        .description("Partitions this node should host whose storage failed to open (not served here)")
+        .register(registry);
+    this.node = node;
     FunctionCounter.builder("chronik.produce.rejections", node, n -> n.metrics().ringFullRejections())
         .tag("reason", "ring_full").description("Appends refused for back-pressure").register(registry);
     FunctionCounter.builder("chronik.produce.rejections", node, n -> n.metrics().inFlightFullRejections())
@@ -85,6 +90,12 @@ public final class NodeMetrics implements AutoCloseable {
     replication = new ReplicationCollector(node, lagEntriesMax, perPartition);
     registry.getPrometheusRegistry().register(replication);
     registry.getPrometheusRegistry().register(new ConsumerGroupCollector(stateExecutor, consumerLag, node.nodeId()));
+  }
+
+  /** Partitions whose storage failed to open on this node (for /health); 0 before replication is bound. */
+  public int partitionsOpenFailed() {
+    ReplicatedNode bound = node;
+    return bound == null ? 0 : bound.partitionsOpenFailed();
   }
 
   /** A fresh replication sample (for /ready), or null before replication is bound or first answers. */

@@ -35,6 +35,8 @@ final class MetadataImage {
   private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
   /** Group 0 is the metadata group; partitions get 1, 2, ... in apply order. */
   private int nextGroupId = 1;
+  /** Partitions this node should host whose storage did not open (driver thread writes; metrics, /health read). */
+  private volatile int openFailures;
 
   MetadataImage(ReplicatedNode node, Executor stateExecutor, MetadataListener listener, ClusterNodes cluster,
       int replicationFactorMax) {
@@ -111,7 +113,10 @@ final class MetadataImage {
           hosted.put(p.groupId(), group);
           mine.put(p.index(), group);
         } catch (IOException | UncheckedIOException e) {
-          log.error("topic={} partition={} group={} reason=open-failed", grown.name(), p.index(), p.groupId(), e);
+          // not hosted, so never led or acknowledged here; reported on /metrics and /health until a restart opens it
+          openFailures++;
+          log.error("topic={} partition={} group={} reason=open-failed openFailures={}", grown.name(), p.index(),
+              p.groupId(), openFailures, e);
         }
       }
     }
@@ -192,6 +197,10 @@ final class MetadataImage {
   }
 
   /** Closes every hosted partition (after the driver stopped). */
+  int openFailures() {
+    return openFailures;
+  }
+
   void closeAll() {
     for (PartitionGroup g : hosted.values()) {
       try {

@@ -1,6 +1,7 @@
 package io.chronik.broker.replication;
 
 import io.chronik.pipeline.driver.GroupMessage;
+import io.chronik.pipeline.driver.PeerTransport;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
  * Node-level failure detection for quiescent Raft groups (CockroachDB's answer to "who notices a dead
@@ -36,6 +38,8 @@ final class PeerLiveness {
   /** Any thread: peers whose last ping said they are shutting down. */
   private final AtomicIntegerArray stopping;
   private volatile boolean selfStopping;
+  /** Set once this node fenced itself: it pings nobody again, so peers see it go silent. */
+  private volatile boolean silenced;
 
   PeerLiveness(int selfId, List<Integer> peers, int nodeIdLimit, long silenceNanosMax, long nowNanos) {
     this.selfId = selfId;
@@ -83,6 +87,32 @@ final class PeerLiveness {
   GroupMessage ping(int peer) {
     return new GroupMessage(PING_GROUP_ID,
         Message.of(MessageType.HEARTBEAT, selfId, peer, selfStopping ? PING_STOPPING : 0).build());
+  }
+
+  /**
+   * Tick thread, once per heartbeat interval: one ping per peer, written straight to the connection
+   * (a transport that cannot do that gets it through {@code viaDriver}), so a long driver loop, e.g. one
+   * opening thousands of new partitions, never makes this node look dead to its peers. Nothing once
+   * {@link #silence}d.
+   */
+  void pingAll(PeerTransport<GroupMessage> transport, Predicate<Runnable> viaDriver) {
+    for (int peer : peers) {
+      if (silenced) {
+        return;
+      }
+      GroupMessage ping = ping(peer);
+      if (!transport.sendNow(peer, ping) && transport.connected(peer)) {
+        viaDriver.test(() -> {
+          transport.send(peer, List.of(ping));
+          transport.flush();
+        });
+      }
+    }
+  }
+
+  /** This node fenced itself (its storage failed): no more pings, for good. */
+  void silence() {
+    silenced = true;
   }
 
   List<Integer> peers() {

@@ -10,6 +10,8 @@ import io.chronik.pipeline.completion.CompletionRegistry;
 import io.chronik.pipeline.completion.InFlightLimit;
 import io.chronik.pipeline.driver.DetachedProposal;
 import io.chronik.pipeline.driver.DriverConfig;
+import io.chronik.pipeline.driver.DriverFailure;
+import io.chronik.pipeline.driver.DriverFailureListener;
 import io.chronik.pipeline.driver.DrivenGroup;
 import io.chronik.pipeline.driver.GroupMessage;
 import io.chronik.pipeline.driver.GroupReady;
@@ -99,14 +101,17 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Applied entries between two snapshots of a partition's producer state. */
   private final long snapshotIntervalEntries;
   private final BrokerConfig config;
+  private final DriverFailureListener onDriverFailure;
 
   /**
    * @param transports builds the peer transport from the inbound sink (a single node passes a factory
    *     returning a transport without peers)
+   * @param onDriverFailure told once if the driver stops for good (the broker's {@code NodeFence} halts)
    */
-
   public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
-      Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports) throws IOException {
+      Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports, DriverFailureListener onDriverFailure)
+      throws IOException {
+    this.onDriverFailure = onDriverFailure;
     this.selfId = config.nodeId();
     this.stateExecutor = stateExecutor;
     this.listener = listener;
@@ -150,7 +155,7 @@ public final class ReplicatedNode implements AutoCloseable {
     this.placement = new LeaderPlacement(image, metadata, liveness);
     this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
         List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
-        RaftNodeGroup::groupOf);
+        RaftNodeGroup::groupOf, this::driverFailed);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
         r -> daemon(r, "chronik-produce-batcher"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chronik-raft-tick"));
@@ -158,7 +163,8 @@ public final class ReplicatedNode implements AutoCloseable {
     ticker.scheduleAtFixedRate(driver::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     if (options.quiesce() && !peers.isEmpty()) {
       long pingMs = tickMs * options.heartbeatTicks();
-      ticker.scheduleAtFixedRate(this::ping, pingMs, pingMs, TimeUnit.MILLISECONDS);
+      ticker.scheduleAtFixedRate(() -> liveness.pingAll(transport, driver::offerTask), pingMs, pingMs,
+          TimeUnit.MILLISECONDS);
       ticker.scheduleAtFixedRate(() -> driver.offerTask(this::livenessRound), pingMs, pingMs, TimeUnit.MILLISECONDS);
     }
     long balanceMs = config.get(BrokerSettings.LEADER_BALANCE_INTERVAL_MS);
@@ -173,21 +179,11 @@ public final class ReplicatedNode implements AutoCloseable {
         options.electionTicks(), options.heartbeatTicks(), tickMs);
   }
 
-  /**
-   * Tick thread, once per heartbeat interval: one ping per peer, written straight to the connection
-   * (a transport that cannot do that gets it through the driver), so a long driver loop, e.g. one
-   * opening thousands of new partitions, never makes this node look dead to its peers.
-   */
-  private void ping() {
-    for (int peer : liveness.peers()) {
-      GroupMessage ping = liveness.ping(peer);
-      if (!transport.sendNow(peer, ping) && transport.connected(peer)) {
-        driver.offerTask(() -> {
-          transport.send(peer, List.of(ping));
-          transport.flush();
-        });
-      }
-    }
+  /** Driver thread, once, when the driver stopped for good: no more pings or ticks, then the node's fence. */
+  private void driverFailed(DriverFailure reason, Throwable cause) {
+    liveness.silence();
+    ticker.shutdownNow();
+    onDriverFailure.driverFailed(reason, cause);
   }
 
   /** Driver thread, once per heartbeat interval: act on peers gone down or come back. */
@@ -374,6 +370,11 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Raft messages of {@code type} received from peers since start (any thread). */
   public long messagesReceived(MessageType type) {
     return received.get(type.ordinal());
+  }
+
+  /** Partitions this node should host whose storage failed to open since start (any thread). */
+  public int partitionsOpenFailed() {
+    return image.openFailures();
   }
 
   /** Produce appends accepted into the pipeline and not yet completed (any thread). */
