@@ -163,8 +163,7 @@ public final class ReplicatedNode implements AutoCloseable {
     ticker.scheduleAtFixedRate(driver::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     if (options.quiesce() && !peers.isEmpty()) {
       long pingMs = tickMs * options.heartbeatTicks();
-      ticker.scheduleAtFixedRate(() -> liveness.pingAll(transport, driver::offerTask), pingMs, pingMs,
-          TimeUnit.MILLISECONDS);
+      ticker.scheduleAtFixedRate(() -> liveness.pingAll(transport, driver::offerTask), pingMs, pingMs, TimeUnit.MILLISECONDS);
       ticker.scheduleAtFixedRate(() -> driver.offerTask(this::livenessRound), pingMs, pingMs, TimeUnit.MILLISECONDS);
     }
     long balanceMs = config.get(BrokerSettings.LEADER_BALANCE_INTERVAL_MS);
