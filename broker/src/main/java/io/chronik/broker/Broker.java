@@ -1,6 +1,7 @@
 package io.chronik.broker;
 
 import io.chronik.broker.admin.AdminServer;
+import io.chronik.broker.archive.ArchiveUploader;
 import io.chronik.broker.api.ApiRouter;
 import io.chronik.broker.api.AdvertisedAddress;
 import io.chronik.broker.api.BrokerState;
@@ -47,9 +48,13 @@ public final class Broker {
   private final AdminServer admin;
   private final String adminHost;
   private final long handoffTimeoutMs;
+  /** The snapshot archive's uploader, or null when archive.s3.uri is empty. */
+  private final ArchiveUploader archive;
 
   private Broker(ScheduledExecutorService executor, ReplicatedNode replication, KafkaServer server,
-      RequestMetrics metrics, NodeMetrics nodeMetrics, AdminServer admin, long handoffTimeoutMs) {
+      RequestMetrics metrics, NodeMetrics nodeMetrics, AdminServer admin, ArchiveUploader archive,
+      long handoffTimeoutMs) {
+    this.archive = archive;
     this.handoffTimeoutMs = handoffTimeoutMs;
     this.executor = executor;
     this.replication = replication;
@@ -133,7 +138,8 @@ public final class Broker {
     }
     LOG.info("broker node={} cluster={} data={} advertised={}:{} nodes={}", config.nodeId(), clusterId, data, host,
         port, config.clusterNodes().size());
-    return new Broker(executor, replication, server, metrics, nodeMetrics, admin,
+    ArchiveUploader archive = ArchiveUploader.start(config, replication, nodeMetrics.registry(), data);
+    return new Broker(executor, replication, server, metrics, nodeMetrics, admin, archive,
         config.get(BrokerSettings.SHUTDOWN_HANDOFF_TIMEOUT_MS));
   }
 
@@ -190,6 +196,9 @@ public final class Broker {
       admin.close();
     }
     server.close();
+    if (archive != null) {
+      archive.close();
+    }
     replication.close();
     executor.shutdown();
     executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -30,6 +30,12 @@ final class BrokerProcess implements AutoCloseable {
 
   /** Starts a broker on {@code port} (0 = any free loopback port) with {@code dataDir}. */
   static BrokerProcess start(Path dataDir, int port, String... settings) throws IOException, InterruptedException {
+    return start(dataDir, port, java.util.Map.of(), settings);
+  }
+
+  /** As {@link #start(Path, int, String...)}, with {@code environment} added to the JVM's (e.g. S3 credentials). */
+  static BrokerProcess start(Path dataDir, int port, java.util.Map<String, String> environment, String... settings)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile(Path.of("target"), "broker-", ".log");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -42,7 +48,9 @@ final class BrokerProcess implements AutoCloseable {
       cmd.add("--set");
       cmd.add(s);
     }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       String text = Files.readString(log, StandardCharsets.UTF_8);

@@ -17,6 +17,7 @@ final class ReplicatedCluster implements AutoCloseable {
   private final String spec;
   private final BrokerProcess[] nodes;
   private final String[] settings;
+  private java.util.Map<String, String> environment = java.util.Map.of();
 
   ReplicatedCluster(Path root, int size, String... settings) throws IOException {
     this.root = root;
@@ -39,6 +40,12 @@ final class ReplicatedCluster implements AutoCloseable {
     }
   }
 
+  /** Environment variables every node started from now on gets (e.g. the archive's S3 credentials). */
+  ReplicatedCluster environment(java.util.Map<String, String> variables) {
+    this.environment = java.util.Map.copyOf(variables);
+    return this;
+  }
+
   void startAll() throws IOException, InterruptedException {
     for (int i = 0; i < nodes.length; i++) {
       start(i);
@@ -48,7 +55,7 @@ final class ReplicatedCluster implements AutoCloseable {
   void start(int node) throws IOException, InterruptedException {
     List<String> all = new ArrayList<>(List.of("node.id=" + node, "cluster.nodes=" + spec));
     all.addAll(List.of(settings));
-    nodes[node] = BrokerProcess.start(root.resolve("node-" + node), kafkaPorts[node], all.toArray(String[]::new));
+    nodes[node] = BrokerProcess.start(root.resolve("node-" + node), kafkaPorts[node], environment, all.toArray(String[]::new));
   }
 
   void kill(int node) throws InterruptedException {

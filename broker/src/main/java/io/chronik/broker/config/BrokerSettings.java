@@ -127,6 +127,19 @@ public final class BrokerSettings {
           + "acknowledged write is already fsynced). Keep it below the service manager's stop timeout (the unit's "
           + "TimeoutStopSec=90).");
 
+  public static final Setting<String> ARCHIVE_S3_URI = Setting.text("archive.s3.uri", "", true, "(off)",
+      "s3://bucket/prefix", "Where the snapshot archive uploads the committed segments and snapshots of every "
+          + "group this node leads (docs/STORAGE.md, \"Snapshot archive\"); empty: no archive.");
+  public static final Setting<String> ARCHIVE_S3_ENDPOINT = Setting.text("archive.s3.endpoint", "", true, "(AWS)",
+      "URL", "Endpoint override for an S3-compatible server; credentials come from the AWS SDK's default chain.");
+  public static final Setting<String> ARCHIVE_S3_REGION = Setting.text("archive.s3.region", "us-east-1", false, null,
+      "region", "The archive bucket's region.");
+  public static final Setting<Boolean> ARCHIVE_S3_PATH_STYLE = Setting.bool("archive.s3.path.style", false,
+      "Path-style bucket addressing (most S3-compatible servers want it).");
+  public static final Setting<Integer> ARCHIVE_INTERVAL_MS = Setting.integer("archive.interval.ms", 10000, 100,
+      INT_MAX, "ms", "How often the archive uploads what was committed since its last round: with the upload "
+          + "time, the bound on how far the archive lags the committed log (metric chronik_archive_lag_entries).");
+
   /** Every setting, in the order the docs list them. */
   public static final List<Setting<?>> ALL = List.of(NODE_ID, LISTENER_HOST, LISTENER_PORT, ADVERTISED_HOST,
       DATA_DIR, TRANSPORT, IO_THREADS, REQUEST_BYTES_MAX, CONNECTION_INFLIGHT_REQUESTS_MAX, MESSAGE_BYTES_MAX,
@@ -136,7 +149,8 @@ public final class BrokerSettings {
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE,
-      RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS);
+      RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
+      ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  */
 final class MetadataGroup extends RaftNodeGroup {
   static final int GROUP_ID = 0;
+  /** The metadata group's directory under the node's raft dir (and its key in the hard-state journal). */
+  static final String DIR = "metadata";
 
   private final DurableLogStorage durable;
   private final NodeStorageSync sync;

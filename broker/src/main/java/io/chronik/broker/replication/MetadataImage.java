@@ -177,7 +177,7 @@ final class MetadataImage {
       if (hosted.remove(p.groupId()) != null) {
         node.closePartition(p.groupId());
         node.forgetPartition(t.name(), p);
-        deleteDirectory(node.partitionDirPrefix().resolve(ReplicatedNode.partitionDirName(t.name(), p)));
+        deleteDirectory(node.partitionDirPrefix().resolve(GroupDirs.partition(t.name(), p)));
       }
     }
     stateExecutor.execute(() -> listener.topicDeleted(name));

@@ -145,8 +145,8 @@ public final class ReplicatedNode implements AutoCloseable {
     this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
-    DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve("metadata"), logConfig,
-        e -> LogEntry.NO_KEY, false, storageSync.journal().slot("metadata"));
+    DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR), logConfig,
+        e -> LogEntry.NO_KEY, false, storageSync.journal().slot(MetadataGroup.DIR));
     RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
     if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
@@ -424,7 +424,7 @@ public final class ReplicatedNode implements AutoCloseable {
   // ------------------------------------------------------------------ driver-thread hooks (MetadataImage)
 
   PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) throws IOException {
-    String name = partitionDirName(topic.name(), p);
+    String name = GroupDirs.partition(topic.name(), p);
     // a topic's segment.bytes above the broker's default needs room for it (it bounds one segment)
     long topicSegmentBytes = TopicConfigs.longValue(TopicConfigs.SEGMENT_BYTES, topic.configs(), config);
     LogConfig partitionLog = topicSegmentBytes > logConfig.segmentBytes()
@@ -446,13 +446,14 @@ public final class ReplicatedNode implements AutoCloseable {
     return group;
   }
 
-  static String partitionDirName(String topic, TopicSpec.PartitionSpec p) {
-    return "p" + p.groupId() + "-" + topic + "-" + p.index();
+  /** Asks the driver thread for the groups this node leads (the archive's work list); false when its queue is full. */
+  public boolean archiveTargets(java.util.function.Consumer<List<ArchiveTarget>> sink) {
+    return driver.offerTask(() -> sink.accept(ArchiveTarget.led(raftDir, metadata, image.hostedGroups())));
   }
 
   /** The partition was deleted: its hard state leaves the journal (durable with the next sync). */
   void forgetPartition(String topic, TopicSpec.PartitionSpec p) {
-    storageSync.journal().forget(partitionDirName(topic, p));
+    storageSync.journal().forget(GroupDirs.partition(topic, p));
   }
 
   void closePartition(int groupId) {
