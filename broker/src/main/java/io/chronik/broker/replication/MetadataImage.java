@@ -27,6 +27,8 @@ final class MetadataImage {
   private static final Logger log = LoggerFactory.getLogger(MetadataImage.class);
 
   private final ReplicatedNode node;
+  /** A topic's retention settings: its own configs over this broker's defaults. */
+  private final java.util.function.Function<java.util.Map<String, String>, RetentionPolicy> retention;
   private final Executor stateExecutor;
   private final MetadataListener listener;
   private final List<Integer> nodeIds = new ArrayList<>();
@@ -39,8 +41,9 @@ final class MetadataImage {
   private volatile int openFailures;
 
   MetadataImage(ReplicatedNode node, Executor stateExecutor, MetadataListener listener, ClusterNodes cluster,
-      int replicationFactorMax) {
+      int replicationFactorMax, java.util.function.Function<java.util.Map<String, String>, RetentionPolicy> retention) {
     this.node = node;
+    this.retention = retention;
     this.stateExecutor = stateExecutor;
     this.listener = listener;
     cluster.nodes().forEach(n -> nodeIds.add(n.id()));
@@ -109,7 +112,7 @@ final class MetadataImage {
         opened++;
         try {
           PartitionGroup group = node.openPartition(grown, p);
-          group.retentionPolicy(node.retentionPolicy(grown.configs()));
+          group.retentionPolicy(retention.apply(grown.configs()));
           hosted.put(p.groupId(), group);
           mine.put(p.index(), group);
         } catch (IOException | UncheckedIOException e) {
@@ -136,7 +139,7 @@ final class MetadataImage {
     }
     TopicSpec changed = new TopicSpec(t.name(), t.id(), t.partitions(), command.configs());
     topics.put(changed.name(), changed);
-    RetentionPolicy policy = node.retentionPolicy(changed.configs());
+    RetentionPolicy policy = retention.apply(changed.configs());
     Map<Integer, PartitionGroup> mine = new HashMap<>();
     for (TopicSpec.PartitionSpec p : changed.partitions()) {
       PartitionGroup group = hosted.get(p.groupId());

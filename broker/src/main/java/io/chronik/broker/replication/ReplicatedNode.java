@@ -142,7 +142,8 @@ public final class ReplicatedNode implements AutoCloseable {
     this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
-    this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
+    this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR),
+        topicConfigs -> RetentionPolicy.of(topicConfigs, config));
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR), logConfig,
@@ -188,11 +189,6 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Driver thread, once per heartbeat interval: act on peers gone down or come back. */
   private void livenessRound() {
     liveness.round(System.nanoTime(), transport::connected, placement::peerChanged);
-  }
-
-  /** A topic's retention settings: its own configs over this broker's defaults. */
-  RetentionPolicy retentionPolicy(java.util.Map<String, String> topicConfigs) {
-    return RetentionPolicy.of(topicConfigs, config);
   }
 
   private static Thread daemon(Runnable r, String name) {
