@@ -95,7 +95,7 @@ class ReplicatedClusterIntegrationTest {
   }
 
   @Test
-  void committedGroupOffsetsSurviveCoordinatorFailover() throws Exception {
+  void committedGroupOffsetsSurviveCoordinatorFailoverAndTheQuorumDescribesTheNewLeader() throws Exception {
     try (ReplicatedCluster cluster = new ReplicatedCluster(dir, 3)) {
       cluster.startAll();
       String group = "failover-group";
@@ -115,6 +115,17 @@ class ReplicatedClusterIntegrationTest {
           assertThat(committed.offset()).isEqualTo(42);
           assertThat(committed.metadata()).isEqualTo("acknowledged");
         }
+        // the coordinator is the metadata leader: DescribeQuorum (Admin.describeMetadataQuorum) names its successor
+        org.apache.kafka.clients.admin.QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo()
+            .get(30, TimeUnit.SECONDS);
+        assertThat(quorum.leaderId()).isNotEqualTo(coordinator).isBetween(0, 2);
+        assertThat(quorum.voters()).extracting(org.apache.kafka.clients.admin.QuorumInfo.ReplicaState::replicaId)
+            .containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(quorum.highWatermark()).isPositive();
+        var leader = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId()).findFirst().orElseThrow();
+        assertThat(leader.logEndOffset()).isGreaterThanOrEqualTo(quorum.highWatermark());
+        assertThat(quorum.observers()).isEmpty();
+        assertThat(quorum.nodes()).containsKeys(0, 1, 2);
       }
     }
   }

@@ -27,6 +27,7 @@ public final class ApiRouter {
   private final OffsetsApi offsets;
   private final GroupApi groups;
   private final DeleteRecordsApi deleteRecords;
+  private final QuorumApi quorum;
 
   public ApiRouter(BrokerState state) {
     this.state = state;
@@ -38,6 +39,7 @@ public final class ApiRouter {
     this.offsets = new OffsetsApi(state);
     this.groups = new GroupApi(state);
     this.deleteRecords = new DeleteRecordsApi(state);
+    this.quorum = new QuorumApi(state);
   }
 
   /** Called from any thread: queues the request onto the state thread. */
@@ -93,6 +95,7 @@ public final class ApiRouter {
       case OFFSET_FETCH -> groups.offsetFetch(ctx);
       case LIST_GROUPS -> groups.listGroups(ctx);
       case DESCRIBE_GROUPS -> groups.describeGroups(ctx);
+      case DESCRIBE_QUORUM -> quorum.describeQuorum(ctx);
       default -> throw new org.apache.kafka.common.errors.UnsupportedVersionException(
           "api=" + ctx.apiKey().name + " reason=not-implemented");
     }

@@ -98,7 +98,7 @@ public final class ArchiveUploader implements AutoCloseable {
         config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_S3_REGION),
         config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_S3_PATH_STYLE), Duration.ofSeconds(60));
     ArchiveUploader uploader = new ArchiveUploader(new GroupArchiver(client, location, config.nodeId(), scratch),
-        replication::archiveTargets, config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_INTERVAL_MS), registry);
+        replication.views()::archiveTargets, config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_INTERVAL_MS), registry);
     uploader.client = client;
     uploader.start();
     LOG.info("archive={} intervalMs={} node={}", location, uploader.intervalMs, config.nodeId());

@@ -42,7 +42,7 @@ final class ReplicationCollector implements MultiCollector {
   /** A fresh sample, or the previous one when the driver does not answer in time (null before the first). */
   ReplicationSample sample() {
     CompletableFuture<ReplicationSample> f = new CompletableFuture<>();
-    if (node.sample(f::complete, lagEntriesMax, perPartition)) {
+    if (node.views().sample(f::complete, lagEntriesMax, perPartition)) {
       try {
         last = f.get(SAMPLE_WAIT_MS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

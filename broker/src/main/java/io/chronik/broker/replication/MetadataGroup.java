@@ -99,4 +99,25 @@ final class MetadataGroup extends RaftNodeGroup {
   void close() throws IOException {
     durable.close();
   }
+
+  /** Driver thread: the quorum as this replica knows it ({@link MetadataQuorum}). */
+  MetadataQuorum quorum() {
+    io.chronik.raft.node.RaftNode n = node();
+    boolean leading = n.role() == io.chronik.raft.node.Role.LEADER;
+    java.util.List<MetadataQuorum.Replica> voters = new java.util.ArrayList<>();
+    java.util.List<MetadataQuorum.Replica> observers = new java.util.ArrayList<>();
+    for (int id : n.configuration().members()) {
+      long end = -1;
+      boolean active = false;
+      if (leading && id == n.id()) {
+        end = n.lastIndex();
+        active = true;
+      } else if (leading && n.progress(id) != null) {
+        end = n.progress(id).match();
+        active = n.progress(id).recentActive();
+      }
+      (n.configuration().isVoter(id) ? voters : observers).add(new MetadataQuorum.Replica(id, end, active));
+    }
+    return new MetadataQuorum(n.leader(), n.term(), n.commitIndex(), voters, observers);
+  }
 }

@@ -87,6 +87,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private final MetadataListener listener;
   private final PeerLiveness liveness;
   private final LeaderPlacement placement;
+  private final DriverViews views;
   /**
    * A peer silent for this many (base) election timeouts counts as down. Generous, because a false
    * "down" wakes every group it leads and may start elections; a killed peer is seen at once anyway,
@@ -157,6 +158,7 @@ public final class ReplicatedNode implements AutoCloseable {
     this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
         List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
         RaftNodeGroup::groupOf, this::driverFailed);
+    this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
         r -> daemon(r, "chronik-produce-batcher"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chronik-raft-tick"));
@@ -343,23 +345,9 @@ public final class ReplicatedNode implements AutoCloseable {
     return metrics;
   }
 
-  /**
-   * Asks the driver thread for a {@link ReplicationSample} of every group this node hosts; false when
-   * the driver's task queue is full (the caller keeps its previous sample).
-   */
-  public boolean sample(java.util.function.Consumer<ReplicationSample> sink, long lagEntriesMax, boolean perPartition) {
-    return driver.offerTask(() -> {
-      ReplicationSample sample;
-      try {
-        sample = ReplicationSampler.take(selfId, metadata, image.hostedGroups(), liveness, leaderCommits,
-            lagEntriesMax, perPartition);
-      } catch (RuntimeException e) {
-        // a metrics sample must never stop the driver: the scrape serves its previous sample
-        log.warn("sample=replication reason=failed error={}", e.toString());
-        return;
-      }
-      sink.accept(sample);
-    });
+  /** Consistent views of this node's Raft groups, each taken on the driver thread. */
+  public DriverViews views() {
+    return views;
   }
 
   /** Raft messages of {@code type} received from peers since start (any thread). */
@@ -440,11 +428,6 @@ public final class ReplicatedNode implements AutoCloseable {
         p.index()), node, storage, storageSync, p.replicas().get(0), snapshotIntervalEntries);
     driver.addGroup(group);
     return group;
-  }
-
-  /** Asks the driver thread for the groups this node leads (the archive's work list); false when its queue is full. */
-  public boolean archiveTargets(java.util.function.Consumer<List<ArchiveTarget>> sink) {
-    return driver.offerTask(() -> sink.accept(ArchiveTarget.led(raftDir, metadata, image.hostedGroups())));
   }
 
   /** The partition was deleted: its hard state leaves the journal (durable with the next sync). */
