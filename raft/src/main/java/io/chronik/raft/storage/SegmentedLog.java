@@ -55,9 +55,9 @@ public final class SegmentedLog implements AutoCloseable {
   /** The next append starts a new segment (a topic's segment.ms elapsed). */
   private boolean rollRequested;
   private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
-  private final ByteBuffer readHeader = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final CRC32C crc = new CRC32C();
   final SegmentReader reader;
+  private final SegmentLookup lookup = new SegmentLookup(this);
 
   SegmentedLog(Disk disk, Path directory, LogConfig config) {
     this.disk = disk;
@@ -141,7 +141,7 @@ public final class SegmentedLog implements AutoCloseable {
     if (index == firstIndex - 1) {
       return prevTerm;
     }
-    checkRange(index);
+    lookup.checkRange(index);
     return terms.termAt(index);
   }
 
@@ -268,33 +268,7 @@ public final class SegmentedLog implements AutoCloseable {
    * record throws {@link CorruptLogException}, it is never returned.
    */
   public List<LogEntry> read(long fromIndex, long toIndexExclusive, long bytesMax) throws IOException {
-    List<LogEntry> result = new ArrayList<>();
-    if (fromIndex >= toIndexExclusive) {
-      return result;
-    }
-    checkRange(fromIndex);
-    checkRange(toIndexExclusive - 1);
-    prepareRead();
-    long bytes = 0;
-    long index = fromIndex;
-    int segmentSlot = segmentSlot(index);
-    while (index < toIndexExclusive) {
-      Segment segment = segments.get(segmentSlot);
-      reader.reset(segment.channel, segment.end);
-      long position = positionOf(segment, index);
-      while (index < toIndexExclusive && index <= segment.lastIndex) {
-        LogEntry entry = readVerified(segment, position, index);
-        bytes += entry.payload().length;
-        if (!result.isEmpty() && bytes > bytesMax) {
-          return result;
-        }
-        result.add(entry);
-        position += RecordFrame.HEADER_BYTES + entry.payload().length;
-        index++;
-      }
-      segmentSlot++;
-    }
-    return result;
+    return lookup.read(fromIndex, toIndexExclusive, bytesMax);
   }
 
   /**
@@ -303,25 +277,7 @@ public final class SegmentedLog implements AutoCloseable {
    * verified by the recovery scan, and Kafka batches carry their own CRC checked by clients.
    */
   public LogSlice slice(long fromIndex, long bytesMax) throws IOException {
-    checkRange(fromIndex);
-    prepareRead();
-    Segment segment = segments.get(segmentSlot(fromIndex));
-    long position = positionOf(segment, fromIndex);
-    List<long[]> regions = new ArrayList<>();
-    long bytes = 0;
-    long index = fromIndex;
-    while (index <= segment.lastIndex) {
-      readHeader(segment, position);
-      int length = readHeader.getInt(RecordFrame.LENGTH_OFFSET);
-      if (!regions.isEmpty() && bytes + length > bytesMax) {
-        break;
-      }
-      regions.add(new long[] {position + RecordFrame.HEADER_BYTES, length});
-      bytes += length;
-      position += RecordFrame.HEADER_BYTES + length;
-      index++;
-    }
-    return new LogSlice(segment.channel, fromIndex, index - 1, regions);
+    return lookup.slice(fromIndex, bytesMax);
   }
 
   /**
@@ -329,31 +285,35 @@ public final class SegmentedLog implements AutoCloseable {
    * retained keyed entry has a greater key or there is none.
    */
   public long floorIndexForKey(long key) throws IOException {
-    flushBuffer();
-    Segment chosen = null;
-    for (Segment segment : segments) {
-      long first = segment.firstKey();
-      if (first != RecordFrame.NO_KEY && first <= key) {
-        chosen = segment;
-      }
+    return lookup.floorIndexForKey(key);
+  }
+
+  /**
+   * Rewrites the payloads of the closed segment starting at {@code baseIndex} (Kafka key compaction):
+   * every entry keeps its index, term, key and kind; {@code rewrite} returns a new payload or null to
+   * keep one. When anything changed the new file replaces the old one atomically (temp file, force,
+   * rename, directory fsync; a leftover temp file is deleted on open) and is served from then on.
+   * The active segment is never rewritten. Returns the replaced segment's channel, still open for
+   * readers that hold regions of it (the caller closes it), or null when nothing changed.
+   */
+  public java.nio.channels.FileChannel rewriteSegment(long baseIndex, SegmentRewrite.PayloadRewrite rewrite)
+      throws IOException {
+    int slot = lookup.segmentSlot(baseIndex);
+    if (segments.isEmpty() || segments.get(slot).baseIndex != baseIndex || slot == segments.size() - 1) {
+      throw new IllegalArgumentException("baseIndex=" + baseIndex + " segments=" + segments.size()
+          + " reason=not-a-closed-segment");
     }
-    if (chosen == null) {
-      return -1;
+    Segment old = segments.get(slot);
+    if (old.lastIndex > durableIndex || old.baseIndex < firstIndex) {
+      throw new IllegalArgumentException("baseIndex=" + baseIndex + " lastIndex=" + old.lastIndex + " durableIndex="
+          + durableIndex + " firstIndex=" + firstIndex + " reason=segment-not-durable-or-partly-truncated");
     }
-    long found = -1;
-    long position = chosen.floorKeyPosition(key);
-    while (position < chosen.end) {
-      readHeader(chosen, position);
-      long entryKey = readHeader.getLong(RecordFrame.KEY_OFFSET);
-      if (entryKey != RecordFrame.NO_KEY) {
-        if (entryKey > key) {
-          break;
-        }
-        found = readHeader.getLong(RecordFrame.INDEX_OFFSET);
-      }
-      position += RecordFrame.HEADER_BYTES + readHeader.getInt(RecordFrame.LENGTH_OFFSET);
+    Segment replacement = new SegmentRewrite(this, old).run(rewrite);
+    if (replacement == null) {
+      return null;
     }
-    return found >= firstIndex ? found : -1;
+    segments.set(slot, replacement);
+    return old.channel;
   }
 
   /** Removes entries {@code >= fromIndex} (a conflicting suffix), durably, before returning. */
@@ -379,7 +339,7 @@ public final class SegmentedLog implements AutoCloseable {
     }
     Segment active = active();
     if (active != null && active.lastIndex >= fromIndex) {
-      int position = (int) positionOf(active, fromIndex);
+      int position = (int) lookup.positionOf(active, fromIndex);
       // Cutting the file (not just moving the end) keeps stale frames from ever reappearing
       // behind a later torn write.
       active.channel.truncate(position);
@@ -529,73 +489,9 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   /** Reads go to the file, so buffered frames are handed to the OS first (no fsync). */
-  private void prepareRead() throws IOException {
+  void prepareRead() throws IOException {
     if (writeBuffer != null && writeBuffer.position() > 0) {
       flushBuffer();
     }
-  }
-
-  private void checkRange(long index) {
-    if (index < firstIndex || index > lastIndex) {
-      throw new IndexOutOfBoundsException("index=" + index + " firstIndex=" + firstIndex
-          + " lastIndex=" + lastIndex + " reason=index-out-of-range");
-    }
-  }
-
-  private int segmentSlot(long index) {
-    int lo = 0;
-    int hi = segments.size() - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (segments.get(mid).baseIndex <= index) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
-  }
-
-  /** Offset of entry {@code index} in {@code segment}: nearest sample, then walk the headers. */
-  private long positionOf(Segment segment, long index) throws IOException {
-    long position = segment.floorPosition(index);
-    while (true) {
-      readHeader(segment, position);
-      long at = readHeader.getLong(RecordFrame.INDEX_OFFSET);
-      if (at == index) {
-        return position;
-      }
-      int length = readHeader.getInt(RecordFrame.LENGTH_OFFSET);
-      if (at > index || at < segment.baseIndex || length < 0
-          || position + RecordFrame.HEADER_BYTES + length >= segment.end) {
-        throw new CorruptLogException(segment.name(), position, "index-walk-failed",
-            "wanted=" + index + " found=" + at);
-      }
-      position += RecordFrame.HEADER_BYTES + length;
-    }
-  }
-
-  private void readHeader(Segment segment, long position) throws IOException {
-    readHeader.clear();
-    Segment.readFully(segment.channel, readHeader, position);
-  }
-
-  private LogEntry readVerified(Segment segment, long position, long index) throws IOException {
-    int at = reader.window(position, RecordFrame.HEADER_BYTES);
-    ByteBuffer buffer = reader.buffer();
-    int length = at < 0 ? -1 : buffer.getInt(at + RecordFrame.LENGTH_OFFSET);
-    if (length < 0 || position + RecordFrame.HEADER_BYTES + length > segment.end) {
-      throw new CorruptLogException(segment.name(), position, "bad-length", "index=" + index);
-    }
-    at = reader.window(position, RecordFrame.HEADER_BYTES + length);
-    buffer = reader.buffer();
-    if (RecordFrame.checksum(buffer, at, length, crc) != buffer.getInt(at)
-        || buffer.getLong(at + RecordFrame.INDEX_OFFSET) != index) {
-      throw new CorruptLogException(segment.name(), position, "crc-mismatch", "index=" + index);
-    }
-    byte[] payload = new byte[length];
-    buffer.get(at + RecordFrame.HEADER_BYTES, payload);
-    return new LogEntry(index, buffer.getLong(at + RecordFrame.TERM_OFFSET),
-        buffer.getLong(at + RecordFrame.KEY_OFFSET), buffer.getInt(at + RecordFrame.KIND_OFFSET), payload);
   }
 }
