@@ -107,7 +107,8 @@ final class MetadataImage {
         opened++;
         try {
           PartitionGroup group = node.openPartition(grown, p);
-          group.retentionPolicy(node.retentionPolicy(grown.configs()));
+          group.retentionPolicy(RetentionPolicy.of(grown.configs(), node.config()));
+          group.compaction().policy(CompactionPolicy.of(grown.configs(), node.config()));
           hosted.put(p.groupId(), group);
           mine.put(p.index(), group);
         } catch (IOException | UncheckedIOException e) {
@@ -131,18 +132,37 @@ final class MetadataImage {
     }
     TopicSpec changed = new TopicSpec(t.name(), t.id(), t.partitions(), command.configs());
     topics.put(changed.name(), changed);
-    RetentionPolicy policy = node.retentionPolicy(changed.configs());
+    RetentionPolicy policy = RetentionPolicy.of(changed.configs(), node.config());
+    CompactionPolicy compaction = CompactionPolicy.of(changed.configs(), node.config());
     Map<Integer, PartitionGroup> mine = new HashMap<>();
     for (TopicSpec.PartitionSpec p : changed.partitions()) {
       PartitionGroup group = hosted.get(p.groupId());
       if (group != null) {
         group.retentionPolicy(policy);
+        group.compaction().policy(compaction);
         mine.put(p.index(), group);
       }
     }
-    log.info("topic={} configs={} policy={}", changed.name(), changed.configs(), policy);
+    log.info("topic={} configs={} policy={} compaction={}", changed.name(), changed.configs(), policy, compaction);
     Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
     stateExecutor.execute(() -> listener.topicChanged(changed, hostedNow));
+  }
+
+  /** Driver thread, every log.cleaner.backoff.ms: key compaction of every hosted partition. */
+  void checkCompaction(long nowMs) {
+    int proposed = 0;
+    for (PartitionGroup group : hosted.values()) {
+      try {
+        if (group.checkCompaction(nowMs)) {
+          proposed++;
+        }
+      } catch (UncheckedIOException e) {
+        log.warn("partition={} reason=compaction-failed", group.partition(), e);
+      }
+    }
+    if (proposed > 0) {
+      log.debug("compaction=check cleaningMarkersProposed={}", proposed);
+    }
   }
 
   /** Driver thread, every log.retention.check.interval.ms: retention of every hosted partition. */

@@ -86,9 +86,8 @@ public final class ReplicatedNode implements AutoCloseable {
   private final PeerLiveness liveness;
   private final LeaderPlacement placement;
   /**
-   * A peer silent for this many (base) election timeouts counts as down. Generous, because a false
-   * "down" wakes every group it leads and may start elections; a killed peer is seen at once anyway,
-   * by its closed connection.
+   * A peer silent for this many (base) election timeouts counts as down. Generous, because a false "down"
+   * wakes every group it leads and may start elections; a killed peer is seen at once by its closed connection.
    */
   static final int SILENCE_ELECTION_TIMEOUTS = 4;
   /** Raft messages received from peers, per message type (metrics; written by transport threads). */
@@ -163,12 +162,10 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     long balanceMs = config.get(BrokerSettings.LEADER_BALANCE_INTERVAL_MS);
     if (balanceMs > 0) {
-      ticker.scheduleAtFixedRate(() -> driver.offerTask(placement::balance), balanceMs, balanceMs,
-          TimeUnit.MILLISECONDS);
+      every(balanceMs, now -> placement.balance());
     }
-    long retentionCheckMs = config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS);
-    ticker.scheduleAtFixedRate(() -> driver.offerTask(() -> image.checkRetention(System.currentTimeMillis())), retentionCheckMs, retentionCheckMs,
-        TimeUnit.MILLISECONDS);
+    every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image::checkRetention);
+    every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image::checkCompaction);
     log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
         options.electionTicks(), options.heartbeatTicks(), tickMs);
   }
@@ -195,9 +192,15 @@ public final class ReplicatedNode implements AutoCloseable {
     liveness.round(System.nanoTime(), transport::connected, placement::peerChanged);
   }
 
-  /** A topic's retention settings: its own configs over this broker's defaults. */
-  RetentionPolicy retentionPolicy(java.util.Map<String, String> topicConfigs) {
-    return RetentionPolicy.of(topicConfigs, config);
+  /** Runs {@code check} on the driver thread every {@code periodMs}, with the wall clock's time. */
+  private void every(long periodMs, java.util.function.LongConsumer check) {
+    Runnable task = () -> driver.offerTask(() -> check.accept(System.currentTimeMillis()));
+    ticker.scheduleAtFixedRate(task, periodMs, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** This broker's settings (topic policies are a topic's configs over its defaults). */
+  BrokerConfig config() {
+    return config;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -358,16 +361,13 @@ public final class ReplicatedNode implements AutoCloseable {
    */
   public boolean sample(java.util.function.Consumer<ReplicationSample> sink, long lagEntriesMax, boolean perPartition) {
     return driver.offerTask(() -> {
-      ReplicationSample sample;
       try {
-        sample = ReplicationSampler.take(selfId, metadata, image.hostedGroups(), liveness, leaderCommits,
-            lagEntriesMax, perPartition);
+        sink.accept(ReplicationSampler.take(selfId, metadata, image.hostedGroups(), liveness, leaderCommits,
+            lagEntriesMax, perPartition));
       } catch (RuntimeException e) {
         // a metrics sample must never stop the driver: the scrape serves its previous sample
         log.warn("sample=replication reason=failed error={}", e.toString());
-        return;
       }
-      sink.accept(sample);
     });
   }
 
