@@ -175,6 +175,13 @@ class CompactionIntegrationTest {
           }
         });
     assertThat(leaderDigest).hasSizeGreaterThan(1);
+    for (int node = 0; node < 3; node++) {
+      String metrics = io.chronik.broker.admin.AdminHttp.get(cluster.admin(node), "/metrics").body();
+      assertThat(io.chronik.broker.admin.AdminHttp.sum(metrics, "chronik_log_cleaner_segments_cleaned_total", ""))
+          .as("node %d cleaned segments", node).isPositive();
+      assertThat(io.chronik.broker.admin.AdminHttp.sum(metrics, "chronik_log_cleaner_bytes_reclaimed_total", ""))
+          .as("node %d reclaimed bytes", node).isPositive();
+    }
   }
 
   @Test
