@@ -4,7 +4,6 @@ import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.storage.DurableLogStorage;
 import io.chronik.raft.storage.LogEntry;
-import io.chronik.raft.storage.LogSlice;
 import io.chronik.raft.storage.SegmentedLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,25 +14,30 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import io.chronik.raft.storage.SegmentRewrite;
 
 /**
- * Kafka key compaction ({@code cleanup.policy=compact}) of one partition replica, on the driver thread.
+ * Kafka key compaction ({@code cleanup.policy=compact}) of one partition replica: decided and swapped on the driver thread.
  *
  * <p>The leader decides and replicates; every replica cleans. A caught-up leader proposes a
  * {@link CleaningMarker} once the bytes written since the last cleaning point reach
  * {@code min.cleanable.dirty.ratio} of the cleanable log; the point is an entry every voter holds and that
  * is committed, in one of the leader's closed segments, and older than {@code min.compaction.lag.ms}.
- * Each replica, once it applied a marker, rewrites its own closed segments below the point
- * ({@link SegmentedLog#rewriteSegment}: temp file, force, atomic rename): a record stays only if it is the
- * latest of its key below the point, tombstones below the marker's tombstone end go. The result is a
+ * Each replica, once it applied a marker, rewrites its own closed, committed segments below the point: a
+ * {@link CleaningJob} on the node's cleaner thread reads them and writes forced copies, the driver thread
+ * swaps them in ({@link SegmentedLog#swapRewritten}: atomic rename) and points the read index at them. A
+ * record stays only if it is the latest of its key below the point; tombstones below the marker's
+ * tombstone end go. The result is a
  * function of the committed records and the marker ({@link RecordCleaner}), so every replica serves the
  * same records once it cleaned, whichever of its segments were active when the marker came (those are
  * cleaned after they roll). Cleaning twice with the same or a later marker changes nothing more than
  * the later marker alone would, so a pass interrupted by a crash is simply redone.
  */
 final class KeyCompaction {
-  /** Closed segments rewritten per pass at most: bounds the time the driver thread spends here. */
-  static final int SEGMENTS_PER_PASS_MAX = 8;
+  /** Closed segments one cleaning job rewrites at most (the next job takes the rest). */
+  static final int SEGMENTS_PER_JOB_MAX = 8;
   /** How long a replaced segment file stays open for readers that still hold its regions. */
   static final long RETIRED_CHANNEL_MS = 60_000;
 
@@ -52,6 +56,9 @@ final class KeyCompaction {
   /** Latest offset per key below {@code latestFor}; built once per marker, dropped when every segment is clean. */
   private Map<ByteBuffer, Long> latest;
   private long latestFor = -1;
+  /** The job on the cleaner thread and its result, or null. */
+  private CleaningJob runningJob;
+  private CompletableFuture<CleaningJob.Result> running;
   /** A replaced segment file, kept open for readers holding its regions, and since when. */
   private record Retired(FileChannel channel, long sinceMs) {}
 
@@ -166,96 +173,127 @@ final class KeyCompaction {
   }
 
   /**
-   * Every replica: rewrites up to {@link #SEGMENTS_PER_PASS_MAX} closed segments not yet cleaned with the
-   * latest marker, then points the read index at the new files. Returns the segments rewritten.
+   * Every replica, driver thread: swaps in what a finished cleaning job prepared, then, if closed committed
+   * segments are not yet clean for the latest marker, starts the next job on {@code cleaner} (the node's
+   * cleaner thread; one job per partition at a time). Returns the segments swapped in.
    */
-  int clean(long nowMs) {
+  int clean(long nowMs, long commitIndex, Executor cleaner) {
     closeRetired(nowMs, false);
-    if (!policy.compact() || marker.cleanThroughIndex() == 0) {
-      return 0;
+    int swapped = finishIfDone(nowMs);
+    if (running == null && policy.compact() && marker.cleanThroughIndex() > 0) {
+      start(commitIndex, cleaner);
+      swapped += finishIfDone(nowMs); // a job run in place (a direct executor) is swapped in at once
     }
+    return swapped;
+  }
+
+  private void start(long commitIndex, Executor cleaner) {
     SegmentedLog log = durable.log();
     List<SegmentedLog.SegmentSpan> spans = log.segmentSpans();
     cleanedWith.keySet().removeIf(base -> spans.stream().noneMatch(s -> s.baseIndex() == base));
-    List<SegmentedLog.SegmentSpan> due = new ArrayList<>();
-    for (SegmentedLog.SegmentSpan s : spans.subList(0, Math.max(0, spans.size() - 1))) {
-      if (s.baseIndex() >= log.firstIndex() && s.baseIndex() <= marker.cleanThroughIndex()
-          && !marker.equals(cleanedWith.get(s.baseIndex()))) {
-        due.add(s);
+    List<SegmentRewrite.Source> due = new ArrayList<>();
+    List<SegmentRewrite.Source> keySources = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i++) {
+      SegmentedLog.SegmentSpan s = spans.get(i);
+      if (s.baseIndex() > marker.cleanThroughIndex()) {
+        break;
+      }
+      keySources.add(log.segmentSource(s.baseIndex()));
+      // closed, wholly committed (never truncated again) and not yet cleaned with this marker
+      if (i < spans.size() - 1 && s.baseIndex() >= log.firstIndex() && s.lastIndex() <= commitIndex
+          && !marker.equals(cleanedWith.get(s.baseIndex())) && due.size() < SEGMENTS_PER_JOB_MAX) {
+        due.add(log.segmentSource(s.baseIndex()));
       }
     }
     if (due.isEmpty()) {
       latest = null; // every segment is clean for this marker: the key map is not needed until the next one
-      return 0;
-    }
-    try {
-      if (latestFor != marker.cleanEndOffset() || latest == null) {
-        latest = latestOffsets(marker.cleanThroughIndex());
-        latestFor = marker.cleanEndOffset();
-      }
-      int done = 0;
-      for (SegmentedLog.SegmentSpan s : due.subList(0, Math.min(due.size(), SEGMENTS_PER_PASS_MAX))) {
-        cleanSegment(s, nowMs);
-        done++;
-      }
-      return done;
-    } catch (IOException e) {
-      throw new UncheckedIOException("segment-cleaning-failed cleanEndOffset=" + marker.cleanEndOffset(), e);
-    }
-  }
-
-  private void cleanSegment(SegmentedLog.SegmentSpan span, long nowMs) throws IOException {
-    SegmentedLog log = durable.log();
-    long through = marker.cleanThroughIndex();
-    long tombstoneEnd = marker.tombstoneEndOffset();
-    Map<ByteBuffer, Long> keys = latest;
-    FileChannel replaced = log.rewriteSegment(span.baseIndex(), (index, key, kind, payload) ->
-        index <= through && BatchHeaders.isData(ByteBuffer.wrap(payload))
-            ? RecordCleaner.clean(payload, keys, tombstoneEnd) : null);
-    cleanedWith.put(span.baseIndex(), marker);
-    if (replaced == null) {
       return;
     }
-    segmentsCleaned++;
-    long after = log.segmentSpans().stream().filter(s -> s.baseIndex() == span.baseIndex())
-        .mapToLong(SegmentedLog.SegmentSpan::bytes).findFirst().orElse(span.bytes());
-    bytesReclaimed += span.bytes() - after;
-    relocate(log, span);
-    retired.add(new Retired(replaced, nowMs));
-  }
-
-  /** Points the read index's committed entries of a rewritten segment at the new file. */
-  private void relocate(SegmentedLog log, SegmentedLog.SegmentSpan span) throws IOException {
-    long first = Math.max(span.baseIndex(), log.firstIndex());
-    LogSlice slice = log.slice(first, Long.MAX_VALUE);
-    List<LogEntry> entries = log.read(first, slice.lastIndex() + 1, Long.MAX_VALUE);
-    List<long[]> moves = new ArrayList<>();
-    for (LogEntry e : entries) {
-      ByteBuffer payload = ByteBuffer.wrap(e.payload());
-      if (BatchHeaders.isData(payload)) {
-        int region = (int) (e.index() - slice.firstIndex());
-        moves.add(new long[] {BatchHeaders.baseOffset(payload), slice.position(region), slice.length(region),
-            BatchHeaders.maxTimestamp(payload)});
+    CleaningJob job = new CleaningJob(marker, latestFor == marker.cleanEndOffset() ? latest : null, keySources, due);
+    CompletableFuture<CleaningJob.Result> result = new CompletableFuture<>();
+    runningJob = job;
+    running = result;
+    cleaner.execute(() -> {
+      try {
+        result.complete(job.run());
+      } catch (IOException | RuntimeException e) {
+        result.completeExceptionally(e);
       }
-    }
-    readIndex.relocate(moves, slice.channel());
+    });
   }
 
-  /** Latest offset of every key among the records of entries {@code firstIndex .. through}. */
-  private Map<ByteBuffer, Long> latestOffsets(long through) throws IOException {
-    Map<ByteBuffer, Long> map = new HashMap<>();
-    SegmentedLog log = durable.log();
-    for (long index = log.firstIndex(); index <= through; ) {
-      List<LogEntry> chunk = log.read(index, through + 1, 16L << 20);
-      for (LogEntry e : chunk) {
-        ByteBuffer payload = ByteBuffer.wrap(e.payload());
-        if (BatchHeaders.isData(payload)) {
-          RecordCleaner.collectLatest(payload, map);
+  private int finishIfDone(long nowMs) {
+    if (running == null || !running.isDone()) {
+      return 0;
+    }
+    CompletableFuture<CleaningJob.Result> done = running;
+    running = null;
+    runningJob = null;
+    CleaningJob.Result result;
+    try {
+      result = done.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new UncheckedIOException("reason=segment-cleaning-failed cleanEndOffset=" + marker.cleanEndOffset(),
+          e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+    }
+    latest = result.latest();
+    latestFor = result.marker().cleanEndOffset();
+    int swapped = 0;
+    try {
+      for (int i = 0; i < result.segments().size(); i++) {
+        SegmentRewrite.Source source = result.segments().get(i);
+        SegmentRewrite.Prepared copy = result.copies().get(i);
+        if (copy != null && swap(source, copy, result.maxTimestamps(), nowMs)) {
+          swapped++;
         }
+        cleanedWith.put(source.baseIndex(), result.marker());
       }
-      index += chunk.size();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reason=segment-swap-failed cleanEndOffset=" + result.marker().cleanEndOffset(), e);
     }
-    return map;
+    return swapped;
+  }
+
+  /** Swaps one copy in and points the read index's committed entries of that segment at the new file. */
+  private boolean swap(SegmentRewrite.Source source, SegmentRewrite.Prepared copy, Map<Long, Long> maxTimestamps,
+      long nowMs) throws IOException {
+    SegmentedLog log = durable.log();
+    long before = log.segmentSpans().stream().filter(s -> s.baseIndex() == source.baseIndex())
+        .mapToLong(SegmentedLog.SegmentSpan::bytes).findFirst().orElse(0);
+    FileChannel replaced = log.swapRewritten(copy);
+    if (replaced == null) {
+      return false; // the segment changed meanwhile (retention deleted it): the copy is gone
+    }
+    retired.add(new Retired(replaced, nowMs));
+    segmentsCleaned++;
+    bytesReclaimed += Math.max(0, before - copy.bytes());
+    FileChannel channel = log.slice(source.baseIndex(), 1).channel();
+    List<long[]> moves = new ArrayList<>();
+    copy.forEachRegion((index, key, position, length) -> {
+      if (key != LogEntry.NO_KEY) { // data entries are keyed by base offset
+        moves.add(new long[] {key, position, length, maxTimestamps.getOrDefault(index, Long.MIN_VALUE)});
+      }
+    });
+    readIndex.relocate(moves, channel);
+    return true;
+  }
+
+  /** The partition is closing: a running job is cancelled and awaited, its copies deleted; old files closed. */
+  void close() {
+    CompletableFuture<CleaningJob.Result> pending = running;
+    if (pending != null) {
+      runningJob.cancel();
+      try {
+        if (!runningJob.started()) {
+          throw new java.util.concurrent.CancellationException("reason=not-started"); // it will stop at once
+        }
+        CleaningJob.discard(pending.get(30, java.util.concurrent.TimeUnit.SECONDS).copies());
+      } catch (Exception e) {
+        // cancelled or failed: the job deleted its copies itself (a timeout leaves them to the next open)
+      }
+      running = null;
+    }
+    closeRetired(0, true);
   }
 
   /** Closes replaced segment files once no reader can still hold them ({@code all}: at close). */

@@ -33,6 +33,13 @@ final class MetadataImage {
   private final int replicationFactorMax;
   private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
   private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
+  /** Runs key-compaction jobs (reads and rewrites of closed segments) off the driver thread; one for the node. */
+  private final java.util.concurrent.ExecutorService cleaner = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "chronik-log-cleaner");
+        t.setDaemon(true);
+        return t;
+      });
   /** Group 0 is the metadata group; partitions get 1, 2, ... in apply order. */
   private int nextGroupId = 1;
 
@@ -153,7 +160,7 @@ final class MetadataImage {
     int proposed = 0;
     for (PartitionGroup group : hosted.values()) {
       try {
-        if (group.checkCompaction(nowMs)) {
+        if (group.checkCompaction(nowMs, cleaner)) {
           proposed++;
         }
       } catch (UncheckedIOException e) {
@@ -220,5 +227,6 @@ final class MetadataImage {
         log.warn("partition={} reason=close-failed error={}", g.partition(), e.toString());
       }
     }
+    cleaner.shutdownNow(); // every group cancelled and awaited its job above
   }
 }

@@ -412,13 +412,13 @@ public final class PartitionGroup extends RaftNodeGroup {
 
   /**
    * Driver thread, every log.cleaner.backoff.ms: a caught-up leader of a compacted partition proposes a
-   * cleaning point when due; every replica cleans closed segments below the latest applied one. Returns
-   * whether a marker was proposed.
+   * cleaning point when due; every replica cleans closed segments below the latest applied one on the node's
+   * {@code cleaner} thread. Returns whether a marker was proposed.
    */
-  boolean checkCompaction(long nowMs) {
+  boolean checkCompaction(long nowMs, java.util.concurrent.Executor cleaner) {
     boolean proposed = leaderCaughtUp() && node().role() == Role.LEADER
         && compaction.proposeIfDue(node(), logStartOffset, appliedIndex, nowMs);
-    compaction.clean(nowMs);
+    compaction.clean(nowMs, node().commitIndex(), cleaner);
     return proposed;
   }
 
@@ -491,7 +491,7 @@ public final class PartitionGroup extends RaftNodeGroup {
   }
 
   void close() throws IOException {
-    compaction.closeRetired(0, true);
+    compaction.close();
     durable.close();
   }
 }

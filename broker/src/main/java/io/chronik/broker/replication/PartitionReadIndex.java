@@ -85,7 +85,7 @@ public final class PartitionReadIndex {
 
   /**
    * Points the entries starting at the given base offsets at new regions of {@code channel} (key compaction
-   * rewrote their segment; offsets stay). Each move is {base offset, position, length, max timestamp};
+   * rewrote their segment; offsets stay). Each move is {base offset, position, length, max timestamp or Long.MIN_VALUE to keep it};
    * offsets no longer held (trimmed) are skipped. Publishes a new view on copied arrays, so a reader holding
    * the old one keeps reading the old file, which stays open a while ({@link KeyCompaction}). Writer thread.
    */
@@ -98,7 +98,9 @@ public final class PartitionReadIndex {
       if (slot >= 0 && s[slot * STRIDE + BASE] == move[0]) {
         s[slot * STRIDE + POSITION] = move[1];
         s[slot * STRIDE + LENGTH] = move[2];
-        s[slot * STRIDE + MAX_TIMESTAMP] = move[3];
+        if (move[3] != Long.MIN_VALUE) { // Long.MIN_VALUE: the payload did not change, nor its timestamp
+          s[slot * STRIDE + MAX_TIMESTAMP] = move[3];
+        }
         c[slot] = channel;
       }
     }

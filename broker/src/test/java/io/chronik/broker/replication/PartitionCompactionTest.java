@@ -138,7 +138,7 @@ class PartitionCompactionTest {
   /** Checks until the leader proposes nothing more and every closed segment is clean. */
   private void compact(long nowMs) throws IOException {
     for (int round = 0; round < 10; round++) {
-      group.checkCompaction(nowMs);
+      group.checkCompaction(nowMs, Runnable::run);
       settle();
     }
   }
@@ -244,7 +244,7 @@ class PartitionCompactionTest {
     produceUpdates(60);
     // the marker is committed and applied, but no segment is cleaned yet
     group.compaction().policy(new CompactionPolicy(true, 0.0, DAY_MS, 0));
-    group.checkCompaction(NOW_MS); // proposes
+    group.checkCompaction(NOW_MS, task -> { }); // proposes; the cleaning job never runs
     settle();
     CleaningMarker marker = group.compaction().marker();
     assertThat(marker.cleanThroughIndex()).isPositive();
@@ -258,7 +258,7 @@ class PartitionCompactionTest {
       assertThat(group.compaction().marker()).isEqualTo(marker);
       ((SimulatedDisk) disk).cutPowerAfter(step);
       try {
-        group.compaction().clean(NOW_MS);
+        group.compaction().clean(NOW_MS, Long.MAX_VALUE, Runnable::run);
         completed = true;
       } catch (java.io.UncheckedIOException powerCut) {
         assertThat(((SimulatedDisk) disk).powerCut()).as("step=%d %s", step, powerCut).isTrue();
@@ -270,7 +270,7 @@ class PartitionCompactionTest {
       Map<Long, String[]> served = served(new ArrayList<>());
       served.forEach((offset, kv) -> assertThat(kv).as(context + " offset=" + offset).isEqualTo(uncleaned.get(offset)));
       assertThat(served.keySet()).as(context).containsAll(cleaned.keySet());
-      group.compaction().clean(NOW_MS);
+      group.compaction().clean(NOW_MS, Long.MAX_VALUE, Runnable::run);
       assertServedIsCleanedAt(marker, context + " after the next pass");
       close();
     }

@@ -289,31 +289,33 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   /**
-   * Rewrites the payloads of the closed segment starting at {@code baseIndex} (Kafka key compaction):
-   * every entry keeps its index, term, key and kind; {@code rewrite} returns a new payload or null to
-   * keep one. When anything changed the new file replaces the old one atomically (temp file, force,
-   * rename, directory fsync; a leftover temp file is deleted on open) and is served from then on.
-   * The active segment is never rewritten. Returns the replaced segment's channel, still open for
-   * readers that hold regions of it (the caller closes it), or null when nothing changed.
+   * Segment {@code baseIndex} as another thread may read or rewrite it ({@link SegmentRewrite}): its file and
+   * its entries up to the durable index. The entries below the commit index of a closed segment never change
+   * but by a rewrite; reads of them through their own channel need no lock.
    */
-  public java.nio.channels.FileChannel rewriteSegment(long baseIndex, SegmentRewrite.PayloadRewrite rewrite)
-      throws IOException {
-    int slot = lookup.segmentSlot(baseIndex);
-    if (segments.isEmpty() || segments.get(slot).baseIndex != baseIndex || slot == segments.size() - 1) {
-      throw new IllegalArgumentException("baseIndex=" + baseIndex + " segments=" + segments.size()
-          + " reason=not-a-closed-segment");
+  public SegmentRewrite.Source segmentSource(long baseIndex) {
+    Segment s = segments.isEmpty() ? null : segments.get(lookup.segmentSlot(baseIndex));
+    if (s == null || s.baseIndex != baseIndex) {
+      throw new IllegalArgumentException("baseIndex=" + baseIndex + " reason=no-such-segment");
     }
-    Segment old = segments.get(slot);
-    if (old.lastIndex > durableIndex || old.baseIndex < firstIndex) {
-      throw new IllegalArgumentException("baseIndex=" + baseIndex + " lastIndex=" + old.lastIndex + " durableIndex="
-          + durableIndex + " firstIndex=" + firstIndex + " reason=segment-not-durable-or-partly-truncated");
-    }
-    Segment replacement = new SegmentRewrite(this, old).run(rewrite);
-    if (replacement == null) {
+    return new SegmentRewrite.Source(disk, s.path, s.baseIndex, Math.min(s.lastIndex, durableIndex),
+        config.indexIntervalBytes(), config.payloadBytesMax());
+  }
+
+  /**
+   * Phase two of a {@link SegmentRewrite}, on this log's thread: swaps the prepared copy in if its segment is
+   * still closed and unchanged, else deletes the copy. Returns the replaced file's channel, still open for
+   * readers holding regions of it (the caller closes it), or null when the copy was dropped.
+   */
+  public FileChannel swapRewritten(SegmentRewrite.Prepared prepared) throws IOException {
+    int slot = segments.isEmpty() ? -1 : lookup.segmentSlot(prepared.baseIndex());
+    Segment current = slot >= 0 && segments.get(slot).baseIndex == prepared.baseIndex() ? segments.get(slot) : null;
+    Segment swapped = SegmentRewrite.swap(this, current, prepared);
+    if (swapped == null) {
       return null;
     }
-    segments.set(slot, replacement);
-    return old.channel;
+    segments.set(slot, swapped);
+    return current.channel;
   }
 
   /** Removes entries {@code >= fromIndex} (a conflicting suffix), durably, before returning. */

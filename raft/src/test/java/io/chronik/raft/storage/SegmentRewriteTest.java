@@ -47,7 +47,12 @@ class SegmentRewriteTest {
   }
 
   static void assertRewritten(SegmentedLog log, SegmentedLog.SegmentSpan span, String context) throws IOException {
-    for (LogEntry e : log.read(1, ENTRIES + 1, Long.MAX_VALUE)) {
+    assertRewritten(log, span, context, 1);
+  }
+
+  static void assertRewritten(SegmentedLog log, SegmentedLog.SegmentSpan span, String context, long from)
+      throws IOException {
+    for (LogEntry e : log.read(from, ENTRIES + 1, Long.MAX_VALUE)) {
       boolean inside = e.index() >= span.baseIndex() && e.index() <= span.lastIndex();
       String expected = inside && e.index() % 2 == 0 ? "new-" + e.index() : payload(e.index());
       assertThat(text(e)).as(context + " index=" + e.index()).isEqualTo(expected);
@@ -65,7 +70,7 @@ class SegmentRewriteTest {
       fill(log);
       second = log.segmentSpans().get(1);
       long before = second.bytes();
-      FileChannel replaced = log.rewriteSegment(second.baseIndex(), SegmentRewriteTest::shrinkEven);
+      FileChannel replaced = SegmentRewrite.rewrite(log, second.baseIndex(), SegmentRewriteTest::shrinkEven);
       assertThat(replaced).isNotNull();
       assertThat(replaced.isOpen()).as("old channel stays open for readers holding its regions").isTrue();
       replaced.close();
@@ -75,7 +80,7 @@ class SegmentRewriteTest {
       assertThat(log.floorIndexForKey(1000L + middle)).isEqualTo(middle);
       LogSlice slice = log.slice(second.baseIndex(), Long.MAX_VALUE);
       assertThat(slice.lastIndex()).isEqualTo(second.lastIndex());
-      assertThat(log.rewriteSegment(second.baseIndex(), (i, k, kind, p) -> null)).as("nothing changed").isNull();
+      assertThat(SegmentRewrite.rewrite(log, second.baseIndex(), (i, k, kind, p) -> null)).as("nothing changed").isNull();
       log.append(ENTRIES + 1, 5, 5000, 0, ByteBuffer.wrap("tail".getBytes(StandardCharsets.UTF_8)));
       log.sync();
     }
@@ -93,8 +98,39 @@ class SegmentRewriteTest {
       fill(log);
       List<SegmentedLog.SegmentSpan> spans = log.segmentSpans();
       long activeBase = spans.get(spans.size() - 1).baseIndex();
-      assertThatThrownBy(() -> log.rewriteSegment(activeBase, SegmentRewriteTest::shrinkEven))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason=not-a-closed-segment");
+      assertThatThrownBy(() -> SegmentRewrite.rewrite(log, activeBase, SegmentRewriteTest::shrinkEven))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason=not-a-closed-durable-segment");
+    }
+  }
+
+  @Test
+  void aCopyPreparedOnAnotherThreadIsDroppedWhenItsSegmentWasDeletedMeanwhileAndSwappedInOtherwise()
+      throws Exception {
+    Path dir = tmp.resolve("g");
+    try (SegmentedLog log = SegmentedLog.open(new NioDisk(), dir, CONFIG, 0, false)) {
+      fill(log);
+      SegmentedLog.SegmentSpan first = log.segmentSpans().get(0);
+      SegmentedLog.SegmentSpan second = log.segmentSpans().get(1);
+      java.util.concurrent.ExecutorService cleaner = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        SegmentRewrite.Source firstSource = log.segmentSource(first.baseIndex());
+        SegmentRewrite.Source secondSource = log.segmentSource(second.baseIndex());
+        SegmentRewrite.Prepared stale = cleaner.submit(() -> SegmentRewrite.prepare(firstSource,
+            SegmentRewriteTest::shrinkEven)).get();
+        SegmentRewrite.Prepared fresh = cleaner.submit(() -> SegmentRewrite.prepare(secondSource,
+            SegmentRewriteTest::shrinkEven)).get();
+        Path staleTemp = SegmentRewrite.tempPath(dir.resolve(Segment.fileName(first.baseIndex())));
+        assertThat(Files.exists(staleTemp)).as("the copy is forced to its temp file").isTrue();
+        log.truncatePrefix(second.baseIndex()); // retention deleted the first segment meanwhile
+        assertThat(log.swapRewritten(stale)).isNull();
+        assertThat(Files.exists(staleTemp)).as("a dropped copy leaves nothing behind").isFalse();
+        FileChannel replaced = log.swapRewritten(fresh);
+        assertThat(replaced).isNotNull();
+        replaced.close();
+        assertRewritten(log, second, "swapped", second.baseIndex());
+      } finally {
+        cleaner.shutdown();
+      }
     }
   }
 
@@ -134,7 +170,7 @@ class SegmentRewriteTest {
       SimulatedDisk disk = original.copy();
       try (SegmentedLog log = SegmentedLog.open(disk, dir, CONFIG, ENTRIES, false)) {
         disk.cutPowerAfter(step);
-        FileChannel replaced = log.rewriteSegment(target.baseIndex(), SegmentRewriteTest::shrinkEven);
+        FileChannel replaced = SegmentRewrite.rewrite(log, target.baseIndex(), SegmentRewriteTest::shrinkEven);
         replaced.close();
         completed = true;
       } catch (IOException powerCut) {
