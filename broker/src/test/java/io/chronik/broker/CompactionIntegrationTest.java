@@ -2,6 +2,7 @@ package io.chronik.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.chronik.broker.digest.LogDigest;
 import java.io.ByteArrayOutputStream;
@@ -146,7 +147,8 @@ class CompactionIntegrationTest {
         .filter(l -> l.startsWith("block dir=") && l.contains("-" + topic + "-0 ")).toList();
   }
 
-  private static void assertCompacted(String topic, Map<String, String> latest) throws Exception {
+  private static List<ConsumerRecord<String, String>> assertCompacted(String topic, Map<String, String> latest)
+      throws Exception {
     TopicPartition tp = new TopicPartition(topic, 0);
     List<ConsumerRecord<String, String>> records = eventually(topic + " cleaned", Duration.ofSeconds(60),
         () -> read(tp, 0), rs -> byKey(rs).values().stream().allMatch(values -> values.size() == 1)
@@ -182,6 +184,7 @@ class CompactionIntegrationTest {
       assertThat(io.chronik.broker.admin.AdminHttp.sum(metrics, "chronik_log_cleaner_bytes_reclaimed_total", ""))
           .as("node %d reclaimed bytes", node).isPositive();
     }
+    return records;
   }
 
   @Test
@@ -200,6 +203,24 @@ class CompactionIntegrationTest {
     expiring.remove("k8");
     expiring.remove("k9");
     assertCompacted("expiring", expiring); // delete.retention.ms=0: the tombstones go at the next cleaning
+  }
+
+  @Test
+  void kcatReadsACompactedTopicWithItsEmptyBatchesLikeTheJavaClient() throws Exception {
+    assumeTrue(new java.io.File("/usr/bin/kcat").canExecute(), "kcat not installed (apt-get install -y kcat)");
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic("librdkafka", 1, (short) 3).configs(Map.of("cleanup.policy", "compact",
+          "segment.bytes", "4096")))).all().get();
+    }
+    List<ConsumerRecord<String, String>> javaClient = assertCompacted("librdkafka", produce("librdkafka", 10, List.of("k3")));
+    List<String> expected = new ArrayList<>();
+    javaClient.forEach(r -> expected.add(r.offset() + " " + r.key() + " " + (r.value() == null ? "NULL" : r.value())));
+    Process kcat = new ProcessBuilder("/usr/bin/kcat", "-C", "-b", cluster.bootstrap(), "-t", "librdkafka", "-p", "0",
+        "-o", "beginning", "-e", "-Z", "-q", "-f", "%o %k %s\\n").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(kcat.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(kcat.exitValue()).as(out).isZero();
+    assertThat(out.lines().toList()).as("librdkafka skips the cleaned offsets and empty batches").isEqualTo(expected);
   }
 
   @Test
