@@ -93,6 +93,11 @@ class CompactionIntegrationTest {
    * {@code tombstoned} keys, then 60 records with keys used once; returns the last value sent per key.
    */
   private static Map<String, String> produce(String topic, int rounds, List<String> tombstoned) throws Exception {
+    return produce(topic, rounds, tombstoned, "once-");
+  }
+
+  private static Map<String, String> produce(String topic, int rounds, List<String> tombstoned, String oncePrefix)
+      throws Exception {
     Map<String, String> latest = new LinkedHashMap<>();
     try (KafkaProducer<String, String> p = new KafkaProducer<>(ProduceConsumeTest.producerProps(cluster.bootstrap()))) {
       for (int r = 0; r < rounds; r++) {
@@ -107,8 +112,8 @@ class CompactionIntegrationTest {
         latest.put(key, null);
       }
       for (int i = 0; i < 60; i++) {
-        p.send(new ProducerRecord<>(topic, 0, "once-" + i, PAD)).get();
-        latest.put("once-" + i, PAD);
+        p.send(new ProducerRecord<>(topic, 0, oncePrefix + i, PAD)).get();
+        latest.put(oncePrefix + i, PAD);
       }
     }
     return latest;
@@ -149,6 +154,12 @@ class CompactionIntegrationTest {
 
   private static List<ConsumerRecord<String, String>> assertCompacted(String topic, Map<String, String> latest)
       throws Exception {
+    return assertCompacted(topic, latest, List.of(0, 1, 2));
+  }
+
+  /** Cleaned as {@code latest} says, and the same digest and cleaner metrics on each of {@code nodes}. */
+  private static List<ConsumerRecord<String, String>> assertCompacted(String topic, Map<String, String> latest,
+      List<Integer> nodes) throws Exception {
     TopicPartition tp = new TopicPartition(topic, 0);
     List<ConsumerRecord<String, String>> records = eventually(topic + " cleaned", Duration.ofSeconds(60),
         () -> read(tp, 0), rs -> byKey(rs).values().stream().allMatch(values -> values.size() == 1)
@@ -168,16 +179,8 @@ class CompactionIntegrationTest {
     long expectedNext = offsets.stream().filter(o -> o > next).findFirst().orElseThrow();
     assertThat(read(tp, cleanedAway).get(0).offset()).as("a fetch from offset %d, cleaned away", cleanedAway)
         .isEqualTo(expectedNext);
-    List<String> leaderDigest = eventually(topic + " identical on every replica", Duration.ofSeconds(30),
-        () -> digest(0, topic), d -> {
-          try {
-            return !d.isEmpty() && d.equals(digest(1, topic)) && d.equals(digest(2, topic));
-          } catch (Exception e) {
-            return false;
-          }
-        });
-    assertThat(leaderDigest).hasSizeGreaterThan(1);
-    for (int node = 0; node < 3; node++) {
+    assertSameDigest(topic, nodes);
+    for (int node : nodes) {
       String metrics = io.chronik.broker.admin.AdminHttp.get(cluster.admin(node), "/metrics").body();
       assertThat(io.chronik.broker.admin.AdminHttp.sum(metrics, "chronik_log_cleaner_segments_cleaned_total", ""))
           .as("node %d cleaned segments", node).isPositive();
@@ -203,6 +206,48 @@ class CompactionIntegrationTest {
     expiring.remove("k8");
     expiring.remove("k9");
     assertCompacted("expiring", expiring); // delete.retention.ms=0: the tombstones go at the next cleaning
+  }
+
+  private static void assertSameDigest(String topic, List<Integer> nodes) throws Exception {
+    List<String> first = eventually(topic + " identical on nodes " + nodes, Duration.ofSeconds(60),
+        () -> digest(nodes.get(0), topic), d -> {
+          try {
+            for (int node : nodes.subList(1, nodes.size())) {
+              if (!d.equals(digest(node, topic))) {
+                return false;
+              }
+            }
+            return !d.isEmpty();
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    assertThat(first).hasSizeGreaterThan(1);
+  }
+
+  @Test
+  void afterTheLeaderWasStoppedAndRestartedCompactionResumesAndEveryReplicaEndsIdentical() throws Exception {
+    String topic = "failover";
+    TopicPartition tp = new TopicPartition(topic, 0);
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3).configs(Map.of("cleanup.policy", "compact",
+          "segment.bytes", "4096")))).all().get();
+    }
+    Map<String, String> latest = produce(topic, 10, List.of(), "first-");
+    assertCompacted(topic, latest);
+    int leader;
+    try (Admin admin = admin()) {
+      leader = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0).leader().id();
+    }
+    cluster.stop(leader);
+    try {
+      latest.putAll(produce(topic, 10, List.of("k4"), "second-")); // a new leader; k0..k9 written again
+      assertThat(read(tp, 0)).as("served while one replica is down").isNotEmpty();
+    } finally {
+      cluster.start(leader);
+    }
+    assertCompacted(topic, latest, List.of(0, 1, 2).stream().filter(n -> n != leader).toList());
+    assertSameDigest(topic, List.of(0, 1, 2));
   }
 
   @Test
