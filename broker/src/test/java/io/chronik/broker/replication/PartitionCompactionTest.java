@@ -211,6 +211,36 @@ class PartitionCompactionTest {
   }
 
   @Test
+  void producerStateReplayedFromCleanedEntriesEqualsTheOriginalAndARetryOfACleanedBatchIsStillKnown()
+      throws IOException {
+    onRealFiles();
+    open(DAY_MS);
+    long producerId = 77;
+    short epoch = 2;
+    List<Long> bases = new ArrayList<>();
+    for (int seq = 0; seq < 12; seq++) { // keys k0..k4 again and again: most of these records get cleaned away
+      bases.add(group.logEndOffset());
+      ByteBuffer batch = MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, seq,
+          new SimpleRecord(NOW_MS, ("k" + seq % KEYS).getBytes(StandardCharsets.UTF_8),
+              ("p" + seq).getBytes(StandardCharsets.UTF_8))).buffer();
+      AppendBatchView admitted = group.admit(new PartitionGroupTruncationTest.Fire(List.of(batch)), null);
+      assertThat(group.propose(admitted).isAccepted()).isTrue();
+      settle();
+    }
+    produceUpdates(120); // the same keys again, so the producer's records are superseded; its batches lie in closed segments
+    byte[] before = group.producerSequences().encode(Long.MAX_VALUE);
+    compact(NOW_MS);
+    assertThat(group.compaction().marker().cleanEndOffset()).isGreaterThan(bases.get(bases.size() - 1));
+    reopen(DAY_MS); // no snapshot: the producer table is replayed from the (cleaned) log
+    assertThat(group.producerSequences().encode(Long.MAX_VALUE)).isEqualTo(before);
+    ProducerSequences.Check retry = group.producerSequences().check(producerId, epoch, 11, 11);
+    assertThat(retry.original()).as("a retry of the last batch, whose record was cleaned away, is a duplicate")
+        .isNotNull();
+    assertThat(retry.original().baseOffset()).isEqualTo(bases.get(11));
+    assertThat(group.producerSequences().check(producerId, epoch, 12, 12)).isSameAs(ProducerSequences.Check.APPEND);
+  }
+
+  @Test
   void tombstonesStayUntilDeleteRetentionPassedThenGoWithEveryOlderValue() throws IOException {
     onRealFiles();
     open(DAY_MS);
