@@ -57,7 +57,7 @@ public final class SegmentedLog implements AutoCloseable {
   private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final CRC32C crc = new CRC32C();
   final SegmentReader reader;
-  private final SegmentLookup lookup = new SegmentLookup(this);
+  final SegmentLookup lookup = new SegmentLookup(this);
 
   SegmentedLog(Disk disk, Path directory, LogConfig config) {
     this.disk = disk;
@@ -320,43 +320,7 @@ public final class SegmentedLog implements AutoCloseable {
 
   /** Removes entries {@code >= fromIndex} (a conflicting suffix), durably, before returning. */
   public void truncateSuffix(long fromIndex) throws IOException {
-    if (fromIndex > lastIndex) {
-      return;
-    }
-    if (fromIndex < firstIndex) {
-      throw new IllegalArgumentException("fromIndex=" + fromIndex + " firstIndex=" + firstIndex
-          + " reason=truncate-below-first-index");
-    }
-    flushBuffer();
-    // Newest first, so a crash part-way leaves a contiguous log.
-    boolean deleted = false;
-    while (!segments.isEmpty() && active().baseIndex >= fromIndex) {
-      Segment doomed = segments.remove(segments.size() - 1);
-      doomed.channel.close();
-      disk.delete(doomed.path);
-      deleted = true;
-    }
-    if (deleted) {
-      disk.syncDirectory(directory);
-    }
-    Segment active = active();
-    if (active != null && active.lastIndex >= fromIndex) {
-      int position = (int) lookup.positionOf(active, fromIndex);
-      // Cutting the file (not just moving the end) keeps stale frames from ever reappearing
-      // behind a later torn write.
-      active.channel.truncate(position);
-      active.channel.force(true);
-      active.unforced = false;
-      active.end = position;
-      active.lastIndex = fromIndex - 1;
-      active.dropSamplesFrom(position);
-    }
-    bufferPosition = active == null ? 0 : active.end;
-    terms.truncateFrom(fromIndex);
-    lastIndex = fromIndex - 1;
-    lastTerm = lastIndex >= firstIndex ? terms.termAt(lastIndex) : prevTerm;
-    lastKey = RecordFrame.NO_KEY; // monotonicity is re-checked from the next keyed append on
-    durableIndex = Math.min(durableIndex, lastIndex);
+    new LogTruncation(this).suffix(fromIndex);
   }
 
   /**
@@ -365,27 +329,7 @@ public final class SegmentedLog implements AutoCloseable {
    * Requires {@code newFirstIndex <= lastIndex()+1}.
    */
   public void truncatePrefix(long newFirstIndex) throws IOException {
-    if (newFirstIndex <= firstIndex) {
-      return;
-    }
-    if (newFirstIndex > lastIndex + 1) {
-      throw new IllegalArgumentException("newFirstIndex=" + newFirstIndex + " lastIndex=" + lastIndex
-          + " reason=prefix-beyond-log-use-reset");
-    }
-    long newPrevTerm = term(newFirstIndex - 1);
-    writeMeta(newFirstIndex, newPrevTerm);
-    firstIndex = newFirstIndex;
-    prevTerm = newPrevTerm;
-    boolean deleted = false;
-    while (segments.size() > 1 && segments.get(1).baseIndex <= newFirstIndex) {
-      Segment doomed = segments.remove(0);
-      doomed.channel.close();
-      disk.delete(doomed.path);
-      deleted = true;
-    }
-    if (deleted) {
-      disk.syncDirectory(directory);
-    }
+    new LogTruncation(this).prefix(newFirstIndex);
   }
 
   /**
@@ -393,22 +337,7 @@ public final class SegmentedLog implements AutoCloseable {
    * is {@code prevTerm} (installing a snapshot from a leader). Durable before returning.
    */
   public void reset(long newFirstIndex, long newPrevTerm) throws IOException {
-    flushBuffer();
-    writeMeta(newFirstIndex, newPrevTerm);
-    for (Segment doomed : segments) {
-      doomed.channel.close();
-      disk.delete(doomed.path);
-    }
-    segments.clear();
-    disk.syncDirectory(directory);
-    firstIndex = newFirstIndex;
-    prevTerm = newPrevTerm;
-    lastIndex = newFirstIndex - 1;
-    lastTerm = newPrevTerm;
-    lastKey = RecordFrame.NO_KEY;
-    terms.clear();
-    durableIndex = lastIndex;
-    bufferPosition = 0;
+    new LogTruncation(this).reset(newFirstIndex, newPrevTerm);
   }
 
   /** Writes buffered appends; does not fsync (the caller decides when to {@link #sync()}). */
@@ -464,7 +393,7 @@ public final class SegmentedLog implements AutoCloseable {
     return created;
   }
 
-  private void flushBuffer() throws IOException {
+  void flushBuffer() throws IOException {
     if (writeBuffer == null || writeBuffer.position() == 0) {
       return;
     }
