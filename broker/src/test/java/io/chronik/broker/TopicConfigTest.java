@@ -156,8 +156,10 @@ class TopicConfigTest {
           .hasCauseInstanceOf(InvalidConfigurationException.class).hasMessageContaining("reason=not-an-integer");
       assertThatThrownBy(() -> alter(admin, good, List.of(set("segment.bytes", "10"))))
           .hasCauseInstanceOf(InvalidConfigurationException.class).hasMessageContaining("reason=out-of-range");
-      assertThatThrownBy(() -> alter(admin, good, List.of(set("cleanup.policy", "compact"))))
-          .hasCauseInstanceOf(InvalidConfigurationException.class).hasMessageContaining("only-delete-supported");
+      assertThatThrownBy(() -> alter(admin, good, List.of(set("cleanup.policy", "compact,shred"))))
+          .hasCauseInstanceOf(InvalidConfigurationException.class).hasMessageContaining("reason=unknown-policy");
+      assertThatThrownBy(() -> alter(admin, good, List.of(set("min.cleanable.dirty.ratio", "1.5"))))
+          .hasCauseInstanceOf(InvalidConfigurationException.class).hasMessageContaining("reason=out-of-range");
       assertThatThrownBy(() -> alter(admin, good, List.of(set("max.message.bytes", "100"))))
           .hasCauseInstanceOf(InvalidConfigurationException.class).hasMessageContaining("not-settable-per-topic");
       assertThatThrownBy(() -> alter(admin, new ConfigResource(ConfigResource.Type.BROKER, "1"),

@@ -2,6 +2,7 @@ package io.chronik.broker.api;
 
 import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.partition.Partition;
+import io.chronik.broker.config.TopicConfigs;
 import io.chronik.broker.partition.Topic;
 import io.chronik.broker.protocol.RequestContext;
 import io.chronik.pipeline.completion.Acks;
@@ -106,7 +107,8 @@ final class ProduceApi {
           pr.setErrorCode(Errors.CORRUPT_MESSAGE.code());
           continue;
         }
-        RecordValidation.Outcome v = RecordValidation.check(records, batchBytesMax);
+        boolean compacted = TopicConfigs.cleanupPolicy(t.configs(), s.config).contains("compact");
+        RecordValidation.Outcome v = RecordValidation.check(records, batchBytesMax, compacted);
         if (v.error() != Errors.NONE) {
           pr.setErrorCode(v.error().code()).setErrorMessage(v.message());
           continue;

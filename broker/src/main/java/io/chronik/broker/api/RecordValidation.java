@@ -10,7 +10,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 /**
  * Checks a produce request's records for one partition before they enter the pipeline: magic 2 only,
  * CRC32C valid, whole batches, no transactional or control batches, each batch at most
- * {@code batchBytesMax}, at most one idempotent batch. Compressed payloads are stored untouched.
+ * {@code batchBytesMax}, at most one idempotent batch, and on compacted topics a key on every record.
+ * Compressed payloads are stored untouched.
  */
 final class RecordValidation {
   /** An error and its message, or {@link #OK}. */
@@ -20,13 +21,30 @@ final class RecordValidation {
 
   private RecordValidation() {}
 
-  static Outcome check(MemoryRecords records, int batchBytesMax) {
+  /**
+   * @param keysRequired the topic is compacted: a record without a key is refused with INVALID_RECORD, as
+   *     Kafka does (the cleaner keeps the latest record per key; a keyless one has none)
+   */
+  static Outcome check(MemoryRecords records, int batchBytesMax, boolean keysRequired) {
     try {
-      return checkBatches(records, batchBytesMax);
+      Outcome outcome = checkBatches(records, batchBytesMax);
+      return outcome.error() == Errors.NONE && keysRequired ? checkKeys(records) : outcome;
     } catch (CorruptRecordException | InvalidRecordException e) {
       // raised while walking batch headers (bad magic, impossible sizes): this partition only
       return new Outcome(Errors.CORRUPT_MESSAGE, e.getMessage());
     }
+  }
+
+  private static Outcome checkKeys(MemoryRecords records) {
+    for (MutableRecordBatch batch : records.batches()) {
+      for (org.apache.kafka.common.record.internal.Record r : batch) {
+        if (!r.hasKey()) {
+          return new Outcome(Errors.INVALID_RECORD, "Compacted topic cannot accept message without key "
+              + "(reason=compacted-topic-record-without-key offsetDelta=" + (r.offset() - batch.baseOffset()) + ")");
+        }
+      }
+    }
+    return Outcome.OK;
   }
 
   private static Outcome checkBatches(MemoryRecords records, int batchBytesMax) {

@@ -54,6 +54,24 @@ public final class BrokerSettings {
       "log.retention.check.interval.ms", 300_000L, 1, Long.MAX_VALUE, "ms", "How often each node checks its "
           + "partitions: leaders propose a new log start from `retention.ms`/`retention.bytes`, every replica "
           + "rolls segments past `segment.ms` (docs/REPLICATION.md).");
+  public static final Setting<String> LOG_CLEANUP_POLICY = Setting.oneOf("log.cleanup.policy", "delete",
+      List.of("delete", "compact", "compact,delete"), "Default `cleanup.policy` of topics: `delete` applies "
+          + "`retention.ms`/`retention.bytes`; `compact` keeps the latest record per key (Kafka's log cleaner; "
+          + "time and size retention off); both do both (docs/STORAGE.md \"Key compaction\").");
+  public static final Setting<Double> LOG_CLEANER_MIN_CLEANABLE_RATIO = Setting.decimal(
+      "log.cleaner.min.cleanable.ratio", 0.5, 0, 1, "0–1", "Default `min.cleanable.dirty.ratio` of topics: a "
+          + "compacted partition's leader proposes a cleaning once the bytes written since the last cleaning "
+          + "point are at least this share of the cleanable log.");
+  public static final Setting<Long> LOG_CLEANER_DELETE_RETENTION_MS = Setting.longValue(
+      "log.cleaner.delete.retention.ms", 86_400_000L, 0, Long.MAX_VALUE, "ms", "Default `delete.retention.ms` of "
+          + "topics: a tombstone (null value) below a cleaning point stays readable at least this long after it "
+          + "was first cleaned, then a later cleaning removes it.");
+  public static final Setting<Long> LOG_CLEANER_MIN_COMPACTION_LAG_MS = Setting.longValue(
+      "log.cleaner.min.compaction.lag.ms", 0L, 0, Long.MAX_VALUE, "ms", "Default `min.compaction.lag.ms` of topics: "
+          + "batches newer than this (batch max timestamp) are never cleaned.");
+  public static final Setting<Long> LOG_CLEANER_BACKOFF_MS = Setting.longValue("log.cleaner.backoff.ms", 15_000L, 1,
+      Long.MAX_VALUE, "ms", "How often each node looks at its compacted partitions: leaders propose a cleaning "
+          + "point when due, every replica cleans its closed segments below the latest committed one.");
   public static final Setting<Boolean> LOG_SEGMENT_PREALLOCATE = Setting.bool("log.segment.preallocate", false,
       "Zero-fill new segments up front (cheaper fsyncs, but every partition then costs a full segment on disk "
           + "at once).");
@@ -144,7 +162,8 @@ public final class BrokerSettings {
   public static final List<Setting<?>> ALL = List.of(NODE_ID, LISTENER_HOST, LISTENER_PORT, ADVERTISED_HOST,
       DATA_DIR, TRANSPORT, IO_THREADS, REQUEST_BYTES_MAX, CONNECTION_INFLIGHT_REQUESTS_MAX, MESSAGE_BYTES_MAX,
       LOG_SEGMENT_BYTES, LOG_RETENTION_MS, LOG_RETENTION_BYTES, LOG_ROLL_MS,
-      LOG_RETENTION_CHECK_INTERVAL_MS, LOG_SEGMENT_PREALLOCATE, FETCH_RESPONSE_BYTES_MAX, AUTO_CREATE_TOPICS_ENABLE,
+      LOG_RETENTION_CHECK_INTERVAL_MS, LOG_CLEANUP_POLICY, LOG_CLEANER_MIN_CLEANABLE_RATIO,
+      LOG_CLEANER_DELETE_RETENTION_MS, LOG_CLEANER_MIN_COMPACTION_LAG_MS, LOG_CLEANER_BACKOFF_MS, LOG_SEGMENT_PREALLOCATE, FETCH_RESPONSE_BYTES_MAX, AUTO_CREATE_TOPICS_ENABLE,
       NUM_PARTITIONS, PARTITIONS_MAX, GROUP_SESSION_TIMEOUT_MIN_MS, GROUP_SESSION_TIMEOUT_MAX_MS,
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,

@@ -46,6 +46,23 @@ public final class Setting<T> {
     return new Setting<>(key, Long.toString(defaultValue), values, meaning, raw -> parseLong(key, raw, min, max));
   }
 
+  /** A decimal number in {@code [min, max]} (Kafka's ratios, e.g. {@code log.cleaner.min.cleanable.ratio}). */
+  public static Setting<Double> decimal(String key, double defaultValue, double min, double max, String values,
+      String meaning) {
+    return new Setting<>(key, Double.toString(defaultValue), values, meaning, raw -> {
+      double v;
+      try {
+        v = Double.parseDouble(raw);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(describe(key, raw, "not-a-number"));
+      }
+      if (!(v >= min && v <= max)) {
+        throw new IllegalArgumentException(describe(key, raw, "out-of-range min=" + min + " max=" + max));
+      }
+      return v;
+    });
+  }
+
   public static Setting<Boolean> bool(String key, boolean defaultValue, String meaning) {
     return new Setting<>(key, Boolean.toString(defaultValue), "true/false", meaning, raw -> {
       if (!raw.equals("true") && !raw.equals("false")) {

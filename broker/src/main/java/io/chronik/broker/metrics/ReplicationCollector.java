@@ -95,6 +95,11 @@ final class ReplicationCollector implements MultiCollector {
     out.metricSnapshot(counter("chronik_snapshots_written",
         "Partition snapshots (producer table at the applied index) stored since start, over hosted partitions",
         s.snapshotsWritten()));
+    out.metricSnapshot(counter("chronik_log_cleaner_segments_cleaned",
+        "Closed segments rewritten by key compaction (cleanup.policy=compact) since start, over hosted partitions",
+        s.cleanerSegmentsCleaned()));
+    out.metricSnapshot(counter("chronik_log_cleaner_bytes_reclaimed",
+        "Segment bytes freed by key compaction since start, over hosted partitions", s.cleanerBytesReclaimed()));
     out.metricSnapshot(counter("chronik_snapshots_installed",
         "Leader snapshots (InstallSnapshot) persisted by hosted partition replicas since start",
         s.snapshotsInstalled()));

@@ -69,7 +69,7 @@ final class LeaderPlacement {
     int started = 0;
     int quiescent = 0;
     for (PartitionGroup group : image.hostedGroups()) {
-      if (started < BALANCE_TRANSFERS_PER_ROUND && group.transferToPreferred(liveness::mayLead)) {
+      if (started < BALANCE_TRANSFERS_PER_ROUND && transferToPreferred(group, liveness::mayLead)) {
         started++;
       }
       if (group.quiescent()) {
@@ -78,6 +78,28 @@ final class LeaderPlacement {
     }
     leaderTransfers += started;
     quiescentNow = quiescent;
+  }
+
+  /**
+   * If this node leads {@code group} but is not its preferred replica, hands leadership to the preferred one
+   * once it is active and has every entry (Kafka's preferred leader election). Placement spreads preferred
+   * replicas evenly, so this restores an even spread of leaders after a restart or a failover, and after a
+   * creation where one node opened its groups seconds before the others. Returns whether a transfer started.
+   */
+  static boolean transferToPreferred(PartitionGroup group, java.util.function.IntPredicate mayLead) {
+    io.chronik.raft.node.RaftNode node = group.raftNode();
+    int preferred = group.preferredLeader();
+    if (preferred == io.chronik.raft.node.RaftNode.NONE || preferred == node.id()
+        || node.role() != io.chronik.raft.node.Role.LEADER) {
+      return false;
+    }
+    io.chronik.raft.replication.Progress progress = node.progress(preferred);
+    if (progress == null || !progress.recentActive() || progress.match() != node.lastIndex()
+        || !mayLead.test(preferred)) {
+      return false;
+    }
+    node.transferLeadership(preferred);
+    return true;
   }
 
   /**

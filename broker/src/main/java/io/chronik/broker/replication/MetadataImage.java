@@ -27,23 +27,27 @@ final class MetadataImage {
   private static final Logger log = LoggerFactory.getLogger(MetadataImage.class);
 
   private final ReplicatedNode node;
-  /** A topic's retention settings: its own configs over this broker's defaults. */
-  private final java.util.function.Function<java.util.Map<String, String>, RetentionPolicy> retention;
   private final Executor stateExecutor;
   private final MetadataListener listener;
   private final List<Integer> nodeIds = new ArrayList<>();
   private final int replicationFactorMax;
   private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
   private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
+  /** Runs key-compaction jobs (reads and rewrites of closed segments) off the driver thread; one for the node. */
+  private final java.util.concurrent.ExecutorService cleaner = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "chronik-log-cleaner");
+        t.setDaemon(true);
+        return t;
+      });
   /** Group 0 is the metadata group; partitions get 1, 2, ... in apply order. */
   private int nextGroupId = 1;
   /** Partitions this node should host whose storage did not open (driver thread writes; metrics, /health read). */
   private volatile int openFailures;
 
   MetadataImage(ReplicatedNode node, Executor stateExecutor, MetadataListener listener, ClusterNodes cluster,
-      int replicationFactorMax, java.util.function.Function<java.util.Map<String, String>, RetentionPolicy> retention) {
+      int replicationFactorMax) {
     this.node = node;
-    this.retention = retention;
     this.stateExecutor = stateExecutor;
     this.listener = listener;
     cluster.nodes().forEach(n -> nodeIds.add(n.id()));
@@ -112,7 +116,8 @@ final class MetadataImage {
         opened++;
         try {
           PartitionGroup group = node.openPartition(grown, p);
-          group.retentionPolicy(retention.apply(grown.configs()));
+          group.retentionPolicy(RetentionPolicy.of(grown.configs(), node.config()));
+          group.compaction().policy(CompactionPolicy.of(grown.configs(), node.config()));
           hosted.put(p.groupId(), group);
           mine.put(p.index(), group);
         } catch (IOException | UncheckedIOException e) {
@@ -139,18 +144,37 @@ final class MetadataImage {
     }
     TopicSpec changed = new TopicSpec(t.name(), t.id(), t.partitions(), command.configs());
     topics.put(changed.name(), changed);
-    RetentionPolicy policy = retention.apply(changed.configs());
+    RetentionPolicy policy = RetentionPolicy.of(changed.configs(), node.config());
+    CompactionPolicy compaction = CompactionPolicy.of(changed.configs(), node.config());
     Map<Integer, PartitionGroup> mine = new HashMap<>();
     for (TopicSpec.PartitionSpec p : changed.partitions()) {
       PartitionGroup group = hosted.get(p.groupId());
       if (group != null) {
         group.retentionPolicy(policy);
+        group.compaction().policy(compaction);
         mine.put(p.index(), group);
       }
     }
-    log.info("topic={} configs={} policy={}", changed.name(), changed.configs(), policy);
+    log.info("topic={} configs={} policy={} compaction={}", changed.name(), changed.configs(), policy, compaction);
     Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
     stateExecutor.execute(() -> listener.topicChanged(changed, hostedNow));
+  }
+
+  /** Driver thread, every log.cleaner.backoff.ms: key compaction of every hosted partition. */
+  void checkCompaction(long nowMs) {
+    int proposed = 0;
+    for (PartitionGroup group : hosted.values()) {
+      try {
+        if (group.checkCompaction(nowMs, cleaner)) {
+          proposed++;
+        }
+      } catch (UncheckedIOException e) {
+        log.warn("partition={} reason=compaction-failed", group.partition(), e);
+      }
+    }
+    if (proposed > 0) {
+      log.debug("compaction=check cleaningMarkersProposed={}", proposed);
+    }
   }
 
   /** Driver thread, every log.retention.check.interval.ms: retention of every hosted partition. */
@@ -212,5 +236,6 @@ final class MetadataImage {
         log.warn("partition={} reason=close-failed error={}", g.partition(), e.toString());
       }
     }
+    cleaner.shutdownNow(); // every group cancelled and awaited its job above
   }
 }

@@ -9,7 +9,6 @@ import io.chronik.pipeline.driver.RaftNodeGroup;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftNode;
-import io.chronik.raft.replication.Progress;
 import io.chronik.raft.node.Ready;
 import io.chronik.raft.node.Role;
 import io.chronik.raft.storage.DurableLogStorage;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.function.IntPredicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -37,19 +35,13 @@ import org.apache.kafka.common.TopicPartition;
  * {@code account}: the check runs per entry on the driver thread).
  */
 public final class PartitionGroup extends RaftNodeGroup {
-  private static final int TAIL_STACK_MAX = 4096;
-
   private final TopicPartition partition;
   private final DurableLogStorage durable;
   private final NodeStorageSync sync;
   private final PartitionReadIndex readIndex = new PartitionReadIndex();
   private final ProducerSequences sequences = new ProducerSequences();
-  /** (raft index, next offset) of the most recent data entries, newest last, for truncation roll-back. */
-  /** Ring of the latest entries' (index, next offset); grows to TAIL_STACK_MAX as entries come (idle groups stay small). */
-  private long[] tailIndexes = new long[16];
-  private long[] tailOffsets = new long[16];
-  private int tailTop;
-  private int tailSize;
+  /** (raft index, next offset) of the most recent data entries, for truncation roll-back. */
+  private final TailOffsets tail = new TailOffsets();
   private long tailOffset;
   private long accountedIndex;
   private long proposeTerm = -1;
@@ -69,13 +61,13 @@ public final class PartitionGroup extends RaftNodeGroup {
   private long appliedIndex;
   private long appliedNextOffset;
   private long snapshotsTaken;
-  /** Whether this replica opened from a stored snapshot (metrics). */
+  /** Whether this replica opened from a stored snapshot; leader snapshots it persisted (metrics). */
   private boolean openedFromSnapshot;
-  /** Snapshots received from a leader (InstallSnapshot) and persisted by this replica (metrics). */
   private long snapshotsInstalled;
   /** First offset readers may ask for: only ever raised, by committed {@link LogStartMarker}s. */
   private volatile long logStartOffset;
   private final SegmentRetention retention;
+  private final KeyCompaction compaction;
   /** A marker was applied or a snapshot taken since segments were last considered for deletion. */
   private boolean compactionDue;
 
@@ -103,6 +95,7 @@ public final class PartitionGroup extends RaftNodeGroup {
     this.sync = sync;
     this.snapshotIntervalEntries = snapshotIntervalEntries;
     this.retention = new SegmentRetention(storage, readIndex);
+    this.compaction = new KeyCompaction(storage, readIndex);
     recoverTail();
   }
 
@@ -159,25 +152,14 @@ public final class PartitionGroup extends RaftNodeGroup {
     return leading() && appliedTerm == termHint;
   }
 
-  /**
-   * Driver thread: if this replica leads but is not the preferred replica, hands leadership to the
-   * preferred one once it is active and has every entry (Kafka's preferred leader election). Placement
-   * spreads preferred replicas evenly, so this restores an even spread of leaders after a restart or a
-   * failover, and after a creation where one node opened its groups seconds before the others.
-   * Returns whether a transfer was started.
-   */
-  boolean transferToPreferred(IntPredicate mayLead) {
-    RaftNode node = node();
-    if (preferredLeader == RaftNode.NONE || preferredLeader == node.id() || node.role() != Role.LEADER) {
-      return false;
-    }
-    Progress preferred = node.progress(preferredLeader);
-    if (preferred == null || !preferred.recentActive() || preferred.match() != node.lastIndex()
-        || !mayLead.test(preferredLeader)) {
-      return false;
-    }
-    node.transferLeadership(preferredLeader);
-    return true;
+  /** The first replica of the partition's list (placement spreads them), or NONE. */
+  int preferredLeader() {
+    return preferredLeader;
+  }
+
+  /** This replica's Raft node (driver thread: {@link LeaderPlacement} hands leadership over with it). */
+  RaftNode raftNode() {
+    return node();
   }
 
   /** Leader epoch = Raft term as of the last Ready (readable from any thread). */
@@ -209,6 +191,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       openedFromSnapshot = true;
       logStartOffset = snapshot.logStartOffset();
       retention.raiseFloor(snapshot.compactionFloorIndex());
+      compaction.apply(snapshot.cleaning());
       compactionDue = true;
       appliedIndex = snapshotAt;
       appliedNextOffset = snapshot.nextOffset();
@@ -266,7 +249,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       long base = tailOffset;
       tailOffset = BatchHeaders.assign(payload, base, epoch);
       recordSequences(payload, base, index);
-      pushTail(index, tailOffset);
+      tail.push(index, tailOffset);
       index++;
       if (admitted != null) {
         admitted[admittedCount++] = i;
@@ -358,46 +341,16 @@ public final class PartitionGroup extends RaftNodeGroup {
         + " tail=" + tailOffset + " reason=offsets-not-contiguous";
     tailOffset = BatchHeaders.nextOffset(payload);
     recordSequences(payload, base, entry.index());
-    pushTail(entry.index(), tailOffset);
+    tail.push(entry.index(), tailOffset);
   }
 
   /** Forgets entries from {@code fromIndex} on: producer state, tail offset and accounting. */
   private void rollBack(long fromIndex) {
     sequences.truncateFrom(fromIndex);
-    int capacity = tailIndexes.length;
-    while (tailSize > 0 && tailIndexes[(tailTop - 1 + capacity) % capacity] >= fromIndex) {
-      tailTop = (tailTop - 1 + capacity) % capacity;
-      tailSize--;
-    }
-    tailOffset = tailSize > 0 ? tailOffsets[(tailTop - 1 + capacity) % capacity] : scanTailBefore(fromIndex);
+    long kept = tail.dropFrom(fromIndex);
+    tailOffset = kept >= 0 ? kept : scanTailBefore(fromIndex);
     accountedIndex = Math.min(accountedIndex, fromIndex - 1);
     logEndOffset = tailOffset;
-  }
-
-  private void pushTail(long index, long nextOffset) {
-    if (tailSize == tailIndexes.length && tailIndexes.length < TAIL_STACK_MAX) {
-      growTail();
-    }
-    int capacity = tailIndexes.length;
-    tailIndexes[tailTop] = index;
-    tailOffsets[tailTop] = nextOffset;
-    tailTop = (tailTop + 1) % capacity;
-    tailSize = Math.min(tailSize + 1, capacity);
-  }
-
-  /** Doubles the full ring, oldest entry first. */
-  private void growTail() {
-    int capacity = tailIndexes.length;
-    long[] indexes = new long[capacity * 2];
-    long[] offsets = new long[capacity * 2];
-    for (int i = 0; i < tailSize; i++) {
-      int from = (tailTop - tailSize + i + capacity) % capacity;
-      indexes[i] = tailIndexes[from];
-      offsets[i] = tailOffsets[from];
-    }
-    tailIndexes = indexes;
-    tailOffsets = offsets;
-    tailTop = tailSize;
   }
 
   /** Offset after the last stored data entry below {@code index} (slow path: the stack ran dry). */
@@ -452,6 +405,23 @@ public final class PartitionGroup extends RaftNodeGroup {
         && retention.proposeIfDue(node(), logStartOffset, appliedIndex, nowMs);
   }
 
+  /** Key compaction of this replica: its policy from the topic's configs, its counters (driver thread). */
+  KeyCompaction compaction() {
+    return compaction;
+  }
+
+  /**
+   * Driver thread, every log.cleaner.backoff.ms: a caught-up leader of a compacted partition proposes a
+   * cleaning point when due; every replica cleans closed segments below the latest applied one on the node's
+   * {@code cleaner} thread. Returns whether a marker was proposed.
+   */
+  boolean checkCompaction(long nowMs, java.util.concurrent.Executor cleaner) {
+    boolean proposed = leaderCaughtUp() && node().role() == Role.LEADER
+        && compaction.proposeIfDue(node(), logStartOffset, appliedIndex, nowMs);
+    compaction.clean(nowMs, node().commitIndex(), cleaner);
+    return proposed;
+  }
+
   /** Index of this replica's first retained Raft entry (driver thread; tests). */
   long firstIndex() {
     return durable.firstIndex();
@@ -468,7 +438,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       return;
     }
     PartitionSnapshot snapshot = new PartitionSnapshot(appliedNextOffset, logStartOffset,
-        retention.compactionFloorIndex(), sequences.encode(appliedIndex));
+        retention.compactionFloorIndex(), compaction.marker(), sequences.encode(appliedIndex));
     durable.createSnapshot(node().snapshotMetaAt(appliedIndex), snapshot.encode());
     snapshotIndex = appliedIndex;
     snapshotNextOffset = appliedNextOffset;
@@ -505,6 +475,8 @@ public final class PartitionGroup extends RaftNodeGroup {
             logStartOffset = Math.max(logStartOffset, Math.min(LogStartMarker.offset(payload), appliedNextOffset));
             retention.raiseFloor(LogStartMarker.compactionFloorIndex(payload));
             compactionDue = true;
+          } else if (CleaningMarker.is(payload)) {
+            compaction.apply(CleaningMarker.decode(payload));
           }
           continue;
         }
@@ -519,6 +491,7 @@ public final class PartitionGroup extends RaftNodeGroup {
   }
 
   void close() throws IOException {
+    compaction.close();
     durable.close();
   }
 }

@@ -16,7 +16,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * One writer (the Raft driver thread, at apply time) and any number of readers (fetch, list offsets)
  * without locks: the writer fills a slot, then publishes it by publishing a new view;
  * readers read one {@link View} (arrays and count) at a time. Committed entries are never truncated, so
- * a published slot's file region never changes. Retention trims the front ({@link #trimBelow}) by
+ * a published slot's file region never changes, except that key compaction publishes a new view on
+ * copied arrays pointing at a rewritten segment ({@link #relocate}). Retention trims the front ({@link #trimBelow}) by
  * publishing a new view on copied arrays, before the segments under it are deleted; a reader still
  * holding the old view may then find the file closed and fail that one read.
  *
@@ -80,6 +81,47 @@ public final class PartitionReadIndex {
     System.arraycopy(v.slots(), drop * STRIDE, s, 0, keep * STRIDE);
     System.arraycopy(v.channels(), drop, c, 0, keep);
     view = new View(s, c, keep);
+  }
+
+  /**
+   * Points the entries starting at the given base offsets at new regions of {@code channel} (key compaction
+   * rewrote their segment; offsets stay). Each move is {base offset, position, length, max timestamp or Long.MIN_VALUE to keep it};
+   * offsets no longer held (trimmed) are skipped. Publishes a new view on copied arrays, so a reader holding
+   * the old one keeps reading the old file, which stays open a while ({@link KeyCompaction}). Writer thread.
+   */
+  void relocate(List<long[]> moves, FileChannel channel) {
+    View v = view;
+    long[] s = Arrays.copyOf(v.slots(), v.slots().length);
+    FileChannel[] c = Arrays.copyOf(v.channels(), v.channels().length);
+    for (long[] move : moves) {
+      int slot = slotOf(s, v.count(), move[0]);
+      if (slot >= 0 && s[slot * STRIDE + BASE] == move[0]) {
+        s[slot * STRIDE + POSITION] = move[1];
+        s[slot * STRIDE + LENGTH] = move[2];
+        if (move[3] != Long.MIN_VALUE) { // Long.MIN_VALUE: the payload did not change, nor its timestamp
+          s[slot * STRIDE + MAX_TIMESTAMP] = move[3];
+        }
+        c[slot] = channel;
+      }
+    }
+    view = new View(s, c, v.count());
+  }
+
+  /** Bytes of the committed entries whose base offset lies in {@code [fromOffset, toOffset)}. */
+  long bytesBetween(long fromOffset, long toOffset) {
+    View v = view;
+    long[] s = v.slots();
+    long total = 0;
+    for (int i = 0; i < v.count(); i++) {
+      long base = s[i * STRIDE + BASE];
+      if (base >= toOffset) {
+        break;
+      }
+      if (base >= fromOffset) {
+        total += s[i * STRIDE + LENGTH];
+      }
+    }
+    return total;
   }
 
   /** Committed entries held (after trimming). */

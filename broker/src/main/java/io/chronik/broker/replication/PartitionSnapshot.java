@@ -6,34 +6,51 @@ import java.nio.ByteBuffer;
  * What a partition replica needs at a Raft index to continue from the log after it, stored as the
  * data of its Raft group's snapshot (index and term are the snapshot's own): the offset after the last
  * record at or below the index, the log start offset, the compaction floor (the highest Raft index a
- * committed {@link LogStartMarker} said every replica holds; segments are deleted only below it) and
- * the idempotent-producer table as of the index. Layout: {@code version byte (2), nextOffset long,
- * logStartOffset long, compactionFloorIndex long, producer table} ({@link ProducerSequences#encode});
- * version 1 (before retention) has no floor and reads as floor 0.
+ * committed {@link LogStartMarker} said every replica holds; segments are deleted only below it), the
+ * latest committed {@link CleaningMarker} (key compaction; its bounds must never go back, even after
+ * retention deleted the entry that carried it) and the idempotent-producer table as of the index.
+ * Layout: {@code version byte (3), nextOffset long, logStartOffset long, compactionFloorIndex long,
+ * cleanEndOffset long, cleanThroughIndex long, tombstoneEndOffset long, producer table}
+ * ({@link ProducerSequences#encode}); version 2 has no cleaning marker, version 1 (before retention) no
+ * floor either; both read as zeros.
  */
-record PartitionSnapshot(long nextOffset, long logStartOffset, long compactionFloorIndex, byte[] producerTable) {
-  static final byte VERSION = 2;
+record PartitionSnapshot(long nextOffset, long logStartOffset, long compactionFloorIndex, CleaningMarker cleaning,
+    byte[] producerTable) {
+  static final byte VERSION = 3;
+  private static final byte VERSION_WITHOUT_CLEANING = 2;
   private static final byte VERSION_WITHOUT_FLOOR = 1;
 
-  byte[] encode() {
-    return ByteBuffer.allocate(25 + producerTable.length).put(VERSION).putLong(nextOffset)
-        .putLong(logStartOffset).putLong(compactionFloorIndex).put(producerTable).array();
+  PartitionSnapshot(long nextOffset, long logStartOffset, long compactionFloorIndex, byte[] producerTable) {
+    this(nextOffset, logStartOffset, compactionFloorIndex, CleaningMarker.NONE, producerTable);
   }
 
-  /** A snapshot written by {@link #encode} (or version 1); anything else fails with {@code reason=}. */
+  byte[] encode() {
+    return ByteBuffer.allocate(49 + producerTable.length).put(VERSION).putLong(nextOffset)
+        .putLong(logStartOffset).putLong(compactionFloorIndex).putLong(cleaning.cleanEndOffset())
+        .putLong(cleaning.cleanThroughIndex()).putLong(cleaning.tombstoneEndOffset()).put(producerTable).array();
+  }
+
+  /** A snapshot written by {@link #encode} (or versions 1, 2); anything else fails with {@code reason=}. */
   static PartitionSnapshot decode(byte[] data) {
-    int header = data.length > 0 && data[0] == VERSION_WITHOUT_FLOOR ? 17 : 25;
-    if (data.length < header || (data[0] != VERSION && data[0] != VERSION_WITHOUT_FLOOR)) {
-      throw new IllegalArgumentException("bytes=" + data.length + " version=" + (data.length > 0 ? data[0] : -1)
+    byte version = data.length > 0 ? data[0] : -1;
+    int header = switch (version) {
+      case VERSION_WITHOUT_FLOOR -> 17;
+      case VERSION_WITHOUT_CLEANING -> 25;
+      case VERSION -> 49;
+      default -> Integer.MAX_VALUE;
+    };
+    if (data.length < header) {
+      throw new IllegalArgumentException("bytes=" + data.length + " version=" + version
           + " reason=unknown-partition-snapshot");
     }
-    ByteBuffer in = ByteBuffer.wrap(data);
-    byte version = in.get();
+    ByteBuffer in = ByteBuffer.wrap(data, 1, data.length - 1);
     long nextOffset = in.getLong();
     long logStartOffset = in.getLong();
-    long floor = version == VERSION ? in.getLong() : 0;
+    long floor = version >= VERSION_WITHOUT_CLEANING ? in.getLong() : 0;
+    CleaningMarker cleaning = version >= VERSION
+        ? new CleaningMarker(in.getLong(), in.getLong(), in.getLong()) : CleaningMarker.NONE;
     byte[] table = new byte[in.remaining()];
     in.get(table);
-    return new PartitionSnapshot(nextOffset, logStartOffset, floor, table);
+    return new PartitionSnapshot(nextOffset, logStartOffset, floor, cleaning, table);
   }
 }

@@ -89,9 +89,8 @@ public final class ReplicatedNode implements AutoCloseable {
   private final LeaderPlacement placement;
   private final DriverViews views;
   /**
-   * A peer silent for this many (base) election timeouts counts as down. Generous, because a false
-   * "down" wakes every group it leads and may start elections; a killed peer is seen at once anyway,
-   * by its closed connection.
+   * A peer silent for this many (base) election timeouts counts as down. Generous, because a false "down"
+   * wakes every group it leads and may start elections; a killed peer is seen at once by its closed connection.
    */
   static final int SILENCE_ELECTION_TIMEOUTS = 4;
   /** Raft messages received from peers, per message type (metrics; written by transport threads). */
@@ -143,8 +142,7 @@ public final class ReplicatedNode implements AutoCloseable {
     this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
-    this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR),
-        topicConfigs -> RetentionPolicy.of(topicConfigs, config));
+    this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR), logConfig,
@@ -171,12 +169,10 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     long balanceMs = config.get(BrokerSettings.LEADER_BALANCE_INTERVAL_MS);
     if (balanceMs > 0) {
-      ticker.scheduleAtFixedRate(() -> driver.offerTask(placement::balance), balanceMs, balanceMs,
-          TimeUnit.MILLISECONDS);
+      every(balanceMs, now -> placement.balance());
     }
-    long retentionCheckMs = config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS);
-    ticker.scheduleAtFixedRate(() -> driver.offerTask(() -> image.checkRetention(System.currentTimeMillis())), retentionCheckMs, retentionCheckMs,
-        TimeUnit.MILLISECONDS);
+    every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image::checkRetention);
+    every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image::checkCompaction);
     log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
         options.electionTicks(), options.heartbeatTicks(), tickMs);
   }
@@ -191,6 +187,17 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Driver thread, once per heartbeat interval: act on peers gone down or come back. */
   private void livenessRound() {
     liveness.round(System.nanoTime(), transport::connected, placement::peerChanged);
+  }
+
+  /** Runs {@code check} on the driver thread every {@code periodMs}, with the wall clock's time. */
+  private void every(long periodMs, java.util.function.LongConsumer check) {
+    Runnable task = () -> driver.offerTask(() -> check.accept(System.currentTimeMillis()));
+    ticker.scheduleAtFixedRate(task, periodMs, periodMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** This broker's settings (topic policies are a topic's configs over its defaults). */
+  BrokerConfig config() {
+    return config;
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -31,6 +31,8 @@ public record ReplicationSample(
     long snapshotsWritten,
     long snapshotsInstalled,
     int openedFromSnapshot,
+    long cleanerSegmentsCleaned,
+    long cleanerBytesReclaimed,
     long metadataTerm,
     long metadataCommitIndex,
     long metadataLogEntries,

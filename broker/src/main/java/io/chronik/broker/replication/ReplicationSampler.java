@@ -26,6 +26,8 @@ final class ReplicationSampler {
     int catchingUp = 0;
     long snapshotsWritten = 0;
     long snapshotsInstalled = 0;
+    long segmentsCleaned = 0;
+    long bytesReclaimed = 0;
     int openedFromSnapshot = 0;
     long lagMaxAll = 0;
     long leaderChanges = metadata.leaderChanges();
@@ -54,6 +56,8 @@ final class ReplicationSampler {
       catchingUp += !isLeader && behindLeader(g, leaderCommits, lagEntriesMax) ? 1 : 0;
       snapshotsWritten += g.snapshotsTaken();
       snapshotsInstalled += g.snapshotsInstalled();
+      segmentsCleaned += g.compaction().segmentsCleaned();
+      bytesReclaimed += g.compaction().bytesReclaimed();
       openedFromSnapshot += g.openedFromSnapshot() ? 1 : 0;
       lagMaxAll = Math.max(lagMaxAll, groupLag);
       leaderChanges += g.leaderChanges();
@@ -81,7 +85,7 @@ final class ReplicationSampler {
         && behindLeader(metadata, leaderCommits, lagEntriesMax);
     return new ReplicationSample(System.nanoTime(), groups.size(), led, underCount, unavailable, lagMaxAll,
         leaderChanges, elections, logEntries, quiescent, catchingUp, metadataCatchingUp, snapshotsWritten,
-        snapshotsInstalled, openedFromSnapshot, metadata.term(), metadata.commitIndex(),
+        snapshotsInstalled, openedFromSnapshot, segmentsCleaned, bytesReclaimed, metadata.term(), metadata.commitIndex(),
         metadata.logEntries(), metadata.leaderHint(), peersDown, n, topic, partition, term, commit, entries,
         leading, hasLeader, under, lag);
   }

@@ -17,10 +17,14 @@ public record RetentionPolicy(long retentionMs, long retentionBytes, long segmen
   /** Keeps everything (tests that do not exercise retention). */
   public static final RetentionPolicy UNLIMITED = new RetentionPolicy(-1, -1, 1 << 30, Long.MAX_VALUE);
 
-  /** A topic's settings: its own configs over the broker's defaults. */
+  /**
+   * A topic's settings: its own configs over the broker's defaults. A cleanup.policy without
+   * {@code delete} (plain {@code compact}) turns time and size retention off, as in Kafka.
+   */
   public static RetentionPolicy of(Map<String, String> topicConfigs, BrokerConfig broker) {
-    return new RetentionPolicy(TopicConfigs.longValue(TopicConfigs.RETENTION_MS, topicConfigs, broker),
-        TopicConfigs.longValue(TopicConfigs.RETENTION_BYTES, topicConfigs, broker),
+    boolean deletes = TopicConfigs.cleanupPolicy(topicConfigs, broker).contains("delete");
+    return new RetentionPolicy(deletes ? TopicConfigs.longValue(TopicConfigs.RETENTION_MS, topicConfigs, broker) : -1,
+        deletes ? TopicConfigs.longValue(TopicConfigs.RETENTION_BYTES, topicConfigs, broker) : -1,
         TopicConfigs.longValue(TopicConfigs.SEGMENT_BYTES, topicConfigs, broker),
         TopicConfigs.longValue(TopicConfigs.SEGMENT_MS, topicConfigs, broker));
   }

@@ -104,7 +104,7 @@ final class SegmentRetention {
   }
 
   /** Highest index every voter holds (matched) and that is committed. */
-  private static long commonIndex(RaftNode node, long commit) {
+  static long commonIndex(RaftNode node, long commit) {
     long common = commit;
     for (int voter : node.configuration().voters()) {
       if (voter != node.id()) {

@@ -136,6 +136,23 @@ class PartitionGroupSnapshotTest {
   }
 
   @Test
+  void theCleaningMarkerRoundTripsAndOlderSnapshotsReadAsNoCleaning() {
+    byte[] table = new ProducerSequences().encode(5);
+    CleaningMarker marker = new CleaningMarker(900, 120, 600);
+    PartitionSnapshot back = PartitionSnapshot.decode(new PartitionSnapshot(1000, 10, 90, marker, table).encode());
+    assertThat(back.cleaning()).isEqualTo(marker);
+    assertThat(back.compactionFloorIndex()).isEqualTo(90);
+    assertThat(back.logStartOffset()).isEqualTo(10);
+    assertThat(back.producerTable()).isEqualTo(table);
+    byte[] version2 = java.nio.ByteBuffer.allocate(25 + table.length).put((byte) 2).putLong(1000).putLong(10)
+        .putLong(90).put(table).array();
+    PartitionSnapshot old = PartitionSnapshot.decode(version2);
+    assertThat(old.cleaning()).isEqualTo(CleaningMarker.NONE);
+    assertThat(old.compactionFloorIndex()).isEqualTo(90);
+    assertThat(old.producerTable()).isEqualTo(table);
+  }
+
+  @Test
   void producerTableRoundTripsAsOfTheSnapshotIndex() {
     ProducerSequences table = new ProducerSequences();
     table.record(1, (short) 0, 0, 4, 0, 10);

@@ -124,6 +124,18 @@ final class Segment {
     return slot < 0 ? 0 : keyPosition[slot];
   }
 
+  /** Takes the samples {@code other} recorded (a rewritten copy of this segment's entries). */
+  void adoptSamples(Segment other) {
+    sampleIndex = other.sampleIndex;
+    samplePosition = other.samplePosition;
+    samples = other.samples;
+    lastSamplePosition = other.lastSamplePosition;
+    keySample = other.keySample;
+    keyPosition = other.keyPosition;
+    keySamples = other.keySamples;
+    lastKeySamplePosition = other.lastKeySamplePosition;
+  }
+
   /** Forgets samples of entries at or after {@code position} (suffix truncation). */
   void dropSamplesFrom(int position) {
     while (samples > 0 && samplePosition[samples - 1] >= position) {

@@ -55,9 +55,9 @@ public final class SegmentedLog implements AutoCloseable {
   /** The next append starts a new segment (a topic's segment.ms elapsed). */
   private boolean rollRequested;
   private final ByteBuffer header = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
-  private final ByteBuffer readHeader = ByteBuffer.allocate(RecordFrame.HEADER_BYTES);
   private final CRC32C crc = new CRC32C();
   final SegmentReader reader;
+  final SegmentLookup lookup = new SegmentLookup(this);
 
   SegmentedLog(Disk disk, Path directory, LogConfig config) {
     this.disk = disk;
@@ -141,7 +141,7 @@ public final class SegmentedLog implements AutoCloseable {
     if (index == firstIndex - 1) {
       return prevTerm;
     }
-    checkRange(index);
+    lookup.checkRange(index);
     return terms.termAt(index);
   }
 
@@ -268,33 +268,7 @@ public final class SegmentedLog implements AutoCloseable {
    * record throws {@link CorruptLogException}, it is never returned.
    */
   public List<LogEntry> read(long fromIndex, long toIndexExclusive, long bytesMax) throws IOException {
-    List<LogEntry> result = new ArrayList<>();
-    if (fromIndex >= toIndexExclusive) {
-      return result;
-    }
-    checkRange(fromIndex);
-    checkRange(toIndexExclusive - 1);
-    prepareRead();
-    long bytes = 0;
-    long index = fromIndex;
-    int segmentSlot = segmentSlot(index);
-    while (index < toIndexExclusive) {
-      Segment segment = segments.get(segmentSlot);
-      reader.reset(segment.channel, segment.end);
-      long position = positionOf(segment, index);
-      while (index < toIndexExclusive && index <= segment.lastIndex) {
-        LogEntry entry = readVerified(segment, position, index);
-        bytes += entry.payload().length;
-        if (!result.isEmpty() && bytes > bytesMax) {
-          return result;
-        }
-        result.add(entry);
-        position += RecordFrame.HEADER_BYTES + entry.payload().length;
-        index++;
-      }
-      segmentSlot++;
-    }
-    return result;
+    return lookup.read(fromIndex, toIndexExclusive, bytesMax);
   }
 
   /**
@@ -303,25 +277,7 @@ public final class SegmentedLog implements AutoCloseable {
    * verified by the recovery scan, and Kafka batches carry their own CRC checked by clients.
    */
   public LogSlice slice(long fromIndex, long bytesMax) throws IOException {
-    checkRange(fromIndex);
-    prepareRead();
-    Segment segment = segments.get(segmentSlot(fromIndex));
-    long position = positionOf(segment, fromIndex);
-    List<long[]> regions = new ArrayList<>();
-    long bytes = 0;
-    long index = fromIndex;
-    while (index <= segment.lastIndex) {
-      readHeader(segment, position);
-      int length = readHeader.getInt(RecordFrame.LENGTH_OFFSET);
-      if (!regions.isEmpty() && bytes + length > bytesMax) {
-        break;
-      }
-      regions.add(new long[] {position + RecordFrame.HEADER_BYTES, length});
-      bytes += length;
-      position += RecordFrame.HEADER_BYTES + length;
-      index++;
-    }
-    return new LogSlice(segment.channel, fromIndex, index - 1, regions);
+    return lookup.slice(fromIndex, bytesMax);
   }
 
   /**
@@ -329,72 +285,42 @@ public final class SegmentedLog implements AutoCloseable {
    * retained keyed entry has a greater key or there is none.
    */
   public long floorIndexForKey(long key) throws IOException {
-    flushBuffer();
-    Segment chosen = null;
-    for (Segment segment : segments) {
-      long first = segment.firstKey();
-      if (first != RecordFrame.NO_KEY && first <= key) {
-        chosen = segment;
-      }
+    return lookup.floorIndexForKey(key);
+  }
+
+  /**
+   * Segment {@code baseIndex} as another thread may read or rewrite it ({@link SegmentRewrite}): its file and
+   * its entries up to the durable index. The entries below the commit index of a closed segment never change
+   * but by a rewrite; reads of them through their own channel need no lock.
+   */
+  public SegmentRewrite.Source segmentSource(long baseIndex) {
+    Segment s = segments.isEmpty() ? null : segments.get(lookup.segmentSlot(baseIndex));
+    if (s == null || s.baseIndex != baseIndex) {
+      throw new IllegalArgumentException("baseIndex=" + baseIndex + " reason=no-such-segment");
     }
-    if (chosen == null) {
-      return -1;
+    return new SegmentRewrite.Source(disk, s.path, s.baseIndex, Math.min(s.lastIndex, durableIndex),
+        config.indexIntervalBytes(), config.payloadBytesMax());
+  }
+
+  /**
+   * Phase two of a {@link SegmentRewrite}, on this log's thread: swaps the prepared copy in if its segment is
+   * still closed and unchanged, else deletes the copy. Returns the replaced file's channel, still open for
+   * readers holding regions of it (the caller closes it), or null when the copy was dropped.
+   */
+  public FileChannel swapRewritten(SegmentRewrite.Prepared prepared) throws IOException {
+    int slot = segments.isEmpty() ? -1 : lookup.segmentSlot(prepared.baseIndex());
+    Segment current = slot >= 0 && segments.get(slot).baseIndex == prepared.baseIndex() ? segments.get(slot) : null;
+    Segment swapped = SegmentRewrite.swap(this, current, prepared);
+    if (swapped == null) {
+      return null;
     }
-    long found = -1;
-    long position = chosen.floorKeyPosition(key);
-    while (position < chosen.end) {
-      readHeader(chosen, position);
-      long entryKey = readHeader.getLong(RecordFrame.KEY_OFFSET);
-      if (entryKey != RecordFrame.NO_KEY) {
-        if (entryKey > key) {
-          break;
-        }
-        found = readHeader.getLong(RecordFrame.INDEX_OFFSET);
-      }
-      position += RecordFrame.HEADER_BYTES + readHeader.getInt(RecordFrame.LENGTH_OFFSET);
-    }
-    return found >= firstIndex ? found : -1;
+    segments.set(slot, swapped);
+    return current.channel;
   }
 
   /** Removes entries {@code >= fromIndex} (a conflicting suffix), durably, before returning. */
   public void truncateSuffix(long fromIndex) throws IOException {
-    if (fromIndex > lastIndex) {
-      return;
-    }
-    if (fromIndex < firstIndex) {
-      throw new IllegalArgumentException("fromIndex=" + fromIndex + " firstIndex=" + firstIndex
-          + " reason=truncate-below-first-index");
-    }
-    flushBuffer();
-    // Newest first, so a crash part-way leaves a contiguous log.
-    boolean deleted = false;
-    while (!segments.isEmpty() && active().baseIndex >= fromIndex) {
-      Segment doomed = segments.remove(segments.size() - 1);
-      doomed.channel.close();
-      disk.delete(doomed.path);
-      deleted = true;
-    }
-    if (deleted) {
-      disk.syncDirectory(directory);
-    }
-    Segment active = active();
-    if (active != null && active.lastIndex >= fromIndex) {
-      int position = (int) positionOf(active, fromIndex);
-      // Cutting the file (not just moving the end) keeps stale frames from ever reappearing
-      // behind a later torn write.
-      active.channel.truncate(position);
-      active.channel.force(true);
-      active.unforced = false;
-      active.end = position;
-      active.lastIndex = fromIndex - 1;
-      active.dropSamplesFrom(position);
-    }
-    bufferPosition = active == null ? 0 : active.end;
-    terms.truncateFrom(fromIndex);
-    lastIndex = fromIndex - 1;
-    lastTerm = lastIndex >= firstIndex ? terms.termAt(lastIndex) : prevTerm;
-    lastKey = RecordFrame.NO_KEY; // monotonicity is re-checked from the next keyed append on
-    durableIndex = Math.min(durableIndex, lastIndex);
+    new LogTruncation(this).suffix(fromIndex);
   }
 
   /**
@@ -403,27 +329,7 @@ public final class SegmentedLog implements AutoCloseable {
    * Requires {@code newFirstIndex <= lastIndex()+1}.
    */
   public void truncatePrefix(long newFirstIndex) throws IOException {
-    if (newFirstIndex <= firstIndex) {
-      return;
-    }
-    if (newFirstIndex > lastIndex + 1) {
-      throw new IllegalArgumentException("newFirstIndex=" + newFirstIndex + " lastIndex=" + lastIndex
-          + " reason=prefix-beyond-log-use-reset");
-    }
-    long newPrevTerm = term(newFirstIndex - 1);
-    writeMeta(newFirstIndex, newPrevTerm);
-    firstIndex = newFirstIndex;
-    prevTerm = newPrevTerm;
-    boolean deleted = false;
-    while (segments.size() > 1 && segments.get(1).baseIndex <= newFirstIndex) {
-      Segment doomed = segments.remove(0);
-      doomed.channel.close();
-      disk.delete(doomed.path);
-      deleted = true;
-    }
-    if (deleted) {
-      disk.syncDirectory(directory);
-    }
+    new LogTruncation(this).prefix(newFirstIndex);
   }
 
   /**
@@ -431,22 +337,7 @@ public final class SegmentedLog implements AutoCloseable {
    * is {@code prevTerm} (installing a snapshot from a leader). Durable before returning.
    */
   public void reset(long newFirstIndex, long newPrevTerm) throws IOException {
-    flushBuffer();
-    writeMeta(newFirstIndex, newPrevTerm);
-    for (Segment doomed : segments) {
-      doomed.channel.close();
-      disk.delete(doomed.path);
-    }
-    segments.clear();
-    disk.syncDirectory(directory);
-    firstIndex = newFirstIndex;
-    prevTerm = newPrevTerm;
-    lastIndex = newFirstIndex - 1;
-    lastTerm = newPrevTerm;
-    lastKey = RecordFrame.NO_KEY;
-    terms.clear();
-    durableIndex = lastIndex;
-    bufferPosition = 0;
+    new LogTruncation(this).reset(newFirstIndex, newPrevTerm);
   }
 
   /** Writes buffered appends; does not fsync (the caller decides when to {@link #sync()}). */
@@ -502,7 +393,7 @@ public final class SegmentedLog implements AutoCloseable {
     return created;
   }
 
-  private void flushBuffer() throws IOException {
+  void flushBuffer() throws IOException {
     if (writeBuffer == null || writeBuffer.position() == 0) {
       return;
     }
@@ -529,73 +420,9 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   /** Reads go to the file, so buffered frames are handed to the OS first (no fsync). */
-  private void prepareRead() throws IOException {
+  void prepareRead() throws IOException {
     if (writeBuffer != null && writeBuffer.position() > 0) {
       flushBuffer();
     }
-  }
-
-  private void checkRange(long index) {
-    if (index < firstIndex || index > lastIndex) {
-      throw new IndexOutOfBoundsException("index=" + index + " firstIndex=" + firstIndex
-          + " lastIndex=" + lastIndex + " reason=index-out-of-range");
-    }
-  }
-
-  private int segmentSlot(long index) {
-    int lo = 0;
-    int hi = segments.size() - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (segments.get(mid).baseIndex <= index) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
-  }
-
-  /** Offset of entry {@code index} in {@code segment}: nearest sample, then walk the headers. */
-  private long positionOf(Segment segment, long index) throws IOException {
-    long position = segment.floorPosition(index);
-    while (true) {
-      readHeader(segment, position);
-      long at = readHeader.getLong(RecordFrame.INDEX_OFFSET);
-      if (at == index) {
-        return position;
-      }
-      int length = readHeader.getInt(RecordFrame.LENGTH_OFFSET);
-      if (at > index || at < segment.baseIndex || length < 0
-          || position + RecordFrame.HEADER_BYTES + length >= segment.end) {
-        throw new CorruptLogException(segment.name(), position, "index-walk-failed",
-            "wanted=" + index + " found=" + at);
-      }
-      position += RecordFrame.HEADER_BYTES + length;
-    }
-  }
-
-  private void readHeader(Segment segment, long position) throws IOException {
-    readHeader.clear();
-    Segment.readFully(segment.channel, readHeader, position);
-  }
-
-  private LogEntry readVerified(Segment segment, long position, long index) throws IOException {
-    int at = reader.window(position, RecordFrame.HEADER_BYTES);
-    ByteBuffer buffer = reader.buffer();
-    int length = at < 0 ? -1 : buffer.getInt(at + RecordFrame.LENGTH_OFFSET);
-    if (length < 0 || position + RecordFrame.HEADER_BYTES + length > segment.end) {
-      throw new CorruptLogException(segment.name(), position, "bad-length", "index=" + index);
-    }
-    at = reader.window(position, RecordFrame.HEADER_BYTES + length);
-    buffer = reader.buffer();
-    if (RecordFrame.checksum(buffer, at, length, crc) != buffer.getInt(at)
-        || buffer.getLong(at + RecordFrame.INDEX_OFFSET) != index) {
-      throw new CorruptLogException(segment.name(), position, "crc-mismatch", "index=" + index);
-    }
-    byte[] payload = new byte[length];
-    buffer.get(at + RecordFrame.HEADER_BYTES, payload);
-    return new LogEntry(index, buffer.getLong(at + RecordFrame.TERM_OFFSET),
-        buffer.getLong(at + RecordFrame.KEY_OFFSET), buffer.getInt(at + RecordFrame.KIND_OFFSET), payload);
   }
 }
