@@ -21,6 +21,8 @@ public final class FaultRegistry {
       new ClientLeaderCut(),
       new PacketLossFault(0.2),
       new BandwidthFault(1_000),
+      PeerLinkFault.latency(100),
+      PeerLinkFault.slowClose(3_000),
       new ProcessFault(Action.KILL, Scope.ONE),
       new ProcessFault(Action.KILL, Scope.MINORITY),
       new ProcessFault(Action.KILL, Scope.MAJORITY),

@@ -3,6 +3,7 @@ package io.chronik.control.scenario;
 import static io.chronik.control.scenario.ScenarioChecks.acknowledgedOnlyByMajority;
 import static io.chronik.control.scenario.ScenarioChecks.acknowledgedReadBack;
 import static io.chronik.control.scenario.ScenarioChecks.acknowledgedWhileDown;
+import static io.chronik.control.scenario.ScenarioChecks.latencyAdded;
 import static io.chronik.control.scenario.ScenarioChecks.noFailedSends;
 import static io.chronik.control.scenario.ScenarioChecks.nothingAcknowledgedWhile;
 import static io.chronik.control.scenario.ScenarioChecks.oneBackServes;
@@ -65,7 +66,15 @@ public final class ScenarioCatalog {
           List.of(acknowledgedReadBack())),
       new Scenario("packet-loss-20", NETWORK, "every node drops 20% of the packets it receives for 20 s", 35,
           List.of(), List.of(Step.of(6, 20, "packet-loss")),
-          List.of(servesDuring("packet-loss", PARTITIONS), acknowledgedReadBack())));
+          List.of(servesDuring("packet-loss", PARTITIONS), acknowledgedReadBack())),
+      new Scenario("latency-100ms", NETWORK, "every peer (Raft) link delayed 100 ms each way for 15 s; "
+          + "acknowledgements slow down by at least 100 ms, every partition still serves", 30, List.of(),
+          List.of(Step.of(8, 15, "latency")),
+          List.of(latencyAdded("latency", 100), servesDuring("latency", PARTITIONS), acknowledgedReadBack())),
+      new Scenario("slow-close", NETWORK, "peer links held open 3 s after their other end closed for 20 s, "
+          + "partition 0's leader killed inside that; re-election time measured", 35, List.of(),
+          List.of(Step.of(6, 20, "slow-close"), Step.of(10, 8, "kill-leader")),
+          List.of(writesResumeWithin("kill-leader", 10_000), acknowledgedReadBack())));
 
   private ScenarioCatalog() {}
 

@@ -25,7 +25,8 @@ class ScenarioCatalogTest {
   void theSeedProjectsScenariosAreEachDeclaredOnce() {
     assertThat(ScenarioCatalog.names()).doesNotHaveDuplicates().contains("leader-failure", "minority-partition",
         "split-brain", "partition-consistency", "cascading", "graceful-rejoin", "crash-recovery",
-        "stale-node-catch-up", "rolling-restart", "concurrent-failures", "partition", "packet-loss-20");
+        "stale-node-catch-up", "rolling-restart", "concurrent-failures", "partition", "packet-loss-20", "latency-100ms",
+        "slow-close");
   }
 
   @ParameterizedTest(name = "{0}")
