@@ -60,11 +60,12 @@ public final class ScenarioHistory {
     Map<Long, Map<Long, Long>> read = new HashMap<>();
     List<Window> windows = new ArrayList<>();
     Map<String, Op> openStarts = new HashMap<>();
+    Map<String, List<String>> invoked = new HashMap<>();
     List<Op> ops = history.ops();
     for (int i = 0; i < ops.size(); i++) {
       Op op = ops.get(i);
       if (op.isNemesis()) {
-        nemesis(op, openStarts, windows, ops, history.partnerOf(i));
+        nemesis(op, openStarts, invoked, windows);
       } else if (op.isInvoke() && SEND.equals(op.f())) {
         int partner = history.partnerOf(i);
         Op done = partner < 0 ? null : ops.get(partner);
@@ -76,15 +77,27 @@ public final class ScenarioHistory {
     return new ScenarioHistory(sends, read, windows);
   }
 
-  private static void nemesis(Op op, Map<String, Op> openStarts, List<Window> windows, List<Op> ops, int partner) {
+  /**
+   * The nemesis runs one step at a time, so a start's info follows its invoke; a window is keyed by
+   * fault and targets, since two windows of one fault may overlap (two kills of different nodes).
+   */
+  private static void nemesis(Op op, Map<String, Op> openStarts, Map<String, List<String>> invoked,
+      List<Window> windows) {
     String f = op.f().getName();
-    if (f.startsWith("start-") && op.type() == OpType.INFO) {
-      openStarts.put(f.substring("start-".length()), op);
+    if (f.startsWith("start-")) {
+      String fault = f.substring("start-".length());
+      if (op.isInvoke()) {
+        invoked.put(fault, targets(op.value()));
+      } else if (op.type() == OpType.INFO) {
+        List<String> targets = invoked.getOrDefault(fault, List.of());
+        openStarts.put(fault + targets, op);
+      }
     } else if (f.startsWith("stop-") && op.isInvoke()) {
       String fault = f.substring("stop-".length());
-      Op started = openStarts.remove(fault);
+      List<String> targets = targets(op.value());
+      Op started = openStarts.remove(fault + targets);
       if (started != null) {
-        windows.add(new Window(fault, started.timeNanos(), op.timeNanos(), targets(op.value()),
+        windows.add(new Window(fault, started.timeNanos(), op.timeNanos(), targets,
             String.valueOf(started.value()).startsWith("error=")));
       }
     }

@@ -28,12 +28,22 @@ final class HistoryText {
 
   /** A fault in place from {@code from} to {@code to} (start's info, stop's invoke). */
   HistoryText fault(String name, long from, long to, String... targets) {
-    String t = "{:targets [" + String.join(" ", java.util.Arrays.stream(targets).map(n -> "\"" + n + "\"").toList())
-        + "]}";
-    op(from - 1, "invoke", ":nemesis", "start-" + name, t);
-    op(from, "info", ":nemesis", "start-" + name, "\"done\"");
-    op(to, "invoke", ":nemesis", "stop-" + name, t);
-    return op(to + 1, "info", ":nemesis", "stop-" + name, "\"healed\"");
+    return start(name, from, targets).stop(name, to, targets);
+  }
+
+  /** A fault put in place at {@code at} (its invoke just before); {@link #stop} heals it. */
+  HistoryText start(String name, long at, String... targets) {
+    op(at - 1, "invoke", ":nemesis", "start-" + name, targets(targets));
+    return op(at, "info", ":nemesis", "start-" + name, "\"done\"");
+  }
+
+  HistoryText stop(String name, long at, String... targets) {
+    op(at, "invoke", ":nemesis", "stop-" + name, targets(targets));
+    return op(at + 1, "info", ":nemesis", "stop-" + name, "\"healed\"");
+  }
+
+  private static String targets(String... targets) {
+    return "{:targets [" + String.join(" ", java.util.Arrays.stream(targets).map(n -> "\"" + n + "\"").toList()) + "]}";
   }
 
   /** A poll that read {@code value} at {@code offset} of {@code partition}. */
