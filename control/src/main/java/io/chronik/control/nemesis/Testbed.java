@@ -53,7 +53,16 @@ public interface Testbed {
   /** Limits what {@code nodes} send to their peers and clients to {@code kbit} kbit/s. */
   void limitBandwidth(List<String> nodes, int kbit);
 
-  /** Removes every partition, client cut, packet loss and bandwidth limit. */
+  /**
+   * Routes the peer links between {@code nodes} through a proxy that delays each direction by
+   * {@code delayMillis} and closes a link {@code closeDelayMillis} after its other end did; returns
+   * what was done. Only where the control node can proxy the hosts' peer links (lab).
+   */
+  default String delayPeerLinks(List<String> nodes, long delayMillis, long closeDelayMillis) {
+    throw new UnsupportedOperationException("nodes=" + nodes + " reason=no-peer-link-proxy-here");
+  }
+
+  /** Removes every partition, client cut, packet loss, bandwidth limit and peer-link delay. */
   void healNetwork();
 
   /** The node currently leading the workload topic's partition 0 (asked of the cluster). */

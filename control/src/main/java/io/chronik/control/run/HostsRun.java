@@ -131,10 +131,9 @@ final class HostsRun {
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
-          KAFKA_PORT, lazy, db.guard(), ADMIN_PORT);
+          KAFKA_PORT, lazy, db.guard(), ADMIN_PORT, RAFT_PORT);
       Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);
-      List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), o.site()), names,
-          o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
+      List<FaultPlan.Step> plan = o.plan(seed, names, TIMING);
       console.printf("chronik test: %d fault steps planned%n", plan.size());
       work.start();
       ProgressLine progress = new ProgressLine(console, recorder::size, work::okCount, work::errorCount, faults::total);

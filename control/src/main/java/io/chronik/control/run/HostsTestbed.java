@@ -10,6 +10,7 @@ import io.chronik.control.nemesis.Grudge;
 import io.chronik.control.nemesis.PacketShaper;
 import io.chronik.control.nemesis.Partitioner;
 import io.chronik.control.nemesis.Testbed;
+import io.chronik.control.proxy.PeerLinks;
 import io.chronik.control.ssh.SshHosts;
 import java.net.Inet4Address;
 import java.time.Duration;
@@ -36,13 +37,17 @@ final class HostsTestbed implements Testbed {
   private final Optional<LazyDataDir> lazy;
   private final AddressGuard guard;
   private final int adminPort;
+  private final PeerLinks peerLinks;
+  private final int raftPort;
 
   /**
    * @param ready the address guard and the admin port that {@link #awaitReady} asks each host's
    *     {@code /ready} on
    */
   HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort,
-      Optional<LazyDataDir> lazy, AddressGuard guard, int adminPort) {
+      Optional<LazyDataDir> lazy, AddressGuard guard, int adminPort, int raftPort) {
+    this.raftPort = raftPort;
+    this.peerLinks = new PeerLinks(ssh, guard);
     this.lazy = lazy;
     this.guard = guard;
     this.adminPort = adminPort;
@@ -145,10 +150,21 @@ final class HostsTestbed implements Testbed {
     }
   }
 
-  /** Partitions, cuts and loss live in the nemesis chain; rate limits in the root qdisc towards the peers. */
+  /** The proxies listen where the hosts reach the control node: the address their SSH sessions come from. */
+  @Override
+  public String delayPeerLinks(List<String> nodes, long delayMillis, long closeDelayMillis) {
+    List<Host> targets = nodes.stream().map(this::host).toList();
+    return peerLinks.delay(targets, raftPort, clientAddress(targets.get(0)), delayMillis, closeDelayMillis);
+  }
+
+  /**
+   * Partitions, cuts and loss live in the nemesis chain; rate limits in the root qdisc towards the
+   * peers; peer-link delays in the delay chains and the control node's proxies.
+   */
   @Override
   public void healNetwork() {
     partitioner.heal();
+    peerLinks.heal(hosts);
     if (hosts.size() > 1) {
       for (Host h : hosts) {
         shaper.clear(h, peerOf(h));

@@ -3,12 +3,10 @@ package io.chronik.control.run;
 import io.chronik.control.metrics.ClusterScraper;
 import io.chronik.control.replicas.ReplicaAgreement;
 import io.chronik.control.nemesis.FaultPlan;
-import io.chronik.control.nemesis.FaultRegistry;
 import io.chronik.control.nemesis.FaultTally;
 import io.chronik.control.nemesis.HistoryNemesisRecorder;
 import io.chronik.control.nemesis.Nemesis;
 import io.chronik.control.nemesis.NemesisSchedule;
-import io.chronik.control.nemesis.Site;
 import io.chronik.control.workload.Workload;
 import io.chronik.verifier.recorder.HistoryRecorder;
 import io.chronik.verifier.report.Verdict;
@@ -60,8 +58,7 @@ final class LocalRun {
               recorder.startNanos())) {
         work = Workloads.create(o, bootstrap, seed, recorder);
         LocalTestbed bed = new LocalTestbed(brokers);
-        List<FaultPlan.Step> plan = FaultPlan.generate(seed, FaultRegistry.select(o.faultsOrDefault(), Site.LOCAL),
-            bed.nodes(), o.shapesOrDefault(), TimeUnit.SECONDS.toMillis(o.timeSeconds), TIMING);
+        List<FaultPlan.Step> plan = o.plan(seed, bed.nodes(), TIMING);
         faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
         Nemesis nemesis = new Nemesis(bed, bed.nodes(), faults, System::nanoTime);
         finalReads = underFaults(o, work, nemesis, plan, recorder, faults, console);

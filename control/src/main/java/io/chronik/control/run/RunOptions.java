@@ -2,6 +2,8 @@ package io.chronik.control.run;
 
 import io.chronik.control.nemesis.Draw;
 import io.chronik.control.nemesis.Fault;
+import io.chronik.control.nemesis.FaultPlan;
+import io.chronik.control.nemesis.FaultPlanner;
 import io.chronik.control.nemesis.FaultRegistry;
 import io.chronik.control.nemesis.PartitionFault;
 import io.chronik.control.nemesis.Site;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -115,6 +118,19 @@ public final class RunOptions {
       + "the working directory).")
   Path runsDir;
 
+  /** A scenario's fixed schedule; null: faults drawn from the seed ({@link FaultPlan#generate}). */
+  FaultPlanner planner;
+
+  /** The run's fault steps on {@code nodes}: the planner's, else drawn from the selected faults. */
+  List<FaultPlan.Step> plan(long seed, List<String> nodes, FaultPlan.Timing timing) {
+    long durationMillis = TimeUnit.SECONDS.toMillis(timeSeconds);
+    if (planner != null) {
+      return planner.plan(seed, nodes, durationMillis, timing);
+    }
+    return FaultPlan.generate(seed, FaultRegistry.select(faultsOrDefault(), site()), nodes, shapesOrDefault(),
+        durationMillis, timing);
+  }
+
   List<String> faultsOrDefault() {
     return faults != null ? faults : FaultRegistry.defaults(site());
   }
@@ -124,7 +140,7 @@ public final class RunOptions {
   }
 
   /** Where the run goes: local processes, lab hosts (also {@code auto}, which prefers them) or VMs. */
-  Site site() {
+  public Site site() {
     if (hosts == null) {
       return Site.LOCAL;
     }
@@ -197,7 +213,7 @@ public final class RunOptions {
    * or {@code lab:N}; an inventory's size is known once it is read), or null.
    */
   private String sizeProblem() {
-    int n = hosts == null ? nodes : hosts.startsWith("lab:") ? HostsTarget.parse(hosts).nodes() : 0;
+    int n = knownNodes();
     if (n < 1) {
       return null;
     }
@@ -210,6 +226,35 @@ public final class RunOptions {
       }
     }
     return null;
+  }
+
+  /** The cluster size known before the run: local {@code --nodes}, {@code lab:N}, 3 for auto; 0 for an inventory. */
+  public int knownNodes() {
+    if (hosts == null) {
+      return nodes;
+    }
+    if (hosts.equals(TestRunner.AUTO)) {
+      return 3;
+    }
+    return hosts.startsWith("lab:") ? HostsTarget.parse(hosts).nodes() : 0;
+  }
+
+  /**
+   * A copy for one scenario: its faults (for the checks before the run and the lazy data dirs), partition
+   * shapes, time and fixed schedule, the kafka workload with its default topic, the run folder named
+   * after it in {@code dir}.
+   */
+  public RunOptions forScenario(Path dir, String scenario, List<String> scenarioFaults, List<String> shapes,
+      int seconds, FaultPlanner schedule) {
+    RunOptions c = inDirectory(dir);
+    c.name = scenario;
+    c.faults = List.copyOf(scenarioFaults);
+    c.partitionShapes = shapes.isEmpty() ? null : List.copyOf(shapes);
+    c.timeSeconds = seconds;
+    c.workload = "kafka";
+    c.partitions = 3;
+    c.planner = schedule;
+    return c;
   }
 
   /** The seed given with {@code --seed}, else {@code fallback}. */
@@ -245,6 +290,7 @@ public final class RunOptions {
     c.name = name;
     c.remoteJava = remoteJava;
     c.runsDir = dir;
+    c.planner = planner;
     return c;
   }
 }

@@ -2,7 +2,12 @@ package io.chronik.control.run;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.chronik.control.scenario.ScenarioCatalog;
+import io.chronik.control.scenario.ScenarioResult;
+import io.chronik.control.scenario.ScenarioRun;
+import io.chronik.control.scenario.ScenariosCommand;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -21,8 +26,15 @@ public final class TestCommand implements Callable<Integer> {
 
   @Mixin RunOptions options;
 
+  @Option(names = "--scenario", description = "Run one named scenario (a fixed fault schedule with checked claims; "
+      + "chronik scenarios --list) instead of drawn faults.")
+  String scenario;
+
+  private CommandSpec spec;
+
   @Spec
   void describeRegistries(CommandSpec self) {
+    this.spec = self;
     RunOptions.describeRegistries(self);
   }
 
@@ -38,10 +50,29 @@ public final class TestCommand implements Callable<Integer> {
       return EXIT_ERROR;
     }
     try {
+      if (scenario != null) {
+        return runScenario();
+      }
       return TestRunner.run(options, options.seedOr(System.nanoTime()), System.err).verdict().exitCode();
     } catch (IllegalStateException | IllegalArgumentException e) {
       System.err.println("chronik test: " + e.getMessage());
       return EXIT_ERROR;
     }
+  }
+
+  private int runScenario() throws Exception {
+    var found = ScenarioCatalog.find(scenario);
+    String problem = found.isEmpty() ? "scenario=" + scenario + " reason=unknown known=" + ScenarioCatalog.names()
+        : ScenariosCommand.fixedOptionGiven(spec);
+    if (problem == null) {
+      problem = ScenarioRun.problem(found.get(), options);
+    }
+    if (problem != null) {
+      System.err.println("chronik test: " + problem);
+      return EXIT_ERROR;
+    }
+    ScenarioResult result = ScenarioRun.run(found.get(), options, options.runsDirectory(),
+        options.seedOr(System.nanoTime()), System.err);
+    return ScenarioRun.verdictOf(result).exitCode();
   }
 }

@@ -15,6 +15,7 @@ import io.chronik.control.nemesis.Corruption;
 import io.chronik.control.nemesis.Grudge;
 import io.chronik.control.nemesis.PacketShaper;
 import io.chronik.control.nemesis.Partitioner;
+import io.chronik.control.proxy.PeerLinks;
 import io.chronik.control.ssh.ExecResult;
 import io.chronik.control.ssh.RemoteCommandFailed;
 import io.chronik.control.ssh.SshHosts;
@@ -161,6 +162,26 @@ class LabLifecycleIntegrationTest {
             .isBetween(kbit * 0.6, kbit * 1.05);
         assertThat(ssh.run(n1, "tc qdisc show dev eth0").stdout()).doesNotContain("tbf");
 
+        // peer-link latency and slow close measured from outside: n2's round trips to n1's server, then
+        // how late n2 sees the end of a link whose server was killed
+        PeerLinks links = new PeerLinks(ssh, guard);
+        long direct = medianRoundTripMillis(ssh, n2, n1);
+        assertThat(links.delay(List.of(n1, n2), PORT, client, 100, 0)).contains("delay-ms=100");
+        long delayed = medianRoundTripMillis(ssh, n2, n1);
+        links.heal(List.of(n1, n2));
+        assertThat(medianRoundTripMillis(ssh, n2, n1)).as("direct again once healed").isLessThan(direct + 50);
+        links.delay(List.of(n1, n2), PORT, client, 0, 3_000);
+        long late = closeSeenLateMillis(ssh, db, n2, n1);
+        links.heal(List.of(n1, n2));
+        serverPids.add(db.start(n1));
+        db.awaitHealthy(n1, Duration.ofSeconds(30));
+        System.out.printf("lab measured: peer-rtt-ms direct=%d delayed=%d (100 each way) close-seen-late-ms=%d (3000)%n",
+            direct, delayed, late);
+        assertThat(delayed - direct).as("added round trip through the delay proxy, ms").isBetween(180L, 320L);
+        assertThat(late).as("end of the link seen after the server died, ms").isBetween(2_700L, 4_500L);
+        assertThat(ssh.run(n2, "iptables -S; iptables -t nat -S").stdout()).doesNotContain(PeerLinks.NAT_CHAIN)
+            .doesNotContain(PeerLinks.RESET_CHAIN);
+
         db.stop(n3);
         String dataFile = db.dataDir(n3) + "/lines.log";
         long sizeBefore = Files.size(Path.of(dataFile));
@@ -292,6 +313,31 @@ class LabLifecycleIntegrationTest {
    * True while the process exists and is not a zombie. A SIGKILLed daemon stays a zombie until its
    * parent (here the sandbox's pid 1) reaps it, and ProcessHandle.isAlive counts zombies as alive.
    */
+  /** Median of 7 line round trips from {@code from} to {@code to}'s server, timed inside {@code from}. */
+  private static long medianRoundTripMillis(SshHosts ssh, Host from, Host to) {
+    String out = ssh.run(from, "exec 3<>/dev/tcp/" + to.address().getHostAddress() + "/" + PORT
+        + "; for i in 1 2 3 4 5 6 7; do t0=$(date +%s%N); echo rtt$i >&3; read -r l <&3; t1=$(date +%s%N);"
+        + " echo $(( (t1 - t0) / 1000000 )); done; exec 3<&-", Duration.ofSeconds(30)).stdout();
+    long[] ms = out.lines().mapToLong(Long::parseLong).sorted().toArray();
+    assertThat(ms).hasSize(7);
+    return ms[3];
+  }
+
+  /**
+   * Opens a link from {@code from} to {@code to}'s server, kills the server and returns how long after
+   * the kill {@code from} saw the link end (both clocks are this machine's).
+   */
+  private static long closeSeenLateMillis(SshHosts ssh, DbLifecycle db, Host from, Host to) throws Exception {
+    java.util.concurrent.CompletableFuture<String> reader = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> ssh.run(from, "exec 3<>/dev/tcp/" + to.address().getHostAddress() + "/" + PORT
+            + "; echo hi >&3; read -r l <&3; cat <&3 >/dev/null; echo $(( $(date +%s%N) / 1000000 ))",
+            Duration.ofSeconds(30)).stdout().strip());
+    Thread.sleep(1_500); // connected and answered
+    db.kill(to);
+    long killed = System.currentTimeMillis();
+    return Long.parseLong(reader.get(30, java.util.concurrent.TimeUnit.SECONDS)) - killed;
+  }
+
   private static boolean running(long pid) {
     try {
       String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));

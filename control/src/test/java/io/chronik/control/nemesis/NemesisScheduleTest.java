@@ -33,4 +33,16 @@ class NemesisScheduleTest {
     assertThat(bed.calls).startsWith("kill n1", "start n1", "kill n2", "start n2");
     assertThat(bed.calls.stream().filter(c -> c.equals("kill n2"))).as("the step at 50-100 ms is skipped").hasSize(1);
   }
+
+  @Test
+  void overlappingStepsStartAndHealInTimeOrder() throws Exception {
+    RecordingTestbed bed = new RecordingTestbed();
+    Nemesis nemesis = new Nemesis(bed, List.of("n1", "n2"), NemesisRecorder.NONE, System::nanoTime);
+    // n1 down 0-300 ms, n2 down 50-150 ms: two down at once, then one back while the other stays down
+    NemesisSchedule.start(nemesis, List.of(kill(0, 300, "n1"), kill(50, 150, "n2"))).await(Duration.ofSeconds(5))
+        .ifPresent(e -> {
+          throw e;
+        });
+    assertThat(bed.calls).startsWith("kill n1", "kill n2", "start n2", "start n1", "heal-network");
+  }
 }

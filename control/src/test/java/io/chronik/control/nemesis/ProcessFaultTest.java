@@ -22,7 +22,8 @@ class ProcessFaultTest {
 
   @ParameterizedTest(name = "{0} hits {1} of 3 nodes and {2} of 5")
   @CsvSource({"kill,1,1", "kill-minority,1,2", "kill-majority,2,3", "kill-all,3,5",
-      "pause,1,1", "pause-minority,1,2", "pause-majority,2,3", "pause-all,3,5", "cascading,2,3"})
+      "pause,1,1", "pause-minority,1,2", "pause-majority,2,3", "pause-all,3,5", "cascading,2,3",
+      "stop,1,1"})
   void targetCountsFollowTheScope(String name, int ofThree, int ofFive) {
     Fault fault = FaultRegistry.find(name).orElseThrow();
     for (long seed = 0; seed < 50; seed++) {
@@ -64,5 +65,23 @@ class ProcessFaultTest {
     pause.heal(two, bed);
     assertThat(bed.calls).containsExactly("kill n3", "kill n1", "start n3", "start n1",
         "pause n3", "pause n1", "resume n3", "resume n1");
+  }
+
+  @Test
+  void killLeaderHitsTheLeaderAskedWhenItStartsAndStopIsGraceful() {
+    RecordingTestbed bed = new RecordingTestbed();
+    bed.leader = "n2";
+    Fault killLeader = FaultRegistry.find("kill-leader").orElseThrow();
+    assertThat(killLeader.pick(draw(THREE, 1)).targets()).as("unknown until it starts").isEmpty();
+    Injection resolved = killLeader.resolve(killLeader.pick(draw(THREE, 1)), bed);
+    assertThat(resolved.targets()).containsExactly("n2");
+    killLeader.start(resolved, bed);
+    killLeader.heal(resolved, bed);
+    Fault stop = FaultRegistry.find("stop").orElseThrow();
+    Injection one = stop.pick(draw(THREE, 3));
+    assertThat(stop.start(one, bed)).isEqualTo("stopped=" + one.targets());
+    stop.heal(one, bed);
+    assertThat(bed.calls).containsExactly("kill n2", "start n2", "stop " + one.targets().get(0),
+        "start " + one.targets().get(0));
   }
 }

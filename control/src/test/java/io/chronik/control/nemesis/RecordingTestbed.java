@@ -84,6 +84,12 @@ final class RecordingTestbed implements Testbed {
   }
 
   @Override
+  public String delayPeerLinks(List<String> nodes, long delayMillis, long closeDelayMillis) {
+    calls.add("delay-peer-links " + nodes + " " + delayMillis + " " + closeDelayMillis);
+    return "delayed";
+  }
+
+  @Override
   public String leader() {
     if (leaderFailure != null) {
       throw leaderFailure;

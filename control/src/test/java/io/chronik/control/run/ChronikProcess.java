@@ -18,16 +18,16 @@ import java.util.stream.Stream;
  * (the module jars beside this module and target/dist/lib, as the launcher builds it), so the broker
  * is a separate process started by main-class name and shipped to hosts as jars.
  */
-final class ChronikProcess {
+public final class ChronikProcess {
   /** The repository root: control's working directory under Maven is control/. */
-  static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  public static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
-  record Run(int exitCode, String console, Path dir) {}
+  public record Run(int exitCode, String console, Path dir) {}
 
   private ChronikProcess() {}
 
   /** Skips the calling test unless the broker jar is packaged (mvn verify packages before integration tests). */
-  static void assumePackaged() throws IOException {
+  public static void assumePackaged() throws IOException {
     Path brokerTarget = ROOT.resolve("broker").resolve("target");
     boolean packaged;
     try (Stream<Path> files = Files.exists(brokerTarget) ? Files.list(brokerTarget) : Stream.empty()) {
@@ -36,7 +36,7 @@ final class ChronikProcess {
     Prerequisites.require(packaged, "broker jar not packaged yet: run through 'mvn verify' (package precedes this test)");
   }
 
-  static String distributionClassPath() throws IOException {
+  public static String distributionClassPath() throws IOException {
     List<String> entries = new ArrayList<>();
     for (String module : List.of("raft", "pipeline", "broker", "verifier")) {
       try (Stream<Path> jars = Files.list(ROOT.resolve(module).resolve("target"))) {
@@ -50,7 +50,7 @@ final class ChronikProcess {
   }
 
   /** Runs {@code chronik <command> --runs-dir runs ARGS}; the run folder is the first directory in {@code runs}. */
-  static Run run(Path runs, Duration limit, String command, String... args) throws Exception {
+  public static Run run(Path runs, Duration limit, String command, String... args) throws Exception {
     assumePackaged();
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", distributionClassPath(),
