@@ -22,6 +22,8 @@ class MutationSoakTest {
     System.out.println(MutationCampaign.HEADER);
     List<MutationCampaign.Outcome> outcomes = new MutationCampaign(1, Long.getLong("mutants.seeds", 4_000),
         !Boolean.getBoolean("mutants.skipUnitTests"), 1_800).run(bugs);
-    assertThat(outcomes).allSatisfy(o -> assertThat(o.caught()).as(o.row()).isTrue());
+    assertThat(outcomes).filteredOn(o -> !PlantedBug.EQUIVALENT.containsKey(o.bug().name()))
+        .allSatisfy(o -> assertThat(o.caught()).as(o.row()).isTrue());
+    assertThat(outcomes.stream().filter(MutationCampaign.Outcome::caught).count()).isGreaterThanOrEqualTo(12);
   }
 }
