@@ -71,6 +71,30 @@ final class Membership {
     return enteredJoint;
   }
 
+  /** True while a change (or a new leader's first entry) is not committed: only then can one be in flight. */
+  boolean mayHoldUncommittedChange(long committed) {
+    return pendingIndex > committed;
+  }
+
+  /**
+   * The first CONFIG entry in (from, to], or {@code to} if there is none. A change takes effect as it
+   * commits and the entries behind it need the new configuration's quorum, so a leader commits at most
+   * up to the change, applies it, then counts again under the new voters: a leader that restarted
+   * before its enter-joint entry committed must not commit the leave-joint entry behind it with the old
+   * voters alone.
+   */
+  long firstChangeIn(RaftLog log, long from, long to) {
+    List<Entry> range = to > from ? log.entries(from + 1, to + 1, Long.MAX_VALUE) : null;
+    if (range != null) {
+      for (Entry e : range) {
+        if (e.type() == EntryType.CONFIG) {
+          return e.index();
+        }
+      }
+    }
+    return to;
+  }
+
   /** True if (committed, lastIndex] holds a CONFIG entry. */
   boolean uncommittedChangeIn(RaftLog log, long committed) {
     List<Entry> tail = log.entries(committed + 1, log.lastIndex() + 1, Long.MAX_VALUE);

@@ -475,6 +475,9 @@ public final class RaftNode {
     if (newTerm != term) {
       term = newTerm;
       vote = NONE;
+      // an acknowledgement still queued may cover entries the new term's leader is about to overwrite
+      // in this same Ready, so it would leave promising entries that never reach the disk
+      outbox.removeIf(m -> m.type() == MessageType.APPEND_RESPONSE && !m.reject() && m.index() > 0);
     }
     leader = NONE;
     electionElapsed = 0;
@@ -624,6 +627,9 @@ public final class RaftNode {
         peer -> progress.containsKey(peer) ? progress.get(peer).match() : 0);
     if (index <= log.committed() || index == Long.MAX_VALUE || log.term(index) != term) {
       return false;
+    }
+    if (membership.mayHoldUncommittedChange(log.committed())) {
+      index = membership.firstChangeIn(log, log.committed(), index); // onCommitted counts again under it
     }
     long before = log.committed();
     log.commitTo(index);

@@ -23,18 +23,26 @@ class ClusterSimulationTest {
     String single = System.getProperty("sim.seed");
     long first = single != null ? Long.parseLong(single) : Long.getLong("sim.firstSeed", 1);
     long count = single != null ? 1 : Long.getLong("sim.seeds", 4_000);
-    SweepReport report = sweep(first, count, false);
+    SweepReport report = sweep(first, count, false, single != null);
     System.out.println(report.summary());
     assertThat(report.failures).as("failing seeds (replay with: %s<seed>)", REPLAY).isEmpty();
     assertThat(report.seedsRun.get()).isEqualTo(count);
   }
 
+  /** Lines of event trace a replay prints before its failure. */
+  static final int TRACE_LINES = 400;
+
   static SweepReport sweep(long first, long count, boolean progress) {
+    return sweep(first, count, progress, false);
+  }
+
+  static SweepReport sweep(long first, long count, boolean progress, boolean traced) {
     SweepReport report = new SweepReport();
     long started = System.nanoTime();
     LongStream.range(first, first + count).parallel().forEach(seed -> {
       try {
-        ClusterSimulation.Result r = new ClusterSimulation(seed, ClusterSimulation.Settings.ci()).run();
+        ClusterSimulation.Settings settings = ClusterSimulation.Settings.ci();
+        ClusterSimulation.Result r = new ClusterSimulation(seed, traced ? settings.traced(TRACE_LINES) : settings).run();
         report.add(r);
       } catch (AssertionError | RuntimeException e) {
         synchronized (report.failures) {
@@ -59,6 +67,7 @@ class ClusterSimulationTest {
     final List<String> failures = new ArrayList<>();
     final AtomicLong seedsRun = new AtomicLong();
     final AtomicLong events = new AtomicLong();
+    final AtomicLong nodeEvents = new AtomicLong();
     final AtomicLong simulatedMs = new AtomicLong();
     final AtomicLong faultMs = new AtomicLong();
     final AtomicLong elections = new AtomicLong();
@@ -69,6 +78,7 @@ class ClusterSimulationTest {
 
     void add(ClusterSimulation.Result r) {
       events.addAndGet(r.events());
+      nodeEvents.addAndGet(r.nodeEvents());
       simulatedMs.addAndGet(r.simulatedMs());
       faultMs.addAndGet(r.faultPhaseMs());
       elections.addAndGet(r.elections());
@@ -80,10 +90,12 @@ class ClusterSimulationTest {
     String summary() {
       double wallS = wallNanos / 1e9;
       double simMin = simulatedMs.get() / 60_000.0;
-      return String.format("simulation seeds=%d failures=%d wallS=%.1f events=%d eventsPerS=%.0f simulatedMin=%.1f "
+      return String.format("simulation seeds=%d failures=%d wallS=%.1f seedsPerMin=%.0f events=%d eventsPerS=%.0f "
+              + "nodeEvents=%d nodeEventsPerS=%.0f simulatedMin=%.1f "
               + "electionsPerSimMin=%.1f electionsPerFaultMinUpperBound=%.1f leaderChangesPerSimMin=%.1f "
               + "writesAcked=%d readsChecked=%d",
-          seedsRun.get(), failures.size(), wallS, events.get(), events.get() / wallS, simMin,
+          seedsRun.get(), failures.size(), wallS, seedsRun.get() / wallS * 60, events.get(), events.get() / wallS,
+          nodeEvents.get(), nodeEvents.get() / wallS, simMin,
           elections.get() / simMin, elections.get() / (faultMs.get() / 60_000.0), leaderChanges.get() / simMin,
           writes.get(), reads.get());
     }

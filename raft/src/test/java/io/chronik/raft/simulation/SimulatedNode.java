@@ -1,0 +1,290 @@
+package io.chronik.raft.simulation;
+
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.EntryType;
+import io.chronik.raft.log.HardState;
+import io.chronik.raft.log.MemoryLogStorage;
+import io.chronik.raft.log.SnapshotMeta;
+import io.chronik.raft.membership.Configuration;
+import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
+import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.node.ReadState;
+import io.chronik.raft.node.Ready;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * One simulated node, looping the way the production driver ({@code pipeline}'s {@code RaftDriver})
+ * does: step every queued input (messages, proposals, reads), apply at most one tick however long
+ * the loop took, take the Ready, write it, send what may leave before the sync (appends, heartbeats,
+ * quiesce: {@code RaftNodeGroup.sendableBeforeSync}), fsync, then send the rest, apply and advance.
+ * The fsync is a separate disk event some time later (slow tails drawn per seed); while it runs the
+ * node is busy and inputs queue. {@link #disk} holds only what was synced: a crash loses every
+ * unsynced write (or keeps a torn prefix of the entries), so a leader that counts an append its own
+ * disk has not made durable commits something a crash can take away.
+ */
+final class SimulatedNode {
+
+  final int id;
+  private final ClusterSimulation sim;
+  final MemoryLogStorage disk = new MemoryLogStorage();
+  RaftNode raft;
+  KvStore kv;
+  int incarnation;
+  long lastCommit;
+  /** The configuration at the last invariant check (commit decisions are taken under it). */
+  Configuration lastConfig;
+  private long durableCommit;
+  private boolean loopScheduled;
+  private boolean tickPending;
+  private Ready syncing;
+  private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
+  final TreeMap<Long, Runnable> readsByContext = new TreeMap<>();
+  private final List<long[]> confirmedReads = new ArrayList<>();
+  final Map<String, Runnable> writeAcks = new HashMap<>();
+
+  SimulatedNode(int id, ClusterSimulation sim) {
+    this.id = id;
+    this.sim = sim;
+  }
+
+  void start() {
+    incarnation++;
+    raft = new RaftNode(id, disk, sim.initial(), sim.options(), new SplittableRandom(sim.rnd().nextLong()));
+    kv = new KvStore();
+    SnapshotMeta snap = disk.snapshotMeta();
+    if (snap.index() > 0) {
+      kv.restore(disk.snapshotData(), snap.index());
+    }
+    lastCommit = raft.commitIndex();
+    lastConfig = raft.configuration();
+    loopScheduled = false;
+    tickPending = false;
+    syncing = null;
+    inbox.clear();
+    sim.trace(id, () -> "start term=" + raft.term() + " commit=" + raft.commitIndex() + " last=" + raft.lastIndex());
+    int inc = incarnation;
+    sim.at(sim.now() + 1 + sim.rnd().nextInt(ClusterSimulation.TICK_MS), () -> tick(inc));
+  }
+
+  /** Power cut: the process is gone and so is every write its disk had not synced. */
+  void crash(String why) {
+    sim.noteDeadIncarnation(raft.electionsStarted());
+    if (syncing != null && sim.profile().tornCrash() && syncing.snapshot() == null && !syncing.entries().isEmpty()) {
+      List<Entry> unsynced = syncing.entries();
+      int kept = sim.rnd().nextInt(unsynced.size() + 1);
+      if (kept > 0 && unsynced.get(0).index() >= disk.firstIndex()) {
+        List<Entry> prefix = unsynced.subList(0, kept);
+        disk.append(prefix);
+        for (Entry e : prefix) {
+          sim.checkPersisted(id, e, disk.term(e.index() - 1));
+        }
+        sim.trace(id, () -> "torn write kept entries " + prefix.get(0).index() + ".." + prefix.get(kept - 1).index());
+      }
+    }
+    sim.trace(id, () -> "crash (" + why + ") lost unsynced="
+        + (syncing == null ? "none" : syncing.entries().size() + " entries, hardState " + syncing.hardState()));
+    raft = null;
+    syncing = null;
+    inbox.clear();
+    readsByContext.clear();
+    confirmedReads.clear();
+    writeAcks.clear();
+    incarnation++;
+  }
+
+  boolean up() {
+    return raft != null;
+  }
+
+  /** Queues an input for the node's next loop (message, proposal, read, leadership call). */
+  void submit(Runnable input) {
+    if (raft == null) {
+      return;
+    }
+    inbox.add(input);
+    scheduleLoop();
+  }
+
+  void deliver(Message m) {
+    if (raft == null) {
+      return;
+    }
+    submit(() -> {
+      sim.trace(id, () -> "recv " + m);
+      sim.nodeEvent();
+      raft.step(m);
+    });
+  }
+
+  private void tick(int inc) {
+    if (inc != incarnation) {
+      return;
+    }
+    tickPending = true; // ticks that arrive while a loop runs long fold into one (time dilation)
+    scheduleLoop();
+    sim.at(sim.now() + ClusterSimulation.TICK_MS, () -> tick(inc));
+  }
+
+  private void scheduleLoop() {
+    if (loopScheduled || syncing != null || raft == null) {
+      return;
+    }
+    if (inbox.isEmpty() && !tickPending && !raft.hasReady()) {
+      return;
+    }
+    loopScheduled = true;
+    int inc = incarnation;
+    sim.at(sim.now() + sim.rnd().nextInt(3), () -> loop(inc));
+  }
+
+  private void loop(int inc) {
+    if (inc != incarnation) {
+      return;
+    }
+    loopScheduled = false;
+    while (!inbox.isEmpty() && raft != null) {
+      inbox.poll().run();
+    }
+    if (raft == null) {
+      return;
+    }
+    if (tickPending) {
+      tickPending = false;
+      sim.nodeEvent();
+      raft.tick();
+    }
+    if (!raft.hasReady()) {
+      return;
+    }
+    Ready rd = raft.ready();
+    if (!rd.mustPersist()) {
+      send(rd, true); // nothing to sync: everything leaves now
+      finish(rd);
+      return;
+    }
+    syncing = rd;
+    sim.trace(id, () -> "write entries=" + span(rd.entries()) + " hardState=" + rd.hardState()
+        + (rd.snapshot() == null ? "" : " snapshot=" + rd.snapshot().index()));
+    send(rd, true);
+    long latency = sim.rnd().nextDouble() < sim.profile().fsyncTailRate() ? sim.profile().fsyncTailMs()
+        : sim.rnd().nextInt(sim.profile().fsyncMaxMs() + 1);
+    sim.at(sim.now() + latency, () -> synced(inc, rd));
+  }
+
+  private void synced(int inc, Ready rd) {
+    if (inc != incarnation) {
+      return;
+    }
+    sim.nodeEvent();
+    if (sim.faulting() && sim.rnd().nextDouble() < sim.profile().fsyncErrorRate()) {
+      crash("fsync-failed"); // the driver stops rather than send promises it could not keep
+      return;
+    }
+    persist(rd);
+    sim.trace(id, () -> "fsync done entries=" + span(rd.entries()));
+    syncing = null;
+    finish(rd);
+  }
+
+  private void finish(Ready rd) {
+    send(rd, false);
+    apply(rd);
+    raft.advance(rd);
+    maybeSnapshot();
+    scheduleLoop();
+  }
+
+  private static boolean sendableBeforeSync(Message m) {
+    // as production: these promise nothing about this node's disk
+    return m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT || m.type() == MessageType.QUIESCE;
+  }
+
+  private void send(Ready rd, boolean early) {
+    for (Message m : rd.messages()) {
+      if (sendableBeforeSync(m) == early) {
+        if (m.type() == MessageType.APPEND_RESPONSE && !m.reject()) {
+          sim.checkAckDurable(this, m.index());
+        }
+        sim.send(m);
+      }
+    }
+  }
+
+  private static String span(List<Entry> entries) {
+    return entries.isEmpty() ? "none" : entries.get(0).index() + ".." + entries.get(entries.size() - 1).index()
+        + "@t" + entries.get(entries.size() - 1).term();
+  }
+
+  private void persist(Ready rd) {
+    if (rd.snapshot() != null) {
+      disk.installSnapshot(rd.snapshot(), rd.snapshotData());
+    }
+    if (!rd.entries().isEmpty()) {
+      disk.append(rd.entries());
+      for (Entry e : rd.entries()) {
+        sim.checkPersisted(id, e, disk.term(e.index() - 1));
+      }
+    }
+    HardState hs = rd.hardState();
+    if (hs != null) {
+      if (hs.commit() < durableCommit) {
+        sim.fail("durable-commit-regressed node=" + id + " from=" + durableCommit + " to=" + hs.commit());
+      }
+      durableCommit = hs.commit();
+      disk.saveHardState(hs);
+    }
+    disk.sync();
+  }
+
+  private void apply(Ready rd) {
+    if (!rd.committedEntries().isEmpty() || !rd.readStates().isEmpty()) {
+      sim.trace(id, () -> "apply " + span(rd.committedEntries()) + " readStates=" + rd.readStates());
+    }
+    if (rd.snapshot() != null) {
+      kv.restore(rd.snapshotData(), rd.snapshot().index());
+    }
+    for (Entry e : rd.committedEntries()) {
+      sim.checkApplied(id, e);
+      if (e.index() != kv.applied + 1) {
+        sim.fail("apply-gap node=" + id + " index=" + e.index() + " applied=" + kv.applied);
+      }
+      String op = e.type() == EntryType.NORMAL ? kv.apply(e.index(), e.payload()) : null;
+      kv.applied = e.index();
+      Runnable ack = op == null ? null : writeAcks.remove(op);
+      if (ack != null) {
+        sim.writeAcknowledged(op, e.index());
+        ack.run();
+      }
+    }
+    for (ReadState rs : rd.readStates()) {
+      if (readsByContext.containsKey(rs.context())) {
+        confirmedReads.add(new long[] {rs.context(), rs.index()});
+      }
+    }
+    for (var it = confirmedReads.iterator(); it.hasNext(); ) {
+      long[] r = it.next();
+      if (r[1] <= kv.applied) {
+        it.remove();
+        Runnable done = readsByContext.remove(r[0]);
+        if (done != null) {
+          done.run();
+        }
+      }
+    }
+  }
+
+  private void maybeSnapshot() {
+    long applied = raft.appliedIndex();
+    if (applied - disk.snapshotMeta().index() >= sim.profile().snapshotEvery()) {
+      disk.createSnapshot(raft.snapshotMetaAt(applied), kv.snapshot());
+      disk.compact(Math.max(disk.firstIndex() - 1, applied - sim.profile().snapshotKeep()));
+    }
+  }
+}
