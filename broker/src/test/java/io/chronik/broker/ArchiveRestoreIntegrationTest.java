@@ -1,5 +1,6 @@
 package io.chronik.broker;
 
+import static io.chronik.broker.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.broker.archive.ArchiveManifest;
@@ -135,12 +136,10 @@ class ArchiveRestoreIntegrationTest {
         producer.flush();
       }
       commitOffset(live.bootstrap(), new TopicPartition("orders", 0), 1234);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       for (int node = 0; node < 3; node++) {
-        while (archiveLag(live.admin(node)) != 0.0 && System.nanoTime() < deadline) {
-          Thread.sleep(200);
-        }
-        assertThat(archiveLag(live.admin(node))).as("archive lag of node %d", node).isZero();
+        String admin = live.admin(node);
+        eventually("archive lag 0 on node " + node, Duration.ofSeconds(60), () -> archiveLag(admin), lag -> lag == 0.0);
+        assertThat(archiveLag(admin)).as("archive lag of node %d", node).isZero();
       }
     } // every node killed: the cluster is gone; only the bucket remains
 
@@ -226,10 +225,8 @@ class ArchiveRestoreIntegrationTest {
           producer.send(new ProducerRecord<>("unarchived", 0, "k", "v" + i)).get();
         }
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!solo.log(0).contains("reason=upload-failed") && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      eventually("an upload failure logged", Duration.ofSeconds(30), () -> solo.log(0),
+          log -> log.contains("reason=upload-failed"));
       assertThat(solo.log(0)).contains("reason=upload-failed").contains("retryInMs=");
       assertThat(archiveLag(solo.admin(0))).as("lag while S3 is down").isPositive();
     }

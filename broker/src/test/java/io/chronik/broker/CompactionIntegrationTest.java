@@ -1,5 +1,6 @@
 package io.chronik.broker;
 
+import static io.chronik.broker.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -66,26 +66,6 @@ class CompactionIntegrationTest {
   private static Admin admin() {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000));
-  }
-
-  private static <T> T eventually(String what, Duration timeout, Callable<T> probe,
-      java.util.function.Predicate<T> done) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    T last = null;
-    Exception failure = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = probe.call();
-        failure = null;
-        if (done.test(last)) {
-          return last;
-        }
-      } catch (Exception e) {
-        failure = e;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError(what + " last=" + last, failure);
   }
 
   /**

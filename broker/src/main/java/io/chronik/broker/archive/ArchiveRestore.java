@@ -120,7 +120,7 @@ public final class ArchiveRestore {
       download(folder + f.object(), f, dir.resolve(f.name()));
       bytes += f.bytes();
     }
-    forceDirectory(dir);
+    disk.syncDirectory(dir);
     dropSnapshotsBeyond(disk, dir, m.archivedIndex());
     long lastTerm = 0;
     for (ArchivedFile f : m.files()) {
@@ -171,7 +171,7 @@ public final class ArchiveRestore {
       }
       Files.deleteIfExists(dir.resolve(name));
     }
-    forceDirectory(dir);
+    disk.syncDirectory(dir);
   }
 
   /** First and last Kafka offset of a partition group's restored log, {-1, -1} for other groups. */
@@ -197,11 +197,5 @@ public final class ArchiveRestore {
       }
     }
     return new long[] {first, last};
-  }
-
-  private static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
   }
 }

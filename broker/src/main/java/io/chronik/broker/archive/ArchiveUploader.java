@@ -1,9 +1,15 @@
 package io.chronik.broker.archive;
 
+import io.chronik.broker.config.BrokerConfig;
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.replication.ArchiveTarget;
+import io.chronik.broker.replication.ReplicatedNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -76,29 +82,29 @@ public final class ArchiveUploader implements AutoCloseable {
    * The archive {@code config} asks for, started, or null when {@code archive.s3.uri} is empty. Its
    * scratch files (compressed objects on their way out) live in {@code <data>/archive.tmp}.
    */
-  public static ArchiveUploader start(io.chronik.broker.config.BrokerConfig config,
-      io.chronik.broker.replication.ReplicatedNode replication, MeterRegistry registry, java.nio.file.Path data)
-      throws java.io.IOException {
-    String uri = config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_S3_URI);
+  public static ArchiveUploader start(BrokerConfig config,
+      ReplicatedNode replication, MeterRegistry registry, Path data)
+      throws IOException {
+    String uri = config.get(BrokerSettings.ARCHIVE_S3_URI);
     if (uri.isEmpty()) {
       return null;
     }
     ArchiveLocation location = ArchiveLocation.parse(uri);
-    java.nio.file.Path scratch = data.resolve("archive.tmp");
-    if (java.nio.file.Files.isDirectory(scratch)) {
-      try (var old = java.nio.file.Files.list(scratch)) {
-        for (java.nio.file.Path p : old.toList()) {
-          java.nio.file.Files.delete(p);
+    Path scratch = data.resolve("archive.tmp");
+    if (Files.isDirectory(scratch)) {
+      try (var old = Files.list(scratch)) {
+        for (Path p : old.toList()) {
+          Files.delete(p);
         }
       }
     }
-    java.nio.file.Files.createDirectories(scratch);
+    Files.createDirectories(scratch);
     ArchiveClient client = new ArchiveClient(location.bucket(),
-        config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_S3_ENDPOINT),
-        config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_S3_REGION),
-        config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_S3_PATH_STYLE), Duration.ofSeconds(60));
+        config.get(BrokerSettings.ARCHIVE_S3_ENDPOINT),
+        config.get(BrokerSettings.ARCHIVE_S3_REGION),
+        config.get(BrokerSettings.ARCHIVE_S3_PATH_STYLE), Duration.ofSeconds(60));
     ArchiveUploader uploader = new ArchiveUploader(new GroupArchiver(client, location, config.nodeId(), scratch),
-        replication.views()::archiveTargets, config.get(io.chronik.broker.config.BrokerSettings.ARCHIVE_INTERVAL_MS), registry);
+        replication.views()::archiveTargets, config.get(BrokerSettings.ARCHIVE_INTERVAL_MS), registry);
     uploader.client = client;
     uploader.start();
     LOG.info("archive={} intervalMs={} node={}", location, uploader.intervalMs, config.nodeId());
