@@ -100,8 +100,9 @@ final class PartitionBatcher implements EventHandler<AppendEvent> {
           proposal.touched = false; // even if the sink threw: the next batch must see the group again
         }
       }
-      sink.endOfBatch();
+      // recorded before the sink's sync completes the batch's appends, so whoever sees a completion sees its batch
       metrics.recordBatch(batchRecords, batchBytes, touchedCount, batchProposals);
+      sink.endOfBatch();
     } finally {
       touchedCount = 0;
       batchRecords = 0;
