@@ -71,7 +71,7 @@ final class ClusterSimulation {
   private final LinearizabilityOracle oracle = new LinearizabilityOracle();
   private long electionsOfDeadIncarnations;
   private long nextContext = 1;
-  private final List<Client> clients = new ArrayList<>();
+  private final List<SimulatedClient> clients = new ArrayList<>();
 
   ClusterSimulation(long seed, Settings settings) {
     this.seed = seed;
@@ -97,7 +97,7 @@ final class ClusterSimulation {
     // the Figure 8 mix wants a steady stream of proposals so every short-lived leader leaves a tail
     int clientCount = figure8 ? 3 * settings.clients() : profile.clients();
     for (int c = 0; c < clientCount; c++) {
-      clients.add(new Client(c + 1));
+      clients.add(new SimulatedClient(c + 1, this));
     }
   }
 
@@ -129,6 +129,26 @@ final class ClusterSimulation {
 
   boolean faulting() {
     return faults;
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  SimulatedNode node(int id) {
+    return nodes[id];
+  }
+
+  LinearizabilityOracle oracle() {
+    return oracle;
+  }
+
+  Long ackedIndex(String op) {
+    return invariants.ackedWrites.get(op);
+  }
+
+  long nextReadContext() {
+    return nextContext++;
   }
 
   void nodeEvent() {
@@ -163,7 +183,7 @@ final class ClusterSimulation {
   }
 
   Result run() {
-    for (Client c : clients) {
+    for (SimulatedClient c : clients) {
       at(rnd.nextInt(50), c::next);
     }
     at(100 + rnd.nextInt(400), this::fault);
@@ -431,121 +451,5 @@ final class ClusterSimulation {
       }
     }
     return true;
-  }
-
-  // ------------------------------------------------------------------ clients
-
-  private final class Client {
-    final int id;
-    long op;
-    long attemptUntil;
-
-    Client(int id) {
-      this.id = id;
-    }
-
-    void next() {
-      if (!faults && now > settings.faultPhaseMs() + 500) {
-        return; // clients stop early in the heal phase so the cluster can settle
-      }
-      op++;
-      attemptUntil = now + 1_500;
-      String key = "k" + rnd.nextInt(3);
-      if (rnd.nextInt(10) < 6) {
-        attemptWrite(key, "v" + id + "." + op, op);
-      } else {
-        attemptRead(key, op);
-      }
-    }
-
-    private SimulatedNode pickNode(boolean preferLeader) {
-      RaftNode leader = anyLeader();
-      if (preferLeader && leader != null && rnd.nextInt(10) < 8) {
-        return nodes[leader.id()];
-      }
-      return nodes[1 + rnd.nextInt(NODES)];
-    }
-
-    private void retryOrGiveUp(Runnable attempt) {
-      if (now + 20 > attemptUntil) {
-        at(now + 1, this::next);
-      } else {
-        at(now + 20, attempt);
-      }
-    }
-
-    /** The request reaches the node's queue now and is handled in its next loop, as in the driver. */
-    void attemptWrite(String key, String value, long myOp) {
-      if (op != myOp) {
-        return; // a retry of an operation the client already gave up on
-      }
-      SimulatedNode n = pickNode(true);
-      if (!n.up()) {
-        retryOrGiveUp(() -> attemptWrite(key, value, myOp));
-        return;
-      }
-      long invoked = now;
-      boolean[] done = {false};
-      n.submit(() -> {
-        if (op != myOp) {
-          return; // the client gave up before the node got to it
-        }
-        if (!n.raft.propose(KvStore.write(id, myOp, key, value)).isAccepted()) {
-          retryOrGiveUp(() -> attemptWrite(key, value, myOp));
-          return;
-        }
-        n.writeAcks.put(id + ":" + myOp, () -> {
-          done[0] = true;
-          oracle.writeAcked(key, invoked, now, invariants.ackedWrites.get(id + ":" + myOp));
-          at(now + rnd.nextInt(30), this::next);
-        });
-      });
-      // an unacknowledged write is indeterminate: the client gives up on it and moves on
-      at(attemptUntil, () -> {
-        if (!done[0] && op == myOp) {
-          n.writeAcks.remove(id + ":" + myOp);
-          next();
-        }
-      });
-    }
-
-    void attemptRead(String key, long myOp) {
-      if (op != myOp) {
-        return;
-      }
-      SimulatedNode n = pickNode(false);
-      if (!n.up()) {
-        retryOrGiveUp(() -> attemptRead(key, myOp));
-        return;
-      }
-      long invoked = now;
-      boolean[] done = {false};
-      long[] context = {0};
-      n.submit(() -> {
-        if (op != myOp) {
-          return;
-        }
-        long ctx = nextContext++;
-        context[0] = ctx;
-        if (!n.raft.readIndex(ctx)) {
-          retryOrGiveUp(() -> attemptRead(key, myOp));
-          return;
-        }
-        n.readsByContext.put(ctx, () -> {
-          done[0] = true;
-          String violation = oracle.readCompleted(key, invoked, now, n.kv.get(key).index());
-          if (violation != null) {
-            fail("linearizability " + violation + " node=" + n.id);
-          }
-          at(now + rnd.nextInt(30), this::next);
-        });
-      });
-      at(attemptUntil, () -> {
-        if (!done[0] && op == myOp) {
-          n.readsByContext.remove(context[0]);
-          next();
-        }
-      });
-    }
   }
 }
