@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -37,10 +39,13 @@ public final class ArchiveUploader implements AutoCloseable {
   private final Predicate<Consumer<List<ArchiveTarget>>> targets;
   private final long intervalMs;
   private final Map<String, GroupState> groups = new HashMap<>();
-  private final AtomicLong lagEntries = new AtomicLong();
+  /** {@link #LAG_UNKNOWN} until a round has finished: a node that has not looked yet must not read as caught up. */
+  private final AtomicLong lagEntries = new AtomicLong(LAG_UNKNOWN);
+  private static final long LAG_UNKNOWN = Long.MIN_VALUE;
   private final AtomicLong lastSuccessMs = new AtomicLong();
   private final Counter failures;
   private final Counter manifests;
+  private final Counter rounds;
   private final Thread thread;
   private volatile boolean running = true;
   private ArchiveClient client;
@@ -61,14 +66,18 @@ public final class ArchiveUploader implements AutoCloseable {
     this.archiver = archiver;
     this.targets = targets;
     this.intervalMs = intervalMs;
-    Gauge.builder("chronik.archive.lag.entries", lagEntries, AtomicLong::get)
-        .description("Committed Raft entries of the groups this node leads not yet in the archive (largest group)")
+    Gauge.builder("chronik.archive.lag.entries", lagEntries, l -> l.get() == LAG_UNKNOWN ? Double.NaN : l.get())
+        .description("Committed Raft entries of the groups this node leads not yet in the archive (largest group), "
+            + "as of the end of the last round; NaN before the first")
         .register(registry);
     Gauge.builder("chronik.archive.last.success.age.seconds", lastSuccessMs,
             t -> t.get() == 0 ? -1 : (System.currentTimeMillis() - t.get()) / 1000.0)
         .description("Seconds since a round archived every group it tried (-1 before the first)").register(registry);
     this.failures = Counter.builder("chronik.archive.failures").description("Group uploads that failed").register(registry);
     this.manifests = Counter.builder("chronik.archive.manifests").description("Manifests written").register(registry);
+    this.rounds = Counter.builder("chronik.archive.rounds")
+        .description("Archive rounds finished (a round started after a write and finished holds it, or says why not)")
+        .register(registry);
     registry.more().counter("chronik.archive.uploaded", List.of(), archiver, GroupArchiver::bytesUploaded);
     this.thread = new Thread(this::run, "chronik-archive");
     thread.setDaemon(true);
@@ -127,20 +136,12 @@ public final class ArchiveUploader implements AutoCloseable {
 
   /** One pass over the groups this node leads now. */
   void round() throws InterruptedException {
-    CompletableFuture<List<ArchiveTarget>> led = new CompletableFuture<>();
-    if (!targets.test(led::complete)) {
-      return;
-    }
-    List<ArchiveTarget> list;
-    try {
-      list = led.get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      LOG.warn("archive=round reason=no-targets error={}", e.toString());
+    List<ArchiveTarget> list = ledGroups();
+    if (list == null) {
       return;
     }
     long now = System.currentTimeMillis();
     boolean allOk = true;
-    long lag = 0;
     for (ArchiveTarget target : list) {
       if (!running) {
         return;
@@ -152,12 +153,36 @@ public final class ArchiveUploader implements AutoCloseable {
       } else {
         allOk = false;
       }
-      long archived = state.manifest == null ? 0 : state.manifest.archivedIndex();
-      lag = Math.max(lag, target.commitIndex() - archived);
     }
-    lagEntries.set(lag);
+    // The lag is measured against the commit indexes after the uploads, not the ones the round started
+    // from: a round that began before a write must not report that write as archived.
+    List<ArchiveTarget> after = ledGroups();
+    if (after != null) {
+      long lag = 0;
+      for (ArchiveTarget target : after) {
+        GroupState state = groups.get(target.groupDir());
+        long archived = state == null || state.manifest == null ? 0 : state.manifest.archivedIndex();
+        lag = Math.max(lag, target.commitIndex() - archived);
+      }
+      lagEntries.set(lag);
+    }
     if (allOk) {
       lastSuccessMs.set(System.currentTimeMillis());
+    }
+    rounds.increment();
+  }
+
+  /** The groups this node leads and their commit indexes, or null when the driver could not say. */
+  private List<ArchiveTarget> ledGroups() throws InterruptedException {
+    CompletableFuture<List<ArchiveTarget>> led = new CompletableFuture<>();
+    if (!targets.test(led::complete)) {
+      return null;
+    }
+    try {
+      return led.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("archive=round reason=no-targets error={}", e.toString());
+      return null;
     }
   }
 

@@ -57,8 +57,9 @@ public final class PartitionReadIndex {
     s[at + TERM] = term;
     s[at + MAX_TIMESTAMP] = maxTimestamp;
     c[n] = channel;
-    highWatermark = nextOffset;
+    // the view first: a reader that sees the new high watermark must find the entry holding every offset below it
     view = new View(s, c, n + 1);
+    highWatermark = nextOffset;
   }
 
   /**
