@@ -6,9 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 mkdir -p target
 DIR=/var/tmp/chronik-scale
 RATE=${RATE:-20000}
-for try in 1 2 3; do
+for try in $(seq 1 ${TRIES:-3}); do
   ./chronik cluster stop --dir $DIR >/dev/null 2>&1
-  ./chronik cluster start --nodes 3 --fresh --dir $DIR --set metrics.log.interval.ms=2000 >/dev/null 2>&1
+  ./chronik cluster start --nodes 3 --fresh --dir $DIR --set metrics.log.interval.ms=${METRICS_MS:-2000} >/dev/null 2>&1
   ./chronik bench --bootstrap 127.0.0.1:9092 --mode leaders --topic f --create-topic --partitions 1024 --replication-factor 3 > /dev/null 2>&1
   sleep 5
   ./chronik bench --bootstrap 127.0.0.1:9092 --topic f --duration 40 --rate $RATE --producers 2 --out target/fo-load-$try.json > target/fo-load-$try.txt 2>&1 &
@@ -17,7 +17,7 @@ for try in 1 2 3; do
   pid=$(grep "node.1.pid" $DIR/cluster.state | cut -d= -f2)
   k0=$(date +%s%N)
   kill -9 $pid
-  ./chronik bench --bootstrap 127.0.0.1:9092,127.0.0.1:9094 --mode leaders --topic f --dead-broker 1 --out target/fo-lead-$try.json > target/fo-lead-$try.txt 2>&1
+  ./chronik bench --bootstrap 127.0.0.1:9092,127.0.0.1:9094 --mode leaders --topic f --dead-broker 1 --since-epoch-ms $(( k0 / 1000000 )) --out target/fo-lead-$try.json > target/fo-lead-$try.txt 2>&1
   k1=$(date +%s%N); echo "try=$try kill-to-bench-exit-ms=$(( (k1 - k0) / 1000000 ))"
   wait $LOAD
   python3 - $try <<'PY'

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +44,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--dead-broker", defaultValue = "-1", description = "leaders mode: partitions this broker is "
       + "still reported to lead count as not led (measures failover after killing it).")
   int deadBroker;
+
+  @Option(names = "--since-epoch-ms", defaultValue = "-1", description = "leaders mode: count from this wall-clock "
+      + "time (epoch ms, e.g. the moment of a kill) instead of from the bench's own start, so its JVM start-up is "
+      + "not left out.")
+  long sinceEpochMs;
 
   @Option(names = "--partitions", defaultValue = "1", description = "Partitions per topic for --create-topic (default 1).")
   int partitions;
@@ -101,7 +107,9 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("chronik bench: " + problem);
       return EXIT_USAGE;
     }
-    long started = System.nanoTime(); // leaders mode counts from here: after a kill, reaching the cluster is part of it
+    // leaders mode counts from here: after a kill, reaching the cluster is part of it
+    long started = sinceEpochMs < 0 ? System.nanoTime()
+        : System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - sinceEpochMs));
     try {
       int brokers = BenchRun.reachable(bootstrap);
       System.err.println("chronik bench: mode=" + mode + " bootstrap=" + bootstrap + " brokers=" + brokers + " topic=" + topic
