@@ -98,6 +98,11 @@ final class ReplicatedCluster implements AutoCloseable {
     return "http://127.0.0.1:" + nodes[node].adminPort();
   }
 
+  /** The port node {@code node} accepts Kafka clients on. */
+  int kafkaPort(int node) {
+    return kafkaPorts[node];
+  }
+
   /** The port node {@code node} accepts peer (Raft) connections on. */
   int raftPort(int node) {
     return raftPorts[node];

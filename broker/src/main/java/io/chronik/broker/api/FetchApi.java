@@ -12,6 +12,8 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.LeaderIdAndEpoch;
+import org.apache.kafka.common.message.FetchResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -23,10 +25,15 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * response's session id 0 tells clients to send full fetch requests (KIP-227 allows this).
  */
 final class FetchApi {
+  /** The first Fetch version with KIP-951's current-leader hint and node endpoints. */
+  private static final short LEADER_HINT_VERSION = 16;
+
   private final BrokerState s;
+  private final LeaderHints hints;
 
   FetchApi(BrokerState s) {
     this.s = s;
+    this.hints = new LeaderHints(s);
   }
 
   void fetch(RequestContext ctx) {
@@ -107,6 +114,18 @@ final class FetchApi {
     return Errors.NONE;
   }
 
+  /** KIP-951: name the partition's current leader and add its endpoint, so the consumer re-routes at once. */
+  private void hint(FetchResponseData resp, PartitionData pd, Partition p) {
+    int leader = hints.otherLeader(p, n -> {
+      if (resp.nodeEndpoints().find(n.id()) == null) {
+        resp.nodeEndpoints().add(new NodeEndpoint().setNodeId(n.id()).setHost(n.host()).setPort(n.kafkaPort()));
+      }
+    });
+    if (leader >= 0) {
+      pd.setCurrentLeader(new LeaderIdAndEpoch().setLeaderId(leader).setLeaderEpoch(p.leaderEpoch()));
+    }
+  }
+
   private FetchResponseData build(RequestContext ctx, FetchRequestData req) throws IOException {
     FetchResponseData resp = new FetchResponseData().setSessionId(0);
     long remaining = Math.min(req.maxBytes(), s.config.get(BrokerSettings.FETCH_RESPONSE_BYTES_MAX));
@@ -126,6 +145,10 @@ final class FetchApi {
         }
         if (e != Errors.NONE) {
           pd.setErrorCode(e.code());
+          if ((e == Errors.NOT_LEADER_OR_FOLLOWER || e == Errors.FENCED_LEADER_EPOCH)
+              && ctx.version() >= LEADER_HINT_VERSION) {
+            hint(resp, pd, p);
+          }
         } else if (remaining > 0 || first) {
           int max = (int) Math.min(fp.partitionMaxBytes(), Math.max(0, remaining));
           org.apache.kafka.common.record.internal.BaseRecords records = p.readRegions(fp.fetchOffset(), max, first);

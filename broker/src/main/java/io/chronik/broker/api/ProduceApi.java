@@ -17,6 +17,8 @@ import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.LeaderIdAndEpoch;
+import org.apache.kafka.common.message.ProduceResponseData.NodeEndpoint;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
@@ -31,10 +33,15 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
 final class ProduceApi {
+  /** The first Produce version with KIP-951's current-leader hint and node endpoints. */
+  private static final short LEADER_HINT_VERSION = 10;
+
   private final BrokerState s;
+  private final LeaderHints hints;
 
   ProduceApi(BrokerState s) {
     this.s = s;
+    this.hints = new LeaderHints(s);
   }
 
   /** The appends of one produce request; completes the response when the last one completes. */
@@ -42,6 +49,7 @@ final class ProduceApi {
     private final RequestContext ctx;
     private final ProduceResponseData response;
     private final List<PartitionProduceResponse> slots = new ArrayList<>();
+    private final List<Partition> partitions = new ArrayList<>();
     private final List<ByteBuffer> payloads = new ArrayList<>();
     private int outstanding;
 
@@ -66,7 +74,7 @@ final class ProduceApi {
             .setErrorMessage("reason=leader-busy-or-original-uncommitted");
         case STORAGE_ERROR -> pr.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
         case FAILED -> pr.setErrorCode(Errors.UNKNOWN_SERVER_ERROR.code()).setErrorMessage("reason=append-failed");
-        default -> pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        default -> notLeader(ctx, response, pr, partitions.get((int) cookie));
       }
       if (--outstanding == 0) {
         s.traffic.produceAnswered();
@@ -96,6 +104,10 @@ final class ProduceApi {
         tr.partitionResponses().add(pr);
         Partition p = t == null ? null : t.partition(pd.index());
         Errors e = check(acks, req, t, p, byId);
+        if (e == Errors.NOT_LEADER_OR_FOLLOWER) {
+          notLeader(ctx, resp, pr, p);
+          continue;
+        }
         if (e != Errors.NONE) {
           pr.setErrorCode(e.code());
           if (e == Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED) {
@@ -115,6 +127,7 @@ final class ProduceApi {
         }
         int cookie = pending.slots.size();
         pending.slots.add(pr);
+        pending.partitions.add(p);
         ByteBuffer payload = records.buffer();
         pending.payloads.add(payload);
         publishes.add(() -> publish(pending, p, payload, acks, cookie, pr));
@@ -165,6 +178,25 @@ final class ProduceApi {
       case CLOSED -> Errors.NOT_LEADER_OR_FOLLOWER.code();
       default -> Errors.NOT_ENOUGH_REPLICAS.code(); // ring or in-flight limit full: back-pressure, retry
     }).setErrorMessage("reason=" + r);
+    if (r == PublishResult.CLOSED) {
+      notLeader(pending.ctx, pending.response, pr, p);
+    }
+  }
+
+  /** NOT_LEADER_OR_FOLLOWER, naming the current leader and its endpoint when known (KIP-951, v10+). */
+  private void notLeader(RequestContext ctx, ProduceResponseData resp, PartitionProduceResponse pr, Partition p) {
+    pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+    if (ctx.version() < LEADER_HINT_VERSION) {
+      return;
+    }
+    int leader = hints.otherLeader(p, n -> {
+      if (resp.nodeEndpoints().find(n.id()) == null) {
+        resp.nodeEndpoints().add(new NodeEndpoint().setNodeId(n.id()).setHost(n.host()).setPort(n.kafkaPort()));
+      }
+    });
+    if (leader >= 0) {
+      pr.setCurrentLeader(new LeaderIdAndEpoch().setLeaderId(leader).setLeaderEpoch(p.leaderEpoch()));
+    }
   }
 
   void initProducerId(RequestContext ctx) throws IOException {

@@ -113,7 +113,10 @@ final class MetadataGroup extends RaftNodeGroup {
         end = n.lastIndex();
         active = true;
       } else if (leading && n.progress(id) != null) {
-        end = n.progress(id).match();
+        // match 0: this leader has not heard where that log ends yet (a new leader, a dead follower);
+        // KRaft answers -1 (unknown) there too, not 0
+        long match = n.progress(id).match();
+        end = match > 0 ? match : -1;
         active = n.progress(id).recentActive();
       }
       (n.configuration().isVoter(id) ? voters : observers).add(new MetadataQuorum.Replica(id, end, active));

@@ -1,0 +1,154 @@
+package io.chronik.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.RequestUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * KIP-951 on a real 3-node cluster: a Produce that reaches a follower is answered NOT_LEADER_OR_FOLLOWER
+ * naming the partition's leader, its epoch and its endpoint, so clients re-route without a metadata
+ * round trip; so is a Fetch (v16+); a client too old for the hint (Produce v9) gets the plain error.
+ */
+@Tag("integration")
+class LeaderHintIntegrationTest {
+  private static final String TOPIC = "hinted";
+
+  @TempDir
+  static Path dir;
+  private static ReplicatedCluster cluster;
+  private static int leader;
+  private static Uuid topicId;
+  private int correlation;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new ReplicatedCluster(dir, 3);
+    cluster.startAll();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get();
+      TopicDescription d = Eventually.eventually("a leader for " + TOPIC, java.time.Duration.ofSeconds(30),
+          () -> admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC),
+          t -> t.partitions().get(0).leader() != null && t.partitions().get(0).leader().id() >= 0);
+      leader = d.partitions().get(0).leader().id();
+      topicId = d.topicId();
+    }
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private AbstractResponse send(int node, ApiKeys api, short version, ApiMessage request) throws IOException {
+    RequestHeader header = new RequestHeader(api, version, "hint-test", ++correlation);
+    ByteBuffer body = RequestUtils.serialize(header.data(), header.headerVersion(), request, version);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", cluster.kafkaPort(node)), 5_000);
+      socket.setSoTimeout(15_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(ByteBuffer.allocate(4).putInt(body.remaining()).array());
+      out.write(body.array(), body.arrayOffset() + body.position(), body.remaining());
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      byte[] response = new byte[in.readInt()];
+      in.readFully(response);
+      return AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
+    }
+  }
+
+  private ProduceResponseData produceTo(int node, short version) throws IOException {
+    ProduceRequestData req = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000);
+    ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName(TOPIC);
+    td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
+        MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()))));
+    req.topicData().add(td);
+    return ((ProduceResponse) send(node, ApiKeys.PRODUCE, version, req)).data();
+  }
+
+  private static ProduceResponseData.PartitionProduceResponse only(ProduceResponseData data) {
+    return data.responses().iterator().next().partitionResponses().get(0);
+  }
+
+  @Test
+  void aFollowerNamesTheLeaderItsEpochAndItsEndpoint() throws Exception {
+    int follower = (leader + 1) % 3;
+    assertThat(Errors.forCode(only(produceTo(leader, (short) 12)).errorCode())).isEqualTo(Errors.NONE);
+
+    ProduceResponseData response = produceTo(follower, (short) 12);
+    var pr = only(response);
+
+    assertThat(Errors.forCode(pr.errorCode())).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+    assertThat(pr.currentLeader().leaderId()).isEqualTo(leader);
+    assertThat(pr.currentLeader().leaderEpoch()).isPositive();
+    ProduceResponseData.NodeEndpoint endpoint = response.nodeEndpoints().find(leader);
+    assertThat(endpoint).as("the leader's endpoint in the response").isNotNull();
+    assertThat(endpoint.host()).isEqualTo("127.0.0.1");
+    assertThat(endpoint.port()).isEqualTo(cluster.kafkaPort(leader));
+    assertThat(response.nodeEndpoints()).hasSize(1);
+  }
+
+  @Test
+  void aFetchFromAFollowerNamesTheLeaderAndItsEndpoint() throws Exception {
+    int follower = (leader + 1) % 3;
+    FetchRequestData req = new FetchRequestData().setMaxWaitMs(0).setMinBytes(0).setMaxBytes(1 << 20)
+        .setSessionId(0).setSessionEpoch(-1);
+    FetchRequestData.FetchTopic ft = new FetchRequestData.FetchTopic().setTopicId(topicId);
+    ft.partitions().add(new FetchRequestData.FetchPartition().setPartition(0).setCurrentLeaderEpoch(-1)
+        .setFetchOffset(0).setLogStartOffset(-1).setPartitionMaxBytes(1 << 20));
+    req.topics().add(ft);
+
+    FetchResponseData response = ((FetchResponse) send(follower, ApiKeys.FETCH, (short) 16, req)).data();
+
+    FetchResponseData.PartitionData pd = response.responses().get(0).partitions().get(0);
+    assertThat(Errors.forCode(pd.errorCode())).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+    assertThat(pd.currentLeader().leaderId()).isEqualTo(leader);
+    assertThat(pd.currentLeader().leaderEpoch()).isPositive();
+    assertThat(response.nodeEndpoints().find(leader).port()).isEqualTo(cluster.kafkaPort(leader));
+  }
+
+  @Test
+  void aClientBeforeTheHintGetsThePlainError() throws Exception {
+    int follower = (leader + 2) % 3;
+    ProduceResponseData response = produceTo(follower, (short) 9);
+    var pr = only(response);
+
+    assertThat(Errors.forCode(pr.errorCode())).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+    assertThat(pr.currentLeader().leaderId()).isEqualTo(-1);
+    assertThat(response.nodeEndpoints()).isEmpty();
+  }
+}
