@@ -28,6 +28,7 @@ public final class ApiRouter {
   private final GroupApi groups;
   private final DeleteRecordsApi deleteRecords;
   private final QuorumApi quorum;
+  private final ElectLeadersApi electLeaders;
 
   public ApiRouter(BrokerState state) {
     this.state = state;
@@ -40,6 +41,7 @@ public final class ApiRouter {
     this.groups = new GroupApi(state);
     this.deleteRecords = new DeleteRecordsApi(state);
     this.quorum = new QuorumApi(state);
+    this.electLeaders = new ElectLeadersApi(state);
   }
 
   /** Called from any thread: queues the request onto the state thread. */
@@ -96,6 +98,7 @@ public final class ApiRouter {
       case LIST_GROUPS -> groups.listGroups(ctx);
       case DESCRIBE_GROUPS -> groups.describeGroups(ctx);
       case DESCRIBE_QUORUM -> quorum.describeQuorum(ctx);
+      case ELECT_LEADERS -> electLeaders.electLeaders(ctx);
       default -> throw new org.apache.kafka.common.errors.UnsupportedVersionException(
           "api=" + ctx.apiKey().name + " reason=not-implemented");
     }

@@ -20,7 +20,8 @@ public final class SupportedApis {
       ApiKeys.INIT_PRODUCER_ID, ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP,
       ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
       ApiKeys.LIST_GROUPS, ApiKeys.DESCRIBE_GROUPS, ApiKeys.DELETE_RECORDS, ApiKeys.ALTER_CONFIGS,
-      ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_QUORUM);
+      ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_QUORUM,
+      ApiKeys.ELECT_LEADERS);
 
   private SupportedApis() {}
 

@@ -190,6 +190,11 @@ final class MetadataImage {
     }
   }
 
+  /** The partition group {@code groupId} if this node hosts it, else null (driver thread). */
+  PartitionGroup hosted(int groupId) {
+    return hosted.get(groupId);
+  }
+
   /** The partition groups this node hosts (driver thread). */
   java.util.Collection<PartitionGroup> hostedGroups() {
     return hosted.values();

@@ -88,6 +88,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private final PeerLiveness liveness;
   private final LeaderPlacement placement;
   private final DriverViews views;
+  private final PreferredElection preferredElection;
   /**
    * A peer silent for this many (base) election timeouts counts as down. Generous, because a false "down"
    * wakes every group it leads and may start elections; a killed peer is seen at once by its closed connection.
@@ -157,6 +158,7 @@ public final class ReplicatedNode implements AutoCloseable {
         List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
         RaftNodeGroup::groupOf, this::driverFailed);
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
+    this.preferredElection = new PreferredElection(driver, image, liveness, selfId);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
         r -> daemon(r, "chronik-produce-batcher"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chronik-raft-tick"));
@@ -355,6 +357,11 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Consistent views of this node's Raft groups, each taken on the driver thread. */
   public DriverViews views() {
     return views;
+  }
+
+  /** Preferred leader election on request (ElectLeaders). */
+  public PreferredElection preferredElection() {
+    return preferredElection;
   }
 
   /** Raft messages of {@code type} received from peers since start (any thread). */

@@ -27,5 +27,11 @@ public enum MessageType {
    * last entry, {@code commit} its commit index; a follower whose log ends there stops its election
    * timer until any other traffic (or the driver) wakes the group. Never answered.
    */
-  QUIESCE
+  QUIESCE,
+  /**
+   * A follower asks its leader to hand leadership to the voter {@code index} (etcd's forwarded
+   * MsgTransferLeader; Kafka's ElectLeaders arrives at any node). Never answered: the caller watches
+   * the leader change.
+   */
+  TRANSFER_LEADER
 }

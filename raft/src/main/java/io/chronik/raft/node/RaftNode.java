@@ -358,6 +358,23 @@ public final class RaftNode {
     }
   }
 
+  /**
+   * Asks for leadership to move to {@code target}: the leader starts the transfer itself, a follower
+   * that knows the leader forwards the request to it (the leader's {@link #transferLeadership} rules
+   * decide: a voter, caught up first, proposals refused meanwhile). False when no leader is known.
+   */
+  public boolean requestLeadershipTransfer(int target) {
+    if (role == Role.LEADER) {
+      transferLeadership(target);
+      return true;
+    }
+    if (leader == NONE || leader == id) {
+      return false;
+    }
+    send(Message.of(MessageType.TRANSFER_LEADER, id, leader, term).log(target, 0).build());
+    return true;
+  }
+
   /** Handles a message from a peer of this group. */
   public void step(Message m) {
     if (quiesced && wakes(m)) {
@@ -382,6 +399,12 @@ public final class RaftNode {
         return;
       case READ_INDEX_RESPONSE:
         readStates.add(new ReadState(m.context(), m.index()));
+        return;
+      case TRANSFER_LEADER:
+        // a stale request (older term) was dropped by admitTerm; a non-leader drops it (no second hop)
+        if (role == Role.LEADER && m.index() >= 0 && m.index() <= Integer.MAX_VALUE) {
+          transferLeadership((int) m.index());
+        }
         return;
       default:
         break;

@@ -43,6 +43,42 @@ class RaftNodeTest {
   }
 
   @Test
+  void aFollowerForwardsATransferRequestAndTheTargetBecomesLeader() {
+    InteractionCluster c = elected(RaftOptions.defaults());
+    StringBuilder out = new StringBuilder();
+    c.node(1).propose(new byte[] {1});
+    c.stabilize(out);
+    assertThat(c.node(2).requestLeadershipTransfer(3)).isTrue();
+    Ready rd = c.node(2).ready();
+    assertThat(rd.messages()).singleElement().satisfies(m -> {
+      assertThat(m.type()).isEqualTo(MessageType.TRANSFER_LEADER);
+      assertThat(m.to()).isEqualTo(1);
+      assertThat(m.index()).isEqualTo(3);
+    });
+    c.node(2).advance(rd);
+    c.node(1).step(rd.messages().get(0));
+    c.stabilize(out);
+    assertThat(c.node(3).role()).isEqualTo(Role.LEADER);
+    assertThat(c.node(1).leader()).isEqualTo(3);
+    assertThat(c.node(2).leader()).isEqualTo(3);
+  }
+
+  @Test
+  void aTransferRequestOfAnOlderTermOrToANonLeaderChangesNothing() {
+    InteractionCluster c = elected(RaftOptions.defaults());
+    c.stabilize(new StringBuilder());
+    long term = c.node(1).term();
+    c.node(1).step(Message.of(MessageType.TRANSFER_LEADER, 2, 1, term - 1).log(3, 0).build());
+    c.node(3).step(Message.of(MessageType.TRANSFER_LEADER, 2, 3, term).log(3, 0).build());
+    c.stabilize(new StringBuilder());
+    assertThat(c.node(1).role()).isEqualTo(Role.LEADER);
+    assertThat(c.node(1).term()).isEqualTo(term);
+    RaftNode lone = new RaftNode(1, new MemoryLogStorage(), Configuration.of(List.of(1, 2, 3)), RaftOptions.defaults(),
+        new SplittableRandom(1));
+    assertThat(lone.requestLeadershipTransfer(2)).as("no leader known").isFalse();
+  }
+
+  @Test
   void aSingleNodeLeaderCommitsOnlyWhatItsOwnDiskMadeDurable() {
     MemoryLogStorage disk = new MemoryLogStorage();
     RaftNode n = new RaftNode(1, disk, Configuration.of(List.of(1)), RaftOptions.defaults(), new SplittableRandom(1));
