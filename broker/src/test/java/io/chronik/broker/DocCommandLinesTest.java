@@ -15,7 +15,7 @@ import picocli.CommandLine;
 
 /**
  * The broker module's half of the docs check (control's {@code DocCommandLinesTest} parses the rest): every
- * {@code ./chronik broker …} and {@code ./chronik log-digest …} line in a code block of the README or docs/
+ * {@code ./chronik broker …} and {@code ./chronik log-digest …} and {@code ./chronik restore …} line in a code block of the README or docs/
  * parses against the command's options. Synopsis lines ({@code [--x]}, {@code <…>}, {@code DIR}) are skipped.
  */
 class DocCommandLinesTest {
@@ -42,7 +42,8 @@ class DocCommandLinesTest {
           continue;
         }
         Callable<Integer> command = p.startsWith("./chronik broker ") ? new BrokerCommand()
-            : p.startsWith("./chronik log-digest ") ? new LogDigestCommand() : null;
+            : p.startsWith("./chronik log-digest ") ? new LogDigestCommand()
+            : p.startsWith("./chronik restore ") ? new io.chronik.broker.archive.RestoreCommand() : null;
         if (command == null) {
           continue;
         }

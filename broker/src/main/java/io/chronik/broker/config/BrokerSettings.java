@@ -128,6 +128,12 @@ public final class BrokerSettings {
       + "heartbeating (one QUIESCE message from the leader) until traffic wakes them; nodes ping each other once "
       + "per heartbeat interval and wake the groups of a peer that went silent for 4 election timeouts or whose "
       + "connection closed. What lets thousands of idle partitions cost nothing.");
+  public static final Setting<Boolean> RAFT_PEER_LEASE = Setting.bool("raft.peer.lease", true, "A peer that pinged "
+      + "within 3 heartbeat intervals and whose Raft loop is running (its pings say so; a loop stuck for 5 election "
+      + "timeouts, at least 2 s, says stalled) keeps the leases of the groups shared with it: followers of its "
+      + "leaders hold their election timers, its leaders' check-quorum counts it. A loop stretched by a slow fsync "
+      + "then starts no election storm; a dead or cut-off node stops pinging and elections run as usual. "
+      + "docs/REPLICATION.md.");
   public static final Setting<Integer> RAFT_SNAPSHOT_INTERVAL_ENTRIES = Setting.integer(
       "raft.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots of "
           + "a partition's state (producer table, next offset); a restart loads the snapshot and replays the entries "
@@ -167,7 +173,7 @@ public final class BrokerSettings {
       NUM_PARTITIONS, PARTITIONS_MAX, GROUP_SESSION_TIMEOUT_MIN_MS, GROUP_SESSION_TIMEOUT_MAX_MS,
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
-      CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE,
+      CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE,
       RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
       ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
 

@@ -126,6 +126,18 @@ final class LeaderPlacement {
         woken);
   }
 
+  /**
+   * Driver thread, once per heartbeat interval for each peer that pinged lately with its loop running:
+   * every group shared with it keeps its lease (RaftNode.peerAlive), so a loop that a slow fsync
+   * stretches past the election timeout, on this node or that one, starts no election.
+   */
+  void peerAlive(int peer) {
+    metadata.peerAlive(peer);
+    for (PartitionGroup group : image.hostedGroups()) {
+      group.peerAlive(peer);
+    }
+  }
+
   /** Quiescent groups woken by peers going down or coming back (metrics). */
   long groupsWoken() {
     return groupsWoken;

@@ -23,8 +23,10 @@ import java.util.function.Predicate;
 final class PeerLiveness {
   /** Group id of a ping: no Raft group, consumed by the transport's inbound sink. */
   static final int PING_GROUP_ID = -1;
-  /** The term field of a ping from a node that is shutting down (a plain ping carries 0). */
+  /** Bits of a ping's term field (a plain ping carries 0): the sender is shutting down. */
   private static final long PING_STOPPING = 1;
+  /** The sender's Raft loop has not begun a new round for a while (stuck, e.g. in a sync that hangs). */
+  private static final long PING_STALLED = 2;
 
   private final int selfId;
   private final List<Integer> peers;
@@ -37,6 +39,9 @@ final class PeerLiveness {
   private long transitions;
   /** Any thread: peers whose last ping said they are shutting down. */
   private final AtomicIntegerArray stopping;
+  /** Any thread: when the last ping from a peer came (0: never) and whether it said its loop stalled. */
+  private final AtomicLongArray lastPingNanos;
+  private final AtomicIntegerArray stalled;
   private volatile boolean selfStopping;
   /** Set once this node fenced itself: it pings nobody again, so peers see it go silent. */
   private volatile boolean silenced;
@@ -49,6 +54,8 @@ final class PeerLiveness {
     this.down = new boolean[nodeIdLimit];
     this.closed = new boolean[nodeIdLimit];
     this.stopping = new AtomicIntegerArray(nodeIdLimit);
+    this.lastPingNanos = new AtomicLongArray(nodeIdLimit);
+    this.stalled = new AtomicIntegerArray(nodeIdLimit);
     for (int peer : this.peers) {
       lastHeardNanos.set(peer, nowNanos); // a grace period at start, as for a peer just heard
     }
@@ -65,12 +72,24 @@ final class PeerLiveness {
     return message.groupId() == PING_GROUP_ID;
   }
 
-  /** Any thread (the inbound sink): a ping arrived; it says whether its sender is shutting down. */
-  void pinged(Message ping) {
+  /** Any thread (the inbound sink): a ping arrived; it says whether its sender is shutting down or stalled. */
+  void pinged(Message ping, long nowNanos) {
     int from = ping.from();
     if (from >= 0 && from < down.length) {
-      stopping.lazySet(from, ping.term() == PING_STOPPING ? 1 : 0);
+      stopping.lazySet(from, (ping.term() & PING_STOPPING) != 0 ? 1 : 0);
+      stalled.lazySet(from, (ping.term() & PING_STALLED) != 0 ? 1 : 0);
+      lastPingNanos.lazySet(from, nowNanos);
     }
+  }
+
+  /**
+   * Driver thread: {@code peer} is up, pinged within {@code windowNanos} and its loop runs: what lets
+   * the groups it leads (and the groups it follows) keep their leases while its loop is merely slow
+   * (see {@code RaftNode.peerAlive}).
+   */
+  boolean alive(int peer, long nowNanos, long windowNanos) {
+    long last = lastPingNanos.get(peer);
+    return !down[peer] && last != 0 && nowNanos - last <= windowNanos && stalled.get(peer) == 0;
   }
 
   /** This node is shutting down: its pings say so from now on. */
@@ -84,9 +103,9 @@ final class PeerLiveness {
   }
 
   /** The ping for {@code peer}. */
-  GroupMessage ping(int peer) {
-    return new GroupMessage(PING_GROUP_ID,
-        Message.of(MessageType.HEARTBEAT, selfId, peer, selfStopping ? PING_STOPPING : 0).build());
+  GroupMessage ping(int peer, boolean loopStalled) {
+    long flags = (selfStopping ? PING_STOPPING : 0) | (loopStalled ? PING_STALLED : 0);
+    return new GroupMessage(PING_GROUP_ID, Message.of(MessageType.HEARTBEAT, selfId, peer, flags).build());
   }
 
   /**
@@ -95,12 +114,12 @@ final class PeerLiveness {
    * opening thousands of new partitions, never makes this node look dead to its peers. Nothing once
    * {@link #silence}d.
    */
-  void pingAll(PeerTransport<GroupMessage> transport, Predicate<Runnable> viaDriver) {
+  void pingAll(PeerTransport<GroupMessage> transport, Predicate<Runnable> viaDriver, boolean loopStalled) {
     for (int peer : peers) {
       if (silenced) {
         return;
       }
-      GroupMessage ping = ping(peer);
+      GroupMessage ping = ping(peer, loopStalled);
       if (!transport.sendNow(peer, ping) && transport.connected(peer)) {
         viaDriver.test(() -> {
           transport.send(peer, List.of(ping));

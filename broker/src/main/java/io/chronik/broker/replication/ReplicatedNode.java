@@ -89,11 +89,15 @@ public final class ReplicatedNode implements AutoCloseable {
   private final LeaderPlacement placement;
   private final DriverViews views;
   private final PreferredElection preferredElection;
+  /** Pings newer than this keep a peer's groups' leases (0: raft.peer.lease off). */
+  private final long aliveWindowNanos;
   /**
    * A peer silent for this many (base) election timeouts counts as down. Generous, because a false "down"
    * wakes every group it leads and may start elections; a killed peer is seen at once by its closed connection.
    */
   static final int SILENCE_ELECTION_TIMEOUTS = 4;
+  /** A node whose loop began no round for this long (or 5 election timeouts if longer) pings "stalled". */
+  static final long STALL_MS_MIN = 2_000;
   /** Raft messages received from peers, per message type (metrics; written by transport threads). */
   private final AtomicLongArray received = new AtomicLongArray(MessageType.values().length);
   /** Leaders' commit indexes as heard, per group: how far behind a follower is (readiness, metrics). */
@@ -164,9 +168,12 @@ public final class ReplicatedNode implements AutoCloseable {
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chronik-raft-tick"));
     driver.start(r -> daemon(r, "chronik-raft-driver"));
     ticker.scheduleAtFixedRate(driver::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
-    if (options.quiesce() && !peers.isEmpty()) {
-      long pingMs = tickMs * options.heartbeatTicks();
-      ticker.scheduleAtFixedRate(() -> liveness.pingAll(transport, driver::offerTask), pingMs, pingMs, TimeUnit.MILLISECONDS);
+    long pingMs = tickMs * options.heartbeatTicks();
+    this.aliveWindowNanos = config.get(BrokerSettings.RAFT_PEER_LEASE) ? TimeUnit.MILLISECONDS.toNanos(3 * pingMs) : 0;
+    long stallNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(STALL_MS_MIN, 5L * options.electionTicks() * tickMs));
+    if (!peers.isEmpty()) {
+      ticker.scheduleAtFixedRate(() -> liveness.pingAll(transport, driver::offerTask,
+          System.nanoTime() - driver.loopStartedNanos() > stallNanos), pingMs, pingMs, TimeUnit.MILLISECONDS);
       ticker.scheduleAtFixedRate(() -> driver.offerTask(this::livenessRound), pingMs, pingMs, TimeUnit.MILLISECONDS);
     }
     long balanceMs = config.get(BrokerSettings.LEADER_BALANCE_INTERVAL_MS);
@@ -188,7 +195,15 @@ public final class ReplicatedNode implements AutoCloseable {
 
   /** Driver thread, once per heartbeat interval: act on peers gone down or come back. */
   private void livenessRound() {
-    liveness.round(System.nanoTime(), transport::connected, placement::peerChanged);
+    long now = System.nanoTime();
+    liveness.round(now, transport::connected, placement::peerChanged);
+    if (aliveWindowNanos > 0) {
+      for (int peer : liveness.peers()) {
+        if (liveness.alive(peer, now, aliveWindowNanos)) {
+          placement.peerAlive(peer);
+        }
+      }
+    }
   }
 
   /** Runs {@code check} on the driver thread every {@code periodMs}, with the wall clock's time. */
@@ -233,7 +248,7 @@ public final class ReplicatedNode implements AutoCloseable {
     liveness.heard(m.from(), System.nanoTime());
     received.incrementAndGet(m.type().ordinal());
     if (PeerLiveness.isPing(message)) {
-      liveness.pinged(m);
+      liveness.pinged(m, System.nanoTime());
       return true;
     }
     if (placement.refuses(m)) {

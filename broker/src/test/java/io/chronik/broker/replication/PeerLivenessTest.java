@@ -35,13 +35,37 @@ class PeerLivenessTest {
     RecordingTransport transport = new RecordingTransport();
     liveness.pingAll(transport, task -> {
       throw new AssertionError("no ping needs the driver");
-    });
+    }, false);
     assertThat(transport.pinged).containsExactly(1, 2);
 
     liveness.silence();
     liveness.pingAll(transport, task -> {
       throw new AssertionError("no ping needs the driver");
-    });
+    }, false);
     assertThat(transport.pinged).containsExactly(1, 2);
+  }
+
+  @Test
+  void aPeerIsAliveOnlyWhilePingsArriveAndSayItsLoopRuns() {
+    PeerLiveness sender = new PeerLiveness(1, List.of(0), 8, 1_000_000_000L, 0);
+    PeerLiveness receiver = new PeerLiveness(0, List.of(1), 8, 1_000_000_000L, 0);
+    long window = 150_000_000L;
+    assertThat(receiver.alive(1, 10, window)).as("never pinged: not alive, whatever the start grace").isFalse();
+
+    receiver.pinged(sender.ping(0, false).message(), 1_000);
+    assertThat(receiver.alive(1, 1_000 + window, window)).isTrue();
+    assertThat(receiver.alive(1, 1_001 + window, window)).as("ping too old").isFalse();
+
+    receiver.pinged(sender.ping(0, true).message(), 2_000);
+    assertThat(receiver.alive(1, 2_000, window)).as("its loop stalled").isFalse();
+    assertThat(receiver.mayLead(1)).isTrue();
+
+    sender.stopping();
+    receiver.pinged(sender.ping(0, false).message(), 3_000);
+    assertThat(receiver.alive(1, 3_000, window)).isTrue();
+    assertThat(receiver.mayLead(1)).as("stopping and alive are separate bits").isFalse();
+
+    receiver.round(3_000 + 2_000_000_000L, peer -> true, peer -> { });
+    assertThat(receiver.alive(1, 3_000, window)).as("down: silent for too long").isFalse();
   }
 }

@@ -79,6 +79,8 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final long[] knownTerms;
   private long loopAppends;
   private volatile long ticksSkipped;
+  /** When the last loop began (System.nanoTime): a loop stuck in a sync shows as an old value. */
+  private volatile long loopStartedNanos = System.nanoTime();
   private volatile long termChanges;
 
   private final AtomicLong loops = new AtomicLong();
@@ -269,6 +271,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     if (failed) {
       return 0;
     }
+    loopStartedNanos = System.nanoTime();
     int work = drainInputs();
     collectReadies();
     if (readies.isEmpty()) {
@@ -432,6 +435,14 @@ public final class RaftDriver<M> implements AutoCloseable {
       }
       group.advance(ready);
     }
+  }
+
+  /**
+   * When the current or last loop began (System.nanoTime; any thread): a node's pings say it stalled
+   * when this is old, so peers stop holding elections for its groups while its loop is stuck.
+   */
+  public long loopStartedNanos() {
+    return loopStartedNanos;
   }
 
   /** Ticks that arrived while a loop ran long and were folded into one (time dilation). */

@@ -263,6 +263,11 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     return true;
   }
 
+  /** Driver thread: {@code nodeId}'s process pinged lately and its loop runs (see {@link RaftNode#peerAlive}). */
+  public final void peerAlive(int nodeId) {
+    node.peerAlive(nodeId);
+  }
+
   /**
    * Driver thread: {@code nodeId}'s process is gone; if it led this group, the survivors stand in turns
    * rotated by the group id, so the dead node's groups spread over them (see RaftNode).

@@ -35,6 +35,8 @@ import java.util.random.RandomGenerator;
 public final class RaftNode {
 
   public static final int NONE = HardState.NO_VOTE;
+  /** {@link #peerAlive} holds a follower's timer for at most this many election timeouts of group silence. */
+  static final int PEER_ALIVE_HOLD_ELECTIONS = 5;
 
   private final int id;
   private final RaftOptions options;
@@ -54,6 +56,8 @@ public final class RaftNode {
   private Role role = Role.FOLLOWER;
   private final TreeMap<Integer, Progress> progress = new TreeMap<>();
   private int electionElapsed;
+  /** Ticks since the leader's last message (follower): bounds how long {@link #peerAlive} may hold the timer. */
+  private int ticksSinceLeaderMessage;
   private int heartbeatElapsed;
   private int randomizedElectionTicks;
   private int transferee = NONE;
@@ -226,6 +230,32 @@ public final class RaftNode {
   }
 
   /**
+   * The driver heard lately from the process of node {@code nodeId}, and that process's Raft loop is
+   * running: node-level liveness that a slow fsync on that node does not hold up (its pings come from a
+   * timer thread, its heartbeats from the loop). A follower whose leader that is holds its election timer
+   * as a heartbeat would, and keeps its leader lease; a leader counts that follower as recently active for
+   * check-quorum. So a loop stretched by a slow disk is not taken for a dead leader or a lost quorum, the
+   * election storm of thousands of groups under load. When pings stop (a partition, a dead process) the
+   * ordinary timers run again. Raft's safety does not depend on it; only when an election starts does.
+   */
+  public void peerAlive(int nodeId) {
+    if (quiesced || nodeId == id) {
+      return;
+    }
+    if (role == Role.FOLLOWER && leader == nodeId
+        && ticksSinceLeaderMessage < PEER_ALIVE_HOLD_ELECTIONS * options.electionTicks()) {
+      // bounded: a leader's process that restarted unseen is alive but leads nothing; its group's
+      // silence must still end this lease, or nobody would ever win its pre-vote
+      electionElapsed = Math.min(electionElapsed, 0); // a head start from delayElection stays
+    } else if (role == Role.LEADER) {
+      Progress pr = progress.get(nodeId);
+      if (pr != null) {
+        pr.recentActive(true);
+      }
+    }
+  }
+
+  /**
    * Holds back this node's next election by {@code ticks} beyond its randomized timeout (ignored by a
    * leader). A driver opening many groups at once gives the preferred replica a head start this way,
    * so each group elects once, and the replica the placement chose, instead of whoever times out first.
@@ -251,6 +281,7 @@ public final class RaftNode {
     }
     electionElapsed++;
     if (role != Role.LEADER) {
+      ticksSinceLeaderMessage = Math.max(ticksSinceLeaderMessage, ticksSinceLeaderMessage + 1); // saturates
       if (membership.current().isVoter(id) && electionElapsed >= randomizedElectionTicks) {
         electionElapsed = 0;
         elections.campaign(options.preVote(), false);
@@ -504,6 +535,7 @@ public final class RaftNode {
     }
     leader = NONE;
     electionElapsed = 0;
+    ticksSinceLeaderMessage = 0;
     heartbeatElapsed = 0;
     resetRandomizedTimeout();
     transferee = NONE;
@@ -528,6 +560,7 @@ public final class RaftNode {
     }
     leader = from;
     electionElapsed = 0;
+    ticksSinceLeaderMessage = 0;
   }
 
   int electionElapsed() {

@@ -78,6 +78,57 @@ class RaftNodeTest {
     assertThat(lone.requestLeadershipTransfer(2)).as("no leader known").isFalse();
   }
 
+  /** Ticks {@code n} {@code times}; every third tick the driver reports {@code alive}'s process as alive. */
+  private static boolean campaignsWhileTicking(RaftNode n, int times, int alive) {
+    for (int t = 0; t < times; t++) {
+      n.tick();
+      if (alive != RaftNode.NONE && t % 3 == 0) {
+        n.peerAlive(alive);
+      }
+      if (n.role() != Role.FOLLOWER) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void aFollowerWhoseLeadersProcessIsAliveHoldsItsElectionForABoundedTime() {
+    RaftOptions o = RaftOptions.defaults();
+    InteractionCluster c = elected(o);
+    c.stabilize(new StringBuilder());
+    RaftNode follower = c.node(2);
+    int hold = 5 * o.electionTicks();
+    assertThat(campaignsWhileTicking(follower, hold - 2, 1)).as("held while the leader's node pings").isFalse();
+    assertThat(follower.leader()).isEqualTo(1);
+    assertThat(campaignsWhileTicking(follower, 3 * o.electionTicks(), 1))
+        .as("the leader's group silent for 5 election timeouts: the hold ends even though its node pings").isTrue();
+
+    InteractionCluster other = elected(o);
+    other.stabilize(new StringBuilder());
+    assertThat(campaignsWhileTicking(other.node(3), 2 * o.electionTicks(), 2))
+        .as("a ping from a node that is not the leader holds nothing").isTrue();
+  }
+
+  @Test
+  void aLeaderKeepsItsQuorumWhileAFollowersProcessIsAliveAndStepsDownWithoutIt() {
+    RaftOptions o = RaftOptions.defaults();
+    InteractionCluster c = elected(o);
+    c.stabilize(new StringBuilder());
+    RaftNode leader = c.node(1);
+    for (int t = 0; t < 4 * o.electionTicks(); t++) {
+      leader.tick();
+      if (t % 3 == 0) {
+        leader.peerAlive(2);
+      }
+    }
+    assertThat(leader.role()).as("node 2's process alive: a quorum with itself").isEqualTo(Role.LEADER);
+    for (int t = 0; t < 2 * o.electionTicks() + 1; t++) {
+      leader.tick();
+    }
+    assertThat(leader.role()).as("no responses and no pings: check-quorum steps it down").isEqualTo(Role.FOLLOWER);
+  }
+
   @Test
   void aSingleNodeLeaderCommitsOnlyWhatItsOwnDiskMadeDurable() {
     MemoryLogStorage disk = new MemoryLogStorage();
