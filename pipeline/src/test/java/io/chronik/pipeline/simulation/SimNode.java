@@ -23,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
@@ -141,13 +140,26 @@ final class SimNode {
 
   /** Power fails: the process dies and the disk keeps what {@code policy} lets through of unsynced work. */
   void crash(CrashPolicy policy, String why) {
-    trace.record(clock.getAsLong(), id, "crash", why + (failure == null ? "" : " driverFailure=" + failure));
+    trace.record(clock.getAsLong(), id, "crash", why + (failure == null ? "" : " driverFailure=" + failure)
+        + " before=[" + describeStorages() + "]");
     up = false;
     driver = null;
     groups.clear();
     disk.crash(policy);
     // what a restart will find: opened now so the oracle can count this disk's holders while it is down
     openStorages();
+    trace.record(clock.getAsLong(), id, "recovered", describeStorages());
+  }
+
+  /** Per group: durable and last index (what a crash now may lose lies between them). */
+  private String describeStorages() {
+    StringBuilder sb = new StringBuilder();
+    for (int g = 0; g < storages.size(); g++) {
+      DurableLogStorage storage = storages.get(g);
+      sb.append(g == 0 ? "" : " ").append('g').append(g).append(":durable=").append(storage.durableIndex())
+          .append("/last=").append(storage.lastIndex()).append("/commit=").append(storage.hardState().commit());
+    }
+    return sb.toString();
   }
 
   /** The next {@code operations} mutating disk operations succeed, then the power fails mid-loop. */
@@ -224,10 +236,6 @@ final class SimNode {
   AppendCallback callback() {
     return (cookie, groupId, status, logIndex, originalOffset, refusalCode) ->
         oracle.completed(id, incarnation, cookie, groupId, status, logIndex);
-  }
-
-  Random crashRandom(long salt) {
-    return new Random(seed ^ (salt * 0x9E3779B97F4A7C15L) ^ id);
   }
 
   int id() {
