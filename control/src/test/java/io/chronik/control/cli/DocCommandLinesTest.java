@@ -16,10 +16,10 @@ import picocli.CommandLine;
  * Every {@code ./chronik …} line a reader may copy from a code block of the README or docs/ still parses
  * against today's command line (options, values, subcommands), so the docs cannot drift from the code.
  * Synopsis lines ({@code [--x]}, {@code <…>}, {@code FILE}) are not commands and are skipped; {@code chronik
- * broker} and {@code log-digest} belong to the broker module, whose own test parses them.
+ * broker}, {@code log-digest} and {@code restore} (archive restore) belong to the broker module, whose own test parses them.
  */
 class DocCommandLinesTest {
-  private static final Set<String> BROKER_MODULE_COMMANDS = Set.of("broker", "log-digest");
+  private static final Set<String> BROKER_MODULE_COMMANDS = Set.of("broker", "log-digest", "restore");
 
   record Line(String where, List<String> args) {}
 
