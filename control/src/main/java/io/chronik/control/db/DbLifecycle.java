@@ -34,11 +34,18 @@ public final class DbLifecycle {
   private final SshHosts ssh;
   private final AddressGuard guard;
   private final DbSpec spec;
+  private final Duration stopGrace;
 
   public DbLifecycle(SshHosts ssh, AddressGuard guard, DbSpec spec) {
+    this(ssh, guard, spec, STOP_GRACE);
+  }
+
+  /** @param stopGrace how long {@link #stop} waits after SIGTERM before it kills the pid with SIGKILL */
+  public DbLifecycle(SshHosts ssh, AddressGuard guard, DbSpec spec, Duration stopGrace) {
     this.ssh = ssh;
     this.guard = guard;
     this.spec = spec;
+    this.stopGrace = stopGrace;
   }
 
   public DbSpec spec() {
@@ -68,14 +75,23 @@ public final class DbLifecycle {
       return;
     }
     new Uploads(ssh, host, spec.files()).sync();
-    StringBuilder stale = new StringBuilder("cd " + q(home) + " && find lib -maxdepth 1 -type f -name '*.jar'");
-    for (DbSpec.Upload file : spec.files()) {
-      if (file.remote().startsWith("lib/") && file.remote().indexOf('/', 4) < 0) {
-        stale.append(" ! -name ").append(q(file.remote().substring(4)));
+    // A jar left from an older distribution would otherwise join the class path (lib/*, libs/*). Only the
+    // folders this spec fills are cleaned: another database's jars (Chronik's lib/, Kafka's libs/) stay
+    // for its next run instead of being uploaded again.
+    for (String dir : List.of("lib", "libs")) {
+      StringBuilder stale = new StringBuilder("cd " + q(home) + " && mkdir -p " + dir + " && find " + dir
+          + " -maxdepth 1 -type f -name '*.jar'");
+      boolean fills = false;
+      for (DbSpec.Upload file : spec.files()) {
+        if (file.remote().startsWith(dir + "/") && file.remote().indexOf('/', dir.length() + 1) < 0) {
+          stale.append(" ! -name ").append(q(file.remote().substring(dir.length() + 1)));
+          fills = true;
+        }
+      }
+      if (fills) {
+        ssh.run(host, stale.append(" -delete").toString());
       }
     }
-    // A jar left from an older distribution would otherwise join the class path (lib/*).
-    ssh.run(host, stale.append(" -delete").toString());
     for (Map.Entry<String, String> conf : spec.configFiles().entrySet()) {
       ssh.write(host, expand(conf.getValue(), host), home + "/conf/" + conf.getKey());
     }
@@ -142,11 +158,11 @@ public final class DbLifecycle {
   public void stop(Host host) {
     if (host.service() == ServiceManager.SYSTEMD) {
       signalAndWait(host, "CONT", Duration.ZERO);
-      ssh.run(host, host.privileged("systemctl stop " + spec.name()), STOP_GRACE.plusSeconds(30));
+      ssh.run(host, host.privileged("systemctl stop " + spec.name()), stopGrace.plusSeconds(30));
       return;
     }
     signalAndWait(host, "CONT", Duration.ZERO);
-    if (!signalAndWait(host, "TERM", STOP_GRACE)) {
+    if (!signalAndWait(host, "TERM", stopGrace)) {
       kill(host);
     }
     ssh.run(host, "rm -f " + q(host.homeDir() + "/" + pidFile()));

@@ -28,6 +28,15 @@ public interface Fault {
     return false;
   }
 
+  /**
+   * Why the fault works only against Chronik (it reaches something only Chronik has: its Raft port,
+   * its admin {@code /ready}), or null when it works against any Kafka-compatible target. Runs against
+   * Apache Kafka ({@code --db kafka}) refuse such faults before anything starts.
+   */
+  default String chronikOnlyBecause() {
+    return null;
+  }
+
   /** Fewest nodes the fault makes sense on (e.g. a minority needs 3). */
   default int minNodes() {
     return 1;

@@ -48,6 +48,11 @@ public final class PeerLinkFault implements Fault {
   }
 
   @Override
+  public String chronikOnlyBecause() {
+    return "proxies-chronik-raft-port-9192";
+  }
+
+  @Override
   public int minNodes() {
     return 2;
   }

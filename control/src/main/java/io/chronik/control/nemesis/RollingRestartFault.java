@@ -26,6 +26,11 @@ public final class RollingRestartFault implements Fault {
   }
 
   @Override
+  public String chronikOnlyBecause() {
+    return "waits-on-chronik-admin-ready-port-9644";
+  }
+
+  @Override
   public Injection pick(Draw draw) {
     return Injection.of(draw.shuffled());
   }

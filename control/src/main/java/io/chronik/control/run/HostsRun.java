@@ -1,6 +1,8 @@
 package io.chronik.control.run;
 
+import io.chronik.control.db.ApacheKafka;
 import io.chronik.control.db.DbLifecycle;
+import io.chronik.control.db.KafkaJars;
 import io.chronik.control.db.DbSpec;
 import io.chronik.control.db.LazyDataDir;
 import io.chronik.control.host.AddressGuard;
@@ -82,21 +84,14 @@ final class HostsRun {
     HostCluster cluster = new HostCluster(c.hosts(), KAFKA_PORT, RAFT_PORT);
     String java = o.remoteJava != null ? o.remoteJava
         : target.lab() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : "java";
-    // a verification run keeps the broker's assertions on (TigerBeetle keeps them on in production)
-    List<String> jvmOptions = List.of("-ea", "-Xmx384m", "-XX:+UseSerialGC");
-    DbSpec spec = cluster.dbSpec(java, jvmOptions, Distribution.uploads(System.getProperty("java.class.path")),
-        Workloads.topicPartitions(o));
-    if (c.hosts().stream().anyMatch(h -> h.service() == io.chronik.control.host.ServiceManager.SYSTEMD)) {
-      // VMs run the Debian package, as operators do, under the run's drop-in (DbLifecycle)
-      spec = spec.withPackage(cluster.packaged(ReleasePackage.build(), jvmOptions, Workloads.topicPartitions(o)));
-    }
+    DbSpec spec = o.database() == Database.KAFKA ? kafkaSpec(o, c.hosts(), java, seed, console)
+        : chronikSpec(o, c.hosts(), cluster, java, console);
     AddressGuard guard = new AddressGuard(c.inventory(), false);
     for (String server : cluster.bootstrap().split(",")) {
       guard.check(server.substring(0, server.indexOf(':')));
     }
-    console.printf("chronik test: cluster.nodes=%s%n", cluster.clusterNodes());
     try (SshHosts ssh = new SshHosts(c.inventory(), guard)) {
-      DbLifecycle db = new DbLifecycle(ssh, guard, spec);
+      DbLifecycle db = new DbLifecycle(ssh, guard, spec, o.database().stopGrace());
       Optional<LazyDataDir> lazy = lazyDataDir(o, ssh, java);
       RemoteCluster remote = new RemoteCluster(db, c.hosts(), console, lazy);
       try {
@@ -108,6 +103,32 @@ final class HostsRun {
         remote.stopAll();
       }
     }
+  }
+
+  private static DbSpec chronikSpec(RunOptions o, List<Host> hosts, HostCluster cluster, String java,
+      PrintStream console) throws IOException, InterruptedException {
+    // a verification run keeps the broker's assertions on (TigerBeetle keeps them on in production)
+    List<String> jvmOptions = List.of("-ea", "-Xmx384m", "-XX:+UseSerialGC");
+    DbSpec spec = cluster.dbSpec(java, jvmOptions, Distribution.uploads(System.getProperty("java.class.path")),
+        Workloads.topicPartitions(o));
+    if (hosts.stream().anyMatch(h -> h.service() == io.chronik.control.host.ServiceManager.SYSTEMD)) {
+      // VMs run the Debian package, as operators do, under the run's drop-in (DbLifecycle)
+      spec = spec.withPackage(cluster.packaged(ReleasePackage.build(), jvmOptions, Workloads.topicPartitions(o)));
+    }
+    console.printf("chronik test: cluster.nodes=%s%n", cluster.clusterNodes());
+    return spec;
+  }
+
+  /** Apache Kafka on the same hosts: its jars resolved (and cached) on this machine, uploaded like Chronik's. */
+  private static DbSpec kafkaSpec(RunOptions o, List<Host> hosts, String java, long seed, PrintStream console) {
+    if (hosts.stream().anyMatch(h -> h.service() == io.chronik.control.host.ServiceManager.SYSTEMD)) {
+      throw new IllegalArgumentException("db=kafka reason=systemd-hosts-run-the-chronik-package-only (use pid-file hosts)");
+    }
+    ApacheKafka kafka = new ApacheKafka(hosts, java, seed);
+    DbSpec spec = kafka.spec(KafkaJars.standard().resolve(console), Workloads.topicPartitions(o));
+    console.printf("chronik test: db=kafka version=%s cluster-id=%s controller-port=%d%n", KafkaJars.VERSION,
+        kafka.clusterId(), ApacheKafka.CONTROLLER_PORT);
+    return spec;
   }
 
   private static RunOutcome underFaults(RunOptions o, long seed, Path runDir, PrintStream console, SshHosts ssh,
@@ -123,11 +144,13 @@ final class HostsRun {
     boolean recovered;
     try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
         LeaderLookup leaders = new LeaderLookup(bootstrap, cluster);
-        ClusterScraper scraper = ClusterScraper.start(runDir, metricsUris(cluster), System::nanoTime,
+        ClusterScraper scraper = ClusterScraper.start(runDir, o.database().chronikTools() ? metricsUris(cluster)
+            : java.util.Map.of(), System::nanoTime,
             recorder.startNanos())) {
       work = Workloads.create(o, bootstrap, seed, recorder);
       String topic = work.topic();
-      Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), Optional.empty());
+      Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), o.database() == Database.CHRONIK
+          ? Optional.empty() : Optional.of((short) Math.min(3, names.size())));
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
@@ -160,7 +183,11 @@ final class HostsRun {
     }
     Verdict checked = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
     Verdict verdict = UnreadVerdict.judge(checked, complete, runDir, console);
-    if (recovered) {
+    if (!o.database().chronikTools()) {
+      console.println("chronik test: replicas not-checked reason=db-" + o.database().label()
+          + " (log-digest reads Chronik's data dirs only)");
+      AgreementRecord.amendUnchecked(runDir, "db-" + o.database().label());
+    } else if (recovered) {
       // after the final reads, with every node up: the replicas' committed logs must be identical
       ReplicaAgreement.Result agreement = replicas.checkAndRecord(runDir, console);
       if (agreement != null && !agreement.agree()) {

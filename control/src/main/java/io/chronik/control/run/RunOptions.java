@@ -32,6 +32,14 @@ public final class RunOptions {
     }
   }
 
+  /** The databases a run can target, for {@code --db}'s help. */
+  static final class DatabaseNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Database.labels().iterator();
+    }
+  }
+
   /** The registered workload names, for {@code --workload}'s help. */
   static final class WorkloadNames implements Iterable<String> {
     @Override
@@ -70,6 +78,12 @@ public final class RunOptions {
   @Option(names = "--no-install", description = "With --hosts auto as root: do not apt-get install the lab's missing "
       + "Debian packages (fall back to local processes instead).")
   boolean noInstall;
+
+  @Option(names = "--db", defaultValue = "chronik", completionCandidates = DatabaseNames.class,
+      description = "What the hosts run: ${COMPLETION-CANDIDATES} (default chronik). kafka installs Apache Kafka 4.4.0 "
+          + "(KRaft, default flush settings) instead, for the same seed, workload, faults and checker; needs --hosts, "
+          + "and refuses faults that reach what only Chronik has (latency, slow-close, rolling-restart).")
+  String db;
 
   @Option(names = "--workload", defaultValue = "kafka", completionCandidates = WorkloadNames.class,
       description = "One of ${COMPLETION-CANDIDATES} (default kafka; see Workloads below).")
@@ -160,7 +174,7 @@ public final class RunOptions {
       return name;
     }
     String where = hosts == null ? "local" : HostsTarget.parse(hosts).lab() ? "lab" : "hosts";
-    return where + "-" + workload;
+    return where + (database() == Database.CHRONIK ? "" : "-apache-" + database().label()) + "-" + workload;
   }
 
   Path runsDirOrDefault() {
@@ -171,14 +185,27 @@ public final class RunOptions {
     return Path.of(home != null ? home : ".").resolve("histories").resolve("runs");
   }
 
+  /** The target database ({@code --db}); Chronik when the option was not parsed (options built in code). */
+  public Database database() {
+    return db == null ? Database.CHRONIK : Database.parse(db).orElseThrow(
+        () -> new IllegalArgumentException("db=" + db + " reason=unknown known=" + Database.labels()));
+  }
+
   /** A key=value reason the options cannot run, or null. */
   String invalidReason() {
     if (WorkloadRegistry.find(workload).isEmpty()) {
       return "workload=" + workload + " reason=unknown known=" + WorkloadRegistry.names();
     }
+    if (db != null && Database.parse(db).isEmpty()) {
+      return "db=" + db + " reason=unknown known=" + Database.labels();
+    }
     String faultProblem = FaultRegistry.problem(faultsOrDefault(), site());
     if (faultProblem != null) {
       return faultProblem;
+    }
+    String dbProblem = database().problem(site(), FaultRegistry.select(faultsOrDefault(), site()));
+    if (dbProblem != null) {
+      return dbProblem;
     }
     if (nodes < 1 || nodes > 7) {
       return "nodes=" + nodes + " reason=need 1..7 local nodes";
@@ -277,6 +304,7 @@ public final class RunOptions {
     c.hosts = hosts;
     c.labDir = labDir;
     c.noInstall = noInstall;
+    c.db = db;
     c.workload = workload;
     c.faults = faults;
     c.partitionShapes = partitionShapes;

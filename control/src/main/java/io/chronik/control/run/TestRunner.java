@@ -41,6 +41,10 @@ public final class TestRunner {
       failed.ifPresent(reason -> console.printf("chronik test: installing lab packages failed %s%n", reason));
       unavailable = io.chronik.control.lab.LabPreflight.unavailableReason();
     }
+    if (unavailable.isPresent() && options.database() != Database.CHRONIK) {
+      throw new IllegalStateException("db=" + options.database().label() + " reason=lab-hosts-unavailable ("
+          + unavailable.get() + "; local runs start Chronik processes only)");
+    }
     if (unavailable.isPresent()) {
       console.printf("chronik test: lab hosts unavailable (%s): local broker processes, process faults only%n",
           unavailable.get());
@@ -74,8 +78,8 @@ public final class TestRunner {
       HostsRun.resolve(HostsTarget.parse(options.hosts), options.labDir); // no lab, no run folder
     }
     Path runDir = newRunDir(options.runsDirOrDefault(), options.runName());
-    console.printf("chronik test: run=%s seed=%d time=%ds workload=%s faults=%s hosts=%s%n", runDir, seed,
-        options.timeSeconds, options.workload, options.faultsOrDefault(),
+    console.printf("chronik test: run=%s seed=%d time=%ds db=%s workload=%s faults=%s hosts=%s%n", runDir, seed,
+        options.timeSeconds, options.database().label(), options.workload, options.faultsOrDefault(),
         options.hosts == null ? "local broker processes (network partitions need --hosts)" : options.hosts);
     RunOutcome outcome = options.hosts == null
         ? LocalRun.run(options, seed, runDir, console)

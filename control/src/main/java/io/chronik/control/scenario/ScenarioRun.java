@@ -48,6 +48,10 @@ public final class ScenarioRun {
 
   /** Why the scenario cannot run on {@code base}'s target (key=value), or null. */
   public static String problem(Scenario scenario, RunOptions base) {
+    if (base.database() != io.chronik.control.run.Database.CHRONIK) {
+      // their claims include Chronik's replica agreement, which Kafka's data dirs cannot answer
+      return "db=" + base.database().label() + " reason=scenarios-run-against-chronik-only";
+    }
     int nodes = base.knownNodes();
     return scenario.problem(nodes > 0 ? nodes : 3, base.site());
   }

@@ -50,6 +50,29 @@ class RunOptionsTest {
   }
 
   @Test
+  void kafkaTargetRefusesChronikOnlyFaultsAndLocalRunsNamingThem() {
+    assertThat(parse().database()).isEqualTo(Database.CHRONIK);
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka").problem()).isNull();
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka", "--faults", "kill,lose-unsynced-all,partition,pause").problem())
+        .isNull();
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka", "--faults", "kill,latency,rolling-restart").problem())
+        .startsWith("db=kafka faults=[latency:proxies-chronik-raft-port-9192, rolling-restart:")
+        .contains("reason=chronik-only-faults");
+    assertThat(parse("--hosts", "lab:3", "--faults", "latency,rolling-restart").problem()).isNull();
+    assertThat(parse("--db", "kafka").problem()).startsWith("db=kafka reason=needs-hosts");
+    assertThat(parse("--hosts", "lab:3", "--db", "mysql").problem()).startsWith("db=mysql reason=unknown");
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka").inDirectory(dir).database()).isEqualTo(Database.KAFKA);
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka").runName()).isEqualTo("lab-apache-kafka-kafka");
+    assertThat(new CommandLine(new CampaignCommand()).execute("--db", "kafka", "--runs-dir", dir.toString()))
+        .isEqualTo(3);
+  }
+
+  @Test
+  void helpShowsTheDbOption() {
+    assertThat(new CommandLine(new TestCommand()).getUsageMessage()).contains("--db").contains("chronik, kafka");
+  }
+
+  @Test
   void runFolderNamesSayWhereAndWhat() {
     assertThat(parse().runName()).isEqualTo("local-kafka");
     assertThat(parse("--hosts", "lab:3", "--workload", "register").runName()).isEqualTo("lab-register");
