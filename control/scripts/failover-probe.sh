@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: [RATE=40000] control/scripts/failover-probe.sh  (docs/BENCH.md section 5)
+# Usage: [RATE=40000] [TRIES=3] [SET="--set raft.peer.lease=false"] control/scripts/failover-probe.sh  (docs/BENCH.md section 5)
 # failover at 1,024 partitions under load: kill -9 of node 1 (leads a third), time until every partition is led by a live node
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -8,7 +8,7 @@ DIR=/var/tmp/chronik-scale
 RATE=${RATE:-20000}
 for try in $(seq 1 ${TRIES:-3}); do
   ./chronik cluster stop --dir $DIR >/dev/null 2>&1
-  ./chronik cluster start --nodes 3 --fresh --dir $DIR --set metrics.log.interval.ms=${METRICS_MS:-2000} >/dev/null 2>&1
+  ./chronik cluster start --nodes 3 --fresh --dir $DIR --set metrics.log.interval.ms=${METRICS_MS:-2000} ${SET:-} >/dev/null 2>&1
   ./chronik bench --bootstrap 127.0.0.1:9092 --mode leaders --topic f --create-topic --partitions 1024 --replication-factor 3 > /dev/null 2>&1
   sleep 5
   ./chronik bench --bootstrap 127.0.0.1:9092 --topic f --duration 40 --rate $RATE --producers 2 --out target/fo-load-$try.json > target/fo-load-$try.txt 2>&1 &
