@@ -88,8 +88,7 @@ class ElectLeadersIntegrationTest {
     assertThat(preferring).as("placement gives node 0 some preferred replicas").isPositive();
     cluster.kill(RESTARTED);
     awaitLeaders(p -> p.leader() != null && p.leader().id() >= 0 && p.leader().id() != RESTARTED);
-    cluster.start(RESTARTED);
-    Thread.sleep(3_000); // the balancer is off: node 0 gets leadership back only if something asks
+    cluster.start(RESTARTED); // the balancer is off: node 0 gets leadership back only if something asks
     TopicDescription moved = awaitLeaders(p -> p.leader() != null && p.leader().id() >= 0);
     Set<TopicPartition> notPreferred = new HashSet<>();
     for (TopicPartitionInfo p : moved.partitions()) {
@@ -103,25 +102,21 @@ class ElectLeadersIntegrationTest {
 
     // node 0 may still be catching up (PREFERRED_LEADER_NOT_AVAILABLE): ask again until each partition is done
     Set<TopicPartition> elected = new HashSet<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    boolean settled = false;
-    while (!settled && System.nanoTime() < deadline) {
+    boolean settled = Eventually.eventually("every partition elected or not needing it", Duration.ofSeconds(60), () -> {
       Map<TopicPartition, Optional<Throwable>> results = admin.electLeaders(ElectionType.PREFERRED, all())
           .partitions().get();
       assertThat(results).hasSize(PARTITIONS);
-      settled = true;
+      boolean done = true;
       for (Map.Entry<TopicPartition, Optional<Throwable>> r : results.entrySet()) {
         if (r.getValue().isEmpty()) {
           elected.add(r.getKey());
         } else if (!(r.getValue().get() instanceof ElectionNotNeededException)) {
           assertThat(r.getValue().get()).isInstanceOf(PreferredLeaderNotAvailableException.class);
-          settled = false;
+          done = false;
         }
       }
-      if (!settled) {
-        Thread.sleep(500);
-      }
-    }
+      return done;
+    }, done -> done);
     assertThat(settled).as("every partition elected or not needing it within 60 s").isTrue();
     assertThat(elected).as("a success for exactly the partitions that were not led by their preferred replica")
         .isEqualTo(notPreferred);
