@@ -27,20 +27,11 @@ final class LeaderHints {
       return -1;
     }
     int leader = p.leaderId();
-    ClusterNodes.Node node = leader < 0 || leader == s.nodeId ? null : node(leader);
+    ClusterNodes.Node node = leader < 0 || leader == s.nodeId ? null : s.cluster.node(leader);
     if (node == null) {
       return -1;
     }
     endpoint.accept(node);
     return leader;
-  }
-
-  private ClusterNodes.Node node(int id) {
-    for (ClusterNodes.Node n : s.cluster.nodes()) {
-      if (n.id() == id) {
-        return n;
-      }
-    }
-    return null;
   }
 }

@@ -3,7 +3,6 @@ package io.chronik.broker.replication;
 import io.chronik.pipeline.driver.GroupMessage;
 import io.chronik.pipeline.driver.RaftDriver;
 import io.chronik.raft.node.RaftNode;
-import io.chronik.raft.node.Role;
 import java.util.function.Consumer;
 
 /**
@@ -62,9 +61,6 @@ public final class PreferredElection {
     if (preferred == RaftNode.NONE || !node.configuration().isVoter(preferred)
         || (preferred != selfId && (liveness.down(preferred) || !liveness.mayLead(preferred)))) {
       return Outcome.PREFERRED_UNAVAILABLE;
-    }
-    if (node.leader() == RaftNode.NONE || (node.role() != Role.LEADER && node.leader() == selfId)) {
-      return Outcome.NO_LEADER;
     }
     return node.requestLeadershipTransfer(preferred) ? Outcome.REQUESTED : Outcome.NO_LEADER;
   }
