@@ -50,6 +50,11 @@ public final class BenchCommand implements Callable<Integer> {
       + "not left out.")
   long sinceEpochMs;
 
+  @Option(names = "--kill-pid", defaultValue = "-1", description = "leaders mode: once connected and warm, kill -9 "
+      + "this process (a broker this machine started) and count from that instant: failover as a running client "
+      + "sees it, without this JVM's start-up. Use with --dead-broker.")
+  long killPid;
+
   @Option(names = "--partitions", defaultValue = "1", description = "Partitions per topic for --create-topic (default 1).")
   int partitions;
 
@@ -97,6 +102,20 @@ public final class BenchCommand implements Callable<Integer> {
 
   public BenchCommand() {}
 
+  /** The kill of {@code --kill-pid}, or null; refuses a pid that is not running rather than timing nothing. */
+  private Runnable killer() {
+    if (killPid < 0) {
+      return null;
+    }
+    ProcessHandle target = ProcessHandle.of(killPid).orElseThrow(
+        () -> new IllegalArgumentException("kill-pid=" + killPid + " reason=no such process"));
+    return () -> {
+      if (!target.destroyForcibly()) { // SIGKILL on Linux
+        throw new IllegalStateException("kill-pid=" + killPid + " reason=kill refused");
+      }
+    };
+  }
+
   @Override
   public Integer call() {
     long duration = durationSeconds == 0 && records == 0 && !"consume".equals(mode) ? 30 : durationSeconds;
@@ -119,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       LeaderWait.Result leaders = createTopic || mode.equals("leaders")
           ? LeaderWait.await(bootstrap, settings.topicNames(), deadBroker, started,
-              Duration.ofSeconds(BenchSettings.LEADERS_TIMEOUT_SECONDS), System.err)
+              Duration.ofSeconds(BenchSettings.LEADERS_TIMEOUT_SECONDS), System.err, killer())
           : null;
       BenchRun.Outcome outcome = new BenchRun(settings, System.err, leaders).run();
       outcome.summary().forEach(System.out::println);

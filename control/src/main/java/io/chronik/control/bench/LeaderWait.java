@@ -79,6 +79,16 @@ final class LeaderWait {
    */
   static Result await(String bootstrap, Collection<String> topics, int deadBroker, long startedNanos,
       Duration timeout, PrintStream progress) throws InterruptedException {
+    return await(bootstrap, topics, deadBroker, startedNanos, timeout, progress, null);
+  }
+
+  /**
+   * As above; when {@code kill} is not null it runs once this client is connected and has described the
+   * topics, and the time counts from just before it. A failover measured by a client started after the
+   * kill would count that JVM's start-up and class loading (seconds on a loaded machine) as failover.
+   */
+  static Result await(String bootstrap, Collection<String> topics, int deadBroker, long startedNanos,
+      Duration timeout, PrintStream progress, Runnable kill) throws InterruptedException {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
@@ -97,13 +107,21 @@ final class LeaderWait {
       } catch (ExecutionException | TimeoutException e) {
         // counted from the partitions' leaders alone: a broker leading nothing is then not listed
       }
+      if (kill != null) {
+        describe(admin, topics, brokers, deadBroker, startedNanos, last); // warm: connections and classes
+        startedNanos = System.nanoTime();
+        deadline = startedNanos + timeout.toNanos();
+        kill.run();
+      }
       while (true) {
+        long t0 = System.nanoTime();
         last = describe(admin, topics, brokers, deadBroker, startedNanos, last);
         if (last.complete() || System.nanoTime() > deadline) {
           return last;
         }
         if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(1)) {
-          progress.printf(Locale.ROOT, "leaders: %d/%d led after %d ms%n", last.led(), last.partitions(), last.millis());
+          progress.printf(Locale.ROOT, "leaders: %d/%d led after %d ms (last describe %d ms)%n", last.led(),
+              last.partitions(), last.millis(), elapsedMillis(t0));
           lastProgress = System.nanoTime();
         }
         Thread.sleep(POLL_MILLIS);
