@@ -6,19 +6,20 @@ import java.util.stream.LongStream;
 
 /**
  * The ordinary swarm simulation, seed after seed, until the first failing seed or the budget: run in
- * a child JVM whose class path holds a mutated core and the test classes (never the real core), with
- * assertions off as in production, so only the simulation's invariants can catch the bug.
- * Prints one line: {@code hunt caught=… invariant=… firstSeed=… seedsRun=… wallS=…} and the failure.
+ * a child JVM whose class path holds a mutated module and the test class path without the module's
+ * real classes, with assertions off as in production, so only the simulation's invariants can catch
+ * the bug. Arguments: the simulation class ({@link MutatedModule#simulation}), first seed, budget,
+ * threads. Prints one line: {@code hunt caught=… invariant=… firstSeed=… seedsRun=… wallS=…} and the failure.
  */
-final class MutantHunt {
+public final class MutantHunt {
 
   private MutantHunt() {}
 
   public static void main(String[] args) throws Exception {
-    long first = Long.parseLong(args[0]);
-    long budget = Long.parseLong(args[1]);
-    int threads = Integer.parseInt(args[2]);
-    Method failureOf = Class.forName("io.chronik.raft.simulation.ClusterSimulation").getMethod("failureOf", long.class);
+    long first = Long.parseLong(args[1]);
+    long budget = Long.parseLong(args[2]);
+    int threads = Integer.parseInt(args[3]);
+    Method failureOf = Class.forName(args[0]).getMethod("failureOf", long.class);
     failureOf.setAccessible(true);
     long started = System.nanoTime();
     // blocks of seeds in parallel; the smallest failing seed wins, so the answer does not depend on threads
