@@ -26,6 +26,11 @@ final class PlantedPipelineBugs {
           "|| type == io.chronik.raft.message.MessageType.QUIESCE\n"
               + "          || type == io.chronik.raft.message.MessageType.APPEND_RESPONSE;",
           "a follower's append response leaves with the early messages, before the loop's fsync"),
+      new PlantedBug("vote-response-before-fsync", DRIVER + "RaftNodeGroup.java",
+          "|| type == io.chronik.raft.message.MessageType.QUIESCE;",
+          "|| type == io.chronik.raft.message.MessageType.QUIESCE\n"
+              + "          || type == io.chronik.raft.message.MessageType.VOTE_RESPONSE;",
+          "a granted vote leaves with the early messages, before the loop's fsync made the vote durable"),
       new PlantedBug("sync-skipped-some-loops", DRIVER + "RaftDriver.java",
           "      storage.sync();\n",
           "      if (loops.get() % 2 == 0) {\n        storage.sync();\n      }\n",
@@ -45,14 +50,11 @@ final class PlantedPipelineBugs {
       new PlantedBug("hard-state-only-write-not-synced", DRIVER + "RaftDriver.java",
           "      if (!writes) {\n",
           "      if (entries == 0) {\n",
-          "a loop that wrote only hard state (a vote, a term) skips the sync and sends the vote response anyway"),
-      new PlantedBug("hard-state-dropped-with-entries", DRIVER + "RaftNodeGroup.java",
-          "    if (ready.hardState() != null) {\n      storage.saveHardState(",
-          "    if (ready.hardState() != null && ready.entries().isEmpty()) {\n      storage.saveHardState(",
-          "a Ready with entries and hard state persists the entries only (term, vote, commit are lost)"));
+          "a loop that wrote only hard state (a vote, a term) skips the sync and sends the vote response anyway"));
 
   /** Caught within a few seeds each: the CI subset. */
-  static final List<String> FAST = List.of("append-response-before-fsync", "sync-skipped-some-loops");
+  static final List<String> FAST = List.of("append-response-before-fsync", "sync-skipped-some-loops",
+      "completion-one-past-commit");
 
   static final Map<String, String> MASKED = Map.of("completion-ignores-commit-term",
       "the driver fails an older term's pending appends (termChanged) before any commit of a newer term reaches "

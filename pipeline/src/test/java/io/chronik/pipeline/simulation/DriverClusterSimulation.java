@@ -67,14 +67,24 @@ final class DriverClusterSimulation {
   }
 
   /**
+   * Power cuts make drivers log their storage failure with a stack trace: expected in a hunt. Once,
+   * under a lock: seeds running at once on other threads would otherwise see SLF4J still initialising
+   * (and get a substitute logger).
+   */
+  private static synchronized void quietDriverLog() {
+    if (LoggerFactory.getLogger(RaftDriver.class) instanceof Logger logger && logger.getLevel() != Level.OFF) {
+      logger.setLevel(Level.OFF);
+    }
+  }
+
+  /**
    * Runs one seed; null if it passed, else {@code seed=… t=… <invariant>: <violation>} (the invariant
    * is the violation's {@code reason}, or {@code exception:<class>} for anything else thrown). The
    * mutation harness ({@code io.chronik.raft.mutation.MutantHunt}) calls it in a JVM holding mutated
    * pipeline classes, several seeds at once on their own threads (a run shares no state).
    */
   public static String failureOf(long seed) {
-    // power cuts make drivers log their storage failure with a stack trace: expected here
-    ((Logger) LoggerFactory.getLogger(RaftDriver.class)).setLevel(Level.OFF);
+    quietDriverLog();
     DriverClusterSimulation simulation = new DriverClusterSimulation(seed);
     try {
       simulation.run();

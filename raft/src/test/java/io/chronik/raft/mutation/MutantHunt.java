@@ -22,13 +22,15 @@ public final class MutantHunt {
     Method failureOf = Class.forName(args[0]).getMethod("failureOf", long.class);
     failureOf.setAccessible(true);
     long started = System.nanoTime();
-    // blocks of seeds in parallel; the smallest failing seed wins, so the answer does not depend on threads
-    int block = threads * 8;
+    // blocks of seeds in parallel; the smallest failing seed wins, so the answer does not depend on threads.
+    // Blocks start at one seed per thread and double up to eight: a bug caught at once costs few seeds.
+    int block = threads;
     ConcurrentSkipListMap<Long, String> failures = new ConcurrentSkipListMap<>();
     long next = first;
     while (next < first + budget && failures.isEmpty()) {
       long from = next;
       long to = Math.min(first + budget, from + block);
+      block = Math.min(block * 2, threads * 8);
       LongStream.range(from, to).parallel().forEach(seed -> {
         try {
           String failure = (String) failureOf.invoke(null, seed);
