@@ -82,9 +82,11 @@ final class MutantUnitRun {
       return red;
     }
     try (Stream<Path> files = Files.list(reports)) {
-      for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".txt"))::iterator) {
+      // a test set's summary, not its captured output (which may log ERROR lines of a passing test)
+      for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".txt")
+          && !x.toString().endsWith("-output.txt"))::iterator) {
         String text = Files.readString(f);
-        if (text.contains("FAILURE") || text.contains("ERROR")) {
+        if (text.contains("<<< FAILURE!") || text.contains("<<< ERROR!")) {
           red.add(f.getFileName().toString().replace("io.chronik." + module.name() + ".", "").replace(".txt", ""));
         }
       }
