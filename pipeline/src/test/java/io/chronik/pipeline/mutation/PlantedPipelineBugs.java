@@ -38,7 +38,8 @@ final class PlantedPipelineBugs {
       new PlantedBug("completion-without-term-change", DRIVER + "RaftDriver.java",
           "        registry.termChanged(g, ready.term());\n",
           "",
-          "the driver does not tell the completion registry that a group's term moved on"),
+          "the driver does not tell the completion registry that a group's term moved on (caught through the "
+              + "registry's index-not-increasing guard: committed()'s term check still fails the stale appends)"),
       new PlantedBug("completion-ignores-commit-term", REGISTRY,
           "AppendStatus status = queue.headTerm() == commitTerm ? AppendStatus.SUCCESS : AppendStatus.NOT_LEADER;",
           "AppendStatus status = AppendStatus.SUCCESS;",
