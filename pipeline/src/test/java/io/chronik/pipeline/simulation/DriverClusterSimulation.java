@@ -1,6 +1,9 @@
 package io.chronik.pipeline.simulation;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.chronik.pipeline.driver.DetachedProposal;
+import io.chronik.pipeline.driver.RaftDriver;
 import io.chronik.pipeline.simulation.SwarmParams.Fault;
 import io.chronik.raft.node.Role;
 import io.chronik.raft.storage.CrashPolicy;
@@ -8,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.slf4j.LoggerFactory;
 
 /**
  * One seeded, single-threaded run of a whole cluster of production nodes: each node is a real
@@ -60,6 +64,39 @@ final class DriverClusterSimulation {
 
   SwarmParams params() {
     return params;
+  }
+
+  /**
+   * Power cuts make drivers log their storage failure with a stack trace: expected in a hunt. Once,
+   * under a lock: seeds running at once on other threads would otherwise see SLF4J still initialising
+   * (and get a substitute logger).
+   */
+  private static synchronized void quietDriverLog() {
+    if (LoggerFactory.getLogger(RaftDriver.class) instanceof Logger logger && logger.getLevel() != Level.OFF) {
+      logger.setLevel(Level.OFF);
+    }
+  }
+
+  /**
+   * Runs one seed; null if it passed, else {@code seed=… t=… <invariant>: <violation>} (the invariant
+   * is the violation's {@code reason}, or {@code exception:<class>} for anything else thrown). The
+   * mutation harness ({@code io.chronik.raft.mutation.MutantHunt}) calls it in a JVM holding mutated
+   * pipeline classes, several seeds at once on their own threads (a run shares no state).
+   */
+  public static String failureOf(long seed) {
+    quietDriverLog();
+    DriverClusterSimulation simulation = new DriverClusterSimulation(seed);
+    try {
+      simulation.run();
+      return null;
+    } catch (SimViolation e) {
+      String message = String.valueOf(e.getMessage());
+      int at = message.indexOf("reason=");
+      String reason = at < 0 ? "violation" : message.substring(at + 7).split(" ", 2)[0];
+      return "seed=" + seed + " t=" + simulation.now() + " " + reason + ": " + message;
+    } catch (RuntimeException | Error e) {
+      return "seed=" + seed + " t=" + simulation.now() + " exception:" + e.getClass().getSimpleName() + ": " + e;
+    }
   }
 
   SimTrace trace() {

@@ -13,15 +13,15 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * A copy of the Raft core's sources with one {@link PlantedBug} applied, compiled with the JDK's
+ * A copy of a module's main sources with one {@link PlantedBug} applied, compiled with the JDK's
  * compiler into its own class directory. The repository is never touched.
  */
-final class MutantBuild {
+public final class MutantBuild {
 
   private MutantBuild() {}
 
   /** The source with the bug's snippet replaced; fails loudly unless the snippet occurs exactly once. */
-  static String apply(PlantedBug bug, String source) {
+  public static String apply(PlantedBug bug, String source) {
     int first = source.indexOf(bug.original());
     if (first < 0 || source.indexOf(bug.original(), first + 1) >= 0) {
       throw new IllegalStateException("bug=" + bug.name() + " file=" + bug.file() + " occurrences="
@@ -54,8 +54,11 @@ final class MutantBuild {
     Files.writeString(file, apply(bug, Files.readString(file)));
   }
 
-  /** Copies the main sources, plants the bug, compiles them into {@code work}/classes; returns that directory. */
-  static Path compile(PlantedBug bug, Path mainSources, Path work) throws IOException {
+  /**
+   * Copies the main sources, plants the bug, compiles them against {@code classPath} (what the module
+   * depends on, never its own classes) into {@code work}/classes; returns that directory.
+   */
+  static Path compile(PlantedBug bug, Path mainSources, String classPath, Path work) throws IOException {
     Path sources = work.resolve("src");
     copyTree(mainSources, sources);
     plant(bug, sources);
@@ -68,7 +71,7 @@ final class MutantBuild {
     StringWriter diagnostics = new StringWriter();
     try (StandardJavaFileManager fm = compiler.getStandardFileManager(null, null, null)) {
       boolean ok = compiler.getTask(diagnostics, fm, null,
-          List.of("--release", "17", "-proc:none", "-nowarn", "-d", classes.toString()), null,
+          List.of("--release", "17", "-proc:none", "-nowarn", "-cp", classPath, "-d", classes.toString()), null,
           fm.getJavaFileObjectsFromPaths(javaFiles)).call();
       if (!ok) {
         throw new IllegalStateException("bug=" + bug.name() + " reason=mutant-does-not-compile\n" + diagnostics);

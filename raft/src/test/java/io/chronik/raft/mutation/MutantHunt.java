@@ -6,28 +6,31 @@ import java.util.stream.LongStream;
 
 /**
  * The ordinary swarm simulation, seed after seed, until the first failing seed or the budget: run in
- * a child JVM whose class path holds a mutated core and the test classes (never the real core), with
- * assertions off as in production, so only the simulation's invariants can catch the bug.
- * Prints one line: {@code hunt caught=… invariant=… firstSeed=… seedsRun=… wallS=…} and the failure.
+ * a child JVM whose class path holds a mutated module and the test class path without the module's
+ * real classes, with assertions off as in production, so only the simulation's invariants can catch
+ * the bug. Arguments: the simulation class ({@link MutatedModule#simulation}), first seed, budget,
+ * threads. Prints one line: {@code hunt caught=… invariant=… firstSeed=… seedsRun=… wallS=…} and the failure.
  */
-final class MutantHunt {
+public final class MutantHunt {
 
   private MutantHunt() {}
 
   public static void main(String[] args) throws Exception {
-    long first = Long.parseLong(args[0]);
-    long budget = Long.parseLong(args[1]);
-    int threads = Integer.parseInt(args[2]);
-    Method failureOf = Class.forName("io.chronik.raft.simulation.ClusterSimulation").getMethod("failureOf", long.class);
+    long first = Long.parseLong(args[1]);
+    long budget = Long.parseLong(args[2]);
+    int threads = Integer.parseInt(args[3]);
+    Method failureOf = Class.forName(args[0]).getMethod("failureOf", long.class);
     failureOf.setAccessible(true);
     long started = System.nanoTime();
-    // blocks of seeds in parallel; the smallest failing seed wins, so the answer does not depend on threads
-    int block = threads * 8;
+    // blocks of seeds in parallel; the smallest failing seed wins, so the answer does not depend on threads.
+    // Blocks start at one seed per thread and double up to eight: a bug caught at once costs few seeds.
+    int block = threads;
     ConcurrentSkipListMap<Long, String> failures = new ConcurrentSkipListMap<>();
     long next = first;
     while (next < first + budget && failures.isEmpty()) {
       long from = next;
       long to = Math.min(first + budget, from + block);
+      block = Math.min(block * 2, threads * 8);
       LongStream.range(from, to).parallel().forEach(seed -> {
         try {
           String failure = (String) failureOf.invoke(null, seed);

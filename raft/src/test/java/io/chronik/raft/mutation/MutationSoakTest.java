@@ -24,6 +24,8 @@ class MutationSoakTest {
         !Boolean.getBoolean("mutants.skipUnitTests"), 1_800).run(bugs);
     assertThat(outcomes).filteredOn(o -> !PlantedBug.EQUIVALENT.containsKey(o.bug().name()))
         .allSatisfy(o -> assertThat(o.caught()).as(o.row()).isTrue());
-    assertThat(outcomes.stream().filter(MutationCampaign.Outcome::caught).count()).isGreaterThanOrEqualTo(12);
+    if (only.isEmpty()) {
+      assertThat(outcomes.stream().filter(MutationCampaign.Outcome::caught).count()).isGreaterThanOrEqualTo(12);
+    }
   }
 }

@@ -3,11 +3,12 @@ package io.chronik.raft.mutation;
 import java.util.List;
 
 /**
- * One named, minimal source change to the Raft core: {@code original} must occur exactly once in
- * {@code file} (relative to {@code raft/src/main/java}) and is replaced by {@code replacement}.
- * The catalogue is {@link #ALL}; {@link #FAST} is the subset CI runs under the {@code simulation} tag.
+ * One named, minimal source change to a module's main sources: {@code original} must occur exactly
+ * once in {@code file} (relative to the module's {@code src/main/java}) and is replaced by
+ * {@code replacement}. The Raft core's catalogue is {@link #ALL}; {@link #FAST} is the subset CI runs
+ * under the {@code simulation} tag. Other modules keep their own catalogues of this record.
  */
-record PlantedBug(String name, String file, String original, String replacement, String what) {
+public record PlantedBug(String name, String file, String original, String replacement, String what) {
 
   private static final String NODE = "io/chronik/raft/node/";
 
