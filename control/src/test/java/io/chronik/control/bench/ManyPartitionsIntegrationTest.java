@@ -50,7 +50,10 @@ class ManyPartitionsIntegrationTest {
 
   private static Map<String, Object> bench(String name, String... args) throws Exception {
     Path out = dir.resolve(name + ".json");
-    List<String> all = new ArrayList<>(List.of("bench", "--bootstrap", cluster.bootstrap(), "--out", out.toString()));
+    List<String> all = new ArrayList<>(List.of("bench", "--out", out.toString()));
+    if (!List.of(args).contains("--bootstrap")) {
+      all.addAll(List.of("--bootstrap", cluster.bootstrap()));
+    }
     all.addAll(List.of(args));
     int exit = ChronikCommand.execute(all.toArray(String[]::new));
     assertThat(out).as("json written (exit %d)", exit).exists();
@@ -108,5 +111,15 @@ class ManyPartitionsIntegrationTest {
     assertThat(produced.get("records")).isEqualTo(10_000.0);
     assertThat(produced.get("acked")).isEqualTo(produced.get("records"));
     assertThat(produced.get("errors")).isEqualTo(0.0);
+
+    // failover as a connected client sees it: the watcher kills node 1 itself and times from that kill
+    String survivors = "127.0.0.1:" + cluster.port(0) + ",127.0.0.1:" + cluster.port(2);
+    Map<String, Object> failover = section(bench("failover", "--bootstrap", survivors, "--mode", "leaders",
+        "--topic", "wide", "--dead-broker", "1", "--kill-pid", String.valueOf(cluster.pid(1))), "leaders");
+    assertThat(cluster.isAlive(1)).as("node 1 killed by --kill-pid").isFalse();
+    assertThat(failover.get("complete")).isEqualTo(true);
+    assertThat(section(failover, "leadersPerBroker")).containsOnlyKeys("0", "2");
+    assertThat((double) failover.get("millis")).as("ms from the kill to every partition led by a live node")
+        .isLessThan(30_000);
   }
 }
