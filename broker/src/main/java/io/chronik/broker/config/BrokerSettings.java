@@ -142,6 +142,10 @@ public final class BrokerSettings {
       1000, 0, INT_MAX, "ms, 0 = off", "How often a node hands leadership of partitions it leads back to their "
           + "preferred replica (the first of the replica list) once that replica is active and caught up, at most "
           + "256 per round.");
+  public static final Setting<Integer> LEADER_BALANCE_WARMUP_MS = Setting.integer("leader.balance.warmup.ms",
+      10000, 0, INT_MAX, "ms", "The balancer hands a partition back to its preferred replica only once that replica's "
+          + "node has been up this long: a node that has just restarted runs a cold JVM, and leadership moved to it "
+          + "at once stalls produce for up to a second (a rolling restart's p99). docs/OPERATIONS.md.");
   public static final Setting<Integer> SHUTDOWN_HANDOFF_TIMEOUT_MS = Setting.integer("shutdown.handoff.timeout.ms",
       10000, 0, INT_MAX, "ms", "At SIGTERM a node first hands leadership of every group it leads to an up-to-date "
           + "follower and declines leadership; it waits at most this long for that, then closes its ports. "
@@ -174,7 +178,7 @@ public final class BrokerSettings {
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE,
-      RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
+      RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
       ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
 
   private static final Map<String, Setting<?>> BY_KEY = index();

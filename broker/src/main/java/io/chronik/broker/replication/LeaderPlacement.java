@@ -36,6 +36,8 @@ final class LeaderPlacement {
   private final RaftNodeGroup metadata;
   private final PeerLiveness liveness;
   private volatile long leaderTransfers;
+  /** A preferred replica is offered leadership only after it has been up this long (leader.balance.warmup.ms). */
+  private final long warmupNanos;
   private volatile int quiescentNow;
   private volatile long groupsWoken;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeaderPlacement.class);
@@ -58,18 +60,22 @@ final class LeaderPlacement {
     }
   }
 
-  LeaderPlacement(MetadataImage image, RaftNodeGroup metadata, PeerLiveness liveness) {
+  LeaderPlacement(MetadataImage image, RaftNodeGroup metadata, PeerLiveness liveness, long warmupNanos) {
     this.image = image;
     this.metadata = metadata;
     this.liveness = liveness;
+    this.warmupNanos = warmupNanos;
   }
 
   /** Driver thread, every leader.balance.interval.ms: see the class comment. */
   void balance() {
     int started = 0;
     int quiescent = 0;
+    long nowNanos = System.nanoTime();
+    java.util.function.IntPredicate mayLead = peer -> liveness.mayLead(peer)
+        && liveness.upFor(peer, nowNanos, warmupNanos);
     for (PartitionGroup group : image.hostedGroups()) {
-      if (started < BALANCE_TRANSFERS_PER_ROUND && transferToPreferred(group, liveness::mayLead)) {
+      if (started < BALANCE_TRANSFERS_PER_ROUND && transferToPreferred(group, mayLead)) {
         started++;
       }
       if (group.quiescent()) {

@@ -34,6 +34,8 @@ final class PeerLiveness {
   private final AtomicLongArray lastHeardNanos;
   /** Driver thread only. */
   private final boolean[] down;
+  /** Driver thread only: when each peer last came up (or this node started), for the balancer's warm-up. */
+  private final long[] upSinceNanos;
   /** Driver thread only: the last transition to down was a closed connection (the peer's process died). */
   private final boolean[] closed;
   private long transitions;
@@ -53,11 +55,13 @@ final class PeerLiveness {
     this.lastHeardNanos = new AtomicLongArray(nodeIdLimit);
     this.down = new boolean[nodeIdLimit];
     this.closed = new boolean[nodeIdLimit];
+    this.upSinceNanos = new long[nodeIdLimit];
     this.stopping = new AtomicIntegerArray(nodeIdLimit);
     this.lastPingNanos = new AtomicLongArray(nodeIdLimit);
     this.stalled = new AtomicIntegerArray(nodeIdLimit);
     for (int peer : this.peers) {
       lastHeardNanos.set(peer, nowNanos); // a grace period at start, as for a peer just heard
+      upSinceNanos[peer] = nowNanos;
     }
   }
 
@@ -100,6 +104,15 @@ final class PeerLiveness {
   /** Any thread: {@code peer} may be offered leadership (it did not say it is shutting down). */
   boolean mayLead(int peer) {
     return peer < 0 || peer >= down.length || stopping.get(peer) == 0;
+  }
+
+  /**
+   * Driver thread: {@code peer} has been up without a break for at least {@code nanos}. A node that has
+   * just restarted runs a cold JVM; leadership handed to it then stalls its partitions' produce while
+   * its first elections and appends run slowly (a rolling restart's p99, docs/OPERATIONS.md).
+   */
+  boolean upFor(int peer, long nowNanos, long nanos) {
+    return peer < 0 || peer >= down.length || (!down[peer] && nowNanos - upSinceNanos[peer] >= nanos);
   }
 
   /** The ping for {@code peer}. */
@@ -150,6 +163,9 @@ final class PeerLiveness {
       if (nowDown != down[peer]) {
         down[peer] = nowDown;
         closed[peer] = disconnected && !silent;
+        if (!nowDown) {
+          upSinceNanos[peer] = nowNanos;
+        }
         transitions++;
         changed.accept(peer);
       }

@@ -157,7 +157,8 @@ public final class ReplicatedNode implements AutoCloseable {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
     }
     this.metadata = new MetadataGroup(metaNode, metaStorage, storageSync, image::apply);
-    this.placement = new LeaderPlacement(image, metadata, liveness);
+    this.placement = new LeaderPlacement(image, metadata, liveness,
+        TimeUnit.MILLISECONDS.toNanos(config.get(BrokerSettings.LEADER_BALANCE_WARMUP_MS)));
     this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
         List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
         RaftNodeGroup::groupOf, this::driverFailed);
