@@ -62,8 +62,7 @@ public final class LazyFsCommand implements Callable<Integer> {
       if (Files.exists(request)) {
         DurableImage.Restored r = fs.loseUnsynced();
         Files.delete(request);
-        Files.writeString(done, "files=" + r.files() + " directories=" + r.directories() + " unsyncedFiles="
-            + r.unsyncedFiles() + "\n", StandardCharsets.UTF_8);
+        answer(done, "files=" + r.files() + " directories=" + r.directories() + " unsyncedFiles=" + r.unsyncedFiles());
       }
       if (Files.exists(errorsRequest)) {
         switchErrors(fs, errorsRequest, control.resolve(ERRORS_DONE));
@@ -83,9 +82,16 @@ public final class LazyFsCommand implements Callable<Integer> {
       answer = "disk-errors=refused word=" + word;
     }
     Files.delete(request);
-    Files.writeString(done, answer + "\n", StandardCharsets.UTF_8);
+    answer(done, answer);
     System.out.println("chronik lazyfs " + answer);
     System.out.flush();
+  }
+
+  /** Writes the answer beside {@code done} and renames it in: a waiter that sees the file reads it whole. */
+  private static void answer(Path done, String text) throws java.io.IOException {
+    Path staged = done.resolveSibling(done.getFileName() + ".tmp");
+    Files.writeString(staged, text + "\n", StandardCharsets.UTF_8);
+    Files.move(staged, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   public static void main(String[] args) {
