@@ -1,5 +1,6 @@
 package io.chronik.control.db;
 
+import io.chronik.control.disk.DiskErrors;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.Shell;
 import io.chronik.control.ssh.ExecResult;
@@ -58,6 +59,25 @@ public final class LazyDataDir {
       throw new DbException("host=" + host.name() + " reason=lazyfs-did-not-answer exit=" + r.exitCode());
     }
     return r.stdout().strip().replace(' ', ',');
+  }
+
+  /**
+   * Switches the node's error injection ({@code eio}, {@code enospc}, {@code off}) through the request
+   * file and waits for the file system's answer ({@code disk-errors=eio}); the broker may run.
+   */
+  public String diskErrors(Host host, DiskErrors mode) {
+    String state = host.homeDir() + "/lazyfs/state";
+    String done = state + "/disk-errors.done";
+    ExecResult r = ssh.exec(host, "rm -f " + q(done) + " && printf '%s\\n' " + mode.word() + " > " + q(state
+        + "/disk-errors.request.tmp") + " && mv " + q(state + "/disk-errors.request.tmp") + " " + q(state
+        + "/disk-errors.request") + " && i=0; until [ -f " + q(done) + " ] || [ $i -ge 600 ]; do i=$((i+1)); sleep 0.05;"
+        + " done; cat " + q(done), TIMEOUT);
+    String answer = r.stdout().strip();
+    if (!r.ok() || !answer.equals("disk-errors=" + mode.word())) {
+      throw new DbException("host=" + host.name() + " disk-errors=" + mode.word() + " reason=lazyfs-did-not-switch exit="
+          + r.exitCode() + " answer=" + answer.replace(' ', ','));
+    }
+    return answer;
   }
 
   /** Stops the file system (SIGTERM unmounts it) and lazily unmounts whatever is left; safe when none runs. */

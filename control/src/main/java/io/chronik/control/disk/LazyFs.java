@@ -30,7 +30,9 @@ import ru.serce.jnrfuse.struct.Timespec;
  * readers see it) while {@link DurableImage} keeps what a disk would still hold after a power cut:
  * file content as of its last fsync, directory entries as of the directory's last fsync (creations,
  * renames, unlinks and truncations are not durable before that). {@link #loseUnsynced} is the power
- * cut: the live tree becomes the durable image (like Jepsen's lazyfs "clear-cache").
+ * cut: the live tree becomes the durable image (like Jepsen's lazyfs "clear-cache"). {@link #inject}
+ * makes writes and syncs fail (EIO: a failing disk; ENOSPC: a full one) until switched off; a failed
+ * call changes nothing, live or durable.
  *
  * <p>One lock serializes every operation: it is a test file system; correctness beats throughput.
  */
@@ -38,6 +40,7 @@ final class LazyFs extends FuseStubFS {
   private final DurableImage image;
   private final Map<Long, Open> open = new HashMap<>();
   private long nextHandle = 1;
+  private DiskErrors errors = DiskErrors.OFF;
 
   private record Open(FileChannel channel, long id) {}
 
@@ -53,6 +56,25 @@ final class LazyFs extends FuseStubFS {
     }
     open.clear();
     return image.restore();
+  }
+
+  /** Switches error injection: from now on writes and syncs fail as {@code mode} says (or none, {@link DiskErrors#OFF}). */
+  synchronized void inject(DiskErrors mode) {
+    errors = mode;
+  }
+
+  /** The negative errno a data write or fsync returns now, or 0 when it may proceed. */
+  private int writeOrSyncError() {
+    return switch (errors) {
+      case OFF -> 0;
+      case EIO -> -ErrorCodes.EIO();
+      case ENOSPC -> -ErrorCodes.ENOSPC();
+    };
+  }
+
+  /** The negative errno a call taking space (create, mkdir, growing a file) returns now, or 0. */
+  private int spaceError() {
+    return errors == DiskErrors.ENOSPC ? -ErrorCodes.ENOSPC() : 0;
   }
 
   private Path p(String path) {
@@ -99,6 +121,9 @@ final class LazyFs extends FuseStubFS {
 
   @Override
   public synchronized int fsyncdir(String path, FuseFileInfo fi) {
+    if (writeOrSyncError() != 0) {
+      return writeOrSyncError();
+    }
     try {
       image.syncDir(path);
       return 0;
@@ -109,6 +134,9 @@ final class LazyFs extends FuseStubFS {
 
   @Override
   public synchronized int mkdir(String path, long mode) {
+    if (spaceError() != 0) {
+      return spaceError();
+    }
     try {
       Files.createDirectory(p(path));
       return 0;
@@ -153,6 +181,9 @@ final class LazyFs extends FuseStubFS {
 
   @Override
   public synchronized int create(String path, long mode, FuseFileInfo fi) {
+    if (spaceError() != 0) {
+      return spaceError();
+    }
     try {
       Files.createFile(p(path));
       return open(path, fi);
@@ -201,6 +232,9 @@ final class LazyFs extends FuseStubFS {
     if (o == null) {
       return -ErrorCodes.EBADF();
     }
+    if (writeOrSyncError() != 0) {
+      return writeOrSyncError();
+    }
     try {
       byte[] bytes = new byte[(int) size];
       buf.get(0, bytes, 0, bytes.length);
@@ -233,6 +267,9 @@ final class LazyFs extends FuseStubFS {
   private int resize(FileChannel c, long id, long size) {
     try {
       long old = c.size();
+      if (size > old && spaceError() != 0) {
+        return spaceError();
+      }
       if (size < old) {
         c.truncate(size);
       } else if (size > old) {
@@ -247,6 +284,9 @@ final class LazyFs extends FuseStubFS {
 
   @Override
   public synchronized int fsync(String path, int isdatasync, FuseFileInfo fi) {
+    if (writeOrSyncError() != 0) {
+      return writeOrSyncError();
+    }
     try {
       image.syncFile(p(path));
       return 0;

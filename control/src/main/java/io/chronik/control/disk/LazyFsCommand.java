@@ -14,12 +14,19 @@ import picocli.CommandLine.Option;
  * killed. The power cut is asked for with a file: create {@code S/../lose-unsynced.request}; the file
  * system drops every unsynced change, deletes the request and writes {@code lose-unsynced.done}
  * ({@code files=N directories=M unsyncedFiles=K}). Stop the file system's users first.
+ *
+ * <p>Error injection (the disk-eio and disk-full faults) is switched the same way: a file
+ * {@code S/../disk-errors.request} holding {@code eio}, {@code enospc} or {@code off} (write it elsewhere
+ * and rename it in); the file system switches, deletes the request and answers {@code disk-errors.done}
+ * ({@code disk-errors=eio}, or {@code disk-errors=refused word=...} for an unknown word).
  */
 @Command(name = "lazyfs", mixinStandardHelpOptions = true,
     description = "Mount a FUSE file system that keeps unsynced writes droppable (the lose-unsynced fault).")
 public final class LazyFsCommand implements Callable<Integer> {
   static final String REQUEST = "lose-unsynced.request";
   static final String DONE = "lose-unsynced.done";
+  static final String ERRORS_REQUEST = "disk-errors.request";
+  static final String ERRORS_DONE = "disk-errors.done";
 
   @Option(names = "--backing", required = true, description = "Directory holding the live files.")
   Path backing;
@@ -41,6 +48,7 @@ public final class LazyFsCommand implements Callable<Integer> {
     Path control = store.toAbsolutePath().getParent();
     Path request = control.resolve(REQUEST);
     Path done = control.resolve(DONE);
+    Path errorsRequest = control.resolve(ERRORS_REQUEST);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       fs.umount();
@@ -54,11 +62,36 @@ public final class LazyFsCommand implements Callable<Integer> {
       if (Files.exists(request)) {
         DurableImage.Restored r = fs.loseUnsynced();
         Files.delete(request);
-        Files.writeString(done, "files=" + r.files() + " directories=" + r.directories() + " unsyncedFiles="
-            + r.unsyncedFiles() + "\n", StandardCharsets.UTF_8);
+        answer(done, "files=" + r.files() + " directories=" + r.directories() + " unsyncedFiles=" + r.unsyncedFiles());
+      }
+      if (Files.exists(errorsRequest)) {
+        switchErrors(fs, errorsRequest, control.resolve(ERRORS_DONE));
       }
     }
     return 0;
+  }
+
+  private static void switchErrors(LazyFs fs, Path request, Path done) throws java.io.IOException {
+    String word = Files.readString(request, StandardCharsets.UTF_8).strip();
+    String answer;
+    try {
+      DiskErrors mode = DiskErrors.of(word);
+      fs.inject(mode);
+      answer = "disk-errors=" + mode.word();
+    } catch (IllegalArgumentException e) {
+      answer = "disk-errors=refused word=" + word;
+    }
+    Files.delete(request);
+    answer(done, answer);
+    System.out.println("chronik lazyfs " + answer);
+    System.out.flush();
+  }
+
+  /** Writes the answer beside {@code done} and renames it in: a waiter that sees the file reads it whole. */
+  private static void answer(Path done, String text) throws java.io.IOException {
+    Path staged = done.resolveSibling(done.getFileName() + ".tmp");
+    Files.writeString(staged, text + "\n", StandardCharsets.UTF_8);
+    Files.move(staged, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   public static void main(String[] args) {

@@ -37,6 +37,8 @@ public final class FaultRegistry {
       new RollingRestartFault(),
       new LoseUnsyncedFault(Scope.ONE),
       new LoseUnsyncedFault(Scope.ALL),
+      DiskErrorFault.eio(),
+      DiskErrorFault.full(),
       new WipeFault());
 
   private FaultRegistry() {}

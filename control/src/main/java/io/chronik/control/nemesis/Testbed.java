@@ -1,5 +1,6 @@
 package io.chronik.control.nemesis;
 
+import io.chronik.control.disk.DiskErrors;
 import java.util.List;
 
 /**
@@ -39,6 +40,20 @@ public interface Testbed {
    */
   default String loseUnsynced(String node) {
     throw new UnsupportedOperationException("node=" + node + " reason=no-lazy-data-dir");
+  }
+
+  /**
+   * Switches the node's disk errors: its data dir's writes and syncs fail with EIO or ENOSPC from now
+   * on, or serve again with {@link DiskErrors#OFF}; the broker is left alone. Returns the file system's
+   * answer (key=value). Only where data dirs sit on the lazy file system.
+   */
+  default String diskErrors(String node, DiskErrors mode) {
+    throw new UnsupportedOperationException("node=" + node + " reason=no-lazy-data-dir");
+  }
+
+  /** Whether the node's broker process is alive (false once it halted, e.g. fenced on a storage failure). */
+  default boolean running(String node) {
+    throw new UnsupportedOperationException("node=" + node + " reason=no-process-check-here");
   }
 
   /** Drops packets between nodes as the grudge says (replacing any earlier partition). */

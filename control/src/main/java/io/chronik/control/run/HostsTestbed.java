@@ -2,6 +2,7 @@ package io.chronik.control.run;
 
 import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.db.LazyDataDir;
+import io.chronik.control.disk.DiskErrors;
 import io.chronik.control.host.AddressGuard;
 import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
@@ -101,6 +102,29 @@ final class HostsTestbed implements Testbed {
         + " reason=no-lazy-data-dir (the run mounts one only when a lose-unsynced fault is selected)"));
     db.kill(host(node));
     return dir.loseUnsynced(host(node));
+  }
+
+  @Override
+  public String diskErrors(String node, DiskErrors mode) {
+    LazyDataDir dir = lazy.orElseThrow(() -> new UnsupportedOperationException("node=" + node
+        + " reason=no-lazy-data-dir (the run mounts one only when a disk fault is selected)"));
+    return dir.diskErrors(host(node), mode);
+  }
+
+  @Override
+  public boolean running(String node) {
+    return db.pid(host(node)).isPresent();
+  }
+
+  /** As every testbed's, after switching every lazy data dir's disk errors off (a fault's heal may have been skipped). */
+  @Override
+  public void healAll(List<String> nodes) {
+    if (lazy.isPresent()) {
+      for (String n : nodes) {
+        diskErrors(n, DiskErrors.OFF);
+      }
+    }
+    Testbed.super.healAll(nodes);
   }
 
   @Override

@@ -10,6 +10,8 @@ final class RecordingTestbed implements Testbed {
   RuntimeException leaderFailure;
   long killMillis;
   Grudge lastGrudge;
+  /** Nodes whose broker {@link #running} says has exited. */
+  final java.util.Set<String> halted = new java.util.HashSet<>();
 
   @Override
   public void kill(String node) {
@@ -55,6 +57,18 @@ final class RecordingTestbed implements Testbed {
   public String loseUnsynced(String node) {
     calls.add("lose-unsynced " + node);
     return "files=3";
+  }
+
+  @Override
+  public String diskErrors(String node, io.chronik.control.disk.DiskErrors mode) {
+    calls.add("disk-errors " + node + " " + mode.word());
+    return "disk-errors=" + mode.word();
+  }
+
+  @Override
+  public boolean running(String node) {
+    calls.add("running " + node);
+    return !halted.contains(node);
   }
 
   @Override
