@@ -68,4 +68,24 @@ class PeerLivenessTest {
     receiver.round(3_000 + 2_000_000_000L, peer -> true, peer -> { });
     assertThat(receiver.alive(1, 3_000, window)).as("down: silent for too long").isFalse();
   }
+
+  @Test
+  void aPeerThatCameBackIsWarmOnlyAfterTheWarmUpSinceItsReturn() {
+    long second = 1_000_000_000L;
+    long warmup = 10 * second;
+    PeerLiveness liveness = new PeerLiveness(0, List.of(1), 8, second, 0);
+    assertThat(liveness.upFor(1, warmup - 1, warmup)).as("up since this node started, not yet for the warm-up").isFalse();
+    assertThat(liveness.upFor(1, warmup, warmup)).isTrue();
+
+    liveness.round(warmup + 1, peer -> false, peer -> { }); // its connection closed: down
+    assertThat(liveness.upFor(1, warmup + 2, warmup)).as("down").isFalse();
+    long back = warmup + 5 * second;
+    liveness.heard(1, back);
+    liveness.round(back, peer -> true, peer -> { });
+    assertThat(liveness.down(1)).isFalse();
+    assertThat(liveness.upFor(1, back + warmup - 1, warmup)).as("cold: it came back less than the warm-up ago")
+        .isFalse();
+    assertThat(liveness.upFor(1, back + warmup, warmup)).isTrue();
+    assertThat(liveness.upFor(1, back, 0)).as("warm-up 0: as soon as it is up").isTrue();
+  }
 }
