@@ -79,16 +79,9 @@ class DeleteRecordsTest {
     }
     try (BrokerProcess broker = BrokerProcess.start(data, port, "raft.snapshot.interval.entries=5");
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
-      long start = -1;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) { // until the partition's leader answers offset lookups
-        try {
-          start = earliest(admin, tp);
-          break;
-        } catch (Exception notYet) {
-          Thread.sleep(100);
-        }
-      }
+      // until the partition's leader answers offset lookups
+      long start = Eventually.eventually("offset lookup answered after restart", Duration.ofSeconds(30),
+          () -> earliest(admin, tp), answered -> true);
       assertThat(start).as("log start after restart").isEqualTo(40);
       assertThat(deleteBefore(admin, tp, 90)).isEqualTo(90);
       assertThat(ProduceConsumeTest.readAll(broker.bootstrap(), tp, 10)).first()

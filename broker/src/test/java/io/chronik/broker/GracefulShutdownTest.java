@@ -234,13 +234,7 @@ class GracefulShutdownTest {
   }
 
   private static void await(Duration timeout, CheckedCondition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting: " + what);
-      }
-      Thread.sleep(100);
-    }
+    Eventually.eventually("timed out waiting: " + what, timeout, condition::holds, holds -> holds);
   }
 
   @FunctionalInterface
