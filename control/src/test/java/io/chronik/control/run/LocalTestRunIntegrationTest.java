@@ -90,7 +90,7 @@ class LocalTestRunIntegrationTest {
     assertThat(run.exitCode()).as("exit code 1 (invalid); console:%n%s", run.console()).isEqualTo(1);
     assertThat(run.console()).contains("INVALID");
     assertThat(run.console()).as("a loss anomaly is named")
-        .containsAnyOf("lost-write", "inconsistent-offsets", "unseen");
+        .containsAnyOf("lost-write", "inconsistent-offsets", "unseen", "vanished");
     assertThat(Files.readString(run.dir().resolve("results.edn"))).contains(":valid? false");
   }
 }

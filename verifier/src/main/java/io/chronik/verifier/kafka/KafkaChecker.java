@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * <p>Data anomalies (here): {@code inconsistent-offsets}, {@code duplicate}, {@code G1a} (a failed
  * send was read), {@code unexpected} (a value nobody sent was read), {@code lost-write}
  * (acknowledged, below an offset some OK poll reached, never read), {@code unseen} (acknowledged,
- * never read, not provably lost). Order anomalies live in {@link OrderChecks}.
+ * never read, not provably lost), {@code vanished} (acknowledged and read, but absent from complete
+ * final reads: {@link FinalReadCheck}). Order anomalies live in {@link OrderChecks}.
  *
  * <p>Always allowed: {@code int-send-skip} (other producers interleave). {@code poll-skip} and
  * {@code nonmonotonic-poll} are allowed when consumers subscribe (rebalances move partitions);
@@ -45,6 +46,9 @@ public final class KafkaChecker {
     abortedAndUnexpectedReads(ix, out);
     Map<Long, LongLongMap> lost = lostWrites(ix, out);
     unseen(ix, lost, out);
+    if (options.unseenIsError()) {
+      FinalReadCheck.vanished(ix, out);
+    }
     new OrderChecks(ix, out).run();
     long okReads = ix.okReaderOf.values().stream().mapToLong(LongLongMap::size).sum();
     out.stat("ops", (long) h.size())

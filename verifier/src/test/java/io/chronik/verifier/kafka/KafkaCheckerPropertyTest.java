@@ -36,6 +36,45 @@ class KafkaCheckerPropertyTest {
     }
   }
 
+  /** A value live polls read but the complete final polls from the beginning do not: the log lost it. */
+  @Test
+  void aValueMissingOnlyFromTheFinalPollsHasVanished() {
+    int mutated = 0;
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      List<Op> ops = history(seed);
+      int finalAssign = -1;
+      for (int i = 0; i < ops.size(); i++) {
+        if (ops.get(i).f().getName().equals("assign") && Boolean.TRUE.equals(ops.get(i).extra().get(KafkaHistoryGenerator.SEEK))) {
+          finalAssign = i;
+        }
+      }
+      long[] victim = pickOkSend(ops, new Random(seed), false);
+      if (victim == null || finalAssign < 0) {
+        continue;
+      }
+      boolean[] readBefore = {false};
+      mapPolls(ops.subList(0, finalAssign), (k, pairs) -> readBefore[0] |= k == victim[0]
+          && pairs.stream().anyMatch(p -> ((Long) p.get(1)) == victim[2]));
+      if (!readBefore[0]) {
+        continue;
+      }
+      List<Op> bad = new ArrayList<>(ops.subList(0, finalAssign));
+      bad.addAll(mapPolls(ops.subList(finalAssign, ops.size()), (k, pairs) -> {
+        if (k == victim[0]) {
+          pairs.removeIf(p -> ((Long) p.get(1)) == victim[2]);
+        }
+      }));
+      CheckResult r = KafkaChecker.check(KafkaHistory.of(bad), FINAL_READS);
+      assertThat(r.verdict()).as("seed=%d victim=%s", seed, java.util.Arrays.toString(victim)).isEqualTo(Verdict.INVALID);
+      assertThat(r.cases().get("vanished")).as("seed=%d cases=%s", seed, r.cases())
+          .isNotNull().anySatisfy(a -> assertThat(a.detail().get("value")).isEqualTo(victim[2]));
+      assertThat(KafkaChecker.check(KafkaHistory.of(bad), KafkaCheckOptions.defaults()).counts())
+          .as("seed=%d: without complete final reads nothing is judged from them", seed).doesNotContainKey("vanished");
+      mutated++;
+    }
+    assertThat(mutated).isGreaterThan(SEEDS / 4);
+  }
+
   @Test
   void droppingAnAcknowledgedValueIsALostWrite() {
     int mutated = 0;
