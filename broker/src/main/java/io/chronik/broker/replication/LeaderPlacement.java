@@ -7,6 +7,7 @@ import io.chronik.raft.message.MessageType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntPredicate;
 
 /**
  * Where leadership of this node's Raft groups goes: back to preferred replicas (the balancer), and
@@ -20,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * up-to-date follower before it stops, so clients move to the new leaders within a round trip instead
  * of waiting out an election timeout after the process is gone (Kafka's controlled shutdown). While it
  * runs the node refuses leadership offered to it ({@code TIMEOUT_NOW} from another leader's transfer
- * is dropped) and its liveness pings tell peers not to offer any. Raft's rules decide everything else:
+ * is dropped) and its liveness pings tell peers not to offer any. Among the voters that may lead, one that has
+ * been up for the warm-up is preferred. Raft's rules decide everything else:
  * a transfer only completes to a voter holding every entry, and the leader refuses proposals while one
  * is under way.
  *
@@ -72,7 +74,7 @@ final class LeaderPlacement {
     int started = 0;
     int quiescent = 0;
     long nowNanos = System.nanoTime();
-    java.util.function.IntPredicate mayLead = peer -> liveness.mayLead(peer)
+    IntPredicate mayLead = peer -> liveness.mayLead(peer)
         && liveness.upFor(peer, nowNanos, warmupNanos);
     for (PartitionGroup group : image.hostedGroups()) {
       if (started < BALANCE_TRANSFERS_PER_ROUND && transferToPreferred(group, mayLead)) {
@@ -92,7 +94,7 @@ final class LeaderPlacement {
    * replicas evenly, so this restores an even spread of leaders after a restart or a failover, and after a
    * creation where one node opened its groups seconds before the others. Returns whether a transfer started.
    */
-  static boolean transferToPreferred(PartitionGroup group, java.util.function.IntPredicate mayLead) {
+  static boolean transferToPreferred(PartitionGroup group, IntPredicate mayLead) {
     io.chronik.raft.node.RaftNode node = group.raftNode();
     int preferred = group.preferredLeader();
     if (preferred == io.chronik.raft.node.RaftNode.NONE || preferred == node.id()
@@ -188,8 +190,15 @@ final class LeaderPlacement {
     int noSuccessor = 0;
     List<RaftNodeGroup> groups = new ArrayList<>(image.hostedGroups());
     groups.add(metadata);
+    // A node that came back seconds ago is still cold (JIT, page cache, client connections): leadership
+    // handed to it stalls produce for hundreds of ms (GracefulShutdownTest's rolling restart showed it).
+    // So a warm voter is preferred, and a cold one only takes over when no warm one can.
+    IntPredicate warm = peer -> liveness.mayLead(peer) && liveness.upFor(peer, nowNanos, warmupNanos);
     for (RaftNodeGroup group : groups) {
-      Handoff h = group.handOffLeadership(liveness::mayLead);
+      Handoff h = group.handOffLeadership(warm);
+      if (h == Handoff.NO_SUCCESSOR) {
+        h = group.handOffLeadership(liveness::mayLead);
+      }
       if (h == Handoff.TRANSFERRING) {
         transferring++;
       } else if (h == Handoff.NO_SUCCESSOR) {
