@@ -10,10 +10,11 @@ import picocli.CommandLine.Option;
 /** {@code chronik admin}: operator commands against any running cluster (docs/OPERATIONS.md). */
 @Command(name = "admin", mixinStandardHelpOptions = true,
     description = "Operator commands against a running cluster (any cluster reachable over the Kafka protocol).",
-    subcommands = {AdminCommand.Health.class})
+    subcommands = {AdminCommand.Health.class, AdminCommand.SafeToStop.class})
 public final class AdminCommand implements Callable<Integer> {
   static final int EXIT_UNHEALTHY = 1;
   static final int EXIT_USAGE = 2;
+  static final int EXIT_UNREACHABLE = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -76,6 +77,47 @@ public final class AdminCommand implements Callable<Integer> {
           }
           Thread.sleep(Duration.ofSeconds(intervalSeconds).toMillis());
         }
+      }
+    }
+  }
+
+  @Command(name = "safe-to-stop", mixinStandardHelpOptions = true,
+      description = "Whether node N may stop now: every partition it replicates and the metadata group keep a "
+          + "majority of their voters up without it. Exit 0 safe, 1 unsafe (each group that would lose its quorum "
+          + "is named), 2 bad arguments or not a node of the cluster, 3 cluster unreachable. Use before stopping a "
+          + "node by hand, e.g. `chronik admin safe-to-stop --node 2 --bootstrap H:9092 && systemctl stop chronik`.")
+  public static final class SafeToStop implements Callable<Integer> {
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT[,...]",
+        description = "Any node(s) of the cluster (Kafka listener).")
+    String bootstrap;
+
+    @Option(names = "--node", required = true, paramLabel = "N", description = "The node to stop.")
+    int node;
+
+    @Option(names = "--request-timeout", defaultValue = "10", paramLabel = "S",
+        description = "Seconds the look at the cluster may take (default 10).")
+    long requestTimeoutSeconds;
+
+    public SafeToStop() {}
+
+    @Override
+    public Integer call() {
+      return run(System.out, System.err);
+    }
+
+    int run(PrintStream out, PrintStream err) {
+      try (HealthProbe probe = new HealthProbe(bootstrap, Duration.ofSeconds(Math.max(1, requestTimeoutSeconds)))) {
+        java.util.Optional<StopSafety> safety = probe.stopSafety(node);
+        if (safety.isEmpty()) {
+          err.println("chronik admin safe-to-stop: node=" + node + " reason=not-a-node-of-the-cluster bootstrap=" + bootstrap);
+          return EXIT_USAGE;
+        }
+        safety.get().lines(20).forEach(out::println);
+        out.flush();
+        return safety.get().safe() ? 0 : EXIT_UNHEALTHY;
+      } catch (IllegalStateException e) {
+        err.println("chronik admin safe-to-stop: node=" + node + " bootstrap=" + bootstrap + " " + e.getMessage());
+        return EXIT_UNREACHABLE;
       }
     }
   }

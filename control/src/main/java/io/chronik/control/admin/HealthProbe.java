@@ -91,6 +91,37 @@ public final class HealthProbe implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code node} may stop now ({@link StopSafety}); empty when it is not a node of the cluster.
+   * Throws {@link IllegalStateException} ({@code reason=...}) when the cluster cannot be read.
+   */
+  public java.util.Optional<StopSafety> stopSafety(int node) {
+    try {
+      Collection<Node> nodes = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (nodes.stream().noneMatch(n -> n.id() == node)) {
+        return java.util.Optional.empty();
+      }
+      Map<Integer, Boolean> reachable = new HashMap<>();
+      for (Node n : nodes) {
+        reachable.put(n.id(), accepts(n.host(), n.port()));
+      }
+      List<Integer> voters = admin.describeMetadataQuorum().quorumInfo().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .voters().stream().map(org.apache.kafka.clients.admin.QuorumInfo.ReplicaState::replicaId).toList();
+      Collection<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Collection<TopicDescription> described = topics.isEmpty() ? List.of()
+          : admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).values();
+      return java.util.Optional.of(StopSafety.judge(node, described, voters, id -> reachable.getOrDefault(id, false)));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("reason=" + e.getCause().getClass().getSimpleName() + ":" + oneLine(e.getCause()), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("reason=timeout-after-ms=" + timeout.toMillis(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("reason=interrupted", e);
+    }
+  }
+
   private boolean accepts(String host, int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), (int) Math.min(timeout.toMillis(), 2000));

@@ -177,7 +177,29 @@ public final class ClusterCommand implements Callable<Integer> {
         + "restart, for every node to be ready (default 120).")
     int readyTimeoutSeconds;
 
+    @Option(names = "--force", description = "Stop a node even when a group it belongs to would lose its quorum "
+        + "(see chronik admin safe-to-stop); without it such a restart is refused.")
+    boolean force;
+
     public Restart() {}
+
+    /** Refuses (unless --force) to stop a node whose loss would take a group below its quorum. */
+    private void mayStop(LocalCluster cluster, int n) {
+      if (force) {
+        return;
+      }
+      try (io.chronik.control.admin.HealthProbe probe = new io.chronik.control.admin.HealthProbe(cluster.bootstrap(),
+          Duration.ofSeconds(10))) {
+        io.chronik.control.admin.StopSafety safety = probe.stopSafety(n).orElseThrow(
+            () -> new ClusterException("node=" + n + " reason=not-a-node-of-the-cluster"));
+        if (!safety.safe()) {
+          throw new ClusterException("node=" + n + " reason=would-leave-groups-without-quorum groups="
+              + safety.reasons().size() + " first=[" + safety.reasons().get(0) + "] (--force restarts it anyway)");
+        }
+      } catch (IllegalStateException e) {
+        throw new ClusterException("node=" + n + " reason=cannot-check-quorum " + e.getMessage() + " (--force restarts it anyway)");
+      }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -202,7 +224,7 @@ public final class ClusterCommand implements Callable<Integer> {
         return EXIT_USAGE;
       }
       try {
-        RollingRestart.run(cluster.get(), nodes, Duration.ofSeconds(readyTimeoutSeconds),
+        RollingRestart.run(cluster.get(), nodes, Duration.ofSeconds(readyTimeoutSeconds), n -> mayStop(cluster.get(), n),
             step -> System.err.println("chronik cluster restart: " + step));
         System.out.println("restarted=" + nodes.size() + " bootstrap.servers=" + cluster.get().bootstrap());
         return 0;

@@ -26,11 +26,16 @@ public final class RollingRestart {
 
   private RollingRestart() {}
 
-  /** Restarts {@code nodes} in order; {@code progress} hears of each step as it completes. */
-  public static List<Step> run(LocalCluster cluster, List<Integer> nodes, Duration readyTimeout, Consumer<Step> progress)
-      throws IOException, InterruptedException {
+  /**
+   * Restarts {@code nodes} in order; {@code progress} hears of each step as it completes. {@code mayStop}
+   * is asked before each stop and throws {@link ClusterException} to refuse it (a node whose stop would
+   * take a group below its quorum).
+   */
+  public static List<Step> run(LocalCluster cluster, List<Integer> nodes, Duration readyTimeout,
+      java.util.function.IntConsumer mayStop, Consumer<Step> progress) throws IOException, InterruptedException {
     List<Step> steps = new ArrayList<>();
     for (int node : nodes) {
+      mayStop.accept(node);
       long start = System.nanoTime();
       cluster.restart(node);
       long restarted = System.nanoTime();

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code chronik admin health} against a real 3-node local cluster: 0 when healthy, 1 with the dead
  * node and every partition it hosted named while it is down, 0 again once it is back; every node
- * reports one cluster id; each node's admin address as {@code chronik cluster} prints it serves /metrics.
+ * reports one cluster id; {@code safe-to-stop} lets a node go while all are up and names every group
+ * another node would take below its quorum while one is down; each node's admin address as {@code chronik cluster} prints it serves /metrics.
  */
 @Tag("integration")
 class AdminHealthIntegrationTest {
@@ -75,6 +76,10 @@ class AdminHealthIntegrationTest {
           .contains("under-replicated=0");
       assertOneClusterId(cluster);
       assertAdminAddressesServeMetrics(cluster, base);
+      Outcome safe = safeToStop(bootstrap, 1);
+      assertThat(safe.exit()).as(safe.output()).isZero();
+      assertThat(safe.output()).startsWith("safe-to-stop=true node=1 groups-losing-quorum=0");
+      assertThat(safeToStop(bootstrap, 7).exit()).as("not a node of the cluster").isEqualTo(AdminCommand.EXIT_USAGE);
 
       cluster.kill(2);
       Outcome down = health("127.0.0.1:" + base, "--exit-when-healthy", "--timeout", "3");
@@ -82,6 +87,11 @@ class AdminHealthIntegrationTest {
       assertThat(down.output()).contains("healthy=false").contains("node-down=2")
           .contains("node=2 address=127.0.0.1:" + (base + 2) + " reachable=false")
           .contains("under-replicated=" + PARTITIONS + " partitions=watched-0,watched-1,watched-2,watched-3");
+      Outcome unsafe = safeToStop("127.0.0.1:" + base, 0);
+      assertThat(unsafe.exit()).as(unsafe.output()).isEqualTo(AdminCommand.EXIT_UNHEALTHY);
+      assertThat(unsafe.output()).startsWith("safe-to-stop=false node=0 groups-losing-quorum=" + (PARTITIONS + 1))
+          .contains("group=metadata voters=[0, 1, 2] up-without-node=[1] needed=2")
+          .contains("partition=watched-0 replicas=").contains("partition=watched-3 replicas=");
 
       cluster.restart(2);
       Outcome back = health(bootstrap, "--exit-when-healthy", "--timeout", "60");
@@ -90,6 +100,17 @@ class AdminHealthIntegrationTest {
     } finally {
       cluster.stop(Duration.ofSeconds(10));
     }
+  }
+
+  private static Outcome safeToStop(String bootstrap, int node) {
+    AdminCommand.SafeToStop c = new AdminCommand.SafeToStop();
+    c.bootstrap = bootstrap;
+    c.node = node;
+    c.requestTimeoutSeconds = 10;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int exit = c.run(ps, ps);
+    return new Outcome(exit, bytes.toString(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -126,6 +126,13 @@ class LocalClusterIntegrationTest {
       cluster.kill(1);
       assertThat(cluster.isAlive(1)).isFalse();
       assertThat(cluster.isAlive(0)).isTrue();
+      long survivor = cluster.pid(0);
+      // with node 1 down, node 0 is the last of every group's two voters: a restart is refused, named
+      Cli refused = chronik("cluster", "restart", "--node", "0", "--dir", dir.toString());
+      assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+      assertThat(refused.output()).contains("node=0 reason=would-leave-groups-without-quorum")
+          .contains("group=metadata voters=[0, 1] up-without-node=[] needed=2").contains("--force");
+      assertThat(cluster.pid(0)).as("node 0 was not touched").isEqualTo(survivor);
       cluster.restart(1);
       assertThat(cluster.pid(1)).isNotEqualTo(before);
       assertThat(cluster.isAlive(1)).isTrue();
