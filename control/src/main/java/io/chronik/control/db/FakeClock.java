@@ -20,9 +20,12 @@ import java.util.Map;
  * {@code System.currentTimeMillis()} and {@code Instant.now()} follow the file, and
  * {@code FAKETIME_DONT_FAKE_MONOTONIC=1} keeps {@code System.nanoTime()} real: without it nanoTime
  * jumps by the offset (backwards on a negative one), and every timed wait and timeout of the broker
- * with it. libfaketime re-reads the file on a clock read only after its cache expires; the cache is
- * whole seconds, so a strobe (flips every 50-200 ms) needs {@code FAKETIME_NO_CACHE=1}, which costs a
- * file read per clock read (JVM start about 0.8 s to 3 s) — only strobe runs pay it.
+ * with it. {@code FAKETIME_FORCE_MONOTONIC_FIX=0} is needed too: libfaketime's default wrapping of
+ * {@code pthread_cond_timedwait} made the JVM's timed waits wake in a futex storm (138,563 futex calls
+ * against 1,554 for the broker's {@code --help}, 11-16 s instead of 1.2-2 s; a lab broker did not
+ * open its port within 60 s). libfaketime re-reads the file on a clock read only after its cache
+ * expires, in whole seconds, so a strobe (flips every 50-200 ms) needs {@code FAKETIME_NO_CACHE=1};
+ * with the fix off that costs no measurable time (a few hundred file opens in a 5 s probe).
  */
 public final class FakeClock {
   /** Where Debian's {@code libfaketime} package puts the library (lab hosts share this file system). */
@@ -60,7 +63,7 @@ public final class FakeClock {
   public static DbSpec wrap(DbSpec spec, Refresh refresh) {
     String cache = refresh == Refresh.EVERY_READ ? "FAKETIME_NO_CACHE=1" : "FAKETIME_CACHE_DURATION=1";
     String command = "env LD_PRELOAD=" + LIBRARY + " FAKETIME_TIMESTAMP_FILE=@HOME@/conf/" + FILE
-        + " FAKETIME_DONT_FAKE_MONOTONIC=1 " + cache + " " + spec.command();
+        + " FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0 " + cache + " " + spec.command();
     Map<String, String> conf = new HashMap<>(spec.configFiles());
     conf.put(FILE, "+0\n");
     return new DbSpec(spec.name(), spec.files(), command, spec.port(), conf, spec.hostVariables(), spec.packaged());

@@ -24,7 +24,8 @@ class FakeClockTest {
   void wrapStartsTheServerUnderLibfaketimeWithRealMonotonicTimeAndAPlusZeroFile() {
     DbSpec second = FakeClock.wrap(SPEC, FakeClock.Refresh.SECOND);
     assertThat(second.command()).isEqualTo("env LD_PRELOAD=" + FakeClock.LIBRARY
-        + " FAKETIME_TIMESTAMP_FILE=@HOME@/conf/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_CACHE_DURATION=1"
+        + " FAKETIME_TIMESTAMP_FILE=@HOME@/conf/faketime FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0"
+        + " FAKETIME_CACHE_DURATION=1"
         + " java -cp @HOME@/lib/* Main");
     assertThat(second.configFiles()).containsEntry("faketime", "+0\n").containsEntry("broker.properties", "x=1\n");
     assertThat(FakeClock.wrap(SPEC, FakeClock.Refresh.EVERY_READ).command()).contains(" FAKETIME_NO_CACHE=1 ")
