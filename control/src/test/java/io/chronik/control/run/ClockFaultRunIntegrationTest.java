@@ -79,6 +79,7 @@ class ClockFaultRunIntegrationTest {
         .contains("start-clock-jump", "stop-clock-jump", "start-clock-strobe", "stop-clock-strobe", "start-clock-skew",
             "stop-clock-skew");
     for (String[] v : values) {
+      System.out.println("clock lab run: " + v[0] + "-" + v[1] + " " + v[2]);
       if (v[0].equals("start") && v[1].equals("clock-strobe")) {
         assertStrobeSeen(v[2]);
       } else {
