@@ -12,7 +12,9 @@ public final class LabPreflight {
   /** Program → Debian package providing it. */
   static final Map<String, String> TOOLS = Map.of(
       "/usr/sbin/ip", "iproute2", "/usr/sbin/iptables", "iptables",
-      Lab.SSHD, "openssh-server", "/usr/bin/ssh-keygen", "openssh-client");
+      Lab.SSHD, "openssh-server", "/usr/bin/ssh-keygen", "openssh-client",
+      // the clock faults' brokers run under its libfaketime (db.FakeClock); the package brings the library
+      "/usr/bin/faketime", "faketime");
 
   private LabPreflight() {}
 

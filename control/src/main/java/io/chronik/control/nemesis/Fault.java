@@ -1,5 +1,7 @@
 package io.chronik.control.nemesis;
 
+import io.chronik.control.db.FakeClock;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,6 +28,14 @@ public interface Fault {
   /** Whether the brokers' data dirs must sit on the lazy file system (chronik lazyfs) for it. */
   default boolean needsLazyDataDir() {
     return false;
+  }
+
+  /**
+   * How often brokers must re-read a fake wall clock for this fault (they then run under libfaketime,
+   * {@link FakeClock}), or empty when the real clock will do.
+   */
+  default Optional<FakeClock.Refresh> fakeClock() {
+    return Optional.empty();
   }
 
   /**

@@ -39,6 +39,9 @@ public final class FaultRegistry {
       new LoseUnsyncedFault(Scope.ALL),
       DiskErrorFault.eio(),
       DiskErrorFault.full(),
+      new ClockSkewFault(),
+      new ClockJumpFault(),
+      new ClockStrobeFault(),
       new WipeFault());
 
   private FaultRegistry() {}

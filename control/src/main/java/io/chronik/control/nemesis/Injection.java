@@ -7,7 +7,8 @@ import us.bpsm.edn.Keyword;
 
 /**
  * One injection of a fault: the nodes it hits (in the order it hits them), an optional shape (a
- * partition's) and the node order the shape is laid on. Targets and shape are recorded as the value
+ * partition's, or a clock fault's drawn offsets: {@code offset=+137}) and the node order the shape is
+ * laid on. Targets and shape are recorded as the value
  * of the {@code :start-<fault>} invocation, so the history and the report's fault table say whom
  * each fault hit.
  */

@@ -56,6 +56,24 @@ public interface Testbed {
     throw new UnsupportedOperationException("node=" + node + " reason=no-process-check-here");
   }
 
+  /**
+   * Sets the node's broker's wall-clock offset to {@code seconds} (0: the real clock), stopping a strobe
+   * on it first; the host's clock is untouched. Returns what was done (key=value). Only where brokers run
+   * under a fake clock (lab runs that select a clock fault).
+   */
+  default String clockOffset(String node, long seconds) {
+    throw new UnsupportedOperationException("node=" + node + " reason=no-fake-clock");
+  }
+
+  /**
+   * Starts flipping the node's broker's wall-clock offset between {@code a} and {@code b} seconds every
+   * {@code periodMillis} until {@link #clockOffset}; returns what was started (key=value). Only where
+   * brokers run under a fake clock.
+   */
+  default String clockStrobe(String node, long a, long b, long periodMillis) {
+    throw new UnsupportedOperationException("node=" + node + " reason=no-fake-clock");
+  }
+
   /** Drops packets between nodes as the grudge says (replacing any earlier partition). */
   void partition(Grudge grudge);
 

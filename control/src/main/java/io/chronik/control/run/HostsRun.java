@@ -4,11 +4,13 @@ import io.chronik.control.db.ApacheKafka;
 import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.db.KafkaJars;
 import io.chronik.control.db.DbSpec;
+import io.chronik.control.db.FakeClock;
 import io.chronik.control.db.LazyDataDir;
 import io.chronik.control.host.AddressGuard;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.Inventory;
 import io.chronik.control.lab.Lab;
+import io.chronik.control.nemesis.Fault;
 import io.chronik.control.nemesis.FaultPlan;
 import io.chronik.control.nemesis.FaultRegistry;
 import io.chronik.control.nemesis.FaultTally;
@@ -28,6 +30,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +89,10 @@ final class HostsRun {
         : target.lab() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : "java";
     DbSpec spec = o.database() == Database.KAFKA ? kafkaSpec(o, c.hosts(), java, seed, console)
         : chronikSpec(o, c.hosts(), cluster, java, console);
+    Optional<FakeClock.Refresh> refresh = fakeClockRefresh(o);
+    if (refresh.isPresent()) {
+      spec = fakeClockSpec(spec, refresh.get(), console);
+    }
     AddressGuard guard = new AddressGuard(c.inventory(), false);
     for (String server : cluster.bootstrap().split(",")) {
       guard.check(server.substring(0, server.indexOf(':')));
@@ -93,11 +100,12 @@ final class HostsRun {
     try (SshHosts ssh = new SshHosts(c.inventory(), guard)) {
       DbLifecycle db = new DbLifecycle(ssh, guard, spec, o.database().stopGrace());
       Optional<LazyDataDir> lazy = lazyDataDir(o, ssh, java);
+      Optional<FakeClock> clock = refresh.map(r -> new FakeClock(ssh));
       RemoteCluster remote = new RemoteCluster(db, c.hosts(), console, lazy);
       try {
         remote.deploy();
         return underFaults(o, seed, runDir, console, ssh, db, cluster, remote, ReplicaCheck.onHosts(ssh, c.hosts(), java),
-            lazy);
+            lazy, clock);
       } finally {
         remote.collectLogs(runDir.resolve("nodes"));
         remote.stopAll();
@@ -132,8 +140,8 @@ final class HostsRun {
   }
 
   private static RunOutcome underFaults(RunOptions o, long seed, Path runDir, PrintStream console, SshHosts ssh,
-      DbLifecycle db, HostCluster cluster, RemoteCluster remote, ReplicaCheck replicas, Optional<LazyDataDir> lazy)
-      throws Exception {
+      DbLifecycle db, HostCluster cluster, RemoteCluster remote, ReplicaCheck replicas, Optional<LazyDataDir> lazy,
+      Optional<FakeClock> clock) throws Exception {
     String bootstrap = cluster.bootstrap();
     List<String> names = cluster.hosts().stream().map(Host::name).toList();
     Workload work;
@@ -154,7 +162,7 @@ final class HostsRun {
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
-          KAFKA_PORT, lazy, db.guard(), ADMIN_PORT, RAFT_PORT);
+          KAFKA_PORT, lazy, db.guard(), ADMIN_PORT, RAFT_PORT, clock);
       Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);
       List<FaultPlan.Step> plan = o.plan(seed, names, TIMING);
       console.printf("chronik test: %d fault steps planned%n", plan.size());
@@ -207,6 +215,26 @@ final class HostsRun {
   private static Optional<LazyDataDir> lazyDataDir(RunOptions o, SshHosts ssh, String java) {
     boolean needed = FaultRegistry.select(o.faultsOrDefault(), o.site()).stream().anyMatch(f -> f.needsLazyDataDir());
     return needed ? Optional.of(new LazyDataDir(ssh, java, System.getProperty("java.class.path"))) : Optional.empty();
+  }
+
+  /**
+   * How often brokers must re-read their fake clock: the most often any selected clock fault needs
+   * (a strobe needs every read), or empty when no selected fault needs one.
+   */
+  static Optional<FakeClock.Refresh> fakeClockRefresh(RunOptions o) {
+    return FaultRegistry.select(o.faultsOrDefault(), o.site()).stream().map(Fault::fakeClock).flatMap(Optional::stream)
+        .max(Comparator.naturalOrder());
+  }
+
+  /** {@code spec} started under libfaketime; refuses before anything is installed if the library is missing. */
+  private static DbSpec fakeClockSpec(DbSpec spec, FakeClock.Refresh refresh, PrintStream console) {
+    String problem = FakeClock.problem();
+    if (problem != null) {
+      throw new IllegalStateException(problem + " needed-by=clock-faults");
+    }
+    console.printf("chronik test: brokers under libfaketime clock-file=conf/faketime refresh=%s%n",
+        refresh.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    return FakeClock.wrap(spec, refresh);
   }
 
   /** Whether every node came back and every partition has a leader within the recovery wait. */

@@ -1,9 +1,11 @@
 package io.chronik.control.run;
 
 import io.chronik.control.db.DbLifecycle;
+import io.chronik.control.db.FakeClock;
 import io.chronik.control.db.LazyDataDir;
 import io.chronik.control.disk.DiskErrors;
 import io.chronik.control.host.AddressGuard;
+import io.chronik.control.host.BrokerClock;
 import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.ReadyProbe;
@@ -27,6 +29,8 @@ final class HostsTestbed implements Testbed {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   /** A restarted node replays its logs and catches up before it is ready. */
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  /** libfaketime re-reads its file at most 1 s late; 4 s leaves room for a loaded machine. */
+  private static final Duration CLOCK_FOLLOW = Duration.ofSeconds(4);
 
   private final SshHosts ssh;
   private final DbLifecycle db;
@@ -40,13 +44,15 @@ final class HostsTestbed implements Testbed {
   private final int adminPort;
   private final PeerLinks peerLinks;
   private final int raftPort;
+  private final Optional<FakeClock> clock;
 
   /**
    * @param ready the address guard and the admin port that {@link #awaitReady} asks each host's
    *     {@code /ready} on
    */
   HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort,
-      Optional<LazyDataDir> lazy, AddressGuard guard, int adminPort, int raftPort) {
+      Optional<LazyDataDir> lazy, AddressGuard guard, int adminPort, int raftPort, Optional<FakeClock> clock) {
+    this.clock = clock;
     this.raftPort = raftPort;
     this.peerLinks = new PeerLinks(ssh, guard);
     this.lazy = lazy;
@@ -116,12 +122,59 @@ final class HostsTestbed implements Testbed {
     return db.pid(host(node)).isPresent();
   }
 
-  /** As every testbed's, after switching every lazy data dir's disk errors off (a fault's heal may have been skipped). */
+  /**
+   * Sets the offset, then reads the broker's clock from outside (its admin server's Date header) until
+   * it follows (libfaketime caches the file up to 1 s) or 4 s passed: the answer says what the broker
+   * read, {@code offset=+137 broker-clock=+137}.
+   */
+  @Override
+  public String clockOffset(String node, long seconds) {
+    String set = fakeClock(node).set(host(node), seconds);
+    try {
+      return set + " broker-clock=" + BrokerClock.await(guard, address(node), adminPort, seconds, CLOCK_FOLLOW);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("node=" + node + " reason=interrupted", e);
+    }
+  }
+
+  /** Starts the strobe, then samples the broker's clock from outside for 1.5 s: the offsets it read. */
+  @Override
+  public String clockStrobe(String node, long a, long b, long periodMillis) {
+    String started = fakeClock(node).strobe(host(node), a, b, periodMillis);
+    try {
+      return started + " broker-clock-seen=" + BrokerClock.sample(guard, address(node), adminPort,
+          Duration.ofMillis(1_500), Duration.ofMillis(Math.max(20, periodMillis / 3)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("node=" + node + " reason=interrupted", e);
+    }
+  }
+
+  private String address(String node) {
+    return host(node).address().getHostAddress();
+  }
+
+  private FakeClock fakeClock(String node) {
+    return clock.orElseThrow(() -> new UnsupportedOperationException("node=" + node
+        + " reason=no-fake-clock (the run starts brokers under libfaketime only when a clock fault is selected)"));
+  }
+
+  /**
+   * As every testbed's, after switching every lazy data dir's disk errors off and every fake clock back
+   * to +0 with its strobe stopped (a fault's heal may have been skipped).
+   */
   @Override
   public void healAll(List<String> nodes) {
     if (lazy.isPresent()) {
       for (String n : nodes) {
         diskErrors(n, DiskErrors.OFF);
+      }
+    }
+    if (clock.isPresent()) {
+      for (String n : nodes) {
+        // no read-back: a broker another fault killed would hold the final heal for the whole wait
+        clock.get().set(host(n), 0);
       }
     }
     Testbed.super.healAll(nodes);

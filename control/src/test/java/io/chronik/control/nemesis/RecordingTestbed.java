@@ -66,6 +66,18 @@ final class RecordingTestbed implements Testbed {
   }
 
   @Override
+  public String clockOffset(String node, long seconds) {
+    calls.add("clock-offset " + node + " " + seconds);
+    return "offset=" + seconds;
+  }
+
+  @Override
+  public String clockStrobe(String node, long a, long b, long periodMillis) {
+    calls.add("clock-strobe " + node + " " + a + "/" + b + " every " + periodMillis);
+    return "strobe-pid=42";
+  }
+
+  @Override
   public boolean running(String node) {
     calls.add("running " + node);
     return !halted.contains(node);
