@@ -84,6 +84,11 @@ final class MetadataGroup extends RaftNodeGroup {
     this.snapshotIntervalEntries = snapshotIntervalEntries;
     this.snapshotIndex = storage.snapshotMeta().index();
     this.appliedIndex = snapshotIndex; // the core applies from the entry after the snapshot
+    if (snapshotIndex == 0 && storage.firstIndex() > 1) {
+      // entries were compacted and no snapshot holds them: replaying the rest would build a partial image
+      throw new IllegalStateException("group=metadata firstIndex=" + storage.firstIndex()
+          + " reason=metadata-log-compacted-without-snapshot");
+    }
     if (snapshotIndex > 0) {
       try {
         storedSnapshot = MetadataSnapshot.decode(storage.snapshotData());

@@ -155,4 +155,19 @@ class MetadataGroupSnapshotTest {
     sync.close();
     sync = null;
   }
+
+  /** Snapshot files lost while the log was compacted below them: the rest of the log is no image. */
+  @Test
+  void aCompactedLogWithoutItsSnapshotsStopsTheOpenInsteadOfBuildingAPartialImage() throws IOException {
+    open();
+    writeHistory(3 * INTERVAL);
+    assertThat(group.firstIndex()).isGreaterThan(1);
+    close();
+    Files.delete(dir.resolve(MetadataGroup.DIR).resolve("snapshot"));
+    Files.delete(dir.resolve(MetadataGroup.DIR).resolve("snapshot.prev"));
+    assertThatThrownBy(this::open).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("reason=metadata-log-compacted-without-snapshot");
+    sync.close();
+    sync = null;
+  }
 }
