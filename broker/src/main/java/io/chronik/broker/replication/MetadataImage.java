@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * The metadata state machine, on the driver thread: applies committed {@link MetadataCommand}s in log
  * order, opens and closes this node's partition groups, and tells the state thread. Apply is
  * deterministic (group ids and replica placement depend only on the log and the static member list),
- * so every node derives the same topics, and a restarted node rebuilds them by replaying the log.
+ * so every node derives the same topics, and a restarted node rebuilds them from its latest
+ * {@link MetadataSnapshot} ({@link #restore}) plus the entries after it.
  */
 final class MetadataImage implements MetadataGroup.StateMachine {
   private static final Logger log = LoggerFactory.getLogger(MetadataImage.class);
