@@ -80,7 +80,8 @@ class ArchiveRestoreIntegrationTest {
 
   private static ReplicatedCluster archiving(Path dir) throws Exception {
     ReplicatedCluster c = new ReplicatedCluster(dir, 3, "archive.s3.uri=s3://" + BUCKET + "/prod", "archive.s3.endpoint=" + endpoint, "archive.s3.path.style=true",
-        "archive.interval.ms=300", "raft.snapshot.interval.entries=200", "leader.balance.interval.ms=0");
+        "archive.interval.ms=300", "raft.snapshot.interval.entries=200", "leader.balance.interval.ms=0",
+        "metadata.snapshot.interval.entries=5");
     c.environment(S3Server.environment());
     c.startAll();
     return c;
@@ -133,7 +134,8 @@ class ArchiveRestoreIntegrationTest {
         }
         producer.flush();
       }
-      commitOffset(live.bootstrap(), new TopicPartition("orders", 0), 1234);
+      // one metadata entry each: several metadata snapshots, the metadata log compacted below them
+      commitOffsets(live.bootstrap(), new TopicPartition("orders", 0), 1200, 1234);
       // A round in flight now may have begun before the last write; the one after it began after every write.
       // Its lag (read after its round count, so from it or a later round) must come down to 0.
       for (int node = 0; node < 3; node++) {
@@ -152,6 +154,9 @@ class ArchiveRestoreIntegrationTest {
       assertThat(code).as("restore node %d: %s %s", node, out, err).isZero();
       assertThat(out.toString()).contains("group=metadata").containsPattern("-orders-0 fromNode=\\d indexes=")
           .contains("offsets=0..");
+      Matcher metadata = Pattern.compile("group=metadata fromNode=\\d indexes=(\\d+)\\.\\.").matcher(out.toString());
+      assertThat(metadata.find()).as("restore output names the metadata group: %s", out).isTrue();
+      assertThat(Long.parseLong(metadata.group(1))).as("the metadata log was archived compacted").isGreaterThan(1);
     }
     try (ReplicatedCluster restored = new ReplicatedCluster(restoredRoot, 3)) {
       restored.startAll();
@@ -252,11 +257,14 @@ class ArchiveRestoreIntegrationTest {
     return c;
   }
 
-  private static void commitOffset(String bootstrap, TopicPartition tp, long offset) {
+  /** Commits {@code from}, {@code from + 1}, ... {@code to} in turn. */
+  private static void commitOffsets(String bootstrap, TopicPartition tp, long from, long to) {
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(bootstrap, "billing"),
         new StringDeserializer(), new StringDeserializer())) {
       c.assign(List.of(tp));
-      c.commitSync(Map.of(tp, new OffsetAndMetadata(offset)), Duration.ofSeconds(30));
+      for (long offset = from; offset <= to; offset++) {
+        c.commitSync(Map.of(tp, new OffsetAndMetadata(offset)), Duration.ofSeconds(30));
+      }
     }
   }
 

@@ -66,7 +66,9 @@ class MetricsIntegrationTest {
       "chronik_snapshots_installed_total", "chronik_snapshot_chunks_received_total",
       "chronik_partitions_opened_from_snapshot", "chronik_partitions_catching_up", "chronik_metadata_catching_up",
       "chronik_peer_queue_bytes", "chronik_log_cleaner_segments_cleaned_total",
-      "chronik_log_cleaner_bytes_reclaimed_total");
+      "chronik_log_cleaner_bytes_reclaimed_total", "chronik_metadata_snapshots_written_total",
+      "chronik_metadata_snapshots_installed_total", "chronik_metadata_snapshot_index",
+      "chronik_metadata_log_first_index", "chronik_metadata_opened_from_snapshot");
   /** Small, so a test writes a few snapshots' worth of entries quickly. */
   private static final int SNAPSHOT_INTERVAL_ENTRIES = 40;
 

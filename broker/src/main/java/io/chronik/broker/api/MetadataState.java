@@ -68,4 +68,9 @@ public final class MetadataState implements MetadataListener {
   public void offsetsCommitted(String group, List<MetadataCommand.Offset> committed) {
     offsets.apply(group, committed);
   }
+
+  @Override
+  public void offsetsReplaced(Map<String, List<MetadataCommand.Offset>> committed) {
+    offsets.replaceAll(committed);
+  }
 }

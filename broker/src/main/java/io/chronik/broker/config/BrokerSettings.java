@@ -138,6 +138,11 @@ public final class BrokerSettings {
       "raft.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots of "
           + "a partition's state (producer table, next offset); a restart loads the snapshot and replays the entries "
           + "after it, so idempotent dedupe survives a restart however old the batch. docs/REPLICATION.md.");
+  public static final Setting<Integer> METADATA_SNAPSHOT_INTERVAL_ENTRIES = Setting.integer(
+      "metadata.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots "
+          + "of the metadata group's whole image (topics, partition assignments, configs, committed group offsets, "
+          + "cluster id); its log is compacted below the snapshot, and a start loads the snapshot and replays only "
+          + "the entries after it. docs/REPLICATION.md.");
   public static final Setting<Integer> LEADER_BALANCE_INTERVAL_MS = Setting.integer("leader.balance.interval.ms",
       1000, 0, INT_MAX, "ms, 0 = off", "How often a node hands leadership of partitions it leads back to their "
           + "preferred replica (the first of the replica list) once that replica is active and caught up, at most "
@@ -178,7 +183,7 @@ public final class BrokerSettings {
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE,
-      RAFT_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
+      RAFT_SNAPSHOT_INTERVAL_ENTRIES, METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
       ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
 
   private static final Map<String, Setting<?>> BY_KEY = index();

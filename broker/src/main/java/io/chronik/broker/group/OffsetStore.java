@@ -12,7 +12,8 @@ import org.apache.kafka.common.TopicPartition;
  * Committed group offsets as this node applied them from the metadata Raft group (state thread). An
  * OffsetCommit is answered only after its command is committed by a majority and applied here, and
  * OffsetFetch reads it behind a ReadIndex barrier, so a commit survives coordinator failover and is
- * never read stale. The metadata log is not compacted yet, so it grows with every commit.
+ * never read stale. The metadata group's snapshots hold them too, so its log is compacted below the
+ * latest snapshot and a start loads them from it ({@link #replaceAll}).
  */
 public final class OffsetStore {
   /** A committed offset. */
@@ -29,6 +30,12 @@ public final class OffsetStore {
       committed.put(new TopicPartition(o.topic(), o.partition()), new Committed(o.offset(), o.leaderEpoch(),
           o.metadata()));
     }
+  }
+
+  /** Every group's offsets, from a metadata snapshot: what was known before is dropped. */
+  public void replaceAll(Map<String, List<MetadataCommand.Offset>> offsets) {
+    byGroup.clear();
+    offsets.forEach(this::apply);
   }
 
   /** The command that commits {@code offsets} for {@code group}. */

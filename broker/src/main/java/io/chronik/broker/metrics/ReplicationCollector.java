@@ -105,6 +105,18 @@ final class ReplicationCollector implements MultiCollector {
         s.snapshotsInstalled()));
     out.metricSnapshot(gauge("chronik_partitions_opened_from_snapshot",
         "Hosted partitions whose state was restored from a stored snapshot when they opened", s.openedFromSnapshot()));
+    out.metricSnapshot(counter("chronik_metadata_snapshots_written",
+        "Metadata group snapshots (the whole metadata image) stored on this node since start", s.metadataSnapshotsWritten()));
+    out.metricSnapshot(counter("chronik_metadata_snapshots_installed",
+        "Leader snapshots (InstallSnapshot) of the metadata group persisted on this node since start",
+        s.metadataSnapshotsInstalled()));
+    out.metricSnapshot(gauge("chronik_metadata_snapshot_index",
+        "Raft index of the metadata group's latest snapshot on this node, 0 if none", s.metadataSnapshotIndex()));
+    out.metricSnapshot(gauge("chronik_metadata_log_first_index",
+        "First Raft index the metadata group's log holds on this node (above 1 once compacted below a snapshot)",
+        s.metadataLogFirstIndex()));
+    out.metricSnapshot(gauge("chronik_metadata_opened_from_snapshot",
+        "1 if the metadata image was loaded from a stored snapshot at this start", s.metadataOpenedFromSnapshot() ? 1 : 0));
     out.metricSnapshot(gauge("chronik_peers_down", "Peer nodes this node currently considers down", s.peersDown()));
     out.metricSnapshot(gauge("chronik_metadata_leader", "Node id of the metadata (controller) leader, -1 if none",
         s.metadataLeader()));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +22,24 @@ import org.slf4j.LoggerFactory;
  * The metadata state machine, on the driver thread: applies committed {@link MetadataCommand}s in log
  * order, opens and closes this node's partition groups, and tells the state thread. Apply is
  * deterministic (group ids and replica placement depend only on the log and the static member list),
- * so every node derives the same topics, and a restarted node rebuilds them by replaying the log.
+ * so every node derives the same topics, and a restarted node rebuilds them from its latest
+ * {@link MetadataSnapshot} ({@link #restore}) plus the entries after it.
  */
-final class MetadataImage {
+final class MetadataImage implements MetadataGroup.StateMachine {
   private static final Logger log = LoggerFactory.getLogger(MetadataImage.class);
 
-  private final ReplicatedNode node;
+  private final PartitionHost node;
   private final Executor stateExecutor;
   private final MetadataListener listener;
   private final List<Integer> nodeIds = new ArrayList<>();
   private final int replicationFactorMax;
   private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
   private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
+  /**
+   * Committed offsets per consumer group, as the state thread's {@code OffsetStore} has them: kept here
+   * too (driver thread) because a snapshot must hold them once the commands that carried them are compacted.
+   */
+  private final Map<String, Map<TopicPartition, MetadataCommand.Offset>> offsets = new HashMap<>();
   /** Runs key-compaction jobs (reads and rewrites of closed segments) off the driver thread; one for the node. */
   private final java.util.concurrent.ExecutorService cleaner = java.util.concurrent.Executors.newSingleThreadExecutor(
       r -> {
@@ -45,7 +52,7 @@ final class MetadataImage {
   /** Partitions this node should host whose storage did not open (driver thread writes; metrics, /health read). */
   private volatile int openFailures;
 
-  MetadataImage(ReplicatedNode node, Executor stateExecutor, MetadataListener listener, ClusterNodes cluster,
+  MetadataImage(PartitionHost node, Executor stateExecutor, MetadataListener listener, ClusterNodes cluster,
       int replicationFactorMax) {
     this.node = node;
     this.stateExecutor = stateExecutor;
@@ -58,7 +65,8 @@ final class MetadataImage {
   /** The cluster id the metadata log chose, or null before it has one (driver thread). */
   private String clusterId;
 
-  void apply(MetadataCommand command) {
+  @Override
+  public void apply(MetadataCommand command) {
     if (command instanceof MetadataCommand.CreateTopic c) {
       if (!topics.containsKey(c.name())) {
         grow(new TopicSpec(c.name(), new Uuid(c.idHigh(), c.idLow()), List.of(), c.configs()), c.partitions(),
@@ -79,6 +87,10 @@ final class MetadataImage {
         stateExecutor.execute(() -> listener.clusterIdChosen(c.id()));
       }
     } else if (command instanceof MetadataCommand.CommitOffsets c) {
+      Map<TopicPartition, MetadataCommand.Offset> group = offsets.computeIfAbsent(c.group(), g -> new HashMap<>());
+      for (MetadataCommand.Offset o : c.offsets()) {
+        group.put(new TopicPartition(o.topic(), o.partition()), o);
+      }
       stateExecutor.execute(() -> listener.offsetsCommitted(c.group(), c.offsets()));
     }
   }
@@ -93,12 +105,6 @@ final class MetadataImage {
     int rf = Math.max(1, Math.min(Math.min(replicationFactor <= 0 ? replicationFactorMax : replicationFactor,
         replicationFactorMax), nodeIds.size()));
     List<TopicSpec.PartitionSpec> all = new ArrayList<>(topic.partitions());
-    Map<Integer, PartitionGroup> mine = new HashMap<>();
-    for (TopicSpec.PartitionSpec p : topic.partitions()) {
-      if (hosted.containsKey(p.groupId())) {
-        mine.put(p.index(), hosted.get(p.groupId()));
-      }
-    }
     for (int index = topic.partitions().size(); index < partitions; index++) {
       int groupId = nextGroupId++;
       List<Integer> replicas = new ArrayList<>(rf);
@@ -107,53 +113,71 @@ final class MetadataImage {
       }
       all.add(new TopicSpec.PartitionSpec(index, groupId, replicas));
     }
-    TopicSpec grown = new TopicSpec(topic.name(), topic.id(), all, topic.configs());
-    topics.put(grown.name(), grown);
+    install(new TopicSpec(topic.name(), topic.id(), all, topic.configs()), topic.partitions().size());
+  }
+
+  /**
+   * Makes {@code topic} this image's version of it: opens this node's replicas of its partitions from
+   * index {@code known} on (the ones before are open already) and tells the state thread.
+   */
+  private void install(TopicSpec topic, int known) {
+    topics.put(topic.name(), topic);
+    Map<Integer, PartitionGroup> mine = hostedOf(topic);
     long started = System.nanoTime();
     int opened = 0;
-    for (TopicSpec.PartitionSpec p : all.subList(topic.partitions().size(), all.size())) {
+    for (TopicSpec.PartitionSpec p : topic.partitions().subList(known, topic.partitions().size())) {
       if (p.replicas().contains(node.selfId())) {
         opened++;
         try {
-          PartitionGroup group = node.openPartition(grown, p);
-          group.retentionPolicy(RetentionPolicy.of(grown.configs(), node.config()));
-          group.compaction().policy(CompactionPolicy.of(grown.configs(), node.config()));
+          PartitionGroup group = node.openPartition(topic, p);
+          group.retentionPolicy(RetentionPolicy.of(topic.configs(), node.config()));
+          group.compaction().policy(CompactionPolicy.of(topic.configs(), node.config()));
           hosted.put(p.groupId(), group);
           mine.put(p.index(), group);
         } catch (IOException | UncheckedIOException e) {
           // not hosted, so never led or acknowledged here; reported on /metrics and /health until a restart opens it
           openFailures++;
-          log.error("topic={} partition={} group={} reason=open-failed openFailures={}", grown.name(), p.index(),
+          log.error("topic={} partition={} group={} reason=open-failed openFailures={}", topic.name(), p.index(),
               p.groupId(), openFailures, e);
         }
       }
     }
     if (opened > 0) {
-      log.info("topic={} partitions={} opened={} openMs={}", grown.name(), partitions, opened,
+      log.info("topic={} partitions={} opened={} openMs={}", topic.name(), topic.partitions().size(), opened,
           java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
     Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
-    stateExecutor.execute(() -> listener.topicChanged(grown, hostedNow));
+    stateExecutor.execute(() -> listener.topicChanged(topic, hostedNow));
+  }
+
+  /** This node's open replicas of {@code topic}'s partitions, by partition index. */
+  private Map<Integer, PartitionGroup> hostedOf(TopicSpec topic) {
+    Map<Integer, PartitionGroup> mine = new HashMap<>();
+    for (TopicSpec.PartitionSpec p : topic.partitions()) {
+      PartitionGroup group = hosted.get(p.groupId());
+      if (group != null) {
+        mine.put(p.index(), group);
+      }
+    }
+    return mine;
   }
 
   /** New configs for a topic: every hosted replica takes the retention settings they imply. */
   private void reconfigure(MetadataCommand.TopicConfigs command) {
     TopicSpec t = topics.get(command.name());
-    if (t == null) {
-      return;
+    if (t != null) {
+      reconfigure(new TopicSpec(t.name(), t.id(), t.partitions(), command.configs()));
     }
-    TopicSpec changed = new TopicSpec(t.name(), t.id(), t.partitions(), command.configs());
+  }
+
+  private void reconfigure(TopicSpec changed) {
     topics.put(changed.name(), changed);
     RetentionPolicy policy = RetentionPolicy.of(changed.configs(), node.config());
     CompactionPolicy compaction = CompactionPolicy.of(changed.configs(), node.config());
-    Map<Integer, PartitionGroup> mine = new HashMap<>();
-    for (TopicSpec.PartitionSpec p : changed.partitions()) {
-      PartitionGroup group = hosted.get(p.groupId());
-      if (group != null) {
-        group.retentionPolicy(policy);
-        group.compaction().policy(compaction);
-        mine.put(p.index(), group);
-      }
+    Map<Integer, PartitionGroup> mine = hostedOf(changed);
+    for (PartitionGroup group : mine.values()) {
+      group.retentionPolicy(policy);
+      group.compaction().policy(compaction);
     }
     log.info("topic={} configs={} policy={} compaction={}", changed.name(), changed.configs(), policy, compaction);
     Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
@@ -190,6 +214,57 @@ final class MetadataImage {
     }
   }
 
+  /** Everything the applied commands built up, for the metadata group's snapshot (driver thread). */
+  @Override
+  public MetadataSnapshot snapshot() {
+    Map<String, List<MetadataCommand.Offset>> committed = new HashMap<>();
+    Comparator<MetadataCommand.Offset> order = Comparator.comparing(MetadataCommand.Offset::topic)
+        .thenComparingInt(MetadataCommand.Offset::partition);
+    offsets.forEach((group, byPartition) -> committed.put(group,
+        byPartition.values().stream().sorted(order).toList()));
+    return new MetadataSnapshot(nextGroupId, clusterId, List.copyOf(topics.values()), committed);
+  }
+
+  /**
+   * Makes this image the snapshot's: at start (an empty image) and when a leader's snapshot was installed
+   * (the image may hold anything older). Topics the snapshot lacks, or holds under another id, are deleted
+   * like a DeleteTopic would; the others are opened, grown or reconfigured to match; the committed offsets
+   * are replaced whole; a cluster id already chosen stays (every node applies the same first one).
+   */
+  @Override
+  public void restore(MetadataSnapshot snapshot) {
+    Map<String, TopicSpec> wanted = new LinkedHashMap<>();
+    snapshot.topics().forEach(t -> wanted.put(t.name(), t));
+    for (TopicSpec t : List.copyOf(topics.values())) {
+      TopicSpec w = wanted.get(t.name());
+      if (w == null || !w.id().equals(t.id()) || w.partitions().size() < t.partitions().size()) {
+        delete(t.name());
+      }
+    }
+    nextGroupId = snapshot.nextGroupId();
+    for (TopicSpec w : snapshot.topics()) {
+      TopicSpec had = topics.get(w.name());
+      if (had == null || had.partitions().size() < w.partitions().size()) {
+        install(w, had == null ? 0 : had.partitions().size());
+      }
+      if (had != null && !had.configs().equals(w.configs())) {
+        reconfigure(w); // the replicas open already take the snapshot's policies
+      }
+    }
+    if (clusterId == null && snapshot.clusterId() != null) {
+      clusterId = snapshot.clusterId();
+      String chosen = clusterId;
+      stateExecutor.execute(() -> listener.clusterIdChosen(chosen));
+    }
+    offsets.clear();
+    snapshot.offsets().forEach((group, list) -> {
+      Map<TopicPartition, MetadataCommand.Offset> byPartition = offsets.computeIfAbsent(group, g -> new HashMap<>());
+      list.forEach(o -> byPartition.put(new TopicPartition(o.topic(), o.partition()), o));
+    });
+    Map<String, List<MetadataCommand.Offset>> committed = snapshot.offsets();
+    stateExecutor.execute(() -> listener.offsetsReplaced(committed));
+  }
+
   /** The partition group {@code groupId} if this node hosts it, else null (driver thread). */
   PartitionGroup hosted(int groupId) {
     return hosted.get(groupId);
@@ -211,6 +286,9 @@ final class MetadataImage {
         node.forgetPartition(t.name(), p);
         deleteDirectory(node.partitionDirPrefix().resolve(GroupDirs.partition(t.name(), p)));
       }
+    }
+    for (Map<TopicPartition, MetadataCommand.Offset> group : offsets.values()) {
+      group.keySet().removeIf(tp -> tp.topic().equals(name)); // as the state thread's OffsetStore does
     }
     stateExecutor.execute(() -> listener.topicDeleted(name));
   }

@@ -19,6 +19,12 @@ public interface MetadataListener {
 
   void offsetsCommitted(String group, List<MetadataCommand.Offset> offsets);
 
+  /**
+   * A metadata snapshot was loaded (at start, or installed from the leader): these are every group's
+   * committed offsets now, replacing whatever was known before.
+   */
+  void offsetsReplaced(Map<String, List<MetadataCommand.Offset>> offsets);
+
   /** The metadata log's cluster id was applied (once per start, from the first ClusterId entry). */
   default void clusterIdChosen(String id) {}
 

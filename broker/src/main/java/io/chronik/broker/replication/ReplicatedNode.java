@@ -147,7 +147,7 @@ public final class ReplicatedNode implements AutoCloseable {
     this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
-    this.image = new MetadataImage(this, stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
+    this.image = new MetadataImage(new NodePartitions(this), stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR), logConfig,
@@ -156,7 +156,8 @@ public final class ReplicatedNode implements AutoCloseable {
     if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
     }
-    this.metadata = new MetadataGroup(metaNode, metaStorage, storageSync, image::apply);
+    this.metadata = new MetadataGroup(metaNode, metaStorage, storageSync, image,
+        config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES));
     this.placement = new LeaderPlacement(image, metadata, liveness,
         TimeUnit.MILLISECONDS.toNanos(config.get(BrokerSettings.LEADER_BALANCE_WARMUP_MS)));
     this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
@@ -168,6 +169,8 @@ public final class ReplicatedNode implements AutoCloseable {
         r -> daemon(r, "chronik-produce-batcher"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chronik-raft-tick"));
     driver.start(r -> daemon(r, "chronik-raft-driver"));
+    // the topics of a stored metadata snapshot open now, not at the metadata group's first Ready
+    driver.offerTask(metadata::loadStoredSnapshot);
     ticker.scheduleAtFixedRate(driver::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     long pingMs = tickMs * options.heartbeatTicks();
     this.aliveWindowNanos = config.get(BrokerSettings.RAFT_PEER_LEASE) ? TimeUnit.MILLISECONDS.toNanos(3 * pingMs) : 0;
@@ -480,10 +483,6 @@ public final class ReplicatedNode implements AutoCloseable {
 
   Path partitionDirPrefix() {
     return raftDir;
-  }
-
-  int selfId() {
-    return selfId;
   }
 
   @Override

@@ -14,6 +14,9 @@ package io.chronik.broker.replication;
  * highest commit index its leader told this node ({@link LeaderCommits}); {@code catchingUp} counts
  * such partitions, {@code metadataCatchingUp} says it of the metadata group (a node still replaying
  * the metadata log after a start does not yet know every partition it hosts).
+ *
+ * <p>The metadata group's snapshots: stored and installed since start, the latest one's index, the
+ * first index its log still holds (above 1 once compacted) and whether this start loaded one.
  */
 public record ReplicationSample(
     long takenNanos,
@@ -36,6 +39,11 @@ public record ReplicationSample(
     long metadataTerm,
     long metadataCommitIndex,
     long metadataLogEntries,
+    long metadataSnapshotsWritten,
+    long metadataSnapshotsInstalled,
+    long metadataSnapshotIndex,
+    long metadataLogFirstIndex,
+    boolean metadataOpenedFromSnapshot,
     int metadataLeader,
     int peersDown,
     int partitions,

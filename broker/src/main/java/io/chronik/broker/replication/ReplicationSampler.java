@@ -86,7 +86,8 @@ final class ReplicationSampler {
     return new ReplicationSample(System.nanoTime(), groups.size(), led, underCount, unavailable, lagMaxAll,
         leaderChanges, elections, logEntries, quiescent, catchingUp, metadataCatchingUp, snapshotsWritten,
         snapshotsInstalled, openedFromSnapshot, segmentsCleaned, bytesReclaimed, metadata.term(), metadata.commitIndex(),
-        metadata.logEntries(), metadata.leaderHint(), peersDown, n, topic, partition, term, commit, entries,
+        metadata.logEntries(), metadata.snapshotsTaken(), metadata.snapshotsInstalled(), metadata.snapshotIndex(),
+        metadata.firstIndex(), metadata.openedFromSnapshot(), metadata.leaderHint(), peersDown, n, topic, partition, term, commit, entries,
         leading, hasLeader, under, lag);
   }
 

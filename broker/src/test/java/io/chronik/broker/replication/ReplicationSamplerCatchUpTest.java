@@ -39,7 +39,7 @@ class ReplicationSamplerCatchUpTest {
   void open() throws IOException {
     sync = new NodeStorageSync(1, HardStateJournal.open(new NioDisk(), dir));
     DurableLogStorage metaStorage = storage("metadata");
-    metadata = new MetadataGroup(follower(metaStorage), metaStorage, sync, c -> {});
+    metadata = new MetadataGroup(follower(metaStorage), metaStorage, sync, MetadataImageTest.ignoring(), 100);
     DurableLogStorage partitionStorage = storage("p5");
     partition = new PartitionGroup(5, new TopicPartition("t", 0), follower(partitionStorage), partitionStorage, sync,
         0, 100);

@@ -1,0 +1,198 @@
+package io.chronik.broker.replication;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Everything the metadata log's commands built up, as of one Raft index (the snapshot's own): the next
+ * partition group id, the cluster id, every topic (id, partitions with group ids and replicas, per-topic
+ * configs) and every consumer group's committed offsets. Stored as the metadata group's snapshot data,
+ * so a start loads it and replays only the entries after it, and a follower behind the leader's
+ * compacted log receives it by InstallSnapshot.
+ *
+ * <p>Layout: {@code magic int ("MDS1"), version byte (1), crc32c int over the body, body}; body:
+ * {@code nextGroupId int, clusterId (present boolean, utf), topics (count, each: name utf, id 2 longs,
+ * configs (count, key utf, value utf, keys sorted), partitions (count, each: index int, groupId int,
+ * replicas (count, ints)))), groups (count, sorted, each: group utf, offsets (count, each: topic utf,
+ * partition int, offset long, leaderEpoch int, hasMetadata boolean, metadata utf)))}. The checksum is the
+ * codec's own, besides the snapshot file's: a snapshot also travels over the network in chunks, and a
+ * damaged one must fail here rather than become the image.
+ */
+record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topics,
+    Map<String, List<MetadataCommand.Offset>> offsets) {
+  static final int MAGIC = 0x4d445331; // "MDS1"
+  static final byte VERSION = 1;
+  private static final int HEADER_BYTES = 9;
+
+  MetadataSnapshot {
+    topics = List.copyOf(topics);
+    Map<String, List<MetadataCommand.Offset>> sorted = new TreeMap<>();
+    offsets.forEach((group, list) -> sorted.put(group, List.copyOf(list)));
+    offsets = java.util.Collections.unmodifiableMap(sorted);
+  }
+
+  byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(nextGroupId);
+      out.writeBoolean(clusterId != null);
+      out.writeUTF(clusterId == null ? "" : clusterId);
+      out.writeInt(topics.size());
+      for (TopicSpec t : topics) {
+        writeTopic(out, t);
+      }
+      out.writeInt(offsets.size());
+      for (Map.Entry<String, List<MetadataCommand.Offset>> g : offsets.entrySet()) {
+        out.writeUTF(g.getKey());
+        out.writeInt(g.getValue().size());
+        for (MetadataCommand.Offset o : g.getValue()) {
+          out.writeUTF(o.topic());
+          out.writeInt(o.partition());
+          out.writeLong(o.offset());
+          out.writeInt(o.leaderEpoch());
+          out.writeBoolean(o.metadata() != null);
+          out.writeUTF(o.metadata() == null ? "" : o.metadata());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] body = bytes.toByteArray();
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    return ByteBuffer.allocate(HEADER_BYTES + body.length).putInt(MAGIC).put(VERSION).putInt((int) crc.getValue())
+        .put(body).array();
+  }
+
+  private static void writeTopic(DataOutputStream out, TopicSpec t) throws IOException {
+    out.writeUTF(t.name());
+    out.writeLong(t.id().getMostSignificantBits());
+    out.writeLong(t.id().getLeastSignificantBits());
+    out.writeInt(t.configs().size());
+    for (Map.Entry<String, String> c : new TreeMap<>(t.configs()).entrySet()) {
+      out.writeUTF(c.getKey());
+      out.writeUTF(c.getValue());
+    }
+    out.writeInt(t.partitions().size());
+    for (TopicSpec.PartitionSpec p : t.partitions()) {
+      out.writeInt(p.index());
+      out.writeInt(p.groupId());
+      out.writeInt(p.replicas().size());
+      for (int r : p.replicas()) {
+        out.writeInt(r);
+      }
+    }
+  }
+
+  /**
+   * A snapshot written by {@link #encode}; anything else (unknown magic or version, checksum mismatch,
+   * truncated or trailing bytes, impossible counts) throws {@link IllegalArgumentException} with
+   * {@code reason=}.
+   */
+  static MetadataSnapshot decode(byte[] data) {
+    if (data.length < HEADER_BYTES) {
+      throw new IllegalArgumentException("bytes=" + data.length + " reason=truncated-metadata-snapshot-header");
+    }
+    ByteBuffer header = ByteBuffer.wrap(data, 0, HEADER_BYTES);
+    int magic = header.getInt();
+    byte version = header.get();
+    if (magic != MAGIC) {
+      throw new IllegalArgumentException("bytes=" + data.length + " magic=0x" + Integer.toHexString(magic)
+          + " reason=not-a-metadata-snapshot");
+    }
+    if (version != VERSION) {
+      throw new IllegalArgumentException("bytes=" + data.length + " version=" + version
+          + " reason=unknown-metadata-snapshot-version");
+    }
+    int expected = header.getInt();
+    CRC32C crc = new CRC32C();
+    crc.update(data, HEADER_BYTES, data.length - HEADER_BYTES);
+    if ((int) crc.getValue() != expected) {
+      throw new IllegalArgumentException("bytes=" + data.length + " crc=0x" + Integer.toHexString((int) crc.getValue())
+          + " expectedCrc=0x" + Integer.toHexString(expected) + " reason=metadata-snapshot-checksum-mismatch");
+    }
+    try (DataInputStream in = new DataInputStream(
+        new ByteArrayInputStream(data, HEADER_BYTES, data.length - HEADER_BYTES))) {
+      MetadataSnapshot snapshot = readBody(in, data.length);
+      if (in.available() > 0) {
+        throw new IllegalArgumentException("bytes=" + data.length + " trailing=" + in.available()
+            + " reason=trailing-bytes-after-metadata-snapshot");
+      }
+      return snapshot;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("bytes=" + data.length + " reason=truncated-metadata-snapshot", e);
+    }
+  }
+
+  private static MetadataSnapshot readBody(DataInputStream in, int bytes) throws IOException {
+    int nextGroupId = in.readInt();
+    boolean hasClusterId = in.readBoolean();
+    String clusterId = in.readUTF();
+    int topicCount = count(in, bytes, "topics");
+    List<TopicSpec> topics = new ArrayList<>(topicCount);
+    for (int i = 0; i < topicCount; i++) {
+      topics.add(readTopic(in, bytes));
+    }
+    int groupCount = count(in, bytes, "groups");
+    Map<String, List<MetadataCommand.Offset>> offsets = new TreeMap<>();
+    for (int i = 0; i < groupCount; i++) {
+      String group = in.readUTF();
+      int n = count(in, bytes, "offsets");
+      List<MetadataCommand.Offset> list = new ArrayList<>(n);
+      for (int k = 0; k < n; k++) {
+        String topic = in.readUTF();
+        int partition = in.readInt();
+        long offset = in.readLong();
+        int epoch = in.readInt();
+        boolean hasMetadata = in.readBoolean();
+        String metadata = in.readUTF();
+        list.add(new MetadataCommand.Offset(topic, partition, offset, epoch, hasMetadata ? metadata : null));
+      }
+      offsets.put(group, list);
+    }
+    return new MetadataSnapshot(nextGroupId, hasClusterId ? clusterId : null, topics, offsets);
+  }
+
+  private static TopicSpec readTopic(DataInputStream in, int bytes) throws IOException {
+    String name = in.readUTF();
+    Uuid id = new Uuid(in.readLong(), in.readLong());
+    int configCount = count(in, bytes, "configs");
+    Map<String, String> configs = new TreeMap<>();
+    for (int i = 0; i < configCount; i++) {
+      configs.put(in.readUTF(), in.readUTF());
+    }
+    int partitionCount = count(in, bytes, "partitions");
+    List<TopicSpec.PartitionSpec> partitions = new ArrayList<>(partitionCount);
+    for (int i = 0; i < partitionCount; i++) {
+      int index = in.readInt();
+      int groupId = in.readInt();
+      int replicaCount = count(in, bytes, "replicas");
+      List<Integer> replicas = new ArrayList<>(replicaCount);
+      for (int r = 0; r < replicaCount; r++) {
+        replicas.add(in.readInt());
+      }
+      partitions.add(new TopicSpec.PartitionSpec(index, groupId, replicas));
+    }
+    return new TopicSpec(name, id, partitions, configs);
+  }
+
+  /** A count read from the body: never negative nor more than the snapshot's bytes (no huge allocation). */
+  private static int count(DataInputStream in, int bytes, String what) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > bytes) {
+      throw new IllegalArgumentException("bytes=" + bytes + " " + what + "=" + n + " reason=bad-count");
+    }
+    return n;
+  }
+}

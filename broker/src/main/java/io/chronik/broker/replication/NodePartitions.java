@@ -1,0 +1,38 @@
+package io.chronik.broker.replication;
+
+import io.chronik.broker.config.BrokerConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The running node as its {@link MetadataImage}'s {@link PartitionHost} (driver thread). */
+record NodePartitions(ReplicatedNode node) implements PartitionHost {
+  @Override
+  public int selfId() {
+    return node.nodeId();
+  }
+
+  @Override
+  public BrokerConfig config() {
+    return node.config();
+  }
+
+  @Override
+  public PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) throws IOException {
+    return node.openPartition(topic, p);
+  }
+
+  @Override
+  public void closePartition(int groupId) {
+    node.closePartition(groupId);
+  }
+
+  @Override
+  public void forgetPartition(String topic, TopicSpec.PartitionSpec p) {
+    node.forgetPartition(topic, p);
+  }
+
+  @Override
+  public Path partitionDirPrefix() {
+    return node.partitionDirPrefix();
+  }
+}

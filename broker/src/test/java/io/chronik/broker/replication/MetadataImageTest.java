@@ -1,0 +1,199 @@
+package io.chronik.broker.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chronik.broker.config.BrokerConfig;
+import io.chronik.broker.config.ClusterNodes;
+import io.chronik.broker.group.OffsetStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metadata image snapshotted and restored without a running node (this node hosts no replica, so no
+ * partition opens): a restored image, and the state thread it reports to, equal the image that replayed
+ * the whole log, whether the restore happens into an empty image (a start) or over an older one (a
+ * follower installing the leader's snapshot), and whatever entries follow the snapshot.
+ */
+class MetadataImageTest {
+  private static final List<MetadataCommand> LOG = List.of(
+      new MetadataCommand.ClusterId("first-cluster-id"),
+      new MetadataCommand.CreateTopic("orders", 1, 1, 3, 3),
+      new MetadataCommand.CreateTopic("logs", 2, 2, 2, 2, Map.of("retention.ms", "60000")),
+      new MetadataCommand.CommitOffsets("g1", List.of(new MetadataCommand.Offset("orders", 0, 10, 1, "m"),
+          new MetadataCommand.Offset("logs", 1, 5, 1, null))),
+      new MetadataCommand.ClusterId("second-cluster-id"),
+      new MetadataCommand.AddPartitions("orders", 5, 3),
+      new MetadataCommand.TopicConfigs("logs", Map.of("retention.bytes", "1024", "cleanup.policy", "compact")),
+      new MetadataCommand.CommitOffsets("g2", List.of(new MetadataCommand.Offset("orders", 4, 7, 2, ""))),
+      new MetadataCommand.CommitOffsets("g1", List.of(new MetadataCommand.Offset("orders", 0, 11, 2, "n"))),
+      new MetadataCommand.DeleteTopic("logs"),
+      new MetadataCommand.CreateTopic("logs", 3, 3, 1, 1),
+      new MetadataCommand.CreateTopic("orders", 9, 9, 1, 1), // ignored: the name exists
+      new MetadataCommand.CommitOffsets("g1", List.of(new MetadataCommand.Offset("logs", 0, 1, 3, null))),
+      new MetadataCommand.DeleteTopic("orders"),
+      new MetadataCommand.CreateTopic("orders", 4, 4, 2, 3));
+
+  /** What the state thread holds ({@code MetadataState}'s share): topics, offsets, cluster id. */
+  static final class StateThread implements MetadataListener {
+    final Map<String, TopicSpec> topics = new TreeMap<>();
+    final OffsetStore offsets = new OffsetStore();
+    String clusterId;
+
+    @Override
+    public void topicChanged(TopicSpec topic, Map<Integer, PartitionGroup> hosted) {
+      topics.put(topic.name(), topic);
+    }
+
+    @Override
+    public void topicDeleted(String name) {
+      topics.remove(name);
+      offsets.removeTopic(name);
+    }
+
+    @Override
+    public void offsetsCommitted(String group, List<MetadataCommand.Offset> committed) {
+      offsets.apply(group, committed);
+    }
+
+    @Override
+    public void offsetsReplaced(Map<String, List<MetadataCommand.Offset>> committed) {
+      offsets.replaceAll(committed);
+    }
+
+    @Override
+    public void clusterIdChosen(String id) {
+      clusterId = id;
+    }
+
+    @Override
+    public void partitionsCommitted() {}
+
+    /** Comparable view of everything held. */
+    Map<String, Object> view() {
+      Map<String, Map<TopicPartition, OffsetStore.Committed>> byGroup = new TreeMap<>();
+      offsets.groupIds().forEach(g -> byGroup.put(g, new LinkedHashMap<>(offsets.committed(g))));
+      Map<String, Object> all = new LinkedHashMap<>();
+      all.put("topics", new TreeMap<>(topics));
+      all.put("offsets", byGroup);
+      all.put("clusterId", String.valueOf(clusterId));
+      return all;
+    }
+  }
+
+  /** A node of the cluster 0,1,2 that hosts none of the partitions (id 9 is in no replica list). */
+  record NoReplicas(BrokerConfig config) implements PartitionHost {
+    @Override
+    public int selfId() {
+      return 9;
+    }
+
+    @Override
+    public PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) {
+      throw new AssertionError("topic=" + topic.name() + " reason=no-replica-here");
+    }
+
+    @Override
+    public void closePartition(int groupId) {
+      throw new AssertionError("group=" + groupId + " reason=no-replica-here");
+    }
+
+    @Override
+    public void forgetPartition(String topic, TopicSpec.PartitionSpec p) {}
+
+    @Override
+    public Path partitionDirPrefix() {
+      return Path.of("target", "no-partitions-here");
+    }
+  }
+
+  private final StateThread state = new StateThread();
+
+  static MetadataImage image(StateThread listener) {
+    return new MetadataImage(new NoReplicas(BrokerConfig.parse(new Properties())), Runnable::run, listener,
+        ClusterNodes.parse("0@h:1:2,1@h:3:4,2@h:5:6"), 3);
+  }
+
+  private static MetadataImage replayed(StateThread listener, List<MetadataCommand> commands) {
+    MetadataImage image = image(listener);
+    commands.forEach(image::apply);
+    return image;
+  }
+
+  /** A state machine that keeps nothing (groups under test whose commands do not matter). */
+  static MetadataGroup.StateMachine ignoring() {
+    return new MetadataGroup.StateMachine() {
+      @Override
+      public void apply(MetadataCommand command) {}
+
+      @Override
+      public MetadataSnapshot snapshot() {
+        return new MetadataSnapshot(1, null, List.of(), Map.of());
+      }
+
+      @Override
+      public void restore(MetadataSnapshot snapshot) {}
+    };
+  }
+
+  @Test
+  void aRestoredImageEqualsTheImageThatReplayedTheWholeLog() {
+    MetadataImage full = replayed(state, LOG);
+    StateThread restoredState = new StateThread();
+    MetadataImage restored = image(restoredState);
+    restored.restore(MetadataSnapshot.decode(full.snapshot().encode()));
+    assertThat(restored.snapshot()).isEqualTo(full.snapshot());
+    assertThat(restoredState.view()).isEqualTo(state.view());
+    assertThat(restoredState.clusterId).isEqualTo("first-cluster-id");
+    assertThat(restoredState.topics.get("logs").partitions()).hasSize(1);
+    assertThat(restoredState.offsets.committed("g1")).containsOnlyKeys(new TopicPartition("logs", 0));
+  }
+
+  @Test
+  void aSnapshotAtAnyIndexPlusTheEntriesAfterItEqualsTheWholeLog() {
+    MetadataImage full = replayed(state, LOG);
+    for (int at = 0; at <= LOG.size(); at++) {
+      MetadataSnapshot snapshot = replayed(new StateThread(), LOG.subList(0, at)).snapshot();
+      StateThread restartedState = new StateThread();
+      MetadataImage restarted = image(restartedState);
+      restarted.restore(MetadataSnapshot.decode(snapshot.encode()));
+      LOG.subList(at, LOG.size()).forEach(restarted::apply);
+      assertThat(restarted.snapshot()).as("snapshotAt=" + at).isEqualTo(full.snapshot());
+      assertThat(restartedState.view()).as("snapshotAt=" + at).isEqualTo(state.view());
+    }
+  }
+
+  /** A follower that applied only a prefix installs the leader's later snapshot over its image. */
+  @Test
+  void aSnapshotRestoredOverAnOlderImageReplacesIt() {
+    MetadataImage full = replayed(state, LOG);
+    for (int behind = 0; behind <= LOG.size(); behind++) {
+      for (int at = behind; at <= LOG.size(); at++) {
+        StateThread followerState = new StateThread();
+        MetadataImage follower = replayed(followerState, LOG.subList(0, behind));
+        follower.restore(replayed(new StateThread(), LOG.subList(0, at)).snapshot());
+        LOG.subList(at, LOG.size()).forEach(follower::apply);
+        assertThat(follower.snapshot()).as("behind=" + behind + " at=" + at).isEqualTo(full.snapshot());
+        assertThat(followerState.view()).as("behind=" + behind + " at=" + at).isEqualTo(state.view());
+      }
+    }
+  }
+
+  @Test
+  void partitionGroupIdsContinueAfterARestoreAsThroughTheLog() {
+    List<MetadataCommand> more = new ArrayList<>(LOG);
+    more.add(new MetadataCommand.CreateTopic("after", 5, 5, 4, 3));
+    MetadataImage full = replayed(state, more);
+    MetadataImage restored = image(new StateThread());
+    restored.restore(replayed(new StateThread(), LOG).snapshot());
+    restored.apply(more.get(more.size() - 1));
+    assertThat(restored.snapshot().topics()).isEqualTo(full.snapshot().topics());
+    assertThat(restored.snapshot().nextGroupId()).isEqualTo(full.snapshot().nextGroupId());
+  }
+}

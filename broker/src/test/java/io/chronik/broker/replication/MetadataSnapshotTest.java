@@ -1,0 +1,169 @@
+package io.chronik.broker.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class MetadataSnapshotTest {
+  static MetadataSnapshot sample() {
+    List<TopicSpec> topics = List.of(
+        new TopicSpec("orders", new Uuid(0x1234_5678_9abc_def0L, -5L), List.of(
+            new TopicSpec.PartitionSpec(0, 1, List.of(1, 2, 0)),
+            new TopicSpec.PartitionSpec(1, 2, List.of(2, 0, 1))), Map.of("retention.ms", "60000",
+            "cleanup.policy", "compact")),
+        new TopicSpec("ü-topic", new Uuid(1, 2), List.of(new TopicSpec.PartitionSpec(0, 7, List.of(0)))),
+        new TopicSpec("empty", new Uuid(3, 4), List.of()));
+    Map<String, List<MetadataCommand.Offset>> offsets = new LinkedHashMap<>();
+    offsets.put("g1", List.of(new MetadataCommand.Offset("orders", 0, 42L, 7, null),
+        new MetadataCommand.Offset("orders", 1, Long.MAX_VALUE, -1, ""),
+        new MetadataCommand.Offset("ü-topic", 0, 0L, 3, "meta data")));
+    offsets.put("empty-group", List.of());
+    return new MetadataSnapshot(8, "vFQ2xKj7TUWlrLL0Uz0tCg", topics, offsets);
+  }
+
+  @Test
+  void theWholeImageRoundTrips() {
+    MetadataSnapshot snapshot = sample();
+    assertThat(MetadataSnapshot.decode(snapshot.encode())).isEqualTo(snapshot);
+  }
+
+  @Test
+  void anImageWithoutClusterIdTopicsOrOffsetsRoundTrips() {
+    MetadataSnapshot empty = new MetadataSnapshot(1, null, List.of(), Map.of());
+    assertThat(MetadataSnapshot.decode(empty.encode())).isEqualTo(empty);
+  }
+
+  @Test
+  void theEncodingIsDeterministicWhateverTheMapOrder() {
+    MetadataSnapshot a = sample();
+    Map<String, List<MetadataCommand.Offset>> reversed = new LinkedHashMap<>();
+    List<String> groups = new ArrayList<>(a.offsets().keySet());
+    java.util.Collections.reverse(groups);
+    groups.forEach(g -> reversed.put(g, a.offsets().get(g)));
+    MetadataSnapshot b = new MetadataSnapshot(a.nextGroupId(), a.clusterId(), a.topics(), reversed);
+    assertThat(b.encode()).isEqualTo(a.encode());
+  }
+
+  @Test
+  void everyTruncationIsRefusedWithAReason() {
+    byte[] bytes = sample().encode();
+    for (int length = 0; length < bytes.length; length++) {
+      byte[] cut = Arrays.copyOf(bytes, length);
+      assertThatThrownBy(() -> MetadataSnapshot.decode(cut)).as("length=" + length)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason=");
+    }
+  }
+
+  @Test
+  void everySingleBitFlipIsRefusedWithAReason() {
+    byte[] bytes = sample().encode();
+    for (int bit = 0; bit < bytes.length * 8; bit++) {
+      byte[] flipped = bytes.clone();
+      flipped[bit / 8] ^= (byte) (1 << (bit % 8));
+      assertRefused(flipped, "bit=" + bit);
+    }
+  }
+
+  @Test
+  void aDamagedBodyIsNamedAsAChecksumMismatch() {
+    byte[] bytes = sample().encode();
+    bytes[bytes.length - 1] ^= 1;
+    assertThatThrownBy(() -> MetadataSnapshot.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("reason=metadata-snapshot-checksum-mismatch").hasMessageContaining("bytes=");
+  }
+
+  @Test
+  void anUnknownVersionIsRefusedNotGuessed() {
+    byte[] bytes = sample().encode();
+    bytes[4] = 2;
+    assertThatThrownBy(() -> MetadataSnapshot.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("version=2 reason=unknown-metadata-snapshot-version");
+  }
+
+  @Test
+  void trailingBytesUnderAValidChecksumAreRefused() {
+    byte[] body = Arrays.copyOfRange(sample().encode(), 9, sample().encode().length);
+    byte[] longer = Arrays.copyOf(body, body.length + 3);
+    assertThatThrownBy(() -> MetadataSnapshot.decode(withHeader(longer)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trailing=3 reason=");
+  }
+
+  /** Bodies of random bytes under a correct header and checksum: the parser itself must refuse them cleanly. */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void seededRandomBodiesAreRefusedWithAReasonOrDecodeToAnImage() {
+    SplittableRandom random = new SplittableRandom(20261206L);
+    byte[] valid = sample().encode();
+    for (int round = 0; round < 10_000; round++) {
+      byte[] body;
+      if (round % 2 == 0) {
+        body = new byte[random.nextInt(0, 200)];
+        random.nextBytes(body);
+      } else { // a valid body with a few bytes overwritten: gets past the first fields
+        body = Arrays.copyOfRange(valid, 9, valid.length);
+        for (int k = random.nextInt(1, 4); k > 0; k--) {
+          body[random.nextInt(body.length)] = (byte) random.nextInt(256);
+        }
+      }
+      byte[] data = round % 4 == 1 ? Arrays.copyOf(withHeader(body), 9 + body.length) : withHeader(body);
+      MetadataSnapshot decoded;
+      try {
+        decoded = MetadataSnapshot.decode(data);
+      } catch (IllegalArgumentException e) {
+        assertReason(e, "round=" + round);
+        continue;
+      }
+      if (!MetadataSnapshot.decode(decoded.encode()).equals(decoded)) {
+        throw new AssertionError("round=" + round + " reason=decoded-image-does-not-round-trip");
+      }
+    }
+  }
+
+  @Test
+  void seededRandomBytesAreRefusedWithAReason() {
+    SplittableRandom random = new SplittableRandom(42L);
+    for (int round = 0; round < 5_000; round++) {
+      byte[] data = new byte[random.nextInt(0, 300)];
+      random.nextBytes(data);
+      assertRefused(data, "round=" + round);
+    }
+  }
+
+  /** Plain checks, not AssertJ: the fuzz loops run them tens of thousands of times. */
+  private static void assertRefused(byte[] data, String what) {
+    try {
+      MetadataSnapshot.decode(data);
+    } catch (IllegalArgumentException e) {
+      assertReason(e, what);
+      return;
+    }
+    throw new AssertionError(what + " reason=damaged-snapshot-decoded");
+  }
+
+  private static final java.util.regex.Pattern KEY_VALUE_REASON =
+      java.util.regex.Pattern.compile("^\\w+=\\S+ .*reason=[a-z-]+$");
+
+  private static void assertReason(IllegalArgumentException e, String what) {
+    if (e.getMessage() == null || !KEY_VALUE_REASON.matcher(e.getMessage()).matches()) {
+      throw new AssertionError(what + " message=[" + e.getMessage() + "] reason=not-key-value", e);
+    }
+  }
+
+  private static byte[] withHeader(byte[] body) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(body);
+    return ByteBuffer.allocate(9 + body.length).putInt(MetadataSnapshot.MAGIC).put(MetadataSnapshot.VERSION)
+        .putInt((int) crc.getValue()).put(body).array();
+  }
+}
