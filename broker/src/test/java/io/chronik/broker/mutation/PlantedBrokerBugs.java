@@ -35,7 +35,12 @@ final class PlantedBrokerBugs {
       new PlantedBug("duplicate-answered-before-commit", GROUP,
           "if (check.original().raftIndex() <= node().commitIndex()) {",
           "if (check.original().raftIndex() <= node().lastIndex()) {",
-          "a retry of a batch still uncommitted is answered DUPLICATE at once (the original may yet be truncated)"));
+          "a retry of a batch still uncommitted is answered DUPLICATE at once (the original may yet be truncated)"),
+      new PlantedBug("read-index-serves-uncommitted-after-restart", GROUP,
+          "      publishStored(durable.firstIndex(), snapshotAt);\n",
+          "      publishStored(durable.firstIndex(), durable.lastIndex());\n",
+          "a replica opening from a snapshot hands readers every stored entry, not only those the snapshot covers "
+              + "(committed): the uncommitted tail is served, and served again when Raft applies it"));
 
   /** Caught within a few seeds each: the CI subset. */
   static final List<String> FAST = List.of("dedupe-state-not-restored-after-restart");

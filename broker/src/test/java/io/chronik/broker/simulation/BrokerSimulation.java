@@ -280,7 +280,8 @@ final class BrokerSimulation {
       throw new BrokerViolation("node=" + node + " cookie=" + cookie + " status=" + status + " reason=answer-without-request");
     }
     SimProducer producer = attempt.producer();
-    oracle.answered(node, producer.producerId(), attempt.firstSeq(), status, logIndex, originalOffset, refusal);
+    oracle.answered(node, leadsHighestTerm(node), producer.producerId(), attempt.firstSeq(), status, logIndex,
+        originalOffset, refusal);
     boolean lost = chaos && random.nextDouble() < swarm.responseLoss();
     trace.record(now, node, "answer", "producer=" + producer.producerId() + " seq=" + attempt.firstSeq() + " status="
         + status + " index=" + logIndex + " originalOffset=" + originalOffset + " lost=" + lost);
@@ -288,6 +289,22 @@ final class BrokerSimulation {
       boolean settled = status == AppendStatus.SUCCESS || status == AppendStatus.DUPLICATE;
       producer.heard(attempt.firstSeq(), settled, now + BrokerSwarm.TICK * (1 + random.nextInt(3)));
     }
+  }
+
+  /**
+   * Whether {@code node}'s replica leads in the highest term any replica has reached so far (down ones
+   * included: a deposed leader left alone with crashed successors still has a stale view).
+   */
+  private boolean leadsHighestTerm(int node) {
+    long highest = 0;
+    for (SimBroker n : nodes) {
+      if (n.up()) {
+        highest = Math.max(highest, n.partition().group().term());
+      }
+    }
+    highest = Math.max(highest, oracle.highestTerm());
+    SimBroker answering = nodes.get(node);
+    return answering.partition().role() == Role.LEADER && answering.partition().group().term() == highest;
   }
 
   /** The up node whose replica claims leadership in the highest term, or null. */

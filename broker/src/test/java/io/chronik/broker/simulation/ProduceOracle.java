@@ -22,7 +22,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * have contiguous offsets, a producer's batch (id, first sequence) is committed at most once and a
  * producer's committed sequences follow each other without gap. An answer SUCCESS must name the index
  * holding that producer batch; an answer DUPLICATE must name the offset the committed original holds
- * (checked when the entry is committed, or at once if it is). A replica's read index never serves
+ * (checked when the entry is committed, or at once if it is); the leader of the highest term never
+ * refuses a retry (out-of-order sequence). A replica's read index never serves
  * past the committed records, and serves exactly them once the cluster is quiet.
  */
 final class ProduceOracle {
@@ -42,6 +43,8 @@ final class ProduceOracle {
   private final long[] lastApplied;
   private final long[] lastCommit;
   private long nextOffset;
+  /** The highest term any replica reached (observed after its loops). */
+  private long highestTerm;
   private long acked;
   private long duplicates;
 
@@ -131,8 +134,8 @@ final class ProduceOracle {
   }
 
   /** A produce answer, heard by its client or not (a wrong answer is wrong either way). */
-  void answered(int node, long producerId, int firstSeq, AppendStatus status, long logIndex, long originalOffset,
-      short refusalCode) {
+  void answered(int node, boolean currentLeader, long producerId, int firstSeq, AppendStatus status, long logIndex,
+      long originalOffset, short refusalCode) {
     switch (status) {
       case SUCCESS -> {
         acked++;
@@ -152,8 +155,15 @@ final class ProduceOracle {
           duplicateClaims.put(key(producerId, firstSeq), claim);
         }
       }
-      case REFUSED -> throw new BrokerViolation("node=" + node + " producerId=" + producerId + " seq=" + firstSeq
-          + " refusalCode=" + refusalCode + " reason=retry-refused");
+      case REFUSED -> {
+        // the leader of the highest term holds every acknowledged batch (leader completeness), so it knows the
+        // producer's last sequence; a deposed leader that has not heard of its successor may not, and its refusal
+        // is one more retriable answer to the producer
+        if (currentLeader) {
+          throw new BrokerViolation("node=" + node + " producerId=" + producerId + " seq=" + firstSeq
+              + " refusalCode=" + refusalCode + " reason=retry-refused-by-current-leader");
+        }
+      }
       default -> {
         // NOT_LEADER, OVERLOADED, STORAGE_ERROR, SHUTDOWN, FAILED: nothing was promised; the producer retries
       }
@@ -191,6 +201,7 @@ final class ProduceOracle {
           + " reason=commit-regressed");
     }
     lastCommit[node] = commit;
+    highestTerm = Math.max(highestTerm, partition.group().term());
     if (partition.role() == Role.LEADER) {
       Integer other = leaders.putIfAbsent(partition.group().term(), node);
       if (other != null && other != node) {
@@ -248,6 +259,10 @@ final class ProduceOracle {
       }
       checkReads(replica.id(), p);
     }
+  }
+
+  long highestTerm() {
+    return highestTerm;
   }
 
   int committedSize() {
