@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("simulation")
 class BrokerSimulationTest {
-  /** About 15-30 s on the shared 2-core machine, depending on its load (measured: see docs/SIMULATION.md). */
-  private static final int DEFAULT_SEEDS = 150;
+  /** About 10-35 s on the shared 2-core machine, depending on its load (measured: see docs/SIMULATION.md). */
+  private static final int DEFAULT_SEEDS = 100;
   private static final int TRACE_LINES = Integer.getInteger("sim.traceLines", 80);
 
   @Test
