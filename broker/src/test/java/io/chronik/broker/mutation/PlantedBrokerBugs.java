@@ -9,9 +9,9 @@ import java.util.Map;
  * The broker's planted bugs: each a minimal change to one snippet of {@code broker/src/main/java}
  * (the raft module's {@link PlantedBug}), hunted by the ordinary swarm run of the broker simulation
  * ({@code BrokerSimulation}: idempotent producers retrying through crashes and whole-cluster restarts)
- * in the raft module's harness. Their unit tests are the untagged tests of the package they live in,
- * {@code io.chronik.broker.replication}: the broker's other untagged tests start whole brokers and
- * take minutes. {@link #FAST} is the CI subset; {@link #MASKED} are reported but need no catch.
+ * in the raft module's harness. Their unit tests are the untagged tests of the package they all live
+ * in, {@code io.chronik.broker.replication} (the module's other untagged tests are not run for a
+ * mutant). {@link #FAST} is the CI subset; {@link #MASKED} are reported but need no catch.
  */
 final class PlantedBrokerBugs {
 

@@ -92,8 +92,11 @@ final class BrokerSimulation {
     return now;
   }
 
-  /** Power cuts make drivers log their storage failure with a stack trace: expected here. Once, under a lock. */
-  static synchronized void quietDriverLog() {
+  /**
+   * Power cuts make drivers log their storage failure with a stack trace: expected in a hunt. Once, under
+   * a lock: seeds running at once on other threads would otherwise see SLF4J still initialising.
+   */
+  private static synchronized void quietDriverLog() {
     if (LoggerFactory.getLogger(RaftDriver.class) instanceof Logger logger && logger.getLevel() != Level.OFF) {
       logger.setLevel(Level.OFF);
     }

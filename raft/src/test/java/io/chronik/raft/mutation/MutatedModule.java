@@ -8,7 +8,7 @@ import java.util.List;
  * when the seed passes, else the failure line {@code seed=… <time>=… <invariant>: …}), and the
  * modules it is built on (built with it for its unit tests, their own tests left out), and which of
  * its untagged tests count as its unit tests: a surefire {@code -Dtest} pattern, empty for all of them
- * (a module whose untagged tests include slow ones that start whole brokers names its unit-test package).
+ * (the broker names the package its bugs live in).
  */
 public record MutatedModule(String name, String simulation, List<String> upstream, String unitTests) {
 
