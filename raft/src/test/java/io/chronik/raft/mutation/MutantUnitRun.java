@@ -28,9 +28,13 @@ final class MutantUnitRun {
     copyRepository(module, root, repo);
     MutantBuild.plant(bug, repo.resolve(module.name()).resolve("src/main/java"));
     Path log = work.resolve("unit.log");
-    Process p = new ProcessBuilder("mvn", "-q", "-B", "-ntp", "-o", "test", "-f", repo.resolve("pom.xml").toString(),
-        "-pl", module.name(), "-am", "-Dchronik.groups=none()", "-Dsurefire.failIfNoSpecifiedTests=false")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    List<String> command = new ArrayList<>(List.of("mvn", "-q", "-B", "-ntp", "-o", "test", "-f",
+        repo.resolve("pom.xml").toString(), "-pl", module.name(), "-am", "-Dchronik.groups=none()",
+        "-Dsurefire.failIfNoSpecifiedTests=false"));
+    if (!module.unitTests().isEmpty()) {
+      command.add("-Dtest=" + module.unitTests());
+    }
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       return "red: timeout";

@@ -1,0 +1,52 @@
+package io.chronik.broker.mutation;
+
+import io.chronik.raft.mutation.MutatedModule;
+import io.chronik.raft.mutation.PlantedBug;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The broker's planted bugs: each a minimal change to one snippet of {@code broker/src/main/java}
+ * (the raft module's {@link PlantedBug}), hunted by the ordinary swarm run of the broker simulation
+ * ({@code BrokerSimulation}: idempotent producers retrying through crashes and whole-cluster restarts)
+ * in the raft module's harness. Their unit tests are the untagged tests of the package they all live
+ * in, {@code io.chronik.broker.replication} (the module's other untagged tests are not run for a
+ * mutant). {@link #FAST} is the CI subset; {@link #MASKED} are reported but need no catch.
+ */
+final class PlantedBrokerBugs {
+
+  static final MutatedModule MODULE = new MutatedModule("broker", "io.chronik.broker.simulation.BrokerSimulation",
+      List.of("raft", "pipeline"), "io.chronik.broker.replication.*Test");
+
+  private static final String GROUP = "io/chronik/broker/replication/PartitionGroup.java";
+
+  static final List<PlantedBug> ALL = List.of(
+      new PlantedBug("dedupe-state-not-restored-after-restart", GROUP,
+          "      sequences.decode(ByteBuffer.wrap(snapshot.producerTable()));\n",
+          "",
+          "a replica opening from a snapshot skips the snapshot's producer table: producers whose batches all lie "
+              + "at or below the snapshot are unknown, so their retries are appended again"),
+      new PlantedBug("snapshot-producer-table-past-applied", GROUP,
+          "retention.compactionFloorIndex(), compaction.marker(), sequences.encode(appliedIndex));",
+          "retention.compactionFloorIndex(), compaction.marker(), sequences.encode(Long.MAX_VALUE));",
+          "the snapshot stores the producer table as of the log tail (uncommitted, even unsynced batches) instead "
+              + "of the applied index: after a restart that lost them, a retry is answered DUPLICATE of a batch "
+              + "that was never committed"),
+      new PlantedBug("duplicate-answered-before-commit", GROUP,
+          "if (check.original().raftIndex() <= node().commitIndex()) {",
+          "if (check.original().raftIndex() <= node().lastIndex()) {",
+          "a retry of a batch still uncommitted is answered DUPLICATE at once (the original may yet be truncated)"),
+      new PlantedBug("read-index-serves-uncommitted-after-restart", GROUP,
+          "      publishStored(durable.firstIndex(), snapshotAt);\n",
+          "      publishStored(durable.firstIndex(), durable.lastIndex());\n",
+          "a replica opening from a snapshot hands readers every stored entry, not only those the snapshot covers "
+              + "(committed): the uncommitted tail is served, and served again when Raft applies it"));
+
+  /** Caught within a few seeds each: the CI subset. */
+  static final List<String> FAST = List.of("dedupe-state-not-restored-after-restart");
+
+  static final Map<String, String> MASKED = Map.of("snapshot-producer-table-past-applied",
+      "the driver syncs a loop's admitted proposals before it applies (and snapshots), so every batch above the "
+          + "applied index in the stored table lies in a durable entry: a restart replays that entry onto it, and "
+          + "a later truncation of the entry rolls the batch back by Raft index");
+}
