@@ -79,9 +79,26 @@ final class MetadataApi {
       mt.partitions().add(new MetadataResponsePartition().setPartitionIndex(p.id().partition())
           .setErrorCode(leader < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
           .setLeaderId(leader).setLeaderEpoch(p.leaderEpoch()).setReplicaNodes(replicas)
-          .setIsrNodes(new ArrayList<>(replicas)).setOfflineReplicas(new ArrayList<>()));
+          .setIsrNodes(inSync(replicas)).setOfflineReplicas(new ArrayList<>()));
     }
     return mt;
+  }
+
+  /**
+   * The replicas on nodes this node hears: a replica on a node that went silent (dead, partitioned away,
+   * stalled) leaves the ISR as Kafka's leader drops a follower that stopped fetching, so
+   * {@code kafka-topics --under-replicated-partitions} and {@code chronik admin safe-to-stop} see it. A
+   * restarted replica still catching up counts as soon as it is heard (DescribeQuorum and the replication
+   * metrics show its lag).
+   */
+  private List<Integer> inSync(List<Integer> replicas) {
+    List<Integer> isr = new ArrayList<>(replicas.size());
+    for (int r : replicas) {
+      if (s.replication.views().hears(r)) {
+        isr.add(r);
+      }
+    }
+    return isr;
   }
 
   /** The metadata group's leader: it creates topics (the KRaft controller's role); -1 while unknown. */

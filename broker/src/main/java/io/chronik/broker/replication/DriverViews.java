@@ -61,4 +61,9 @@ public final class DriverViews {
   public boolean metadataQuorum(Consumer<MetadataQuorum> sink) {
     return driver.offerTask(() -> sink.accept(metadata.quorum()));
   }
+
+  /** Any thread: this node hears {@code nodeId} (itself always), as of the last liveness round. */
+  public boolean hears(int nodeId) {
+    return liveness.upAsLastSeen(nodeId);
+  }
 }

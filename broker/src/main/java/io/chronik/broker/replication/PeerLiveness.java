@@ -41,6 +41,8 @@ final class PeerLiveness {
   private long transitions;
   /** Any thread: peers whose last ping said they are shutting down. */
   private final AtomicIntegerArray stopping;
+  /** Any thread: {@link #down} as of the last round (1 down), for Metadata's in-sync replica lists. */
+  private final AtomicIntegerArray downSeen;
   /** Any thread: when the last ping from a peer came (0: never) and whether it said its loop stalled. */
   private final AtomicLongArray lastPingNanos;
   private final AtomicIntegerArray stalled;
@@ -57,6 +59,7 @@ final class PeerLiveness {
     this.closed = new boolean[nodeIdLimit];
     this.upSinceNanos = new long[nodeIdLimit];
     this.stopping = new AtomicIntegerArray(nodeIdLimit);
+    this.downSeen = new AtomicIntegerArray(nodeIdLimit);
     this.lastPingNanos = new AtomicLongArray(nodeIdLimit);
     this.stalled = new AtomicIntegerArray(nodeIdLimit);
     for (int peer : this.peers) {
@@ -162,6 +165,7 @@ final class PeerLiveness {
       boolean nowDown = silent || disconnected;
       if (nowDown != down[peer]) {
         down[peer] = nowDown;
+        downSeen.set(peer, nowDown ? 1 : 0);
         closed[peer] = disconnected && !silent;
         if (!nowDown) {
           upSinceNanos[peer] = nowNanos;
@@ -174,6 +178,11 @@ final class PeerLiveness {
 
   boolean down(int peer) {
     return down[peer];
+  }
+
+  /** Any thread: {@code peer} was not down at the last round (this node itself always counts as up). */
+  boolean upAsLastSeen(int peer) {
+    return peer == selfId || peer < 0 || peer >= down.length || downSeen.get(peer) == 0;
   }
 
   /** The peer is down because its connection closed while it was still talking: its process died. */

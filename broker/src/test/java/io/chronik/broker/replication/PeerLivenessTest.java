@@ -88,4 +88,23 @@ class PeerLivenessTest {
     assertThat(liveness.upFor(1, back + warmup, warmup)).isTrue();
     assertThat(liveness.upFor(1, back, 0)).as("warm-up 0: as soon as it is up").isTrue();
   }
+
+  @Test
+  void anyThreadSeesAPeerDownFromTheRoundThatFoundItDownUntilTheRoundThatFoundItBack() {
+    long second = 1_000_000_000L;
+    PeerLiveness liveness = new PeerLiveness(0, List.of(1, 2), 8, second, 0);
+    assertThat(liveness.upAsLastSeen(1)).as("before any round: up").isTrue();
+    assertThat(liveness.upAsLastSeen(0)).as("itself").isTrue();
+
+    liveness.heard(2, 2 * second);
+    liveness.round(2 * second, peer -> true, peer -> { }); // 1 silent for 2 s: down; 2 just heard
+    assertThat(liveness.upAsLastSeen(1)).isFalse();
+    assertThat(liveness.upAsLastSeen(2)).isTrue();
+    assertThat(liveness.upAsLastSeen(0)).as("itself, always").isTrue();
+
+    liveness.heard(1, 3 * second);
+    assertThat(liveness.upAsLastSeen(1)).as("heard, but no round since").isFalse();
+    liveness.round(3 * second, peer -> true, peer -> { });
+    assertThat(liveness.upAsLastSeen(1)).isTrue();
+  }
 }

@@ -87,6 +87,7 @@ class AdminHealthIntegrationTest {
       assertThat(down.output()).contains("healthy=false").contains("node-down=2")
           .contains("node=2 address=127.0.0.1:" + (base + 2) + " reachable=false")
           .contains("under-replicated=" + PARTITIONS + " partitions=watched-0,watched-1,watched-2,watched-3");
+      assertIsrLeavesOut(2, "127.0.0.1:" + base);
       Outcome unsafe = safeToStop("127.0.0.1:" + base, 0);
       assertThat(unsafe.exit()).as(unsafe.output()).isEqualTo(AdminCommand.EXIT_UNHEALTHY);
       assertThat(unsafe.output()).startsWith("safe-to-stop=false node=0 groups-losing-quorum=" + (PARTITIONS + 1))
@@ -119,6 +120,27 @@ class AdminHealthIntegrationTest {
     Outcome o = health("127.0.0.1:" + port, "--timeout", "0");
     assertThat(o.exit()).isEqualTo(1);
     assertThat(o.output()).startsWith("healthy=false error=");
+  }
+
+  /** Metadata's in-sync replicas leave out a node the others no longer hear (kafka-topics' under-replicated view). */
+  private static void assertIsrLeavesOut(int node, String bootstrap) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    List<org.apache.kafka.common.TopicPartitionInfo> parts;
+    try (Admin admin = Admin.create(props(bootstrap))) {
+      while (true) {
+        parts = admin.describeTopics(List.of("watched")).allTopicNames().get(10, TimeUnit.SECONDS).get("watched").partitions();
+        boolean left = parts.stream().noneMatch(p -> p.isr().stream().anyMatch(n -> n.id() == node));
+        if (left || System.nanoTime() > deadline) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+    }
+    assertThat(parts).allSatisfy(p -> {
+      assertThat(p.isr()).as("isr of watched-%d", p.partition()).extracting(org.apache.kafka.common.Node::id)
+          .doesNotContain(node).hasSize(2);
+      assertThat(p.replicas()).as("replicas stay listed").hasSize(3);
+    });
   }
 
   /** Every node reports the same cluster id (each one once it has applied the metadata log's). */
