@@ -124,22 +124,29 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     topics.put(topic.name(), topic);
     Map<Integer, PartitionGroup> mine = hostedOf(topic);
     long started = System.nanoTime();
-    int opened = 0;
+    List<TopicSpec.PartitionSpec> here = new ArrayList<>();
     for (TopicSpec.PartitionSpec p : topic.partitions().subList(known, topic.partitions().size())) {
       if (p.replicas().contains(node.selfId())) {
-        opened++;
-        try {
-          PartitionGroup group = node.openPartition(topic, p);
-          group.retentionPolicy(RetentionPolicy.of(topic.configs(), node.config()));
-          group.compaction().policy(CompactionPolicy.of(topic.configs(), node.config()));
-          hosted.put(p.groupId(), group);
-          mine.put(p.index(), group);
-        } catch (IOException | UncheckedIOException e) {
-          // not hosted, so never led or acknowledged here; reported on /metrics and /health until a restart opens it
-          openFailures++;
-          log.error("topic={} partition={} group={} reason=open-failed openFailures={}", topic.name(), p.index(),
-              p.groupId(), openFailures, e);
-        }
+        here.add(p);
+      }
+    }
+    int opened = here.size();
+    for (PartitionOpening o : here.isEmpty() ? List.<PartitionOpening>of() : node.openPartitions(topic, here)) {
+      TopicSpec.PartitionSpec p = o.spec();
+      if (o.group() != null) {
+        PartitionGroup group = o.group();
+        group.retentionPolicy(RetentionPolicy.of(topic.configs(), node.config()));
+        group.compaction().policy(CompactionPolicy.of(topic.configs(), node.config()));
+        hosted.put(p.groupId(), group);
+        mine.put(p.index(), group);
+      } else if (o.failure() instanceof IOException || o.failure() instanceof UncheckedIOException) {
+        // not hosted, so never led or acknowledged here; reported on /metrics and /health until a restart opens it
+        openFailures++;
+        log.error("topic={} partition={} group={} reason=open-failed openFailures={}", topic.name(), p.index(),
+            p.groupId(), openFailures, o.failure());
+      } else {
+        throw new IllegalStateException("topic=" + topic.name() + " partition=" + p.index() + " reason=open-crashed",
+            o.failure());
       }
     }
     if (opened > 0) {

@@ -1,8 +1,8 @@
 package io.chronik.broker.replication;
 
 import io.chronik.broker.config.BrokerConfig;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The running node as its {@link MetadataImage}'s {@link PartitionHost} (driver thread). */
 record NodePartitions(ReplicatedNode node) implements PartitionHost {
@@ -17,8 +17,8 @@ record NodePartitions(ReplicatedNode node) implements PartitionHost {
   }
 
   @Override
-  public PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) throws IOException {
-    return node.openPartition(topic, p);
+  public List<PartitionOpening> openPartitions(TopicSpec topic, List<TopicSpec.PartitionSpec> specs) {
+    return node.openPartitions(topic, specs);
   }
 
   @Override

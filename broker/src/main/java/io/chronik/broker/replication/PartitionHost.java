@@ -1,8 +1,8 @@
 package io.chronik.broker.replication;
 
 import io.chronik.broker.config.BrokerConfig;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the {@link MetadataImage} needs of its node to host partitions (driver thread): an interface,
@@ -14,8 +14,11 @@ interface PartitionHost {
   /** The broker's settings (a topic's policies are its configs over these defaults). */
   BrokerConfig config();
 
-  /** Opens this node's replica of partition {@code p} and adds it to the driver. */
-  PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) throws IOException;
+  /**
+   * Opens this node's replicas of {@code specs} and adds them to the driver: one result per spec, in
+   * order; a replica that cannot open carries its error instead of a group.
+   */
+  List<PartitionOpening> openPartitions(TopicSpec topic, List<TopicSpec.PartitionSpec> specs);
 
   void closePartition(int groupId);
 

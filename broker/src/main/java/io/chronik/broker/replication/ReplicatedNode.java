@@ -3,7 +3,6 @@ package io.chronik.broker.replication;
 import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.broker.config.ClusterNodes;
-import io.chronik.broker.config.TopicConfigs;
 import io.chronik.pipeline.completion.Acks;
 import io.chronik.pipeline.completion.AppendCallback;
 import io.chronik.pipeline.completion.CompletionRegistry;
@@ -35,6 +34,7 @@ import io.chronik.raft.storage.LogConfig;
 import io.chronik.raft.storage.LogEntry;
 import io.chronik.raft.storage.NioDisk;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +73,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private final LogConfig logConfig;
   private final Path raftDir;
   private final NodeStorageSync storageSync;
+  private final PartitionStores partitionStores;
   private final InFlightLimit inFlight;
   private final CompletionRegistry registry;
   private final PipelineMetrics metrics = new PipelineMetrics();
@@ -133,6 +134,8 @@ public final class ReplicatedNode implements AutoCloseable {
     this.snapshotIntervalEntries = config.get(BrokerSettings.RAFT_SNAPSHOT_INTERVAL_ENTRIES);
     this.config = config;
     this.storageSync = new NodeStorageSync(4, HardStateJournal.open(new NioDisk(), raftDir));
+    this.partitionStores = new PartitionStores(raftDir, logConfig, config, storageSync.journal(),
+        config.get(BrokerSettings.STORAGE_OPEN_THREADS));
     this.randomSeed = System.nanoTime() ^ ((long) selfId << 32);
     PipelineConfig pipelineConfig = PipelineConfig.defaults(GROUPS_MAX);
     this.inFlight = new InFlightLimit(pipelineConfig.inFlightMax());
@@ -440,15 +443,41 @@ public final class ReplicatedNode implements AutoCloseable {
 
   // ------------------------------------------------------------------ driver-thread hooks (MetadataImage)
 
-  PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) throws IOException {
-    String name = GroupDirs.partition(topic.name(), p);
-    // a topic's segment.bytes above the broker's default needs room for it (it bounds one segment)
-    long topicSegmentBytes = TopicConfigs.longValue(TopicConfigs.SEGMENT_BYTES, topic.configs(), config);
-    LogConfig partitionLog = topicSegmentBytes > logConfig.segmentBytes()
-        ? logConfig.withSegmentBytes((int) topicSegmentBytes) : logConfig;
-    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), partitionLog,
-        e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
-            : LogEntry.NO_KEY, false, storageSync.journal().slot(name));
+  /**
+   * Opens this node's replicas of {@code specs}: their storage in parallel ({@link PartitionStores}),
+   * then each group here on the driver thread, in order. One result per spec, in order.
+   */
+  List<PartitionOpening> openPartitions(TopicSpec topic, List<TopicSpec.PartitionSpec> specs) {
+    List<CompletableFuture<DurableLogStorage>> stores = partitionStores.open(topic, specs);
+    List<PartitionOpening> opened = new ArrayList<>(specs.size());
+    for (int i = 0; i < specs.size(); i++) {
+      TopicSpec.PartitionSpec p = specs.get(i);
+      DurableLogStorage storage;
+      try {
+        storage = stores.get(i).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        opened.add(PartitionOpening.failed(p, e.getCause()));
+        continue;
+      }
+      try {
+        opened.add(PartitionOpening.opened(p, startPartition(topic, p, storage)));
+      } catch (UncheckedIOException e) {
+        closeQuietly(storage, p.groupId());
+        opened.add(PartitionOpening.failed(p, e));
+      }
+    }
+    return opened;
+  }
+
+  private static void closeQuietly(DurableLogStorage storage, int groupId) {
+    try {
+      storage.close();
+    } catch (IOException e) {
+      log.warn("group={} reason=close-after-failed-open-failed error={}", groupId, e.toString());
+    }
+  }
+
+  private PartitionGroup startPartition(TopicSpec topic, TopicSpec.PartitionSpec p, DurableLogStorage storage) {
     RaftNode node = new RaftNode(selfId, storage, Configuration.of(p.replicas()), options, random(p.groupId()));
     if (p.replicas().get(0) == selfId) {
       // the preferred replica stands at once (a pre-vote: it disturbs no live leader); the others hold
@@ -497,6 +526,7 @@ public final class ReplicatedNode implements AutoCloseable {
         log.warn("transport=peer reason=close-failed error={}", e.toString());
       }
     }
+    partitionStores.close();
     storageSync.close();
     try {
       metadata.close();

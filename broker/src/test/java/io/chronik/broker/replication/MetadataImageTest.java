@@ -95,7 +95,7 @@ class MetadataImageTest {
     }
 
     @Override
-    public PartitionGroup openPartition(TopicSpec topic, TopicSpec.PartitionSpec p) {
+    public List<PartitionOpening> openPartitions(TopicSpec topic, List<TopicSpec.PartitionSpec> specs) {
       throw new AssertionError("topic=" + topic.name() + " reason=no-replica-here");
     }
 
