@@ -125,6 +125,8 @@ public final class ReplicatedNode implements AutoCloseable {
         .electionTicks(config.get(BrokerSettings.RAFT_ELECTION_TICKS))
         .heartbeatTicks(config.get(BrokerSettings.RAFT_HEARTBEAT_TICKS))
         .quiesce(config.get(BrokerSettings.RAFT_QUIESCE))
+        .snapshotBytesPerTick(Math.max(1, config.get(BrokerSettings.RAFT_SNAPSHOT_SEND_BYTES_PER_SEC)
+            / 1000 * config.get(BrokerSettings.RAFT_TICK_MS)))
         .build();
     // a small write buffer: thousands of partitions each hold one (it grows for a large batch)
     this.logConfig = LogConfig.defaults().withSegmentBytes(config.get(BrokerSettings.LOG_SEGMENT_BYTES))
@@ -448,7 +450,7 @@ public final class ReplicatedNode implements AutoCloseable {
         ? logConfig.withSegmentBytes((int) topicSegmentBytes) : logConfig;
     DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), partitionLog,
         e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
-            : LogEntry.NO_KEY, false, storageSync.journal().slot(name));
+            : LogEntry.NO_KEY, false, storageSync.journal().slot(name)).shipRetainedEntries();
     RaftNode node = new RaftNode(selfId, storage, Configuration.of(p.replicas()), options, random(p.groupId()));
     if (p.replicas().get(0) == selfId) {
       // the preferred replica stands at once (a pre-vote: it disturbs no live leader); the others hold
@@ -459,6 +461,7 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     PartitionGroup group = new PartitionGroup(p.groupId(), new org.apache.kafka.common.TopicPartition(topic.name(),
         p.index()), node, storage, storageSync, p.replicas().get(0), snapshotIntervalEntries);
+    group.catchupHoldEntries(config.get(BrokerSettings.RAFT_CATCHUP_HOLD_ENTRIES));
     driver.addGroup(group);
     return group;
   }
