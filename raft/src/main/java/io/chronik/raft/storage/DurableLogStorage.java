@@ -165,8 +165,11 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
       log.append(e.index(), e.term(), keyOf.applyAsLong(e), e.type().ordinal(), ByteBuffer.wrap(e.payload()));
     }
     log.sync();
-    snapshotFile.store(new SnapshotFile.Stored(meta.index(), meta.term(), encodeConfiguration(meta.config()),
-        image.state()));
+    SnapshotFile.Stored stored = new SnapshotFile.Stored(meta.index(), meta.term(), encodeConfiguration(meta.config()),
+        image.state());
+    // twice: the fallback generation must be this snapshot too, since the log no longer covers the old one
+    snapshotFile.store(stored);
+    snapshotFile.store(stored);
     disk.delete(directory.resolve(INSTALL_FILE));
     disk.syncDirectory(directory);
   }

@@ -121,6 +121,17 @@ class SnapshotImageTest {
   }
 
   @Test
+  void aDamagedNewestSnapshotAfterAnInstallFallsBackToTheInstalledOneNotTheOldOne() throws IOException {
+    DurableLogStorage leader = leader(new SimulatedDisk());
+    SimulatedDisk disk = followerDisk();
+    DurableLogStorage follower = DurableLogStorage.open(disk, FOLLOWER, CONFIG, KEY, false).shipRetainedEntries();
+    follower.installSnapshot(leader.snapshotMeta(), leader.snapshotImage());
+    follower.close();
+    disk.corrupt(FOLLOWER.resolve(SnapshotFile.FILE), 20, 0x01);
+    assertInstalled(DurableLogStorage.open(disk, FOLLOWER, CONFIG, KEY, false), leader);
+  }
+
+  @Test
   void anImageThatDoesNotEndAtTheSnapshotIsRefusedBeforeAnythingChanges() throws IOException {
     DurableLogStorage leader = leader(new SimulatedDisk());
     SimulatedDisk disk = followerDisk();
