@@ -141,6 +141,15 @@ public final class BrokerSettings {
       "raft.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots of "
           + "a partition's state (producer table, next offset); a restart loads the snapshot and replays the entries "
           + "after it, so idempotent dedupe survives a restart however old the batch. docs/REPLICATION.md.");
+  public static final Setting<Long> RAFT_CATCHUP_HOLD_ENTRIES = Setting.longValue("raft.catchup.hold.entries",
+      100_000L, 0, Long.MAX_VALUE, "entries", "Retention deletes a partition's segments only below the Raft index "
+          + "every replica holds — except replicas more than this many entries behind the commit index (e.g. a "
+          + "stopped node): they no longer hold the others' disk, and catch up by InstallSnapshot of the snapshot "
+          + "plus the retained records when back. docs/REPLICATION.md \"Catch-up by snapshot\".");
+  public static final Setting<Long> RAFT_SNAPSHOT_SEND_BYTES_PER_SEC = Setting.longValue(
+      "raft.snapshot.send.bytes.per.sec", 64L << 20, 1 << 16, Long.MAX_VALUE, "bytes/s", "Rate of one "
+          + "InstallSnapshot transfer (one group to one follower; at least one 64 KiB chunk per tick), so a "
+          + "catch-up cannot crowd out the appends of the other groups on the link.");
   public static final Setting<Integer> METADATA_SNAPSHOT_INTERVAL_ENTRIES = Setting.integer(
       "metadata.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots "
           + "of the metadata group's whole image (topics, partition assignments, configs, committed group offsets, "
@@ -186,7 +195,8 @@ public final class BrokerSettings {
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE,
-      RAFT_SNAPSHOT_INTERVAL_ENTRIES, METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
+      RAFT_SNAPSHOT_INTERVAL_ENTRIES, RAFT_CATCHUP_HOLD_ENTRIES, RAFT_SNAPSHOT_SEND_BYTES_PER_SEC,
+      METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
       ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
 
   private static final Map<String, Setting<?>> BY_KEY = index();

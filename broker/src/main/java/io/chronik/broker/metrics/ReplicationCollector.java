@@ -103,6 +103,13 @@ final class ReplicationCollector implements MultiCollector {
     out.metricSnapshot(counter("chronik_snapshots_installed",
         "Leader snapshots (InstallSnapshot) persisted by hosted partition replicas since start",
         s.snapshotsInstalled()));
+    out.metricSnapshot(counter("chronik_snapshot_bytes_installed",
+        "Bytes of leader snapshot images (snapshot plus retained records) installed by hosted partition replicas",
+        s.snapshotBytesInstalled()));
+    out.metricSnapshot(counter("chronik_snapshots_sent",
+        "InstallSnapshot transfers of partitions this node started as leader (each resend counts)", s.snapshotsSent()));
+    out.metricSnapshot(counter("chronik_snapshot_bytes_sent",
+        "Snapshot image bytes this node sent as partition leader", s.snapshotBytesSent()));
     out.metricSnapshot(gauge("chronik_partitions_opened_from_snapshot",
         "Hosted partitions whose state was restored from a stored snapshot when they opened", s.openedFromSnapshot()));
     out.metricSnapshot(counter("chronik_metadata_snapshots_written",

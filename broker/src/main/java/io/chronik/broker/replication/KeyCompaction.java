@@ -110,7 +110,7 @@ final class KeyCompaction {
       cleanings.clear();
       cleanings.add(new long[] {nowMs, marker.cleanEndOffset()});
     }
-    long through = Math.min(SegmentRetention.commonIndex(node, node.commitIndex()), lastClosedIndex());
+    long through = Math.min(SegmentRetention.commonIndex(node, node.commitIndex(), Long.MAX_VALUE), lastClosedIndex());
     through = Math.min(through, lastIndexBeforeLag(nowMs));
     long cleanEnd = through > marker.cleanThroughIndex() ? offsetAfter(through) : marker.cleanEndOffset();
     long dirty = readIndex.bytesBetween(marker.cleanEndOffset(), cleanEnd);

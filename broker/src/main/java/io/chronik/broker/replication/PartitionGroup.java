@@ -64,6 +64,7 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** Whether this replica opened from a stored snapshot; leader snapshots it persisted (metrics). */
   private boolean openedFromSnapshot;
   private long snapshotsInstalled;
+  private long snapshotBytesInstalled;
   /** First offset readers may ask for: only ever raised, by committed {@link LogStartMarker}s. */
   private volatile long logStartOffset;
   private final SegmentRetention retention;
@@ -97,6 +98,7 @@ public final class PartitionGroup extends RaftNodeGroup {
     this.retention = new SegmentRetention(storage, readIndex);
     this.compaction = new KeyCompaction(storage, readIndex);
     recoverTail();
+    openedFromSnapshot = snapshotIndex > 0;
   }
 
   /** First offset of the log as of the applied entries (readable from any thread; never decreases). */
@@ -117,6 +119,11 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** Leader snapshots (InstallSnapshot) this replica persisted since it opened (driver thread; metrics). */
   long snapshotsInstalled() {
     return snapshotsInstalled;
+  }
+
+  /** Bytes of the leader snapshot images this replica installed (driver thread; metrics). */
+  long snapshotBytesInstalled() {
+    return snapshotBytesInstalled;
   }
 
   public TopicPartition partition() {
@@ -188,7 +195,6 @@ public final class PartitionGroup extends RaftNodeGroup {
       sequences.decode(ByteBuffer.wrap(snapshot.producerTable()));
       snapshotIndex = snapshotAt;
       snapshotNextOffset = snapshot.nextOffset();
-      openedFromSnapshot = true;
       logStartOffset = snapshot.logStartOffset();
       retention.raiseFloor(snapshot.compactionFloorIndex());
       compaction.apply(snapshot.cleaning());
@@ -236,7 +242,7 @@ public final class PartitionGroup extends RaftNodeGroup {
         }
         continue;
       }
-      AppendStatus refusal = check(payload, proposal, i, registry);
+      AppendStatus refusal = sequences.admit(payload, node().commitIndex(), proposal, i, registry);
       if (refusal != null) {
         if (admitted == null) {
           admitted = new int[proposal.size()];
@@ -248,7 +254,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       }
       long base = tailOffset;
       tailOffset = BatchHeaders.assign(payload, base, epoch);
-      recordSequences(payload, base, index);
+      sequences.record(payload, base, index);
       tail.push(index, tailOffset);
       index++;
       if (admitted != null) {
@@ -256,38 +262,6 @@ public final class PartitionGroup extends RaftNodeGroup {
       }
     }
     return admitted == null ? proposal : new AdmittedBatch(proposal, admitted, admittedCount);
-  }
-
-  /** Null when the append may go on; else it was completed here (duplicate or refused). */
-  private AppendStatus check(ByteBuffer payload, AppendBatchView proposal, int i, CompletionRegistry registry) {
-    long producerId = BatchHeaders.producerId(payload);
-    if (producerId < 0) {
-      return null;
-    }
-    ProducerSequences.Check check = sequences.check(producerId, BatchHeaders.producerEpoch(payload),
-        BatchHeaders.baseSequence(payload), BatchHeaders.lastSequence(payload));
-    if (check.original() != null) {
-      if (check.original().raftIndex() <= node().commitIndex()) {
-        registry.duplicate(proposal, i, check.original().baseOffset());
-        return AppendStatus.DUPLICATE;
-      }
-      // the original is still uncommitted: answering now could acknowledge a write that is later lost
-      registry.rejectOne(proposal, i, AppendStatus.OVERLOADED);
-      return AppendStatus.OVERLOADED;
-    }
-    if (check.error() != org.apache.kafka.common.protocol.Errors.NONE) {
-      registry.refuse(proposal, i, check.error().code());
-      return AppendStatus.REFUSED;
-    }
-    return null;
-  }
-
-  private void recordSequences(ByteBuffer payload, long baseOffset, long raftIndex) {
-    long producerId = BatchHeaders.producerId(payload);
-    if (producerId >= 0) {
-      sequences.record(producerId, BatchHeaders.producerEpoch(payload), BatchHeaders.baseSequence(payload),
-          BatchHeaders.lastSequence(payload), baseOffset, raftIndex);
-    }
   }
 
   @Override
@@ -309,7 +283,8 @@ public final class PartitionGroup extends RaftNodeGroup {
     Ready ready = coreReady(groupReady);
     termHint = groupReady.term();
     if (ready.snapshot() != null) {
-      snapshotsInstalled++;
+      installed(groupReady);
+      return;
     }
     List<Entry> entries = ready.entries();
     int from = 0;
@@ -330,6 +305,28 @@ public final class PartitionGroup extends RaftNodeGroup {
     sync.markDirty(durable);
   }
 
+  /**
+   * A leader's snapshot image (docs/REPLICATION.md "Catch-up by snapshot"): the read index lets go of
+   * the old segments first, storage replaces the log by the image's entries and stores the snapshot
+   * (crash-safe, {@link DurableLogStorage#installSnapshot}), then this replica's state is loaded from
+   * storage as at a start: producer table and offsets from the snapshot, the retained committed
+   * entries published, every entry after the snapshot replayed.
+   */
+  private void installed(GroupReady<GroupMessage> groupReady) {
+    long startNanos = System.nanoTime();
+    readIndex.clear();
+    super.persist(groupReady);
+    sync.markDirty(durable);
+    snapshotsInstalled++;
+    snapshotBytesInstalled += coreReady(groupReady).snapshotData().length;
+    tail.clear();
+    recoverTail();
+    org.slf4j.LoggerFactory.getLogger(PartitionGroup.class).info("partition={} snapshotIndex={} firstIndex={} "
+        + "logStart={} bytes={} installMs={} reason=installed-leader-snapshot", partition, snapshotIndex,
+        durable.firstIndex(), logStartOffset, coreReady(groupReady).snapshotData().length,
+        (System.nanoTime() - startNanos) / 1_000_000);
+  }
+
   private void account(Entry entry) {
     accountedIndex = entry.index();
     ByteBuffer payload = ByteBuffer.wrap(entry.payload());
@@ -340,7 +337,7 @@ public final class PartitionGroup extends RaftNodeGroup {
     assert base == tailOffset : "partition=" + partition + " index=" + entry.index() + " base=" + base
         + " tail=" + tailOffset + " reason=offsets-not-contiguous";
     tailOffset = BatchHeaders.nextOffset(payload);
-    recordSequences(payload, base, entry.index());
+    sequences.record(payload, base, entry.index());
     tail.push(entry.index(), tailOffset);
   }
 
@@ -393,6 +390,11 @@ public final class PartitionGroup extends RaftNodeGroup {
 
   RetentionPolicy retentionPolicy() {
     return retention.policy();
+  }
+
+  /** Replicas further behind than this no longer hold segments on the leader (driver thread; a setting). */
+  void catchupHoldEntries(long entries) {
+    retention.catchupHoldEntries(entries);
   }
 
   /**

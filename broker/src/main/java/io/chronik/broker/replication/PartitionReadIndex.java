@@ -85,6 +85,14 @@ public final class PartitionReadIndex {
   }
 
   /**
+   * Drops every entry (writer thread), before the log under them is replaced by a leader's snapshot
+   * image; the high watermark stays until the image's committed entries are published again.
+   */
+  void clear() {
+    view = new View(new long[STRIDE * 64], new FileChannel[64], 0);
+  }
+
+  /**
    * Points the entries starting at the given base offsets at new regions of {@code channel} (key compaction
    * rewrote their segment; offsets stay). Each move is {base offset, position, length, max timestamp or Long.MIN_VALUE to keep it};
    * offsets no longer held (trimmed) are skipped. Publishes a new view on copied arrays, so a reader holding

@@ -68,7 +68,7 @@ final class PartitionStores implements AutoCloseable {
           return DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), partitionLog,
               e -> e.payload().length >= BatchHeaders.HEADER_BYTES
                   ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload())) : LogEntry.NO_KEY,
-              false, journal.slot(name));
+              false, journal.slot(name)).shipRetainedEntries(); // a partition's log is its data
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -1,5 +1,8 @@
 package io.chronik.broker.replication;
 
+import io.chronik.pipeline.completion.AppendBatchView;
+import io.chronik.pipeline.completion.AppendStatus;
+import io.chronik.pipeline.completion.CompletionRegistry;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -59,6 +62,42 @@ final class ProducerSequences {
     batches.addLast(new Batch(epoch, firstSeq, lastSeq, baseOffset, raftIndex));
     if (batches.size() > BATCHES_KEPT) {
       batches.removeFirst();
+    }
+  }
+
+  /**
+   * The admission check of one batch on the leader: null when the append may go on; else it was
+   * completed here — a duplicate of a committed batch (its original offset), OVERLOADED while the
+   * original is uncommitted (answering could acknowledge a write that is later lost), or refused.
+   */
+  AppendStatus admit(ByteBuffer payload, long commitIndex, AppendBatchView proposal, int i, CompletionRegistry registry) {
+    long producerId = BatchHeaders.producerId(payload);
+    if (producerId < 0) {
+      return null;
+    }
+    Check check = check(producerId, BatchHeaders.producerEpoch(payload), BatchHeaders.baseSequence(payload),
+        BatchHeaders.lastSequence(payload));
+    if (check.original() != null) {
+      if (check.original().raftIndex() <= commitIndex) {
+        registry.duplicate(proposal, i, check.original().baseOffset());
+        return AppendStatus.DUPLICATE;
+      }
+      registry.rejectOne(proposal, i, AppendStatus.OVERLOADED);
+      return AppendStatus.OVERLOADED;
+    }
+    if (check.error() != Errors.NONE) {
+      registry.refuse(proposal, i, check.error().code());
+      return AppendStatus.REFUSED;
+    }
+    return null;
+  }
+
+  /** Records the batch in {@code payload} (a data entry at {@code raftIndex}) if it has a producer id. */
+  void record(ByteBuffer payload, long baseOffset, long raftIndex) {
+    long producerId = BatchHeaders.producerId(payload);
+    if (producerId >= 0) {
+      record(producerId, BatchHeaders.producerEpoch(payload), BatchHeaders.baseSequence(payload),
+          BatchHeaders.lastSequence(payload), baseOffset, raftIndex);
     }
   }
 

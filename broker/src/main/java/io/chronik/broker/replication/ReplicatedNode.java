@@ -126,6 +126,8 @@ public final class ReplicatedNode implements AutoCloseable {
         .electionTicks(config.get(BrokerSettings.RAFT_ELECTION_TICKS))
         .heartbeatTicks(config.get(BrokerSettings.RAFT_HEARTBEAT_TICKS))
         .quiesce(config.get(BrokerSettings.RAFT_QUIESCE))
+        .snapshotBytesPerTick(Math.max(1, config.get(BrokerSettings.RAFT_SNAPSHOT_SEND_BYTES_PER_SEC)
+            / 1000 * config.get(BrokerSettings.RAFT_TICK_MS)))
         .build();
     // a small write buffer: thousands of partitions each hold one (it grows for a large batch)
     this.logConfig = LogConfig.defaults().withSegmentBytes(config.get(BrokerSettings.LOG_SEGMENT_BYTES))
@@ -488,6 +490,7 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     PartitionGroup group = new PartitionGroup(p.groupId(), new org.apache.kafka.common.TopicPartition(topic.name(),
         p.index()), node, storage, storageSync, p.replicas().get(0), snapshotIntervalEntries);
+    group.catchupHoldEntries(config.get(BrokerSettings.RAFT_CATCHUP_HOLD_ENTRIES));
     driver.addGroup(group);
     return group;
   }

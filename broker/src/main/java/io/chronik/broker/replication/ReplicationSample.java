@@ -15,6 +15,9 @@ package io.chronik.broker.replication;
  * such partitions, {@code metadataCatchingUp} says it of the metadata group (a node still replaying
  * the metadata log after a start does not yet know every partition it hosts).
  *
+ * <p>Partition catch-up by snapshot: images installed here (count, bytes) and InstallSnapshot
+ * transfers this node started as leader (count, each resend too; image bytes sent).
+ *
  * <p>The metadata group's snapshots: stored and installed since start, the latest one's index, the
  * first index its log still holds (above 1 once compacted) and whether this start loaded one.
  */
@@ -33,6 +36,9 @@ public record ReplicationSample(
     boolean metadataCatchingUp,
     long snapshotsWritten,
     long snapshotsInstalled,
+    long snapshotBytesInstalled,
+    long snapshotsSent,
+    long snapshotBytesSent,
     int openedFromSnapshot,
     long cleanerSegmentsCleaned,
     long cleanerBytesReclaimed,

@@ -26,6 +26,9 @@ final class ReplicationSampler {
     int catchingUp = 0;
     long snapshotsWritten = 0;
     long snapshotsInstalled = 0;
+    long snapshotBytesInstalled = 0;
+    long snapshotsSent = 0;
+    long snapshotBytesSent = 0;
     long segmentsCleaned = 0;
     long bytesReclaimed = 0;
     int openedFromSnapshot = 0;
@@ -56,6 +59,9 @@ final class ReplicationSampler {
       catchingUp += !isLeader && behindLeader(g, leaderCommits, lagEntriesMax) ? 1 : 0;
       snapshotsWritten += g.snapshotsTaken();
       snapshotsInstalled += g.snapshotsInstalled();
+      snapshotBytesInstalled += g.snapshotBytesInstalled();
+      snapshotsSent += g.raftNode().snapshotsSent();
+      snapshotBytesSent += g.raftNode().snapshotBytesSent();
       segmentsCleaned += g.compaction().segmentsCleaned();
       bytesReclaimed += g.compaction().bytesReclaimed();
       openedFromSnapshot += g.openedFromSnapshot() ? 1 : 0;
@@ -85,7 +91,7 @@ final class ReplicationSampler {
         && behindLeader(metadata, leaderCommits, lagEntriesMax);
     return new ReplicationSample(System.nanoTime(), groups.size(), led, underCount, unavailable, lagMaxAll,
         leaderChanges, elections, logEntries, quiescent, catchingUp, metadataCatchingUp, snapshotsWritten,
-        snapshotsInstalled, openedFromSnapshot, segmentsCleaned, bytesReclaimed, metadata.term(), metadata.commitIndex(),
+        snapshotsInstalled, snapshotBytesInstalled, snapshotsSent, snapshotBytesSent, openedFromSnapshot, segmentsCleaned, bytesReclaimed, metadata.term(), metadata.commitIndex(),
         metadata.logEntries(), metadata.snapshotsTaken(), metadata.snapshotsInstalled(), metadata.snapshotIndex(),
         metadata.firstIndex(), metadata.openedFromSnapshot(), metadata.leaderHint(), peersDown, n, topic, partition, term, commit, entries,
         leading, hasLeader, under, lag);

@@ -13,11 +13,13 @@ import java.util.List;
  * Retention of one partition replica, on the driver thread. The leader decides a new log start from
  * whole closed, committed segments (time: the newest batch timestamp in the segment; size: the bytes
  * of the segments kept) and proposes it as a {@link LogStartMarker} with a compaction floor, the Raft
- * index every replica had matched and that was committed. Every replica, once it applied the marker,
- * deletes its own whole segments below all three bounds: the log start (no record at or above it is
- * ever deleted), the floor (no leader will need the entries to bring a member up to date: partitions
- * have no InstallSnapshot of records) and its latest snapshot (the previous snapshot generation, in
- * fact: {@link DurableLogStorage#compact} keeps the fallback's entries).
+ * index every replica within {@link #catchupHoldEntries} of the commit index had matched and that was
+ * committed. Every replica, once it applied the marker, deletes its own whole segments below all three
+ * bounds: the log start (no record at or above it is ever deleted), the floor (a replica that is close
+ * behind gets the entries by appends) and its latest snapshot (the previous snapshot generation, in
+ * fact: {@link DurableLogStorage#compact} keeps the fallback's entries). A replica further behind (a
+ * stopped node) holds nothing: when back it needs entries the leader deleted and gets InstallSnapshot
+ * of the snapshot plus the retained records ({@link DurableLogStorage#shipRetainedEntries}).
  */
 final class SegmentRetention {
   private final DurableLogStorage durable;
@@ -29,6 +31,11 @@ final class SegmentRetention {
   private long markerPendingIndex;
   private long activeBaseIndex = -1;
   private long activeSeenMs;
+  /** A replica further behind the commit index than this no longer holds the floor. */
+  private long catchupHoldEntries = DEFAULT_CATCHUP_HOLD_ENTRIES;
+
+  /** Default of {@link #catchupHoldEntries} (broker key {@code raft.catchup.hold.entries}). */
+  static final long DEFAULT_CATCHUP_HOLD_ENTRIES = 100_000;
 
   SegmentRetention(DurableLogStorage durable, PartitionReadIndex readIndex) {
     this.durable = durable;
@@ -42,6 +49,10 @@ final class SegmentRetention {
 
   RetentionPolicy policy() {
     return policy;
+  }
+
+  void catchupHoldEntries(long entries) {
+    catchupHoldEntries = entries;
   }
 
   long compactionFloorIndex() {
@@ -79,7 +90,7 @@ final class SegmentRetention {
     }
     long commit = node.commitIndex();
     long start = Math.max(logStart, logStartFor(commit, logStart, nowMs));
-    long floor = commonIndex(node, commit);
+    long floor = commonIndex(node, commit, catchupHoldEntries);
     boolean floorHelps = floor > compactionFloorIndex && start > 0
         && closedSegmentEndsIn(compactionFloorIndex, Math.min(floor, lastIndexBelow(start)));
     if (start <= logStart && !floorHelps) {
@@ -103,13 +114,19 @@ final class SegmentRetention {
     return false;
   }
 
-  /** Highest index every voter holds (matched) and that is committed. */
-  static long commonIndex(RaftNode node, long commit) {
+  /**
+   * Highest committed index held (matched) by every voter that is at most {@code holdEntries} behind
+   * the commit index; voters further behind are left out (they will catch up by snapshot).
+   */
+  static long commonIndex(RaftNode node, long commit, long holdEntries) {
     long common = commit;
     for (int voter : node.configuration().voters()) {
       if (voter != node.id()) {
         io.chronik.raft.replication.Progress p = node.progress(voter);
-        common = Math.min(common, p == null ? 0 : p.match());
+        long match = p == null ? 0 : p.match();
+        if (commit - match <= holdEntries) {
+          common = Math.min(common, match);
+        }
       }
     }
     return common;

@@ -35,6 +35,12 @@ final class TailOffsets {
     return size > 0 ? offsets[(top - 1 + capacity) % capacity] : -1;
   }
 
+  /** Forgets every entry (the log was replaced by a leader's snapshot image). */
+  void clear() {
+    top = 0;
+    size = 0;
+  }
+
   /** Doubles the full ring, oldest entry first. */
   private void grow() {
     int capacity = indexes.length;

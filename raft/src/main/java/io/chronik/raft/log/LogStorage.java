@@ -47,8 +47,17 @@ public interface LogStorage {
   /** Metadata of the latest snapshot, {@link SnapshotMeta#EMPTY} if none. */
   SnapshotMeta snapshotMeta();
 
-  /** The bytes of the latest snapshot (empty if none). Read by leaders to send InstallSnapshot. */
+  /** The bytes of the latest snapshot (empty if none). */
   byte[] snapshotData();
+
+  /**
+   * What a leader ships by InstallSnapshot for the latest snapshot: {@link #snapshotData()} unless the
+   * storage also ships retained entries with it (a group whose log is its data); a follower hands the
+   * same bytes to {@link #installSnapshot}.
+   */
+  default byte[] snapshotImage() {
+    return snapshotData();
+  }
 
   /** Index of the first retained entry; {@code snapshotMeta().index() + 1} right after compaction. */
   long firstIndex();

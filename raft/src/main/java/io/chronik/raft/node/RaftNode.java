@@ -149,6 +149,16 @@ public final class RaftNode {
     return quiesced;
   }
 
+  /** InstallSnapshot transfers this node started as leader (each resend counts). */
+  public long snapshotsSent() {
+    return replicator.snapshotsSent();
+  }
+
+  /** Snapshot image bytes this node sent as leader (chunk data, without the per-chunk checksums). */
+  public long snapshotBytesSent() {
+    return replicator.snapshotBytesSent();
+  }
+
   /** Times this node quiesced the group as its leader or was quiesced by one. */
   public long quiescences() {
     return quiescences;
@@ -299,6 +309,7 @@ public final class RaftNode {
     if (transferee == NONE && !membership.current().isVoter(id)) {
       handOffAfterRemoval(); // retry: an earlier hand-off timed out
     }
+    replicator.continueSnapshots();
     for (Progress pr : progress.values()) {
       if (pr.snapshotTimedOut(options.electionTicks() * 2)) {
         pr.becomeProbe();
@@ -541,6 +552,7 @@ public final class RaftNode {
     transferee = NONE;
     quiesced = false;
     progress.clear();
+    replicator.dropTransfers();
     reads.clear();
     elections.clearVotes();
   }

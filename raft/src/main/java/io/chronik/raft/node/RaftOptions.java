@@ -9,6 +9,8 @@ package io.chronik.raft.node;
  * @param inflightMax          unacknowledged appends per follower in REPLICATE (pipelining window)
  * @param uncommittedEntriesMax proposals are refused (back-pressure) beyond this many uncommitted entries
  * @param snapshotChunkBytes   InstallSnapshot chunk size
+ * @param snapshotBytesPerTick InstallSnapshot bytes sent per follower per tick (at least one chunk): the
+ *                             rate limit of a catch-up; {@code Long.MAX_VALUE} sends the image at once
  * @param preVote              run a pre-vote round before incrementing the term
  * @param checkQuorum          leaders step down without a quorum of recent contact; voters honour a leader lease
  * @param quiesce              an idle leader whose followers have every entry stops heartbeating after one
@@ -24,14 +26,17 @@ public record RaftOptions(
     int inflightMax,
     int uncommittedEntriesMax,
     int snapshotChunkBytes,
+    long snapshotBytesPerTick,
     boolean preVote,
     boolean checkQuorum,
     boolean quiesce) {
 
   public RaftOptions {
-    if (heartbeatTicks <= 0 || electionTicks <= heartbeatTicks || inflightMax <= 0 || snapshotChunkBytes <= 0) {
+    if (heartbeatTicks <= 0 || electionTicks <= heartbeatTicks || inflightMax <= 0 || snapshotChunkBytes <= 0
+        || snapshotBytesPerTick <= 0) {
       throw new IllegalArgumentException("electionTicks=" + electionTicks + " heartbeatTicks=" + heartbeatTicks
-          + " inflightMax=" + inflightMax + " snapshotChunkBytes=" + snapshotChunkBytes + " reason=invalid-options");
+          + " inflightMax=" + inflightMax + " snapshotChunkBytes=" + snapshotChunkBytes
+          + " snapshotBytesPerTick=" + snapshotBytesPerTick + " reason=invalid-options");
     }
   }
 
@@ -68,6 +73,7 @@ public record RaftOptions(
     private int inflightMax = 64;
     private int uncommittedEntriesMax = 10_000;
     private int snapshotChunkBytes = 64 * 1024;
+    private long snapshotBytesPerTick = Long.MAX_VALUE;
     private boolean preVote = true;
     private boolean checkQuorum = true;
     private boolean quiesce;
@@ -81,6 +87,7 @@ public record RaftOptions(
       inflightMax = o.inflightMax;
       uncommittedEntriesMax = o.uncommittedEntriesMax;
       snapshotChunkBytes = o.snapshotChunkBytes;
+      snapshotBytesPerTick = o.snapshotBytesPerTick;
       preVote = o.preVote;
       checkQuorum = o.checkQuorum;
       quiesce = o.quiesce;
@@ -116,6 +123,11 @@ public record RaftOptions(
       return this;
     }
 
+    public Builder snapshotBytesPerTick(long bytes) {
+      this.snapshotBytesPerTick = bytes;
+      return this;
+    }
+
     public Builder preVote(boolean on) {
       this.preVote = on;
       return this;
@@ -134,7 +146,7 @@ public record RaftOptions(
     /** Validates (the record's constructor) and builds. */
     public RaftOptions build() {
       return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-          snapshotChunkBytes, preVote, checkQuorum, quiesce);
+          snapshotChunkBytes, snapshotBytesPerTick, preVote, checkQuorum, quiesce);
     }
   }
 }

@@ -183,6 +183,11 @@ public final class Progress {
     inflightCount = 0;
   }
 
+  /** A chunk of the snapshot went out: the timeout counts from the last one. */
+  public void snapshotProgressed() {
+    snapshotTicks = 0;
+  }
+
   /** Counts a tick while a snapshot is in flight; true when it should be considered lost. */
   public boolean snapshotTimedOut(int timeoutTicks) {
     return state == State.SNAPSHOT && ++snapshotTicks >= timeoutTicks;

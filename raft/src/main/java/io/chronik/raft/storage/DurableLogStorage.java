@@ -35,13 +35,24 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   private final HardStateStore hardStates;
   private final SnapshotFile snapshotFile;
   private final ToLongFunction<Entry> keyOf;
+  private final Disk disk;
+  private final Path directory;
+  /** InstallSnapshot ships the retained entries with the snapshot data ({@link SnapshotImage}). */
+  private boolean shipsEntries;
   private HardState hardState;
   private HardState durableHardState;
   private SnapshotMeta snapshot;
   private byte[] snapshotData;
 
-  private DurableLogStorage(SegmentedLog log, HardStateStore hardStates, SnapshotFile snapshotFile,
-      ToLongFunction<Entry> keyOf, HardState hardState, SnapshotMeta snapshot, byte[] snapshotData) {
+  /** Written before a leader's image is applied, deleted after: a crash in between redoes the install. */
+  static final String INSTALL_FILE = "install.image";
+  private static final int INSTALL_MAGIC = 0x494e5331; // "INS1"
+
+  private DurableLogStorage(Disk disk, Path directory, SegmentedLog log, HardStateStore hardStates,
+      SnapshotFile snapshotFile, ToLongFunction<Entry> keyOf, HardState hardState, SnapshotMeta snapshot,
+      byte[] snapshotData) {
+    this.disk = disk;
+    this.directory = directory;
     this.log = log;
     this.hardStates = hardStates;
     this.snapshotFile = snapshotFile;
@@ -88,6 +99,12 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
         : new SnapshotMeta(snap.index(), snap.term(), decodeConfiguration(snap.metadata()));
     SegmentedLog log = SegmentedLog.open(disk, directory, config, hs.commit(), repair);
     log.parentsUnsynced(parentsToSync); // synced by the first sync, deferred so opening 4,096 groups costs no fsync
+    Installed resumed = resumeInstall(disk, directory, log, snapshotFile, keyOf);
+    if (resumed != null) {
+      meta = resumed.meta();
+      snap = new SnapshotFile.Stored(meta.index(), meta.term(), encodeConfiguration(meta.config()), resumed.state());
+      snapshotDamage = null;
+    }
     if (snapshotDamage != null) {
       // Both generations are damaged. A log that still starts at index 1 holds everything the
       // snapshots summarised, so the state is rebuilt from it; otherwise the group cannot open.
@@ -106,8 +123,79 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     if (meta.index() > 0 && !logCoversSnapshot) {
       log.reset(meta.index() + 1, meta.term());
     }
-    return new DurableLogStorage(log, hardStates, snapshotFile, keyOf,
+    return new DurableLogStorage(disk, directory, log, hardStates, snapshotFile, keyOf,
         new HardState(hs.term(), hs.vote(), hs.commit()), meta, snap.data());
+  }
+
+  private record Installed(SnapshotMeta meta, byte[] state) {}
+
+  /**
+   * A crash after a leader's image was stored whole ({@link #INSTALL_FILE}) but before it was applied
+   * to the log and the snapshot file: apply it again (idempotent). A torn temp file means the crash
+   * came before: the old state is untouched and the leader sends the image again.
+   */
+  private static Installed resumeInstall(Disk disk, Path directory, SegmentedLog log, SnapshotFile snapshotFile,
+      ToLongFunction<Entry> keyOf) throws IOException {
+    Path file = directory.resolve(INSTALL_FILE);
+    disk.delete(file.resolveSibling(INSTALL_FILE + ChecksummedFile.TMP_SUFFIX));
+    ByteBuffer body = ChecksummedFile.read(disk, file, INSTALL_MAGIC);
+    if (body == null) {
+      return null;
+    }
+    SnapshotMeta meta = new SnapshotMeta(body.getLong(), body.getLong(), decodeConfiguration(take(body, body.getInt())));
+    SnapshotImage image = SnapshotImage.decode(take(body, body.remaining()));
+    System.getLogger(DurableLogStorage.class.getName()).log(System.Logger.Level.WARNING,
+        "dir=" + directory + " snapshotIndex=" + meta.index() + " firstIndex=" + image.firstIndex()
+            + " reason=interrupted-snapshot-install action=apply-again");
+    applyImage(disk, directory, log, snapshotFile, keyOf, meta, image);
+    return new Installed(meta, image.state());
+  }
+
+  private static byte[] take(ByteBuffer in, int length) {
+    byte[] out = new byte[length];
+    in.get(out);
+    return out;
+  }
+
+  /** The log becomes the image's entries, then the snapshot is stored, then the install file goes. */
+  private static void applyImage(Disk disk, Path directory, SegmentedLog log, SnapshotFile snapshotFile,
+      ToLongFunction<Entry> keyOf, SnapshotMeta meta, SnapshotImage image) throws IOException {
+    log.reset(image.firstIndex(), image.prevTerm());
+    for (Entry e : image.entries()) {
+      log.append(e.index(), e.term(), keyOf.applyAsLong(e), e.type().ordinal(), ByteBuffer.wrap(e.payload()));
+    }
+    log.sync();
+    SnapshotFile.Stored stored = new SnapshotFile.Stored(meta.index(), meta.term(), encodeConfiguration(meta.config()),
+        image.state());
+    // twice: the fallback generation must be this snapshot too, since the log no longer covers the old one
+    snapshotFile.store(stored);
+    snapshotFile.store(stored);
+    disk.delete(directory.resolve(INSTALL_FILE));
+    disk.syncDirectory(directory);
+  }
+
+  /**
+   * From now on InstallSnapshot ships (and, on a follower, installs) the retained entries up to the
+   * snapshot with its data: for a group whose log is its data. Call before the group's node is built.
+   */
+  public DurableLogStorage shipRetainedEntries() {
+    shipsEntries = true;
+    return this;
+  }
+
+  /**
+   * The snapshot data plus the entries from the first retained index through the snapshot index
+   * ({@link SnapshotImage}) when {@link #shipRetainedEntries} is on, else the snapshot data. Built on
+   * each call (the leader keeps it while a transfer runs).
+   */
+  @Override
+  public byte[] snapshotImage() {
+    if (!shipsEntries || snapshot.index() == 0) {
+      return snapshotData;
+    }
+    long first = Math.min(log.firstIndex(), snapshot.index() + 1);
+    List<Entry> retained = first > snapshot.index() ? List.of() : entries(first, snapshot.index() + 1, Long.MAX_VALUE);
+    return new SnapshotImage(snapshotData, first, term(first - 1), retained).encode();
   }
 
   /** The underlying log, e.g. for zero-copy reads ({@link SegmentedLog#slice}) or key lookups. */
@@ -213,11 +301,35 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     hardState = state;
   }
 
+  /**
+   * Without {@link #shipRetainedEntries}: stores the snapshot, then empties the log after it (a crash
+   * in between is finished by {@link #open}). With it: {@code data} is a {@link SnapshotImage}; it is
+   * checked, stored whole in {@link #INSTALL_FILE} (the point after which the new state wins), then
+   * the log is replaced by its entries, the snapshot stored and the file deleted, so a crash anywhere
+   * leaves the old state or (after {@link #open} applies the file again) the complete new one.
+   */
   @Override
   public void installSnapshot(SnapshotMeta meta, byte[] data) {
     try {
-      storeSnapshot(meta, data);
-      log.reset(meta.index() + 1, meta.term());
+      if (!shipsEntries) {
+        storeSnapshot(meta, data);
+        log.reset(meta.index() + 1, meta.term());
+        return;
+      }
+      SnapshotImage image = SnapshotImage.decode(data);
+      boolean ends = image.entries().isEmpty() ? image.firstIndex() == meta.index() + 1 && image.prevTerm() == meta.term()
+          : image.lastIndex() == meta.index() && image.entries().get(image.entries().size() - 1).term() == meta.term();
+      if (!ends) {
+        throw new IllegalArgumentException("snapshotIndex=" + meta.index() + " snapshotTerm=" + meta.term()
+            + " imageFirst=" + image.firstIndex() + " imageLast=" + image.lastIndex() + " reason=image-does-not-end-at-snapshot");
+      }
+      byte[] config = encodeConfiguration(meta.config());
+      ByteBuffer body = ByteBuffer.allocate(20 + config.length + data.length).putLong(meta.index()).putLong(meta.term())
+          .putInt(config.length).put(config).put(data).flip();
+      ChecksummedFile.write(disk, directory.resolve(INSTALL_FILE), INSTALL_MAGIC, body);
+      applyImage(disk, directory, log, snapshotFile, keyOf, meta, image);
+      snapshot = meta;
+      snapshotData = image.state();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

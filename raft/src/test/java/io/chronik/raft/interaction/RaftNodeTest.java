@@ -169,10 +169,42 @@ class RaftNodeTest {
     c.node(1).tick();
     c.node(1).tick();
     c.stabilize(out);
-    assertThat(out.toString()).contains("1->3 SNAPSHOT term=1 snapshot=" + applied + "/1 offset=0 bytes=3")
-        .contains("offset=6 bytes=2 last");
+    // each chunk is a CRC32C (4 bytes) then up to 3 bytes of the snapshot
+    assertThat(out.toString()).contains("1->3 SNAPSHOT term=1 snapshot=" + applied + "/1 offset=0 bytes=7")
+        .contains("offset=6 bytes=6 last");
     assertThat(c.disks.get(3).snapshotData()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(c.node(3).commitIndex()).isEqualTo(c.node(1).commitIndex());
+  }
+
+  @Test
+  void aSnapshotGoesOutAtMostSnapshotBytesPerTickAndStillArrivesWhole() {
+    InteractionCluster c = elected(RaftOptions.defaults().toBuilder().snapshotChunkBytes(2).snapshotBytesPerTick(2).build());
+    StringBuilder out = new StringBuilder();
+    c.isolated.add(3);
+    for (int i = 0; i < 5; i++) {
+      c.node(1).propose(new byte[] {(byte) i});
+      c.stabilize(out);
+    }
+    MemoryLogStorage leaderDisk = c.disks.get(1);
+    long applied = c.node(1).appliedIndex();
+    leaderDisk.createSnapshot(c.node(1).snapshotMetaAt(applied), new byte[] {9, 8, 7, 6, 5, 4, 3});
+    leaderDisk.compact(applied);
+    c.isolated.clear();
+    out.setLength(0);
+    c.node(1).tick();
+    c.node(1).tick();
+    c.stabilize(out);
+    assertThat(out.toString()).contains("offset=0 bytes=6").doesNotContain("offset=2 ");
+    assertThat(c.disks.get(3).snapshotData()).isEmpty();
+    for (int tick = 0; tick < 3; tick++) {
+      c.node(1).tick();
+      c.stabilize(out);
+    }
+    assertThat(out.toString()).contains("offset=2 bytes=6").contains("offset=4 bytes=6").contains("offset=6 bytes=5 last");
+    assertThat(c.disks.get(3).snapshotData()).containsExactly(9, 8, 7, 6, 5, 4, 3);
+    assertThat(c.node(3).commitIndex()).isEqualTo(c.node(1).commitIndex());
+    assertThat(c.node(1).snapshotsSent()).isEqualTo(1);
+    assertThat(c.node(1).snapshotBytesSent()).isEqualTo(7);
   }
 
   @Test
