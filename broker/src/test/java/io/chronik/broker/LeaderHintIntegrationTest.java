@@ -17,6 +17,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.common.message.DescribeQuorumRequestData;
+import org.apache.kafka.common.message.DescribeQuorumResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -27,6 +30,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DescribeQuorumRequest;
+import org.apache.kafka.common.requests.DescribeQuorumResponse;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -41,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * KIP-951 on a real 3-node cluster: a Produce that reaches a follower is answered NOT_LEADER_OR_FOLLOWER
  * naming the partition's leader, its epoch and its endpoint, so clients re-route without a metadata
  * round trip; so is a Fetch (v16+); a client too old for the hint (Produce v9) gets the plain error.
+ * DescribeQuorum, which only the metadata leader can answer in full, is relayed there by a follower.
  */
 @Tag("integration")
 class LeaderHintIntegrationTest {
@@ -75,7 +81,12 @@ class LeaderHintIntegrationTest {
   }
 
   private AbstractResponse send(int node, ApiKeys api, short version, ApiMessage request) throws IOException {
-    RequestHeader header = new RequestHeader(api, version, "hint-test", ++correlation);
+    return send(node, api, version, request, "hint-test");
+  }
+
+  private AbstractResponse send(int node, ApiKeys api, short version, ApiMessage request, String clientId)
+      throws IOException {
+    RequestHeader header = new RequestHeader(api, version, clientId, ++correlation);
     ByteBuffer body = RequestUtils.serialize(header.data(), header.headerVersion(), request, version);
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", cluster.kafkaPort(node)), 5_000);
@@ -150,5 +161,55 @@ class LeaderHintIntegrationTest {
     assertThat(Errors.forCode(pr.errorCode())).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
     assertThat(pr.currentLeader().leaderId()).isEqualTo(-1);
     assertThat(response.nodeEndpoints()).isEmpty();
+  }
+
+  private DescribeQuorumResponseData describeQuorum(int node, String clientId) throws IOException {
+    DescribeQuorumRequestData req = DescribeQuorumRequest.singletonRequest(
+        new org.apache.kafka.common.TopicPartition("__cluster_metadata", 0));
+    return ((DescribeQuorumResponse) send(node, ApiKeys.DESCRIBE_QUORUM, (short) 2, req, clientId)).data();
+  }
+
+  @Test
+  void everyNodeDescribesTheMetadataQuorumAsItsLeaderSeesIt() throws Exception {
+    int followersAsked = 0;
+    int quorumLeader = -1;
+    for (int node = 0; node < 3; node++) {
+      DescribeQuorumResponseData response = describeQuorum(node, "quorum-test");
+      assertThat(Errors.forCode(response.errorCode())).as("node %d: %s", node, response.errorMessage())
+          .isEqualTo(Errors.NONE);
+      DescribeQuorumResponseData.PartitionData p = response.topics().get(0).partitions().get(0);
+      assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NONE);
+      assertThat(p.leaderId()).as("node %d names the leader", node).isBetween(0, 2);
+      assertThat(p.leaderEpoch()).isPositive();
+      assertThat(p.highWatermark()).isPositive();
+      assertThat(p.currentVoters()).extracting(DescribeQuorumResponseData.ReplicaState::replicaId)
+          .containsExactlyInAnyOrder(0, 1, 2);
+      // only the leader knows every voter's end offset: a follower's answer is the leader's
+      assertThat(p.currentVoters()).extracting(DescribeQuorumResponseData.ReplicaState::logEndOffset)
+          .as("node %d: voters' end offsets", node).allSatisfy(end -> assertThat(end).isPositive());
+      assertThat(response.nodes()).extracting(DescribeQuorumResponseData.Node::nodeId)
+          .containsExactlyInAnyOrder(0, 1, 2);
+      if (p.leaderId() != node) {
+        followersAsked++;
+      }
+      assertThat(quorumLeader == -1 || quorumLeader == p.leaderId()).as("one leader").isTrue();
+      quorumLeader = p.leaderId();
+    }
+    assertThat(followersAsked).isEqualTo(2);
+
+    // a request a follower already forwarded is not forwarded again: Kafka's leader-only answer
+    int follower = (quorumLeader + 1) % 3;
+    DescribeQuorumResponseData hop = describeQuorum(follower, "chronik-quorum-forward");
+    assertThat(Errors.forCode(hop.topics().get(0).partitions().get(0).errorCode()))
+        .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+
+    // the Kafka tools' path (kafka-metadata-quorum describe --status), bootstrapped at a follower
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        "127.0.0.1:" + cluster.kafkaPort(follower)))) {
+      QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get();
+      assertThat(q.leaderId()).isEqualTo(quorumLeader);
+      assertThat(q.voters()).extracting(QuorumInfo.ReplicaState::logEndOffset)
+          .allSatisfy(end -> assertThat(end).isPositive());
+    }
   }
 }

@@ -13,15 +13,19 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * DescribeQuorum (KIP-595, v2 of KIP-853): the metadata group's leader, term, commit index and
  * members, so {@code Admin.describeMetadataQuorum} and {@code kafka-metadata-quorum describe} work.
- * Any node answers (Kafka brokers forward to the controller; here every node is a metadata voter):
- * the leader with every member's end offset, a follower with what it knows (-1 where it does not).
- * Chronik keeps no per-follower fetch clock, so the fetch and caught-up timestamps are -1 (unknown).
+ * Any node takes it: the metadata leader answers with every member's end offset; a follower forwards
+ * the request to the leader and relays its answer ({@link QuorumRelay}), as a Kafka broker forwards it
+ * to the active controller, since only the leader knows the followers' end offsets. A forwarded request
+ * that finds no leader here, or a node that knows none, gets Kafka's leader-only answer
+ * NOT_LEADER_OR_FOLLOWER (retriable: the admin client asks again). Chronik keeps no per-follower fetch
+ * clock, so the fetch and caught-up timestamps are -1 (unknown).
  */
 final class QuorumApi {
   /** The metadata group's name as KRaft calls it (also used for its row in the metrics). */
   static final String METADATA_TOPIC = "__cluster_metadata";
 
   private final BrokerState s;
+  private final QuorumRelay relay = new QuorumRelay();
 
   QuorumApi(BrokerState s) {
     this.s = s;
@@ -36,11 +40,31 @@ final class QuorumApi {
           .setErrorMessage("expected=" + METADATA_TOPIC + "-0 reason=only-the-metadata-quorum-is-described"));
       return;
     }
-    boolean asked = s.replication.views().metadataQuorum(q -> s.executor.execute(() -> ctx.respond(response(q))));
+    boolean asked = s.replication.views().metadataQuorum(q -> s.executor.execute(() -> answer(ctx, req, q)));
     if (!asked) {
       ctx.respond(new DescribeQuorumResponseData().setErrorCode(Errors.REQUEST_TIMED_OUT.code())
           .setErrorMessage("reason=driver-queue-full"));
     }
+  }
+
+  private void answer(RequestContext ctx, DescribeQuorumRequestData req, MetadataQuorum q) {
+    if (q.leaderId() == s.nodeId) {
+      ctx.respond(response(q));
+      return;
+    }
+    ClusterNodes.Node leader = q.leaderId() < 0 ? null : s.cluster.node(q.leaderId());
+    if (leader == null || QuorumRelay.FORWARDED_CLIENT_ID.equals(ctx.header().clientId())) {
+      PartitionData partition = new PartitionData().setPartitionIndex(0).setLeaderId(q.leaderId())
+          .setLeaderEpoch((int) Math.min(Integer.MAX_VALUE, q.term())).setHighWatermark(-1)
+          .setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code())
+          .setErrorMessage("node=" + s.nodeId + " leader=" + q.leaderId() + " reason=not-the-metadata-leader");
+      DescribeQuorumResponseData resp = new DescribeQuorumResponseData();
+      resp.topics().add(new DescribeQuorumResponseData.TopicData().setTopicName(METADATA_TOPIC)
+          .setPartitions(java.util.List.of(partition)));
+      ctx.respond(resp);
+      return;
+    }
+    relay.forward(leader, req, ctx.version(), s.executor, ctx::respond);
   }
 
   private DescribeQuorumResponseData response(MetadataQuorum q) {

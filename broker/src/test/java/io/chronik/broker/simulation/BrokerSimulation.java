@@ -37,7 +37,7 @@ final class BrokerSimulation {
 
   /** What a finished run measured (for the test's report). */
   record Result(long seed, long nodeEvents, long acked, long duplicates, long retries, long crashes,
-      long fullRestarts, long snapshots, long simulatedTicks) {}
+      long fullRestarts, long snapshots, long simulatedTicks, long transfers, long heldDuringTransfers) {}
 
   /** An attempt's producer and batch, by cookie. */
   private record Attempt(SimProducer producer, int firstSeq) {}
@@ -62,11 +62,20 @@ final class BrokerSimulation {
   private long crashes;
   private long fullRestarts;
   private long snapshots;
+  /**
+   * Leadership transfers (a graceful stop's hand-off, the balancer's) draw from their own stream, so a
+   * seed's other faults and tunables stay what they were before transfers were added.
+   */
+  private final SplittableRandom transferRandom;
+  /** Share of fault events that also start a transfer from the current leader; 0 for a third of the seeds. */
+  private final double transferShare;
 
   BrokerSimulation(long seed) {
     this.seed = seed;
     this.random = new SplittableRandom(seed);
     this.swarm = BrokerSwarm.draw(random.split());
+    this.transferRandom = new SplittableRandom(seed ^ 0x7f4a7c15L);
+    this.transferShare = transferRandom.nextInt(3) == 0 ? 0 : 0.2 + 0.6 * transferRandom.nextDouble();
     this.wire = new BrokerWire(random.split(), swarm.nodes(), swarm);
     this.oracle = new ProduceOracle(swarm.nodes());
     for (int n = 0; n < swarm.nodes(); n++) {
@@ -152,11 +161,15 @@ final class BrokerSimulation {
       }
     }
     oracle.finalCheck(nodes);
+    long held = 0;
+    long transfers = 0;
     for (SimBroker node : nodes) {
       snapshots += node.partition().snapshotsTaken();
+      held += node.heldDuringTransfers();
+      transfers += node.transfersStarted();
     }
     return new Result(seed, nodeEvents, oracle.acked(), oracle.duplicates(), retries, crashes, fullRestarts,
-        snapshots, now / BrokerSwarm.TICK);
+        snapshots, now / BrokerSwarm.TICK, transfers, held);
   }
 
   /** Runs the earliest pending event; ties go network, then nodes by id, then producers, then faults. */
@@ -328,6 +341,13 @@ final class BrokerSimulation {
 
   private void fault() {
     nextFaultAt = nextFaultGap();
+    if (transferShare > 0 && transferRandom.nextDouble() < transferShare) {
+      SimBroker leader = believedLeader();
+      if (leader != null) {
+        leader.handOff();
+        leader.nextLoopAt = Math.min(leader.nextLoopAt, now + 1);
+      }
+    }
     int total = 0;
     for (int w : swarm.weights()) {
       total += w;

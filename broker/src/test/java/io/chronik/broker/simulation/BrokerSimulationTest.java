@@ -52,6 +52,8 @@ class BrokerSimulationTest {
     long crashes = 0;
     long fullRestarts = 0;
     long snapshots = 0;
+    long transfers = 0;
+    long held = 0;
     for (long seed = first; seed < first + count; seed++) {
       BrokerSimulation.Result r = runSeed(seed, single != null);
       nodeEvents += r.nodeEvents();
@@ -61,11 +63,14 @@ class BrokerSimulationTest {
       crashes += r.crashes();
       fullRestarts += r.fullRestarts();
       snapshots += r.snapshots();
+      transfers += r.transfers();
+      held += r.heldDuringTransfers();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf("simulation=broker seeds=%d firstSeed=%d seconds=%.1f seedsPerSecond=%.2f nodeEvents=%d"
-        + " acked=%d duplicateAnswers=%d retries=%d crashes=%d fullRestarts=%d snapshotsAtEnd=%d%n", count, first,
-        seconds, count / seconds, nodeEvents, acked, duplicates, retries, crashes, fullRestarts, snapshots);
+        + " acked=%d duplicateAnswers=%d retries=%d crashes=%d fullRestarts=%d snapshotsAtEnd=%d transfers=%d"
+        + " heldDuringTransfers=%d%n", count, first, seconds, count / seconds, nodeEvents, acked, duplicates, retries,
+        crashes, fullRestarts, snapshots, transfers, held);
   }
 
   private static BrokerSimulation.Result runSeed(long seed, boolean verbose) {

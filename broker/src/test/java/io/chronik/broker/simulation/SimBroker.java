@@ -1,5 +1,6 @@
 package io.chronik.broker.simulation;
 
+import io.chronik.broker.replication.PartitionGroup;
 import io.chronik.broker.replication.SimulatedPartition;
 import io.chronik.pipeline.completion.AppendCallback;
 import io.chronik.pipeline.completion.CompletionRegistry;
@@ -43,6 +44,9 @@ final class SimBroker {
   private final AppendCallback answers;
   private SimulatedPartition partition;
   private RaftDriver<GroupMessage> driver;
+  /** Proposals held during transfers by the drivers of earlier runs of this node. */
+  private long heldBefore;
+  private long transfersStarted;
   private InFlightLimit inFlight;
   private int incarnation;
   private boolean up;
@@ -101,6 +105,7 @@ final class SimBroker {
     trace.record(clock.getAsLong(), id, "crash", why + (failure == null ? "" : " driverFailure=" + failure)
         + " durable=" + partition.storage().durableIndex() + " last=" + partition.storage().lastIndex());
     up = false;
+    heldBefore += driver == null ? 0 : driver.proposalsHeldDuringTransfer();
     driver = null;
     partition = null;
     disk.crash(policy);
@@ -114,6 +119,31 @@ final class SimBroker {
 
   void disarmPowerCut() {
     disk.cutPowerAfter(Long.MAX_VALUE);
+  }
+
+  /**
+   * If this replica leads, hands leadership to its best caught-up voter as a graceful stop or the
+   * balancer does (Raft §3.10; proposals arriving meanwhile are held by the driver).
+   */
+  void handOff() {
+    PartitionGroup group = partition.group();
+    driver.offerTask(() -> { // on the driver's loop, as the broker's shutdown and balancer do
+      io.chronik.pipeline.driver.Handoff h = group.handOffLeadership(voter -> true);
+      trace.record(clock.getAsLong(), id, "transfer", h);
+      if (h == io.chronik.pipeline.driver.Handoff.TRANSFERRING) {
+        transfersStarted++;
+      }
+    });
+  }
+
+  /** Leadership transfers this node started, over all its restarts. */
+  long transfersStarted() {
+    return transfersStarted;
+  }
+
+  /** Proposals this node's drivers held during a leadership transfer, over all its restarts. */
+  long heldDuringTransfers() {
+    return heldBefore + (driver == null ? 0 : driver.proposalsHeldDuringTransfer());
   }
 
   void tick() {

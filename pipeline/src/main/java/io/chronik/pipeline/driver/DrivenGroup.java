@@ -30,6 +30,23 @@ public interface DrivenGroup<M> {
   ProposeResult propose(AppendBatchView proposal);
 
   /**
+   * This node leads the group and is handing leadership to another voter (Raft §3.10), so it refuses
+   * proposals until the transfer ends; the driver holds them meanwhile ({@link TransferHold}).
+   */
+  default boolean transferring() {
+    return false;
+  }
+
+  /**
+   * This node neither leads the group nor has published a known leader yet (e.g. it just stepped down
+   * at the end of a transfer and has not heard from the successor): an answer NOT_LEADER now could
+   * not name the new leader, so held proposals wait a little for it.
+   */
+  default boolean awaitingLeader() {
+    return false;
+  }
+
+  /**
    * Checks each append before it is proposed (e.g. idempotent-producer sequences) and completes the
    * ones that must not be appended through {@code registry} itself; returns the rest, in order (the
    * proposal itself when all pass). Called on the driver thread just before {@link #propose}.

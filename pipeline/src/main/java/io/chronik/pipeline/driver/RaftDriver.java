@@ -60,6 +60,10 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final AtomicLong pendingTicks = new AtomicLong();
   private final MessagePassingQueue.Consumer<M> stepInbound = this::stepInbound;
   private final MessagePassingQueue.Consumer<DetachedProposal> proposeOne = this::propose;
+  /** Proposals for groups whose leader here is handing off (driver thread). */
+  private final TransferHold transferHold;
+  /** Logical ticks this driver has run (at most one per loop, like the groups'). */
+  private long tickCount;
 
   /** Per-loop scratch, reused (driver thread only). */
   private final List<GroupReady<M>> readies = new ArrayList<>();
@@ -109,6 +113,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     this.proposals = new MpscArrayQueue<>(config.proposalQueueCapacity());
     this.inbound = new MpscArrayQueue<>(config.inboundQueueCapacity());
     this.tasks = new MpscArrayQueue<>(config.proposalQueueCapacity());
+    this.transferHold = new TransferHold(config.proposalQueueCapacity());
     this.outbox = new PeerOutbox<>(transport, config.nodesMax());
     this.failureListener = failureListener;
     this.touched = new boolean[this.groups.length];
@@ -242,6 +247,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     log.error("driver=raft reason={}", reason.key(), cause);
     failed = true;
     running = false;
+    transferHold.rejectAll(registry, AppendStatus.STORAGE_ERROR);
     registry.failAll(AppendStatus.STORAGE_ERROR);
     try {
       failureListener.driverFailed(reason, cause);
@@ -308,6 +314,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     int stepped = inbound.drain(stepInbound, config.drainLimit());
     long ticks = pendingTicks.getAndSet(0);
     if (ticks > 0) {
+      tickCount++;
       ticksSkipped += ticks - 1;
       for (int g = 0; g < hosted.size(); g++) {
         DrivenGroup<M> group = hosted.get(g);
@@ -316,6 +323,10 @@ public final class RaftDriver<M> implements AutoCloseable {
           touch(group.groupId());
         }
       }
+    }
+    if (!transferHold.isEmpty()) {
+      // before the queue: a group's held proposals go first, in their order
+      transferHold.release(tickCount, this::group, this::propose);
     }
     int proposed = proposals.drain(proposeOne, config.drainLimit());
     return (int) Math.min(Integer.MAX_VALUE, Math.min(ticks, 1) + ran + stepped + proposed);
@@ -338,6 +349,12 @@ public final class RaftDriver<M> implements AutoCloseable {
       return;
     }
     touch(group.groupId());
+    if (transferHold.holding(group.groupId()) || group.transferring()) {
+      if (!transferHold.hold(proposal)) {
+        registry.reject(proposal, AppendStatus.OVERLOADED);
+      }
+      return;
+    }
     AppendBatchView admitted = group.admit(proposal, registry);
     if (admitted.size() == 0) {
       return;
@@ -473,6 +490,14 @@ public final class RaftDriver<M> implements AutoCloseable {
     return outbox.flushes();
   }
 
+  /**
+   * Proposals held because their group's leader here was handing off, since start (driver thread's
+   * count; read from a test or a sample taken on that thread).
+   */
+  public long proposalsHeldDuringTransfer() {
+    return transferHold.heldTotal();
+  }
+
   /** Tasks that threw something other than an I/O failure (logged, counted; the driver ran on). */
   public long tasksFailed() {
     return tasksFailed;
@@ -505,6 +530,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     while ((leftover = proposals.poll()) != null) {
       registry.reject(leftover, AppendStatus.SHUTDOWN);
     }
+    transferHold.rejectAll(registry, AppendStatus.SHUTDOWN); // the thread has ended: safe to touch
     registry.failAll(AppendStatus.SHUTDOWN);
   }
 }

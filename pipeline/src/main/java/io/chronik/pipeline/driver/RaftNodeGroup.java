@@ -148,6 +148,17 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   }
 
   @Override
+  public final boolean transferring() {
+    return node.transferring();
+  }
+
+  /** Reads the leader published with the last Ready: that is what a NOT_LEADER answer will name. */
+  @Override
+  public final boolean awaitingLeader() {
+    return node.role() != Role.LEADER && (leaderHint == RaftNode.NONE || leaderHint == node.id());
+  }
+
+  @Override
   public long durableIndex() {
     return storage.durableIndex();
   }

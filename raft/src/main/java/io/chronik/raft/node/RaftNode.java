@@ -133,6 +133,14 @@ public final class RaftNode {
     return membership.current();
   }
 
+  /**
+   * This node leads and is handing leadership off (§3.10): it refuses proposals until the transfer
+   * completes (it steps down) or is abandoned (after an election timeout), so a caller may hold them.
+   */
+  public boolean transferring() {
+    return role == Role.LEADER && transferee != NONE;
+  }
+
   /** Leader only: replication progress of a peer (null otherwise). */
   public Progress progress(int peer) {
     return role == Role.LEADER ? progress.get(peer) : null;
