@@ -2,6 +2,7 @@ package io.chronik.broker.simulation;
 
 import io.chronik.broker.replication.SimulatedPartition;
 import io.chronik.pipeline.completion.AppendStatus;
+import io.chronik.pipeline.simulation.SimViolation;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.node.Role;
 import io.chronik.raft.storage.DurableLogStorage;
@@ -64,14 +65,14 @@ final class ProduceOracle {
     DurableLogStorage storage = partition.storage();
     long commit = storage.hardState().commit();
     if (commit > storage.lastIndex()) {
-      throw new BrokerViolation("node=" + node + " recoveredCommit=" + commit + " lastIndex=" + storage.lastIndex()
+      throw new SimViolation("node=" + node + " recoveredCommit=" + commit + " lastIndex=" + storage.lastIndex()
           + " reason=recovered-commit-beyond-log");
     }
     long upTo = Math.min(commit, log.size());
     for (long i = storage.firstIndex(); i <= upTo; i++) {
       Entry e = storage.entries(i, i + 1, Long.MAX_VALUE).get(0);
       if (!e.equals(log.get((int) i - 1))) {
-        throw new BrokerViolation("node=" + node + " index=" + i + " reason=recovered-log-differs-from-committed");
+        throw new SimViolation("node=" + node + " index=" + i + " reason=recovered-log-differs-from-committed");
       }
     }
   }
@@ -80,7 +81,7 @@ final class ProduceOracle {
   void applied(int node, List<Entry> entries) {
     for (Entry e : entries) {
       if (e.index() != lastApplied[node] + 1) {
-        throw new BrokerViolation("node=" + node + " applied=" + e.index() + " lastApplied=" + lastApplied[node]
+        throw new SimViolation("node=" + node + " applied=" + e.index() + " lastApplied=" + lastApplied[node]
             + " reason=apply-not-contiguous");
       }
       lastApplied[node] = e.index();
@@ -88,7 +89,7 @@ final class ProduceOracle {
         log.add(e);
         committed(e);
       } else if (!e.equals(log.get((int) e.index() - 1))) {
-        throw new BrokerViolation("node=" + node + " index=" + e.index() + " reason=replicas-committed-different-entries");
+        throw new SimViolation("node=" + node + " index=" + e.index() + " reason=replicas-committed-different-entries");
       }
     }
   }
@@ -97,7 +98,7 @@ final class ProduceOracle {
   private void committed(Entry e) {
     for (MutableRecordBatch b : MemoryRecords.readableRecords(ByteBuffer.wrap(e.payload())).batches()) {
       if (b.baseOffset() != nextOffset) {
-        throw new BrokerViolation("index=" + e.index() + " baseOffset=" + b.baseOffset() + " expected=" + nextOffset
+        throw new SimViolation("index=" + e.index() + " baseOffset=" + b.baseOffset() + " expected=" + nextOffset
             + " reason=offsets-not-contiguous");
       }
       Committed c = new Committed(b.producerId(), b.baseSequence(), b.lastSequence(), b.baseOffset(),
@@ -109,13 +110,13 @@ final class ProduceOracle {
       }
       Committed earlier = byProducerSeq.putIfAbsent(key(c.producerId(), c.firstSeq()), c);
       if (earlier != null) {
-        throw new BrokerViolation("producerId=" + c.producerId() + " seq=" + c.firstSeq() + " offset=" + c.baseOffset()
+        throw new SimViolation("producerId=" + c.producerId() + " seq=" + c.firstSeq() + " offset=" + c.baseOffset()
             + " index=" + e.index() + " earlierOffset=" + earlier.baseOffset() + " earlierIndex=" + earlier.index()
             + " reason=batch-committed-twice");
       }
       Integer last = lastSeq.put(c.producerId(), c.lastSeq());
       if (last != null && c.firstSeq() != last + 1) {
-        throw new BrokerViolation("producerId=" + c.producerId() + " seq=" + c.firstSeq() + " previousLastSeq=" + last
+        throw new SimViolation("producerId=" + c.producerId() + " seq=" + c.firstSeq() + " previousLastSeq=" + last
             + " index=" + e.index() + " reason=producer-sequence-gap");
       }
       Claim success = successClaims.remove(e.index());
@@ -160,7 +161,7 @@ final class ProduceOracle {
         // producer's last sequence; a deposed leader that has not heard of its successor may not, and its refusal
         // is one more retriable answer to the producer
         if (currentLeader) {
-          throw new BrokerViolation("node=" + node + " producerId=" + producerId + " seq=" + firstSeq
+          throw new SimViolation("node=" + node + " producerId=" + producerId + " seq=" + firstSeq
               + " refusalCode=" + refusalCode + " reason=retry-refused-by-current-leader");
         }
       }
@@ -178,7 +179,7 @@ final class ProduceOracle {
       }
     }
     if (there == null || there.producerId() != claim.producerId() || there.firstSeq() != claim.firstSeq()) {
-      throw new BrokerViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " seq="
+      throw new SimViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " seq="
           + claim.firstSeq() + " index=" + claim.at() + " committedThere=" + there
           + " reason=ack-not-at-committed-index");
     }
@@ -187,7 +188,7 @@ final class ProduceOracle {
   private void checkDuplicate(Claim claim) {
     Committed original = byProducerSeq.get(key(claim.producerId(), claim.firstSeq()));
     if (original == null || original.baseOffset() != claim.at()) {
-      throw new BrokerViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " seq="
+      throw new SimViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " seq="
           + claim.firstSeq() + " answeredOffset=" + claim.at() + " original=" + original
           + " reason=duplicate-answer-not-the-original");
     }
@@ -197,7 +198,7 @@ final class ProduceOracle {
   void observe(int node, SimulatedPartition partition) {
     long commit = partition.group().commitIndex();
     if (commit < lastCommit[node]) {
-      throw new BrokerViolation("node=" + node + " commit=" + commit + " before=" + lastCommit[node]
+      throw new SimViolation("node=" + node + " commit=" + commit + " before=" + lastCommit[node]
           + " reason=commit-regressed");
     }
     lastCommit[node] = commit;
@@ -205,13 +206,13 @@ final class ProduceOracle {
     if (partition.role() == Role.LEADER) {
       Integer other = leaders.putIfAbsent(partition.group().term(), node);
       if (other != null && other != node) {
-        throw new BrokerViolation("term=" + partition.group().term() + " leaders=" + other + "," + node
+        throw new SimViolation("term=" + partition.group().term() + " leaders=" + other + "," + node
             + " reason=two-leaders-in-one-term");
       }
     }
     long served = partition.group().readIndex().highWatermark();
     if (served > nextOffset) {
-      throw new BrokerViolation("node=" + node + " highWatermark=" + served + " committedEnd=" + nextOffset
+      throw new SimViolation("node=" + node + " highWatermark=" + served + " committedEnd=" + nextOffset
           + " reason=read-index-beyond-committed");
     }
   }
@@ -237,7 +238,7 @@ final class ProduceOracle {
       Committed c = i < batches.size() ? batches.get(i) : null;
       if (c == null || c.baseOffset() != s.baseOffset() || c.producerId() != s.producerId()
           || c.firstSeq() != s.firstSeq() || c.nextOffset() != s.nextOffset()) {
-        throw new BrokerViolation("node=" + node + " served=" + s + " committed=" + c
+        throw new SimViolation("node=" + node + " served=" + s + " committed=" + c
             + " reason=read-differs-from-committed");
       }
     }
@@ -248,13 +249,13 @@ final class ProduceOracle {
     if (!successClaims.isEmpty() || !duplicateClaims.isEmpty()) {
       Claim open = successClaims.isEmpty() ? duplicateClaims.values().iterator().next()
           : successClaims.values().iterator().next();
-      throw new BrokerViolation("claim=" + open + " committedEntries=" + log.size()
+      throw new SimViolation("claim=" + open + " committedEntries=" + log.size()
           + " reason=answer-names-an-uncommitted-batch");
     }
     for (SimBroker replica : replicas) {
       SimulatedPartition p = replica.partition();
       if (p.group().readIndex().highWatermark() != nextOffset) {
-        throw new BrokerViolation("node=" + replica.id() + " highWatermark=" + p.group().readIndex().highWatermark()
+        throw new SimViolation("node=" + replica.id() + " highWatermark=" + p.group().readIndex().highWatermark()
             + " committedEnd=" + nextOffset + " reason=replica-high-watermark-differs-at-end");
       }
       checkReads(replica.id(), p);

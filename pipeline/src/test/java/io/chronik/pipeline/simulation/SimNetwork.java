@@ -8,11 +8,13 @@ import java.util.SplittableRandom;
  * The seeded network between the simulated drivers: every message gets its own delivery time (delay
  * plus, now and then, a long extra delay that reorders it behind later ones), may be dropped or
  * duplicated, and is lost when a partition separates its ends at delivery time. Partitions are a
- * matrix of cut links, so both symmetric splits and an isolated node are expressible.
+ * matrix of cut links, so both symmetric splits and an isolated node are expressible. Shared by the
+ * pipeline's and the broker's simulation (the pipeline's test-jar); the rates come from the seed's
+ * swarm as its {@link WireRates}.
  */
-final class SimNetwork {
+public final class SimNetwork {
   /** A message on the wire; {@code seq} keeps delivery order deterministic among equal times. */
-  record InFlight(long deliverAt, long seq, int from, int to, GroupMessage message) {}
+  public record InFlight(long deliverAt, long seq, int from, int to, GroupMessage message) {}
 
   private final PriorityQueue<InFlight> wire = new PriorityQueue<>((a, b) -> a.deliverAt != b.deliverAt
       ? Long.compare(a.deliverAt, b.deliverAt) : Long.compare(a.seq, b.seq));
@@ -27,7 +29,7 @@ final class SimNetwork {
   private long sent;
   private long dropped;
 
-  SimNetwork(SplittableRandom random, int nodes, SwarmParams params) {
+  public SimNetwork(SplittableRandom random, int nodes, WireRates params) {
     this.random = random;
     this.cut = new boolean[nodes][nodes];
     this.dropRate = params.dropRate();
@@ -37,7 +39,7 @@ final class SimNetwork {
     this.reorderRate = params.reorderRate();
   }
 
-  void send(long now, int from, int to, GroupMessage message) {
+  public void send(long now, int from, int to, GroupMessage message) {
     sent++;
     if (random.nextDouble() < dropRate) {
       dropped++;
@@ -47,28 +49,28 @@ final class SimNetwork {
     for (int c = 0; c < copies; c++) {
       long delay = delayMin + (delaySpread == 0 ? 0 : random.nextInt(delaySpread + 1));
       if (random.nextDouble() < reorderRate) {
-        delay += random.nextInt(10 * SwarmParams.TICK);
+        delay += random.nextInt(10 * SwarmBasics.TICK);
       }
       wire.add(new InFlight(now + delay, seq++, from, to, message));
     }
   }
 
   /** Delivery time of the next message, or {@link Long#MAX_VALUE} when the wire is empty. */
-  long nextAt() {
+  public long nextAt() {
     InFlight head = wire.peek();
     return head == null ? Long.MAX_VALUE : head.deliverAt();
   }
 
-  InFlight poll() {
+  public InFlight poll() {
     return wire.poll();
   }
 
-  boolean connected(int from, int to) {
+  public boolean connected(int from, int to) {
     return !cut[from][to];
   }
 
   /** Cuts every link between {@code side} and the rest (both directions). */
-  void partition(boolean[] side) {
+  public void partition(boolean[] side) {
     for (int a = 0; a < cut.length; a++) {
       for (int b = 0; b < cut.length; b++) {
         cut[a][b] = side[a] != side[b];
@@ -76,21 +78,21 @@ final class SimNetwork {
     }
   }
 
-  void heal() {
+  public void heal() {
     for (boolean[] row : cut) {
       java.util.Arrays.fill(row, false);
     }
   }
 
   /** From now on nothing is lost, duplicated or reordered (the final healing phase). */
-  void becomeReliable() {
+  public void becomeReliable() {
     heal();
     dropRate = 0;
     duplicateRate = 0;
     reorderRate = 0;
   }
 
-  String describeCut() {
+  public String describeCut() {
     StringBuilder sb = new StringBuilder();
     for (int a = 0; a < cut.length; a++) {
       for (int b = a + 1; b < cut.length; b++) {
@@ -102,11 +104,11 @@ final class SimNetwork {
     return sb.length() == 0 ? "none" : sb.toString().trim();
   }
 
-  long sent() {
+  public long sent() {
     return sent;
   }
 
-  long dropped() {
+  public long dropped() {
     return dropped;
   }
 }

@@ -1,23 +1,14 @@
 package io.chronik.pipeline.simulation;
 
-import io.chronik.pipeline.commit.DurableSync;
 import io.chronik.pipeline.completion.AppendCallback;
-import io.chronik.pipeline.completion.CompletionRegistry;
-import io.chronik.pipeline.completion.InFlightLimit;
-import io.chronik.pipeline.driver.DetachedProposal;
 import io.chronik.pipeline.driver.DrivenGroup;
-import io.chronik.pipeline.driver.DriverConfig;
 import io.chronik.pipeline.driver.GroupMessage;
-import io.chronik.pipeline.driver.PeerTransport;
-import io.chronik.pipeline.driver.RaftDriver;
 import io.chronik.pipeline.driver.RaftNodeGroup;
-import io.chronik.pipeline.metrics.PipelineMetrics;
 import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.storage.CrashPolicy;
 import io.chronik.raft.storage.DurableLogStorage;
 import io.chronik.raft.storage.LogEntry;
-import io.chronik.raft.storage.SimulatedDisk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,44 +18,23 @@ import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 /**
- * One simulated broker node: a production {@link RaftDriver} (never started: the simulation calls
- * {@code tick} and {@code runOnce}) over {@link RaftNodeGroup}s on {@link DurableLogStorage}, all on
- * one {@link SimulatedDisk} that outlives the process. A crash throws the driver, groups and
- * completion registry away and keeps only what the disk made durable; a restart rebuilds everything
- * from the disk, as a broker process does.
+ * One simulated broker node of the pipeline simulation ({@link SimProcess}): its driver hosts
+ * {@link RaftNodeGroup}s on {@code DurableLogStorage}, all on the node's one disk, synced by one
+ * node-wide barrier per loop. A crash keeps only what the disk made durable; a restart rebuilds
+ * storages, groups and driver from the disk.
  */
-final class SimNode {
-  private final int id;
+final class SimNode extends SimProcess {
   private final SwarmParams params;
-  private final long seed;
-  private final SimulatedDisk disk = new SimulatedDisk();
   private final ClientOracle oracle;
-  private final SimTrace trace;
-  private final SimNetwork network;
-  private final LongSupplier clock;
   private final List<DurableLogStorage> storages = new ArrayList<>();
   private final List<SimGroup> groups = new ArrayList<>();
-  private RaftDriver<GroupMessage> driver;
-  private InFlightLimit inFlight;
-  private int incarnation;
-  private boolean up;
-  private String failure;
   private long syncs;
-  /** Scheduling state owned by the event loop. */
-  long nextTickAt;
-  long nextLoopAt;
-  long restartAt = Long.MAX_VALUE;
-  boolean slow;
 
   SimNode(int id, SwarmParams params, long seed, ClientOracle oracle, SimTrace trace, SimNetwork network,
       LongSupplier clock) {
-    this.id = id;
+    super(id, params.nodes(), seed, trace, network, clock);
     this.params = params;
-    this.seed = seed;
     this.oracle = oracle;
-    this.trace = trace;
-    this.network = network;
-    this.clock = clock;
   }
 
   private Path directory(int group) {
@@ -84,12 +54,12 @@ final class SimNode {
   }
 
   /** Starts the node process: a new driver and groups over the storages on disk. */
-  void start() {
+  @Override
+  public void start() {
     if (storages.isEmpty()) {
       openStorages();
     }
-    incarnation++;
-    failure = null;
+    int incarnation = beginIncarnation();
     groups.clear();
     List<DrivenGroup<GroupMessage>> driven = new ArrayList<>();
     Configuration members = Configuration.of(memberIds());
@@ -101,16 +71,8 @@ final class SimNode {
       driven.add(group);
       oracle.restarted(id, g, storages.get(g), group);
     }
-    inFlight = new InFlightLimit(4096);
-    CompletionRegistry registry = new CompletionRegistry(params.groups(), inFlight);
-    DurableSync sync = this::syncAll;
-    driver = new RaftDriver<>(new DriverConfig(params.nodes(), 1024, 4096, 256, 1_000_000), driven, sync,
-        new Transport(), (group, ready) -> oracle.applied(id, group.groupId(),
-            RaftNodeGroup.coreReady(ready).committedEntries()),
-        registry, new PipelineMetrics(), RaftNodeGroup::groupOf, (reason, cause) -> {
-          failure = reason.key() + (cause == null ? "" : " cause=" + cause);
-        });
-    up = true;
+    startDriver(driven, this::syncAll, (group, ready) -> oracle.applied(id, group.groupId(),
+        RaftNodeGroup.coreReady(ready).committedEntries()));
     trace.record(clock.getAsLong(), id, "start", "incarnation=" + incarnation);
   }
 
@@ -139,13 +101,10 @@ final class SimNode {
   }
 
   /** Power fails: the process dies and the disk keeps what {@code policy} lets through of unsynced work. */
-  void crash(CrashPolicy policy, String why) {
-    trace.record(clock.getAsLong(), id, "crash", why + (failure == null ? "" : " driverFailure=" + failure)
-        + " before=[" + describeStorages() + "]");
-    up = false;
-    driver = null;
+  @Override
+  public void crash(CrashPolicy policy, String why) {
+    powerOff(policy, why, "before=[" + describeStorages() + "]");
     groups.clear();
-    disk.crash(policy);
     // what a restart will find: opened now so the oracle can count this disk's holders while it is down
     openStorages();
     trace.record(clock.getAsLong(), id, "recovered", describeStorages());
@@ -162,58 +121,11 @@ final class SimNode {
     return sb.toString();
   }
 
-  /** The next {@code operations} mutating disk operations succeed, then the power fails mid-loop. */
-  void cutPowerAfter(long operations) {
-    trace.record(clock.getAsLong(), id, "power-cut-armed", "afterOps=" + operations);
-    disk.cutPowerAfter(operations);
-  }
-
-  void disarmPowerCut() {
-    disk.cutPowerAfter(Long.MAX_VALUE);
-  }
-
-  void tick() {
-    driver.tick();
-  }
-
-  /** One driver loop; false when the driver stopped (storage failure): the caller crashes the node. */
-  boolean runOnce() {
-    int work;
-    try {
-      work = driver.runOnce();
-    } catch (RuntimeException e) {
-      // production's run() would stop the node here; an invariant the driver itself enforces broke
-      throw new SimViolation("node=" + id + " reason=driver-threw error=" + e);
-    }
-    if (work > 0) {
-      trace.record(clock.getAsLong(), id, "loop", "work=" + work);
-    }
-    if (driver.failed()) {
-      return false;
-    }
+  @Override
+  protected void observe() {
     for (SimGroup group : groups) {
       oracle.observe(id, group);
     }
-    return true;
-  }
-
-  boolean offerInbound(GroupMessage message) {
-    return driver.offerInbound(message);
-  }
-
-  /** Offers a client batch to this node's driver with one in-flight permit per append, as the pipeline does. */
-  boolean offerProposal(DetachedProposal proposal) {
-    for (int i = 0; i < proposal.size(); i++) {
-      if (!inFlight.tryAcquire()) {
-        inFlight.release(i);
-        return false;
-      }
-    }
-    if (!driver.offerProposal(proposal)) {
-      inFlight.release(proposal.size());
-      return false;
-    }
-    return true;
   }
 
   /** Term of {@code index} if this node's disk holds it durably (would survive a crash now), else -1. */
@@ -235,39 +147,6 @@ final class SimNode {
 
   AppendCallback callback() {
     return (cookie, groupId, status, logIndex, originalOffset, refusalCode) ->
-        oracle.completed(id, incarnation, cookie, groupId, status, logIndex);
-  }
-
-  int id() {
-    return id;
-  }
-
-  boolean up() {
-    return up;
-  }
-
-  int incarnation() {
-    return incarnation;
-  }
-
-  String failure() {
-    return failure;
-  }
-
-  /** Sends go straight onto the simulated wire; nothing is buffered, so flush has nothing to do. */
-  private final class Transport implements PeerTransport<GroupMessage> {
-    @Override
-    public void send(int nodeId, List<GroupMessage> messages) {
-      long now = clock.getAsLong();
-      for (GroupMessage m : messages) {
-        trace.record(now, id, "send", m);
-        network.send(now, id, nodeId, m);
-      }
-    }
-
-    @Override
-    public void flush() {
-      // the wire takes messages at send
-    }
+        oracle.completed(id, incarnation(), cookie, groupId, status, logIndex);
   }
 }

@@ -6,28 +6,28 @@ import java.util.List;
 /**
  * The last events of a run, kept in a ring so a failing seed can show what led to it. Details are
  * stored as objects and formatted only when dumped: most runs never print, and building a string per
- * delivered message would cost more than the simulation itself.
+ * delivered message would cost more than the simulation itself. Shared by the pipeline's and the broker's simulation.
  */
-final class SimTrace {
+public final class SimTrace {
   private record Event(long time, int node, String kind, Object detail) {}
 
   private final Event[] ring;
   private long recorded;
 
-  SimTrace(int capacity) {
+  public SimTrace(int capacity) {
     this.ring = new Event[capacity];
   }
 
-  void record(long time, int node, String kind, Object detail) {
+  public void record(long time, int node, String kind, Object detail) {
     ring[(int) (recorded++ % ring.length)] = new Event(time, node, kind, detail);
   }
 
-  long recorded() {
+  public long recorded() {
     return recorded;
   }
 
   /** The last {@code count} events, oldest first, one per line. */
-  List<String> tail(int count) {
+  public List<String> tail(int count) {
     List<String> lines = new ArrayList<>();
     long first = Math.max(0, Math.max(recorded - ring.length, recorded - count));
     for (long i = first; i < recorded; i++) {
