@@ -107,7 +107,7 @@ final class BrokerProcess implements AutoCloseable {
     }
   }
 
-  /** Hard kill (SIGKILL), as a crash. */
+    /** Hard kill (SIGKILL), as a crash. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(20, TimeUnit.SECONDS);

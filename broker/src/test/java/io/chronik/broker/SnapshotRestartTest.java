@@ -2,6 +2,7 @@ package io.chronik.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chronik.raft.storage.CleanShutdown;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -93,6 +94,8 @@ class SnapshotRestartTest {
         }
       }
     }
+    Path record = data.resolve("raft").resolve(CleanShutdown.FILE);
+    assertThat(record).as("a SIGTERM stop records its forced logs").exists();
     try (Stream<Path> files = Files.walk(data)) {
       List<Path> all = files.toList();
       List<Path> snapshots = all.stream().filter(p -> p.getFileName().toString().startsWith("snapshot")).toList();
@@ -101,6 +104,8 @@ class SnapshotRestartTest {
           .anyMatch(p -> p.getFileName().toString().equals("snapshot.prev"));
     }
     try (BrokerProcess broker = BrokerProcess.start(data, port, "raft.snapshot.interval.entries=100")) {
+      assertThat(record).as("taken at start, before any log opens").doesNotExist();
+      assertThat(broker.log()).contains("cleanShutdown=true");
       try (Socket socket = connect(broker)) {
         long[] retry = new long[] {-1, -1};
         for (int attempt = 0; attempt < 100; attempt++) { // until the partition has its leader back
@@ -116,6 +121,8 @@ class SnapshotRestartTest {
       }
       assertThat(ProduceConsumeTest.readAll(broker.bootstrap(), new TopicPartition(topic, 0), LATER_BATCHES + 2))
           .hasSize(LATER_BATCHES + 2);
+      broker.kill();
     }
+    assertThat(record).as("a killed broker leaves none: the next start forces every log").doesNotExist();
   }
 }

@@ -234,8 +234,13 @@ final class MetadataGroup extends RaftNodeGroup {
     }
   }
 
-  void close() throws IOException {
-    durable.close();
+  /** {@code force}: a clean stop first makes the whole log durable ({@link CleanShutdownRecord}). */
+  void close(boolean force) throws IOException {
+    try (DurableLogStorage closing = durable) {
+      if (force) {
+        closing.sync();
+      }
+    }
   }
 
   /** Driver thread: the quorum as this replica knows it ({@link MetadataQuorum}). */

@@ -318,14 +318,23 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     return openFailures;
   }
 
-  void closeAll() {
+  /**
+   * Closes every hosted group, each forced first when {@code force} (a clean stop); returns the directory
+   * names of the groups closed, or null when one failed.
+   */
+  List<String> closeAll(boolean force) {
+    List<String> closed = new ArrayList<>();
+    boolean failed = false;
     for (PartitionGroup g : hosted.values()) {
       try {
-        g.close();
-      } catch (IOException e) {
+        g.close(force);
+        closed.add(GroupDirs.partition(g.partition().topic(), g.groupId(), g.partition().partition()));
+      } catch (IOException | UncheckedIOException e) {
+        failed = true;
         log.warn("partition={} reason=close-failed error={}", g.partition(), e.toString());
       }
     }
     cleaner.shutdownNow(); // every group cancelled and awaited its job above
+    return failed ? null : closed;
   }
 }

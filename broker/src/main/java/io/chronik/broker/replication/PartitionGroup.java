@@ -492,8 +492,13 @@ public final class PartitionGroup extends RaftNodeGroup {
     }
   }
 
-  void close() throws IOException {
+  /** {@code force}: a clean stop first makes the whole log durable ({@link CleanShutdownRecord}). */
+  void close(boolean force) throws IOException {
     compaction.close();
-    durable.close();
+    try (DurableLogStorage closing = durable) {
+      if (force) {
+        closing.sync();
+      }
+    }
   }
 }

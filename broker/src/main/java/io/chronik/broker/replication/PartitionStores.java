@@ -34,8 +34,10 @@ final class PartitionStores implements AutoCloseable {
   private final BrokerConfig config;
   private final HardStateJournal journal;
   private final ExecutorService openers;
+  private final CleanShutdownRecord shutdownRecord;
 
-  PartitionStores(Path raftDir, LogConfig logConfig, BrokerConfig config, HardStateJournal journal, int openThreads) {
+  PartitionStores(Path raftDir, LogConfig logConfig, BrokerConfig config, HardStateJournal journal, int openThreads,
+      CleanShutdownRecord shutdownRecord) {
     if (openThreads < 1) {
       throw new IllegalArgumentException("openThreads=" + openThreads + " reason=must-be-positive");
     }
@@ -43,6 +45,7 @@ final class PartitionStores implements AutoCloseable {
     this.logConfig = logConfig;
     this.config = config;
     this.journal = journal;
+    this.shutdownRecord = shutdownRecord;
     AtomicInteger threads = new AtomicInteger();
     this.openers = Executors.newFixedThreadPool(openThreads, r -> {
       Thread t = new Thread(r, "chronik-storage-open-" + threads.incrementAndGet());
@@ -65,7 +68,7 @@ final class PartitionStores implements AutoCloseable {
       String name = GroupDirs.partition(topic.name(), p);
       opening.add(CompletableFuture.supplyAsync(() -> {
         try {
-          return DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), partitionLog,
+          return DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), shutdownRecord.openConfig(name, partitionLog),
               e -> e.payload().length >= BatchHeaders.HEADER_BYTES
                   ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload())) : LogEntry.NO_KEY,
               false, journal.slot(name)).shipRetainedEntries(); // a partition's log is its data

@@ -73,6 +73,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private final LogConfig logConfig;
   private final Path raftDir;
   private final NodeStorageSync storageSync;
+  private final CleanShutdownRecord shutdownRecord;
   private final PartitionStores partitionStores;
   private final InFlightLimit inFlight;
   private final CompletionRegistry registry;
@@ -136,8 +137,9 @@ public final class ReplicatedNode implements AutoCloseable {
     this.snapshotIntervalEntries = config.get(BrokerSettings.RAFT_SNAPSHOT_INTERVAL_ENTRIES);
     this.config = config;
     this.storageSync = new NodeStorageSync(4, HardStateJournal.open(new NioDisk(), raftDir));
+    this.shutdownRecord = CleanShutdownRecord.take(raftDir);
     this.partitionStores = new PartitionStores(raftDir, logConfig, config, storageSync.journal(),
-        config.get(BrokerSettings.STORAGE_OPEN_THREADS));
+        config.get(BrokerSettings.STORAGE_OPEN_THREADS), shutdownRecord);
     this.randomSeed = System.nanoTime() ^ ((long) selfId << 32);
     PipelineConfig pipelineConfig = PipelineConfig.defaults(GROUPS_MAX);
     this.inFlight = new InFlightLimit(pipelineConfig.inFlightMax());
@@ -155,7 +157,8 @@ public final class ReplicatedNode implements AutoCloseable {
     this.image = new MetadataImage(new NodePartitions(this), stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
-    DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR), logConfig,
+    DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR),
+        shutdownRecord.openConfig(MetadataGroup.DIR, logConfig),
         e -> LogEntry.NO_KEY, false, storageSync.journal().slot(MetadataGroup.DIR));
     RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
     if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
@@ -506,7 +509,7 @@ public final class ReplicatedNode implements AutoCloseable {
     leaderCommits.forget(groupId);
     if (group instanceof PartitionGroup partition) {
       try {
-        partition.close();
+        partition.close(false);
       } catch (IOException e) {
         log.warn("group={} reason=close-failed error={}", groupId, e.toString());
       }
@@ -530,12 +533,19 @@ public final class ReplicatedNode implements AutoCloseable {
       }
     }
     partitionStores.close();
-    storageSync.close();
+    // a clean stop: the driver (now ended) met no storage failure and every group opened
+    boolean clean = !driver.failed() && image.openFailures() == 0;
+    List<String> closed = image.closeAll(clean);
     try {
-      metadata.close();
-    } catch (IOException e) {
+      metadata.close(clean);
+    } catch (IOException | UncheckedIOException e) {
+      closed = null;
       log.warn("group=metadata reason=close-failed error={}", e.toString());
     }
-    image.closeAll();
+    storageSync.close(); // after the groups: a forced log flushes its hard state into the journal
+    if (clean && closed != null) {
+      closed.add(MetadataGroup.DIR);
+      shutdownRecord.record(closed);
+    }
   }
 }

@@ -19,6 +19,7 @@ final class PlantedBrokerBugs {
       List.of("raft", "pipeline"), "io.chronik.broker.replication.*Test");
 
   private static final String GROUP = "io/chronik/broker/replication/PartitionGroup.java";
+  private static final String SEQUENCES = "io/chronik/broker/replication/ProducerSequences.java";
 
   static final List<PlantedBug> ALL = List.of(
       new PlantedBug("dedupe-state-not-restored-after-restart", GROUP,
@@ -32,9 +33,9 @@ final class PlantedBrokerBugs {
           "the snapshot stores the producer table as of the log tail (uncommitted, even unsynced batches) instead "
               + "of the applied index: after a restart that lost them, a retry is answered DUPLICATE of a batch "
               + "that was never committed"),
-      new PlantedBug("duplicate-answered-before-commit", GROUP,
-          "if (check.original().raftIndex() <= node().commitIndex()) {",
-          "if (check.original().raftIndex() <= node().lastIndex()) {",
+      new PlantedBug("duplicate-answered-before-commit", SEQUENCES,
+          "if (check.original().raftIndex() <= commitIndex) {",
+          "if (check.original().raftIndex() <= Long.MAX_VALUE) {",
           "a retry of a batch still uncommitted is answered DUPLICATE at once (the original may yet be truncated)"),
       new PlantedBug("read-index-serves-uncommitted-after-restart", GROUP,
           "      publishStored(durable.firstIndex(), snapshotAt);\n",

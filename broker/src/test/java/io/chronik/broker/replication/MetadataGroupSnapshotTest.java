@@ -59,7 +59,7 @@ class MetadataGroupSnapshotTest {
   void close() throws IOException {
     if (sync != null) {
       sync.close();
-      group.close();
+      group.close(false);
       sync = null;
     }
   }

@@ -84,7 +84,7 @@ class PartitionCompactionTest {
   void close() throws IOException {
     if (sync != null) {
       sync.close();
-      group.close();
+      group.close(false);
       sync = null;
     }
   }

@@ -63,7 +63,7 @@ class PartitionGroupSnapshotTest {
   void close() throws IOException {
     if (sync != null) {
       sync.close();
-      group.close();
+      group.close(false);
       sync = null;
     }
   }

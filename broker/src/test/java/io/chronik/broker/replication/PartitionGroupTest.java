@@ -180,7 +180,7 @@ class PartitionGroupTest {
     @Override
     public void close() throws IOException {
       sync.close();
-      group.close();
+      group.close(false);
     }
   }
 
@@ -350,7 +350,7 @@ class PartitionGroupTest {
       PartitionGroup reopened = new PartitionGroup(GROUP, new TopicPartition("t", 0), node, storage, sync);
       // before any Ready (e.g. a follower that has not heard from a leader yet)
       assertThat(reopened.logEndOffset()).isEqualTo(4);
-      reopened.close();
+      reopened.close(false);
     } finally {
       replica = null;
     }

@@ -106,7 +106,7 @@ class PartitionGroupTruncationTest {
       sync.close();
     }
     for (PartitionGroup group : groups) {
-      group.close();
+      group.close(false);
     }
   }
 

@@ -58,7 +58,7 @@ class PartitionRetentionTest {
   void close() throws IOException {
     if (sync != null) {
       sync.close();
-      group.close();
+      group.close(false);
       sync = null;
     }
   }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.log.EntryType;
+import io.chronik.raft.storage.CleanShutdown;
 import io.chronik.raft.storage.DurableLogStorage;
 import io.chronik.raft.storage.HardStateJournal;
 import io.chronik.raft.storage.LogConfig;
 import io.chronik.raft.storage.NioDisk;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,9 +39,10 @@ class PartitionStoresTest {
     return new TopicSpec(name, Uuid.randomUuid(), specs, Map.of());
   }
 
-  static PartitionStores stores(Path raftDir, HardStateJournal journal, int threads) {
-    return new PartitionStores(raftDir, LogConfig.defaults().withSegmentBytes(1 << 20),
-        BrokerConfig.parse(new Properties()), journal, threads);
+  /** Stores as a node makes them at start (taking the clean-shutdown record, if any; segments not preallocated, the default). */
+  static PartitionStores stores(Path raftDir, HardStateJournal journal, int threads) throws IOException {
+    return new PartitionStores(raftDir, LogConfig.defaults().withSegmentBytes(1 << 20).withPreallocate(false),
+        BrokerConfig.parse(new Properties()), journal, threads, CleanShutdownRecord.take(raftDir));
   }
 
   /** Writes {@code entries} entries naming their partition into every partition's log, durably. */
@@ -73,6 +76,34 @@ class PartitionStoresTest {
           assertThat(storage.lastIndex()).isEqualTo(3);
           assertThat(new String(storage.entries(1, 2, Long.MAX_VALUE).get(0).payload(), StandardCharsets.UTF_8))
               .as("partition %d's future holds its own log", i).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  /** Writes the record a clean stop of a node hosting {@code topic}'s replicas writes. */
+  static void recordCleanShutdown(Path raftDir, TopicSpec topic) throws IOException {
+    List<String> names = new ArrayList<>();
+    topic.partitions().forEach(p -> names.add(GroupDirs.partition(topic.name(), p)));
+    CleanShutdown.record(new NioDisk(), raftDir, names);
+  }
+
+  @Test
+  void aCleanShutdownRecordIsTakenAtStartAndTheLogsItListsOpenWholeAndDurable() throws Exception {
+    Path raftDir = dir.resolve("raft");
+    TopicSpec topic = topic("t", PARTITIONS);
+    try (HardStateJournal journal = HardStateJournal.open(new NioDisk(), raftDir)) {
+      try (PartitionStores stores = stores(raftDir, journal, 4)) {
+        fill(stores, topic, 3);
+      }
+      recordCleanShutdown(raftDir, topic);
+      try (PartitionStores stores = stores(raftDir, journal, 4)) {
+        assertThat(raftDir.resolve(CleanShutdown.FILE)).as("taken before any log opens").doesNotExist();
+        for (CompletableFuture<DurableLogStorage> opening : stores.open(topic, topic.partitions())) {
+          try (DurableLogStorage storage = opening.join()) {
+            assertThat(storage.lastIndex()).isEqualTo(3);
+            assertThat(storage.durableIndex()).isEqualTo(3);
+          }
         }
       }
     }

@@ -57,8 +57,8 @@ class ReplicationSamplerCatchUpTest {
 
   @AfterEach
   void close() throws IOException {
-    partition.close();
-    metadata.close();
+    partition.close(false);
+    metadata.close(false);
     sync.close();
   }
 

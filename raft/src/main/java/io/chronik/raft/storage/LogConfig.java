@@ -7,8 +7,12 @@ package io.chronik.raft.storage;
  * @param indexIntervalBytes bytes between two sparse-index samples (by index and by key)
  * @param writeBufferBytes appends are staged in a buffer of this size before reaching the OS
  * @param preallocate zero-fill new segments so later fsyncs flush data only, no size metadata
+ * @param cleanShutdown the process that last wrote the log forced all of it and its directory and
+ *     recorded so ({@link CleanShutdown}): recovery forces only what it changes itself. Per open, never a
+ *     default: a log whose last writer crashed may hold bytes that are only in the page cache.
  */
-public record LogConfig(int segmentBytes, int indexIntervalBytes, int writeBufferBytes, boolean preallocate) {
+public record LogConfig(int segmentBytes, int indexIntervalBytes, int writeBufferBytes, boolean preallocate,
+    boolean cleanShutdown) {
 
   public LogConfig {
     if (segmentBytes < 4096 || segmentBytes > (1 << 30)) {
@@ -20,20 +24,28 @@ public record LogConfig(int segmentBytes, int indexIntervalBytes, int writeBuffe
     }
   }
 
+  public LogConfig(int segmentBytes, int indexIntervalBytes, int writeBufferBytes, boolean preallocate) {
+    this(segmentBytes, indexIntervalBytes, writeBufferBytes, preallocate, false);
+  }
+
   public static LogConfig defaults() {
     return new LogConfig(64 << 20, 4096, 256 << 10, true);
   }
 
   public LogConfig withSegmentBytes(int bytes) {
-    return new LogConfig(bytes, indexIntervalBytes, writeBufferBytes, preallocate);
+    return new LogConfig(bytes, indexIntervalBytes, writeBufferBytes, preallocate, cleanShutdown);
   }
 
   public LogConfig withWriteBufferBytes(int bytes) {
-    return new LogConfig(segmentBytes, indexIntervalBytes, bytes, preallocate);
+    return new LogConfig(segmentBytes, indexIntervalBytes, bytes, preallocate, cleanShutdown);
   }
 
   public LogConfig withPreallocate(boolean on) {
-    return new LogConfig(segmentBytes, indexIntervalBytes, writeBufferBytes, on);
+    return new LogConfig(segmentBytes, indexIntervalBytes, writeBufferBytes, on, cleanShutdown);
+  }
+
+  public LogConfig withCleanShutdown(boolean clean) {
+    return new LogConfig(segmentBytes, indexIntervalBytes, writeBufferBytes, preallocate, clean);
   }
 
   /** Largest payload one entry may carry: a frame never spans segments. */

@@ -34,6 +34,8 @@ final class LogRecovery {
   private long cutOffset = -1;
   private String cutReason = "";
   private boolean repaired;
+  /** Recovery deleted or cut something: its changes must be made durable even after a clean shutdown. */
+  private boolean changed;
 
   LogRecovery(SegmentedLog log, long committedFloor, boolean repair) {
     this.log = log;
@@ -54,6 +56,7 @@ final class LogRecovery {
     for (String name : names) {
       if (name.endsWith(ChecksummedFile.TMP_SUFFIX)) {
         disk.delete(directory.resolve(name)); // an atomic replace that never got renamed
+        changed = true;
       } else if (Segment.parseBase(name) >= 0) {
         bases.add(Segment.parseBase(name));
       }
@@ -68,6 +71,7 @@ final class LogRecovery {
     // A crash may have interrupted prefix truncation after the new first index became durable.
     while (bases.size() > 1 && bases.get(1) <= log.firstIndex) {
       disk.delete(directory.resolve(Segment.fileName(bases.remove(0))));
+      changed = true;
     }
     scanSegments(bases);
     finish();
@@ -210,6 +214,7 @@ final class LogRecovery {
           "index=" + badIndex + " committedFloor=" + committedFloor);
     }
     repaired = evidence;
+    changed = true;
     cutSegment = segment.name();
     cutOffset = offset;
     cutReason = reason;
@@ -249,6 +254,7 @@ final class LogRecovery {
       for (Segment segment : log.segments) {
         segment.channel.close();
         log.disk.delete(segment.path);
+        changed = true;
       }
       log.segments.clear();
       log.terms.clear();
@@ -258,16 +264,25 @@ final class LogRecovery {
     if (log.lastIndex == log.firstIndex - 1) {
       log.lastTerm = log.prevTerm;
     }
-    if (!emptyAtOpen) {
+    // after a clean shutdown every byte and name found here was forced by the process that wrote it
+    boolean forcedBefore = log.config.cleanShutdown() && !changed;
+    if (!emptyAtOpen && !forcedBefore) {
       // names recovery deleted, or names a crashed process created without syncing, become durable;
       // a directory that was empty had neither (a new group opens without a directory fsync)
       log.disk.syncDirectory(log.directory);
+      if (log.directory.getParent() != null) {
+        // a crashed process may have created the directory itself and never synced its parent: the first
+        // sync does (one per parent in a node-wide pass, not one per log here)
+        log.parentsUnsynced(List.of(log.directory.getParent()));
+      }
     }
     Segment active = log.active();
     if (active != null) {
       // After a process crash, recovered bytes may sit only in the page cache: make them durable
       // before calling them durable.
-      active.channel.force(true);
+      if (!forcedBefore) {
+        active.channel.force(true);
+      }
       log.startWritingAt(active.end);
     }
     log.durableIndex = log.lastIndex;

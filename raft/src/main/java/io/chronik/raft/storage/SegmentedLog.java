@@ -205,9 +205,19 @@ public final class SegmentedLog implements AutoCloseable {
     return directoryUnsynced;
   }
 
-  /** Records the parents {@link Disk#createDirectories} returned when this log's directory was created. */
+  /**
+   * Adds parents whose entries for this log's directory may not be durable yet: those {@link
+   * Disk#createDirectories} returned when it was created, or the parent of a directory a crashed process
+   * created and never synced into it. The next sync makes them durable before anything after it counts.
+   */
   void parentsUnsynced(List<Path> parents) {
-    this.parentsUnsynced = List.copyOf(parents);
+    List<Path> all = new ArrayList<>(parentsUnsynced);
+    for (Path parent : parents) {
+      if (!all.contains(parent)) {
+        all.add(parent);
+      }
+    }
+    this.parentsUnsynced = List.copyOf(all);
   }
 
   /** Hands over the parents still to sync (a node-wide pass syncs each distinct one once). */
