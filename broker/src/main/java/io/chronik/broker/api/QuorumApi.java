@@ -16,8 +16,11 @@ import org.apache.kafka.common.protocol.Errors;
  * Any node takes it: the metadata leader answers with every member's end offset; a follower forwards
  * the request to the leader and relays its answer ({@link QuorumRelay}), as a Kafka broker forwards it
  * to the active controller, since only the leader knows the followers' end offsets. A forwarded request
- * that finds no leader here, or a node that knows none, gets Kafka's leader-only answer
- * NOT_LEADER_OR_FOLLOWER (retriable: the admin client asks again). Chronik keeps no per-follower fetch
+ * that finds no leader here gets Kafka's leader-only answer NOT_LEADER_OR_FOLLOWER. A node that knows no
+ * leader, or whose relay failed, answers from its own view (the voters, the leader it believes in, end
+ * offsets -1 where it does not know them): a quorum that has lost its leader is exactly when an operator
+ * (and {@code chronik admin safe-to-stop}) needs the voter set, and an error there would only make the
+ * admin client retry until its timeout. Chronik keeps no per-follower fetch
  * clock, so the fetch and caught-up timestamps are -1 (unknown).
  */
 final class QuorumApi {
@@ -53,7 +56,12 @@ final class QuorumApi {
       return;
     }
     ClusterNodes.Node leader = q.leaderId() < 0 ? null : s.cluster.node(q.leaderId());
-    if (leader == null || QuorumRelay.FORWARDED_CLIENT_ID.equals(ctx.header().clientId())) {
+    boolean forwarded = QuorumRelay.FORWARDED_CLIENT_ID.equals(ctx.header().clientId());
+    if (leader == null && !forwarded) {
+      ctx.respond(response(q));
+      return;
+    }
+    if (forwarded) {
       PartitionData partition = new PartitionData().setPartitionIndex(0).setLeaderId(q.leaderId())
           .setLeaderEpoch((int) Math.min(Integer.MAX_VALUE, q.term())).setHighWatermark(-1)
           .setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code())
@@ -64,7 +72,13 @@ final class QuorumApi {
       ctx.respond(resp);
       return;
     }
-    relay.forward(leader, req, ctx.version(), s.executor, ctx::respond);
+    relay.forward(leader, req, ctx.version(), s.executor, r -> ctx.respond(answered(r) ? r : response(q)));
+  }
+
+  /** The relayed answer is the leader's: no error at the top or on the partition. */
+  private static boolean answered(DescribeQuorumResponseData r) {
+    return r.errorCode() == Errors.NONE.code() && !r.topics().isEmpty() && !r.topics().get(0).partitions().isEmpty()
+        && r.topics().get(0).partitions().get(0).errorCode() == Errors.NONE.code();
   }
 
   private DescribeQuorumResponseData response(MetadataQuorum q) {
