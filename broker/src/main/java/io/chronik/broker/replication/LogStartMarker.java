@@ -11,8 +11,9 @@ import java.nio.ByteBuffer;
  *   <li>{@code magic long ("CHRLSO01"), offset long} (16 bytes, DeleteRecords);
  *   <li>{@code magic long ("CHRLSO02"), offset long, compactionFloorIndex long} (24 bytes, retention):
  *       the leader also names a Raft index every replica had (matched) and that was committed when it
- *       proposed; replicas delete whole segments only below it, so no leader ever needs an entry it
- *       deleted to bring a member up to date (partitions have no InstallSnapshot of records).
+ *       proposed; replicas delete whole segments only below it, so a member close behind is brought up
+ *       to date by appends (one further behind than {@code raft.catchup.hold.entries} is not waited for and
+ *       gets InstallSnapshot of the snapshot plus the retained records).
  * </ul>
  */
 public final class LogStartMarker {

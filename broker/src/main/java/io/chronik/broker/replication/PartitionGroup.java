@@ -403,6 +403,11 @@ public final class PartitionGroup extends RaftNodeGroup {
    */
   boolean checkRetention(long nowMs) {
     retention.rollIfOld(nowMs);
+    if (retention.snapshotDue(logStartOffset) && appliedIndex <= node().appliedIndex()) {
+      takeSnapshot();
+      compactionDue = false;
+      retention.compact(logStartOffset, snapshotIndex);
+    }
     return leaderCaughtUp() && node().role() == Role.LEADER
         && retention.proposeIfDue(node(), logStartOffset, appliedIndex, nowMs);
   }
@@ -436,9 +441,13 @@ public final class PartitionGroup extends RaftNodeGroup {
    * are the partition's records; only retention drops them, see {@link SegmentRetention}).
    */
   private void maybeSnapshot() {
-    if (appliedIndex - snapshotIndex < snapshotIntervalEntries || appliedIndex > node().appliedIndex()) {
-      return;
+    if (appliedIndex - snapshotIndex >= snapshotIntervalEntries && appliedIndex <= node().appliedIndex()) {
+      takeSnapshot();
     }
+  }
+
+  /** Stores a snapshot at the applied index (the core must know it applied that far). */
+  private void takeSnapshot() {
     PartitionSnapshot snapshot = new PartitionSnapshot(appliedNextOffset, logStartOffset,
         retention.compactionFloorIndex(), compaction.marker(), sequences.encode(appliedIndex));
     durable.createSnapshot(node().snapshotMetaAt(appliedIndex), snapshot.encode());

@@ -30,6 +30,15 @@ record PartitionSnapshot(long nextOffset, long logStartOffset, long compactionFl
         .putLong(cleaning.cleanThroughIndex()).putLong(cleaning.tombstoneEndOffset()).put(producerTable).array();
   }
 
+  /** The log start offset of encoded snapshot {@code data} (header only; the table is not copied). */
+  static long logStartOffsetOf(byte[] data) {
+    if (data.length < 17 || data[0] < VERSION_WITHOUT_FLOOR || data[0] > VERSION) {
+      throw new IllegalArgumentException("bytes=" + data.length + " version=" + (data.length > 0 ? data[0] : -1)
+          + " reason=unknown-partition-snapshot");
+    }
+    return ByteBuffer.wrap(data, 9, 8).getLong();
+  }
+
   /** A snapshot written by {@link #encode} (or versions 1, 2); anything else fails with {@code reason=}. */
   static PartitionSnapshot decode(byte[] data) {
     byte version = data.length > 0 ? data[0] : -1;

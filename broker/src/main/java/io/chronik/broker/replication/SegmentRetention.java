@@ -16,8 +16,9 @@ import java.util.List;
  * index every replica within {@link #catchupHoldEntries} of the commit index had matched and that was
  * committed. Every replica, once it applied the marker, deletes its own whole segments below all three
  * bounds: the log start (no record at or above it is ever deleted), the floor (a replica that is close
- * behind gets the entries by appends) and its latest snapshot (the previous snapshot generation, in
- * fact: {@link DurableLogStorage#compact} keeps the fallback's entries). A replica further behind (a
+ * behind gets the entries by appends), its latest snapshot (the previous snapshot generation, in
+ * fact: {@link DurableLogStorage#compact} keeps the fallback's entries) and the log start of both
+ * snapshot generations (a replica restarting from one serves from its log start). A replica further behind (a
  * stopped node) holds nothing: when back it needs entries the leader deleted and gets InstallSnapshot
  * of the snapshot plus the retained records ({@link DurableLogStorage#shipRetainedEntries}).
  */
@@ -168,17 +169,40 @@ final class SegmentRetention {
 
   /**
    * Every replica, after applying a marker or taking a snapshot: trims the read index below the log
-   * start, then deletes whole segments below the log start, the floor and the snapshot.
+   * start, then deletes whole segments below the floor, the snapshot and the log start of both stored
+   * snapshot generations. Not below the current log start: a replica that restarts from its snapshot
+   * (or, the newest found damaged, from the fallback) serves from that snapshot's log start until it
+   * applies the marker again, and must hold the records there.
    */
   void compact(long logStart, long snapshotIndex) {
     if (logStart <= 0) {
       return;
     }
     readIndex.trimBelow(logStart); // before any segment file under it is closed
-    long through = Math.min(Math.min(compactionFloorIndex, snapshotIndex), lastIndexBelow(logStart));
+    long through = Math.min(Math.min(compactionFloorIndex, snapshotIndex), lastIndexBelow(snapshotsLogStart()));
     if (through >= durable.firstIndex()) {
       durable.compact(through);
     }
+  }
+
+  /**
+   * Whether a snapshot is needed before segments below {@code logStart} can go: a stored generation
+   * still names an older log start and entries wholly below {@code logStart} are still stored (an
+   * idle partition takes no snapshot by the entry interval).
+   */
+  boolean snapshotDue(long logStart) {
+    return logStart > 0 && durable.snapshotMeta().index() > 0 && snapshotsLogStart() < logStart
+        && lastIndexBelow(logStart) >= durable.firstIndex();
+  }
+
+  /** The lower log start of the stored snapshot generations (0: no snapshot, or no fallback yet). */
+  private long snapshotsLogStart() {
+    byte[] fallback = durable.fallbackSnapshotData();
+    if (durable.snapshotMeta().index() == 0 || fallback == null) {
+      return 0;
+    }
+    return Math.min(PartitionSnapshot.logStartOffsetOf(durable.snapshotData()),
+        PartitionSnapshot.logStartOffsetOf(fallback));
   }
 
   /** Last index whose entries hold only records below {@code offset} (firstIndex-1 when none). */

@@ -39,19 +39,28 @@ class PartitionRetentionTest {
   Path dir;
   private NodeStorageSync sync;
   private PartitionGroup group;
+  private RaftNode node;
+  private DurableLogStorage storage;
 
   private void open() throws IOException {
+    open(3, true);
+  }
+
+  /** {@code settled}: false leaves the replica as it opened, before its node applied anything. */
+  private void open(long snapshotIntervalEntries, boolean settled) throws IOException {
     sync = new NodeStorageSync(1, HardStateJournal.open(new NioDisk(), dir));
-    DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir.resolve("p0"),
+    storage = DurableLogStorage.open(new NioDisk(), dir.resolve("p0"),
         new LogConfig(1 << 20, 256, 64 << 10, false),
         e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
             : LogEntry.NO_KEY, false, sync.journal().slot("p0"));
-    RaftNode node = new RaftNode(1, storage, Configuration.of(List.of(1)),
+    node = new RaftNode(1, storage, Configuration.of(List.of(1)),
         RaftOptions.defaults().toBuilder().electionTicks(15).heartbeatTicks(3).build(), new SplittableRandom(1));
-    node.campaign();
-    group = new PartitionGroup(0, new TopicPartition("t", 0), node, storage, sync, 1, 3);
-    settle();
-    assertThat(group.leaderCaughtUp()).isTrue();
+    group = new PartitionGroup(0, new TopicPartition("t", 0), node, storage, sync, 1, snapshotIntervalEntries);
+    if (settled) {
+      node.campaign();
+      settle();
+      assertThat(group.leaderCaughtUp()).isTrue();
+    }
   }
 
   @AfterEach
@@ -174,5 +183,55 @@ class PartitionRetentionTest {
     assertThat(group.logStartOffset()).isEqualTo(300);
     assertThat(group.firstIndex()).as("segments below the log start deleted").isGreaterThan(1);
     assertThat(firstServedOffset()).isEqualTo(300);
+  }
+
+  @Test
+  void aReplicaReopenedFromEitherSnapshotGenerationServesFromThatSnapshotsLogStart() throws IOException {
+    open(40, true);
+    group.retentionPolicy(new RetentionPolicy(-1, -1, 2048, Long.MAX_VALUE)); // small segments, keep all
+    for (int i = 0; i < 100; i++) {
+      propose(KafkaBatches.plain(10, 1_000L, Compression.NONE)); // snapshots at about 40 and 80
+    }
+    long commit = node.commitIndex();
+    propose(LogStartMarker.encode(500, commit)); // a floor at the commit index: only snapshots hold segments
+    assertThat(group.logStartOffset()).isEqualTo(500);
+    assertThat(holdsOffsetZero()).as("both snapshots still name log start 0").isTrue();
+
+    group.checkRetention(System.currentTimeMillis()); // idle: a snapshot naming 500; the fallback names 0
+    assertThat(holdsOffsetZero()).as("the fallback snapshot still names log start 0").isTrue();
+    assertThat(firstServedOffset()).isEqualTo(500);
+    reopenAndServeFromOwnLogStart(0, true); // the newest snapshot damaged: the fallback, log start 0
+
+    // a load that fell back knows no fallback generation, so a snapshot or two until both name 500
+    for (int check = 0; check < 3 && holdsOffsetZero(); check++) {
+      group.checkRetention(System.currentTimeMillis());
+    }
+    assertThat(holdsOffsetZero()).as("segments below 500 deleted").isFalse();
+    reopenAndServeFromOwnLogStart(500, true);
+    reopenAndServeFromOwnLogStart(500, false);
+  }
+
+  /** The entry holding record 0 is still stored. */
+  private boolean holdsOffsetZero() throws IOException {
+    long index = storage.log().floorIndexForKey(0);
+    return index >= storage.firstIndex();
+  }
+
+  /** Closes, optionally damages the newest snapshot file, reopens unsettled and reads at the log start. */
+  private void reopenAndServeFromOwnLogStart(long expectedLogStart, boolean damageNewest) throws IOException {
+    close();
+    if (damageNewest) {
+      Path newest = dir.resolve("p0").resolve("snapshot");
+      byte[] bytes = Files.readAllBytes(newest);
+      bytes[bytes.length / 2] ^= 0x40;
+      Files.write(newest, bytes);
+    }
+    open(40, false);
+    assertThat(group.logStartOffset()).as("log start of the snapshot it opened from").isEqualTo(expectedLogStart);
+    assertThat(firstServedOffset()).as("served at its own log start").isEqualTo(expectedLogStart);
+    node.campaign();
+    settle();
+    assertThat(group.logStartOffset()).as("the marker applied again").isEqualTo(500);
+    assertThat(firstServedOffset()).isEqualTo(500);
   }
 }

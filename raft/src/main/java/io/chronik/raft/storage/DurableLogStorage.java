@@ -224,6 +224,15 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     return snapshotData;
   }
 
+  /**
+   * The data of the fallback snapshot ({@link SnapshotFile#previousData()}), null when there is none.
+   * {@link #compact} keeps the entries above its index; a state machine whose data decides which of
+   * the entries below a snapshot it still serves (a partition's log start) must bound by it as well.
+   */
+  public byte[] fallbackSnapshotData() {
+    return snapshotFile.previousData();
+  }
+
   @Override
   public long firstIndex() {
     return log.firstIndex();

@@ -32,6 +32,8 @@ public final class SnapshotFile {
   private final Path file;
   private final Path previous;
   private long previousIndex;
+  /** The fallback's data (null when there is none), for callers whose compaction bound lies in it. */
+  private byte[] previousData;
   private String fallbackReason = "";
 
   public SnapshotFile(Disk disk, Path directory) {
@@ -51,6 +53,7 @@ public final class SnapshotFile {
       Stored newest = loadOne(file);
       if (newest != null) {
         previousIndex = older == null ? 0 : older.index();
+        previousData = older == null ? null : older.data();
         return newest;
       }
     } catch (CorruptLogException damaged) {
@@ -62,6 +65,7 @@ public final class SnapshotFile {
       LOG.log(Level.WARNING, fallbackReason);
     }
     previousIndex = 0;
+    previousData = null;
     return older == null ? Stored.EMPTY : older;
   }
 
@@ -76,6 +80,14 @@ public final class SnapshotFile {
    */
   public long previousIndex() {
     return previousIndex;
+  }
+
+  /**
+   * The fallback snapshot's data, or null when there is none ({@link #previousIndex()} 0): a state
+   * machine whose data bounds what it may drop (a partition's log start) bounds by the fallback too.
+   */
+  public byte[] previousData() {
+    return previousData;
   }
 
   /** Durable when this returns; the snapshot stored before becomes the fallback. */
@@ -93,6 +105,7 @@ public final class SnapshotFile {
     disk.syncDirectory(file.getParent());
     if (current != null) {
       previousIndex = current.index();
+      previousData = current.data();
     }
   }
 

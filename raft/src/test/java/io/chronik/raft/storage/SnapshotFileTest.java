@@ -140,6 +140,23 @@ class SnapshotFileTest {
     SnapshotFile file = new SnapshotFile(disk, DIR);
     assertThat(file.load().index()).isEqualTo(300);
     assertThat(file.previousIndex()).isEqualTo(200);
+    assertThat(file.previousData()).isEqualTo(snapshot(200, 10).data());
+    file.store(snapshot(400, 10));
+    assertThat(file.previousData()).as("the stored one before becomes the fallback").isEqualTo(snapshot(300, 10).data());
+  }
+
+  @Test
+  void aLoadThatFellBackKnowsNoFallbackDataUntilTheNextTwoStores() throws IOException {
+    SimulatedDisk disk = diskWith(snapshot(100, 10), snapshot(200, 10));
+    disk.corrupt(DIR.resolve(SnapshotFile.FILE), 30, 0x01);
+    SnapshotFile file = new SnapshotFile(disk, DIR);
+    assertThat(file.load().index()).isEqualTo(100);
+    assertThat(file.previousData()).isNull();
+    file.store(snapshot(300, 10)); // replaces the damaged newest; the file before stays snapshot.prev
+    assertThat(file.previousData()).as("the damaged file was no fallback").isNull();
+    file.store(snapshot(400, 10));
+    assertThat(file.previousIndex()).isEqualTo(300);
+    assertThat(file.previousData()).isEqualTo(snapshot(300, 10).data());
   }
 
   @Test
