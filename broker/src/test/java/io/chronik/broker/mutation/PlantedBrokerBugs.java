@@ -20,6 +20,7 @@ final class PlantedBrokerBugs {
 
   private static final String GROUP = "io/chronik/broker/replication/PartitionGroup.java";
   private static final String SEQUENCES = "io/chronik/broker/replication/ProducerSequences.java";
+  private static final String RETENTION = "io/chronik/broker/replication/SegmentRetention.java";
 
   static final List<PlantedBug> ALL = List.of(
       new PlantedBug("dedupe-state-not-restored-after-restart", GROUP,
@@ -41,7 +42,19 @@ final class PlantedBrokerBugs {
           "      publishStored(durable.firstIndex(), snapshotAt);\n",
           "      publishStored(durable.firstIndex(), durable.lastIndex());\n",
           "a replica opening from a snapshot hands readers every stored entry, not only those the snapshot covers "
-              + "(committed): the uncommitted tail is served, and served again when Raft applies it"));
+              + "(committed): the uncommitted tail is served, and served again when Raft applies it"),
+      new PlantedBug("segments-deleted-past-the-snapshots-log-start", RETENTION,
+          "lastIndexBelow(snapshotsLogStart()));",
+          "lastIndexBelow(logStart));",
+          "retention deletes segments below the current log start instead of the stored snapshots' (the bug "
+              + "the simulation found, seed 9 of its first retention run): a replica restarting from a snapshot "
+              + "taken before the marker serves nothing at that snapshot's log start until it applies the marker"),
+      new PlantedBug("log-start-moved-back-by-a-lower-marker", GROUP,
+          "logStartOffset = Math.max(logStartOffset, Math.min(LogStartMarker.offset(payload), appliedNextOffset));",
+          "logStartOffset = Math.min(LogStartMarker.offset(payload), appliedNextOffset);",
+          "a committed log-start marker naming a lower offset than the current log start (a DeleteRecords sent to "
+              + "a deposed leader that had not applied the latest marker) moves the log start back, to records "
+              + "whose segments may already be deleted"));
 
   /** Caught within a few seeds each: the CI subset. */
   static final List<String> FAST = List.of("dedupe-state-not-restored-after-restart");

@@ -47,11 +47,36 @@ public final class SimulatedPartition {
     NodeStorageSync sync = new NodeStorageSync(1, HardStateJournal.open(disk, raftDir));
     DurableLogStorage storage = DurableLogStorage.open(disk, raftDir.resolve(NAME), logConfig,
         e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
-            : LogEntry.NO_KEY, false, sync.journal().slot(NAME));
+            : LogEntry.NO_KEY, false, sync.journal().slot(NAME)).shipRetainedEntries(); // as PartitionStores
     RaftNode node = new RaftNode(nodeId, storage, Configuration.of(voters), options, random);
     PartitionGroup group = new PartitionGroup(0, new TopicPartition("t", 0), node, storage, sync, voters.get(0),
         snapshotIntervalEntries);
     return new SimulatedPartition(node, storage, sync, group);
+  }
+
+  /**
+   * Retention as a topic config sets it (no time limits: simulated time is not wall time), and how far
+   * behind a replica may fall before retention stops waiting for it (it then gets InstallSnapshot).
+   */
+  public void retention(long segmentBytes, long retentionBytes, long catchupHoldEntries) {
+    group.retentionPolicy(new RetentionPolicy(-1, retentionBytes, segmentBytes, Long.MAX_VALUE));
+    group.catchupHoldEntries(catchupHoldEntries);
+  }
+
+  /** What the broker's retention loop does for this replica (driver thread); whether a marker was proposed. */
+  public boolean checkRetention(long nowMs) {
+    return group.checkRetention(nowMs);
+  }
+
+  /** A DeleteRecords marker moving the log start to {@code offset}, as DeleteRecordsApi proposes it. */
+  public static ByteBuffer deleteRecordsMarker(long offset) {
+    return LogStartMarker.encode(offset);
+  }
+
+  /** The offset a committed entry's log-start marker names, or -1 when the entry is no marker. */
+  public static long logStartNamedBy(byte[] payload) {
+    ByteBuffer b = ByteBuffer.wrap(payload);
+    return LogStartMarker.is(b) ? LogStartMarker.offset(b) : -1;
   }
 
   public PartitionGroup group() {

@@ -33,7 +33,7 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
   /** What a finished run measured (for the test's report). */
   record Result(long seed, long nodeEvents, long acked, long duplicates, long retries, long crashes,
       long fullRestarts, long snapshots, long simulatedTicks, long transfers,
-      long heldDuringTransfers) {}
+      long heldDuringTransfers, long logStartMarkers, long deletesAcked, long logStart, long installs, long entriesDeleted) {}
 
   /** An attempt's producer and batch, by cookie. */
   private record Attempt(SimProducer producer, int firstSeq) {}
@@ -52,15 +52,23 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
   private final SplittableRandom transferRandom;
   /** Share of fault events that also start a transfer from the current leader; 0 for a third of the seeds. */
   private final double transferShare;
+  /** Retention and DeleteRecords: their own stream too, for the same reason. */
+  private final SplittableRandom retentionRandom;
+  private final RetentionShape retention;
+  private final Map<Long, Long> deletes = new HashMap<>();
+  private long nextRetentionCheck;
 
   BrokerSimulation(long seed) {
     super(seed, BrokerSwarm::draw, HEAL_TICKS);
     this.transferRandom = new SplittableRandom(seed ^ 0x7f4a7c15L);
     this.transferShare = transferRandom.nextInt(3) == 0 ? 0 : 0.2 + 0.6 * transferRandom.nextDouble();
+    this.retentionRandom = new SplittableRandom(seed ^ 0x3c6ef372fe94f82bL);
+    this.retention = RetentionShape.draw(retentionRandom);
+    trace.record(0, -1, "retention", retention);
     this.oracle = new ProduceOracle(swarm.nodes());
     for (int n = 0; n < swarm.nodes(); n++) {
       int id = n;
-      nodes.add(new SimBroker(n, swarm, seed, oracle, trace, network, () -> now,
+      nodes.add(new SimBroker(n, swarm, retention, seed, oracle, trace, network, () -> now,
           (cookie, group, status, logIndex, originalOffset, refusal) ->
               answered(id, cookie, status, logIndex, originalOffset, refusal)));
     }
@@ -80,13 +88,16 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
     oracle.finalCheck(nodes);
     long held = 0;
     long transfers = 0;
+    long deleted = 0;
     for (SimBroker node : nodes) {
+      deleted += node.partition().storage().firstIndex() - 1;
       snapshots += node.partition().snapshotsTaken();
       held += node.heldDuringTransfers();
       transfers += node.transfersStarted();
     }
     return new Result(seed, nodeEvents, oracle.acked(), oracle.duplicates(), retries, crashes, fullRestarts,
-        snapshots, now / SwarmBasics.TICK, transfers, held);
+        snapshots, now / SwarmBasics.TICK, transfers, held, oracle.logStarts().markersCommitted(),
+        oracle.logStarts().deletesAcked(), oracle.logStarts().committedLogStart(), oracle.installs(), deleted);
   }
 
   /** Beside some fault events the current leader hands off, as a graceful stop or the balancer does. */
@@ -122,6 +133,36 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
       producer.newBatch(1 + random.nextInt(3), now);
       send(producer);
     }
+    retentionStep();
+  }
+
+  /** The brokers' retention loops when due (all phases: deletion must also settle), and DeleteRecords while chaos lasts. */
+  private void retentionStep() {
+    if (!retention.on()) {
+      return;
+    }
+    if (now >= nextRetentionCheck) {
+      nextRetentionCheck = now + (long) retention.checkTicks() * SwarmBasics.TICK;
+      for (SimBroker node : nodes) {
+        if (node.up()) {
+          node.checkRetention();
+          wake(node);
+        }
+      }
+    }
+    SimBroker leader = believedLeader();
+    if (chaos && leader != null && retentionRandom.nextDouble() < retention.deleteShare()) {
+      var group = leader.partition().group();
+      long start = group.logStartOffset();
+      long offset = start + retentionRandom.nextLong(group.readIndex().highWatermark() - start + 1);
+      long cookie = nextCookie++;
+      boolean offered = leader.offerProposal(DetachedProposal.copyOf(new ProduceRequest(cookie,
+          io.chronik.broker.replication.SimulatedPartition.deleteRecordsMarker(offset), leader.callback())));
+      if (offered) {
+        deletes.put(cookie, offset);
+      }
+      trace.record(now, leader.id(), "delete-records", "offset=" + offset + " cookie=" + cookie + " offered=" + offered);
+    }
   }
 
   private void send(SimProducer producer) {
@@ -145,6 +186,14 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
 
   /** A completion from a node's real CompletionRegistry (inline, on its driver loop). */
   private void answered(int node, long cookie, AppendStatus status, long logIndex, long originalOffset, short refusal) {
+    Long deleteOffset = deletes.remove(cookie);
+    if (deleteOffset != null) {
+      trace.record(now, node, "delete-answer", "offset=" + deleteOffset + " status=" + status + " index=" + logIndex);
+      if (status == AppendStatus.SUCCESS) {
+        oracle.logStarts().deleteAcked(logIndex, deleteOffset, oracle.committedSize());
+      }
+      return;
+    }
     Attempt attempt = attempts.remove(cookie);
     if (attempt == null) {
       throw new SimViolation("node=" + node + " cookie=" + cookie + " status=" + status + " reason=answer-without-request");

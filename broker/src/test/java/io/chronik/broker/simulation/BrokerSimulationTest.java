@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("simulation")
 class BrokerSimulationTest {
-  /** About 6-27 s on the shared 2-core machine, depending on its load (measured: see docs/SIMULATION.md). */
-  private static final int DEFAULT_SEEDS = 60;
+  /** About 1-10 s on the shared 2-core machine, depending on its load (measured: see docs/SIMULATION.md). */
+  private static final int DEFAULT_SEEDS = 200;
 
   @Test
-  void idempotentProducersRetryingThroughCrashesAndRestartsCommitEveryBatchExactlyOnce() {
+  void idempotentProducersRetryingThroughCrashesRestartsAndRetentionCommitEveryBatchExactlyOnceAndServeItFromTheLogStart() {
     SeedSweep.fromProperties(DEFAULT_SEEDS).run("broker", "mvn -o -q verify -pl raft,pipeline,broker"
         + " -Dtest=BrokerSimulationTest -Dsurefire.failIfNoSpecifiedTests=false",
         Integer.getInteger("sim.traceLines", 80), BrokerSimulation::new, BrokerSimulation::run);

@@ -6,8 +6,6 @@ import io.chronik.pipeline.simulation.SimViolation;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.node.Role;
 import io.chronik.raft.storage.DurableLogStorage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +23,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * holding that producer batch; an answer DUPLICATE must name the offset the committed original holds
  * (checked when the entry is committed, or at once if it is); the leader of the highest term never
  * refuses a retry (out-of-order sequence). A replica's read index never serves
- * past the committed records, and serves exactly them once the cluster is quiet.
+ * past the committed records, and serves exactly them from its log start ({@link LogStartOracle}).
  */
 final class ProduceOracle {
   /** A committed producer batch. */
@@ -48,10 +46,17 @@ final class ProduceOracle {
   private long highestTerm;
   private long acked;
   private long duplicates;
+  private long installs;
+  private final LogStartOracle logStarts;
 
   ProduceOracle(int nodes) {
     lastApplied = new long[nodes];
     lastCommit = new long[nodes];
+    logStarts = new LogStartOracle(nodes);
+  }
+
+  LogStartOracle logStarts() {
+    return logStarts;
   }
 
   private static String key(long producerId, int firstSeq) {
@@ -75,6 +80,20 @@ final class ProduceOracle {
         throw new SimViolation("node=" + node + " index=" + i + " reason=recovered-log-differs-from-committed");
       }
     }
+    logStarts.restarted(node, partition);
+  }
+
+  /**
+   * A replica installed a leader's snapshot through {@code index}: it applied everything up to there
+   * at once (the entries are the committed ones the other replicas applied).
+   */
+  void installed(int node, long index) {
+    if (index > log.size() || index < lastApplied[node]) {
+      throw new SimViolation("node=" + node + " snapshotIndex=" + index + " committedEntries=" + log.size()
+          + " lastApplied=" + lastApplied[node] + " reason=installed-snapshot-not-committed-or-stale");
+    }
+    installs++;
+    lastApplied[node] = index;
   }
 
   /** Entries a replica's applier hands over: contiguous per process, identical across replicas. */
@@ -96,6 +115,15 @@ final class ProduceOracle {
 
   /** A newly committed entry: offsets continue, each producer batch once and in sequence. */
   private void committed(Entry e) {
+    long marker = SimulatedPartition.logStartNamedBy(e.payload());
+    if (marker >= 0) {
+      logStarts.committedMarker(e.index(), marker, nextOffset);
+      Claim success = successClaims.remove(e.index());
+      if (success != null) {
+        checkSuccess(success); // a produce acknowledged at a marker's index: wrong
+      }
+      return;
+    }
     for (MutableRecordBatch b : MemoryRecords.readableRecords(ByteBuffer.wrap(e.payload())).batches()) {
       if (b.baseOffset() != nextOffset) {
         throw new SimViolation("index=" + e.index() + " baseOffset=" + b.baseOffset() + " expected=" + nextOffset
@@ -215,33 +243,12 @@ final class ProduceOracle {
       throw new SimViolation("node=" + node + " highWatermark=" + served + " committedEnd=" + nextOffset
           + " reason=read-index-beyond-committed");
     }
+    logStarts.observe(node, partition);
   }
 
-  /** A replica serves exactly the committed batches, from offset 0 to its high watermark. */
+  /** A replica serves exactly the committed batches from its log start to its high watermark. */
   void checkReads(int node, SimulatedPartition partition) {
-    List<Committed> served = new ArrayList<>();
-    long offset = partition.group().logStartOffset();
-    try {
-      while (offset < partition.group().readIndex().highWatermark()) {
-        MemoryRecords records = partition.group().readIndex().read(offset, 1 << 20, true);
-        for (MutableRecordBatch b : records.batches()) {
-          served.add(new Committed(b.producerId(), b.baseSequence(), b.lastSequence(), b.baseOffset(), b.nextOffset(),
-              0));
-          offset = b.nextOffset();
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("node=" + node + " reason=read-failed", e);
-    }
-    for (int i = 0; i < served.size(); i++) {
-      Committed s = served.get(i);
-      Committed c = i < batches.size() ? batches.get(i) : null;
-      if (c == null || c.baseOffset() != s.baseOffset() || c.producerId() != s.producerId()
-          || c.firstSeq() != s.firstSeq() || c.nextOffset() != s.nextOffset()) {
-        throw new SimViolation("node=" + node + " served=" + s + " committed=" + c
-            + " reason=read-differs-from-committed");
-      }
-    }
+    logStarts.checkReads(node, partition, batches);
   }
 
   /** End of run, every replica caught up: every answer checked, every replica serves the committed log. */
@@ -260,6 +267,7 @@ final class ProduceOracle {
       }
       checkReads(replica.id(), p);
     }
+    logStarts.finalCheck(replicas);
   }
 
   long highestTerm() {
@@ -276,5 +284,9 @@ final class ProduceOracle {
 
   long duplicates() {
     return duplicates;
+  }
+
+  long installs() {
+    return installs;
   }
 }

@@ -31,14 +31,16 @@ final class SimBroker extends SimProcess {
   private final BrokerSwarm swarm;
   private final ProduceOracle oracle;
   private final AppendCallback answers;
+  private final RetentionShape retention;
   private SimulatedPartition partition;
   private long transfersStarted;
 
   /** {@code answers} gets every produce completion (the simulation decides whether the client hears it). */
-  SimBroker(int id, BrokerSwarm swarm, long seed, ProduceOracle oracle, SimTrace trace, SimNetwork wire,
-      LongSupplier clock, AppendCallback answers) {
+  SimBroker(int id, BrokerSwarm swarm, RetentionShape retention, long seed, ProduceOracle oracle, SimTrace trace,
+      SimNetwork wire, LongSupplier clock, AppendCallback answers) {
     super(id, swarm.nodes(), seed, trace, wire, clock);
     this.swarm = swarm;
+    this.retention = retention;
     this.oracle = oracle;
     this.answers = answers;
   }
@@ -57,9 +59,18 @@ final class SimBroker extends SimProcess {
     } catch (IOException e) {
       throw new UncheckedIOException("node=" + id + " reason=reopen-failed", e);
     }
+    if (retention.on()) {
+      partition.retention(retention.segmentBytes(), retention.retentionBytes(), retention.catchupHoldEntries());
+    }
     startDriver(List.<DrivenGroup<GroupMessage>>of(partition.group()), partition.sync(), (group, ready) -> {
       partition.apply(ready);
-      oracle.applied(id, RaftNodeGroup.coreReady(ready).committedEntries());
+      var core = RaftNodeGroup.coreReady(ready);
+      if (core.snapshot() != null) {
+        oracle.installed(id, core.snapshot().index());
+        trace.record(clock.getAsLong(), id, "installed", "snapshotIndex=" + core.snapshot().index() + " logStart="
+            + partition.group().logStartOffset() + " firstIndex=" + partition.storage().firstIndex());
+      }
+      oracle.applied(id, core.committedEntries());
     });
     oracle.restarted(id, partition);
     trace.record(clock.getAsLong(), id, "start", "incarnation=" + incarnation + " appliedIndex="
@@ -86,6 +97,20 @@ final class SimBroker extends SimProcess {
       trace.record(clock.getAsLong(), id, "transfer", h);
       if (h == Handoff.TRANSFERRING) {
         transfersStarted++;
+      }
+    });
+  }
+
+  /** The broker's retention loop, on the driver's loop: every replica rolls, snapshots and deletes; a leader proposes. */
+  void checkRetention() {
+    SimulatedPartition p = partition;
+    long nowMs = clock.getAsLong();
+    offerTask(() -> {
+      long firstIndex = p.storage().firstIndex();
+      boolean proposed = p.checkRetention(nowMs);
+      if (proposed || p.storage().firstIndex() != firstIndex) {
+        trace.record(clock.getAsLong(), id, "retention", "proposed=" + proposed + " logStart="
+            + p.group().logStartOffset() + " firstIndex=" + firstIndex + "->" + p.storage().firstIndex());
       }
     });
   }
