@@ -26,6 +26,8 @@ final class ClusterInvariants {
   private final TreeMap<Long, Integer> leaderOfTerm = new TreeMap<>();
   private final TreeMap<Long, Entry> committed = new TreeMap<>();
   private final TreeMap<Long, Long> committedTerms = new TreeMap<>();
+  /** The lowest term of a leader that declared the index committed (Long.MAX_VALUE: seen applied only). */
+  private final Map<Long, Long> commitDecisionTerms = new java.util.HashMap<>();
   private final HashMap<EntryId, Identity> seenEntries = new HashMap<>();
   final Map<String, Long> ackedWrites = new HashMap<>();
   long leaderChanges;
@@ -111,6 +113,7 @@ final class ClusterInvariants {
       if (t < 0) {
         continue;
       }
+      commitDecisionTerms.merge(i, leader.term(), Math::min);
       Long prev = committedTerms.putIfAbsent(i, t);
       if (prev != null && prev != t) {
         sim.fail("commit-conflict leader=" + leader.id() + " index=" + i + " term=" + t + " earlierCommittedTerm=" + prev);
@@ -174,10 +177,17 @@ final class ClusterInvariants {
     return r != null ? r.termAt(index) : d.term(index);
   }
 
-  /** Leader Completeness (§5.4): a new leader holds every committed entry. */
+  /**
+   * Leader Completeness (§5.4): a new leader of term T holds every entry committed in a term before T.
+   * An entry first committed by a leader of term T or later is not owed: a vote granted in an earlier
+   * term can arrive, delayed, after a later term's leader committed it.
+   */
   private void checkLeaderCompleteness(RaftNode leader) {
     for (Map.Entry<Long, Long> e : committedTerms.entrySet()) {
       long index = e.getKey();
+      if (commitDecisionTerms.getOrDefault(index, Long.MAX_VALUE) >= leader.term()) {
+        continue;
+      }
       long t = leader.termAt(index);
       if (t == -1 && index <= leader.lastIndex()) {
         continue; // compacted into the leader's snapshot, which covers it
