@@ -56,8 +56,8 @@ final class LocalRun {
       try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
           ClusterScraper scraper = ClusterScraper.start(runDir, metricsUris(brokers), System::nanoTime,
               recorder.startNanos())) {
-        work = Workloads.create(o, bootstrap, seed, recorder);
-        LocalTestbed bed = new LocalTestbed(brokers);
+        work = Workloads.create(o, bootstrap, seed, recorder, runDir);
+        LocalTestbed bed = new LocalTestbed(brokers, work.clients());
         List<FaultPlan.Step> plan = o.plan(seed, bed.nodes(), TIMING);
         faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
         Nemesis nemesis = new Nemesis(bed, bed.nodes(), faults, System::nanoTime);
