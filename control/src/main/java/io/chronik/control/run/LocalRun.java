@@ -122,11 +122,11 @@ final class LocalRun {
       failure = schedule.await(Duration.ofMinutes(3)); // what remains is the final heal: every node restarted
     } finally {
       progress.close();
+      work.stop(); // also when the run fails: no client of ours (thread or process) keeps running
     }
     if (failure.isPresent()) {
       throw new IllegalStateException("nemesis failed: " + failure.get().getMessage(), failure.get());
     }
-    work.stop();
     boolean complete = work.finalReads(Duration.ofSeconds(60));
     console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
     return complete;
