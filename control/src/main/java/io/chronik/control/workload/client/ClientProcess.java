@@ -118,7 +118,7 @@ public final class ClientProcess {
 
   /**
    * The end of the run: every further invocation is answered {@code stop}, so the process finishes its
-   * operation, closes its Kafka client and exits; killed if it has not within {@code grace}.
+   * operation, closes its Kafka client and exits ({@link #awaitStop} kills it if it does not).
    */
   public void requestStop() {
     session.stop();
