@@ -31,6 +31,14 @@ public interface Fault {
   }
 
   /**
+   * Whether the workload's clients must run as separate processes for it (they then do: a fault
+   * cannot kill a thread of the control node).
+   */
+  default boolean needsClientProcesses() {
+    return false;
+  }
+
+  /**
    * How often brokers must re-read a fake wall clock for this fault (they then run under libfaketime,
    * {@link FakeClock}), or empty when the real clock will do.
    */

@@ -24,8 +24,14 @@ public final class FaultPlan {
    */
   public static List<Step> generate(long seed, List<Fault> faults, List<String> nodes, List<String> shapes,
       long durationMillis, Timing timing) {
+    return generate(seed, faults, nodes, shapes, List.of(), durationMillis, timing);
+  }
+
+  /** As above, with the workload's client processes for the faults that hit clients. */
+  public static List<Step> generate(long seed, List<Fault> faults, List<String> nodes, List<String> shapes,
+      List<String> clients, long durationMillis, Timing timing) {
     Random random = new Random(seed);
-    Draw draw = new Draw(nodes, random, shapes);
+    Draw draw = new Draw(nodes, random, shapes, clients);
     for (Fault f : faults) {
       String problem = f.problem(draw);
       if (problem != null) {

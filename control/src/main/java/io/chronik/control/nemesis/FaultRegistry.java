@@ -42,6 +42,8 @@ public final class FaultRegistry {
       new ClockSkewFault(),
       new ClockJumpFault(),
       new ClockStrobeFault(),
+      ClientKillFault.one(),
+      ClientKillFault.every(),
       new WipeFault());
 
   private FaultRegistry() {}

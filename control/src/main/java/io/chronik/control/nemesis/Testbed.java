@@ -74,6 +74,14 @@ public interface Testbed {
     throw new UnsupportedOperationException("node=" + node + " reason=no-fake-clock");
   }
 
+  /**
+   * The workload's client processes, which client faults kill and restart (by the pids this control
+   * node started); none unless the run's clients are separate processes.
+   */
+  default ClientFleet clients() {
+    return ClientFleet.NONE;
+  }
+
   /** Drops packets between nodes as the grudge says (replacing any earlier partition). */
   void partition(Grudge grudge);
 

@@ -155,14 +155,14 @@ final class HostsRun {
         ClusterScraper scraper = ClusterScraper.start(runDir, o.database().chronikTools() ? metricsUris(cluster)
             : java.util.Map.of(), System::nanoTime,
             recorder.startNanos())) {
-      work = Workloads.create(o, bootstrap, seed, recorder);
+      work = Workloads.create(o, bootstrap, seed, recorder, runDir);
       String topic = work.topic();
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), o.database() == Database.CHRONIK
           ? Optional.empty() : Optional.of((short) Math.min(3, names.size())));
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
-          KAFKA_PORT, lazy, db.guard(), ADMIN_PORT, RAFT_PORT, clock);
+          KAFKA_PORT, lazy, db.guard(), ADMIN_PORT, RAFT_PORT, clock, work.clients());
       Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);
       List<FaultPlan.Step> plan = o.plan(seed, names, TIMING);
       console.printf("chronik test: %d fault steps planned%n", plan.size());

@@ -9,6 +9,7 @@ import io.chronik.control.host.BrokerClock;
 import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.ReadyProbe;
+import io.chronik.control.nemesis.ClientFleet;
 import io.chronik.control.nemesis.Grudge;
 import io.chronik.control.nemesis.PacketShaper;
 import io.chronik.control.nemesis.Partitioner;
@@ -45,14 +46,17 @@ final class HostsTestbed implements Testbed {
   private final PeerLinks peerLinks;
   private final int raftPort;
   private final Optional<FakeClock> clock;
+  private final ClientFleet clients;
 
   /**
    * @param ready the address guard and the admin port that {@link #awaitReady} asks each host's
    *     {@code /ready} on
    */
   HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort,
-      Optional<LazyDataDir> lazy, AddressGuard guard, int adminPort, int raftPort, Optional<FakeClock> clock) {
+      Optional<LazyDataDir> lazy, AddressGuard guard, int adminPort, int raftPort, Optional<FakeClock> clock,
+      ClientFleet clients) {
     this.clock = clock;
+    this.clients = clients;
     this.raftPort = raftPort;
     this.peerLinks = new PeerLinks(ssh, guard);
     this.lazy = lazy;
@@ -65,6 +69,12 @@ final class HostsTestbed implements Testbed {
     this.shaper = new PacketShaper(ssh);
     this.leader = leader;
     this.kafkaPort = kafkaPort;
+  }
+
+  /** The workload's clients run on the control node, whatever the hosts. */
+  @Override
+  public ClientFleet clients() {
+    return clients;
   }
 
   @Override

@@ -56,8 +56,8 @@ final class LocalRun {
       try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
           ClusterScraper scraper = ClusterScraper.start(runDir, metricsUris(brokers), System::nanoTime,
               recorder.startNanos())) {
-        work = Workloads.create(o, bootstrap, seed, recorder);
-        LocalTestbed bed = new LocalTestbed(brokers);
+        work = Workloads.create(o, bootstrap, seed, recorder, runDir);
+        LocalTestbed bed = new LocalTestbed(brokers, work.clients());
         List<FaultPlan.Step> plan = o.plan(seed, bed.nodes(), TIMING);
         faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
         Nemesis nemesis = new Nemesis(bed, bed.nodes(), faults, System::nanoTime);
@@ -122,11 +122,11 @@ final class LocalRun {
       failure = schedule.await(Duration.ofMinutes(3)); // what remains is the final heal: every node restarted
     } finally {
       progress.close();
+      work.stop(); // also when the run fails: no client of ours (thread or process) keeps running
     }
     if (failure.isPresent()) {
       throw new IllegalStateException("nemesis failed: " + failure.get().getMessage(), failure.get());
     }
-    work.stop();
     boolean complete = work.finalReads(Duration.ofSeconds(60));
     console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
     return complete;

@@ -1,6 +1,7 @@
 package io.chronik.control.run;
 
 import io.chronik.control.host.ReadyProbe;
+import io.chronik.control.nemesis.ClientFleet;
 import io.chronik.control.nemesis.Grudge;
 import io.chronik.control.nemesis.Testbed;
 import java.io.IOException;
@@ -16,9 +17,16 @@ final class LocalTestbed implements Testbed {
   private static final Duration START = Duration.ofSeconds(60);
 
   private final List<LocalBroker> brokers;
+  private final ClientFleet clients;
 
-  LocalTestbed(List<LocalBroker> brokers) {
+  LocalTestbed(List<LocalBroker> brokers, ClientFleet clients) {
     this.brokers = List.copyOf(brokers);
+    this.clients = clients;
+  }
+
+  @Override
+  public ClientFleet clients() {
+    return clients;
   }
 
   /** Node names of the brokers: n1, n2, ... */

@@ -108,11 +108,27 @@ public final class RunOptions {
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the kafka workload's topic (default 3).")
   int partitions;
 
-  @Option(names = "--producers", defaultValue = "2", description = "Kafka workload producer threads (default 2).")
+  @Option(names = "--producers", defaultValue = "2", description = "Kafka workload producers (default 2).")
   int producers;
 
   @Option(names = "--clients", defaultValue = "4", description = "Register client threads (default 4).")
   int clients;
+
+  /** {@code --consumer-mode} word for consumers in a group. */
+  static final String SUBSCRIBE = "subscribe";
+  private static final List<String> CONSUMER_MODES = List.of("assign", SUBSCRIBE);
+
+  @Option(names = "--consumers", defaultValue = "1", description = "Kafka workload live consumers (default 1).")
+  int consumers = 1;
+
+  @Option(names = "--consumer-mode", defaultValue = "assign", description = "Kafka workload consumers: assign (each "
+      + "reads every partition from the beginning; default) or subscribe (members of one consumer group that share the "
+      + "partitions and commit what they read: a killed or restarted consumer makes the group rebalance).")
+  String consumerMode = "assign";
+
+  @Option(names = "--client-processes", description = "Run the kafka workload's producers and consumers as separate "
+      + "JVMs of this machine instead of threads of this one (always so when a client fault is selected).")
+  boolean clientProcessesWanted;
 
   @Option(names = "--acks", defaultValue = "all", description = "Kafka workload producers' acks: all (default) or 1. With 1 a "
       + "leader cut off from its quorum acknowledges writes that are later lost; the checker must say so.")
@@ -142,7 +158,13 @@ public final class RunOptions {
       return planner.plan(seed, nodes, durationMillis, timing);
     }
     return FaultPlan.generate(seed, FaultRegistry.select(faultsOrDefault(), site()), nodes, shapesOrDefault(),
-        durationMillis, timing);
+        clientProcesses() ? Workloads.processClients(this) : List.of(), durationMillis, timing);
+  }
+
+  /** Whether the workload's clients run as separate processes: asked for, or a selected fault kills clients. */
+  boolean clientProcesses() {
+    return clientProcessesWanted || FaultRegistry.select(faultsOrDefault(), site()).stream()
+        .anyMatch(f -> f.needsClientProcesses());
   }
 
   List<String> faultsOrDefault() {
@@ -210,9 +232,16 @@ public final class RunOptions {
     if (nodes < 1 || nodes > 7) {
       return "nodes=" + nodes + " reason=need 1..7 local nodes";
     }
-    if (timeSeconds < 5 || partitions < 1 || producers < 1 || clients < 1) {
+    if (timeSeconds < 5 || partitions < 1 || producers < 1 || clients < 1 || consumers < 1) {
       return "time=" + timeSeconds + " partitions=" + partitions + " producers=" + producers + " clients=" + clients
-          + " reason=need time>=5 partitions>=1 producers>=1 clients>=1";
+          + " consumers=" + consumers + " reason=need time>=5 partitions>=1 producers>=1 clients>=1 consumers>=1";
+    }
+    if (!CONSUMER_MODES.contains(consumerMode)) {
+      return "consumer-mode=" + consumerMode + " reason=unknown known=" + CONSUMER_MODES;
+    }
+    if (clientProcesses() && Workloads.processClients(this).isEmpty()) {
+      return "workload=" + workload + " reason=clients-run-inside-the-control-node (--client-processes and client faults"
+          + " need the kafka workload)";
     }
     for (String shape : shapesOrDefault()) {
       if (!PartitionFault.LABELS.contains(shape)) {
@@ -245,7 +274,8 @@ public final class RunOptions {
       return null;
     }
     List<String> names = java.util.stream.IntStream.rangeClosed(1, n).mapToObj(i -> "n" + i).toList();
-    Draw draw = new Draw(names, new java.util.Random(0), shapesOrDefault());
+    Draw draw = new Draw(names, new java.util.Random(0), shapesOrDefault(),
+        clientProcesses() ? Workloads.processClients(this) : List.of());
     for (Fault f : FaultRegistry.select(faultsOrDefault(), site())) {
       String problem = f.problem(draw);
       if (problem != null) {
@@ -313,6 +343,9 @@ public final class RunOptions {
     c.partitions = partitions;
     c.producers = producers;
     c.clients = clients;
+    c.consumers = consumers;
+    c.consumerMode = consumerMode;
+    c.clientProcessesWanted = clientProcessesWanted;
     c.acks = acks;
     c.seed = seed;
     c.name = name;

@@ -21,7 +21,21 @@ final class Workloads {
   }
 
   static WorkloadSettings settings(RunOptions o) {
-    return new WorkloadSettings(o.partitions, o.producers, o.clients, o.acks);
+    return settings(o, java.nio.file.Path.of("."));
+  }
+
+  /**
+   * The workload's settings for a run writing into {@code runDir}. Its clients run as separate
+   * processes when asked ({@code --client-processes}) or when a selected fault kills clients.
+   */
+  static WorkloadSettings settings(RunOptions o, java.nio.file.Path runDir) {
+    return new WorkloadSettings(o.partitions, o.producers, o.clients, o.acks, o.consumers,
+        o.consumerMode.equals(RunOptions.SUBSCRIBE), o.clientProcesses(), runDir);
+  }
+
+  /** The clients a client fault may draw: those the workload can run as processes (none for register). */
+  static List<String> processClients(RunOptions o) {
+    return type(o).processClients().apply(settings(o));
   }
 
   /** Recorder threads the workload uses. */
@@ -37,8 +51,9 @@ final class Workloads {
     return type(o).topicPartitions().applyAsInt(settings(o));
   }
 
-  static Workload create(RunOptions o, String bootstrap, long seed, HistoryRecorder recorder) {
-    return type(o).create(bootstrap, seed, recorder, settings(o));
+  static Workload create(RunOptions o, String bootstrap, long seed, HistoryRecorder recorder,
+      java.nio.file.Path runDir) {
+    return type(o).create(bootstrap, seed, recorder, settings(o, runDir));
   }
 
   /**

@@ -1,5 +1,13 @@
 package io.chronik.control.workload;
 
+import io.chronik.control.nemesis.ClientFleet;
+import io.chronik.control.workload.client.ClientMessage;
+import io.chronik.control.workload.client.ClientProcess;
+import io.chronik.control.workload.client.ClientProcesses;
+import io.chronik.control.workload.client.ClientSession;
+import io.chronik.control.workload.client.KafkaClientSpec;
+import io.chronik.control.workload.client.KafkaSettings;
+import io.chronik.control.workload.client.RecorderChannel;
 import io.chronik.verifier.recorder.HistoryRecorder;
 import io.chronik.verifier.recorder.Invocation;
 import io.chronik.verifier.recorder.KafkaMicroOps;
@@ -8,75 +16,97 @@ import io.chronik.verifier.report.HistoryChecks;
 import io.chronik.verifier.report.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
-import org.apache.kafka.common.serialization.LongSerializer;
+import us.bpsm.edn.Keyword;
 
 /**
  * The Kafka log workload with the official Kafka Java client, recorded in Jepsen's Kafka op shapes:
- * producers send unique values to partitions ({@code :send}), one consumer polls every partition
- * ({@code :poll}), and after the faults a final reader reads each partition from the beginning to its
- * end offset. Partition numbers are the history's keys. Any error whose effect is unknown is recorded
- * as {@code :info}, so the checker treats it as possibly applied.
+ * producers {@code p1..pN} send unique values to partitions ({@code :send}), consumers {@code c1..cM}
+ * poll ({@code :poll}) — each assigned every partition, or members of one group that share them
+ * ({@code :subscribe}) — and after the faults a final reader reads each partition from the beginning
+ * to its end offset. Partition numbers are the history's keys. Any error whose effect is unknown is
+ * recorded as {@code :info}, so the checker treats it as possibly applied.
+ *
+ * <p>Producers and consumers run as threads of the control node, or as separate processes
+ * ({@link ClientProcesses}: what client faults kill -9 and restart). Either way each client is one
+ * history thread and runs the same code ({@link KafkaClientSpec#run}); the final reader is always a
+ * thread of the control node.
  */
 public final class KafkaWorkload implements Workload {
   public static final String TOPIC = "chronik-log";
   public static final WorkloadType TYPE = new WorkloadType("kafka",
-      "Kafka log: idempotent producers send unique values, a consumer polls every partition (kafka checker)",
-      TOPIC, WorkloadSettings::partitions, s -> concurrency(s.producers()),
-      (bootstrap, seed, recorder, s) -> new KafkaWorkload(bootstrap, s.partitions(), s.producers(), s.acks(), recorder));
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+      "Kafka log: idempotent producers send unique values, consumers poll (every partition, or --consumer-mode "
+          + "subscribe: one group) (kafka checker)",
+      TOPIC, WorkloadSettings::partitions, s -> concurrency(s.producers(), s.consumers()), KafkaWorkload::clientNames,
+      (bootstrap, seed, recorder, s) -> new KafkaWorkload(bootstrap, s, recorder));
+  /** A producer may be inside a 15 s send when asked to stop; then it closes its client. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(25);
+  private static final Keyword SEND = KafkaMicroOps.SEND;
 
   private final String bootstrap;
-  private final int partitions;
-  private final int producers;
+  private final WorkloadSettings settings;
   private final HistoryRecorder recorder;
-  private final String acks;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong indeterminate = new AtomicLong();
-  private final AtomicLong polledRecords = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
+  /** The client processes (not yet started), or null when clients are threads. */
+  private final ClientProcesses processes;
 
-  /**
-   * @param acks the producers' {@code acks}: "all" (idempotent, the default a valid run needs) or
-   *     "1" (leader-only acknowledgement, not idempotent: a leader cut off from its quorum can
-   *     acknowledge writes that are later truncated, which the checker must report as lost)
-   */
-  public KafkaWorkload(String bootstrap, int partitions, int producers, String acks, HistoryRecorder recorder) {
-    if (!acks.equals("all") && !acks.equals("1")) {
-      throw new IllegalArgumentException("acks=" + acks + " reason=expected-all-or-1");
+  public KafkaWorkload(String bootstrap, WorkloadSettings settings, HistoryRecorder recorder) {
+    if (!settings.acks().equals("all") && !settings.acks().equals("1")) {
+      throw new IllegalArgumentException("acks=" + settings.acks() + " reason=expected-all-or-1");
     }
     this.bootstrap = bootstrap;
-    this.partitions = partitions;
-    this.producers = producers;
-    this.acks = acks;
+    this.settings = settings;
     this.recorder = recorder;
+    this.processes = settings.clientProcesses() ? processes() : null;
   }
 
-  /** Recorder threads: one per producer, the live consumer, and the final reader. */
-  public static int concurrency(int producers) {
-    return producers + 2;
+  /** Recorder threads: one per producer and consumer, and the final reader. */
+  public static int concurrency(int producers, int consumers) {
+    return producers + consumers + 1;
+  }
+
+  /** Producers p1..pN, then consumers c1..cM. */
+  public static List<String> clientNames(WorkloadSettings s) {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= s.producers(); i++) {
+      names.add("p" + i);
+    }
+    for (int i = 1; i <= s.consumers(); i++) {
+      names.add("c" + i);
+    }
+    return names;
+  }
+
+  /** Every client, in history-thread order. */
+  List<KafkaClientSpec> specs() {
+    List<KafkaClientSpec> specs = new ArrayList<>();
+    List<String> names = clientNames(settings);
+    for (int slot = 0; slot < names.size(); slot++) {
+      KafkaClientSpec.Role role = slot < settings.producers() ? KafkaClientSpec.Role.PRODUCER
+          : KafkaClientSpec.Role.CONSUMER;
+      specs.add(new KafkaClientSpec(role, names.get(slot), bootstrap, TOPIC, settings.partitions(), settings.acks(),
+          slot, KafkaClientSpec.firstValue(slot, 0), settings.subscribe(), KafkaSettings.GROUP));
+    }
+    return specs;
   }
 
   @Override
@@ -99,9 +129,9 @@ public final class KafkaWorkload implements Workload {
     return indeterminate.get();
   }
 
-  /** Records the live consumer has polled so far. */
-  public long polledRecords() {
-    return polledRecords.get();
+  @Override
+  public ClientFleet clients() {
+    return processes != null ? processes : ClientFleet.NONE;
   }
 
   @Override
@@ -109,136 +139,80 @@ public final class KafkaWorkload implements Workload {
     return HistoryChecks.run("kafka", history, runDir, finalReadsComplete, out);
   }
 
+  /** Counts sends for the progress line (polls are not counted). */
+  private void completed(Keyword f, ClientMessage.Type type) {
+    if (f.equals(SEND)) {
+      (type == ClientMessage.Type.OK ? acknowledged : indeterminate).incrementAndGet();
+    }
+  }
+
   @Override
   public void start() {
-    for (int p = 0; p < producers; p++) {
-      int thread = p;
-      threads.add(startThread("producer-" + p, () -> produce(thread)));
+    if (processes != null) {
+      try {
+        processes.startAll();
+      } catch (IOException e) {
+        throw new UncheckedIOException("reason=client-processes-not-started", e);
+      }
+      return;
     }
-    threads.add(startThread("consumer", () -> consume(recorder.worker(producers))));
+    for (KafkaClientSpec spec : specs()) {
+      RecorderChannel channel = new RecorderChannel(recorder.worker(spec.slot()), running, this::completed);
+      Thread t = new Thread(() -> spec.run(channel), spec.name());
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
   }
 
-  private static Thread startThread(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    t.start();
-    return t;
+  /** One process per client, each incarnation of a producer with its own block of values; logs in clients/. */
+  private ClientProcesses processes() {
+    Path logs;
+    try {
+      logs = Files.createDirectories(settings.runDir().resolve("clients"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("dir=" + settings.runDir().resolve("clients") + " reason=not-created", e);
+    }
+    List<ClientProcess> list = new ArrayList<>();
+    for (KafkaClientSpec spec : specs()) {
+      ClientSession session = new ClientSession(spec.name(), recorder.worker(spec.slot()), this::completed);
+      list.add(new ClientProcess(session, incarnation -> ClientProcesses.command(
+          spec.withFirstValue(KafkaClientSpec.firstValue(spec.slot(), incarnation)).args()),
+          logs.resolve(spec.name() + ".log")));
+    }
+    return new ClientProcesses(list);
   }
 
+  /** Stops every client after its current operation; a client process that broke the protocol fails the run here. */
   @Override
   public void stop() throws InterruptedException {
     running.set(false);
     for (Thread t : threads) {
       t.join(TimeUnit.SECONDS.toMillis(30));
     }
-  }
-
-  private Properties producerProps() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, acks);
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(acks.equals("all")));
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "12000");
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-    p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-    return p;
-  }
-
-  private void produce(int thread) {
-    Worker worker = recorder.worker(thread);
-    long next = (thread + 1L) * 1_000_000_000L;
-    try (KafkaProducer<Long, Long> producer =
-        new KafkaProducer<>(producerProps(), new LongSerializer(), new LongSerializer())) {
-      while (running.get()) {
-        long key = Math.floorMod(next * 31 + thread, partitions);
-        long value = next++;
-        Invocation inv = worker.invoke(KafkaMicroOps.SEND, List.of(KafkaMicroOps.send(key, value)));
-        try {
-          RecordMetadata md = producer.send(new ProducerRecord<>(TOPIC, (int) key, key, value))
-              .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-          inv.ok(List.of(KafkaMicroOps.sent(key, md.offset(), value)));
-          acknowledged.incrementAndGet();
-        } catch (ExecutionException | TimeoutException e) {
-          inv.info(List.of(KafkaMicroOps.send(key, value)), errorName(e));
-          indeterminate.incrementAndGet();
-        } catch (InterruptedException e) {
-          inv.info(List.of(KafkaMicroOps.send(key, value)), "interrupted");
-          Thread.currentThread().interrupt();
-          return;
-        }
+    if (processes != null) {
+      processes.stopAll(STOP_GRACE);
+      Optional<RuntimeException> broken = processes.protocolError();
+      if (broken.isPresent()) {
+        throw new IllegalStateException("reason=client-protocol-error " + broken.get().getMessage(), broken.get());
       }
     }
   }
 
-  private static String errorName(Exception e) {
-    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    return cause.getClass().getSimpleName();
-  }
-
-  private Properties consumerProps(String clientId) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-    p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-    return p;
-  }
-
   private List<TopicPartition> topicPartitions() {
     List<TopicPartition> tps = new ArrayList<>();
-    for (int k = 0; k < partitions; k++) {
+    for (int k = 0; k < settings.partitions(); k++) {
       tps.add(new TopicPartition(TOPIC, k));
     }
     return tps;
   }
 
-  private long[] keys() {
-    long[] keys = new long[partitions];
-    for (int k = 0; k < partitions; k++) {
+  private List<Object> keys() {
+    long[] keys = new long[settings.partitions()];
+    for (int k = 0; k < keys.length; k++) {
       keys[k] = k;
     }
-    return keys;
-  }
-
-  private void consume(Worker worker) {
-    try (KafkaConsumer<Long, Long> consumer =
-        new KafkaConsumer<>(consumerProps("live-reader"), new LongDeserializer(), new LongDeserializer())) {
-      assign(worker, consumer);
-      while (running.get()) {
-        poll(worker, consumer, Duration.ofMillis(200));
-      }
-    }
-  }
-
-  private void assign(Worker worker, KafkaConsumer<Long, Long> consumer) {
-    // declared in the history: a checker may take a complete read from the beginning as the log's content
-    Invocation inv = worker.invoke(KafkaMicroOps.ASSIGN, KafkaMicroOps.keys(keys()),
-        Map.of(KafkaMicroOps.SEEK_TO_BEGINNING, true));
-    consumer.assign(topicPartitions());
-    consumer.seekToBeginning(topicPartitions());
-    inv.ok(KafkaMicroOps.keys(keys()));
-  }
-
-  /** One recorded poll; returns the number of records read, or -1 if the poll's outcome is unknown. */
-  private int poll(Worker worker, KafkaConsumer<Long, Long> consumer, Duration timeout) {
-    Invocation inv = worker.invoke(KafkaMicroOps.POLL, List.of(KafkaMicroOps.poll()));
-    try {
-      ConsumerRecords<Long, Long> records = consumer.poll(timeout);
-      Map<Long, List<long[]>> byKey = new LinkedHashMap<>();
-      for (ConsumerRecord<Long, Long> r : records) {
-        byKey.computeIfAbsent((long) r.partition(), k -> new ArrayList<>()).add(new long[] {r.offset(), r.value()});
-      }
-      inv.ok(List.of(KafkaMicroOps.polled(byKey)));
-      polledRecords.addAndGet(records.count());
-      return records.count();
-    } catch (RuntimeException e) {
-      inv.info(List.of(KafkaMicroOps.poll()), e.getClass().getSimpleName());
-      return -1;
-    }
+    return KafkaMicroOps.keys(keys);
   }
 
   /**
@@ -248,12 +222,16 @@ public final class KafkaWorkload implements Workload {
    */
   @Override
   public boolean finalReads(Duration deadline) {
-    Worker worker = recorder.worker(producers + 1);
+    Worker worker = recorder.worker(settings.producers() + settings.consumers());
     long until = System.nanoTime() + deadline.toNanos();
-    try (KafkaConsumer<Long, Long> consumer =
-        new KafkaConsumer<>(consumerProps("final-reader"), new LongDeserializer(), new LongDeserializer())) {
+    try (KafkaConsumer<Long, Long> consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "final-reader"),
+        new LongDeserializer(), new LongDeserializer())) {
       Map<TopicPartition, Long> end = consumer.endOffsets(topicPartitions(), deadline);
-      assign(worker, consumer);
+      // declared in the history: the checker takes this complete read from the beginning as the log's content
+      Invocation assign = worker.invoke(KafkaMicroOps.ASSIGN, keys(), Map.of(KafkaMicroOps.SEEK_TO_BEGINNING, true));
+      consumer.assign(topicPartitions());
+      consumer.seekToBeginning(topicPartitions());
+      assign.ok(keys());
       while (System.nanoTime() < until) {
         poll(worker, consumer, Duration.ofMillis(500));
         boolean done = true;
@@ -267,6 +245,21 @@ public final class KafkaWorkload implements Workload {
       return false;
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  /** One recorded poll of the final reader. */
+  private static void poll(Worker worker, KafkaConsumer<Long, Long> consumer, Duration timeout) {
+    Invocation inv = worker.invoke(KafkaMicroOps.POLL, List.of(KafkaMicroOps.poll()));
+    try {
+      ConsumerRecords<Long, Long> records = consumer.poll(timeout);
+      Map<Long, List<long[]>> byKey = new LinkedHashMap<>();
+      for (ConsumerRecord<Long, Long> r : records) {
+        byKey.computeIfAbsent((long) r.partition(), k -> new ArrayList<>()).add(new long[] {r.offset(), r.value()});
+      }
+      inv.ok(List.of(KafkaMicroOps.polled(byKey)));
+    } catch (RuntimeException e) {
+      inv.info(List.of(KafkaMicroOps.poll()), e.getClass().getSimpleName());
     }
   }
 }

@@ -50,7 +50,7 @@ public final class RegisterWorkload implements Workload {
   public static final int PARTITIONS = 2;
   public static final WorkloadType TYPE = new WorkloadType("register",
       "consumer-group offsets as registers: commit/fetch, checked for linearizability (keyed-register)",
-      TOPIC, s -> PARTITIONS, s -> concurrency(s.clients()),
+      TOPIC, s -> PARTITIONS, s -> concurrency(s.clients()), s -> List.of(),
       (bootstrap, seed, recorder, s) -> new RegisterWorkload(bootstrap, s.clients(), seed, recorder));
   private static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
 

@@ -1,5 +1,6 @@
 package io.chronik.control.workload;
 
+import io.chronik.control.nemesis.ClientFleet;
 import io.chronik.verifier.report.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +35,11 @@ public interface Workload {
 
   /** Operations that failed or whose outcome is unknown so far. */
   long errorCount();
+
+  /** Its clients running as separate processes, which client faults kill and restart; none by default. */
+  default ClientFleet clients() {
+    return ClientFleet.NONE;
+  }
 
   /** Checks the recorded history and writes report.html, results.edn and charts into {@code runDir}. */
   Verdict check(Path history, Path runDir, boolean finalReadsComplete, PrintWriter out) throws IOException;

@@ -26,7 +26,7 @@ class FaultPlanTest {
   @Test
   void faultsFollowOneAnotherWithinTheRunAndNeverOverlap() {
     List<Fault> every = FaultRegistry.all().stream().filter(f -> f.sites().contains(Site.LAB)).toList();
-    var plan = FaultPlan.generate(7, every, NODES, SHAPES, 60_000, TIMING);
+    var plan = FaultPlan.generate(7, every, NODES, SHAPES, List.of("p1", "c1"), 60_000, TIMING);
     assertThat(plan).isNotEmpty();
     long last = 0;
     for (FaultPlan.Step step : plan) {

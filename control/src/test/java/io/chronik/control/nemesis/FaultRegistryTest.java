@@ -11,16 +11,17 @@ import picocli.CommandLine;
 
 class FaultRegistryTest {
   private static final List<String> FIVE = List.of("n1", "n2", "n3", "n4", "n5");
+  private static final List<String> CLIENTS = List.of("p1", "p2", "c1");
 
   @Test
-  void everyFaultHasAUniqueNameHelpAndASiteAndPicksTargetsAmongTheNodes() {
+  void everyFaultHasAUniqueNameHelpAndASiteAndPicksTargetsAmongTheNodesOrTheClients() {
     assertThat(FaultRegistry.all()).extracting(Fault::name).doesNotHaveDuplicates()
         .allSatisfy(n -> assertThat(n).matches("[a-z][a-z-]*").isNotEqualTo(FaultRegistry.NONE));
     for (Fault f : FaultRegistry.all()) {
       assertThat(f.help()).as("help of %s", f.name()).isNotBlank();
       assertThat(f.sites()).as("sites of %s", f.name()).isNotEmpty();
-      Injection i = f.pick(new Draw(FIVE, new Random(1), PartitionFault.LABELS));
-      assertThat(i.targets()).as("targets of %s", f.name()).isSubsetOf(FIVE);
+      Injection i = f.pick(new Draw(FIVE, new Random(1), PartitionFault.LABELS, CLIENTS));
+      assertThat(i.targets()).as("targets of %s", f.name()).isSubsetOf(f.needsClientProcesses() ? CLIENTS : FIVE);
     }
   }
 

@@ -12,6 +12,13 @@ final class RecordingTestbed implements Testbed {
   Grudge lastGrudge;
   /** Nodes whose broker {@link #running} says has exited. */
   final java.util.Set<String> halted = new java.util.HashSet<>();
+  /** What {@link #clients} returns. */
+  ClientFleet fleet = ClientFleet.NONE;
+
+  @Override
+  public ClientFleet clients() {
+    return fleet;
+  }
 
   @Override
   public void kill(String node) {

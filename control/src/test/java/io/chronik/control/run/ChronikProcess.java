@@ -51,6 +51,12 @@ public final class ChronikProcess {
 
   /** Runs {@code chronik <command> --runs-dir runs ARGS}; the run folder is the first directory in {@code runs}. */
   public static Run run(Path runs, Duration limit, String command, String... args) throws Exception {
+    return run(runs, limit, handle -> { }, command, args);
+  }
+
+  /** As above; {@code started} is given the chronik process as soon as it runs (to watch it from outside). */
+  public static Run run(Path runs, Duration limit, java.util.function.Consumer<ProcessHandle> started, String command,
+      String... args) throws Exception {
     assumePackaged();
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", distributionClassPath(),
@@ -58,6 +64,7 @@ public final class ChronikProcess {
     cmd.addAll(List.of(args));
     Path console = Files.createTempFile(runs, "console", ".txt");
     Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(console.toFile()).start();
+    started.accept(run.toHandle());
     boolean finished = run.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {
       run.destroyForcibly().waitFor();

@@ -88,6 +88,27 @@ class RunOptionsTest {
   }
 
   @Test
+  void clientFaultsRunTheKafkaClientsAsProcessesAndDrawFromThem() {
+    RunOptions o = parse("--faults", "client-kill,kill", "--producers", "2", "--consumers", "2",
+        "--consumer-mode", "subscribe");
+    assertThat(o.problem()).isNull();
+    assertThat(o.clientProcesses()).isTrue();
+    assertThat(Workloads.settings(o).subscribe()).isTrue();
+    assertThat(Workloads.processClients(o)).containsExactly("p1", "p2", "c1", "c2");
+    assertThat(o.plan(5, java.util.List.of("n1", "n2", "n3"), LocalRun.TIMING))
+        .filteredOn(s -> s.fault().name().equals("client-kill")).isNotEmpty()
+        .allSatisfy(s -> assertThat(s.injection().targets()).hasSize(1).isSubsetOf("p1", "p2", "c1", "c2"));
+    assertThat(parse().clientProcesses()).as("threads unless asked or needed").isFalse();
+    assertThat(parse("--client-processes").clientProcesses()).isTrue();
+    assertThat(parse("--hosts", "lab:3", "--faults", "client-kill-all").problem()).isNull();
+    assertThat(parse("--workload", "register", "--faults", "client-kill").problem()).isEqualTo("workload=register "
+        + "reason=clients-run-inside-the-control-node (--client-processes and client faults need the kafka workload)");
+    assertThat(parse("--consumer-mode", "both").problem()).isEqualTo("consumer-mode=both reason=unknown known=[assign, "
+        + "subscribe]");
+    assertThat(parse("--consumers", "0").problem()).contains("consumers=0").contains("consumers>=1");
+  }
+
+  @Test
   void inventoryTargetUsesEveryHostInFileOrder() throws Exception {
     Path file = Files.writeString(dir.resolve("vms.txt"), "n2 10.0.3.12\nn1 10.0.3.11 user=admin sudo=true\n");
     HostsRun.Cluster c = HostsRun.resolve(HostsTarget.parse("inventory:" + file), null);

@@ -23,10 +23,15 @@ class WorkloadRegistryTest {
   void kafkaSizesFollowTheOptionsAndRegisterHasItsOwn() {
     WorkloadType kafka = WorkloadRegistry.get("kafka");
     assertThat(kafka.topicPartitions().applyAsInt(SETTINGS)).isEqualTo(5);
-    assertThat(kafka.concurrency().applyAsInt(SETTINGS)).isEqualTo(KafkaWorkload.concurrency(3));
+    assertThat(kafka.concurrency().applyAsInt(SETTINGS)).isEqualTo(KafkaWorkload.concurrency(3, 1)).isEqualTo(5);
+    WorkloadSettings group = new WorkloadSettings(5, 2, 4, "all", 3, true, true, java.nio.file.Path.of("."));
+    assertThat(kafka.concurrency().applyAsInt(group)).as("producers, consumers, final reader").isEqualTo(6);
+    assertThat(kafka.processClients().apply(SETTINGS)).containsExactly("p1", "p2", "p3", "c1");
+    assertThat(kafka.processClients().apply(group)).containsExactly("p1", "p2", "c1", "c2", "c3");
     WorkloadType register = WorkloadRegistry.get("register");
     assertThat(register.topicPartitions().applyAsInt(SETTINGS)).isEqualTo(RegisterWorkload.PARTITIONS);
     assertThat(register.concurrency().applyAsInt(SETTINGS)).isEqualTo(RegisterWorkload.concurrency(4));
+    assertThat(register.processClients().apply(SETTINGS)).as("register clients run in the control node").isEmpty();
     assertThatThrownBy(() -> WorkloadRegistry.get("bank")).hasMessage("workload=bank reason=unknown known=[kafka, register]");
   }
 }
