@@ -167,6 +167,10 @@ public final class BrokerSettings {
       10000, 0, INT_MAX, "ms", "At SIGTERM a node first hands leadership of every group it leads to an up-to-date "
           + "follower and declines leadership; it waits at most this long for that, then closes its ports. "
           + "docs/OPERATIONS.md \"Graceful shutdown\".");
+  public static final Setting<Integer> METADATA_READY_WAIT_MS = Setting.integer("metadata.ready.wait.ms", 5000, 0,
+      INT_MAX, "ms", "A restarted node opens its Kafka listener once its metadata image caught up with the current "
+          + "leader's term (no client is told a topic is unknown because the log was not applied yet), or after this "
+          + "long without a metadata quorum (then it serves what it has, and says so in the log).");
   public static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = Setting.integer("shutdown.timeout.ms", 30000, 1000,
       INT_MAX, "ms", "Hard bound on a graceful stop: a node still stopping after this long halts (every "
           + "acknowledged write is already fsynced). Keep it below the service manager's stop timeout (the unit's "
@@ -196,7 +200,7 @@ public final class BrokerSettings {
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE,
       RAFT_SNAPSHOT_INTERVAL_ENTRIES, RAFT_CATCHUP_HOLD_ENTRIES, RAFT_SNAPSHOT_SEND_BYTES_PER_SEC,
-      METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, SHUTDOWN_TIMEOUT_MS,
+      METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, METADATA_READY_WAIT_MS, SHUTDOWN_TIMEOUT_MS,
       ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
 
   private static final Map<String, Setting<?>> BY_KEY = index();

@@ -52,6 +52,11 @@ final class MetadataGroup extends RaftNodeGroup {
   private final Map<Long, Runnable> confirmedReads = new HashMap<>();
   private long nextReadContext = 1;
   private long appliedIndex;
+  /**
+   * The image holds every entry committed before the current leader's term: an entry of this node's
+   * current term was applied (the leader's first), or the log was empty at open (nothing to replay).
+   */
+  private volatile boolean caughtUp;
 
   /** Default {@link #snapshotIntervalEntries} (broker key {@code metadata.snapshot.interval.entries}). */
   static final long SNAPSHOT_INTERVAL_ENTRIES = 10_000;
@@ -84,6 +89,7 @@ final class MetadataGroup extends RaftNodeGroup {
     this.snapshotIntervalEntries = snapshotIntervalEntries;
     this.snapshotIndex = storage.snapshotMeta().index();
     this.appliedIndex = snapshotIndex; // the core applies from the entry after the snapshot
+    this.caughtUp = storage.lastIndex() == 0 && snapshotIndex == 0;
     if (snapshotIndex == 0 && storage.firstIndex() > 1) {
       // entries were compacted and no snapshot holds them: replaying the rest would build a partial image
       throw new IllegalStateException("group=metadata firstIndex=" + storage.firstIndex()
@@ -150,6 +156,7 @@ final class MetadataGroup extends RaftNodeGroup {
       installedSnapshot = null;
       appliedIndex = ready.snapshot().index();
       snapshotIndex = appliedIndex;
+      caughtUp |= ready.snapshot().term() == node().term();
       log.info("group=metadata snapshotIndex={} action=restored-from-leader-snapshot", snapshotIndex);
     }
     for (Entry e : ready.committedEntries()) {
@@ -157,7 +164,13 @@ final class MetadataGroup extends RaftNodeGroup {
         applier.apply(MetadataCommand.decode(e.payload()));
       }
       appliedIndex = e.index();
+      caughtUp |= e.term() == node().term(); // the leader's first entry of its term: all before it applied
     }
+  }
+
+  /** See {@link #caughtUp} (any thread). */
+  boolean caughtUp() {
+    return caughtUp;
   }
 
   /**

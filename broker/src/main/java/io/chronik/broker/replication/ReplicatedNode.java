@@ -377,6 +377,14 @@ public final class ReplicatedNode implements AutoCloseable {
     return metadata.leading();
   }
 
+  /**
+   * The metadata image holds every entry committed before the current leader's term, or the node had an
+   * empty metadata log at open (any thread).
+   */
+  public boolean metadataCaughtUp() {
+    return metadata.caughtUp();
+  }
+
   public PipelineMetrics metrics() {
     return metrics;
   }
