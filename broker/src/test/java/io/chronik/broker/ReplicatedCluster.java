@@ -1,7 +1,6 @@
 package io.chronik.broker;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,9 +34,7 @@ final class ReplicatedCluster implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return LoopbackPorts.take();
   }
 
   /** Environment variables every node started from now on gets (e.g. the archive's S3 credentials). */

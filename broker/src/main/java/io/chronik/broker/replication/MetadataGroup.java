@@ -156,7 +156,7 @@ final class MetadataGroup extends RaftNodeGroup {
       installedSnapshot = null;
       appliedIndex = ready.snapshot().index();
       snapshotIndex = appliedIndex;
-      caughtUp |= ready.snapshot().term() == node().term();
+      caughtUp |= ready.snapshot().term() == node().term() && node().leader() != RaftNode.NONE;
       log.info("group=metadata snapshotIndex={} action=restored-from-leader-snapshot", snapshotIndex);
     }
     for (Entry e : ready.committedEntries()) {
@@ -164,7 +164,10 @@ final class MetadataGroup extends RaftNodeGroup {
         applier.apply(MetadataCommand.decode(e.payload()));
       }
       appliedIndex = e.index();
-      caughtUp |= e.term() == node().term(); // the leader's first entry of its term: all before it applied
+      // the first entry of a known leader's term applied: everything committed before that term is in the image.
+      // The leader must be known: right after a restart the stored term is stale and the node's own log may end
+      // with that term's entries, while the cluster has moved on.
+      caughtUp |= e.term() == node().term() && node().leader() != RaftNode.NONE;
     }
   }
 

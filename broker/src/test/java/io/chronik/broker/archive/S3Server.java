@@ -1,6 +1,5 @@
 package io.chronik.broker.archive;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.gaul.s3proxy.AuthenticationType;
@@ -29,10 +28,7 @@ public final class S3Server implements AutoCloseable {
   }
 
   public static S3Server start(String... buckets) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = io.chronik.broker.LoopbackPorts.take();
     String endpoint = "http://127.0.0.1:" + port;
     BlobStoreContext store = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
         .build(BlobStoreContext.class);

@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -55,16 +54,7 @@ class NettyPeerTransportTest {
   }
 
   private static int[] freePorts(int n) throws IOException {
-    ServerSocket[] sockets = new ServerSocket[n];
-    int[] ports = new int[n];
-    for (int i = 0; i < n; i++) {
-      sockets[i] = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-      ports[i] = sockets[i].getLocalPort();
-    }
-    for (ServerSocket s : sockets) {
-      s.close();
-    }
-    return ports;
+    return io.chronik.broker.LoopbackPorts.take(n);
   }
 
   private static InetSocketAddress local(int port) {
