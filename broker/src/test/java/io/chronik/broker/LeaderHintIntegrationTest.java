@@ -22,6 +22,7 @@ import org.apache.kafka.common.message.DescribeQuorumRequestData;
 import org.apache.kafka.common.message.DescribeQuorumResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.DescribeQuorumRequest;
 import org.apache.kafka.common.requests.DescribeQuorumResponse;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.RequestUtils;
@@ -57,7 +59,7 @@ class LeaderHintIntegrationTest {
   private static ReplicatedCluster cluster;
   private static int leader;
   private static Uuid topicId;
-  private int correlation;
+  private static int correlation;
 
   @BeforeAll
   static void start() throws Exception {
@@ -71,6 +73,23 @@ class LeaderHintIntegrationTest {
       leader = d.partitions().get(0).leader().id();
       topicId = d.topicId();
     }
+    for (int node = 0; node < 3; node++) {
+      awaitTopicKnown(node);
+    }
+  }
+
+  /**
+   * Until {@code node}'s own metadata names the topic and its leader: CreateTopics answers once the metadata
+   * leader committed the topic, and a follower applies it a moment later (until then it answers
+   * UNKNOWN_TOPIC_OR_PARTITION, as Kafka's brokers do), which is not what these tests are about.
+   */
+  private static void awaitTopicKnown(int node) throws Exception {
+    MetadataRequestData req = new MetadataRequestData().setAllowAutoTopicCreation(false);
+    req.topics().add(new MetadataRequestData.MetadataRequestTopic().setName(TOPIC));
+    Eventually.eventually("node " + node + " knows " + TOPIC + " and its leader", java.time.Duration.ofSeconds(30),
+        () -> ((MetadataResponse) send(node, ApiKeys.METADATA, (short) 12, req)).data().topics().find(TOPIC),
+        t -> t != null && t.errorCode() == Errors.NONE.code() && t.partitions().size() == 1
+            && t.partitions().get(0).leaderId() == leader);
   }
 
   @AfterAll
@@ -80,11 +99,11 @@ class LeaderHintIntegrationTest {
     }
   }
 
-  private AbstractResponse send(int node, ApiKeys api, short version, ApiMessage request) throws IOException {
+  private static AbstractResponse send(int node, ApiKeys api, short version, ApiMessage request) throws IOException {
     return send(node, api, version, request, "hint-test");
   }
 
-  private AbstractResponse send(int node, ApiKeys api, short version, ApiMessage request, String clientId)
+  private static AbstractResponse send(int node, ApiKeys api, short version, ApiMessage request, String clientId)
       throws IOException {
     RequestHeader header = new RequestHeader(api, version, clientId, ++correlation);
     ByteBuffer body = RequestUtils.serialize(header.data(), header.headerVersion(), request, version);
@@ -174,7 +193,12 @@ class LeaderHintIntegrationTest {
     int followersAsked = 0;
     int quorumLeader = -1;
     for (int node = 0; node < 3; node++) {
-      DescribeQuorumResponseData response = describeQuorum(node, "quorum-test");
+      int asked = node;
+      // a voter's end offset is -1 until the leader heard from it (Kafka's answer too): wait for that, not for time
+      DescribeQuorumResponseData response = Eventually.eventually("node " + node + " describes every voter's end",
+          java.time.Duration.ofSeconds(30), () -> describeQuorum(asked, "quorum-test"),
+          r -> r.errorCode() == Errors.NONE.code() && !r.topics().isEmpty()
+              && r.topics().get(0).partitions().get(0).currentVoters().stream().allMatch(v -> v.logEndOffset() > 0));
       assertThat(Errors.forCode(response.errorCode())).as("node %d: %s", node, response.errorMessage())
           .isEqualTo(Errors.NONE);
       DescribeQuorumResponseData.PartitionData p = response.topics().get(0).partitions().get(0);

@@ -211,6 +211,27 @@ class PartitionCompactionTest {
   }
 
   @Test
+  void aCleaningIsProposedOnlyOnceTheDirtyShareReachesMinCleanableDirtyRatio() throws IOException {
+    onRealFiles();
+    open(DAY_MS);
+    group.compaction().policy(new CompactionPolicy(true, 0.9, DAY_MS, 0));
+    produceUpdates(120);
+    compact(NOW_MS);
+    CleaningMarker first = group.compaction().marker();
+    assertThat(first.cleanEndOffset()).as("a log that is all dirty is due").isPositive();
+
+    // dirty again, but a small share of a log whose cleaned part keeps a header for every batch
+    produceUpdates(30);
+    compact(NOW_MS);
+    assertThat(group.compaction().marker()).as("below min.cleanable.dirty.ratio: no cleaning").isEqualTo(first);
+
+    group.compaction().policy(new CompactionPolicy(true, 0.0, DAY_MS, 0));
+    compact(NOW_MS);
+    assertThat(group.compaction().marker().cleanEndOffset()).as("at ratio 0 any dirty byte is due")
+        .isGreaterThan(first.cleanEndOffset());
+  }
+
+  @Test
   void producerStateReplayedFromCleanedEntriesEqualsTheOriginalAndARetryOfACleanedBatchIsStillKnown()
       throws IOException {
     onRealFiles();
