@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * The workload's client processes as the nemesis sees them: separate JVMs this control node started
- * (the kafka workload's producers {@code p1..pN} and consumers {@code c1..cM}), killed only by the pid
- * it started them with. A killed client's in-flight operation is recorded {@code :info} and the client
- * continues, once started again, as a new Jepsen process.
+ * (the kafka workload's producers {@code p1..pN} and consumers {@code c1..cM}, the register workload's
+ * clients {@code r1..rN}), killed only by the pid it started them with. A killed client's in-flight
+ * operation is recorded {@code :info} and the client continues, once started again, as a new Jepsen
+ * process.
  */
 public interface ClientFleet {
   /** Client names, in workload order. */

@@ -36,8 +36,9 @@ public final class ClientKillFault implements Fault {
 
   @Override
   public String help() {
-    return (all ? "every workload client process" : "one workload client process (producer or consumer)")
-        + ": kill -9, a fresh process started when healed (kafka workload: clients run as separate JVMs)";
+    return (all ? "every workload client process"
+        : "one workload client process (producer, consumer or register client)")
+        + ": kill -9, a fresh process started when healed (the workload's clients run as separate JVMs)";
   }
 
   @Override
@@ -53,7 +54,7 @@ public final class ClientKillFault implements Fault {
   @Override
   public String problem(Draw draw) {
     return draw.clients().isEmpty()
-        ? "fault=" + name() + " reason=workload-without-client-processes (the kafka workload's producers and consumers)"
+        ? "fault=" + name() + " reason=workload-without-client-processes"
         : null;
   }
 

@@ -111,7 +111,7 @@ public final class RunOptions {
   @Option(names = "--producers", defaultValue = "2", description = "Kafka workload producers (default 2).")
   int producers;
 
-  @Option(names = "--clients", defaultValue = "4", description = "Register client threads (default 4).")
+  @Option(names = "--clients", defaultValue = "4", description = "Register workload clients (default 4).")
   int clients;
 
   /** {@code --consumer-mode} word for consumers in a group. */
@@ -126,8 +126,9 @@ public final class RunOptions {
       + "partitions and commit what they read: a killed or restarted consumer makes the group rebalance).")
   String consumerMode = "assign";
 
-  @Option(names = "--client-processes", description = "Run the kafka workload's producers and consumers as separate "
-      + "JVMs of this machine instead of threads of this one (always so when a client fault is selected).")
+  @Option(names = "--client-processes", description = "Run the workload's clients (kafka: producers and consumers; "
+      + "register: its clients) as separate JVMs of this machine instead of threads of this one (always so when a "
+      + "client fault is selected).")
   boolean clientProcessesWanted;
 
   @Option(names = "--acks", defaultValue = "all", description = "Kafka workload producers' acks: all (default) or 1. With 1 a "
@@ -241,7 +242,7 @@ public final class RunOptions {
     }
     if (clientProcesses() && Workloads.processClients(this).isEmpty()) {
       return "workload=" + workload + " reason=clients-run-inside-the-control-node (--client-processes and client faults"
-          + " need the kafka workload)";
+          + " need client processes)";
     }
     for (String shape : shapesOrDefault()) {
       if (!PartitionFault.LABELS.contains(shape)) {

@@ -33,7 +33,7 @@ final class Workloads {
         o.consumerMode.equals(RunOptions.SUBSCRIBE), o.clientProcesses(), runDir);
   }
 
-  /** The clients a client fault may draw: those the workload can run as processes (none for register). */
+  /** The clients a client fault may draw: those the workload can run as processes. */
   static List<String> processClients(RunOptions o) {
     return type(o).processClients().apply(settings(o));
   }

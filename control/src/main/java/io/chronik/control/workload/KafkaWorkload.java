@@ -2,6 +2,7 @@ package io.chronik.control.workload;
 
 import io.chronik.control.nemesis.ClientFleet;
 import io.chronik.control.workload.client.ClientMessage;
+import io.chronik.control.workload.client.ClientOps;
 import io.chronik.control.workload.client.ClientProcess;
 import io.chronik.control.workload.client.ClientProcesses;
 import io.chronik.control.workload.client.ClientSession;
@@ -17,14 +18,12 @@ import io.chronik.verifier.report.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -140,7 +139,7 @@ public final class KafkaWorkload implements Workload {
   }
 
   /** Counts sends for the progress line (polls are not counted). */
-  private void completed(Keyword f, ClientMessage.Type type) {
+  private void completed(Keyword f, Object invoked, ClientMessage.Type type) {
     if (f.equals(SEND)) {
       (type == ClientMessage.Type.OK ? acknowledged : indeterminate).incrementAndGet();
     }
@@ -167,15 +166,11 @@ public final class KafkaWorkload implements Workload {
 
   /** One process per client, each incarnation of a producer with its own block of values; logs in clients/. */
   private ClientProcesses processes() {
-    Path logs;
-    try {
-      logs = Files.createDirectories(settings.runDir().resolve("clients"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("dir=" + settings.runDir().resolve("clients") + " reason=not-created", e);
-    }
+    Path logs = ClientProcesses.logDir(settings.runDir());
     List<ClientProcess> list = new ArrayList<>();
     for (KafkaClientSpec spec : specs()) {
-      ClientSession session = new ClientSession(spec.name(), recorder.worker(spec.slot()), this::completed);
+      ClientSession session = new ClientSession(spec.name(), recorder.worker(spec.slot()), ClientOps.KAFKA,
+          this::completed);
       list.add(new ClientProcess(session, incarnation -> ClientProcesses.command(
           spec.withFirstValue(KafkaClientSpec.firstValue(spec.slot(), incarnation)).args()),
           logs.resolve(spec.name() + ".log")));
@@ -191,11 +186,7 @@ public final class KafkaWorkload implements Workload {
       t.join(TimeUnit.SECONDS.toMillis(30));
     }
     if (processes != null) {
-      processes.stopAll(STOP_GRACE);
-      Optional<RuntimeException> broken = processes.protocolError();
-      if (broken.isPresent()) {
-        throw new IllegalStateException("reason=client-protocol-error " + broken.get().getMessage(), broken.get());
-      }
+      processes.stopAllOrFail(STOP_GRACE);
     }
   }
 

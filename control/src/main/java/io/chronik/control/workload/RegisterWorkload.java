@@ -1,58 +1,50 @@
 package io.chronik.control.workload;
 
+import io.chronik.control.nemesis.ClientFleet;
+import io.chronik.control.workload.client.ClientMessage;
+import io.chronik.control.workload.client.ClientProcess;
+import io.chronik.control.workload.client.ClientProcesses;
+import io.chronik.control.workload.client.ClientSession;
+import io.chronik.control.workload.client.RecorderChannel;
+import io.chronik.control.workload.client.RegisterClient;
+import io.chronik.control.workload.client.RegisterClientSpec;
+import io.chronik.control.workload.client.RegisterOps;
 import io.chronik.verifier.recorder.HistoryRecorder;
-import io.chronik.verifier.recorder.Invocation;
-import io.chronik.verifier.recorder.Worker;
 import io.chronik.verifier.report.Verdict;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import us.bpsm.edn.Keyword;
 
 /**
  * A register workload on consumer-group offsets: the register at key {@code [group partition]} is
  * the group's committed offset of that partition. {@code :write [k v]} is an OffsetCommit of offset
- * v (Admin alterConsumerGroupOffsets: a commit outside any generation, as a standalone consumer
- * makes), {@code :read [k nil]} an OffsetFetch completing as {@code [k v]} ({@code nil}: nothing
- * committed). Values are unique per write, so a read names the write it saw.
+ * v, {@code :read [k nil]} an OffsetFetch completing as {@code [k v]} ({@code nil}: nothing
+ * committed); values are unique per write, so a read names the write it saw ({@link RegisterClient}).
  *
- * <p>As Jepsen's independent workloads do, the clients move on to fresh keys every
- * {@link #KEY_GENERATION}, which bounds the operations per key and so the linearizability search.
- * A write whose outcome is not known (timeout, disconnect, coordinator moving) is {@code :info}:
- * it may still take effect. A read that did not complete says nothing and is {@code :fail}, unless
- * it timed out or lost its connection ({@code :info}).
+ * <p>Clients {@code r1..rN} run as threads of the control node, or as separate processes
+ * ({@link ClientProcesses}: what client faults kill -9 and restart; a killed client's in-flight
+ * operation stays {@code :info}). Either way each client is one history thread and runs the same code
+ * ({@link RegisterClientSpec#run}); the final reader is always a thread of the control node.
  */
 public final class RegisterWorkload implements Workload {
   public static final String TOPIC = "chronik-register";
-  public static final Keyword READ = Keyword.newKeyword("read");
-  public static final Keyword WRITE = Keyword.newKeyword("write");
-  static final Duration KEY_GENERATION = Duration.ofSeconds(10);
-  static final int GROUPS_PER_GENERATION = 2;
-  /** Partitions of the register topic: each group's keys are its offsets of these. */
-  public static final int PARTITIONS = 2;
+  public static final int PARTITIONS = RegisterClient.PARTITIONS;
   public static final WorkloadType TYPE = new WorkloadType("register",
       "consumer-group offsets as registers: commit/fetch, checked for linearizability (keyed-register)",
-      TOPIC, s -> PARTITIONS, s -> concurrency(s.clients()), s -> List.of(),
-      (bootstrap, seed, recorder, s) -> new RegisterWorkload(bootstrap, s.clients(), seed, recorder));
-  private static final Duration OP_TIMEOUT = Duration.ofSeconds(5);
+      TOPIC, s -> PARTITIONS, s -> concurrency(s.clients()), s -> clientNames(s.clients()),
+      (bootstrap, seed, recorder, s) -> new RegisterWorkload(bootstrap, seed, recorder, s));
+  /** A client may be inside a 6 s operation when asked to stop; then it closes its Admin client. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   private final String bootstrap;
   private final int clients;
@@ -61,20 +53,32 @@ public final class RegisterWorkload implements Workload {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicLong ok = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
-  private final Set<List<Object>> keysUsed = ConcurrentHashMap.newKeySet();
+  private final Set<List<?>> keysUsed = ConcurrentHashMap.newKeySet();
   private final List<Thread> threads = new ArrayList<>();
-  private volatile long startNanos;
+  /** The client processes (not yet started), or null when clients are threads. */
+  private final ClientProcesses processes;
+  private volatile long startMillis;
 
-  public RegisterWorkload(String bootstrap, int clients, long seed, HistoryRecorder recorder) {
+  public RegisterWorkload(String bootstrap, long seed, HistoryRecorder recorder, WorkloadSettings settings) {
     this.bootstrap = bootstrap;
-    this.clients = clients;
+    this.clients = settings.clients();
     this.seed = seed;
     this.recorder = recorder;
+    this.processes = settings.clientProcesses() ? processes(settings.runDir()) : null;
   }
 
   /** Recorder threads: the clients and the final reader. */
   public static int concurrency(int clients) {
     return clients + 1;
+  }
+
+  /** Clients r1..rN. */
+  public static List<String> clientNames(int clients) {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= clients; i++) {
+      names.add("r" + i);
+    }
+    return names;
   }
 
   @Override
@@ -97,128 +101,84 @@ public final class RegisterWorkload implements Workload {
     return errors.get();
   }
 
-  /** The key {@code [group partition]} a client uses at {@code elapsed} into the run, drawn by {@code random}. */
-  static List<Object> key(Duration elapsed, Random random) {
-    long generation = elapsed.toMillis() / KEY_GENERATION.toMillis();
-    long group = generation * GROUPS_PER_GENERATION + random.nextInt(GROUPS_PER_GENERATION);
-    return List.of("chronik-reg-" + group, (long) random.nextInt(PARTITIONS));
+  @Override
+  public ClientFleet clients() {
+    return processes != null ? processes : ClientFleet.NONE;
+  }
+
+  /** Counts every completion and keeps each key used, for the final reads. */
+  private void completed(Keyword f, Object invoked, ClientMessage.Type type) {
+    (type == ClientMessage.Type.OK ? ok : errors).incrementAndGet();
+    // one list type for the key whether the thread's own or read back from a client process's line
+    keysUsed.add(List.copyOf((List<?>) ((List<?>) invoked).get(0)));
+  }
+
+  /** The client in {@code slot} as its {@code incarnation}-th process (threads: the first) starts it. */
+  private RegisterClientSpec spec(int slot, int incarnation) {
+    return new RegisterClientSpec(clientNames(clients).get(slot), bootstrap, TOPIC, slot,
+        RegisterClientSpec.seed(seed, slot, incarnation), RegisterClientSpec.firstValue(slot, incarnation),
+        startMillis);
   }
 
   @Override
   public void start() {
-    startNanos = System.nanoTime();
-    for (int c = 0; c < clients; c++) {
-      int client = c;
-      Thread t = new Thread(() -> run(client), "register-" + c);
+    startMillis = System.currentTimeMillis();
+    if (processes != null) {
+      try {
+        processes.startAll();
+      } catch (IOException e) {
+        throw new UncheckedIOException("reason=client-processes-not-started", e);
+      }
+      return;
+    }
+    for (int slot = 0; slot < clients; slot++) {
+      RegisterClientSpec spec = spec(slot, 0);
+      RecorderChannel channel = new RecorderChannel(recorder.worker(slot), running, this::completed);
+      Thread t = new Thread(() -> spec.run(channel), "register-" + slot);
       t.setDaemon(true);
       t.start();
       threads.add(t);
     }
   }
 
+  /** One process per client, each incarnation with its own block of values and seed; logs in clients/. */
+  private ClientProcesses processes(Path runDir) {
+    Path logs = ClientProcesses.logDir(runDir);
+    List<ClientProcess> list = new ArrayList<>();
+    for (int slot = 0; slot < clients; slot++) {
+      int s = slot;
+      String name = clientNames(clients).get(slot);
+      ClientSession session = new ClientSession(name, recorder.worker(slot), RegisterOps.INSTANCE, this::completed);
+      list.add(new ClientProcess(session, incarnation -> ClientProcesses.command(spec(s, incarnation).args()),
+          logs.resolve(name + ".log")));
+    }
+    return new ClientProcesses(list);
+  }
+
+  /** Stops every client after its current operation; a client process that broke the protocol fails the run here. */
   @Override
   public void stop() throws InterruptedException {
     running.set(false);
     for (Thread t : threads) {
       t.join(TimeUnit.SECONDS.toMillis(30));
     }
-  }
-
-  private Admin admin() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(OP_TIMEOUT.toMillis()));
-    p.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "100");
-    p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-    return Admin.create(p);
-  }
-
-  private void run(int client) {
-    Worker worker = recorder.worker(client);
-    Random random = new Random(seed * 31 + client);
-    long next = (client + 1L) * 1_000_000_000L;
-    try (Admin admin = admin()) {
-      while (running.get()) {
-        List<Object> key = key(Duration.ofNanos(System.nanoTime() - startNanos), random);
-        keysUsed.add(key);
-        if (random.nextBoolean()) {
-          write(worker, admin, key, next++);
-        } else {
-          read(worker, admin, key);
-        }
-      }
+    if (processes != null) {
+      processes.stopAllOrFail(STOP_GRACE);
     }
-  }
-
-  private static TopicPartition partition(List<Object> key) {
-    return new TopicPartition(TOPIC, ((Long) key.get(1)).intValue());
-  }
-
-  private void write(Worker worker, Admin admin, List<Object> key, long value) {
-    List<Object> tuple = List.of(key, value);
-    Invocation inv = worker.invoke(WRITE, tuple);
-    try {
-      admin.alterConsumerGroupOffsets((String) key.get(0), Map.of(partition(key), new OffsetAndMetadata(value)))
-          .all().get(OP_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      inv.ok(tuple);
-      ok.incrementAndGet();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      // A commit that did not answer may still be applied: never a definite failure.
-      inv.info(tuple, errorName(e));
-      errors.incrementAndGet();
-    } catch (InterruptedException e) {
-      inv.info(tuple, "interrupted");
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** One recorded OffsetFetch; returns false if it did not complete ok. */
-  private boolean read(Worker worker, Admin admin, List<Object> key) {
-    Invocation inv = worker.invoke(READ, Arrays.asList(key, null));
-    try {
-      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets((String) key.get(0))
-          .partitionsToOffsetAndMetadata().get(OP_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      OffsetAndMetadata committed = offsets.get(partition(key));
-      inv.ok(Arrays.asList(key, committed == null ? null : committed.offset()));
-      ok.incrementAndGet();
-      return true;
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      String error = errorName(e);
-      if (indeterminate(error)) {
-        inv.info(Arrays.asList(key, null), error);
-      } else {
-        inv.fail(Arrays.asList(key, null), error);
-      }
-      errors.incrementAndGet();
-      return false;
-    } catch (InterruptedException e) {
-      inv.info(Arrays.asList(key, null), "interrupted");
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  /** Timeouts and lost connections are the unknowns Jepsen records as :info. */
-  static boolean indeterminate(String error) {
-    return error.contains("Timeout") || error.contains("Disconnect") || error.contains("NetworkException");
-  }
-
-  private static String errorName(Exception e) {
-    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    return cause.getClass().getSimpleName();
   }
 
   /** Reads every key the clients used once more, after the final heal. */
   @Override
   public boolean finalReads(Duration deadline) {
-    Worker worker = recorder.worker(clients);
+    RecorderChannel channel = new RecorderChannel(recorder.worker(clients), new AtomicBoolean(true), this::completed);
     long until = System.nanoTime() + deadline.toNanos();
-    List<List<Object>> pending = new ArrayList<>(keysUsed);
+    List<List<?>> pending = new ArrayList<>(keysUsed);
     pending.sort((a, b) -> a.toString().compareTo(b.toString()));
-    try (Admin admin = admin()) {
+    try (RegisterClient client = new RegisterClient(bootstrap, TOPIC)) {
       while (!pending.isEmpty() && System.nanoTime() < until) {
-        if (read(worker, admin, pending.get(0))) {
+        @SuppressWarnings("unchecked")
+        List<Object> key = (List<Object>) pending.get(0);
+        if (client.read(channel, key) == RegisterClient.Outcome.OK) {
           pending.remove(0);
         }
       }

@@ -62,7 +62,7 @@ class ClientKillFaultTest {
       Fault f = FaultRegistry.find(name).orElseThrow();
       assertThat(f.needsClientProcesses()).isTrue();
       assertThat(f.problem(draw(1, List.of()))).isEqualTo("fault=" + name
-          + " reason=workload-without-client-processes (the kafka workload's producers and consumers)");
+          + " reason=workload-without-client-processes");
       assertThat(f.problem(draw(1, CLIENTS))).isNull();
     }
   }

@@ -88,7 +88,7 @@ class RunOptionsTest {
   }
 
   @Test
-  void clientFaultsRunTheKafkaClientsAsProcessesAndDrawFromThem() {
+  void clientFaultsRunTheWorkloadsClientsAsProcessesAndDrawFromThem() {
     RunOptions o = parse("--faults", "client-kill,kill", "--producers", "2", "--consumers", "2",
         "--consumer-mode", "subscribe");
     assertThat(o.problem()).isNull();
@@ -101,8 +101,13 @@ class RunOptionsTest {
     assertThat(parse().clientProcesses()).as("threads unless asked or needed").isFalse();
     assertThat(parse("--client-processes").clientProcesses()).isTrue();
     assertThat(parse("--hosts", "lab:3", "--faults", "client-kill-all").problem()).isNull();
-    assertThat(parse("--workload", "register", "--faults", "client-kill").problem()).isEqualTo("workload=register "
-        + "reason=clients-run-inside-the-control-node (--client-processes and client faults need the kafka workload)");
+    RunOptions register = parse("--workload", "register", "--faults", "client-kill", "--clients", "3");
+    assertThat(register.problem()).as("register clients run as processes too").isNull();
+    assertThat(register.clientProcesses()).isTrue();
+    assertThat(Workloads.processClients(register)).containsExactly("r1", "r2", "r3");
+    assertThat(register.plan(5, java.util.List.of("n1", "n2", "n3"), LocalRun.TIMING))
+        .filteredOn(s -> s.fault().name().equals("client-kill")).isNotEmpty()
+        .allSatisfy(s -> assertThat(s.injection().targets()).hasSize(1).isSubsetOf("r1", "r2", "r3"));
     assertThat(parse("--consumer-mode", "both").problem()).isEqualTo("consumer-mode=both reason=unknown known=[assign, "
         + "subscribe]");
     assertThat(parse("--consumers", "0").problem()).contains("consumers=0").contains("consumers>=1");

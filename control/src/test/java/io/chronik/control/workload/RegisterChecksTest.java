@@ -7,9 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,20 +53,5 @@ class RegisterChecksTest {
         """, new StringWriter());
     assertThat(v).isEqualTo(Verdict.VALID);
     assertThat(Files.readString(dir.resolve("results.edn"))).contains(":valid? true").contains(":keys 1");
-  }
-
-  @Test
-  void keysMoveOnEachGenerationSoNoKeyCollectsUnboundedOperations() {
-    Random random = new Random(1);
-    for (int i = 0; i < 50; i++) {
-      List<Object> early = RegisterWorkload.key(Duration.ofSeconds(3), random);
-      List<Object> late = RegisterWorkload.key(Duration.ofSeconds(25), random);
-      assertThat(early.get(0)).isIn("chronik-reg-0", "chronik-reg-1");
-      assertThat(late.get(0)).isIn("chronik-reg-4", "chronik-reg-5");
-      assertThat((Long) late.get(1)).isBetween(0L, (long) RegisterWorkload.PARTITIONS - 1);
-    }
-    assertThat(RegisterWorkload.indeterminate("TimeoutException")).isTrue();
-    assertThat(RegisterWorkload.indeterminate("DisconnectException")).isTrue();
-    assertThat(RegisterWorkload.indeterminate("GroupAuthorizationException")).isFalse();
   }
 }

@@ -31,7 +31,8 @@ class WorkloadRegistryTest {
     WorkloadType register = WorkloadRegistry.get("register");
     assertThat(register.topicPartitions().applyAsInt(SETTINGS)).isEqualTo(RegisterWorkload.PARTITIONS);
     assertThat(register.concurrency().applyAsInt(SETTINGS)).isEqualTo(RegisterWorkload.concurrency(4));
-    assertThat(register.processClients().apply(SETTINGS)).as("register clients run in the control node").isEmpty();
+    assertThat(register.processClients().apply(SETTINGS)).as("one per register client")
+        .containsExactly("r1", "r2", "r3", "r4");
     assertThatThrownBy(() -> WorkloadRegistry.get("bank")).hasMessage("workload=bank reason=unknown known=[kafka, register]");
   }
 }

@@ -2,6 +2,8 @@ package io.chronik.control.workload.client;
 
 import io.chronik.control.nemesis.ClientFleet;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,16 @@ public final class ClientProcesses implements ClientFleet {
     cmd.add(ClientMain.class.getName());
     cmd.addAll(clientArgs);
     return cmd;
+  }
+
+  /** The folder of the client processes' logs ({@code clients/} in the run folder), created. */
+  public static Path logDir(Path runDir) {
+    Path logs = runDir.resolve("clients");
+    try {
+      return Files.createDirectories(logs);
+    } catch (IOException e) {
+      throw new UncheckedIOException("dir=" + logs + " reason=not-created", e);
+    }
   }
 
   @Override
@@ -94,6 +106,15 @@ public final class ClientProcesses implements ClientFleet {
     long deadline = System.nanoTime() + grace.toNanos();
     for (ClientProcess c : clients.values()) {
       c.awaitStop(deadline);
+    }
+  }
+
+  /** {@link #stopAll}, then fails with the first protocol violation of any client: a bug must not pass as a verdict. */
+  public void stopAllOrFail(Duration grace) throws InterruptedException {
+    stopAll(grace);
+    Optional<RuntimeException> broken = protocolError();
+    if (broken.isPresent()) {
+      throw new IllegalStateException("reason=client-protocol-error " + broken.get().getMessage(), broken.get());
     }
   }
 

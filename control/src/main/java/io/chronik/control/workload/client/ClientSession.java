@@ -4,31 +4,35 @@ import io.chronik.verifier.recorder.Invocation;
 import io.chronik.verifier.recorder.KafkaMicroOps;
 import io.chronik.verifier.recorder.Worker;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import us.bpsm.edn.Keyword;
 
 /**
  * The control node's side of one client's wire ({@link ClientWire}), over all the client's processes:
  * checks each line against the protocol (one operation in flight, completions match their invocation)
  * and records it through the client's history {@link Worker}, so a client process's operations land
- * in the one history like a thread's. When a process ends without being asked to (kill -9, crash),
- * its in-flight operation is completed {@code :info}, or, with none in flight, a {@code :crash} op is
- * recorded: either way the client continues as a new Jepsen process, which a crashed process never is
- * again.
+ * in the one history like a thread's. Only the workload's own operations are accepted
+ * ({@link ClientOps}). When a process ends without being asked to (kill -9, crash), its in-flight
+ * operation is completed {@code :info} and the client continues as a new Jepsen process, which a
+ * crashed process never is again; with none in flight the workload's {@link ClientOps} says whether a
+ * {@code :crash} op is recorded (then the same) or nothing.
  */
 public final class ClientSession {
   private final String client;
   private final Worker worker;
-  private final BiConsumer<Keyword, ClientMessage.Type> completed;
+  private final ClientOps ops;
+  private final CompletionListener completed;
   private long lines;
   private Invocation pending;
   private Object pendingValue;
   private boolean stopping;
 
-  /** @param completed told of every completion recorded (f, type), for the run's counters */
-  public ClientSession(String client, Worker worker, BiConsumer<Keyword, ClientMessage.Type> completed) {
+  /**
+   * @param ops the operations the workload's clients may report
+   * @param completed told of every completion recorded
+   */
+  public ClientSession(String client, Worker worker, ClientOps ops, CompletionListener completed) {
     this.client = client;
     this.worker = worker;
+    this.ops = ops;
     this.completed = completed;
   }
 
@@ -56,6 +60,7 @@ public final class ClientSession {
         throw new ClientProtocolException(where + " f=" + m.f() + " in-flight=" + pending.f()
             + " reason=invoke-while-in-flight");
       }
+      refuseForeign(m, null, where, line);
       if (stopping) {
         return ClientWire.STOP;
       }
@@ -70,15 +75,25 @@ public final class ClientSession {
     if (!pending.f().equals(m.f())) {
       throw new ClientProtocolException(where + " f=" + m.f() + " in-flight=" + pending.f() + " reason=completion-of-another-f");
     }
+    refuseForeign(m, pendingValue, where, line);
     Invocation inv = pending;
+    Object invoked = pendingValue;
     pending = null;
     switch (m.type()) {
       case OK -> inv.ok(m.value());
       case FAIL -> inv.fail(m.value(), m.error());
       default -> inv.info(m.value(), m.error());
     }
-    completed.accept(m.f(), m.type());
+    completed.completed(m.f(), invoked, m.type());
     return null;
+  }
+
+  /** Throws when {@code m} is no operation of this workload's clients, or not in its shape. */
+  private void refuseForeign(ClientMessage m, Object invoked, String where, String line) {
+    String problem = ops.problem(m, invoked);
+    if (problem != null) {
+      throw new ClientProtocolException(where + " " + problem + " text=\"" + ClientWire.abbreviate(line) + "\"");
+    }
   }
 
   /** From now on every invocation is answered {@link ClientWire#STOP}. */
@@ -95,17 +110,18 @@ public final class ClientSession {
    * The client's process ended. {@code expected}: it exited by itself after {@code stop} (or its work
    * was done) with nothing in flight, and stays the same Jepsen process. Otherwise (killed, crashed,
    * broke the protocol) its in-flight operation becomes {@code :info} with {@code why} as the error,
-   * or a {@code :crash} op is recorded; returns what was settled.
+   * or, with none in flight, a {@code :crash} op is recorded if the workload's {@link ClientOps} asks
+   * for one; returns what was settled.
    */
   public synchronized String ended(String why, boolean expected) {
     if (pending != null) {
       Invocation inv = pending;
       pending = null;
       inv.info(pendingValue, why);
-      completed.accept(inv.f(), ClientMessage.Type.INFO);
+      completed.completed(inv.f(), pendingValue, ClientMessage.Type.INFO);
       return "in-flight=" + inv.f().getName();
     }
-    if (expected) {
+    if (expected || !ops.crashOpWhenIdle()) {
       return "in-flight=none";
     }
     worker.invoke(KafkaMicroOps.CRASH, null, Map.of()).info(null, why);

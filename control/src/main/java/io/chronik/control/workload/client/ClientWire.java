@@ -105,7 +105,7 @@ public final class ClientWire {
     return new ClientProtocolException(where + " reason=" + reason + " text=\"" + abbreviate(line) + "\"");
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s.length() <= 160 ? s : s.substring(0, 157) + "...";
   }
 }

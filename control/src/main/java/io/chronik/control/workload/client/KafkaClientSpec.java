@@ -16,7 +16,7 @@ import java.util.Map;
  * @param subscribe consumers only: join {@code group} and let it assign partitions (else assign them all)
  */
 public record KafkaClientSpec(Role role, String name, String bootstrap, String topic, int partitions, String acks,
-    int slot, long firstValue, boolean subscribe, String group) {
+    int slot, long firstValue, boolean subscribe, String group) implements ClientSpec {
   /** What the client does. */
   public enum Role { PRODUCER, CONSUMER }
 
@@ -47,7 +47,13 @@ public record KafkaClientSpec(Role role, String name, String bootstrap, String t
     return new KafkaClientSpec(role, name, bootstrap, topic, partitions, acks, slot, value, subscribe, group);
   }
 
+  @Override
+  public String describe() {
+    return "role=" + role.name().toLowerCase(Locale.ROOT) + " first-value=" + firstValue;
+  }
+
   /** The arguments {@link #parse} reads back. */
+  @Override
   public List<String> args() {
     List<String> args = new ArrayList<>();
     args.add("role=" + role.name().toLowerCase(Locale.ROOT));
@@ -95,6 +101,7 @@ public record KafkaClientSpec(Role role, String name, String bootstrap, String t
   }
 
   /** Runs the client's operations through {@code channel} until it says stop. */
+  @Override
   public void run(ClientChannel channel) {
     if (role == Role.PRODUCER) {
       new ProducerLoop(this, channel).run();

@@ -4,21 +4,21 @@ import io.chronik.verifier.recorder.Invocation;
 import io.chronik.verifier.recorder.Worker;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import us.bpsm.edn.Keyword;
 
 /** A client thread of the control node recording straight into the history through its {@link Worker}. */
 public final class RecorderChannel implements ClientChannel {
   private final Worker worker;
   private final AtomicBoolean running;
-  private final BiConsumer<Keyword, ClientMessage.Type> completed;
+  private final CompletionListener completed;
   private Invocation pending;
+  private Object pendingValue;
 
   /**
    * @param running cleared to stop the client at its next invocation
-   * @param completed told of every completion (f, type), for the run's counters
+   * @param completed told of every completion
    */
-  public RecorderChannel(Worker worker, AtomicBoolean running, BiConsumer<Keyword, ClientMessage.Type> completed) {
+  public RecorderChannel(Worker worker, AtomicBoolean running, CompletionListener completed) {
     this.worker = worker;
     this.running = running;
     this.completed = completed;
@@ -30,6 +30,7 @@ public final class RecorderChannel implements ClientChannel {
       return false;
     }
     pending = worker.invoke(f, value, extra);
+    pendingValue = value;
     return true;
   }
 
@@ -37,21 +38,21 @@ public final class RecorderChannel implements ClientChannel {
   public void ok(Object value) {
     Invocation inv = take();
     inv.ok(value);
-    completed.accept(inv.f(), ClientMessage.Type.OK);
+    completed.completed(inv.f(), pendingValue, ClientMessage.Type.OK);
   }
 
   @Override
   public void fail(Object value, Object error) {
     Invocation inv = take();
     inv.fail(value, error);
-    completed.accept(inv.f(), ClientMessage.Type.FAIL);
+    completed.completed(inv.f(), pendingValue, ClientMessage.Type.FAIL);
   }
 
   @Override
   public void info(Object value, Object error) {
     Invocation inv = take();
     inv.info(value, error);
-    completed.accept(inv.f(), ClientMessage.Type.INFO);
+    completed.completed(inv.f(), pendingValue, ClientMessage.Type.INFO);
   }
 
   private Invocation take() {

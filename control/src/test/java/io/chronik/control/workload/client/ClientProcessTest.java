@@ -26,7 +26,7 @@ class ClientProcessTest {
 
   private ClientProcess client(String mode, int concurrency) throws Exception {
     recorder = HistoryRecorder.open(dir.resolve("history.edn"), concurrency);
-    ClientSession session = new ClientSession("p1", recorder.worker(0), (f, t) -> { });
+    ClientSession session = new ClientSession("p1", recorder.worker(0), ClientOps.KAFKA, (f, v, t) -> { });
     client = new ClientProcess(session, incarnation -> List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-cp",
         System.getProperty("java.class.path"), ScriptedClient.class.getName(), mode), dir.resolve("p1.log"));

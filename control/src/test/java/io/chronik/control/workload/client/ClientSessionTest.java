@@ -28,7 +28,8 @@ class ClientSessionTest {
   @Test
   void anInvocationIsRecordedBeforeItIsAllowedAndItsCompletionAfter() throws Exception {
     try (HistoryRecorder recorder = HistoryRecorder.open(dir.resolve("history.edn"), 3)) {
-      ClientSession session = new ClientSession("p1", recorder.worker(1), (f, t) -> completions.add(f + " " + t));
+      ClientSession session = new ClientSession("p1", recorder.worker(1), ClientOps.KAFKA,
+          (f, v, t) -> completions.add(f + " " + t));
       assertThat(session.accept(INVOKE)).isEqualTo(ClientWire.GO);
       assertThat(recorded(recorder)).singleElement().asString()
           .contains(":type :invoke :process 1 :f :send :value[[:send 1 7]]}");
@@ -43,7 +44,8 @@ class ClientSessionTest {
   @Test
   void aKilledClientsInFlightOperationIsInfoAndItContinuesAsANewProcess() throws Exception {
     try (HistoryRecorder recorder = HistoryRecorder.open(dir.resolve("history.edn"), 3)) {
-      ClientSession session = new ClientSession("p1", recorder.worker(0), (f, t) -> completions.add(f + " " + t));
+      ClientSession session = new ClientSession("p1", recorder.worker(0), ClientOps.KAFKA,
+          (f, v, t) -> completions.add(f + " " + t));
       session.accept(INVOKE);
       assertThat(session.ended("client-killed pid=42", false)).isEqualTo("in-flight=send");
       assertThat(recorded(recorder)).last().asString()
@@ -59,7 +61,7 @@ class ClientSessionTest {
   @Test
   void aClientKilledBetweenOperationsLeavesACrashAndANewProcessId() throws Exception {
     try (HistoryRecorder recorder = HistoryRecorder.open(dir.resolve("history.edn"), 2)) {
-      ClientSession session = new ClientSession("c1", recorder.worker(1), (f, t) -> { });
+      ClientSession session = new ClientSession("c1", recorder.worker(1), ClientOps.KAFKA, (f, v, t) -> { });
       session.accept(INVOKE);
       session.accept(OK);
       assertThat(session.ended("client-killed pid=43", false)).isEqualTo("in-flight=none");
@@ -73,7 +75,7 @@ class ClientSessionTest {
   @Test
   void aStoppedClientIsToldSoRecordsNothingAndKeepsItsProcess() throws Exception {
     try (HistoryRecorder recorder = HistoryRecorder.open(dir.resolve("history.edn"), 1)) {
-      ClientSession session = new ClientSession("p1", recorder.worker(0), (f, t) -> { });
+      ClientSession session = new ClientSession("p1", recorder.worker(0), ClientOps.KAFKA, (f, v, t) -> { });
       session.stop();
       assertThat(session.accept(INVOKE)).isEqualTo(ClientWire.STOP);
       assertThat(session.ended("client-exited pid=44 exit=0", true)).isEqualTo("in-flight=none");
@@ -85,7 +87,7 @@ class ClientSessionTest {
   @Test
   void protocolViolationsAreRefusedWithTheClientLineAndReasonAndRecordNothing() throws Exception {
     try (HistoryRecorder recorder = HistoryRecorder.open(dir.resolve("history.edn"), 1)) {
-      ClientSession session = new ClientSession("p2", recorder.worker(0), (f, t) -> { });
+      ClientSession session = new ClientSession("p2", recorder.worker(0), ClientOps.KAFKA, (f, v, t) -> { });
       assertThatThrownBy(() -> session.accept(OK)).isInstanceOf(ClientProtocolException.class)
           .hasMessageStartingWith("client=p2 process=0 line=1 type=:ok f=:send reason=completion-without-invoke");
       session.accept(INVOKE);
