@@ -187,12 +187,13 @@ final class SegmentRetention {
 
   /**
    * Whether a snapshot is needed before segments below {@code logStart} can go: a stored generation
-   * still names an older log start and entries wholly below {@code logStart} are still stored (an
-   * idle partition takes no snapshot by the entry interval).
+   * still names an older log start, or fewer than two generations are stored, and entries wholly below
+   * {@code logStart} are still stored. The entry interval alone is not enough: an idle partition takes no
+   * snapshot by it, and a busy one with large batches wrote many segments past retention before its first
+   * (a minute of a retention soak held 25 MiB against 8 MiB of retention.bytes).
    */
   boolean snapshotDue(long logStart) {
-    return logStart > 0 && durable.snapshotMeta().index() > 0 && snapshotsLogStart() < logStart
-        && lastIndexBelow(logStart) >= durable.firstIndex();
+    return logStart > 0 && snapshotsLogStart() < logStart && lastIndexBelow(logStart) >= durable.firstIndex();
   }
 
   /** The lower log start of the stored snapshot generations (0: no snapshot, or no fallback yet). */
