@@ -147,6 +147,22 @@ class PartitionRetentionTest {
   }
 
   @Test
+  void retentionDeletesBeforeThePartitionsFirstIntervalSnapshot() throws IOException {
+    open(1_000_000, true); // the entry interval never comes: retention alone must take the snapshots it needs
+    group.retentionPolicy(new RetentionPolicy(-1, 4096, 2048, Long.MAX_VALUE));
+    for (int i = 0; i < 100; i++) {
+      propose(KafkaBatches.plain(10, 1_000L, Compression.NONE));
+    }
+    long filesBefore = segmentFiles();
+
+    retain(System.currentTimeMillis());
+    assertThat(group.logStartOffset()).isPositive();
+    assertThat(group.firstIndex()).as("entries below the log start deleted").isGreaterThan(1);
+    assertThat(segmentFiles()).as("whole segments deleted").isLessThan(filesBefore / 2);
+    assertThat(firstServedOffset()).isEqualTo(group.logStartOffset());
+  }
+
+  @Test
   void retentionMsDeletesOnlySegmentsWhoseNewestBatchIsOlder() throws IOException {
     open();
     long now = System.currentTimeMillis();
