@@ -63,7 +63,8 @@ public final class ReplicatedNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicatedNode.class);
   /**
    * Raft group ids per node: the metadata group plus every partition ever created (ids are not reused
-   * yet). Per-id state is a few array slots, so the bound costs about 2 MiB of heap.
+   * yet). Per-id state is a few array slots, so the bound costs about 2 MiB of heap. The highest
+   * {@code raft.groups.max}; the metadata image refuses what would need more ({@link GroupIdSupply}).
    */
   public static final int GROUPS_MAX = 1 << 16;
 
@@ -154,7 +155,8 @@ public final class ReplicatedNode implements AutoCloseable {
     this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
-    this.image = new MetadataImage(new NodePartitions(this), stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
+    this.image = new MetadataImage(new NodePartitions(this), stateExecutor, listener, cluster,
+        config.get(BrokerSettings.REPLICATION_FACTOR), config.get(BrokerSettings.RAFT_GROUPS_MAX));
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR),
