@@ -23,6 +23,7 @@ import org.apache.kafka.common.Uuid;
  * {@link AdvertisedAddress}. No field here is written from outside after construction.
  */
 public final class BrokerState {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BrokerState.class);
   private static final long AUTO_CREATE_RETRY_MS = 1000;
 
   final BrokerConfig config;
@@ -60,26 +61,34 @@ public final class BrokerState {
 
   /**
    * Asks the metadata group to create {@code name} with the default partition count if auto-creation
-   * is on (at most once a second per name); the topic appears once the creation is applied.
+   * is on (at most once a second per name); the topic appears once the creation is applied. Returns why
+   * it cannot be created ({@code reason=raft-groups-exhausted ...}: too few group ids are left), else null.
    */
-  void requestAutoCreate(String name) {
+  String requestAutoCreate(String name) {
     if (!config.get(BrokerSettings.AUTO_CREATE_TOPICS_ENABLE) || Topic.invalidNameReason(name) != null) {
-      return;
+      return null;
     }
+    int partitions = config.get(BrokerSettings.NUM_PARTITIONS);
+    String refusal = metadata.groupIds().refusal(partitions);
     long now = System.currentTimeMillis();
     Long last = metadata.autoCreateRequestedMs.get(name);
     if (last != null && now - last < AUTO_CREATE_RETRY_MS) {
-      return;
+      return refusal;
     }
     metadata.autoCreateRequestedMs.put(name, now);
+    if (refusal != null) {
+      log.warn("topic={} action=auto-create-refused {}", name, refusal);
+      return refusal;
+    }
     Uuid id = Uuid.randomUuid();
     MetadataCommand create = new MetadataCommand.CreateTopic(name, id.getMostSignificantBits(),
-        id.getLeastSignificantBits(), config.get(BrokerSettings.NUM_PARTITIONS), -1);
+        id.getLeastSignificantBits(), partitions, -1);
     if (replication.metadataLeading()) {
       replication.proposeMetadata(create, 0, null, null);
     } else {
       replication.forwardMetadata(create);
     }
+    return null;
   }
 
   /** The node with {@code id} in the member list, or null. */

@@ -51,10 +51,12 @@ final class MetadataApi {
         Topic t = rt.name() != null ? s.topics.topic(rt.name()) : s.topics.topic(rt.topicId());
         if (t == null && rt.name() != null && autoCreate && !TopicNames.invalid(rt.name())
             && s.config.get(BrokerSettings.AUTO_CREATE_TOPICS_ENABLE)) {
-          // created through the metadata group; the client retries until the topic has leaders
-          s.requestAutoCreate(rt.name());
+          // created through the metadata group; the client retries until the topic has leaders. Too few
+          // group ids left: POLICY_VIOLATION, as CreateTopics answers (clients log it while they retry)
+          String refusal = s.requestAutoCreate(rt.name());
+          Errors e = refusal == null ? Errors.LEADER_NOT_AVAILABLE : Errors.POLICY_VIOLATION;
           resp.topics().add(new MetadataResponseTopic().setName(rt.name()).setTopicId(Uuid.ZERO_UUID)
-              .setErrorCode(Errors.LEADER_NOT_AVAILABLE.code()));
+              .setErrorCode(e.code()));
         } else if (t != null) {
           resp.topics().add(describe(t));
         } else if (rt.name() == null) {

@@ -2,9 +2,11 @@ package io.chronik.broker.api;
 
 import io.chronik.broker.group.OffsetStore;
 import io.chronik.broker.partition.TopicRegistry;
+import io.chronik.broker.replication.GroupIdSupply;
 import io.chronik.broker.replication.MetadataCommand;
 import io.chronik.broker.replication.MetadataListener;
 import io.chronik.broker.replication.PartitionGroup;
+import io.chronik.broker.replication.ReplicatedNode;
 import io.chronik.broker.replication.TopicSpec;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +28,11 @@ public final class MetadataState implements MetadataListener {
   /** This node's own id until the metadata log's is applied, then the cluster's (one for every node). */
   private String clusterId;
   private boolean clusterIdChosen;
+  /**
+   * The group ids left as of the metadata applied so far (the image reports its supply at start, before
+   * the listener opens, so the default below is never what a request sees).
+   */
+  private GroupIdSupply groupIds = new GroupIdSupply(ReplicatedNode.GROUPS_MAX, 1);
 
   public MetadataState(String localClusterId) {
     this.localClusterId = localClusterId;
@@ -45,6 +52,16 @@ public final class MetadataState implements MetadataListener {
   public void clusterIdChosen(String id) {
     clusterIdChosen = true;
     clusterId = id;
+  }
+
+  /** The Raft group ids left for new partitions, as the metadata image last reported them. */
+  GroupIdSupply groupIds() {
+    return groupIds;
+  }
+
+  @Override
+  public void groupIdsChanged(GroupIdSupply supply) {
+    groupIds = supply;
   }
 
   @Override

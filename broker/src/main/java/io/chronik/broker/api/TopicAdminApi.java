@@ -3,6 +3,7 @@ package io.chronik.broker.api;
 import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.config.TopicConfigs;
 import io.chronik.broker.partition.Topic;
+import io.chronik.broker.replication.GroupIdSupply;
 import io.chronik.broker.replication.MetadataCommand;
 import io.chronik.pipeline.completion.AppendStatus;
 import io.chronik.broker.protocol.RequestContext;
@@ -27,6 +28,13 @@ import org.apache.kafka.common.protocol.Errors;
  * CreateTopics (with per-topic configs, validated by {@link TopicConfigs} and stored with the topic
  * in the metadata group), DeleteTopics, CreatePartitions. Configs are described and altered by
  * {@link TopicConfigApi}.
+ *
+ * <p>Every new partition takes a Raft group id for good ({@link GroupIdSupply}): a topic whose partitions
+ * would need more ids than are left gets POLICY_VIOLATION (Kafka's answer to a request over a
+ * controller-side resource limit) with {@code reason=raft-groups-exhausted}, validateOnly too. The other
+ * topics of the request go on, counted against what the earlier ones take. The metadata image decides
+ * finally when it assigns the ids (a concurrent request may have taken them meanwhile); its refusal is
+ * answered the same way.
  */
 final class TopicAdminApi {
 
@@ -42,6 +50,7 @@ final class TopicAdminApi {
     CreateTopicsRequestData req = (CreateTopicsRequestData) ctx.request().data();
     CreateTopicsResponseData resp = new CreateTopicsResponseData();
     MetadataProposals proposals = new MetadataProposals(s, ctx, resp);
+    GroupIdSupply ids = s.metadata.groupIds();
     for (CreatableTopic ct : req.topics()) {
       CreatableTopicResult r = new CreatableTopicResult().setName(ct.name()).setTopicId(Uuid.ZERO_UUID);
       resp.topics().add(r);
@@ -65,12 +74,17 @@ final class TopicAdminApi {
         fail(r, Errors.INVALID_PARTITIONS, "numPartitions=" + partitions);
       } else if (configRefusal(ct) != null) {
         fail(r, Errors.INVALID_CONFIG, configRefusal(ct));
+      } else if (ids.refusal(partitions) != null) {
+        fail(r, Errors.POLICY_VIOLATION, ids.refusal(partitions));
       } else {
+        ids = ids.after(partitions);
         r.setNumPartitions(partitions).setReplicationFactor((short) rf);
         if (!req.validateOnly()) {
           Uuid id = Uuid.randomUuid();
+          int requested = partitions;
           proposals.propose(new MetadataCommand.CreateTopic(ct.name(), id.getMostSignificantBits(),
-              id.getLeastSignificantBits(), partitions, rf, configsOf(ct)), status -> created(r, id, status));
+              id.getLeastSignificantBits(), partitions, rf, configsOf(ct)),
+              status -> created(r, id, requested, status));
         }
       }
     }
@@ -110,11 +124,17 @@ final class TopicAdminApi {
     return true;
   }
 
-  /** Outcome of a CreateTopic: ours if the applied topic carries the id we proposed. */
-  private void created(CreatableTopicResult r, Uuid id, AppendStatus status) {
+  /**
+   * Outcome of a CreateTopic: ours if the applied topic carries the id we proposed. Applied but absent:
+   * the image refused it for want of group ids (a concurrent request took them), unless it was deleted since.
+   */
+  private void created(CreatableTopicResult r, Uuid id, int partitions, AppendStatus status) {
     Topic t = s.topics.topic(r.name());
+    String exhausted = s.metadata.groupIds().refusal(partitions);
     if (status == AppendStatus.SUCCESS && t != null && t.id().equals(id)) {
       r.setTopicId(id);
+    } else if (status == AppendStatus.SUCCESS && t == null && exhausted != null) {
+      fail(r, Errors.POLICY_VIOLATION, exhausted);
     } else if (status == AppendStatus.SUCCESS) {
       fail(r, t == null ? Errors.INVALID_PARTITIONS : Errors.TOPIC_ALREADY_EXISTS, "topic=" + r.name());
     } else {
@@ -160,6 +180,7 @@ final class TopicAdminApi {
     CreatePartitionsRequestData req = (CreatePartitionsRequestData) ctx.request().data();
     CreatePartitionsResponseData resp = new CreatePartitionsResponseData();
     MetadataProposals proposals = new MetadataProposals(s, ctx, resp);
+    GroupIdSupply ids = s.metadata.groupIds();
     for (CreatePartitionsRequestData.CreatePartitionsTopic ct : req.topics()) {
       CreatePartitionsTopicResult r = new CreatePartitionsTopicResult().setName(ct.name());
       Topic t = s.topics.topic(ct.name());
@@ -170,16 +191,34 @@ final class TopicAdminApi {
             "count=" + ct.count() + " current=" + t.partitions().size() + " reason=must-grow");
       } else if (!s.replication.metadataLeading()) {
         r.setErrorCode(Errors.NOT_CONTROLLER.code());
-      } else if (!req.validateOnly()) {
-        int rf = t.partitions().get(0).replicas().size();
-        proposals.propose(new MetadataCommand.AddPartitions(t.name(), ct.count(), rf), status -> {
-          if (status != AppendStatus.SUCCESS) {
-            r.setErrorCode(Errors.NOT_CONTROLLER.code()).setErrorMessage("reason=" + status);
-          }
-        });
+      } else if (ids.refusal(ct.count() - t.partitions().size()) != null) {
+        r.setErrorCode(Errors.POLICY_VIOLATION.code())
+            .setErrorMessage(ids.refusal(ct.count() - t.partitions().size()));
+      } else {
+        ids = ids.after(ct.count() - t.partitions().size());
+        if (!req.validateOnly()) {
+          int rf = t.partitions().get(0).replicas().size();
+          proposals.propose(new MetadataCommand.AddPartitions(t.name(), ct.count(), rf), status -> grown(r, ct.count(),
+              status));
+        }
       }
       resp.results().add(r);
     }
     proposals.done();
+  }
+
+  /**
+   * Outcome of an AddPartitions: applied but the topic still short of {@code count} partitions means the
+   * image refused it for want of group ids (a concurrent request took them).
+   */
+  private void grown(CreatePartitionsTopicResult r, int count, AppendStatus status) {
+    Topic t = s.topics.topic(r.name());
+    if (status != AppendStatus.SUCCESS) {
+      r.setErrorCode(Errors.NOT_CONTROLLER.code()).setErrorMessage("reason=" + status);
+    } else if (t != null && t.partitions().size() < count
+        && s.metadata.groupIds().refusal(count - t.partitions().size()) != null) {
+      r.setErrorCode(Errors.POLICY_VIOLATION.code())
+          .setErrorMessage(s.metadata.groupIds().refusal(count - t.partitions().size()));
+    }
   }
 }

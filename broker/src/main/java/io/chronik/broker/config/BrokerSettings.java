@@ -137,6 +137,12 @@ public final class BrokerSettings {
       + "leaders hold their election timers, its leaders' check-quorum counts it. A loop stretched by a slow fsync "
       + "then starts no election storm; a dead or cut-off node stops pinging and elections run as usual. "
       + "docs/REPLICATION.md.");
+  public static final Setting<Integer> RAFT_GROUPS_MAX = Setting.integer("raft.groups.max", 1 << 16, 2, 1 << 16,
+      "group ids, 2–65536", "Raft group ids the cluster can ever hand out, the metadata group's included: every "
+          + "partition created takes one for good (ids are not reused after DeleteTopics). CreateTopics, "
+          + "CreatePartitions and auto-creation that need more than are left get POLICY_VIOLATION "
+          + "`reason=raft-groups-exhausted`. Must be equal on every node (the metadata log is applied alike "
+          + "everywhere); below the default only for tests.");
   public static final Setting<Integer> RAFT_SNAPSHOT_INTERVAL_ENTRIES = Setting.integer(
       "raft.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots of "
           + "a partition's state (producer table, next offset); a restart loads the snapshot and replays the entries "
@@ -199,7 +205,7 @@ public final class BrokerSettings {
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE,
-      RAFT_SNAPSHOT_INTERVAL_ENTRIES, RAFT_CATCHUP_HOLD_ENTRIES, RAFT_SNAPSHOT_SEND_BYTES_PER_SEC,
+      RAFT_GROUPS_MAX, RAFT_SNAPSHOT_INTERVAL_ENTRIES, RAFT_CATCHUP_HOLD_ENTRIES, RAFT_SNAPSHOT_SEND_BYTES_PER_SEC,
       METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, METADATA_READY_WAIT_MS, SHUTDOWN_TIMEOUT_MS,
       ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
 

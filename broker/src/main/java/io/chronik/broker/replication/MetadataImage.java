@@ -47,19 +47,26 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         t.setDaemon(true);
         return t;
       });
-  /** Group 0 is the metadata group; partitions get 1, 2, ... in apply order. */
-  private int nextGroupId = 1;
+  /** Group 0 is the metadata group; partitions get 1, 2, ... in apply order, up to the cap. */
+  private GroupIdSupply groupIds;
   /** Partitions this node should host whose storage did not open (driver thread writes; metrics, /health read). */
   private volatile int openFailures;
 
   MetadataImage(PartitionHost node, Executor stateExecutor, MetadataListener listener, ClusterNodes cluster,
-      int replicationFactorMax) {
+      int replicationFactorMax, int groupsMax) {
     this.node = node;
     this.stateExecutor = stateExecutor;
     this.listener = listener;
     cluster.nodes().forEach(n -> nodeIds.add(n.id()));
     nodeIds.sort(Comparator.naturalOrder());
     this.replicationFactorMax = replicationFactorMax;
+    supply(new GroupIdSupply(groupsMax, 1));
+  }
+
+  /** Makes {@code ids} this image's supply and tells the state thread (it answers requests from it). */
+  private void supply(GroupIdSupply ids) {
+    groupIds = ids;
+    stateExecutor.execute(() -> listener.groupIdsChanged(ids));
   }
 
   /** The cluster id the metadata log chose, or null before it has one (driver thread). */
@@ -96,12 +103,15 @@ final class MetadataImage implements MetadataGroup.StateMachine {
   }
 
   private void grow(TopicSpec topic, int partitions, int replicationFactor) {
-    int added = partitions - topic.partitions().size();
-    if (nextGroupId + added > ReplicatedNode.GROUPS_MAX) {
-      log.error("topic={} partitions={} groupsMax={} reason=raft-groups-exhausted", topic.name(), partitions,
-          ReplicatedNode.GROUPS_MAX);
+    int added = Math.max(0, partitions - topic.partitions().size()); // a command without partitions takes none
+    String refusal = groupIds.refusal(added);
+    if (refusal != null) {
+      // refused whole, on every node alike: no id is spent and nothing of the command opens
+      log.error("topic={} partitions={} {}", topic.name(), partitions, refusal);
       return;
     }
+    int nextGroupId = groupIds.next();
+    supply(groupIds.after(added));
     int rf = Math.max(1, Math.min(Math.min(replicationFactor <= 0 ? replicationFactorMax : replicationFactor,
         replicationFactorMax), nodeIds.size()));
     List<TopicSpec.PartitionSpec> all = new ArrayList<>(topic.partitions());
@@ -229,7 +239,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         .thenComparingInt(MetadataCommand.Offset::partition);
     offsets.forEach((group, byPartition) -> committed.put(group,
         byPartition.values().stream().sorted(order).toList()));
-    return new MetadataSnapshot(nextGroupId, clusterId, List.copyOf(topics.values()), committed);
+    return new MetadataSnapshot(groupIds.next(), clusterId, List.copyOf(topics.values()), committed);
   }
 
   /**
@@ -248,7 +258,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         delete(t.name());
       }
     }
-    nextGroupId = snapshot.nextGroupId();
+    supply(new GroupIdSupply(groupIds.max(), snapshot.nextGroupId()));
     for (TopicSpec w : snapshot.topics()) {
       TopicSpec had = topics.get(w.name());
       if (had == null || had.partitions().size() < w.partitions().size()) {

@@ -25,6 +25,12 @@ public interface MetadataListener {
    */
   void offsetsReplaced(Map<String, List<MetadataCommand.Offset>> offsets);
 
+  /**
+   * The group ids left for new partitions changed (at start, as topics are created or grow, when a
+   * snapshot is restored): CreateTopics, CreatePartitions and auto-creation are answered from it.
+   */
+  default void groupIdsChanged(GroupIdSupply supply) {}
+
   /** The metadata log's cluster id was applied (once per start, from the first ClusterId entry). */
   default void clusterIdChosen(String id) {}
 

@@ -1,7 +1,6 @@
 package io.chronik.broker.replication;
 
 import io.chronik.pipeline.completion.AppendBatchView;
-import io.chronik.pipeline.completion.AppendStatus;
 import io.chronik.pipeline.completion.CompletionRegistry;
 import io.chronik.pipeline.driver.GroupMessage;
 import io.chronik.pipeline.driver.GroupReady;
@@ -29,24 +28,15 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Driver thread only, except the volatile hints and the {@link PartitionReadIndex}, which readers
  * on other threads use.
  *
- * <p>Invariants: {@code tailOffset} is the offset after the last data entry of the log (stable and
- * unstable) up to {@code accountedIndex}; {@link ProducerSequences} reflects the same entries. Offsets
- * are contiguous, so each data entry accounted starts at the tail before it (asserted in
- * {@code account}: the check runs per entry on the driver thread).
+ * <p>The offsets a leader assigns and the producer state they go with are the {@link AccountedTail}'s;
+ * this group publishes committed entries to readers, takes snapshots and runs retention and compaction.
  */
 public final class PartitionGroup extends RaftNodeGroup {
   private final TopicPartition partition;
   private final DurableLogStorage durable;
   private final NodeStorageSync sync;
   private final PartitionReadIndex readIndex = new PartitionReadIndex();
-  private final ProducerSequences sequences = new ProducerSequences();
-  /** (raft index, next offset) of the most recent data entries, for truncation roll-back. */
-  private final TailOffsets tail = new TailOffsets();
-  private long tailOffset;
-  private long accountedIndex;
-  private long proposeTerm = -1;
-  private long pendingFirstIndex;
-  private long pendingSavedTail;
+  private final AccountedTail accounted;
   private volatile long logEndOffset;
   private volatile long termHint;
   /** Term of the last entry applied: equal to the current term once this term's no-op is committed. */
@@ -97,6 +87,7 @@ public final class PartitionGroup extends RaftNodeGroup {
     this.snapshotIntervalEntries = snapshotIntervalEntries;
     this.retention = new SegmentRetention(storage, readIndex);
     this.compaction = new KeyCompaction(storage, readIndex);
+    this.accounted = new AccountedTail(partition, storage, this::scanTailBefore);
     recoverTail();
     openedFromSnapshot = snapshotIndex > 0;
   }
@@ -132,7 +123,7 @@ public final class PartitionGroup extends RaftNodeGroup {
 
   /** Producer state as of the log tail (driver thread; tests). */
   ProducerSequences producerSequences() {
-    return sequences;
+    return accounted.sequences();
   }
 
   public PartitionReadIndex readIndex() {
@@ -192,7 +183,7 @@ public final class PartitionGroup extends RaftNodeGroup {
     long snapshotAt = durable.snapshotMeta().index();
     if (snapshotAt > 0) {
       PartitionSnapshot snapshot = PartitionSnapshot.decode(durable.snapshotData());
-      sequences.decode(ByteBuffer.wrap(snapshot.producerTable()));
+      accounted.startAt(snapshot.producerTable(), snapshot.nextOffset());
       snapshotIndex = snapshotAt;
       snapshotNextOffset = snapshot.nextOffset();
       logStartOffset = snapshot.logStartOffset();
@@ -201,80 +192,23 @@ public final class PartitionGroup extends RaftNodeGroup {
       compactionDue = true;
       appliedIndex = snapshotAt;
       appliedNextOffset = snapshot.nextOffset();
-      tailOffset = snapshot.nextOffset();
       publishStored(durable.firstIndex(), snapshotAt);
       from = snapshotAt + 1;
     }
-    if (from > durable.firstIndex()) {
-      tailOffset = scanTailBefore(from); // the tail the scanned entries continue from
-    }
-    for (long index = from; index <= last; ) {
-      List<Entry> chunk = durable.entries(index, last + 1, 16L << 20);
-      for (Entry e : chunk) {
-        account(e);
-      }
-      index += chunk.size();
-    }
-    accountedIndex = last;
+    accounted.replay(from, last);
     // readers (fetch bounds, OffsetForLeaderEpoch) may ask before the first Ready is persisted
-    logEndOffset = tailOffset;
+    logEndOffset = accounted.offset();
   }
 
   @Override
   public AppendBatchView admit(AppendBatchView proposal, CompletionRegistry registry) {
-    if (node().role() != Role.LEADER) {
-      pendingFirstIndex = Long.MAX_VALUE; // nothing to roll back when propose answers NOT_LEADER
-      pendingSavedTail = tailOffset;
-      return proposal;
-    }
-    pendingFirstIndex = node().lastIndex() + 1;
-    pendingSavedTail = tailOffset;
-    long index = pendingFirstIndex;
-    int epoch = (int) node().term();
-    int[] admitted = null;
-    int admittedCount = 0;
-    for (int i = 0; i < proposal.size(); i++) {
-      ByteBuffer payload = proposal.payload(i);
-      if (LogStartMarker.is(payload)) { // no offsets, no producer: it takes effect when applied
-        index++;
-        if (admitted != null) {
-          admitted[admittedCount++] = i;
-        }
-        continue;
-      }
-      AppendStatus refusal = sequences.admit(payload, node().commitIndex(), proposal, i, registry);
-      if (refusal != null) {
-        if (admitted == null) {
-          admitted = new int[proposal.size()];
-          for (int k = 0; k < i; k++) {
-            admitted[admittedCount++] = k;
-          }
-        }
-        continue;
-      }
-      long base = tailOffset;
-      tailOffset = BatchHeaders.assign(payload, base, epoch);
-      sequences.record(payload, base, index);
-      tail.push(index, tailOffset);
-      index++;
-      if (admitted != null) {
-        admitted[admittedCount++] = i;
-      }
-    }
-    return admitted == null ? proposal : new AdmittedBatch(proposal, admitted, admittedCount);
+    return accounted.admit(proposal, registry, node());
   }
 
   @Override
   public ProposeResult propose(AppendBatchView proposal) {
     ProposeResult result = super.propose(proposal);
-    if (!result.isAccepted()) {
-      rollBack(pendingFirstIndex);
-      tailOffset = pendingSavedTail;
-    } else {
-      accountedIndex = result.firstIndex() + proposal.size() - 1;
-      proposeTerm = node().term();
-      logEndOffset = tailOffset;
-    }
+    logEndOffset = accounted.proposed(result, proposal.size(), node().term());
     return result;
   }
 
@@ -286,21 +220,8 @@ public final class PartitionGroup extends RaftNodeGroup {
       installed(groupReady);
       return;
     }
-    List<Entry> entries = ready.entries();
-    int from = 0;
-    // our own proposals of this term are already accounted; anything else at or below
-    // accountedIndex replaces a conflicting suffix
-    while (from < entries.size() && entries.get(from).index() <= accountedIndex
-        && entries.get(from).term() == proposeTerm) {
-      from++;
-    }
-    if (from < entries.size() && entries.get(from).index() <= accountedIndex) {
-      rollBack(entries.get(from).index());
-    }
-    for (int i = from; i < entries.size(); i++) {
-      account(entries.get(i));
-    }
-    logEndOffset = tailOffset;
+    accounted.persisted(ready.entries());
+    logEndOffset = accounted.offset();
     super.persist(groupReady);
     sync.markDirty(durable);
   }
@@ -319,35 +240,12 @@ public final class PartitionGroup extends RaftNodeGroup {
     sync.markDirty(durable);
     snapshotsInstalled++;
     snapshotBytesInstalled += coreReady(groupReady).snapshotData().length;
-    tail.clear();
+    accounted.clearRecent();
     recoverTail();
     org.slf4j.LoggerFactory.getLogger(PartitionGroup.class).info("partition={} snapshotIndex={} firstIndex={} "
         + "logStart={} bytes={} installMs={} reason=installed-leader-snapshot", partition, snapshotIndex,
         durable.firstIndex(), logStartOffset, coreReady(groupReady).snapshotData().length,
         (System.nanoTime() - startNanos) / 1_000_000);
-  }
-
-  private void account(Entry entry) {
-    accountedIndex = entry.index();
-    ByteBuffer payload = ByteBuffer.wrap(entry.payload());
-    if (!BatchHeaders.isData(payload)) {
-      return;
-    }
-    long base = BatchHeaders.baseOffset(payload);
-    assert base == tailOffset : "partition=" + partition + " index=" + entry.index() + " base=" + base
-        + " tail=" + tailOffset + " reason=offsets-not-contiguous";
-    tailOffset = BatchHeaders.nextOffset(payload);
-    sequences.record(payload, base, entry.index());
-    tail.push(entry.index(), tailOffset);
-  }
-
-  /** Forgets entries from {@code fromIndex} on: producer state, tail offset and accounting. */
-  private void rollBack(long fromIndex) {
-    sequences.truncateFrom(fromIndex);
-    long kept = tail.dropFrom(fromIndex);
-    tailOffset = kept >= 0 ? kept : scanTailBefore(fromIndex);
-    accountedIndex = Math.min(accountedIndex, fromIndex - 1);
-    logEndOffset = tailOffset;
   }
 
   /** Offset after the last stored data entry below {@code index} (slow path: the stack ran dry). */
@@ -449,7 +347,7 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** Stores a snapshot at the applied index (the core must know it applied that far). */
   private void takeSnapshot() {
     PartitionSnapshot snapshot = new PartitionSnapshot(appliedNextOffset, logStartOffset,
-        retention.compactionFloorIndex(), compaction.marker(), sequences.encode(appliedIndex));
+        retention.compactionFloorIndex(), compaction.marker(), accounted.sequences().encode(appliedIndex));
     durable.createSnapshot(node().snapshotMetaAt(appliedIndex), snapshot.encode());
     snapshotIndex = appliedIndex;
     snapshotNextOffset = appliedNextOffset;

@@ -21,8 +21,6 @@ import io.chronik.pipeline.metrics.PipelineMetrics;
 import io.chronik.pipeline.produce.PipelineConfig;
 import io.chronik.pipeline.produce.ProducePipeline;
 import io.chronik.pipeline.produce.PublishResult;
-import io.chronik.raft.log.Entry;
-import io.chronik.raft.log.EntryType;
 import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
@@ -57,13 +55,16 @@ import org.slf4j.LoggerFactory;
  * This node's share of the replicated cluster: the metadata group, the partition groups it hosts, the
  * Raft driver thread that owns them all, the Disruptor produce pipeline in front of it and the peer
  * transport behind it. The broker's state thread talks to it only through {@link #publish},
- * {@link #proposeMetadata}, {@link #readMetadata} and the {@link MetadataListener} callbacks.
+ * {@link #proposeMetadata}, {@link #readMetadata} and the {@link MetadataListener} callbacks. The
+ * partition replicas the metadata image hosts open and close through {@link PartitionReplicas}; what a
+ * non-leader proposes to the metadata group travels as {@link ForwardedProposals}.
  */
 public final class ReplicatedNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicatedNode.class);
   /**
    * Raft group ids per node: the metadata group plus every partition ever created (ids are not reused
-   * yet). Per-id state is a few array slots, so the bound costs about 2 MiB of heap.
+   * yet). Per-id state is a few array slots, so the bound costs about 2 MiB of heap. The highest
+   * {@code raft.groups.max}; the metadata image refuses what would need more ({@link GroupIdSupply}).
    */
   public static final int GROUPS_MAX = 1 << 16;
 
@@ -91,6 +92,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private final LeaderPlacement placement;
   private final DriverViews views;
   private final PreferredElection preferredElection;
+  private final ForwardedProposals forwarded;
   /** Pings newer than this keep a peer's groups' leases (0: raft.peer.lease off). */
   private final long aliveWindowNanos;
   /**
@@ -105,9 +107,6 @@ public final class ReplicatedNode implements AutoCloseable {
   /** Leaders' commit indexes as heard, per group: how far behind a follower is (readiness, metrics). */
   private final LeaderCommits leaderCommits = new LeaderCommits();
   private final AtomicBoolean commitNoticePending = new AtomicBoolean();
-  /** Applied entries between two snapshots of a partition's producer state. */
-  private final long snapshotIntervalEntries;
-  private final BrokerConfig config;
   private final DriverFailureListener onDriverFailure;
 
   /**
@@ -123,19 +122,11 @@ public final class ReplicatedNode implements AutoCloseable {
     this.stateExecutor = stateExecutor;
     this.listener = listener;
     this.cluster = config.clusterNodes();
-    this.options = RaftOptions.defaults().toBuilder()
-        .electionTicks(config.get(BrokerSettings.RAFT_ELECTION_TICKS))
-        .heartbeatTicks(config.get(BrokerSettings.RAFT_HEARTBEAT_TICKS))
-        .quiesce(config.get(BrokerSettings.RAFT_QUIESCE))
-        .snapshotBytesPerTick(Math.max(1, config.get(BrokerSettings.RAFT_SNAPSHOT_SEND_BYTES_PER_SEC)
-            / 1000 * config.get(BrokerSettings.RAFT_TICK_MS)))
-        .build();
+    this.options = raftOptions(config);
     // a small write buffer: thousands of partitions each hold one (it grows for a large batch)
     this.logConfig = LogConfig.defaults().withSegmentBytes(config.get(BrokerSettings.LOG_SEGMENT_BYTES))
         .withWriteBufferBytes(64 << 10).withPreallocate(config.get(BrokerSettings.LOG_SEGMENT_PREALLOCATE));
     this.raftDir = config.dataDir().resolve("raft");
-    this.snapshotIntervalEntries = config.get(BrokerSettings.RAFT_SNAPSHOT_INTERVAL_ENTRIES);
-    this.config = config;
     this.storageSync = new NodeStorageSync(4, HardStateJournal.open(new NioDisk(), raftDir));
     this.shutdownRecord = CleanShutdownRecord.take(raftDir);
     this.partitionStores = new PartitionStores(raftDir, logConfig, config, storageSync.journal(),
@@ -154,23 +145,17 @@ public final class ReplicatedNode implements AutoCloseable {
     this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
-    this.image = new MetadataImage(new NodePartitions(this), stateExecutor, listener, cluster, config.get(BrokerSettings.REPLICATION_FACTOR));
-    List<Integer> voters = new ArrayList<>();
-    cluster.nodes().forEach(n -> voters.add(n.id()));
-    DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR),
-        shutdownRecord.openConfig(MetadataGroup.DIR, logConfig),
-        e -> LogEntry.NO_KEY, false, storageSync.journal().slot(MetadataGroup.DIR));
-    RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
-    if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
-      metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
-    }
-    this.metadata = new MetadataGroup(metaNode, metaStorage, storageSync, image,
-        config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES));
+    PartitionReplicas replicas = new PartitionReplicas(config, options, this::random, raftDir, partitionStores,
+        storageSync, leaderCommits, this::driver);
+    this.image = new MetadataImage(replicas, stateExecutor, listener, cluster,
+        config.get(BrokerSettings.REPLICATION_FACTOR), config.get(BrokerSettings.RAFT_GROUPS_MAX));
+    this.metadata = openMetadataGroup(config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES));
     this.placement = new LeaderPlacement(image, metadata, liveness,
         TimeUnit.MILLISECONDS.toNanos(config.get(BrokerSettings.LEADER_BALANCE_WARMUP_MS)));
     this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
         List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
         RaftNodeGroup::groupOf, this::driverFailed);
+    this.forwarded = new ForwardedProposals(selfId, driver, metadata, inFlight, transport);
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
     this.preferredElection = new PreferredElection(driver, image, liveness, selfId);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
@@ -182,8 +167,39 @@ public final class ReplicatedNode implements AutoCloseable {
     ticker.scheduleAtFixedRate(driver::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     long pingMs = tickMs * options.heartbeatTicks();
     this.aliveWindowNanos = config.get(BrokerSettings.RAFT_PEER_LEASE) ? TimeUnit.MILLISECONDS.toNanos(3 * pingMs) : 0;
+    schedulePeriodic(config, tickMs, pingMs);
+    log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
+        options.electionTicks(), options.heartbeatTicks(), tickMs);
+  }
+
+  private static RaftOptions raftOptions(BrokerConfig config) {
+    return RaftOptions.defaults().toBuilder()
+        .electionTicks(config.get(BrokerSettings.RAFT_ELECTION_TICKS))
+        .heartbeatTicks(config.get(BrokerSettings.RAFT_HEARTBEAT_TICKS))
+        .quiesce(config.get(BrokerSettings.RAFT_QUIESCE))
+        .snapshotBytesPerTick(Math.max(1, config.get(BrokerSettings.RAFT_SNAPSHOT_SEND_BYTES_PER_SEC)
+            / 1000 * config.get(BrokerSettings.RAFT_TICK_MS)))
+        .build();
+  }
+
+  /** The metadata group (every node a voter) over its stored log, for the constructor. */
+  private MetadataGroup openMetadataGroup(long snapshotIntervalEntries) throws IOException {
+    List<Integer> voters = new ArrayList<>();
+    cluster.nodes().forEach(n -> voters.add(n.id()));
+    DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR),
+        shutdownRecord.openConfig(MetadataGroup.DIR, logConfig),
+        e -> LogEntry.NO_KEY, false, storageSync.journal().slot(MetadataGroup.DIR));
+    RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
+    if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
+      metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
+    }
+    return new MetadataGroup(metaNode, metaStorage, storageSync, image, snapshotIntervalEntries);
+  }
+
+  /** The node's timers after the driver started: peer pings and liveness rounds, leader balance, retention, compaction. */
+  private void schedulePeriodic(BrokerConfig config, long tickMs, long pingMs) {
     long stallNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(STALL_MS_MIN, 5L * options.electionTicks() * tickMs));
-    if (!peers.isEmpty()) {
+    if (!liveness.peers().isEmpty()) {
       ticker.scheduleAtFixedRate(() -> liveness.pingAll(transport, driver::offerTask,
           System.nanoTime() - driver.loopStartedNanos() > stallNanos), pingMs, pingMs, TimeUnit.MILLISECONDS);
       ticker.scheduleAtFixedRate(() -> driver.offerTask(this::livenessRound), pingMs, pingMs, TimeUnit.MILLISECONDS);
@@ -194,8 +210,6 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image::checkRetention);
     every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image::checkCompaction);
-    log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
-        options.electionTicks(), options.heartbeatTicks(), tickMs);
   }
 
   /** Driver thread, once, when the driver stopped for good: no more pings or ticks, then the node's fence. */
@@ -222,11 +236,6 @@ public final class ReplicatedNode implements AutoCloseable {
   private void every(long periodMs, java.util.function.LongConsumer check) {
     Runnable task = () -> driver.offerTask(() -> check.accept(System.currentTimeMillis()));
     ticker.scheduleAtFixedRate(task, periodMs, periodMs, TimeUnit.MILLISECONDS);
-  }
-
-  /** This broker's settings (topic policies are a topic's configs over its defaults). */
-  BrokerConfig config() {
-    return config;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -269,21 +278,10 @@ public final class ReplicatedNode implements AutoCloseable {
     if ((m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT) && m.term() > 0) {
       leaderCommits.heard(message.groupId(), m.commit());
     }
-    if (message.groupId() == MetadataGroup.GROUP_ID && m.type() == MessageType.APPEND && m.term() == 0) {
-      // a forwarded metadata proposal (real appends always carry a term >= 1)
-      byte[] command = m.entries().isEmpty() ? new byte[0] : m.entries().get(0).payload();
-      return driver.offerTask(() -> proposeForwarded(command));
+    if (ForwardedProposals.is(message)) {
+      return forwarded.received(message);
     }
     return driver.offerInbound(message);
-  }
-
-  private void proposeForwarded(byte[] command) {
-    if (command.length > 0 && metadata.leading() && inFlight.tryAcquire()) {
-      if (!driver.offerProposal(DetachedProposal.copyOf(new SingleAppend(0, ByteBuffer.wrap(command), 0, null,
-          null)))) {
-        inFlight.release(1);
-      }
-    }
   }
 
   /**
@@ -329,20 +327,7 @@ public final class ReplicatedNode implements AutoCloseable {
    * metadata for the outcome, e.g. an auto-created topic appearing).
    */
   public void forwardMetadata(MetadataCommand command) {
-    byte[] bytes = MetadataCommand.encode(command);
-    driver.offerTask(() -> {
-      if (metadata.leading()) {
-        proposeForwarded(bytes);
-        return;
-      }
-      int leader = metadata.leaderHint();
-      if (leader >= 0 && leader != selfId) {
-        Message m = Message.of(MessageType.APPEND, selfId, leader, 0)
-            .entries(List.of(new Entry(1, 1, EntryType.NORMAL, bytes))).build();
-        transport.send(leader, List.of(new GroupMessage(MetadataGroup.GROUP_ID, m)));
-        transport.flush();
-      }
-    });
+    forwarded.forward(command);
   }
 
   /**
@@ -454,78 +439,9 @@ public final class ReplicatedNode implements AutoCloseable {
         + " groupsWoken=" + placement.groupsWoken() + " quiescent=" + placement.quiescent() + " hardStateSyncs=" + storageSync.journal().syncs();
   }
 
-  // ------------------------------------------------------------------ driver-thread hooks (MetadataImage)
-
-  /**
-   * Opens this node's replicas of {@code specs}: their storage in parallel ({@link PartitionStores}),
-   * then each group here on the driver thread, in order. One result per spec, in order.
-   */
-  List<PartitionOpening> openPartitions(TopicSpec topic, List<TopicSpec.PartitionSpec> specs) {
-    List<CompletableFuture<DurableLogStorage>> stores = partitionStores.open(topic, specs);
-    List<PartitionOpening> opened = new ArrayList<>(specs.size());
-    for (int i = 0; i < specs.size(); i++) {
-      TopicSpec.PartitionSpec p = specs.get(i);
-      DurableLogStorage storage;
-      try {
-        storage = stores.get(i).join();
-      } catch (java.util.concurrent.CompletionException e) {
-        opened.add(PartitionOpening.failed(p, e.getCause()));
-        continue;
-      }
-      try {
-        opened.add(PartitionOpening.opened(p, startPartition(topic, p, storage)));
-      } catch (UncheckedIOException e) {
-        closeQuietly(storage, p.groupId());
-        opened.add(PartitionOpening.failed(p, e));
-      }
-    }
-    return opened;
-  }
-
-  private static void closeQuietly(DurableLogStorage storage, int groupId) {
-    try {
-      storage.close();
-    } catch (IOException e) {
-      log.warn("group={} reason=close-after-failed-open-failed error={}", groupId, e.toString());
-    }
-  }
-
-  private PartitionGroup startPartition(TopicSpec topic, TopicSpec.PartitionSpec p, DurableLogStorage storage) {
-    RaftNode node = new RaftNode(selfId, storage, Configuration.of(p.replicas()), options, random(p.groupId()));
-    if (p.replicas().get(0) == selfId) {
-      // the preferred replica stands at once (a pre-vote: it disturbs no live leader); the others hold
-      // back, so a new or restarted partition elects once, and the leader placement spread evenly
-      node.campaign();
-    } else {
-      node.delayElection(2 * options.electionTicks());
-    }
-    PartitionGroup group = new PartitionGroup(p.groupId(), new org.apache.kafka.common.TopicPartition(topic.name(),
-        p.index()), node, storage, storageSync, p.replicas().get(0), snapshotIntervalEntries);
-    group.catchupHoldEntries(config.get(BrokerSettings.RAFT_CATCHUP_HOLD_ENTRIES));
-    driver.addGroup(group);
-    return group;
-  }
-
-  /** The partition was deleted: its hard state leaves the journal (durable with the next sync). */
-  void forgetPartition(String topic, TopicSpec.PartitionSpec p) {
-    storageSync.journal().forget(GroupDirs.partition(topic, p));
-  }
-
-  void closePartition(int groupId) {
-    DrivenGroup<GroupMessage> group = driver.group(groupId);
-    driver.removeGroup(groupId);
-    leaderCommits.forget(groupId);
-    if (group instanceof PartitionGroup partition) {
-      try {
-        partition.close(false);
-      } catch (IOException e) {
-        log.warn("group={} reason=close-failed error={}", groupId, e.toString());
-      }
-    }
-  }
-
-  Path partitionDirPrefix() {
-    return raftDir;
+  /** The driver, for the partition replicas the image opens and closes (driver thread, after construction). */
+  private RaftDriver<GroupMessage> driver() {
+    return driver;
   }
 
   @Override

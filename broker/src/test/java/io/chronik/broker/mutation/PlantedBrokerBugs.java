@@ -19,18 +19,19 @@ final class PlantedBrokerBugs {
       List.of("raft", "pipeline"), "io.chronik.broker.replication.*Test");
 
   private static final String GROUP = "io/chronik/broker/replication/PartitionGroup.java";
+  private static final String TAIL = "io/chronik/broker/replication/AccountedTail.java";
   private static final String SEQUENCES = "io/chronik/broker/replication/ProducerSequences.java";
   private static final String RETENTION = "io/chronik/broker/replication/SegmentRetention.java";
 
   static final List<PlantedBug> ALL = List.of(
-      new PlantedBug("dedupe-state-not-restored-after-restart", GROUP,
-          "      sequences.decode(ByteBuffer.wrap(snapshot.producerTable()));\n",
+      new PlantedBug("dedupe-state-not-restored-after-restart", TAIL,
+          "    sequences.decode(ByteBuffer.wrap(producerTable));\n",
           "",
           "a replica opening from a snapshot skips the snapshot's producer table: producers whose batches all lie "
               + "at or below the snapshot are unknown, so their retries are appended again"),
       new PlantedBug("snapshot-producer-table-past-applied", GROUP,
-          "retention.compactionFloorIndex(), compaction.marker(), sequences.encode(appliedIndex));",
-          "retention.compactionFloorIndex(), compaction.marker(), sequences.encode(Long.MAX_VALUE));",
+          "retention.compactionFloorIndex(), compaction.marker(), accounted.sequences().encode(appliedIndex));",
+          "retention.compactionFloorIndex(), compaction.marker(), accounted.sequences().encode(Long.MAX_VALUE));",
           "the snapshot stores the producer table as of the log tail (uncommitted, even unsynced batches) instead "
               + "of the applied index: after a restart that lost them, a retry is answered DUPLICATE of a batch "
               + "that was never committed"),

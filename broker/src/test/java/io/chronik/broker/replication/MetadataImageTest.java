@@ -45,6 +45,12 @@ class MetadataImageTest {
     final Map<String, TopicSpec> topics = new TreeMap<>();
     final OffsetStore offsets = new OffsetStore();
     String clusterId;
+    GroupIdSupply groupIds;
+
+    @Override
+    public void groupIdsChanged(GroupIdSupply supply) {
+      groupIds = supply;
+    }
 
     @Override
     public void topicChanged(TopicSpec topic, Map<Integer, PartitionGroup> hosted) {
@@ -83,6 +89,7 @@ class MetadataImageTest {
       all.put("topics", new TreeMap<>(topics));
       all.put("offsets", byGroup);
       all.put("clusterId", String.valueOf(clusterId));
+      all.put("groupIds", String.valueOf(groupIds));
       return all;
     }
   }
@@ -116,8 +123,12 @@ class MetadataImageTest {
   private final StateThread state = new StateThread();
 
   static MetadataImage image(StateThread listener) {
+    return image(listener, ReplicatedNode.GROUPS_MAX);
+  }
+
+  static MetadataImage image(StateThread listener, int groupsMax) {
     return new MetadataImage(new NoReplicas(BrokerConfig.parse(new Properties())), Runnable::run, listener,
-        ClusterNodes.parse("0@h:1:2,1@h:3:4,2@h:5:6"), 3);
+        ClusterNodes.parse("0@h:1:2,1@h:3:4,2@h:5:6"), 3, groupsMax);
   }
 
   private static MetadataImage replayed(StateThread listener, List<MetadataCommand> commands) {
@@ -195,5 +206,40 @@ class MetadataImageTest {
     restored.apply(more.get(more.size() - 1));
     assertThat(restored.snapshot().topics()).isEqualTo(full.snapshot().topics());
     assertThat(restored.snapshot().nextGroupId()).isEqualTo(full.snapshot().nextGroupId());
+  }
+
+  /** Ids 1–5 after the metadata group's 0: what needs more than is left is refused whole and spends none. */
+  @Test
+  void aCommandNeedingMoreGroupIdsThanAreLeftIsRefusedWholeAndSpendsNone() {
+    MetadataImage image = image(state, 6);
+    assertThat(state.groupIds).isEqualTo(new GroupIdSupply(6, 1));
+    image.apply(new MetadataCommand.CreateTopic("a", 1, 1, 3, 3)); // ids 1-3
+    image.apply(new MetadataCommand.CreateTopic("b", 2, 2, 3, 3)); // needs 3, 2 left
+    image.apply(new MetadataCommand.AddPartitions("a", 6, 3)); // needs 3, 2 left
+    assertThat(state.topics).containsOnlyKeys("a");
+    assertThat(state.topics.get("a").partitions()).hasSize(3);
+    assertThat(state.groupIds).isEqualTo(new GroupIdSupply(6, 4));
+
+    image.apply(new MetadataCommand.CreateTopic("c", 3, 3, 2, 3)); // exactly what is left
+    assertThat(state.topics.get("c").partitions()).extracting(TopicSpec.PartitionSpec::groupId).containsExactly(4, 5);
+    assertThat(state.groupIds).isEqualTo(new GroupIdSupply(6, 6));
+    image.apply(new MetadataCommand.DeleteTopic("c"));
+    image.apply(new MetadataCommand.CreateTopic("d", 4, 4, 1, 3)); // a deleted topic's ids stay spent
+    assertThat(state.topics).containsOnlyKeys("a");
+    assertThat(state.groupIds.refusal(1))
+        .isEqualTo("reason=raft-groups-exhausted groupsMax=6 groupsLeft=0 requested=1");
+    assertThat(image.snapshot().nextGroupId()).isEqualTo(6);
+  }
+
+  @Test
+  void aRestoredImageKeepsItsCapAndTellsTheStateThreadWhatIsLeft() {
+    MetadataImage full = image(state, 6);
+    full.apply(new MetadataCommand.CreateTopic("a", 1, 1, 4, 3));
+    StateThread restoredState = new StateThread();
+    MetadataImage restored = image(restoredState, 6);
+    restored.restore(MetadataSnapshot.decode(full.snapshot().encode()));
+    assertThat(restoredState.groupIds).isEqualTo(new GroupIdSupply(6, 5));
+    restored.apply(new MetadataCommand.CreateTopic("b", 2, 2, 2, 3));
+    assertThat(restoredState.topics).containsOnlyKeys("a");
   }
 }
