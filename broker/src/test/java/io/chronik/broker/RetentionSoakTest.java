@@ -110,32 +110,45 @@ class RetentionSoakTest {
     final AtomicLong failedSends = new AtomicLong();
     final List<long[]> rows = new ArrayList<>(); // {second, dir bytes max n0..n2, heap n0..n2}
     long partitionBytesMax;
+    /** The files of the largest partition directory seen, name=bytes: what the bound is spent on. */
+    String largestListing = "";
 
     void take(ReplicatedCluster cluster, long second) throws Exception {
       long[] row = new long[7];
       row[0] = second;
       for (int node = 0; node < 3; node++) {
-        row[1 + node] = largestPartitionDir(cluster.dataDir(node).resolve("raft"));
-        partitionBytesMax = Math.max(partitionBytesMax, row[1 + node]);
+        StringBuilder listing = new StringBuilder();
+        row[1 + node] = largestPartitionDir(cluster.dataDir(node).resolve("raft"), listing);
+        if (row[1 + node] > partitionBytesMax) {
+          partitionBytesMax = row[1 + node];
+          largestListing = "node " + node + " " + listing;
+        }
         String metrics = AdminHttp.get(cluster.admin(node), "/metrics").body();
         row[4 + node] = (long) AdminHttp.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"");
       }
       rows.add(row);
     }
 
-    private static long largestPartitionDir(Path raft) throws IOException {
+    private static long largestPartitionDir(Path raft, StringBuilder listing) throws IOException {
       long max = 0;
       try (Stream<Path> dirs = Files.list(raft)) {
         for (Path dir : dirs.filter(d -> d.getFileName().toString().contains("-" + TOPIC + "-")).toList()) {
           long bytes = 0;
-          try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-              bytes += Files.isRegularFile(f) ? Files.size(f) : 0;
+          StringBuilder files = new StringBuilder(dir.getFileName().toString()).append(':');
+          try (Stream<Path> list = Files.list(dir)) {
+            for (Path f : list.sorted().toList()) {
+              long size = Files.isRegularFile(f) ? Files.size(f) : 0;
+              bytes += size;
+              files.append(' ').append(f.getFileName()).append('=').append(size);
             }
           } catch (java.nio.file.NoSuchFileException deletedMeanwhile) {
             // a segment deleted while listed: the next sample counts what is left
           }
-          max = Math.max(max, bytes);
+          if (bytes > max) {
+            max = bytes;
+            listing.setLength(0);
+            listing.append(files);
+          }
         }
       }
       return max;
@@ -170,6 +183,7 @@ class RetentionSoakTest {
           + "n0 %d/%d n1 %d/%d n2 %d/%d%n", partitionBytesMax / 1048576.0, heapFloorEarly(0) >> 20,
           heapFloorLate(0) >> 20, heapFloorEarly(1) >> 20, heapFloorLate(1) >> 20, heapFloorEarly(2) >> 20,
           heapFloorLate(2) >> 20);
+      System.out.println("largest partition directory seen: " + largestListing);
     }
   }
 }
