@@ -203,6 +203,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       appliedNextOffset = snapshot.nextOffset();
       tailOffset = snapshot.nextOffset();
       publishStored(durable.firstIndex(), snapshotAt);
+      readIndex.raiseHighWatermark(snapshot.nextOffset()); // the stored entries may hold no record at all
       from = snapshotAt + 1;
     }
     if (from > durable.firstIndex()) {
