@@ -193,6 +193,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       appliedIndex = snapshotAt;
       appliedNextOffset = snapshot.nextOffset();
       publishStored(durable.firstIndex(), snapshotAt);
+      readIndex.raiseHighWatermark(snapshot.nextOffset()); // the stored entries may hold no record at all
       from = snapshotAt + 1;
     }
     accounted.replay(from, last);

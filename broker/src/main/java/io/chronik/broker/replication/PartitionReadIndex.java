@@ -63,6 +63,17 @@ public final class PartitionReadIndex {
   }
 
   /**
+   * Raises the high watermark to {@code nextOffset} without an entry: a replica opening from a snapshot
+   * whose stored entries hold no record at or above its log start (DeleteRecords removed every record,
+   * retention the segments below) has nothing to publish, yet its committed records end there. Writer thread.
+   */
+  void raiseHighWatermark(long nextOffset) {
+    if (nextOffset > highWatermark) {
+      highWatermark = nextOffset;
+    }
+  }
+
+  /**
    * Drops the entries whose records all lie below {@code offset} (the log start): they are never
    * served again, and their segments may be deleted once this returns. Writer thread only.
    */

@@ -55,13 +55,28 @@ final class PlantedBrokerBugs {
           "logStartOffset = Math.min(LogStartMarker.offset(payload), appliedNextOffset);",
           "a committed log-start marker naming a lower offset than the current log start (a DeleteRecords sent to "
               + "a deposed leader that had not applied the latest marker) moves the log start back, to records "
-              + "whose segments may already be deleted"));
+              + "whose segments may already be deleted"),
+      new PlantedBug("dedupe-window-keeps-only-the-last-batch", SEQUENCES,
+          "static final int BATCHES_KEPT = 5;",
+          "static final int BATCHES_KEPT = 1;",
+          "the producer table keeps only each producer's last batch instead of its last 5: a retry of an earlier "
+              + "batch still in flight behind it is refused out of order (or, once the producer is forgotten, "
+              + "appended again); only a producer with more than one batch in flight sends such a retry"),
+      new PlantedBug("old-epoch-not-fenced", SEQUENCES,
+          "    if (epoch < last.epoch()) {\n",
+          "    if (epoch < last.epoch() && firstSeq < 0) {\n",
+          "a batch of an older epoch than the producer's last is no longer refused INVALID_PRODUCER_EPOCH but "
+              + "checked against the newer epoch's sequences: a stale attempt of a batch the producer gave up at "
+              + "its epoch bump lands after the new epoch's first batch"));
 
   /** Caught within a few seeds each: the CI subset. */
-  static final List<String> FAST = List.of("dedupe-state-not-restored-after-restart");
+  static final List<String> FAST = List.of("dedupe-state-not-restored-after-restart",
+      "dedupe-window-keeps-only-the-last-batch");
 
-  static final Map<String, String> MASKED = Map.of("snapshot-producer-table-past-applied",
-      "the driver syncs a loop's admitted proposals before it applies (and snapshots), so every batch above the "
-          + "applied index in the stored table lies in a durable entry: a restart replays that entry onto it, and "
-          + "a later truncation of the entry rolls the batch back by Raft index");
+  /**
+   * None since producers bump epochs: {@code snapshot-producer-table-past-applied} was masked while every
+   * producer kept one epoch (a replayed entry above the snapshot was kept twice, harmlessly); a replayed
+   * older-epoch batch now clears the newer epoch's batches from the stored table.
+   */
+  static final Map<String, String> MASKED = Map.of();
 }

@@ -227,6 +227,34 @@ class PartitionRetentionTest {
     reopenAndServeFromOwnLogStart(500, false);
   }
 
+  @Test
+  void aReplicaReopenedAfterEveryRecordWasDeletedKeepsItsHighWatermark() throws IOException {
+    open(3, true);
+    group.retentionPolicy(new RetentionPolicy(-1, -1, 2048, Long.MAX_VALUE)); // small segments, keep all
+    for (int i = 0; i < 20; i++) {
+      propose(KafkaBatches.plain(10, 1_000L, Compression.NONE));
+    }
+    long end = group.readIndex().highWatermark();
+    propose(LogStartMarker.encode(end, node.commitIndex())); // DeleteRecords at the high watermark: every record
+    for (int i = 0; i < 3; i++) {
+      propose(LogStartMarker.encode(end, node.commitIndex())); // its retries: the stored tail is markers only
+    }
+    group.checkRetention(System.currentTimeMillis()); // idle, log start moved: a snapshot naming it
+    settle();
+    long snapshotAt = storage.snapshotMeta().index();
+    assertThat(PartitionSnapshot.logStartOffsetOf(storage.snapshotData())).isEqualTo(end);
+    // the state the broker simulation reached (seed 580 of the pipelining run): the first stored entry lies past
+    // every entry holding a record
+    storage.compact(snapshotAt);
+    assertThat(storage.log().floorIndexForKey(end - 1)).as("no stored entry holds a record")
+        .isLessThan(storage.firstIndex());
+
+    close();
+    open(3, false);
+    assertThat(group.logStartOffset()).isEqualTo(end);
+    assertThat(group.readIndex().highWatermark()).as("the committed records end where they ended").isEqualTo(end);
+  }
+
   /** The entry holding record 0 is still stored. */
   private boolean holdsOffsetZero() throws IOException {
     long index = storage.log().floorIndexForKey(0);

@@ -6,6 +6,7 @@ import io.chronik.pipeline.simulation.ClusterEventLoop;
 import io.chronik.pipeline.simulation.SimViolation;
 import io.chronik.pipeline.simulation.SwarmBasics;
 import io.chronik.raft.node.Role;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,14 +16,15 @@ import java.util.SplittableRandom;
 /**
  * One seeded, single-threaded run of a cluster of broker processes, each hosting a replica of one
  * partition as a real {@code PartitionGroup} under a real {@code RaftDriver} on its own simulated
- * disk ({@link SimBroker}), written to by idempotent producers ({@link SimProducer}) that retry every
- * batch whose outcome they did not learn, driven by the pipeline's shared {@link ClusterEventLoop}
+ * disk ({@link SimBroker}), written to by idempotent producers ({@link SimProducer}) that keep up to 5
+ * batches in flight, bump their epoch after drawn fatal errors and retry every batch whose outcome they
+ * did not learn, driven by the pipeline's shared {@link ClusterEventLoop}
  * (a run is a function of the seed and any failure replays exactly).
  *
  * <p>A chaos phase (faults drawn by the seed's {@link BrokerSwarm}: crashes losing unsynced writes,
  * power cuts mid-loop, partitions, slow nodes, whole-cluster restarts, lost produce answers) is
  * followed by a healing phase (all nodes up, a reliable network, no new batches) in which every
- * producer's last batch must settle and every replica catch up; then the {@link ProduceOracle}'s
+ * producer's outstanding batches must settle and every replica catch up; then the {@link ProduceOracle}'s
  * final check runs. The oracle checks its invariants at every event.
  */
 final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
@@ -31,12 +33,19 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
   private static final int READ_CHECK_LOOPS = 64;
 
   /** What a finished run measured (for the test's report). */
-  record Result(long seed, long nodeEvents, long acked, long duplicates, long retries, long crashes,
-      long fullRestarts, long snapshots, long simulatedTicks, long transfers,
-      long heldDuringTransfers, long logStartMarkers, long deletesAcked, long logStart, long installs, long entriesDeleted) {}
+  record Result(long seed, long nodeEvents, long batches, long acked, long duplicates, long duplicatesBehindTheLast,
+      long retries, long epochBumps, long batchesGivenUp, long lateRequests, long crashes, long fullRestarts, long snapshots,
+      long simulatedTicks, long transfers, long heldDuringTransfers, long logStartMarkers, long deletesAcked,
+      long logStart, long installs, long entriesDeleted) {}
 
-  /** An attempt's producer and batch, by cookie. */
-  private record Attempt(SimProducer producer, int firstSeq) {}
+  /**
+   * An attempt's producer and batch, by cookie, and the bytes it sent (its own copy, as a client serializes
+   * each request: the leader stamps the base offset into it, which is what an acknowledgement answers).
+   */
+  private record Attempt(SimProducer producer, SimProducer.Batch batch, ByteBuffer sent) {}
+
+  /** A request of a given-up batch still on the wire when its producer bumped its epoch: it lands at {@code at}. */
+  private record LateRequest(long at, SimProducer producer, SimProducer.Batch batch) {}
 
   private final ProduceOracle oracle;
   private final List<SimProducer> producers = new ArrayList<>();
@@ -45,6 +54,13 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
   private long loops;
   private long retries;
   private long snapshots;
+  private long epochBumps;
+  private long batchesGivenUp;
+  private long lateRequests;
+  private final List<LateRequest> late = new ArrayList<>();
+  /** Pipelining and epoch bumps: their own stream too, for the same reason. */
+  private final SplittableRandom producerRandom;
+  private final ProducerShape producerShape;
   /**
    * Leadership transfers (a graceful stop's hand-off, the balancer's) draw from their own stream, so a
    * seed's other faults and tunables stay what they were before transfers were added.
@@ -65,6 +81,9 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
     this.retentionRandom = new SplittableRandom(seed ^ 0x3c6ef372fe94f82bL);
     this.retention = RetentionShape.draw(retentionRandom);
     trace.record(0, -1, "retention", retention);
+    this.producerRandom = new SplittableRandom(seed ^ 0x5851f42d4c957f2dL);
+    this.producerShape = ProducerShape.draw(producerRandom);
+    trace.record(0, -1, "producers", producerShape);
     this.oracle = new ProduceOracle(swarm.nodes());
     for (int n = 0; n < swarm.nodes(); n++) {
       int id = n;
@@ -73,7 +92,7 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
               answered(id, cookie, status, logIndex, originalOffset, refusal)));
     }
     for (int p = 0; p < swarm.producers(); p++) {
-      producers.add(new SimProducer(1000 + p, (short) 0));
+      producers.add(new SimProducer(1000 + p, producerShape.inFlight()));
     }
   }
 
@@ -95,8 +114,9 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
       held += node.heldDuringTransfers();
       transfers += node.transfersStarted();
     }
-    return new Result(seed, nodeEvents, oracle.acked(), oracle.duplicates(), retries, crashes, fullRestarts,
-        snapshots, now / SwarmBasics.TICK, transfers, held, oracle.logStarts().markersCommitted(),
+    long batches = producers.stream().mapToLong(SimProducer::batchesSent).sum();
+    return new Result(seed, nodeEvents, batches, oracle.acked(), oracle.duplicates(), oracle.duplicatesBehindTheLast(),
+        retries, epochBumps, batchesGivenUp, lateRequests, crashes, fullRestarts, snapshots, now / SwarmBasics.TICK, transfers, held, oracle.logStarts().markersCommitted(),
         oracle.logStarts().deletesAcked(), oracle.logStarts().committedLogStart(), oracle.installs(), deleted);
   }
 
@@ -119,21 +139,66 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
     }
   }
 
-  /** Producers whose retry is due resend; during chaos one producer with nothing in flight sends a new batch. */
+  /**
+   * Producers whose resend is due resend every outstanding batch (or, during chaos, some hit a fatal
+   * error and bump their epoch instead); during chaos one producer with room in its window sends a new
+   * batch.
+   */
   @Override
   protected void clientStep() {
+    long timeout = (long) swarm.requestTimeoutTicks() * SwarmBasics.TICK;
     for (SimProducer producer : producers) {
-      if (producer.due(now)) {
-        retries++;
-        send(producer);
+      if (!producer.due(now)) {
+        continue;
       }
+      if (chaos && producerShape.bumpShare() > 0 && producerRandom.nextDouble() < producerShape.bumpShare()) {
+        bump(producer);
+        continue;
+      }
+      retries++;
+      send(producer, producer.resend(now, timeout));
     }
+    deliverLateRequests();
     SimProducer producer = producers.get(random.nextInt(producers.size()));
-    if (chaos && producer.idle()) {
-      producer.newBatch(1 + random.nextInt(3), now);
-      send(producer);
+    if (chaos && producer.canSend()) {
+      send(producer, List.of(producer.newBatch(1 + random.nextInt(3), now, timeout)));
     }
     retentionStep();
+  }
+
+  /**
+   * A fatal error: the producer gives up its outstanding batches and bumps its epoch. Some of their
+   * requests are still on the wire (sent before the error, answered to nobody): each lands within a
+   * request timeout, most likely after the new epoch's first batch, which the broker must fence.
+   */
+  private void bump(SimProducer producer) {
+    epochBumps++;
+    List<SimProducer.Batch> given = producer.bumpEpoch();
+    batchesGivenUp += given.size();
+    for (SimProducer.Batch b : given) {
+      if (producerRandom.nextBoolean()) {
+        late.add(new LateRequest(now + SwarmBasics.TICK * (1 + producerRandom.nextInt(swarm.requestTimeoutTicks())),
+            producer, b));
+      }
+    }
+    trace.record(now, -1, "epoch-bump", "producer=" + producer.producerId() + " epoch=" + producer.epoch()
+        + " givenUp=" + given.size());
+  }
+
+  /** Late requests of given-up batches land on the broker their producer then believed leads. */
+  private void deliverLateRequests() {
+    for (int i = late.size() - 1; i >= 0; i--) {
+      LateRequest r = late.get(i);
+      if (r.at() > now) {
+        continue;
+      }
+      late.remove(i);
+      SimBroker target = believedLeader();
+      boolean offered = target != null && offer(target, r.producer(), r.batch());
+      lateRequests += offered ? 1 : 0;
+      trace.record(now, target == null ? -1 : target.id(), "late-request", "producer=" + r.producer().producerId()
+          + " epoch=" + r.batch().epoch() + " seq=" + r.batch().firstSeq() + " offered=" + offered);
+    }
   }
 
   /** The brokers' retention loops when due (all phases: deletion must also settle), and DeleteRecords while chaos lasts. */
@@ -165,23 +230,39 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
     }
   }
 
-  private void send(SimProducer producer) {
-    long timeout = (long) swarm.requestTimeoutTicks() * SwarmBasics.TICK;
+  /**
+   * Sends {@code batches} in sequence order to one broker, one request each, as over one connection: a
+   * request that cannot go out (no leader known, or its queue is full) stops the ones behind it, and the
+   * producer backs off and resends them all.
+   */
+  private void send(SimProducer producer, List<SimProducer.Batch> batches) {
     SimBroker target = random.nextInt(8) == 0 ? nodes.get(random.nextInt(nodes.size())) : believedLeader();
+    for (SimProducer.Batch b : batches) {
+      boolean offered = target != null && offer(target, producer, b);
+      trace.record(now, target == null ? -1 : target.id(), "produce", "producer=" + producer.producerId() + " epoch="
+          + b.epoch() + " seq=" + b.firstSeq() + " attempt=" + producer.attempts() + " cookie=" + (target == null ? -1 : nextCookie - 1)
+          + " offered=" + offered);
+      if (!offered) {
+        producer.notSent(now + SwarmBasics.TICK * (1 + random.nextInt(5)));
+        return;
+      }
+    }
+  }
+
+  /** Offers one request of {@code b} to {@code target}'s driver: false if it is down or its queue is full. */
+  private boolean offer(SimBroker target, SimProducer producer, SimProducer.Batch b) {
     long cookie = nextCookie++;
-    java.nio.ByteBuffer batch = producer.send(now, timeout);
-    boolean offered = false;
-    if (target != null && target.up()) {
-      attempts.put(cookie, new Attempt(producer, producer.pendingSeq()));
-      offered = target.offerProposal(DetachedProposal.copyOf(new ProduceRequest(cookie, batch, target.callback())));
+    if (!target.up()) {
+      return false;
     }
+    ByteBuffer sent = ByteBuffer.allocate(b.bytes().remaining()).put(b.bytes().duplicate()).flip();
+    attempts.put(cookie, new Attempt(producer, b, sent));
+    boolean offered = target.offerProposal(DetachedProposal.copyOf(new ProduceRequest(cookie, sent,
+        target.callback())));
     if (!offered) {
-      // no leader known, or its queue is full: the client backs off and tries again
       attempts.remove(cookie);
-      producer.heard(producer.pendingSeq(), false, now + SwarmBasics.TICK * (1 + random.nextInt(5)));
     }
-    trace.record(now, target == null ? -1 : target.id(), "produce", "producer=" + producer.producerId() + " seq="
-        + producer.pendingSeq() + " attempt=" + producer.attempts() + " cookie=" + cookie + " offered=" + offered);
+    return offered;
   }
 
   /** A completion from a node's real CompletionRegistry (inline, on its driver loop). */
@@ -199,14 +280,20 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
       throw new SimViolation("node=" + node + " cookie=" + cookie + " status=" + status + " reason=answer-without-request");
     }
     SimProducer producer = attempt.producer();
-    oracle.answered(node, leadsHighestTerm(node), producer.producerId(), attempt.firstSeq(), status, logIndex,
-        originalOffset, refusal);
+    SimProducer.Batch b = attempt.batch();
+    // what the broker's ProduceApi answers for SUCCESS: the base offset the leader stamped into the batch
+    long answeredOffset = status == AppendStatus.SUCCESS ? attempt.sent().getLong(attempt.sent().position())
+        : originalOffset;
+    oracle.answered(node, leadsHighestTerm(node), new ProduceOracle.Answer(producer.producerId(), b.epoch(),
+        b.firstSeq(), b.firstSeq() + b.records() - 1, producer.epoch(), producer.outstanding(b), status, logIndex,
+        answeredOffset, refusal));
     boolean lost = chaos && random.nextDouble() < swarm.responseLoss();
-    trace.record(now, node, "answer", "producer=" + producer.producerId() + " seq=" + attempt.firstSeq() + " status="
-        + status + " index=" + logIndex + " originalOffset=" + originalOffset + " lost=" + lost);
+    trace.record(now, node, "answer", "producer=" + producer.producerId() + " epoch=" + b.epoch() + " seq="
+        + b.firstSeq() + " status=" + status + " index=" + logIndex + " offset=" + answeredOffset + " refusal="
+        + refusal + " lost=" + lost);
     if (!lost) {
       boolean settled = status == AppendStatus.SUCCESS || status == AppendStatus.DUPLICATE;
-      producer.heard(attempt.firstSeq(), settled, now + SwarmBasics.TICK * (1 + random.nextInt(3)));
+      producer.heard(b.epoch(), b.firstSeq(), settled, now + SwarmBasics.TICK * (1 + random.nextInt(3)));
     }
   }
 
@@ -280,7 +367,8 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
           .append("/l").append(g.lastIndex());
     }
     for (SimProducer p : producers) {
-      sb.append(" p").append(p.producerId()).append(p.idle() ? "=idle" : "=seq" + p.pendingSeq());
+      sb.append(" p").append(p.producerId()).append("/e").append(p.epoch())
+          .append(p.idle() ? "=idle" : "=seq" + p.pendingSeq() + "x" + p.outstandingCount());
     }
     return sb.toString().trim();
   }

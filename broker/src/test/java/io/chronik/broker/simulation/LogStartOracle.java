@@ -79,6 +79,13 @@ final class LogStartOracle {
           + " reason=log-start-regressed");
     }
     lastLogStart[node] = start;
+    // the log start never passes the committed records' end, and the high watermark is that end
+    long highWatermark = partition.group().readIndex().highWatermark();
+    if (highWatermark < start) {
+      throw new SimViolation("node=" + node + " highWatermark=" + highWatermark + " logStart=" + start
+          + " appliedIndex=" + partition.appliedIndex() + " firstIndex=" + partition.storage().firstIndex()
+          + " reason=high-watermark-below-log-start");
+    }
   }
 
   /** The replica serves exactly the committed batches from the one holding its log start to its high watermark. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -18,24 +19,44 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 /**
  * What idempotent producers and replicas saw, checked as it happens. The committed Raft log is the
  * one every replica applies (contiguous per process, identical across replicas); its record batches
- * have contiguous offsets, a producer's batch (id, first sequence) is committed at most once and a
- * producer's committed sequences follow each other without gap. An answer SUCCESS must name the index
- * holding that producer batch; an answer DUPLICATE must name the offset the committed original holds
- * (checked when the entry is committed, or at once if it is); the leader of the highest term never
- * refuses a retry (out-of-order sequence). A replica's read index never serves
- * past the committed records, and serves exactly them from its log start ({@link LogStartOracle}).
+ * have contiguous offsets, a producer's batch (id, epoch, first sequence) is committed at most once,
+ * and per producer the committed batches are in send order: each epoch's from sequence 0 without gap,
+ * no batch of an older epoch after a newer one's. An answer SUCCESS must name the index holding that
+ * producer batch and the offset the log gives it; an answer DUPLICATE must name the offset the
+ * committed original holds (checked when the entry is committed, or at once if it is); the leader of
+ * the highest term refuses only what it must ({@link #checkRefusal}). A replica's read index never
+ * serves past the committed records, and serves exactly them from its log start ({@link LogStartOracle}).
  */
 final class ProduceOracle {
   /** A committed producer batch. */
-  record Committed(long producerId, int firstSeq, int lastSeq, long baseOffset, long nextOffset, long index) {}
+  record Committed(long producerId, short epoch, int firstSeq, int lastSeq, long baseOffset, long nextOffset,
+      long index) {}
 
-  /** An answer still waiting for its entry to reach the committed log. */
-  record Claim(long producerId, int firstSeq, AppendStatus status, long at, int node) {}
+  /**
+   * An answer still waiting for its entry to reach the committed log: SUCCESS at log index {@code at}
+   * with base offset {@code offset}, or DUPLICATE of the original at offset {@code offset}.
+   */
+  record Claim(long producerId, short epoch, int firstSeq, AppendStatus status, long at, long offset, int node) {}
+
+  /**
+   * A produce answer and what its producer knew then: its current epoch, and whether it still waits for
+   * this batch (a stale attempt of a batch settled or given up long ago may legitimately meet a table
+   * whose window of {@code ProducerSequences.BATCHES_KEPT} batches has moved past it).
+   *
+   * @param offset SUCCESS: the base offset the broker answers; DUPLICATE: the original's offset
+   */
+  record Answer(long producerId, short epoch, int firstSeq, int lastSeq, short producerEpoch, boolean outstanding,
+      AppendStatus status, long logIndex, long offset, short refusalCode) {}
+
+  /** The last committed batch of a producer: its epoch and last sequence. */
+  private record Last(short epoch, int lastSeq) {}
 
   private final List<Entry> log = new ArrayList<>();
   private final List<Committed> batches = new ArrayList<>();
   private final Map<String, Committed> byProducerSeq = new HashMap<>();
-  private final Map<Long, Integer> lastSeq = new HashMap<>();
+  private final Map<Long, Last> lastSeq = new HashMap<>();
+  /** Keys (producer, epoch, first sequence) of the batches that follow an acknowledged batch. */
+  private final java.util.Set<String> afterAcked = new java.util.HashSet<>();
   private final Map<Long, Claim> successClaims = new HashMap<>();
   private final Map<String, Claim> duplicateClaims = new HashMap<>();
   private final Map<Long, Integer> leaders = new HashMap<>();
@@ -46,6 +67,8 @@ final class ProduceOracle {
   private long highestTerm;
   private long acked;
   private long duplicates;
+  /** DUPLICATE answers whose original was no longer its producer's last committed batch: the window's depth at work. */
+  private long duplicatesBehindTheLast;
   private long installs;
   private final LogStartOracle logStarts;
 
@@ -59,8 +82,8 @@ final class ProduceOracle {
     return logStarts;
   }
 
-  private static String key(long producerId, int firstSeq) {
-    return producerId + ":" + firstSeq;
+  private static String key(long producerId, short epoch, int firstSeq) {
+    return producerId + ":" + epoch + ":" + firstSeq;
   }
 
   /** A process (re)started: its log up to its recovered commit must be the committed log. */
@@ -129,29 +152,26 @@ final class ProduceOracle {
         throw new SimViolation("index=" + e.index() + " baseOffset=" + b.baseOffset() + " expected=" + nextOffset
             + " reason=offsets-not-contiguous");
       }
-      Committed c = new Committed(b.producerId(), b.baseSequence(), b.lastSequence(), b.baseOffset(),
-          b.nextOffset(), e.index());
+      Committed c = new Committed(b.producerId(), b.producerEpoch(), b.baseSequence(), b.lastSequence(),
+          b.baseOffset(), b.nextOffset(), e.index());
       nextOffset = b.nextOffset();
       batches.add(c);
       if (c.producerId() == RecordBatch.NO_PRODUCER_ID) {
         continue;
       }
-      Committed earlier = byProducerSeq.putIfAbsent(key(c.producerId(), c.firstSeq()), c);
+      String key = key(c.producerId(), c.epoch(), c.firstSeq());
+      Committed earlier = byProducerSeq.putIfAbsent(key, c);
       if (earlier != null) {
-        throw new SimViolation("producerId=" + c.producerId() + " seq=" + c.firstSeq() + " offset=" + c.baseOffset()
-            + " index=" + e.index() + " earlierOffset=" + earlier.baseOffset() + " earlierIndex=" + earlier.index()
-            + " reason=batch-committed-twice");
+        throw new SimViolation("producerId=" + c.producerId() + " epoch=" + c.epoch() + " seq=" + c.firstSeq()
+            + " offset=" + c.baseOffset() + " index=" + e.index() + " earlierOffset=" + earlier.baseOffset()
+            + " earlierIndex=" + earlier.index() + " reason=batch-committed-twice");
       }
-      Integer last = lastSeq.put(c.producerId(), c.lastSeq());
-      if (last != null && c.firstSeq() != last + 1) {
-        throw new SimViolation("producerId=" + c.producerId() + " seq=" + c.firstSeq() + " previousLastSeq=" + last
-            + " index=" + e.index() + " reason=producer-sequence-gap");
-      }
+      checkProducerOrder(c, lastSeq.put(c.producerId(), new Last(c.epoch(), c.lastSeq())));
       Claim success = successClaims.remove(e.index());
       if (success != null) {
         checkSuccess(success);
       }
-      Claim duplicate = duplicateClaims.remove(key(c.producerId(), c.firstSeq()));
+      Claim duplicate = duplicateClaims.remove(key);
       if (duplicate != null) {
         checkDuplicate(duplicate);
       }
@@ -162,41 +182,91 @@ final class ProduceOracle {
     }
   }
 
+  /**
+   * Per producer, in the committed log: an epoch's batches start at sequence 0 and follow each other
+   * without gap (its send order), and once a batch of a newer epoch is committed no batch of an older
+   * one follows (the broker fences the old epoch).
+   */
+  private static void checkProducerOrder(Committed c, Last last) {
+    if (last != null && c.epoch() < last.epoch()) {
+      throw new SimViolation("producerId=" + c.producerId() + " epoch=" + c.epoch() + " seq=" + c.firstSeq()
+          + " index=" + c.index() + " committedEpoch=" + last.epoch() + " reason=old-epoch-batch-after-new-epoch");
+    }
+    int expected = last == null || c.epoch() != last.epoch() ? 0 : last.lastSeq() + 1;
+    if (c.firstSeq() != expected) {
+      throw new SimViolation("producerId=" + c.producerId() + " epoch=" + c.epoch() + " seq=" + c.firstSeq()
+          + " expectedSeq=" + expected + " previous=" + last + " index=" + c.index() + " reason=producer-sequence-gap");
+    }
+  }
+
   /** A produce answer, heard by its client or not (a wrong answer is wrong either way). */
-  void answered(int node, boolean currentLeader, long producerId, int firstSeq, AppendStatus status, long logIndex,
-      long originalOffset, short refusalCode) {
-    switch (status) {
+  void answered(int node, boolean currentLeader, Answer a) {
+    String key = key(a.producerId(), a.epoch(), a.firstSeq());
+    switch (a.status()) {
       case SUCCESS -> {
         acked++;
-        Claim claim = new Claim(producerId, firstSeq, status, logIndex, node);
-        if (logIndex <= log.size()) {
+        afterAcked.add(key(a.producerId(), a.epoch(), a.lastSeq() + 1));
+        Claim claim = new Claim(a.producerId(), a.epoch(), a.firstSeq(), a.status(), a.logIndex(), a.offset(), node);
+        if (a.logIndex() <= log.size()) {
           checkSuccess(claim);
         } else {
-          successClaims.put(logIndex, claim);
+          successClaims.put(a.logIndex(), claim);
         }
       }
       case DUPLICATE -> {
         duplicates++;
-        Claim claim = new Claim(producerId, firstSeq, status, originalOffset, node);
-        if (byProducerSeq.containsKey(key(producerId, firstSeq))) {
+        afterAcked.add(key(a.producerId(), a.epoch(), a.lastSeq() + 1));
+        Claim claim = new Claim(a.producerId(), a.epoch(), a.firstSeq(), a.status(), -1, a.offset(), node);
+        Committed original = byProducerSeq.get(key);
+        if (original != null) {
+          Last last = lastSeq.get(a.producerId());
+          duplicatesBehindTheLast += last.epoch() != original.epoch() || last.lastSeq() != original.lastSeq() ? 1 : 0;
           checkDuplicate(claim);
         } else {
-          duplicateClaims.put(key(producerId, firstSeq), claim);
+          duplicateClaims.put(key, claim);
         }
       }
       case REFUSED -> {
-        // the leader of the highest term holds every acknowledged batch (leader completeness), so it knows the
-        // producer's last sequence; a deposed leader that has not heard of its successor may not, and its refusal
-        // is one more retriable answer to the producer
         if (currentLeader) {
-          throw new SimViolation("node=" + node + " producerId=" + producerId + " seq=" + firstSeq
-              + " refusalCode=" + refusalCode + " reason=retry-refused-by-current-leader");
+          checkRefusal(node, a, key);
         }
       }
       default -> {
         // NOT_LEADER, OVERLOADED, STORAGE_ERROR, SHUTDOWN, FAILED: nothing was promised; the producer retries
       }
     }
+  }
+
+  /**
+   * A refusal by the leader of the highest term. It holds every acknowledged batch (leader
+   * completeness), so for a batch its producer still waits for it knows the producer's state: it fences
+   * an epoch only once the producer moved past it, and it answers out of order only when the batch's
+   * predecessor is missing. A batch whose predecessor was acknowledged, or that starts its epoch, is
+   * in order; if the batch itself is already in the log it is one of the producer's last 5 (the producer
+   * keeps at most 5 in flight), so it must be answered DUPLICATE. A deposed leader that has not heard
+   * of its successor may refuse anything: one more retriable answer to the producer.
+   */
+  private void checkRefusal(int node, Answer a, String key) {
+    boolean fencedWrongly = a.refusalCode() == Errors.INVALID_PRODUCER_EPOCH.code()
+        && a.epoch() == a.producerEpoch();
+    boolean inOrder = a.firstSeq() == 0 || afterAcked.contains(key) || byProducerSeq.containsKey(key)
+        || committedThrough(a.producerId(), a.epoch()) >= a.firstSeq() - 1;
+    boolean orderedWrongly = a.refusalCode() == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code() && a.outstanding()
+        && inOrder;
+    boolean unknown = a.refusalCode() != Errors.INVALID_PRODUCER_EPOCH.code()
+        && a.refusalCode() != Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code();
+    if (fencedWrongly || orderedWrongly || unknown) {
+      throw new SimViolation("node=" + node + " producerId=" + a.producerId() + " epoch=" + a.epoch() + " seq="
+          + a.firstSeq() + " producerEpoch=" + a.producerEpoch() + " outstanding=" + a.outstanding()
+          + " committed=" + byProducerSeq.get(key) + " refusalCode=" + a.refusalCode()
+          + " reason=retry-refused-by-current-leader");
+    }
+  }
+
+  /** The last sequence of {@code epoch} committed for the producer, or -1. */
+  private int committedThrough(long producerId, short epoch) {
+    Last last = lastSeq.get(producerId);
+    return last == null || last.epoch() != epoch ? -1 : last.lastSeq();
   }
 
   private void checkSuccess(Claim claim) {
@@ -206,18 +276,24 @@ final class ProduceOracle {
         there = batches.get(i);
       }
     }
-    if (there == null || there.producerId() != claim.producerId() || there.firstSeq() != claim.firstSeq()) {
-      throw new SimViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " seq="
-          + claim.firstSeq() + " index=" + claim.at() + " committedThere=" + there
+    if (there == null || there.producerId() != claim.producerId() || there.epoch() != claim.epoch()
+        || there.firstSeq() != claim.firstSeq()) {
+      throw new SimViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " epoch=" + claim.epoch()
+          + " seq=" + claim.firstSeq() + " index=" + claim.at() + " committedThere=" + there
           + " reason=ack-not-at-committed-index");
+    }
+    if (there.baseOffset() != claim.offset()) {
+      throw new SimViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " epoch=" + claim.epoch()
+          + " seq=" + claim.firstSeq() + " answeredOffset=" + claim.offset() + " committedThere=" + there
+          + " reason=ack-offset-not-the-logs");
     }
   }
 
   private void checkDuplicate(Claim claim) {
-    Committed original = byProducerSeq.get(key(claim.producerId(), claim.firstSeq()));
-    if (original == null || original.baseOffset() != claim.at()) {
-      throw new SimViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " seq="
-          + claim.firstSeq() + " answeredOffset=" + claim.at() + " original=" + original
+    Committed original = byProducerSeq.get(key(claim.producerId(), claim.epoch(), claim.firstSeq()));
+    if (original == null || original.baseOffset() != claim.offset()) {
+      throw new SimViolation("node=" + claim.node() + " producerId=" + claim.producerId() + " epoch=" + claim.epoch()
+          + " seq=" + claim.firstSeq() + " answeredOffset=" + claim.offset() + " original=" + original
           + " reason=duplicate-answer-not-the-original");
     }
   }
@@ -284,6 +360,10 @@ final class ProduceOracle {
 
   long duplicates() {
     return duplicates;
+  }
+
+  long duplicatesBehindTheLast() {
+    return duplicatesBehindTheLast;
   }
 
   long installs() {

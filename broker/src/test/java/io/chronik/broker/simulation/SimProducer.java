@@ -2,84 +2,179 @@ package io.chronik.broker.simulation;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
 /**
- * An idempotent Kafka producer with one request in flight (max.in.flight=1, so its batches commit in
- * sequence order): it sends a batch, and until it hears SUCCESS or DUPLICATE it resends the very same
- * batch (same producer id, epoch and base sequence) whenever it hears a retriable error or nothing at
- * all for a request timeout, to whichever broker it now believes leads, across crashes, partitions
- * and whole-cluster restarts, as the Java client does.
+ * An idempotent Kafka producer writing one partition with up to {@code inFlight} batches outstanding
+ * (max.in.flight.requests.per.connection, 1..5): each new batch takes the next sequences of the
+ * current epoch and is sent at once behind the outstanding ones. Until a batch hears SUCCESS or
+ * DUPLICATE it stays outstanding; after a retriable answer to any of them, or when nothing settled
+ * them for a request timeout, the producer resends every outstanding batch, the very same bytes
+ * (producer id, epoch, base sequence) in sequence order, to whichever broker it now believes leads,
+ * and sends no new batch ahead of that resend, as the Java client keeps a partition's batches in
+ * order. An epoch bump (a fatal error, then a new InitProducerId for the same producer id) gives up
+ * the outstanding batches (they fail to the application, unacknowledged; requests of them still on
+ * the wire may land later) and starts the next epoch at sequence 0.
+ *
+ * <p>An epoch's first batch goes out alone: pipelining starts once it is acknowledged. The broker, as
+ * Kafka, accepts a producer its table does not know at any sequence, so a first batch lost at a
+ * deposed leader while the second reaches the new one commits the second without the first (the
+ * first is then refused out of order for good). {@code -Dsim.pipelineFirstBatch=true} pipelines from
+ * the first batch on and shows it (docs/SIMULATION.md).
  */
 final class SimProducer {
-  private final long producerId;
-  private final short epoch;
-  private int nextSeq;
-  private ByteBuffer pending;
-  private int pendingSeq = -1;
-  private int pendingCount;
-  /** When the producer acts next: its first send, or a retry after a timeout or an error. */
-  private long actAt;
-  private int attempts;
+  private static final boolean PIPELINE_FIRST_BATCH = Boolean.getBoolean("sim.pipelineFirstBatch");
 
-  SimProducer(long producerId, short epoch) {
+  /** An outstanding batch: its epoch, sequences and bytes as built once. */
+  record Batch(short epoch, int firstSeq, int records, ByteBuffer bytes) {}
+
+  private final long producerId;
+  private final int inFlight;
+  private short epoch;
+  private int nextSeq;
+  /**
+   * The batches from the oldest outstanding one on, settled ones included: the window a new batch needs
+   * room in. The Java client hears a connection's answers in order, so a batch never settles before an
+   * earlier one is answered; here answers are lost one by one, and counting from the oldest outstanding
+   * batch keeps what the client keeps: while a batch is outstanding, at most {@code inFlight - 1} of its
+   * producer's batches follow it in the log.
+   */
+  private final List<Batch> window = new ArrayList<>();
+  private final List<Batch> outstanding = new ArrayList<>();
+  /** When the outstanding batches are resent: after a timeout, or sooner after a retriable answer. */
+  private long actAt;
+  /** A retriable answer came in: no new batch goes out before the resend (it would land out of order). */
+  private boolean resendFirst;
+  private int attempts;
+  private long batchesSent;
+  /** Whether the current epoch may pipeline: a batch of it was acknowledged (or the property says so). */
+  private boolean pipelining = PIPELINE_FIRST_BATCH;
+
+  SimProducer(long producerId, int inFlight) {
     this.producerId = producerId;
-    this.epoch = epoch;
+    this.inFlight = inFlight;
   }
 
   long producerId() {
     return producerId;
   }
 
-  boolean idle() {
-    return pending == null;
+  short epoch() {
+    return epoch;
   }
 
-  /** A new batch of {@code records} records, its sequences following the last batch's. */
-  void newBatch(int records, long timestampMs) {
+  boolean idle() {
+    return outstanding.isEmpty();
+  }
+
+  /** Whether a new batch may go out now: room in the window and no resend owed. */
+  boolean canSend() {
+    return window.size() < (pipelining ? inFlight : 1) && !resendFirst;
+  }
+
+  /** A new batch of {@code records} records, its sequences following the last batch's; its one send is returned. */
+  Batch newBatch(int records, long now, long timeout) {
     SimpleRecord[] rs = new SimpleRecord[records];
     for (int i = 0; i < records; i++) {
-      rs[i] = new SimpleRecord(timestampMs, ("p" + producerId).getBytes(StandardCharsets.UTF_8),
-          ("p" + producerId + "-s" + (nextSeq + i)).getBytes(StandardCharsets.UTF_8));
+      rs[i] = new SimpleRecord(now, ("p" + producerId).getBytes(StandardCharsets.UTF_8),
+          ("p" + producerId + "-e" + epoch + "-s" + (nextSeq + i)).getBytes(StandardCharsets.UTF_8));
     }
-    pending = MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, nextSeq, rs).buffer();
-    pendingSeq = nextSeq;
-    pendingCount = records;
-    attempts = 0;
+    Batch b = new Batch(epoch, nextSeq, records,
+        MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, nextSeq, rs).buffer());
+    nextSeq += records;
+    if (outstanding.isEmpty()) {
+      actAt = now + timeout;
+    }
+    outstanding.add(b);
+    window.add(b);
+    batchesSent++;
+    attempts++;
+    return b;
   }
 
-  /** The batch to send now (the same bytes on every attempt); the next retry comes after {@code timeout}. */
-  ByteBuffer send(long now, long timeout) {
+  /** The outstanding batches to resend now, in sequence order; the next resend comes after {@code timeout}. */
+  List<Batch> resend(long now, long timeout) {
     attempts++;
     actAt = now + timeout;
-    return pending.duplicate();
+    resendFirst = false;
+    return List.copyOf(outstanding);
   }
 
-  /** An answer to any attempt: SUCCESS or DUPLICATE settles the batch; a retriable error retries sooner. */
-  void heard(int firstSeq, boolean settled, long retryAt) {
-    if (pending == null || firstSeq != pendingSeq) {
-      return; // a late answer to a batch already settled
+  /** An answer to any attempt: SUCCESS or DUPLICATE settles the batch; a retriable error resends sooner. */
+  void heard(short batchEpoch, int firstSeq, boolean settled, long retryAt) {
+    Batch b = find(batchEpoch, firstSeq);
+    if (b == null) {
+      return; // a late answer to a batch already settled, or given up at an epoch bump
     }
     if (settled) {
-      pending = null;
-      nextSeq += pendingCount;
-      pendingSeq = -1;
+      pipelining = true;
+      outstanding.removeIf(x -> x == b);
+      while (!window.isEmpty() && (outstanding.isEmpty() || window.get(0) != outstanding.get(0))) {
+        window.remove(0);
+      }
     } else {
+      resendFirst = true;
       actAt = Math.min(actAt, retryAt);
     }
   }
 
-  boolean due(long now) {
-    return pending != null && now >= actAt;
+  /** An attempt that never left (no leader known, or its queue full): as a retriable error, at {@code retryAt}. */
+  void notSent(long retryAt) {
+    resendFirst = true;
+    actAt = Math.min(actAt, retryAt);
   }
 
+  /**
+   * A fatal error: the outstanding batches fail to the application and a new InitProducerId gives the
+   * same producer id the next epoch, whose sequences start at 0. Returns the batches given up.
+   */
+  List<Batch> bumpEpoch() {
+    List<Batch> given = List.copyOf(outstanding);
+    outstanding.clear();
+    window.clear();
+    resendFirst = false;
+    epoch++;
+    nextSeq = 0;
+    pipelining = PIPELINE_FIRST_BATCH;
+    return given;
+  }
+
+  /** Whether the producer still waits for {@code b} (neither settled nor given up). */
+  boolean outstanding(Batch b) {
+    return find(b.epoch(), b.firstSeq()) != null;
+  }
+
+  private Batch find(short batchEpoch, int firstSeq) {
+    for (Batch b : outstanding) {
+      if (b.epoch() == batchEpoch && b.firstSeq() == firstSeq) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  boolean due(long now) {
+    return !outstanding.isEmpty() && now >= actAt;
+  }
+
+  /** The first outstanding batch's sequence, or -1 (for traces). */
   int pendingSeq() {
-    return pendingSeq;
+    return outstanding.isEmpty() ? -1 : outstanding.get(0).firstSeq();
+  }
+
+  int outstandingCount() {
+    return outstanding.size();
   }
 
   int attempts() {
     return attempts;
+  }
+
+  long batchesSent() {
+    return batchesSent;
   }
 }
