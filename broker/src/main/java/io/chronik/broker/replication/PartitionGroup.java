@@ -304,6 +304,11 @@ public final class PartitionGroup extends RaftNodeGroup {
     retention.rollIfOld(nowMs);
     if (retention.snapshotDue(logStartOffset) && appliedIndex <= node().appliedIndex()) {
       takeSnapshot();
+      if (retention.snapshotDue(logStartOffset)) {
+        // the fallback generation still names an older log start: deletion waits for both, and a second
+        // snapshot now (same index, a tiny file) saves a whole check interval of segments past retention
+        takeSnapshot();
+      }
       compactionDue = false;
       retention.compact(logStartOffset, snapshotIndex);
     }

@@ -213,7 +213,12 @@ class PartitionRetentionTest {
     assertThat(group.logStartOffset()).isEqualTo(500);
     assertThat(holdsOffsetZero()).as("both snapshots still name log start 0").isTrue();
 
-    group.checkRetention(System.currentTimeMillis()); // idle: a snapshot naming 500; the fallback names 0
+    // the entry interval's next snapshot names 500 while the fallback still names 0 (a retention check would
+    // take two at once, both naming 500)
+    long markerIndex = node.commitIndex();
+    while (storage.snapshotMeta().index() <= markerIndex) {
+      propose(KafkaBatches.plain(1, 1_000L, Compression.NONE));
+    }
     assertThat(holdsOffsetZero()).as("the fallback snapshot still names log start 0").isTrue();
     assertThat(firstServedOffset()).isEqualTo(500);
     reopenAndServeFromOwnLogStart(0, true); // the newest snapshot damaged: the fallback, log start 0
