@@ -62,7 +62,7 @@ class ModuleBoundaryTest {
 
   /**
    * One writer per piece of state (etcd: only {@code become*} write role, term, vote, lead): the node's
-   * fields are private, so Elections, Following and Replicator change them only through RaftNode's methods.
+   * fields are private, so Elections, Following, Leadership and Replicator change them only through RaftNode's methods.
    */
   static ArchRule stateHasOneWriter(String className) {
     return fields().that().areDeclaredIn(className).and().areNotStatic()

@@ -3,7 +3,6 @@ package io.chronik.raft.node;
 import io.chronik.raft.log.RaftLog;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
-import io.chronik.raft.replication.Progress;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -22,6 +21,18 @@ final class Elections {
     this.node = node;
     this.log = log;
     this.membership = membership;
+  }
+
+  /** Handles a vote request or response; false for any other message. */
+  boolean step(Message m) {
+    switch (m.type()) {
+      case PRE_VOTE, VOTE -> handleVoteRequest(m);
+      case PRE_VOTE_RESPONSE, VOTE_RESPONSE -> handleVoteResponse(m);
+      default -> {
+        return false;
+      }
+    }
+    return true;
   }
 
   void clearVotes() {
@@ -105,7 +116,7 @@ final class Elections {
   }
 
   /** §5.2 and §5.4.1: one vote per term, only for a candidate whose log is at least as up to date. */
-  void handleVoteRequest(Message m) {
+  private void handleVoteRequest(Message m) {
     boolean pre = m.type() == MessageType.PRE_VOTE;
     boolean canVote = node.vote() == m.from()
         || (node.vote() == RaftNode.NONE && node.leader() == RaftNode.NONE)
@@ -121,7 +132,7 @@ final class Elections {
     }
   }
 
-  void handleVoteResponse(Message m) {
+  private void handleVoteResponse(Message m) {
     boolean pre = m.type() == MessageType.PRE_VOTE_RESPONSE;
     if ((pre && node.role() != Role.PRE_CANDIDATE) || (!pre && node.role() != Role.CANDIDATE)) {
       return;
@@ -132,22 +143,5 @@ final class Elections {
     } else if (membership.current().quorumImpossible(p -> Boolean.FALSE.equals(votes.get(p)))) {
       node.becomeFollower(node.term(), RaftNode.NONE);
     }
-  }
-
-  /** Check-quorum: did a quorum of voters contact this leader since the last check? Resets the marks. */
-  boolean leaderHasRecentQuorum() {
-    boolean ok = membership.current().hasQuorum(p -> {
-      if (p == node.id()) {
-        return true;
-      }
-      Progress pr = node.progressOf(p);
-      return pr != null && pr.recentActive();
-    });
-    for (var e : node.progressEntries()) {
-      if (e.getKey() != node.id()) {
-        e.getValue().recentActive(false);
-      }
-    }
-    return ok;
   }
 }

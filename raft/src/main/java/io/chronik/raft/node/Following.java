@@ -26,6 +26,24 @@ final class Following {
     this.elections = elections;
   }
 
+  /** A follower passes a ReadIndex request to the leader it knows; false when it knows none. */
+  boolean forwardReadIndex(long context) {
+    if (node.leader() == RaftNode.NONE) {
+      return false;
+    }
+    node.send(Message.of(MessageType.READ_INDEX, node.id(), node.leader(), node.term()).context(context).build());
+    return true;
+  }
+
+  /** A follower passes a leadership transfer request to the leader it knows; false when it knows none. */
+  boolean forwardTransfer(int target) {
+    if (node.leader() == RaftNode.NONE || node.leader() == node.id()) {
+      return false;
+    }
+    node.send(Message.of(MessageType.TRANSFER_LEADER, node.id(), node.leader(), node.term()).log(target, 0).build());
+    return true;
+  }
+
   void step(Message m) {
     switch (m.type()) {
       case APPEND:

@@ -26,6 +26,7 @@ import java.util.zip.CRC32C;
 final class Replicator {
 
   private final RaftNode node;
+  private final Leadership leadership;
   private final RaftLog log;
   private final RaftOptions options;
   /** Snapshot transfers still sending, by follower. */
@@ -44,8 +45,9 @@ final class Replicator {
     }
   }
 
-  Replicator(RaftNode node, RaftLog log, RaftOptions options) {
+  Replicator(RaftNode node, Leadership leadership, RaftLog log, RaftOptions options) {
     this.node = node;
+    this.leadership = leadership;
     this.log = log;
     this.options = options;
   }
@@ -77,20 +79,20 @@ final class Replicator {
         pr.becomeProbe();
         pr.becomeReplicate();
       }
-      if (!node.maybeCommit() && (wasPaused || pr.match() < log.lastIndex())) {
+      if (!leadership.maybeCommit() && (wasPaused || pr.match() < log.lastIndex())) {
         while (sendAppend(m.from(), false)) {
           // refill the window
         }
       }
-      if (m.from() == node.transferee() && pr.match() == log.lastIndex()) {
-        node.send(Message.of(MessageType.TIMEOUT_NOW, node.id(), node.transferee(), node.term()).build());
+      if (m.from() == leadership.transferee() && pr.match() == log.lastIndex()) {
+        node.send(Message.of(MessageType.TIMEOUT_NOW, node.id(), leadership.transferee(), node.term()).build());
       }
     }
   }
 
   /** Sends an append (or a snapshot) to a peer. Returns true if something was sent. */
   boolean sendAppend(int to, boolean sendIfEmpty) {
-    Progress pr = node.progressOf(to);
+    Progress pr = leadership.progress(to);
     if (pr == null || pr.paused()) {
       return false;
     }
@@ -128,7 +130,7 @@ final class Replicator {
   void continueSnapshots() {
     for (Iterator<Map.Entry<Integer, Transfer>> it = transfers.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Integer, Transfer> e = it.next();
-      Progress pr = node.progressOf(e.getKey());
+      Progress pr = leadership.progress(e.getKey());
       Transfer t = e.getValue();
       if (pr == null || pr.state() != Progress.State.SNAPSHOT || pr.pendingSnapshot() != t.meta.index()) {
         it.remove();
