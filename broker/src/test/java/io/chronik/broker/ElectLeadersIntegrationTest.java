@@ -18,6 +18,7 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
 import org.apache.kafka.common.errors.PreferredLeaderNotAvailableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
@@ -100,7 +101,9 @@ class ElectLeadersIntegrationTest {
     }
     assertThat(notPreferred).hasSizeGreaterThanOrEqualTo((int) preferring);
 
-    // node 0 may still be catching up (PREFERRED_LEADER_NOT_AVAILABLE): ask again until each partition is done
+    // node 0 may still be catching up (PREFERRED_LEADER_NOT_AVAILABLE), and right after its restart the
+    // answering node may not know a quiesced partition's leader yet (LEADER_NOT_AVAILABLE, retriable, as a
+    // Kafka controller answers during an election): ask again until each partition is done
     Set<TopicPartition> elected = new HashSet<>();
     boolean settled = Eventually.eventually("every partition elected or not needing it", Duration.ofSeconds(60), () -> {
       Map<TopicPartition, Optional<Throwable>> results = admin.electLeaders(ElectionType.PREFERRED, all())
@@ -111,7 +114,8 @@ class ElectLeadersIntegrationTest {
         if (r.getValue().isEmpty()) {
           elected.add(r.getKey());
         } else if (!(r.getValue().get() instanceof ElectionNotNeededException)) {
-          assertThat(r.getValue().get()).isInstanceOf(PreferredLeaderNotAvailableException.class);
+          assertThat(r.getValue().get()).isInstanceOfAny(PreferredLeaderNotAvailableException.class,
+              LeaderNotAvailableException.class);
           done = false;
         }
       }
@@ -131,8 +135,12 @@ class ElectLeadersIntegrationTest {
     Map<TopicPartition, Optional<Throwable>> unknown = admin.electLeaders(ElectionType.PREFERRED, Set.of(missing))
         .partitions().get();
     assertThat(unknown.get(missing)).containsInstanceOf(UnknownTopicOrPartitionException.class);
-    Map<TopicPartition, Optional<Throwable>> unclean = admin.electLeaders(ElectionType.UNCLEAN, all()).partitions().get();
-    assertThat(unclean.values()).allSatisfy(e -> assertThat(e).containsInstanceOf(ElectionNotNeededException.class));
+    // every partition is led: an unclean election is never needed (once the answering node knows each leader:
+    // the other test may have just restarted a node)
+    Map<TopicPartition, Optional<Throwable>> unclean = Eventually.eventually("unclean elections not needed",
+        Duration.ofSeconds(30), () -> admin.electLeaders(ElectionType.UNCLEAN, all()).partitions().get(),
+        r -> r.values().stream().allMatch(e -> e.isPresent() && e.get() instanceof ElectionNotNeededException));
+    assertThat(unclean).hasSize(PARTITIONS);
 
     // the preferred replica is down: its partitions cannot be elected to it (and nothing waits for it)
     cluster.kill(RESTARTED);
