@@ -22,6 +22,12 @@ public final class LoopbackPorts {
   private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   private static final int LINUX_EPHEMERAL_LOW = 32768;
   private static final int PORTS_LOW = 10_000;
+  /**
+   * Below the control tests' port bases (20000-32000, {@code Distribution.freePortBase}) and Apache Kafka's
+   * peer ports (19092+): processes of one module's tests left behind, or of the other picker, never sit on
+   * a port the other hands out.
+   */
+  private static final int PORTS_HIGH = 19_000;
   /** Handed out by this JVM: a port given to a process not started yet is free, but taken. */
   private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
@@ -30,7 +36,7 @@ public final class LoopbackPorts {
 
   /** One port free on 127.0.0.1 now and never handed out before by this JVM. */
   public static synchronized int take() throws IOException {
-    int high = ephemeralLow();
+    int high = Math.min(PORTS_HIGH, ephemeralLow());
     int span = high - PORTS_LOW;
     int start = ThreadLocalRandom.current().nextInt(span); // another JVM running tests starts elsewhere
     for (int i = 0; i < span; i++) {
