@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -146,9 +149,17 @@ class GracefulShutdownTest {
       p.put(ProducerConfig.ACKS_CONFIG, "all");
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
       p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+      // paced by a fixed-rate tick (one send per 5 ms), not by sleeping between sends
+      Semaphore tick = new Semaphore(0);
+      ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+      pacer.scheduleAtFixedRate(tick::release, 5, 5, TimeUnit.MILLISECONDS);
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
           new StringSerializer())) {
         for (long i = 0; !stop.get(); i++) {
+          if (!tick.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            i--;
+            continue;
+          }
           String value = "v" + i;
           long sent = System.nanoTime();
           producer.send(new ProducerRecord<>(TOPIC, (int) (i % PARTITIONS), null, value), (md, e) -> {
@@ -160,9 +171,12 @@ class GracefulShutdownTest {
               acked.put(value, new long[] {md.partition(), md.offset()});
             }
           });
-          sleepQuietly(5);
         }
         producer.flush();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        pacer.shutdownNow();
       }
     }
 
@@ -250,13 +264,5 @@ class GracefulShutdownTest {
 
   private static String tail(String log) {
     return log.length() <= 4000 ? log : log.substring(log.length() - 4000);
-  }
-
-  private static void sleepQuietly(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

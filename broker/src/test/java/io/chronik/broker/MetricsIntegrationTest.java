@@ -369,13 +369,7 @@ class MetricsIntegrationTest {
   }
 
   private static void await(Duration timeout, Check check, String what) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+    Eventually.eventually(what, timeout, check::ok, ok -> ok);
   }
 
   private static void produce(int n) throws Exception {
