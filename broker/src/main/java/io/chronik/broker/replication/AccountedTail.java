@@ -71,10 +71,11 @@ final class AccountedTail {
     if (from > durable.firstIndex()) {
       tailOffset = storedTailBefore.applyAsLong(from); // the tail the scanned entries continue from
     }
+    long committed = durable.hardState().commit(); // stored entries at or below it are never truncated
     for (long index = from; index <= last; ) {
       List<Entry> chunk = durable.entries(index, last + 1, 16L << 20);
       for (Entry e : chunk) {
-        account(e);
+        account(e, committed);
       }
       index += chunk.size();
     }
@@ -118,7 +119,7 @@ final class AccountedTail {
       }
       long base = tailOffset;
       tailOffset = BatchHeaders.assign(payload, base, epoch);
-      sequences.record(payload, base, index);
+      sequences.record(payload, base, index, node.commitIndex());
       tail.push(index, tailOffset);
       index++;
       if (admitted != null) {
@@ -148,7 +149,7 @@ final class AccountedTail {
    * Accounts the entries a Ready persists: this term's own proposals are accounted already; anything
    * else at or below the accounted index replaces a conflicting suffix.
    */
-  void persisted(List<Entry> entries) {
+  void persisted(List<Entry> entries, long commitIndex) {
     int from = 0;
     while (from < entries.size() && entries.get(from).index() <= accountedIndex
         && entries.get(from).term() == proposeTerm) {
@@ -158,11 +159,11 @@ final class AccountedTail {
       rollBack(entries.get(from).index());
     }
     for (int i = from; i < entries.size(); i++) {
-      account(entries.get(i));
+      account(entries.get(i), commitIndex);
     }
   }
 
-  private void account(Entry entry) {
+  private void account(Entry entry, long commitIndex) {
     accountedIndex = entry.index();
     ByteBuffer payload = ByteBuffer.wrap(entry.payload());
     if (!BatchHeaders.isData(payload)) {
@@ -172,7 +173,7 @@ final class AccountedTail {
     assert base == tailOffset : "partition=" + partition + " index=" + entry.index() + " base=" + base
         + " tail=" + tailOffset + " reason=offsets-not-contiguous";
     tailOffset = BatchHeaders.nextOffset(payload);
-    sequences.record(payload, base, entry.index());
+    sequences.record(payload, base, entry.index(), commitIndex);
     tail.push(entry.index(), tailOffset);
   }
 

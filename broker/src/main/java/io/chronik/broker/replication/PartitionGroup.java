@@ -221,7 +221,7 @@ public final class PartitionGroup extends RaftNodeGroup {
       installed(groupReady);
       return;
     }
-    accounted.persisted(ready.entries());
+    accounted.persisted(ready.entries(), node().commitIndex());
     logEndOffset = accounted.offset();
     super.persist(groupReady);
     sync.markDirty(durable);

@@ -12,13 +12,19 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Idempotent-producer state of one partition replica, as of the tail of its Raft log (committed and
- * uncommitted entries alike): per producer the epoch and the last {@link #BATCHES_KEPT} batches with
- * their sequence range, base offset and Raft index. The leader checks proposals against it; every
- * replica keeps it up to date from the entries it persists, so a new leader can de-duplicate retries
- * of batches its predecessor appended. A truncated log suffix is rolled back by Raft index.
+ * uncommitted entries alike): per producer its batches with their epoch, sequence range, base offset and
+ * Raft index. The leader checks proposals against the last {@link #BATCHES_KEPT} batches of the current
+ * epoch; every replica keeps the table up to date from the entries it persists, so a new leader can
+ * de-duplicate retries of batches its predecessor appended.
  *
- * <p>A producer this table does not know (never seen, or all its kept batches truncated) is accepted
- * at any sequence, as Kafka does for producers whose state expired.
+ * <p>A truncated log suffix is rolled back by Raft index, so the table keeps what a rollback needs:
+ * every uncommitted batch plus the last {@link #BATCHES_KEPT} committed ones, across epochs. A new
+ * epoch's or a long run's uncommitted batches truncated with a deposed leader leave the producer as the
+ * committed log knows it (its epoch, its next sequence), not forgotten (found by the broker simulation,
+ * seed 1752: a forgotten producer took a new epoch's batch at sequence 4 and then refused sequence 0).
+ *
+ * <p>A producer the log does not know (never seen, or only its uncommitted batches were truncated) is
+ * accepted at any sequence, as Kafka does for producers whose state expired.
  */
 final class ProducerSequences {
   static final int BATCHES_KEPT = 5;
@@ -45,7 +51,12 @@ final class ProducerSequences {
     if (epoch > last.epoch()) {
       return firstSeq == 0 ? Check.APPEND : new Check(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, null);
     }
-    for (Batch b : batches) {
+    int looked = 0;
+    for (Iterator<Batch> it = batches.descendingIterator(); it.hasNext() && looked < BATCHES_KEPT; looked++) {
+      Batch b = it.next();
+      if (b.epoch() != epoch) {
+        break;
+      }
       if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) {
         return new Check(Errors.NONE, b);
       }
@@ -54,14 +65,20 @@ final class ProducerSequences {
     return firstSeq == expected ? Check.APPEND : new Check(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, null);
   }
 
-  void record(long producerId, short epoch, int firstSeq, int lastSeq, long baseOffset, long raftIndex) {
+  /**
+   * Records a batch at {@code raftIndex}; batches at or below {@code commitIndex} are never truncated,
+   * so all but the last {@link #BATCHES_KEPT} of those are dropped.
+   */
+  void record(long producerId, short epoch, int firstSeq, int lastSeq, long baseOffset, long raftIndex,
+      long commitIndex) {
     ArrayDeque<Batch> batches = producers.computeIfAbsent(producerId, id -> new ArrayDeque<>());
-    if (!batches.isEmpty() && batches.peekLast().epoch() != epoch) {
-      batches.clear();
-    }
     batches.addLast(new Batch(epoch, firstSeq, lastSeq, baseOffset, raftIndex));
-    if (batches.size() > BATCHES_KEPT) {
-      batches.removeFirst();
+    int committed = 0;
+    for (Batch b : batches) {
+      committed += b.raftIndex() <= commitIndex ? 1 : 0;
+    }
+    for (; committed > BATCHES_KEPT; committed--) {
+      batches.removeFirst(); // committed batches come first: Raft indexes grow along the deque
     }
   }
 
@@ -93,11 +110,11 @@ final class ProducerSequences {
   }
 
   /** Records the batch in {@code payload} (a data entry at {@code raftIndex}) if it has a producer id. */
-  void record(ByteBuffer payload, long baseOffset, long raftIndex) {
+  void record(ByteBuffer payload, long baseOffset, long raftIndex, long commitIndex) {
     long producerId = BatchHeaders.producerId(payload);
     if (producerId >= 0) {
       record(producerId, BatchHeaders.producerEpoch(payload), BatchHeaders.baseSequence(payload),
-          BatchHeaders.lastSequence(payload), baseOffset, raftIndex);
+          BatchHeaders.lastSequence(payload), baseOffset, raftIndex, commitIndex);
     }
   }
 
@@ -119,7 +136,8 @@ final class ProducerSequences {
   }
 
   /**
-   * Writes the table as of Raft index {@code throughIndex} (batches above it left out) for a snapshot:
+   * Writes the table as of Raft index {@code throughIndex} (batches above it left out, and of those below
+   * only each producer's last {@link #BATCHES_KEPT}: a snapshot's index is committed) for a snapshot:
    * {@code producers int, then per producer: id long, batches int, per batch: epoch short, firstSeq
    * int, lastSeq int, baseOffset long, raftIndex long}. Replaying the entries after
    * {@code throughIndex} onto the decoded table gives back this table.
@@ -141,9 +159,10 @@ final class ProducerSequences {
       if (kept == 0) {
         continue;
       }
-      out.putLong(e.getKey()).putInt(kept);
+      int skip = Math.max(0, kept - BATCHES_KEPT);
+      out.putLong(e.getKey()).putInt(kept - skip);
       for (Batch b : e.getValue()) {
-        if (b.raftIndex() <= throughIndex) {
+        if (b.raftIndex() <= throughIndex && skip-- <= 0) {
           out.putShort(b.epoch()).putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.baseOffset()).putLong(b.raftIndex());
         }
       }

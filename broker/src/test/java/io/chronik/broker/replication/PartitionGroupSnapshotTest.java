@@ -155,9 +155,9 @@ class PartitionGroupSnapshotTest {
   @Test
   void producerTableRoundTripsAsOfTheSnapshotIndex() {
     ProducerSequences table = new ProducerSequences();
-    table.record(1, (short) 0, 0, 4, 0, 10);
-    table.record(1, (short) 0, 5, 9, 5, 11);
-    table.record(2, (short) 3, 0, 0, 10, 12);
+    table.record(1, (short) 0, 0, 4, 0, 10, 10);
+    table.record(1, (short) 0, 5, 9, 5, 11, 11);
+    table.record(2, (short) 3, 0, 0, 10, 12, 12);
     ProducerSequences decoded = new ProducerSequences();
     decoded.decode(ByteBuffer.wrap(table.encode(11)));
     assertThat(decoded.producerCount()).isEqualTo(1);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * One seeded, single-threaded run of a cluster of broker processes, each hosting a replica of one
@@ -36,7 +37,7 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
   record Result(long seed, long nodeEvents, long batches, long acked, long duplicates, long duplicatesBehindTheLast,
       long retries, long epochBumps, long batchesGivenUp, long lateRequests, long crashes, long fullRestarts, long snapshots,
       long simulatedTicks, long transfers, long heldDuringTransfers, long logStartMarkers, long deletesAcked,
-      long logStart, long installs, long entriesDeleted) {}
+      long logStart, long installs, long entriesDeleted, long sequenceGapsAccepted) {}
 
   /**
    * An attempt's producer and batch, by cookie, and the bytes it sent (its own copy, as a client serializes
@@ -117,7 +118,8 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
     long batches = producers.stream().mapToLong(SimProducer::batchesSent).sum();
     return new Result(seed, nodeEvents, batches, oracle.acked(), oracle.duplicates(), oracle.duplicatesBehindTheLast(),
         retries, epochBumps, batchesGivenUp, lateRequests, crashes, fullRestarts, snapshots, now / SwarmBasics.TICK, transfers, held, oracle.logStarts().markersCommitted(),
-        oracle.logStarts().deletesAcked(), oracle.logStarts().committedLogStart(), oracle.installs(), deleted);
+        oracle.logStarts().deletesAcked(), oracle.logStarts().committedLogStart(), oracle.installs(), deleted,
+        oracle.sequenceGapsAccepted());
   }
 
   /** Beside some fault events the current leader hands off, as a graceful stop or the balancer does. */
@@ -291,10 +293,15 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
     trace.record(now, node, "answer", "producer=" + producer.producerId() + " epoch=" + b.epoch() + " seq="
         + b.firstSeq() + " status=" + status + " index=" + logIndex + " offset=" + answeredOffset + " refusal="
         + refusal + " lost=" + lost);
-    if (!lost) {
-      boolean settled = status == AppendStatus.SUCCESS || status == AppendStatus.DUPLICATE;
-      producer.heard(b.epoch(), b.firstSeq(), settled, now + SwarmBasics.TICK * (1 + random.nextInt(3)));
+    if (lost) {
+      return;
     }
+    if (refusal == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code() && producer.oldestOutstanding(b)) {
+      bump(producer); // the Java client's unresolved sequence: fatal to the batch, the producer bumps its epoch
+      return;
+    }
+    boolean settled = status == AppendStatus.SUCCESS || status == AppendStatus.DUPLICATE;
+    producer.heard(b.epoch(), b.firstSeq(), settled, now + SwarmBasics.TICK * (1 + random.nextInt(3)));
   }
 
   /**

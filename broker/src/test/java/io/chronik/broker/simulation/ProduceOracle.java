@@ -55,6 +55,12 @@ final class ProduceOracle {
   private final List<Committed> batches = new ArrayList<>();
   private final Map<String, Committed> byProducerSeq = new HashMap<>();
   private final Map<Long, Last> lastSeq = new HashMap<>();
+  /**
+   * Per producer unknown to the log until its first committed batch: that batch's epoch and sequence.
+   * Lower sequences of that epoch were skipped (never acknowledged, refused out of order from then on).
+   */
+  private final Map<Long, Last> skippedBelow = new HashMap<>();
+  private long sequenceGapsAccepted;
   /** Keys (producer, epoch, first sequence) of the batches that follow an acknowledged batch. */
   private final java.util.Set<String> afterAcked = new java.util.HashSet<>();
   private final Map<Long, Claim> successClaims = new HashMap<>();
@@ -185,9 +191,17 @@ final class ProduceOracle {
   /**
    * Per producer, in the committed log: an epoch's batches start at sequence 0 and follow each other
    * without gap (its send order), and once a batch of a newer epoch is committed no batch of an older
-   * one follows (the broker fences the old epoch).
+   * one follows (the broker fences the old epoch). One exception, Kafka's rule: a producer the log does
+   * not know yet is taken at any sequence, so its first committed batch may follow earlier batches that
+   * were lost with a deposed leader. Those were never acknowledged (a SUCCESS claim for one finds no
+   * such batch at its index and fails) and can never follow (the next expected sequence is past them).
    */
-  private static void checkProducerOrder(Committed c, Last last) {
+  private void checkProducerOrder(Committed c, Last last) {
+    if (last == null && c.firstSeq() != 0) {
+      skippedBelow.put(c.producerId(), new Last(c.epoch(), c.firstSeq()));
+      sequenceGapsAccepted++;
+      return;
+    }
     if (last != null && c.epoch() < last.epoch()) {
       throw new SimViolation("producerId=" + c.producerId() + " epoch=" + c.epoch() + " seq=" + c.firstSeq()
           + " index=" + c.index() + " committedEpoch=" + last.epoch() + " reason=old-epoch-batch-after-new-epoch");
@@ -249,8 +263,15 @@ final class ProduceOracle {
   private void checkRefusal(int node, Answer a, String key) {
     boolean fencedWrongly = a.refusalCode() == Errors.INVALID_PRODUCER_EPOCH.code()
         && a.epoch() == a.producerEpoch();
-    boolean inOrder = a.firstSeq() == 0 || afterAcked.contains(key) || byProducerSeq.containsKey(key)
-        || committedThrough(a.producerId(), a.epoch()) >= a.firstSeq() - 1;
+    // Kafka's unknown-producer rule: while the log holds no batch of the producer, the leader may have
+    // appended a later batch of it (uncommitted) and rightly refuses the earlier ones; once the producer's
+    // first committed batch skipped lower sequences, those stay refused
+    Last skipped = skippedBelow.get(a.producerId());
+    boolean behindTheFirstCommitted = skipped != null && skipped.epoch() == a.epoch() && a.firstSeq() < skipped.lastSeq()
+        && !byProducerSeq.containsKey(key);
+    boolean unknownToTheLog = !lastSeq.containsKey(a.producerId());
+    boolean inOrder = !behindTheFirstCommitted && !unknownToTheLog && (a.firstSeq() == 0 || afterAcked.contains(key)
+        || byProducerSeq.containsKey(key) || committedThrough(a.producerId(), a.epoch()) >= a.firstSeq() - 1);
     boolean orderedWrongly = a.refusalCode() == Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code() && a.outstanding()
         && inOrder;
     boolean unknown = a.refusalCode() != Errors.INVALID_PRODUCER_EPOCH.code()
@@ -258,7 +279,7 @@ final class ProduceOracle {
     if (fencedWrongly || orderedWrongly || unknown) {
       throw new SimViolation("node=" + node + " producerId=" + a.producerId() + " epoch=" + a.epoch() + " seq="
           + a.firstSeq() + " producerEpoch=" + a.producerEpoch() + " outstanding=" + a.outstanding()
-          + " committed=" + byProducerSeq.get(key) + " refusalCode=" + a.refusalCode()
+          + " committed=" + byProducerSeq.get(key) + " logLast=" + lastSeq.get(a.producerId()) + " refusalCode=" + a.refusalCode()
           + " reason=retry-refused-by-current-leader");
     }
   }
@@ -360,6 +381,11 @@ final class ProduceOracle {
 
   long duplicates() {
     return duplicates;
+  }
+
+  /** Producers whose first committed batch followed lost, never acknowledged ones (Kafka's unknown-producer rule). */
+  long sequenceGapsAccepted() {
+    return sequenceGapsAccepted;
   }
 
   long duplicatesBehindTheLast() {

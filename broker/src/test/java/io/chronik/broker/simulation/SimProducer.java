@@ -20,15 +20,13 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  * the outstanding batches (they fail to the application, unacknowledged; requests of them still on
  * the wire may land later) and starts the next epoch at sequence 0.
  *
- * <p>An epoch's first batch goes out alone: pipelining starts once it is acknowledged. The broker, as
- * Kafka, accepts a producer its table does not know at any sequence, so a first batch lost at a
- * deposed leader while the second reaches the new one commits the second without the first (the
- * first is then refused out of order for good). {@code -Dsim.pipelineFirstBatch=true} pipelines from
- * the first batch on and shows it (docs/SIMULATION.md).
+ * <p>Pipelining starts with an epoch's first batch, as the Java client's does. The broker, as Kafka,
+ * accepts a producer its table does not know at any sequence, so a first batch lost at a deposed
+ * leader while the second reaches the new one commits the second without the first; the first is then
+ * refused out of order, and an out-of-order answer to the oldest outstanding batch is fatal to it (the
+ * Java client's unresolved sequence): the producer bumps its epoch (docs/SIMULATION.md).
  */
 final class SimProducer {
-  private static final boolean PIPELINE_FIRST_BATCH = Boolean.getBoolean("sim.pipelineFirstBatch");
-
   /** An outstanding batch: its epoch, sequences and bytes as built once. */
   record Batch(short epoch, int firstSeq, int records, ByteBuffer bytes) {}
 
@@ -51,8 +49,6 @@ final class SimProducer {
   private boolean resendFirst;
   private int attempts;
   private long batchesSent;
-  /** Whether the current epoch may pipeline: a batch of it was acknowledged (or the property says so). */
-  private boolean pipelining = PIPELINE_FIRST_BATCH;
 
   SimProducer(long producerId, int inFlight) {
     this.producerId = producerId;
@@ -73,7 +69,7 @@ final class SimProducer {
 
   /** Whether a new batch may go out now: room in the window and no resend owed. */
   boolean canSend() {
-    return window.size() < (pipelining ? inFlight : 1) && !resendFirst;
+    return window.size() < inFlight && !resendFirst;
   }
 
   /** A new batch of {@code records} records, its sequences following the last batch's; its one send is returned. */
@@ -111,7 +107,6 @@ final class SimProducer {
       return; // a late answer to a batch already settled, or given up at an epoch bump
     }
     if (settled) {
-      pipelining = true;
       outstanding.removeIf(x -> x == b);
       while (!window.isEmpty() && (outstanding.isEmpty() || window.get(0) != outstanding.get(0))) {
         window.remove(0);
@@ -139,8 +134,12 @@ final class SimProducer {
     resendFirst = false;
     epoch++;
     nextSeq = 0;
-    pipelining = PIPELINE_FIRST_BATCH;
     return given;
+  }
+
+  /** Whether {@code b} is the oldest batch the producer still waits for (the next sequence the broker must take). */
+  boolean oldestOutstanding(Batch b) {
+    return !outstanding.isEmpty() && outstanding.get(0) == b;
   }
 
   /** Whether the producer still waits for {@code b} (neither settled nor given up). */
