@@ -78,6 +78,7 @@ class CorruptRunIntegrationTest {
       for (String[] d : damages) {
         String node = d[0];
         String damage = d[1];
+        System.out.println("corrupt lab run: " + node + " " + damage + " on-disk: " + seenOnDisk.get(node + " " + damage));
         assertThat(seenOnDisk).as("the watcher read %s's damaged file while it was down: %s", node, damage)
             .containsKey(node + " " + damage);
         assertThat(seenOnDisk.get(node + " " + damage)).as("on disk for %s", damage).startsWith("changed");
@@ -86,7 +87,9 @@ class CorruptRunIntegrationTest {
         String groupName = group.substring(group.lastIndexOf('/') + 1);
         String log = Files.readString(run.dir().resolve("nodes").resolve(node).resolve("logs").resolve("chronik.log"));
         assertThat(log.lines().filter(l -> l.contains("action=repair-from-peers") && l.contains(groupName)).toList())
-            .as("%s's log names the repair of %s from its peers", node, group).isNotEmpty();
+            .as("%s's log names the repair of %s from its peers; its lines naming the group after the restart: %s", node,
+                group, log.lines().filter(l -> l.contains(groupName) && l.contains("reason=")).limit(10).toList())
+            .isNotEmpty();
       }
       assertThat(Files.readString(run.dir().resolve("report.html"))).containsPattern("<td>corrupt</td><td>n\\d</td>");
     } finally {
