@@ -78,6 +78,11 @@ public final class BrokerSettings {
   public static final Setting<Integer> STORAGE_OPEN_THREADS = Setting.integer("storage.open.threads", 8, 1, 64,
       "threads", "Partition logs opened at once when a node starts or a topic is created: opening a stored log "
           + "forces its last segment and directory, and forces of different files overlap (docs/STORAGE.md).");
+  public static final Setting<Boolean> STORAGE_REPAIR_FROM_PEERS = Setting.bool("storage.repair.from.peers", true,
+      "A group log whose durable data is damaged (a CRC mismatch in a closed segment, a missing segment) is cut at "
+          + "the damage and refilled from the group's leader; until then this node neither votes nor campaigns for it "
+          + "(docs/STORAGE.md, \"Repair from peers\"). false: such a log does not open (the node keeps the files for "
+          + "inspection).");
   public static final Setting<Integer> FETCH_RESPONSE_BYTES_MAX = Setting.integer("fetch.response.bytes.max",
       16 << 20, 1024, 1 << 30, "bytes", "Cap on one Fetch response (the client's `fetch.max.bytes` is honoured "
           + "below it; the first batch is always returned whole).");
@@ -200,7 +205,7 @@ public final class BrokerSettings {
       DATA_DIR, TRANSPORT, IO_THREADS, REQUEST_BYTES_MAX, CONNECTION_INFLIGHT_REQUESTS_MAX, MESSAGE_BYTES_MAX,
       LOG_SEGMENT_BYTES, LOG_RETENTION_MS, LOG_RETENTION_BYTES, LOG_ROLL_MS,
       LOG_RETENTION_CHECK_INTERVAL_MS, LOG_CLEANUP_POLICY, LOG_CLEANER_MIN_CLEANABLE_RATIO,
-      LOG_CLEANER_DELETE_RETENTION_MS, LOG_CLEANER_MIN_COMPACTION_LAG_MS, LOG_CLEANER_BACKOFF_MS, LOG_SEGMENT_PREALLOCATE, STORAGE_OPEN_THREADS, FETCH_RESPONSE_BYTES_MAX, AUTO_CREATE_TOPICS_ENABLE,
+      LOG_CLEANER_DELETE_RETENTION_MS, LOG_CLEANER_MIN_COMPACTION_LAG_MS, LOG_CLEANER_BACKOFF_MS, LOG_SEGMENT_PREALLOCATE, STORAGE_OPEN_THREADS, STORAGE_REPAIR_FROM_PEERS, FETCH_RESPONSE_BYTES_MAX, AUTO_CREATE_TOPICS_ENABLE,
       NUM_PARTITIONS, PARTITIONS_MAX, GROUP_SESSION_TIMEOUT_MIN_MS, GROUP_SESSION_TIMEOUT_MAX_MS,
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,

@@ -1,12 +1,14 @@
 package io.chronik.broker.replication;
 
 import io.chronik.broker.config.BrokerConfig;
+import io.chronik.broker.config.BrokerSettings;
 import io.chronik.broker.config.TopicConfigs;
 import io.chronik.raft.storage.DurableLogStorage;
 import io.chronik.raft.storage.HardStateJournal;
 import io.chronik.raft.storage.LogConfig;
 import io.chronik.raft.storage.LogEntry;
 import io.chronik.raft.storage.NioDisk;
+import io.chronik.raft.storage.RecoveryReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens partition replicas' durable storage, many at once. Opening a stored log is I/O bound: recovery
@@ -29,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * touches a storage until the driver thread takes it over.
  */
 final class PartitionStores implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionStores.class);
   private final Path raftDir;
   private final LogConfig logConfig;
   private final BrokerConfig config;
@@ -68,16 +73,35 @@ final class PartitionStores implements AutoCloseable {
       String name = GroupDirs.partition(topic.name(), p);
       opening.add(CompletableFuture.supplyAsync(() -> {
         try {
-          return DurableLogStorage.open(new NioDisk(), raftDir.resolve(name), shutdownRecord.openConfig(name, partitionLog),
+          DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(name),
+              shutdownRecord.openConfig(name, partitionLog),
               e -> e.payload().length >= BatchHeaders.HEADER_BYTES
                   ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload())) : LogEntry.NO_KEY,
-              false, journal.slot(name)).shipRetainedEntries(); // a partition's log is its data
+              config.get(BrokerSettings.STORAGE_REPAIR_FROM_PEERS), journal.slot(name));
+          reportRepair(name, storage);
+          return storage.shipRetainedEntries(); // a partition's log is its data
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       }, openers));
     }
     return opening;
+  }
+
+  /**
+   * Names a repair in the node's log: the damage recovery cut away, and the floor below which the group
+   * neither votes nor campaigns until its leader refilled it (also after a restart during the refill).
+   */
+  static void reportRepair(String group, DurableLogStorage storage) {
+    RecoveryReport report = storage.log().recoveryReport();
+    if (report.repaired()) {
+      LOG.warn("group={} reason={} segment={} offset={} droppedBytes={} droppedSegments={} action=repair-from-peers "
+              + "lastIndex={} repairFloorIndex={}", group, report.reason(), report.segment(), report.offset(),
+          report.droppedBytes(), report.droppedSegments(), storage.lastIndex(), storage.repairFloorIndex());
+    } else if (storage.repairFloorIndex() > 0) {
+      LOG.warn("group={} action=awaiting-refill lastIndex={} repairFloorIndex={}", group, storage.lastIndex(),
+          storage.repairFloorIndex());
+    }
   }
 
   @Override

@@ -149,7 +149,8 @@ public final class ReplicatedNode implements AutoCloseable {
         storageSync, leaderCommits, this::driver);
     this.image = new MetadataImage(replicas, stateExecutor, listener, cluster,
         config.get(BrokerSettings.REPLICATION_FACTOR), config.get(BrokerSettings.RAFT_GROUPS_MAX));
-    this.metadata = openMetadataGroup(config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES));
+    this.metadata = openMetadataGroup(config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES),
+        config.get(BrokerSettings.STORAGE_REPAIR_FROM_PEERS));
     this.placement = new LeaderPlacement(image, metadata, liveness,
         TimeUnit.MILLISECONDS.toNanos(config.get(BrokerSettings.LEADER_BALANCE_WARMUP_MS)));
     this.driver = new RaftDriver<>(new DriverConfig(ClusterNodes.NODE_ID_LIMIT, 8192, 1 << 16, 4096, 1_000_000),
@@ -183,12 +184,13 @@ public final class ReplicatedNode implements AutoCloseable {
   }
 
   /** The metadata group (every node a voter) over its stored log, for the constructor. */
-  private MetadataGroup openMetadataGroup(long snapshotIntervalEntries) throws IOException {
+  private MetadataGroup openMetadataGroup(long snapshotIntervalEntries, boolean repair) throws IOException {
     List<Integer> voters = new ArrayList<>();
     cluster.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR),
         shutdownRecord.openConfig(MetadataGroup.DIR, logConfig),
-        e -> LogEntry.NO_KEY, false, storageSync.journal().slot(MetadataGroup.DIR));
+        e -> LogEntry.NO_KEY, repair, storageSync.journal().slot(MetadataGroup.DIR));
+    PartitionStores.reportRepair(MetadataGroup.DIR, metaStorage);
     RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
     if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout

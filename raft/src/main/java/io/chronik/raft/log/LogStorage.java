@@ -111,4 +111,15 @@ public interface LogStorage {
 
   /** Makes every write so far durable (the fsync barrier of the durability contract). */
   void sync();
+
+  /**
+   * The highest index this node may have promised (acknowledged, or weighed when it voted) before
+   * damaged durable data was cut away from its log, or 0 when nothing was cut. Until the log reaches
+   * it again (refilled from a leader) the node neither grants votes nor campaigns: with entries it once
+   * acknowledged missing, its vote could elect a leader that lacks a committed entry. Acknowledging
+   * appends stays safe (a refilled entry is the leader's).
+   */
+  default long repairFloorIndex() {
+    return 0;
+  }
 }

@@ -52,6 +52,14 @@ public final class RaftLog {
     return pendingSnapshot != null ? pendingSnapshot.index() : storage.lastIndex();
   }
 
+  /**
+   * Whether this node's log lacks entries it may once have promised ({@link LogStorage#repairFloorIndex}):
+   * it must neither vote nor campaign until a leader has refilled it.
+   */
+  public boolean belowRepairFloor() {
+    return lastIndex() < storage.repairFloorIndex();
+  }
+
   public long lastTerm() {
     return term(lastIndex());
   }

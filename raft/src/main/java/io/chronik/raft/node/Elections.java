@@ -77,6 +77,9 @@ final class Elections {
   }
 
   void campaign(boolean pre, boolean transfer) {
+    if (log.belowRepairFloor()) {
+      return; // a repaired log may lack entries this node acknowledged: only a leader that has them may win
+    }
     long voteTerm;
     MessageType type;
     if (pre) {
@@ -122,7 +125,8 @@ final class Elections {
         || (node.vote() == RaftNode.NONE && node.leader() == RaftNode.NONE)
         || (pre && m.term() > node.term());
     MessageType resp = pre ? MessageType.PRE_VOTE_RESPONSE : MessageType.VOTE_RESPONSE;
-    if (canVote && log.isUpToDate(m.index(), m.logTerm())) {
+    // a log cut below what this node once promised would grant votes its whole log refused
+    if (canVote && !log.belowRepairFloor() && log.isUpToDate(m.index(), m.logTerm())) {
       node.send(Message.of(resp, node.id(), m.from(), m.term()).build());
       if (!pre) {
         node.grantVote(m.from());

@@ -43,6 +43,8 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   private HardState durableHardState;
   private SnapshotMeta snapshot;
   private byte[] snapshotData;
+  /** {@link #repairFloorIndex}: 0 once the log is durable that far again. */
+  private long repairFloor;
 
   /** Written before a leader's image is applied, deleted after: a crash in between redoes the install. */
   static final String INSTALL_FILE = "install.image";
@@ -67,7 +69,8 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
    * Opens the group stored in {@code directory}.
    *
    * @param keyOf secondary key of an entry (e.g. a Kafka base offset), or {@link LogEntry#NO_KEY}
-   * @param repair cut away damaged durable data instead of refusing to start
+   * @param repair cut away damaged durable data instead of refusing to start; the group then
+   *     neither votes nor campaigns until a leader refilled what was cut ({@link #repairFloorIndex})
    */
   public static DurableLogStorage open(Disk disk, Path directory, LogConfig config,
       ToLongFunction<Entry> keyOf, boolean repair) throws IOException {
@@ -97,7 +100,19 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     }
     SnapshotMeta meta = snap.index() == 0 ? SnapshotMeta.EMPTY
         : new SnapshotMeta(snap.index(), snap.term(), decodeConfiguration(snap.metadata()));
-    SegmentedLog log = SegmentedLog.open(disk, directory, config, hs.commit(), repair);
+    long repairFloor = RepairFloor.load(disk, directory);
+    SegmentedLog log;
+    try {
+      log = SegmentedLog.open(disk, directory, config, hs.commit(), false);
+    } catch (CorruptLogException damage) {
+      if (!repair) {
+        throw damage;
+      }
+      // the floor is durable before anything is cut: a crash in between repairs again with it
+      repairFloor = Math.max(repairFloor, Math.max(hs.commit(), RepairFloor.highestIndexOnDisk(disk, directory, config)));
+      RepairFloor.store(disk, directory, repairFloor);
+      log = SegmentedLog.open(disk, directory, config, hs.commit(), true);
+    }
     log.parentsUnsynced(parentsToSync); // synced by the first sync, deferred so opening 4,096 groups costs no fsync
     Installed resumed = resumeInstall(disk, directory, log, snapshotFile, keyOf);
     if (resumed != null) {
@@ -123,8 +138,10 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     if (meta.index() > 0 && !logCoversSnapshot) {
       log.reset(meta.index() + 1, meta.term());
     }
-    return new DurableLogStorage(disk, directory, log, hardStates, snapshotFile, keyOf,
+    DurableLogStorage storage = new DurableLogStorage(disk, directory, log, hardStates, snapshotFile, keyOf,
         new HardState(hs.term(), hs.vote(), hs.commit()), meta, snap.data());
+    storage.repairFloor = repairFloor;
+    return storage;
   }
 
   private record Installed(SnapshotMeta meta, byte[] state) {}
@@ -204,6 +221,11 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   }
 
   /** Every entry up to here is on stable storage. */
+  @Override
+  public long repairFloorIndex() {
+    return repairFloor;
+  }
+
   @Override
   public long durableIndex() {
     return log.durableIndex();
@@ -394,6 +416,10 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
    * (a {@link HardStateJournal}: at its next sync, shared by every group of the node).
    */
   public void stageHardState() throws IOException {
+    if (repairFloor > 0 && log.durableIndex() >= repairFloor) {
+      RepairFloor.clear(disk, directory); // refilled from a leader: this node may vote again
+      repairFloor = 0;
+    }
     if (hardState.term() != durableHardState.term() || hardState.vote() != durableHardState.vote()) {
       hardStates.stage(new HardStateFile.Stored(hardState.term(), hardState.vote(),
           Math.min(hardState.commit(), log.durableIndex())));
