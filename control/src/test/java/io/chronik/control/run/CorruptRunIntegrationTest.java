@@ -129,20 +129,22 @@ class CorruptRunIntegrationTest {
    * under {@code "<node> <damage>"}.
    */
   private void watch(Inventory inventory, Map<String, String> seen) {
-    try {
-      while (!Thread.currentThread().isInterrupted()) {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
         Path history = historyFile();
         if (history != null) {
           for (String[] d : damages(Files.readString(history))) {
             seen.computeIfAbsent(d[0] + " " + d[1], k -> onDisk(inventory.host(d[0]), d[1]));
           }
         }
-        Thread.sleep(50);
+      } catch (IOException e) {
+        // the history caught mid-write (a line cut inside a character): read it again next round
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      seen.put("watcher", "failed " + e);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        return;
+      }
     }
   }
 
