@@ -1,6 +1,7 @@
 package io.chronik.control.nemesis;
 
 import io.chronik.control.db.FakeClock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,6 +37,14 @@ public interface Fault {
    */
   default boolean needsClientProcesses() {
     return false;
+  }
+
+  /**
+   * Configs the workload's topic is created with for this fault (e.g. small segments, so that there are
+   * closed segments to damage); empty: the brokers' defaults.
+   */
+  default Map<String, String> topicConfigs() {
+    return Map.of();
   }
 
   /**

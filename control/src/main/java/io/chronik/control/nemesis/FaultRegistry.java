@@ -39,6 +39,7 @@ public final class FaultRegistry {
       new LoseUnsyncedFault(Scope.ALL),
       DiskErrorFault.eio(),
       DiskErrorFault.full(),
+      new CorruptFault(),
       new ClockSkewFault(),
       new ClockJumpFault(),
       new ClockStrobeFault(),

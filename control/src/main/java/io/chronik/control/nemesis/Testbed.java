@@ -43,6 +43,15 @@ public interface Testbed {
   }
 
   /**
+   * Damages one closed segment or snapshot of the (stopped) node's Raft group directories as
+   * {@code seed} draws it ({@link CorruptionTarget}); returns what was done (key=value), or that nothing
+   * was eligible. Only where the control node reaches the data dir's files (hosts over SSH).
+   */
+  default String corrupt(String node, long seed) {
+    throw new UnsupportedOperationException("node=" + node + " reason=no-data-dir-access-here");
+  }
+
+  /**
    * Switches the node's disk errors: its data dir's writes and syncs fail with EIO or ENOSPC from now
    * on, or serve again with {@link DiskErrors#OFF}; the broker is left alone. Returns the file system's
    * answer (key=value). Only where data dirs sit on the lazy file system.

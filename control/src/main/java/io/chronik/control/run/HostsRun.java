@@ -157,8 +157,12 @@ final class HostsRun {
             recorder.startNanos())) {
       work = Workloads.create(o, bootstrap, seed, recorder, runDir);
       String topic = work.topic();
+      java.util.Map<String, String> topicConfigs = Workloads.topicConfigs(o);
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), o.database() == Database.CHRONIK
-          ? Optional.empty() : Optional.of((short) Math.min(3, names.size())));
+          ? Optional.empty() : Optional.of((short) Math.min(3, names.size())), topicConfigs);
+      if (!topicConfigs.isEmpty()) {
+        console.printf("chronik test: topic=%s configs=%s (for the selected faults)%n", topic, topicConfigs);
+      }
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),

@@ -10,6 +10,7 @@ import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.ReadyProbe;
 import io.chronik.control.nemesis.ClientFleet;
+import io.chronik.control.nemesis.Corruption;
 import io.chronik.control.nemesis.Grudge;
 import io.chronik.control.nemesis.PacketShaper;
 import io.chronik.control.nemesis.Partitioner;
@@ -20,6 +21,7 @@ import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.Supplier;
 
 /**
@@ -118,6 +120,16 @@ final class HostsTestbed implements Testbed {
         + " reason=no-lazy-data-dir (the run mounts one only when a lose-unsynced fault is selected)"));
     db.kill(host(node));
     return dir.loseUnsynced(host(node));
+  }
+
+  /** Refuses while the broker runs: a live broker would overwrite or cache what is damaged. */
+  @Override
+  public String corrupt(String node, long seed) {
+    Host h = host(node);
+    if (db.pid(h).isPresent()) {
+      throw new IllegalStateException("node=" + node + " reason=corrupt-while-running");
+    }
+    return new Corruption(ssh).damageGroupFile(h, db.dataDir(h), new Random(seed));
   }
 
   @Override

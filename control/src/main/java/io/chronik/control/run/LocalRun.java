@@ -46,7 +46,7 @@ final class LocalRun {
       console.printf("chronik test: local cluster of %d broker process(es) bootstrap=%s (process faults only:"
           + " network partitions need lab hosts, --hosts lab:N)%n", brokers.size(), bootstrap);
       Workloads.createTopic(bootstrap, Workloads.topic(o), partitions,
-          java.util.Optional.of((short) brokers.size()));
+          java.util.Optional.of((short) brokers.size()), Workloads.topicConfigs(o));
       Path history = runDir.resolve("history.edn");
       Workload work;
       boolean finalReads;

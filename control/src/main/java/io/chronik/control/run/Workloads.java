@@ -1,5 +1,6 @@
 package io.chronik.control.run;
 
+import io.chronik.control.nemesis.FaultRegistry;
 import io.chronik.control.workload.Workload;
 import io.chronik.control.workload.WorkloadRegistry;
 import io.chronik.control.workload.WorkloadSettings;
@@ -57,16 +58,27 @@ final class Workloads {
   }
 
   /**
-   * Creates the workload's topic. {@code replication} empty leaves the replication factor to the
-   * brokers ({@code replication.factor}, 3 capped at the node count).
+   * The configs the workload's topic is created with: what the selected faults need
+   * ({@link io.chronik.control.nemesis.Fault#topicConfigs}, in registry order), else none.
    */
-  static void createTopic(String bootstrap, String topic, int partitions, java.util.Optional<Short> replication)
-      throws Exception {
+  static java.util.Map<String, String> topicConfigs(RunOptions o) {
+    java.util.Map<String, String> configs = new java.util.TreeMap<>();
+    FaultRegistry.select(o.faultsOrDefault(), o.site()).forEach(f -> configs.putAll(f.topicConfigs()));
+    return configs;
+  }
+
+  /**
+   * Creates the workload's topic with {@code configs}. {@code replication} empty leaves the replication
+   * factor to the brokers ({@code replication.factor}, 3 capped at the node count).
+   */
+  static void createTopic(String bootstrap, String topic, int partitions, java.util.Optional<Short> replication,
+      java.util.Map<String, String> configs) throws Exception {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), replication))).all().get(60, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(partitions), replication).configs(configs)))
+          .all().get(60, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
         throw e;

@@ -67,6 +67,12 @@ final class RecordingTestbed implements Testbed {
   }
 
   @Override
+  public String corrupt(String node, long seed) {
+    calls.add("corrupt " + node + " " + seed);
+    return "flip file=raft/g/00000000000000000001.log offset=7 size=100 byte=0->255";
+  }
+
+  @Override
   public String diskErrors(String node, io.chronik.control.disk.DiskErrors mode) {
     calls.add("disk-errors " + node + " " + mode.word());
     return "disk-errors=" + mode.word();

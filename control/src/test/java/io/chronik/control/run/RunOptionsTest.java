@@ -39,6 +39,18 @@ class RunOptionsTest {
   }
 
   @Test
+  void theWorkloadTopicGetsTheConfigsOfTheSelectedFaultsOnly() {
+    assertThat(Workloads.topicConfigs(parse("--hosts", "lab:3", "--faults", "kill,corrupt")))
+        .isEqualTo(java.util.Map.of("segment.bytes", "2048"));
+    assertThat(Workloads.topicConfigs(parse("--hosts", "lab:3"))).isEmpty();
+    assertThat(Workloads.topicConfigs(parse())).isEmpty();
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka", "--faults", "corrupt").problem()).startsWith("db=kafka")
+        .contains("corrupt:").contains("reason=chronik-only-faults");
+    assertThat(parse("--hosts", "lab:1", "--faults", "corrupt").problem())
+        .isEqualTo("fault=corrupt nodes=1 reason=needs-at-least-2-nodes");
+  }
+
+  @Test
   void badWorkloadAcksHostsAndSizesAreRefusedWithTheirKey() {
     assertThat(parse("--workload", "bank").problem()).startsWith("workload=bank");
     assertThat(parse("--acks", "0").problem()).startsWith("acks=0");
