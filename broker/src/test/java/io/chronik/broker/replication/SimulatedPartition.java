@@ -47,7 +47,7 @@ public final class SimulatedPartition {
     NodeStorageSync sync = new NodeStorageSync(1, HardStateJournal.open(disk, raftDir));
     DurableLogStorage storage = DurableLogStorage.open(disk, raftDir.resolve(NAME), logConfig,
         e -> e.payload().length >= BatchHeaders.HEADER_BYTES ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload()))
-            : LogEntry.NO_KEY, false, sync.journal().slot(NAME)).shipRetainedEntries(); // as PartitionStores
+            : LogEntry.NO_KEY, true, sync.journal().slot(NAME)).shipRetainedEntries(); // as PartitionStores
     RaftNode node = new RaftNode(nodeId, storage, Configuration.of(voters), options, random);
     PartitionGroup group = new PartitionGroup(0, new TopicPartition("t", 0), node, storage, sync, voters.get(0),
         snapshotIntervalEntries);

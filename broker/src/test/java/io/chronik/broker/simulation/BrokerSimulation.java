@@ -37,7 +37,7 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
   record Result(long seed, long nodeEvents, long batches, long acked, long duplicates, long duplicatesBehindTheLast,
       long retries, long epochBumps, long batchesGivenUp, long lateRequests, long crashes, long fullRestarts, long snapshots,
       long simulatedTicks, long transfers, long heldDuringTransfers, long logStartMarkers, long deletesAcked,
-      long logStart, long installs, long entriesDeleted, long sequenceGapsAccepted) {}
+      long logStart, long installs, long entriesDeleted, long sequenceGapsAccepted, long bitFlips) {}
 
   /**
    * An attempt's producer and batch, by cookie, and the bytes it sent (its own copy, as a client serializes
@@ -119,7 +119,7 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
     return new Result(seed, nodeEvents, batches, oracle.acked(), oracle.duplicates(), oracle.duplicatesBehindTheLast(),
         retries, epochBumps, batchesGivenUp, lateRequests, crashes, fullRestarts, snapshots, now / SwarmBasics.TICK, transfers, held, oracle.logStarts().markersCommitted(),
         oracle.logStarts().deletesAcked(), oracle.logStarts().committedLogStart(), oracle.installs(), deleted,
-        oracle.sequenceGapsAccepted());
+        oracle.sequenceGapsAccepted(), bitFlips);
   }
 
   /** Beside some fault events the current leader hands off, as a graceful stop or the balancer does. */

@@ -37,7 +37,7 @@ record BrokerSwarm(
   static BrokerSwarm draw(SplittableRandom random) {
     RaftOptions options = SwarmBasics.options(random, 256);
     LogConfig logConfig = SwarmBasics.logConfig(random);
-    int[] weights = SwarmBasics.faultWeights(random, Fault.values().length);
+    int[] weights = SwarmBasics.faultWeights(random, Fault.BIT_FLIP.ordinal());
     int electionTicks = options.electionTicks();
     return new BrokerSwarm(
         random.nextInt(4) == 0 ? 5 : 3,

@@ -98,11 +98,12 @@ final class ProduceOracle {
     lastCommit[node] = partition.group().commitIndex();
     DurableLogStorage storage = partition.storage();
     long commit = storage.hardState().commit();
-    if (commit > storage.lastIndex()) {
+    // a repair cuts committed entries away with the damage: the floor (at least the commit) stands for them
+    if (commit > storage.lastIndex() && storage.repairFloorIndex() < commit) {
       throw new SimViolation("node=" + node + " recoveredCommit=" + commit + " lastIndex=" + storage.lastIndex()
           + " reason=recovered-commit-beyond-log");
     }
-    long upTo = Math.min(commit, log.size());
+    long upTo = Math.min(Math.min(commit, log.size()), storage.lastIndex());
     for (long i = storage.firstIndex(); i <= upTo; i++) {
       Entry e = storage.entries(i, i + 1, Long.MAX_VALUE).get(0);
       if (!e.equals(log.get((int) i - 1))) {

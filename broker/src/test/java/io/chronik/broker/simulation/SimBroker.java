@@ -34,6 +34,8 @@ final class SimBroker extends SimProcess {
   private final RetentionShape retention;
   private SimulatedPartition partition;
   private long transfersStarted;
+  /** Whether the partition was below its repair floor when the process went down. */
+  private boolean floorWhenDown;
 
   /** {@code answers} gets every produce completion (the simulation decides whether the client hears it). */
   SimBroker(int id, BrokerSwarm swarm, RetentionShape retention, long seed, ProduceOracle oracle, SimTrace trace,
@@ -43,6 +45,16 @@ final class SimBroker extends SimProcess {
     this.retention = retention;
     this.oracle = oracle;
     this.answers = answers;
+  }
+
+  @Override
+  protected Path groupsRoot() {
+    return RAFT_DIR;
+  }
+
+  @Override
+  protected boolean belowRepairFloor() {
+    return partition == null ? floorWhenDown : partition.storage().repairFloorIndex() > 0;
   }
 
   /** Starts the broker process: the partition reopened from the disk, a new driver and registry. */
@@ -82,6 +94,7 @@ final class SimBroker extends SimProcess {
   @Override
   public void crash(CrashPolicy policy, String why) {
     String held = "durable=" + partition.storage().durableIndex() + " last=" + partition.storage().lastIndex();
+    floorWhenDown = partition.storage().repairFloorIndex() > 0; // the floor file outlives the process
     partition = null;
     powerOff(policy, why, held);
   }

@@ -34,10 +34,9 @@ final class LabBuilder {
     Files.createDirectories(keys);
     keygen(keys.resolve("client_ed25519"), "chronik-lab-client");
     Files.copy(keys.resolve("client_ed25519.pub"), keys.resolve("authorized_keys"));
-    if (!Files.isDirectory(Path.of(Lab.PRIVSEP_DIR))) {
-      journal.record("privsep-dir", Lab.PRIVSEP_DIR);
-      Files.createDirectories(Path.of(Lab.PRIVSEP_DIR));
-    }
+    // sshd's privilege-separation directory, shared by every sshd on the machine: created when missing and
+    // never journaled, so taking one lab down cannot pull it from under another lab's sshds
+    Files.createDirectories(Path.of(Lab.PRIVSEP_DIR));
     String bridge = lab.bridge();
     journal.record("bridge", bridge);
     ip("link", "add", bridge, "type", "bridge");

@@ -67,11 +67,7 @@ final class LabTeardown {
           }
         }
         case "privsep-dir" -> {
-          Path p = Path.of(e.arg(0));
-          if (Files.isDirectory(p) && isEmpty(p)) {
-            delete(p);
-            done.add("removed dir=" + p);
-          }
+          // journals of older labs name it; it stays: other labs' sshds on this machine need it
         }
         case "dir" -> {
           // a lazy data dir (lazyfs) whose process was stopped with its namespace leaves its mount behind
@@ -141,14 +137,6 @@ final class LabTeardown {
         throw new LabException("pid=" + pid + " reason=wait-failed");
       }
     });
-  }
-
-  private static boolean isEmpty(Path p) {
-    try (Stream<Path> s = Files.list(p)) {
-      return s.findAny().isEmpty();
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static void delete(Path p) {

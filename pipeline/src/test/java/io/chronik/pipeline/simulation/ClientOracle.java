@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * What clients and replicas saw, checked as it happens: the committed log every replica applies must
  * be one log; an acks=all success must name the index its payload is committed at, be in index order
- * per node, and at that moment be durable on a majority of disks (nothing counts toward a commit
+ * per node, and at that moment be durable on a majority of disks (a node whose damaged log was cut below its repair floor counts: it neither votes nor campaigns until refilled; nothing counts toward a commit
  * unless fsynced); commit indexes never move back within a process; at most one leader per term.
  * Payloads are unique per proposal (its cookie), so "exactly once" is checkable.
  */
@@ -75,12 +75,13 @@ final class ClientOracle {
     lastCommit[node][group] = core.commitIndex();
     lastAck[node][group] = 0;
     long commit = storage.hardState().commit();
-    if (commit > storage.lastIndex()) {
+    // a repair cuts committed entries away with the damage: the floor (at least the commit) stands for them
+    if (commit > storage.lastIndex() && storage.repairFloorIndex() < commit) {
       throw new SimViolation("node=" + node + " group=" + group + " recoveredCommit=" + commit
           + " lastIndex=" + storage.lastIndex() + " reason=recovered-commit-beyond-log");
     }
     List<Entry> log = committed.get(group);
-    long upTo = Math.min(commit, log.size());
+    long upTo = Math.min(Math.min(commit, log.size()), storage.lastIndex());
     if (upTo >= storage.firstIndex()) {
       List<Entry> held = storage.entries(storage.firstIndex(), upTo + 1, Long.MAX_VALUE);
       for (Entry e : held) {
@@ -169,6 +170,10 @@ final class ClientOracle {
       if (replica.durableTerm(ack.group(), ack.index()) == term) {
         holders++;
         who.append(replica.id()).append(' ');
+      } else if (replica.repairFloor(ack.group()) >= ack.index()) {
+        // lost with damage, but the node neither votes nor campaigns until a leader refilled it past here
+        holders++;
+        who.append(replica.id()).append("(floor) ");
       }
     }
     if (holders <= nodes / 2) {

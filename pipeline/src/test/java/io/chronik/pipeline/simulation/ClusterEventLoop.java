@@ -29,7 +29,7 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
   protected final long seed;
   protected final SplittableRandom random;
   protected final S swarm;
-  protected final SimTrace trace = new SimTrace(8192);
+  protected final SimTrace trace = new SimTrace(Integer.getInteger("sim.traceCapacity", 8192));
   protected final SimNetwork network;
   protected final List<N> nodes = new ArrayList<>();
   private final int healTicks;
@@ -42,6 +42,11 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
   protected long powerCuts;
   protected long partitions;
   protected long fullRestarts;
+  protected long bitFlips;
+  /** Bit flips draw from a stream of their own, so seeds that draw none replay as before they existed. */
+  private final SplittableRandom flipRandom;
+  /** Share (percent) of this seed's fault events that are {@link Fault#BIT_FLIP}: 0 on two thirds of the seeds. */
+  private final int bitFlipPercent;
 
   /** The seed's swarm is drawn from the first split of its random, the network from the second. */
   protected ClusterEventLoop(long seed, Function<SplittableRandom, S> drawSwarm, int healTicks) {
@@ -50,6 +55,8 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
     this.swarm = drawSwarm.apply(random.split());
     this.healTicks = healTicks;
     this.network = new SimNetwork(random.split(), swarm.nodes(), swarm.wire());
+    this.flipRandom = new SplittableRandom(seed ^ 0x5EEDB17F11L);
+    this.bitFlipPercent = flipRandom.nextInt(3) == 0 ? 5 + flipRandom.nextInt(20) : 0;
   }
 
   /** A client step: producers retry or send, clients propose (new work only while {@link #chaos}). */
@@ -245,6 +252,10 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
   private void fault() {
     nextFaultAt = nextFaultGap();
     faultEvent();
+    if (bitFlipPercent > 0 && flipRandom.nextInt(100) < bitFlipPercent) {
+      flipBit();
+      return;
+    }
     Fault fault = pickFault();
     N victim = randomNode(true);
     switch (fault) {
@@ -318,6 +329,36 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
       if (node.up()) {
         crash(node, "fault=full-restart");
       }
+    }
+  }
+
+  /**
+   * {@link Fault#BIT_FLIP}: an up node loses power and one bit of a closed segment flips before it
+   * restarts. Damage to one replica at a time, as the control node's {@code corrupt} fault: while one is
+   * below its repair floor another's damage could destroy the last copy of a committed entry, and no
+   * protocol survives that (the group then stays leaderless, safely: no node below its floor campaigns).
+   */
+  private void flipBit() {
+    List<N> up = new ArrayList<>();
+    for (N node : nodes) {
+      if (node.repairing()) {
+        return;
+      }
+      if (node.up()) {
+        up.add(node);
+      }
+    }
+    if (up.isEmpty()) {
+      return;
+    }
+    N victim = up.get(flipRandom.nextInt(up.size()));
+    crash(victim, "fault=bit-flip");
+    String flipped = victim.flipBitInClosedSegment(flipRandom);
+    trace.record(now, victim.id(), "bit-flip", flipped == null ? "none: no closed segment yet" : flipped);
+    if (flipped != null) {
+      bitFlips++;
+      victim.damaged();
+      crashed(victim);
     }
   }
 

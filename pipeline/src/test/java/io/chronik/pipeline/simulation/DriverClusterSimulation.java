@@ -20,7 +20,7 @@ final class DriverClusterSimulation extends ClusterEventLoop<SimNode, SwarmParam
 
   /** What a finished run measured (for the test's report). */
   record Result(long seed, long nodeEvents, long acked, long completions, long crashes, long powerCuts,
-      long partitions, long messages, long simulatedTicks) {}
+      long partitions, long messages, long simulatedTicks, long bitFlips) {}
 
   private final ClientOracle oracle;
   private long nextCookie = 1;
@@ -44,7 +44,7 @@ final class DriverClusterSimulation extends ClusterEventLoop<SimNode, SwarmParam
     runPhases();
     oracle.finalCheck();
     return new Result(seed, nodeEvents, oracle.acked(), oracle.completions(), crashes, powerCuts, partitions,
-        network.sent(), now / SwarmBasics.TICK);
+        network.sent(), now / SwarmBasics.TICK, bitFlips);
   }
 
   @Override

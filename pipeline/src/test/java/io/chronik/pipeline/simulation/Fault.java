@@ -3,7 +3,8 @@ package io.chronik.pipeline.simulation;
 /**
  * The faults of the chaos phase, by the weight a seed's swarm gives each (its {@code weights()}, by
  * ordinal). The pipeline simulation draws weights for all but {@link #FULL_RESTART}, so its seeds
- * replay as before that fault existed here.
+ * replay as before that fault existed here. {@link #BIT_FLIP} has no weight: the event loop draws its
+ * share from a stream of its own, so seeds without it replay as before it existed.
  */
 public enum Fault {
   /** A random up node loses power at a loop boundary. */
@@ -21,5 +22,10 @@ public enum Fault {
   /** A random down node comes back (also the fallback when every weight is 0). */
   RESTART,
   /** Every node loses power at once, each losing what its disk had not synced. */
-  FULL_RESTART
+  FULL_RESTART,
+  /**
+   * A random up node loses power and, while it is down, one bit flips in one of its closed segments
+   * (not among the two newest of a group's directory); it restarts repairing from peers.
+   */
+  BIT_FLIP
 }

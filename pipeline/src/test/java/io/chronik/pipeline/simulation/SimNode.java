@@ -38,7 +38,12 @@ final class SimNode extends SimProcess {
   }
 
   private Path directory(int group) {
-    return Path.of("/node-" + id, "group-" + group);
+    return groupsRoot().resolve("group-" + group);
+  }
+
+  @Override
+  protected Path groupsRoot() {
+    return Path.of("/node-" + id);
   }
 
   /** Opens (or reopens after a crash) every group's storage from the disk. */
@@ -46,7 +51,8 @@ final class SimNode extends SimProcess {
     storages.clear();
     for (int g = 0; g < params.groups(); g++) {
       try {
-        storages.add(DurableLogStorage.open(disk, directory(g), params.logConfig(), e -> LogEntry.NO_KEY, false));
+        // repair=true, as the broker's storage.repair.from.peers: a bit-flipped closed segment is cut and refilled
+        storages.add(DurableLogStorage.open(disk, directory(g), params.logConfig(), e -> LogEntry.NO_KEY, true));
       } catch (IOException e) {
         throw new UncheckedIOException("node=" + id + " group=" + g + " reason=reopen-failed", e);
       }
@@ -110,13 +116,28 @@ final class SimNode extends SimProcess {
     trace.record(clock.getAsLong(), id, "recovered", describeStorages());
   }
 
+  /** The disk changed under the storages opened at the crash: reopen them, as the restart will. */
+  @Override
+  protected void damaged() {
+    for (DurableLogStorage storage : storages) {
+      try {
+        storage.close(); // nothing is buffered after a crash
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    openStorages();
+    trace.record(clock.getAsLong(), id, "recovered-after-bit-flip", describeStorages());
+  }
+
   /** Per group: durable and last index (what a crash now may lose lies between them). */
   private String describeStorages() {
     StringBuilder sb = new StringBuilder();
     for (int g = 0; g < storages.size(); g++) {
       DurableLogStorage storage = storages.get(g);
       sb.append(g == 0 ? "" : " ").append('g').append(g).append(":durable=").append(storage.durableIndex())
-          .append("/last=").append(storage.lastIndex()).append("/commit=").append(storage.hardState().commit());
+          .append("/last=").append(storage.lastIndex()).append("/commit=").append(storage.hardState().commit())
+          .append(storage.repairFloorIndex() > 0 ? "/repairFloor=" + storage.repairFloorIndex() : "");
     }
     return sb.toString();
   }
@@ -135,6 +156,16 @@ final class SimNode extends SimProcess {
       return -1;
     }
     return storage.term(index);
+  }
+
+  @Override
+  protected boolean belowRepairFloor() {
+    return storages.stream().anyMatch(s -> s.repairFloorIndex() > 0);
+  }
+
+  /** The group's repair floor: entries it may have acknowledged up to here were cut away with damage. */
+  long repairFloor(int group) {
+    return storages.get(group).repairFloorIndex();
   }
 
   DurableLogStorage storage(int group) {

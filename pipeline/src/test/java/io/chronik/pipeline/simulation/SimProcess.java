@@ -14,8 +14,13 @@ import io.chronik.pipeline.driver.RaftNodeGroup;
 import io.chronik.pipeline.metrics.PipelineMetrics;
 import io.chronik.raft.storage.CrashPolicy;
 import io.chronik.raft.storage.SimulatedDisk;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,6 +43,8 @@ public abstract class SimProcess {
   private InFlightLimit inFlight;
   private int incarnation;
   private boolean up;
+  /** A bit was flipped while down and the process has not reopened its disk since. */
+  private boolean flipPending;
   private String failure;
   /** Proposals the drivers of earlier incarnations held during leadership transfers. */
   private long heldBefore;
@@ -65,9 +72,68 @@ public abstract class SimProcess {
   /** The oracle's look at this node after a driver loop that did not stop. */
   protected abstract void observe();
 
+  /** The directory holding this node's group directories on its disk. */
+  protected abstract Path groupsRoot();
+
+  /** After {@link #flipBitInClosedSegment} while down: what the process had opened of its disk is reopened. */
+  protected void damaged() {}
+
+  /**
+   * Whether this node's disk holds damage not yet repaired and refilled: flipped while down, or a group
+   * below its repair floor ({@link #belowRepairFloor}).
+   */
+  public final boolean repairing() {
+    return flipPending || belowRepairFloor();
+  }
+
+  /** Whether a group of this node, as last opened, is below its repair floor (cut away, not yet refilled). */
+  protected abstract boolean belowRepairFloor();
+
+  /**
+   * While the process is down: flips one bit of one closed segment (not among the two newest of its
+   * group's directory, whose tails recovery takes for torn writes) of a random group. Returns what it
+   * flipped, or null if no group has such a segment yet.
+   */
+  public final String flipBitInClosedSegment(SplittableRandom random) {
+    try {
+      List<Path> closed = new ArrayList<>();
+      for (String group : disk.list(groupsRoot())) {
+        if (disk.size(groupsRoot().resolve(group), -1) >= 0) {
+          continue; // a file (the hard-state journal), not a group directory
+        }
+        List<String> segments = new ArrayList<>();
+        for (String name : disk.list(groupsRoot().resolve(group))) {
+          if (name.endsWith(".log")) {
+            segments.add(name);
+          }
+        }
+        Collections.sort(segments); // zero-padded base indexes: name order is index order
+        for (int i = 0; i + 2 < segments.size(); i++) {
+          closed.add(groupsRoot().resolve(group).resolve(segments.get(i)));
+        }
+      }
+      if (closed.isEmpty()) {
+        return null;
+      }
+      Path file = closed.get(random.nextInt(closed.size()));
+      long size = disk.size(file);
+      if (size == 0) {
+        return null;
+      }
+      long offset = random.nextLong(size);
+      int mask = 1 << random.nextInt(8);
+      disk.corrupt(file, offset, mask);
+      flipPending = true;
+      return "file=" + file + " offset=" + offset + " mask=" + mask;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A new incarnation: the seed of its groups' randomness includes it. */
   protected final int beginIncarnation() {
     failure = null;
+    flipPending = false; // the subclass opens the disk now: a flip shows as a repair floor from here on
     return ++incarnation;
   }
 

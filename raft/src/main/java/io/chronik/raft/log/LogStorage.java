@@ -113,13 +113,19 @@ public interface LogStorage {
   void sync();
 
   /**
-   * The highest index this node may have promised (acknowledged, or weighed when it voted) before
-   * damaged durable data was cut away from its log, or 0 when nothing was cut. Until the log reaches
-   * it again (refilled from a leader) the node neither grants votes nor campaigns: with entries it once
-   * acknowledged missing, its vote could elect a leader that lacks a committed entry. Acknowledging
+   * The index of the last entry this node held before damaged durable data was cut away from its log
+   * (it may have acknowledged everything up to it), or 0 when nothing was cut. Until the log reaches it
+   * again (refilled from a leader) the node does not campaign, and grants a vote only to a candidate at
+   * least as up to date as that lost last entry ({@link #repairFloorTerm}): judged by its cut log, it
+   * would vote for a leader that lacks an entry committed with its own acknowledgement. Acknowledging
    * appends stays safe (a refilled entry is the leader's).
    */
   default long repairFloorIndex() {
+    return 0;
+  }
+
+  /** The term of the entry at {@link #repairFloorIndex} (0 when there is no floor). */
+  default long repairFloorTerm() {
     return 0;
   }
 }

@@ -54,10 +54,21 @@ public final class RaftLog {
 
   /**
    * Whether this node's log lacks entries it may once have promised ({@link LogStorage#repairFloorIndex}):
-   * it must neither vote nor campaign until a leader has refilled it.
+   * it must not campaign until a leader has refilled it.
    */
   public boolean belowRepairFloor() {
     return lastIndex() < storage.repairFloorIndex();
+  }
+
+  /**
+   * Whether a candidate whose log ends at ({@code lastIdx}, {@code lastTrm}) is at least as up to date
+   * as this node's log was before damage was cut away from it (always, once refilled past the floor):
+   * the vote restriction of Raft §5.4.1 applied to the log this node once acknowledged from.
+   */
+  public boolean coversRepairFloor(long lastIdx, long lastTrm) {
+    long floorTerm = storage.repairFloorTerm();
+    return !belowRepairFloor() || lastTrm > floorTerm
+        || (lastTrm == floorTerm && lastIdx >= storage.repairFloorIndex());
   }
 
   public long lastTerm() {

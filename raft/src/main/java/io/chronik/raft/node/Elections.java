@@ -126,7 +126,7 @@ final class Elections {
         || (pre && m.term() > node.term());
     MessageType resp = pre ? MessageType.PRE_VOTE_RESPONSE : MessageType.VOTE_RESPONSE;
     // a log cut below what this node once promised would grant votes its whole log refused
-    if (canVote && !log.belowRepairFloor() && log.isUpToDate(m.index(), m.logTerm())) {
+    if (canVote && log.coversRepairFloor(m.index(), m.logTerm()) && log.isUpToDate(m.index(), m.logTerm())) {
       node.send(Message.of(resp, node.id(), m.from(), m.term()).build());
       if (!pre) {
         node.grantVote(m.from());

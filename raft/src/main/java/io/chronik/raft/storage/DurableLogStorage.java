@@ -43,8 +43,8 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   private HardState durableHardState;
   private SnapshotMeta snapshot;
   private byte[] snapshotData;
-  /** {@link #repairFloorIndex}: 0 once the log is durable that far again. */
-  private long repairFloor;
+  /** {@link #repairFloorIndex} and its term: {@code NONE} once the log is durable that far again. */
+  private RepairFloor.Floor repairFloor = RepairFloor.Floor.NONE;
 
   /** Written before a leader's image is applied, deleted after: a crash in between redoes the install. */
   static final String INSTALL_FILE = "install.image";
@@ -69,8 +69,9 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
    * Opens the group stored in {@code directory}.
    *
    * @param keyOf secondary key of an entry (e.g. a Kafka base offset), or {@link LogEntry#NO_KEY}
-   * @param repair cut away damaged durable data instead of refusing to start; the group then
-   *     neither votes nor campaigns until a leader refilled what was cut ({@link #repairFloorIndex})
+   * @param repair cut away damaged durable data instead of refusing to start; the group then does not
+   *     campaign, and votes only as its whole log would have, until a leader refilled what was cut
+   *     ({@link #repairFloorIndex})
    */
   public static DurableLogStorage open(Disk disk, Path directory, LogConfig config,
       ToLongFunction<Entry> keyOf, boolean repair) throws IOException {
@@ -100,19 +101,9 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     }
     SnapshotMeta meta = snap.index() == 0 ? SnapshotMeta.EMPTY
         : new SnapshotMeta(snap.index(), snap.term(), decodeConfiguration(snap.metadata()));
-    long repairFloor = RepairFloor.load(disk, directory);
-    SegmentedLog log;
-    try {
-      log = SegmentedLog.open(disk, directory, config, hs.commit(), false);
-    } catch (CorruptLogException damage) {
-      if (!repair) {
-        throw damage;
-      }
-      // the floor is durable before anything is cut: a crash in between repairs again with it
-      repairFloor = Math.max(repairFloor, Math.max(hs.commit(), RepairFloor.highestIndexOnDisk(disk, directory, config)));
-      RepairFloor.store(disk, directory, repairFloor);
-      log = SegmentedLog.open(disk, directory, config, hs.commit(), true);
-    }
+    RepairFloor.Opened opened = RepairFloor.openLog(disk, directory, config, hs.commit(), hs.term(), repair);
+    SegmentedLog log = opened.log();
+    RepairFloor.Floor repairFloor = opened.floor();
     log.parentsUnsynced(parentsToSync); // synced by the first sync, deferred so opening 4,096 groups costs no fsync
     Installed resumed = resumeInstall(disk, directory, log, snapshotFile, keyOf);
     if (resumed != null) {
@@ -135,7 +126,14 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     // reach (or does not match) the snapshot: the snapshot wins.
     boolean logCoversSnapshot = meta.index() <= log.lastIndex() && meta.index() >= log.firstIndex() - 1
         && log.term(meta.index()) == meta.term();
-    if (meta.index() > 0 && !logCoversSnapshot) {
+    if (meta.index() > 0 && !logCoversSnapshot && resumed == null && repairFloor.index() > 0) {
+      // a repair cut entries the snapshot summarises, and a partition's log is its data: keep neither
+      // (also when a crash interrupted this, the floor is still there); the leader refills the group
+      snapshotFile.deleteAll();
+      meta = SnapshotMeta.EMPTY;
+      snap = SnapshotFile.Stored.EMPTY;
+      log.reset(1, 0);
+    } else if (meta.index() > 0 && !logCoversSnapshot) {
       log.reset(meta.index() + 1, meta.term());
     }
     DurableLogStorage storage = new DurableLogStorage(disk, directory, log, hardStates, snapshotFile, keyOf,
@@ -223,7 +221,12 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   /** Every entry up to here is on stable storage. */
   @Override
   public long repairFloorIndex() {
-    return repairFloor;
+    return repairFloor.index();
+  }
+
+  @Override
+  public long repairFloorTerm() {
+    return repairFloor.term();
   }
 
   @Override
@@ -416,9 +419,9 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
    * (a {@link HardStateJournal}: at its next sync, shared by every group of the node).
    */
   public void stageHardState() throws IOException {
-    if (repairFloor > 0 && log.durableIndex() >= repairFloor) {
-      RepairFloor.clear(disk, directory); // refilled from a leader: this node may vote again
-      repairFloor = 0;
+    if (repairFloor.index() > 0 && log.durableIndex() >= repairFloor.index()) {
+      RepairFloor.clear(disk, directory); // refilled from a leader: this node votes as any other again
+      repairFloor = RepairFloor.Floor.NONE;
     }
     if (hardState.term() != durableHardState.term() || hardState.vote() != durableHardState.vote()) {
       hardStates.stage(new HardStateFile.Stored(hardState.term(), hardState.vote(),

@@ -10,27 +10,62 @@ import java.util.zip.CRC32C;
  * The repair floor of a group directory ({@link io.chronik.raft.log.LogStorage#repairFloorIndex}): the
  * highest index the node held before a repair cut damaged durable data away. It is made durable
  * <em>before</em> the cut, so a crash in between repairs again with the same floor, and deleted once
- * the log is durable that far again (a leader refilled it). Until then the node neither votes nor
- * campaigns: a cut log would grant votes its whole log refused.
+ * the log is durable that far again (a leader refilled it). Until then the node does not campaign and
+ * votes only for a candidate at least as up to date as its whole log was: a cut log would grant votes
+ * its whole log refused.
  */
 final class RepairFloor {
   static final String FILE = "repair-floor";
-  private static final int MAGIC = 0x52464c31; // "RFL1"
+  private static final int MAGIC = 0x52464c32; // "RFL2"
   /** How far past the last good index a frame found behind damage still counts as one of this log's. */
   private static final long SEARCH_INDEX_SPAN = 1 << 20;
   private static final int SEARCH_CHUNK_BYTES = 1 << 20;
 
   private RepairFloor() {}
 
-  /** The stored floor, 0 if none. A damaged floor file fails loudly: the floor would be unknown. */
-  static long load(Disk disk, Path directory) throws IOException {
-    ByteBuffer body = ChecksummedFile.read(disk, directory.resolve(FILE), MAGIC);
-    return body == null ? 0 : body.getLong(0);
+  /** The last entry of the log before the damage: index and term (both 0: no floor). */
+  record Floor(long index, long term) {
+    static final Floor NONE = new Floor(0, 0);
+
+    Floor max(Floor other) {
+      return other.index > index ? other : this;
+    }
   }
 
-  /** Stores {@code index} durably (file forced, renamed into place, directory synced). */
-  static void store(Disk disk, Path directory, long index) throws IOException {
-    ChecksummedFile.write(disk, directory.resolve(FILE), MAGIC, ByteBuffer.allocate(8).putLong(0, index));
+  /** A group's log as opened, with the repair floor it is under ({@link Floor#NONE}: none). */
+  record Opened(SegmentedLog log, Floor floor) {}
+
+  /**
+   * Opens the group's log. Damaged durable data fails with {@link CorruptLogException} unless
+   * {@code repair}: then the floor is made durable first (a crash in between repairs again with it) and
+   * the log is cut at the damage. A commit beyond every readable frame (its term unknown) counts with the
+   * current term, which bounds every entry's.
+   */
+  static Opened openLog(Disk disk, Path directory, LogConfig config, long commit, long currentTerm, boolean repair)
+      throws IOException {
+    Floor floor = load(disk, directory);
+    try {
+      return new Opened(SegmentedLog.open(disk, directory, config, commit, false), floor);
+    } catch (CorruptLogException damage) {
+      if (!repair) {
+        throw damage;
+      }
+      floor = floor.max(lastEntryOnDisk(disk, directory, config)).max(new Floor(commit, currentTerm));
+      store(disk, directory, floor);
+      return new Opened(SegmentedLog.open(disk, directory, config, commit, true), floor);
+    }
+  }
+
+  /** The stored floor, {@link Floor#NONE} if none. A damaged floor file fails loudly: the floor would be unknown. */
+  static Floor load(Disk disk, Path directory) throws IOException {
+    ByteBuffer body = ChecksummedFile.read(disk, directory.resolve(FILE), MAGIC);
+    return body == null ? Floor.NONE : new Floor(body.getLong(0), body.getLong(8));
+  }
+
+  /** Stores {@code floor} durably (file forced, renamed into place, directory synced). */
+  static void store(Disk disk, Path directory, Floor floor) throws IOException {
+    ChecksummedFile.write(disk, directory.resolve(FILE), MAGIC,
+        ByteBuffer.allocate(16).putLong(0, floor.index()).putLong(8, floor.term()));
   }
 
   /**
@@ -42,19 +77,19 @@ final class RepairFloor {
   }
 
   /**
-   * The highest index of any CRC-valid frame in the directory's segments, looking past damage: after
-   * a bad frame the rest of its file is searched for the next valid frame of this log. This is what
-   * the node held (and may have acknowledged) before the damage.
+   * The CRC-valid frame with the highest index in the directory's segments, looking past damage: after
+   * a bad frame the rest of its file is searched for the next valid frame of this log. This was the
+   * log's last entry before the damage: the node held (and may have acknowledged) everything up to it.
    */
-  static long highestIndexOnDisk(Disk disk, Path directory, LogConfig config) throws IOException {
-    long highest = 0;
+  static Floor lastEntryOnDisk(Disk disk, Path directory, LogConfig config) throws IOException {
+    Floor highest = Floor.NONE;
     for (String name : disk.list(directory)) {
       long base = Segment.parseBase(name);
       if (base < 0) {
         continue;
       }
       try (FileChannel channel = disk.open(directory.resolve(name), false)) {
-        highest = Math.max(highest, new Walk(channel, config.payloadBytesMax()).highestFrom(base - 1));
+        highest = highest.max(new Walk(channel, config.payloadBytesMax()).highestFrom(base - 1));
       }
     }
     return highest;
@@ -74,14 +109,14 @@ final class RepairFloor {
       this.size = channel.size();
     }
 
-    long highestFrom(long lastGood) throws IOException {
-      long highest = 0;
+    Floor highestFrom(long lastGood) throws IOException {
+      Floor highest = Floor.NONE;
       long position = 0;
       while (position >= 0 && position + RecordFrame.HEADER_BYTES <= size) {
         int length = validFrameLength(position);
         if (length >= 0) {
           lastGood = header.getLong(RecordFrame.INDEX_OFFSET);
-          highest = Math.max(highest, lastGood);
+          highest = highest.max(new Floor(lastGood, header.getLong(RecordFrame.TERM_OFFSET)));
           position += RecordFrame.HEADER_BYTES + length;
         } else {
           position = nextValidFrame(position + 1, lastGood);

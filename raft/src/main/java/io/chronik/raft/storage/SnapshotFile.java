@@ -90,6 +90,15 @@ public final class SnapshotFile {
     return previousData;
   }
 
+  /** Deletes both generations, durably (a repair that cut entries they summarise). */
+  public void deleteAll() throws IOException {
+    disk.delete(file);
+    disk.delete(previous);
+    disk.syncDirectory(file.getParent());
+    previousIndex = 0;
+    previousData = null;
+  }
+
   /** Durable when this returns; the snapshot stored before becomes the fallback. */
   public void store(Stored snapshot) throws IOException {
     ByteBuffer body = ByteBuffer.allocate(24 + snapshot.metadata().length + snapshot.data().length);

@@ -33,9 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A node whose closed segment is damaged cuts the log at the damage and is refilled by a leader. The
  * cut log must not vote: three nodes, entries committed by nodes 1 and 2 while node 3 was cut off;
  * 1 and 2 stop, a byte of 2's oldest segment flips, 2 restarts repaired next to 3 while 1 stays down.
- * With the repair floor, 2 abstains and no leader without the committed entries can be elected; with
- * a cut and no floor (how a repair worked before), the cut log takes part in an election again and a
- * leader without the committed entries (2 itself or 3) overwrites them.
+ * With the repair floor, 2 does not campaign and votes only for a candidate as up to date as its log
+ * was before the damage, so no leader without the committed entries can be elected (while 1 may be, with
+ * 2's vote); with a cut and no floor (how a repair worked before), the cut log takes part in an election
+ * again and a leader without the committed entries (2 itself or 3) overwrites them.
  */
 class RepairFromPeersTest {
   static final List<Integer> IDS = List.of(1, 2, 3);
@@ -79,6 +80,20 @@ class RepairFromPeersTest {
     stop(1); // 2 votes again: 2 and 3 elect a leader that has everything
     rounds(400);
     assertThat(nodes.values()).anyMatch(n -> n.role() == Role.LEADER);
+    assertThat(conflicts).isEmpty();
+  }
+
+  @Test
+  void aRepairedNodeVotesForACandidateAsUpToDateAsItsLogWasBeforeTheDamage() throws IOException {
+    long committedBefore = commitWithNode3CutOffThenDamageNode2();
+    stop(3); // node 1 needs node 2's vote
+    start(2, true);
+    start(1, false);
+    rounds(400);
+    assertThat(nodes.get(1).role()).as("node 1 holds all node 2 lost: it gets its vote").isEqualTo(Role.LEADER);
+    assertThat(nodes.get(2).role()).as("a node below its floor does not campaign").isEqualTo(Role.FOLLOWER);
+    assertThat(storages.get(2).lastIndex()).isGreaterThanOrEqualTo(committedBefore);
+    assertThat(storages.get(2).repairFloorIndex()).isZero();
     assertThat(conflicts).isEmpty();
   }
 

@@ -278,6 +278,12 @@ public final class SimulatedDisk implements Disk {
   }
 
   /** Current (cached) size of {@code file}. */
+  /** The size of {@code file}, or {@code absent} if no file has that name (e.g. it is a directory). */
+  public synchronized long size(Path file, long absent) {
+    Inode inode = names.get(file.toAbsolutePath().normalize());
+    return inode == null ? absent : inode.size;
+  }
+
   public synchronized long size(Path file) throws IOException {
     Inode inode = names.get(file.toAbsolutePath().normalize());
     if (inode == null) {
