@@ -80,7 +80,8 @@ public final class BrokerSettings {
           + "forces its last segment and directory, and forces of different files overlap (docs/STORAGE.md).");
   public static final Setting<Boolean> STORAGE_REPAIR_FROM_PEERS = Setting.bool("storage.repair.from.peers", true,
       "A group log whose durable data is damaged (a CRC mismatch in a closed segment, a missing segment) is cut at "
-          + "the damage and refilled from the group's leader; until then this node neither votes nor campaigns for it "
+          + "the damage and refilled from the group's leader; until then this node does not campaign for it and votes only "
+          + "as its whole log would have "
           + "(docs/STORAGE.md, \"Repair from peers\"). false: such a log does not open (the node keeps the files for "
           + "inspection).");
   public static final Setting<Integer> FETCH_RESPONSE_BYTES_MAX = Setting.integer("fetch.response.bytes.max",
