@@ -331,6 +331,9 @@ public final class RaftNode {
     if (timers.quiesced() && Timers.wakes(m)) {
       wake();
     }
+    if (m.from() == leader && role != Role.LEADER) {
+      timers.fromLeaderNode(m, term); // before admitTerm: its lease would drop the vote request unseen
+    }
     if (!elections.admitTerm(m) || elections.step(m)) {
       return;
     }

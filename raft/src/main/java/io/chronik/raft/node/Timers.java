@@ -1,6 +1,7 @@
 package io.chronik.raft.node;
 
 import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -148,6 +149,19 @@ final class Timers {
     int turn = Math.floorMod(at - Math.floorMod(rotation, survivors.size()), survivors.size());
     int gap = Math.max(1, options.electionTicks() / 3);
     electionElapsed = Math.max(electionElapsed, randomizedElectionTicks - 1 - turn * gap);
+  }
+
+  /**
+   * A message from the node this follower follows. A vote request of a later term says that node no
+   * longer leads: it stepped down (a higher term reached it) and stands again. Its process still pings,
+   * so {@link #holdForLeader} would keep refusing every candidate, that node included, for up to
+   * {@link #PEER_ALIVE_HOLD_ELECTIONS} election timeouts with no leader at all; the hold ends here instead
+   * and the ordinary lease runs out within one election timeout, as without node leases.
+   */
+  void fromLeaderNode(Message m, long term) {
+    if ((m.type() == MessageType.PRE_VOTE || m.type() == MessageType.VOTE) && m.term() > term) {
+      ticksSinceLeaderMessage = PEER_ALIVE_HOLD_ELECTIONS * options.electionTicks();
+    }
   }
 
   /** A follower's leader's process is alive: hold the election timer as a heartbeat would. */

@@ -111,6 +111,25 @@ class RaftNodeTest {
   }
 
   @Test
+  void aFollowerStopsHoldingForItsLeaderOnceThatNodeStandsInALaterTerm() {
+    RaftOptions o = RaftOptions.defaults();
+    InteractionCluster c = elected(o);
+    RaftNode follower = c.node(2);
+    long term = follower.term();
+    // node 1 stepped down (a higher term reached it) and stands again; its process still pings
+    follower.step(Message.of(MessageType.PRE_VOTE, 1, 2, term + 2).log(follower.lastIndex(), term).build());
+    assertThat(follower.leader()).isEqualTo(1);
+    assertThat(campaignsWhileTicking(follower, 2 * o.electionTicks() + 1, 1))
+        .as("no hold for a node that no longer leads: the ordinary timers run out").isTrue();
+
+    InteractionCluster other = elected(o);
+    RaftNode held = other.node(2);
+    held.step(Message.of(MessageType.PRE_VOTE, 1, 2, held.term()).log(held.lastIndex(), held.term()).build());
+    assertThat(campaignsWhileTicking(held, 4 * o.electionTicks(), 1))
+        .as("a late pre-vote of the term node 1 leads ends nothing: still held").isFalse();
+  }
+
+  @Test
   void aLeaderKeepsItsQuorumWhileAFollowersProcessIsAliveAndStepsDownWithoutIt() {
     RaftOptions o = RaftOptions.defaults();
     InteractionCluster c = elected(o);

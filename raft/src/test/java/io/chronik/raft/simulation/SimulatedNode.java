@@ -13,6 +13,7 @@ import io.chronik.raft.node.ReadState;
 import io.chronik.raft.node.Ready;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,9 @@ import java.util.TreeMap;
  * The fsync is a separate disk event some time later (slow tails drawn per seed); while it runs the
  * node is busy and inputs queue. {@link #disk} holds only what was synced: a crash loses every
  * unsynced write (or keeps a torn prefix of the entries), so a leader that counts an append its own
- * disk has not made durable commits something a crash can take away.
+ * disk has not made durable commits something a crash can take away. On the seeds that run node
+ * leases ({@link PeerLease}) its timer also pings the peers every heartbeat interval, fsync or not, and
+ * queues a lease round for its loop, as the broker's tick thread and {@code livenessRound} do.
  */
 final class SimulatedNode {
 
@@ -44,6 +47,12 @@ final class SimulatedNode {
   private boolean loopScheduled;
   private boolean tickPending;
   private Ready syncing;
+  /** When the fsync of {@link #syncing} began: a loop stuck that long pings "stalled" ({@link PeerLease}). */
+  private long syncStartedMs;
+  /** Timer ticks of this incarnation: every heartbeat interval's worth also pings the peers. */
+  private long timerTicks;
+  /** Peers the last lease round found alive, one bit per node id (a replay traces the changes). */
+  private int peersAlive;
   private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
   final TreeMap<Long, Runnable> readsByContext = new TreeMap<>();
   private final List<long[]> confirmedReads = new ArrayList<>();
@@ -64,9 +73,12 @@ final class SimulatedNode {
     }
     lastCommit = raft.commitIndex();
     lastConfig = raft.configuration();
+    sim.lease().started(id);
     loopScheduled = false;
     tickPending = false;
     syncing = null;
+    timerTicks = 0;
+    peersAlive = 0;
     inbox.clear();
     sim.trace(id, () -> "start term=" + raft.term() + " commit=" + raft.commitIndex() + " last=" + raft.lastIndex());
     int inc = incarnation;
@@ -93,6 +105,7 @@ final class SimulatedNode {
     raft = null;
     syncing = null;
     inbox.clear();
+    sim.lease().crashed(id); // its connections close; a new process starts with no liveness state
     readsByContext.clear();
     confirmedReads.clear();
     writeAcks.clear();
@@ -128,8 +141,46 @@ final class SimulatedNode {
       return;
     }
     tickPending = true; // ticks that arrive while a loop runs long fold into one (time dilation)
+    if (sim.peerLease() && ++timerTicks % sim.options().heartbeatTicks() == 0) {
+      pingPeers();
+      submit(this::leaseRound); // the broker's livenessRound is a driver task: it waits for the loop
+    }
     scheduleLoop();
     sim.at(sim.now() + ClusterSimulation.TICK_MS, () -> tick(inc));
+  }
+
+  /** The timer thread's pings ({@code PeerLiveness.pingAll}): they leave even while the loop sits in an fsync. */
+  private void pingPeers() {
+    boolean stalled = sim.lease().stalled(syncing == null ? -1 : syncStartedMs, sim.now());
+    for (int peer = 1; peer <= ClusterSimulation.NODES; peer++) {
+      if (peer != id) {
+        sim.ping(id, peer, stalled);
+      }
+    }
+  }
+
+  /** {@code ReplicatedNode.livenessRound} with {@code raft.peer.lease} on: every peer alive keeps its leases. */
+  private void leaseRound() {
+    int alive = 0;
+    for (int peer = 1; peer <= ClusterSimulation.NODES; peer++) {
+      if (peer == id) {
+        continue;
+      }
+      if (sim.lease().died(id, peer)) {
+        int dead = peer;
+        sim.trace(id, () -> "peer died " + dead);
+        raft.leaderUnreachable(peer, 0); // one group: rotation 0
+      }
+      if (sim.lease().alive(id, peer, sim.now())) {
+        alive |= 1 << peer;
+        raft.peerAlive(peer);
+      }
+    }
+    if (alive != peersAlive) {
+      int now = alive;
+      sim.trace(id, () -> "peers alive " + BitSet.valueOf(new long[] {now}));
+      peersAlive = alive;
+    }
   }
 
   private void scheduleLoop() {
@@ -170,6 +221,7 @@ final class SimulatedNode {
       return;
     }
     syncing = rd;
+    syncStartedMs = sim.now();
     sim.trace(id, () -> "write entries=" + span(rd.entries()) + " hardState=" + rd.hardState()
         + (rd.snapshot() == null ? "" : " snapshot=" + rd.snapshot().index()));
     send(rd, true);
