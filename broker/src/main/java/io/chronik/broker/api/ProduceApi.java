@@ -23,6 +23,8 @@ import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceRespo
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Produce and InitProducerId. Each partition's records are validated here and published into the
@@ -33,6 +35,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
  */
 final class ProduceApi {
+  private static final Logger LOG = LoggerFactory.getLogger(ProduceApi.class);
   /** The first Produce version with KIP-951's current-leader hint and node endpoints. */
   private static final short LEADER_HINT_VERSION = 10;
 
@@ -206,7 +209,14 @@ final class ProduceApi {
       resp.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
     } else {
       // A fresh id with epoch 0 also serves epoch-bump requests (KIP-360): sequences restart at 0.
-      resp.setProducerId(s.producerIds.allocate()).setProducerEpoch((short) 0);
+      try {
+        resp.setProducerId(s.producerIds.allocate()).setProducerEpoch((short) 0);
+      } catch (IOException e) {
+        // the next id block could not be stored (disk full, I/O error): retriable, as Kafka's answer while no
+        // block is ready; UNKNOWN_SERVER_ERROR here is fatal to a Java producer, which would never come back
+        LOG.warn("api=InitProducerId reason=producer-id-block-not-stored error={}", e.toString());
+        resp.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+      }
     }
     ctx.respond(resp);
   }
