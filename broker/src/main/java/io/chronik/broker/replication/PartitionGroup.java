@@ -240,12 +240,12 @@ public final class PartitionGroup extends RaftNodeGroup {
     super.persist(groupReady);
     sync.markDirty(durable);
     snapshotsInstalled++;
-    snapshotBytesInstalled += coreReady(groupReady).snapshotData().length;
+    snapshotBytesInstalled += installedSnapshotBytes();
     accounted.clearRecent();
     recoverTail();
     org.slf4j.LoggerFactory.getLogger(PartitionGroup.class).info("partition={} snapshotIndex={} firstIndex={} "
         + "logStart={} bytes={} installMs={} reason=installed-leader-snapshot", partition, snapshotIndex,
-        durable.firstIndex(), logStartOffset, coreReady(groupReady).snapshotData().length,
+        durable.firstIndex(), logStartOffset, installedSnapshotBytes(),
         (System.nanoTime() - startNanos) / 1_000_000);
   }
 

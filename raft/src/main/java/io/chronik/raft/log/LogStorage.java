@@ -59,6 +59,38 @@ public interface LogStorage {
     return snapshotData();
   }
 
+  /**
+   * The image of the latest snapshot ({@link #snapshotImage()}'s bytes) read chunk by chunk, for one
+   * InstallSnapshot transfer. A storage with a large image streams it from its files.
+   */
+  default SnapshotSource snapshotSource() {
+    return SnapshotSource.of(snapshotMeta(), snapshotImage());
+  }
+
+  /**
+   * Appends a chunk a follower received to what it holds of that snapshot's image (the driver, for a
+   * Ready's {@code snapshotChunks}, before the sync). A chunk at offset 0 starts the image anew
+   * (replacing whatever is held); a chunk that does not continue the held bytes is ignored. With the last chunk the whole
+   * image is checked against {@link SnapshotChunk#imageCrc()} (and, where the storage knows the format,
+   * decoded): a mismatch drops the image and is counted ({@link #snapshotImagesRefused()}).
+   */
+  void persistSnapshotChunk(SnapshotChunk chunk);
+
+  /** Bytes of {@code meta}'s image held from chunks persisted so far (0: none, or another snapshot's). */
+  long snapshotBytesReceived(SnapshotMeta meta);
+
+  /** True once the last chunk of {@code meta}'s image was persisted and the whole image checked. */
+  boolean snapshotReceivedWhole(SnapshotMeta meta);
+
+  /**
+   * Replaces everything with the image of {@code meta} received whole in chunks, as
+   * {@link #installSnapshot} does with bytes; returns the image's size in bytes.
+   */
+  long installReceivedSnapshot(SnapshotMeta meta);
+
+  /** Received images refused by the whole-image check since start. */
+  long snapshotImagesRefused();
+
   /** Index of the first retained entry; {@code snapshotMeta().index() + 1} right after compaction. */
   long firstIndex();
 

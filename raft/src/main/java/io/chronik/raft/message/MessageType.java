@@ -33,5 +33,12 @@ public enum MessageType {
    * MsgTransferLeader; Kafka's ElectLeaders arrives at any node). Never answered: the caller watches
    * the leader change.
    */
-  TRANSFER_LEADER
+  TRANSFER_LEADER,
+  /**
+   * A follower tells the leader how far it holds the image of {@code snapshot}: {@code index} bytes,
+   * persisted (sent after the Ready that wrote them). {@code reject}: a chunk did not continue the held
+   * bytes, or the image was refused whole — resend from {@code index}. Lets a transfer resume after a
+   * dropped connection instead of starting over, and paces the leader (its window of unacknowledged bytes).
+   */
+  SNAPSHOT_STATUS
 }
