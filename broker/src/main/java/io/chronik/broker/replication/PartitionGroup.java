@@ -112,6 +112,11 @@ public final class PartitionGroup extends RaftNodeGroup {
     return snapshotsInstalled;
   }
 
+  /** Leader snapshot images this replica received whole but refused (whole-image CRC mismatch; metrics). */
+  long snapshotImagesRefused() {
+    return durable.snapshotImagesRefused();
+  }
+
   /** Bytes of the leader snapshot images this replica installed (driver thread; metrics). */
   long snapshotBytesInstalled() {
     return snapshotBytesInstalled;

@@ -14,7 +14,11 @@ public enum MessageType {
   /** Carries only term, commit and a read context: the unit that can be coalesced per peer node. */
   HEARTBEAT,
   HEARTBEAT_RESPONSE,
-  /** One chunk of InstallSnapshot: {@code snapshot} metadata, {@code chunkOffset}, {@code chunk}, {@code lastChunk}. */
+  /**
+   * One chunk of InstallSnapshot: {@code snapshot} metadata, {@code chunkOffset}, {@code chunk}
+   * ({@code crc32c int, data}), {@code lastChunk} (then {@code context} is the whole image's CRC32C);
+   * {@code reject} on a chunk at offset 0: drop what is held of this image and start it anew.
+   */
   SNAPSHOT,
   /** Leader to target of a transfer: campaign now, ignoring lease and pre-vote. */
   TIMEOUT_NOW,

@@ -1,9 +1,11 @@
 package io.chronik.raft.node;
 
 import io.chronik.raft.log.RaftLog;
+import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
+import java.util.List;
 
 /**
  * The follower side of replication (Raft §5.3, §7): accepting appends with the consistency check,
@@ -30,8 +32,8 @@ final class Following {
   }
 
   /** Snapshot chunks to persist with the Ready being collected. */
-  java.util.List<io.chronik.raft.log.SnapshotChunk> snapshotChunks() {
-    java.util.List<io.chronik.raft.log.SnapshotChunk> chunks = snapshotIn.drain();
+  List<SnapshotChunk> snapshotChunks() {
+    List<SnapshotChunk> chunks = snapshotIn.drain();
     if (SnapshotReceiver.acknowledged(chunks)) {
       node.send(snapshotIn.acknowledgement(node.id(), node.term()));
     }

@@ -3,6 +3,7 @@ package io.chronik.raft.node;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.log.RaftLog;
 import io.chronik.raft.log.LogIndexException;
+import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
 import io.chronik.raft.replication.Progress;
@@ -36,7 +37,7 @@ final class Replicator {
   /** Per follower, how far it held an image when its last transfer ended: where the next one starts. */
   private final Map<Integer, Resume> resumes = new HashMap<>();
 
-  private record Resume(io.chronik.raft.log.SnapshotMeta meta, long offset) {}
+  private record Resume(SnapshotMeta meta, long offset) {}
 
   Replicator(RaftNode node, Leadership leadership, RaftLog log, RaftOptions options) {
     this.node = node;

@@ -4,6 +4,7 @@ import io.chronik.raft.log.LogStorage;
 import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.message.Message;
+import io.chronik.raft.message.MessageType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -175,7 +176,7 @@ final class SnapshotReceiver {
   }
 
   Message status(int leader, int self, long term, boolean reject) {
-    return Message.of(io.chronik.raft.message.MessageType.SNAPSHOT_STATUS, self, leader, term)
+    return Message.of(MessageType.SNAPSHOT_STATUS, self, leader, term)
         .snapshot(meta, 0, null, false).log(expected, 0).rejected(reject).build();
   }
 

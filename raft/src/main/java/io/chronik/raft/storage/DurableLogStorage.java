@@ -9,6 +9,7 @@ import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.log.SnapshotSource;
 import io.chronik.raft.membership.Configuration;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.ToLongFunction;
+import java.util.zip.CRC32C;
 
 /**
  * {@link LogStorage} on disk: a {@link SegmentedLog} for entries, a {@link HardStateFile} and a
@@ -178,7 +180,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   @Override
   public byte[] snapshotImage() {
     SnapshotSource source = snapshotSource();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] chunk = source.next(1 << 20); chunk.length > 0; chunk = source.next(1 << 20)) {
       out.writeBytes(chunk);
     }
@@ -315,7 +317,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
         log.reset(meta.index() + 1, meta.term());
         return;
       }
-      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      CRC32C crc = new CRC32C();
       crc.update(data);
       part.persist(new SnapshotChunk(meta, 0, data, true, (int) crc.getValue()), true);
       if (!part.whole(meta)) {

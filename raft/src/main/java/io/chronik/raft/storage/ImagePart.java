@@ -2,6 +2,7 @@ package io.chronik.raft.storage;
 
 import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.log.SnapshotMeta;
+import io.chronik.raft.membership.Configuration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -272,7 +273,7 @@ final class ImagePart {
     return out.putInt((int) crc.getValue()).flip();
   }
 
-  private static io.chronik.raft.membership.Configuration configuration(ByteBuffer in) {
+  private static Configuration configuration(ByteBuffer in) {
     byte[] config = new byte[in.getInt()];
     in.get(config);
     return DurableLogStorage.decodeConfiguration(config);
