@@ -17,11 +17,14 @@ import java.util.List;
  * <h2>Durability contract (what must be durable before what)</h2>
  * For each {@code Ready} the driver must, in this order:
  * <ol>
- *   <li>{@link #installSnapshot} the Ready's snapshot (if any), {@link #append} its entries and
- *       {@link #saveHardState} its hard state (if any), then {@link #sync()}.</li>
+ *   <li>{@link #persistSnapshotChunk} the Ready's snapshot chunks, {@link #installReceivedSnapshot} its
+ *       snapshot (if any), {@link #append} its entries and {@link #saveHardState} its hard state (if any),
+ *       then {@link #sync()}.</li>
  *   <li>Only after {@code sync()} returns: send the Ready's messages. They may promise what was just
  *       persisted: a vote response promises the vote and term; an append response promises the
- *       entries; a leader's own acknowledgement counts towards commit. Sending earlier could elect two
+ *       entries; a leader's own acknowledgement counts towards commit. A snapshot status only tells the
+ *       leader where to go on sending (its bytes need not be forced yet: after a crash the follower
+ *       reports what it forced, and the leader rewinds). Sending earlier could elect two
  *       leaders in one term or lose an acknowledged entry after a crash.</li>
  *   <li>Apply the Ready's committed entries (already durable here: the core never hands out committed
  *       entries that are not yet stable on this node), then call {@code RaftNode.advance(ready)}.</li>

@@ -171,6 +171,10 @@ final class Following {
     if (log.pendingSnapshot() != null) {
       return; // a restore waits for its Ready: its image's chunk must be the last one persisted before it
     }
+    if (m.snapshot().index() <= log.committed()) {
+      acknowledge(m.from(), log.committed()); // we hold all it covers: the leader goes back to appends
+      return;
+    }
     if (snapshotIn.whole(m.snapshot())) {
       installSnapshot(m.snapshot(), m.from()); // received whole before (e.g. before a restart)
       return;

@@ -93,10 +93,10 @@ final class SnapshotTransfer {
     }
     if (held > next) {
       // the follower holds more than this transfer sent: an earlier one broke off there
-      unacked.clear();
       acked = held;
       next = held;
       lastSent = false;
+      unacked.removeIf(c -> c.offset() + c.data().length <= held);
       return true;
     }
     // it lost what it acknowledged (its image was refused whole, or it restarted and cut a torn tail)
