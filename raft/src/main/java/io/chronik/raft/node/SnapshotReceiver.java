@@ -38,6 +38,8 @@ final class SnapshotReceiver {
   private boolean lastInFlight;
   /** The offset last reported with a reject, so a window of chunks after a gap asks for a resend once. */
   private long rejectedAt = -1;
+  /** The offset last reported for a chunk below it, so resent chunks are answered once. */
+  private long informedAt = -1;
   private long chunksRefused;
 
   SnapshotReceiver(LogStorage storage) {
@@ -52,6 +54,7 @@ final class SnapshotReceiver {
       // chunks in flight belong to another image: once persisted they replace whatever the storage held
       expected = inFlight ? 0 : storage.snapshotBytesReceived(meta);
       rejectedAt = -1;
+      informedAt = -1;
     }
     if (m.reject() && m.chunkOffset() == 0) {
       // the leader's image is shorter than what we hold of it (it changed): start it anew
@@ -61,15 +64,18 @@ final class SnapshotReceiver {
     byte[] data = verified(m.chunk());
     if (data == null) {
       chunksRefused++;
-      return status(m.from(), self, term, true);
+      return gap(m, self, term);
     }
-    if (m.chunkOffset() != expected) {
-      boolean probe = m.chunkOffset() == 0 || m.lastChunk();
-      if (!probe && rejectedAt == expected) {
+    if (m.chunkOffset() > expected) {
+      return gap(m, self, term);
+    }
+    if (m.chunkOffset() < expected) {
+      // we hold more (a resent or resumed chunk): tell the leader once, it moves on; never a rewind
+      if (informedAt == expected) {
         return null;
       }
-      rejectedAt = expected;
-      return status(m.from(), self, term, true);
+      informedAt = expected;
+      return status(m.from(), self, term, false);
     }
     staged.add(new SnapshotChunk(meta, expected, data, m.lastChunk(), (int) m.context()));
     if (expected == 0 && m.lastChunk()) {
@@ -78,7 +84,6 @@ final class SnapshotReceiver {
       wholeInOneChunk = (int) crc.getValue() == (int) m.context();
     }
     expected += data.length;
-    rejectedAt = -1;
     stagedFrom = m.from();
     return null; // acknowledged once per Ready, with all its chunks ({@link #drain})
   }
@@ -163,6 +168,18 @@ final class SnapshotReceiver {
   /** The image being received (null when none). */
   SnapshotMeta receiving() {
     return meta;
+  }
+
+  /**
+   * A damaged chunk, or one past where the next must start (one before it was lost): the leader resends
+   * from there. Once per offset, so a window of chunks after one gap asks once; the last chunk always asks.
+   */
+  private Message gap(Message m, int self, long term) {
+    if (rejectedAt == expected && !m.lastChunk()) {
+      return null;
+    }
+    rejectedAt = expected;
+    return status(m.from(), self, term, true);
   }
 
   /** Chunks refused for a bad checksum since start. */

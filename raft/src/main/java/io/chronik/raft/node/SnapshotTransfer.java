@@ -81,6 +81,9 @@ final class SnapshotTransfer {
    * cannot go on ({@link #broken}).
    */
   boolean onStatus(long held, boolean reject) {
+    if (!reject && held < acked) {
+      return true; // an older acknowledgement overtaken by a newer one: only a reject moves back
+    }
     if (held >= acked && held <= next) {
       acked = held;
       while (!unacked.isEmpty() && unacked.peek().offset() + unacked.peek().data().length <= held) {

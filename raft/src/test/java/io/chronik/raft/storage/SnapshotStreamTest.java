@@ -260,4 +260,16 @@ class SnapshotStreamTest {
     assertSameLog(leader, follower);
     assertThat(storages.get(follower).snapshotImagesRefused()).isZero();
   }
+
+  @Test
+  void aLossyLinkLosingChunksAndStatusesStillDeliversTheImageWithoutStartingOver() throws IOException {
+    int leader = compactedWithoutFollower();
+    int follower = followerOf(leader);
+    long imageBytes = storages.get(leader).snapshotImage().length;
+    SplittableRandom loss = new SplittableRandom(5);
+    drop = m -> (m.type() == MessageType.SNAPSHOT || m.type() == MessageType.SNAPSHOT_STATUS) && loss.nextInt(20) == 0;
+    catchUp(leader, follower, 5_000);
+    assertSameLog(leader, follower);
+    assertThat(nodes.get(leader).snapshotBytesSent()).as("bytes sent").isLessThan(2 * imageBytes);
+  }
 }
