@@ -56,6 +56,8 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   static final String INSTALL_FILE = ImageInstall.INSTALL_FILE;
   /** What this follower holds of a leader's image being received (streamed to disk). */
   private ImagePart part;
+  /** Entries leader image streams still read: not compacted yet. */
+  private final ImagePins pins = new ImagePins();
 
   private DurableLogStorage(Disk disk, Path directory, SegmentedLog log, HardStateStore hardStates,
       SnapshotFile snapshotFile, ToLongFunction<Entry> keyOf, HardState hardState, SnapshotMeta snapshot,
@@ -173,7 +175,9 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
       return SnapshotSource.of(snapshot, snapshotData);
     }
     long first = Math.min(log.firstIndex(), snapshot.index() + 1);
-    return new ImageStream(snapshot, snapshotData, first, term(first - 1), this, IMAGE_READ_BATCH_BYTES);
+    ImageStream stream = new ImageStream(snapshot, snapshotData, first, term(first - 1), this, IMAGE_READ_BATCH_BYTES);
+    pins.add(stream);
+    return stream;
   }
 
   /** The whole {@link #snapshotSource} in memory (tests and small images only). */
@@ -395,14 +399,15 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   /**
    * Drops whole entries up to {@code throughIndex}, but never above the fallback snapshot's index
    * ({@link SnapshotFile#previousIndex()}): if the newest snapshot file is later found damaged, the
-   * older one plus the log from its index on still rebuild the state.
+   * older one plus the log from its index on still rebuild the state; nor above what a leader's image
+   * stream still reads ({@link ImagePins}): those entries go with a later call.
    */
   @Override
   public void compact(long throughIndex) {
     if (throughIndex > snapshot.index()) {
       throw new LogIndexException(throughIndex, log.firstIndex(), log.lastIndex(), "compact-beyond-snapshot");
     }
-    throughIndex = Math.min(throughIndex, snapshotFile.previousIndex());
+    throughIndex = Math.min(Math.min(throughIndex, snapshotFile.previousIndex()), pins.floor() - 1);
     if (throughIndex < log.firstIndex()) {
       return;
     }

@@ -16,8 +16,9 @@ import java.util.zip.CRC32C;
  * batches of {@code batchBytes}, then the trailing checksum. At no time does it hold more than one batch,
  * one encoded entry and the chunk being filled ({@link #peakHeldBytes}).
  *
- * <p>Pinned to the snapshot and first index it was opened with: if retention drops entries it has not
- * read yet, {@link #next} fails with {@link LogIndexException} and the transfer starts over.
+ * <p>Pinned to the snapshot and first index it was opened with: the storage does not compact the entries
+ * it has yet to read ({@link ImagePins}); should they still be gone, {@link #next} fails with
+ * {@link LogIndexException} and the transfer starts over.
  */
 final class ImageStream implements SnapshotSource {
   private final SnapshotMeta meta;
@@ -63,6 +64,11 @@ final class ImageStream implements SnapshotSource {
       return tail;
     }
     return out.array();
+  }
+
+  /** The first index this stream still reads from the log, {@code Long.MAX_VALUE} once it read them all. */
+  long pinnedFrom() {
+    return nextIndex <= meta.index() ? nextIndex : Long.MAX_VALUE;
   }
 
   /** Most bytes held at once (read batch, encoded entry, chunk being filled): what bounds the leader's memory. */

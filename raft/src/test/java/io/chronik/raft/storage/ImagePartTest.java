@@ -272,6 +272,28 @@ class ImagePartTest {
     leader.close();
   }
 
+  @Test
+  void compactionWaitsForTheEntriesAnImageStreamStillReads() throws IOException {
+    DurableLogStorage leader = leader(new SimulatedDisk(), LEADER, 600);
+    List<SnapshotChunk> whole = chunks(leader);
+    long first = leader.firstIndex();
+    SnapshotSource source = leader.snapshotSource();
+    java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+    streamed.writeBytes(source.next(CHUNK));
+    leader.createSnapshot(new SnapshotMeta(590, leader.term(590), VOTERS), "state@590".getBytes());
+    leader.compact(leader.snapshotMeta().index()); // retention: the fallback is at 550 now
+    // only the entries the stream already read went; the fallback alone would have allowed up to 550
+    assertThat(leader.firstIndex()).as("kept for the stream").isGreaterThan(first).isLessThan(320);
+    for (byte[] chunk = source.next(CHUNK); chunk.length > 0; chunk = source.next(CHUNK)) {
+      streamed.writeBytes(chunk);
+    }
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    whole.forEach(c -> expected.writeBytes(c.data()));
+    assertThat(streamed.toByteArray()).isEqualTo(expected.toByteArray());
+    leader.compact(leader.snapshotMeta().index()); // the stream read everything: nothing pinned
+    assertThat(leader.firstIndex()).isEqualTo(551);
+  }
+
   private static void assertOld(DurableLogStorage s) {
     assertThat(s.firstIndex()).isEqualTo(1);
     assertThat(s.lastIndex()).isEqualTo(40);
