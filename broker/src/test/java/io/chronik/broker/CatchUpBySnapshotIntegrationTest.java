@@ -52,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Catch-up by snapshot on a real 3-node cluster (4 KiB segments, retention.bytes 16 KiB, a partition
  * snapshot every 10 entries, raft.catchup.hold.entries 50): while the partition's preferred replica is
  * stopped, the other two delete the segments below its log; restarted, it gets InstallSnapshot of the
- * snapshot plus the retained records (counted on both sides), and once it leads again it serves every
+ * snapshot plus the retained records, streamed in 1 KiB chunks with 4 KiB in flight (counted on both sides), and once it leads again it serves every
  * record from the log start at the same offsets and still deduplicates a retry of a batch written
  * before it stopped.
  */
@@ -72,7 +72,9 @@ class CatchUpBySnapshotIntegrationTest {
   @BeforeAll
   static void start() throws Exception {
     cluster = new ReplicatedCluster(root, 3, "raft.snapshot.interval.entries=10", "log.retention.check.interval.ms=200",
-        "raft.catchup.hold.entries=50", "leader.balance.interval.ms=0");
+        "raft.catchup.hold.entries=50", "leader.balance.interval.ms=0",
+        // 1 KiB chunks, 4 KiB in flight: the image streams in many chunks, paced by the follower's statuses
+        "raft.snapshot.chunk.bytes=1024", "raft.snapshot.window.bytes=4096");
     cluster.startAll();
   }
 
@@ -194,6 +196,8 @@ class CatchUpBySnapshotIntegrationTest {
       // is under 100 B)
       assertThat(metric(preferred, "chronik_snapshot_bytes_installed_total")).isGreaterThan(16384 - 10 * 512);
       assertThat(metric(other, "chronik_snapshots_sent_total")).isGreaterThan(sentBefore);
+      assertThat(metric(preferred, "chronik_snapshot_chunks_received_total")).as("chunks").isGreaterThanOrEqualTo(12);
+      assertThat(metric(preferred, "chronik_snapshot_images_refused_total")).isZero();
       assertThat(segments(preferred)).as("its old first segment replaced by the leader's retained ones")
           .doesNotContain("00000000000000000001.log");
 

@@ -106,6 +106,9 @@ final class ReplicationCollector implements MultiCollector {
     out.metricSnapshot(counter("chronik_snapshot_bytes_installed",
         "Bytes of leader snapshot images (snapshot plus retained records) installed by hosted partition replicas",
         s.snapshotBytesInstalled()));
+    out.metricSnapshot(counter("chronik_snapshot_images_refused",
+        "Leader snapshot images hosted partition replicas received whole but refused (whole-image CRC32C "
+            + "mismatch or undecodable): never applied, sent again", s.snapshotImagesRefused()));
     out.metricSnapshot(counter("chronik_snapshots_sent",
         "InstallSnapshot transfers of partitions this node started as leader (each resend counts)", s.snapshotsSent()));
     out.metricSnapshot(counter("chronik_snapshot_bytes_sent",

@@ -126,24 +126,24 @@ final class MetadataGroup extends RaftNodeGroup {
   }
 
   /**
-   * A leader's snapshot is decoded before the storage takes it: a damaged one stops this node (the
-   * driver's failure fence) with its reason, and is neither stored nor used; after a restart the leader
-   * sends it again.
+   * A leader's snapshot arrives in chunks the storage checks as a whole (the leader's CRC32C) before it is
+   * installed; it is decoded right after the install: one that still does not decode stops this node (the
+   * driver's failure fence) with its reason, and is never applied.
    */
   @Override
   public void persist(GroupReady<GroupMessage> groupReady) {
     Ready ready = coreReady(groupReady);
+    super.persist(groupReady);
+    sync.markDirty(durable);
     if (ready.snapshot() != null) {
       try {
-        installedSnapshot = MetadataSnapshot.decode(ready.snapshotData());
+        installedSnapshot = MetadataSnapshot.decode(durable.snapshotData());
       } catch (IllegalArgumentException e) {
         throw new IllegalStateException("group=metadata snapshotIndex=" + ready.snapshot().index()
             + " reason=installed-metadata-snapshot-damaged detail=[" + e.getMessage() + "]", e);
       }
       snapshotsInstalled++;
     }
-    super.persist(groupReady);
-    sync.markDirty(durable);
   }
 
   void apply(GroupReady<GroupMessage> groupReady) {

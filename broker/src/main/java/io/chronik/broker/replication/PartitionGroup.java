@@ -112,6 +112,11 @@ public final class PartitionGroup extends RaftNodeGroup {
     return snapshotsInstalled;
   }
 
+  /** Leader snapshot images this replica received whole but refused (whole-image CRC mismatch; metrics). */
+  long snapshotImagesRefused() {
+    return durable.snapshotImagesRefused();
+  }
+
   /** Bytes of the leader snapshot images this replica installed (driver thread; metrics). */
   long snapshotBytesInstalled() {
     return snapshotBytesInstalled;
@@ -240,12 +245,12 @@ public final class PartitionGroup extends RaftNodeGroup {
     super.persist(groupReady);
     sync.markDirty(durable);
     snapshotsInstalled++;
-    snapshotBytesInstalled += coreReady(groupReady).snapshotData().length;
+    snapshotBytesInstalled += installedSnapshotBytes();
     accounted.clearRecent();
     recoverTail();
     org.slf4j.LoggerFactory.getLogger(PartitionGroup.class).info("partition={} snapshotIndex={} firstIndex={} "
         + "logStart={} bytes={} installMs={} reason=installed-leader-snapshot", partition, snapshotIndex,
-        durable.firstIndex(), logStartOffset, coreReady(groupReady).snapshotData().length,
+        durable.firstIndex(), logStartOffset, installedSnapshotBytes(),
         (System.nanoTime() - startNanos) / 1_000_000);
   }
 

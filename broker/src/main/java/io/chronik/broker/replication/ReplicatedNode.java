@@ -180,6 +180,8 @@ public final class ReplicatedNode implements AutoCloseable {
         .quiesce(config.get(BrokerSettings.RAFT_QUIESCE))
         .snapshotBytesPerTick(Math.max(1, config.get(BrokerSettings.RAFT_SNAPSHOT_SEND_BYTES_PER_SEC)
             / 1000 * config.get(BrokerSettings.RAFT_TICK_MS)))
+        .snapshotChunkBytes(config.get(BrokerSettings.RAFT_SNAPSHOT_CHUNK_BYTES))
+        .snapshotWindowBytes(config.get(BrokerSettings.RAFT_SNAPSHOT_WINDOW_BYTES))
         .build();
   }
 

@@ -37,6 +37,7 @@ public record ReplicationSample(
     long snapshotsWritten,
     long snapshotsInstalled,
     long snapshotBytesInstalled,
+    long snapshotImagesRefused,
     long snapshotsSent,
     long snapshotBytesSent,
     int openedFromSnapshot,

@@ -27,6 +27,7 @@ final class ReplicationSampler {
     long snapshotsWritten = 0;
     long snapshotsInstalled = 0;
     long snapshotBytesInstalled = 0;
+    long snapshotImagesRefused = 0;
     long snapshotsSent = 0;
     long snapshotBytesSent = 0;
     long segmentsCleaned = 0;
@@ -60,6 +61,7 @@ final class ReplicationSampler {
       snapshotsWritten += g.snapshotsTaken();
       snapshotsInstalled += g.snapshotsInstalled();
       snapshotBytesInstalled += g.snapshotBytesInstalled();
+      snapshotImagesRefused += g.snapshotImagesRefused();
       snapshotsSent += g.raftNode().snapshotsSent();
       snapshotBytesSent += g.raftNode().snapshotBytesSent();
       segmentsCleaned += g.compaction().segmentsCleaned();
@@ -91,7 +93,7 @@ final class ReplicationSampler {
         && behindLeader(metadata, leaderCommits, lagEntriesMax);
     return new ReplicationSample(System.nanoTime(), groups.size(), led, underCount, unavailable, lagMaxAll,
         leaderChanges, elections, logEntries, quiescent, catchingUp, metadataCatchingUp, snapshotsWritten,
-        snapshotsInstalled, snapshotBytesInstalled, snapshotsSent, snapshotBytesSent, openedFromSnapshot, segmentsCleaned, bytesReclaimed, metadata.term(), metadata.commitIndex(),
+        snapshotsInstalled, snapshotBytesInstalled, snapshotImagesRefused, snapshotsSent, snapshotBytesSent, openedFromSnapshot, segmentsCleaned, bytesReclaimed, metadata.term(), metadata.commitIndex(),
         metadata.logEntries(), metadata.snapshotsTaken(), metadata.snapshotsInstalled(), metadata.snapshotIndex(),
         metadata.firstIndex(), metadata.openedFromSnapshot(), metadata.leaderHint(), peersDown, n, topic, partition, term, commit, entries,
         leading, hasLeader, under, lag);

@@ -33,6 +33,8 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   private volatile Role roleHint = Role.FOLLOWER;
   /** Times the leader this replica knows changed to another known leader (driver thread; metrics). */
   private long leaderChanges;
+  /** Size of the leader's image this replica installed last (driver thread; metrics). */
+  private long installedSnapshotBytes;
 
   public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage) {
     this(groupId, node, storage, null);
@@ -187,8 +189,10 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   @Override
   public void persist(GroupReady<GroupMessage> groupReady) {
     Ready ready = ((NodeReady) groupReady).ready;
+    // chunks first: a small image arrives and installs with the same Ready
+    ready.snapshotChunks().forEach(storage::persistSnapshotChunk);
     if (ready.snapshot() != null) {
-      storage.installSnapshot(ready.snapshot(), ready.snapshotData());
+      installedSnapshotBytes = storage.installReceivedSnapshot(ready.snapshot());
     }
     if (!ready.entries().isEmpty()) {
       storage.append(ready.entries());
@@ -218,6 +222,11 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   @Override
   public final void advance(GroupReady<GroupMessage> groupReady) {
     node.advance(((NodeReady) groupReady).ready);
+  }
+
+  /** Bytes of the snapshot image the last persisted Ready installed (driver thread). */
+  protected final long installedSnapshotBytes() {
+    return installedSnapshotBytes;
   }
 
   /** The core's Ready behind a Ready this group handed out (for subclasses' persist and apply hooks). */

@@ -17,11 +17,14 @@ import java.util.List;
  * <h2>Durability contract (what must be durable before what)</h2>
  * For each {@code Ready} the driver must, in this order:
  * <ol>
- *   <li>{@link #installSnapshot} the Ready's snapshot (if any), {@link #append} its entries and
- *       {@link #saveHardState} its hard state (if any), then {@link #sync()}.</li>
+ *   <li>{@link #persistSnapshotChunk} the Ready's snapshot chunks, {@link #installReceivedSnapshot} its
+ *       snapshot (if any), {@link #append} its entries and {@link #saveHardState} its hard state (if any),
+ *       then {@link #sync()}.</li>
  *   <li>Only after {@code sync()} returns: send the Ready's messages. They may promise what was just
  *       persisted: a vote response promises the vote and term; an append response promises the
- *       entries; a leader's own acknowledgement counts towards commit. Sending earlier could elect two
+ *       entries; a leader's own acknowledgement counts towards commit. A snapshot status only tells the
+ *       leader where to go on sending (its bytes need not be forced yet: after a crash the follower
+ *       reports what it forced, and the leader rewinds). Sending earlier could elect two
  *       leaders in one term or lose an acknowledged entry after a crash.</li>
  *   <li>Apply the Ready's committed entries (already durable here: the core never hands out committed
  *       entries that are not yet stable on this node), then call {@code RaftNode.advance(ready)}.</li>
@@ -58,6 +61,38 @@ public interface LogStorage {
   default byte[] snapshotImage() {
     return snapshotData();
   }
+
+  /**
+   * The image of the latest snapshot ({@link #snapshotImage()}'s bytes) read chunk by chunk, for one
+   * InstallSnapshot transfer. A storage with a large image streams it from its files.
+   */
+  default SnapshotSource snapshotSource() {
+    return SnapshotSource.of(snapshotMeta(), snapshotImage());
+  }
+
+  /**
+   * Appends a chunk a follower received to what it holds of that snapshot's image (the driver, for a
+   * Ready's {@code snapshotChunks}, before the sync). A chunk at offset 0 starts the image anew
+   * (replacing whatever is held); a chunk that does not continue the held bytes is ignored. With the last chunk the whole
+   * image is checked against {@link SnapshotChunk#imageCrc()} (and, where the storage knows the format,
+   * decoded): a mismatch drops the image and is counted ({@link #snapshotImagesRefused()}).
+   */
+  void persistSnapshotChunk(SnapshotChunk chunk);
+
+  /** Bytes of {@code meta}'s image held from chunks persisted so far (0: none, or another snapshot's). */
+  long snapshotBytesReceived(SnapshotMeta meta);
+
+  /** True once the last chunk of {@code meta}'s image was persisted and the whole image checked. */
+  boolean snapshotReceivedWhole(SnapshotMeta meta);
+
+  /**
+   * Replaces everything with the image of {@code meta} received whole in chunks, as
+   * {@link #installSnapshot} does with bytes; returns the image's size in bytes.
+   */
+  long installReceivedSnapshot(SnapshotMeta meta);
+
+  /** Received images refused by the whole-image check since start. */
+  long snapshotImagesRefused();
 
   /** Index of the first retained entry; {@code snapshotMeta().index() + 1} right after compaction. */
   long firstIndex();

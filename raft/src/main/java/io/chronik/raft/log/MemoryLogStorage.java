@@ -18,6 +18,7 @@ public final class MemoryLogStorage implements LogStorage {
   private long offsetIndex;
   private long offsetTerm;
   private final ArrayList<Entry> entries = new ArrayList<>();
+  private final ReceivedImage received = new ReceivedImage();
 
   @Override
   public HardState hardState() {
@@ -114,6 +115,33 @@ public final class MemoryLogStorage implements LogStorage {
     entries.clear();
     offsetIndex = meta.index();
     offsetTerm = meta.term();
+  }
+
+  @Override
+  public void persistSnapshotChunk(SnapshotChunk chunk) {
+    received.persist(chunk);
+  }
+
+  @Override
+  public long snapshotBytesReceived(SnapshotMeta meta) {
+    return received.received(meta);
+  }
+
+  @Override
+  public boolean snapshotReceivedWhole(SnapshotMeta meta) {
+    return received.whole(meta);
+  }
+
+  @Override
+  public long installReceivedSnapshot(SnapshotMeta meta) {
+    byte[] image = received.take(meta);
+    installSnapshot(meta, image);
+    return image.length;
+  }
+
+  @Override
+  public long snapshotImagesRefused() {
+    return received.refused();
   }
 
   @Override

@@ -17,7 +17,6 @@ public final class RaftLog {
   private long unstableOffset;
   private final ArrayList<Entry> unstable = new ArrayList<>();
   private SnapshotMeta pendingSnapshot;
-  private byte[] pendingSnapshotData;
   private long committed;
   private long applied;
 
@@ -223,10 +222,6 @@ public final class RaftLog {
     return pendingSnapshot;
   }
 
-  public byte[] pendingSnapshotData() {
-    return pendingSnapshotData;
-  }
-
   /** The driver made entries up to (index, term) durable. */
   public void stableTo(long index, long term) {
     if (index < unstableOffset || !matchTerm(index, term)) {
@@ -240,7 +235,6 @@ public final class RaftLog {
   public void stableSnapshotTo(long index) {
     if (pendingSnapshot != null && pendingSnapshot.index() == index) {
       pendingSnapshot = null;
-      pendingSnapshotData = null;
     }
   }
 
@@ -251,10 +245,12 @@ public final class RaftLog {
     applied = Math.max(applied, index);
   }
 
-  /** Replace everything by a snapshot from the leader (§7). */
-  public void restore(SnapshotMeta meta, byte[] data) {
+  /**
+   * Replace everything by a snapshot from the leader (§7) whose image the storage already holds whole
+   * ({@link LogStorage#snapshotReceivedWhole}); the driver installs it from there.
+   */
+  public void restore(SnapshotMeta meta) {
     pendingSnapshot = meta;
-    pendingSnapshotData = data;
     unstable.clear();
     unstableOffset = meta.index() + 1;
     committed = meta.index();

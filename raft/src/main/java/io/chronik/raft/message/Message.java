@@ -14,7 +14,8 @@ import java.util.Objects;
  *                    index); VOTE/PRE_VOTE: candidate's last index; READ_INDEX_RESPONSE: read index
  * @param logTerm     term of {@code index}; on a rejected append, the term at {@code rejectHint}
  * @param commit      leader's commit index (APPEND, HEARTBEAT)
- * @param context     ReadIndex request id (HEARTBEAT round or READ_INDEX); 0 if none
+ * @param context     ReadIndex request id (HEARTBEAT round or READ_INDEX); 0 if none; on the last SNAPSHOT
+ *                    chunk the CRC32C of the whole image (as an unsigned int)
  * @param transfer    VOTE triggered by TIMEOUT_NOW: voters disregard their leader lease
  */
 public record Message(

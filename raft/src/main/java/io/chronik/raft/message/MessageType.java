@@ -14,7 +14,11 @@ public enum MessageType {
   /** Carries only term, commit and a read context: the unit that can be coalesced per peer node. */
   HEARTBEAT,
   HEARTBEAT_RESPONSE,
-  /** One chunk of InstallSnapshot: {@code snapshot} metadata, {@code chunkOffset}, {@code chunk}, {@code lastChunk}. */
+  /**
+   * One chunk of InstallSnapshot: {@code snapshot} metadata, {@code chunkOffset}, {@code chunk}
+   * ({@code crc32c int, data}), {@code lastChunk} (then {@code context} is the whole image's CRC32C);
+   * {@code reject} on a chunk at offset 0: drop what is held of this image and start it anew.
+   */
   SNAPSHOT,
   /** Leader to target of a transfer: campaign now, ignoring lease and pre-vote. */
   TIMEOUT_NOW,
@@ -33,5 +37,12 @@ public enum MessageType {
    * MsgTransferLeader; Kafka's ElectLeaders arrives at any node). Never answered: the caller watches
    * the leader change.
    */
-  TRANSFER_LEADER
+  TRANSFER_LEADER,
+  /**
+   * A follower tells the leader how far it holds the image of {@code snapshot}: {@code index} bytes,
+   * persisted (sent after the Ready that wrote them). {@code reject}: a chunk did not continue the held
+   * bytes, or the image was refused whole — resend from {@code index}. Lets a transfer resume after a
+   * dropped connection instead of starting over, and paces the leader (its window of unacknowledged bytes).
+   */
+  SNAPSHOT_STATUS
 }

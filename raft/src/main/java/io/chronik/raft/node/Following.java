@@ -1,9 +1,11 @@
 package io.chronik.raft.node;
 
 import io.chronik.raft.log.RaftLog;
+import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
+import java.util.List;
 
 /**
  * The follower side of replication (Raft §5.3, §7): accepting appends with the consistency check,
@@ -17,13 +19,61 @@ final class Following {
   private final RaftLog log;
   private final Membership membership;
   private final Elections elections;
-  private final SnapshotAssembly snapshotIn = new SnapshotAssembly();
+  private final SnapshotReceiver snapshotIn;
+  private SnapshotReceiver.Outcome persistedChunks = SnapshotReceiver.Outcome.RECEIVING;
+  private SnapshotMeta persistedImage;
 
   Following(RaftNode node, RaftLog log, Membership membership, Elections elections) {
     this.node = node;
     this.log = log;
     this.membership = membership;
     this.elections = elections;
+    this.snapshotIn = new SnapshotReceiver(log.storage());
+  }
+
+  /** Snapshot chunks to persist with the Ready being collected. */
+  List<SnapshotChunk> snapshotChunks() {
+    List<SnapshotChunk> chunks = snapshotIn.drain();
+    if (SnapshotReceiver.acknowledged(chunks)) {
+      node.send(snapshotIn.acknowledgement(node.id(), node.term()));
+    }
+    return chunks;
+  }
+
+  /** Snapshot chunks refused for a bad checksum since start. */
+  long snapshotChunksRefused() {
+    return snapshotIn.chunksRefused();
+  }
+
+  /** The Ready that carried snapshot chunks is persisted (its advance); acted on by {@link #actOnPersistedChunks}. */
+  void snapshotChunksPersisted() {
+    persistedChunks = snapshotIn.persisted();
+    persistedImage = snapshotIn.receiving();
+  }
+
+  /** Chunks to persist, or {@link #actOnPersistedChunks} has something to do: the node has a Ready. */
+  boolean snapshotWorkPending() {
+    return persistedChunks != SnapshotReceiver.Outcome.RECEIVING || snapshotIn.hasStaged();
+  }
+
+  /**
+   * At the next Ready (so that the restored log and the Ready installing it appear together): with its
+   * last chunk persisted the image is whole (install it) or was refused (the leader starts over from what
+   * the storage holds, usually nothing).
+   */
+  void actOnPersistedChunks() {
+    SnapshotReceiver.Outcome outcome = persistedChunks;
+    persistedChunks = SnapshotReceiver.Outcome.RECEIVING;
+    SnapshotMeta meta = persistedImage;
+    persistedImage = null;
+    if (meta == null || !meta.equals(snapshotIn.receiving())) {
+      return; // installed meanwhile (a chunk found the image whole), or another image is being received
+    }
+    if (outcome == SnapshotReceiver.Outcome.WHOLE && node.role() != Role.LEADER) {
+      installSnapshot(meta, node.leader());
+    } else if (outcome == SnapshotReceiver.Outcome.RESEND && node.leader() != RaftNode.NONE) {
+      node.send(snapshotIn.status(node.leader(), node.id(), node.term(), true));
+    }
   }
 
   /** A follower passes a ReadIndex request to the leader it knows; false when it knows none. */
@@ -118,24 +168,47 @@ final class Following {
   }
 
   private void handleSnapshotChunk(Message m) {
-    byte[] data = snapshotIn.accept(m);
-    if (data == null) {
+    if (log.pendingSnapshot() != null) {
+      return; // a restore waits for its Ready: its image's chunk must be the last one persisted before it
+    }
+    if (m.snapshot().index() <= log.committed()) {
+      acknowledge(m.from(), log.committed()); // we hold all it covers: the leader goes back to appends
       return;
     }
-    SnapshotMeta meta = m.snapshot();
+    if (snapshotIn.whole(m.snapshot())) {
+      installSnapshot(m.snapshot(), m.from()); // received whole before (e.g. before a restart)
+      return;
+    }
+    Message status = snapshotIn.accept(m, node.id(), node.term());
+    if (status != null) {
+      node.send(status);
+    } else if (snapshotIn.takeWholeInOneChunk()) {
+      installSnapshot(m.snapshot(), m.from()); // its Ready persists the chunk, then installs it
+    }
+  }
+
+  /** The storage holds {@code meta}'s image whole: install it unless the log already covers it. */
+  private void installSnapshot(SnapshotMeta meta, int leader) {
+    snapshotIn.done(meta);
     if (meta.index() <= log.committed()) {
-      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(log.committed(), 0).build());
+      acknowledge(leader, log.committed());
       return;
     }
     if (log.matchTerm(meta.index(), meta.term())) {
       // we already hold that prefix: fast-forward commit instead of restoring; entries beyond it
       // may still conflict, so only the commit index is promised as matching
       commitFromLeader(meta.index());
-      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(log.committed(), 0).build());
+      acknowledge(leader, log.committed());
       return;
     }
-    log.restore(meta, data);
+    log.restore(meta);
     membership.restore(meta.config(), meta.index());
-    node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).log(log.lastIndex(), 0).build());
+    acknowledge(leader, log.lastIndex());
+  }
+
+  private void acknowledge(int leader, long index) {
+    if (leader != RaftNode.NONE) {
+      node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), leader, node.term()).log(index, 0).build());
+    }
   }
 }

@@ -190,6 +190,9 @@ final class Leadership {
       case APPEND_RESPONSE:
         replicator.handleAppendResponse(m, pr);
         break;
+      case SNAPSHOT_STATUS:
+        replicator.handleSnapshotStatus(m, pr);
+        break;
       case HEARTBEAT_RESPONSE:
         if (m.reject() && m.rejectHint() < pr.match()) {
           pr.lostEntries(m.rejectHint()); // its storage was lost: re-replicate from its real end

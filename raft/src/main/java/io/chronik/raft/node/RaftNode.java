@@ -365,19 +365,23 @@ public final class RaftNode {
   // ---------------------------------------------------------------- Ready / advance
 
   public boolean hasReady() {
-    return leadership.broadcastPending() || assembly.hasReady(term, vote);
+    return leadership.broadcastPending() || assembly.hasReady(term, vote) || following.snapshotWorkPending();
   }
 
   /** Collects pending work. Must be followed by {@link #advance} before the next call. */
   public Ready ready() {
     assembly.begin();
+    following.actOnPersistedChunks();
     leadership.flushAppends(role == Role.LEADER);
-    return assembly.collect(hardState(), role, leader);
+    return assembly.collect(hardState(), role, leader, following.snapshotChunks());
   }
 
   /** The driver has durably persisted, sent and applied everything in {@code rd}. */
   public void advance(Ready rd) {
     assembly.advance(rd);
+    if (!rd.snapshotChunks().isEmpty()) {
+      following.snapshotChunksPersisted();
+    }
     if (role == Role.LEADER) {
       leadership.selfDurable();
     }

@@ -11,6 +11,8 @@ package io.chronik.raft.node;
  * @param snapshotChunkBytes   InstallSnapshot chunk size
  * @param snapshotBytesPerTick InstallSnapshot bytes sent per follower per tick (at least one chunk): the
  *                             rate limit of a catch-up; {@code Long.MAX_VALUE} sends the image at once
+ * @param snapshotWindowBytes  InstallSnapshot bytes sent but not yet acknowledged by the follower (at least
+ *                             one chunk): the flow control that bounds what a transfer holds and queues
  * @param preVote              run a pre-vote round before incrementing the term
  * @param checkQuorum          leaders step down without a quorum of recent contact; voters honour a leader lease
  * @param quiesce              an idle leader whose followers have every entry stops heartbeating after one
@@ -27,16 +29,18 @@ public record RaftOptions(
     int uncommittedEntriesMax,
     int snapshotChunkBytes,
     long snapshotBytesPerTick,
+    long snapshotWindowBytes,
     boolean preVote,
     boolean checkQuorum,
     boolean quiesce) {
 
   public RaftOptions {
     if (heartbeatTicks <= 0 || electionTicks <= heartbeatTicks || inflightMax <= 0 || snapshotChunkBytes <= 0
-        || snapshotBytesPerTick <= 0) {
+        || snapshotBytesPerTick <= 0 || snapshotWindowBytes <= 0) {
       throw new IllegalArgumentException("electionTicks=" + electionTicks + " heartbeatTicks=" + heartbeatTicks
           + " inflightMax=" + inflightMax + " snapshotChunkBytes=" + snapshotChunkBytes
-          + " snapshotBytesPerTick=" + snapshotBytesPerTick + " reason=invalid-options");
+          + " snapshotBytesPerTick=" + snapshotBytesPerTick + " snapshotWindowBytes=" + snapshotWindowBytes
+          + " reason=invalid-options");
     }
   }
 
@@ -74,6 +78,7 @@ public record RaftOptions(
     private int uncommittedEntriesMax = 10_000;
     private int snapshotChunkBytes = 64 * 1024;
     private long snapshotBytesPerTick = Long.MAX_VALUE;
+    private long snapshotWindowBytes = 4L << 20;
     private boolean preVote = true;
     private boolean checkQuorum = true;
     private boolean quiesce;
@@ -88,6 +93,7 @@ public record RaftOptions(
       uncommittedEntriesMax = o.uncommittedEntriesMax;
       snapshotChunkBytes = o.snapshotChunkBytes;
       snapshotBytesPerTick = o.snapshotBytesPerTick;
+      snapshotWindowBytes = o.snapshotWindowBytes;
       preVote = o.preVote;
       checkQuorum = o.checkQuorum;
       quiesce = o.quiesce;
@@ -123,6 +129,11 @@ public record RaftOptions(
       return this;
     }
 
+    public Builder snapshotWindowBytes(long bytes) {
+      this.snapshotWindowBytes = bytes;
+      return this;
+    }
+
     public Builder snapshotBytesPerTick(long bytes) {
       this.snapshotBytesPerTick = bytes;
       return this;
@@ -146,7 +157,7 @@ public record RaftOptions(
     /** Validates (the record's constructor) and builds. */
     public RaftOptions build() {
       return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-          snapshotChunkBytes, snapshotBytesPerTick, preVote, checkQuorum, quiesce);
+          snapshotChunkBytes, snapshotBytesPerTick, snapshotWindowBytes, preVote, checkQuorum, quiesce);
     }
   }
 }

@@ -2,21 +2,24 @@ package io.chronik.raft.node;
 
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.log.HardState;
+import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.message.Message;
 import java.util.List;
 
 /**
  * Work the driver must do for one group, in the order of the
- * {@link io.chronik.raft.log.LogStorage durability contract}: persist {@code snapshot},
+ * {@link io.chronik.raft.log.LogStorage durability contract}: persist {@code snapshotChunks}, then
+ * install {@code snapshot} (in that order: a small image arrives and installs with one Ready), persist
  * {@code entries} and {@code hardState} and sync; then send {@code messages}; then apply
  * {@code committedEntries} (and install {@code snapshot} into the state machine), serve
  * {@code readStates}; then {@link RaftNode#advance(Ready)}.
  *
  * @param hardState        null if unchanged since the last Ready
  * @param entries          to append to storage (may replace a conflicting suffix)
- * @param snapshot         null, or a snapshot from the leader to install in storage and state machine
- * @param snapshotData     its bytes
+ * @param snapshot         null, or a snapshot from the leader to install in storage and state machine: its
+ *                         image was received whole in earlier chunks ({@code LogStorage.installReceivedSnapshot})
+ * @param snapshotChunks   chunks of a leader's snapshot image, in order, for {@code LogStorage.persistSnapshotChunk}
  * @param committedEntries to apply, in order; all are already durable on this node
  * @param messages         to send once the writes above are durable
  * @param readStates       confirmed ReadIndex requests of this node
@@ -26,7 +29,7 @@ public record Ready(
     HardState hardState,
     List<Entry> entries,
     SnapshotMeta snapshot,
-    byte[] snapshotData,
+    List<SnapshotChunk> snapshotChunks,
     List<Entry> committedEntries,
     List<Message> messages,
     List<ReadState> readStates,
@@ -35,6 +38,6 @@ public record Ready(
 
   /** True if the driver must write to storage before sending. */
   public boolean mustPersist() {
-    return hardState != null || !entries.isEmpty() || snapshot != null;
+    return hardState != null || !entries.isEmpty() || snapshot != null || !snapshotChunks.isEmpty();
   }
 }

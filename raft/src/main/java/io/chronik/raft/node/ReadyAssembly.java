@@ -3,6 +3,7 @@ package io.chronik.raft.node;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.log.HardState;
 import io.chronik.raft.log.RaftLog;
+import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
 import java.util.ArrayList;
@@ -61,12 +62,12 @@ final class ReadyAssembly {
     readyOutstanding = true;
   }
 
-  Ready collect(HardState hs, Role role, int leader) {
+  Ready collect(HardState hs, Role role, int leader, List<SnapshotChunk> snapshotChunks) {
     Ready rd = new Ready(
         hs.equals(lastHardState) ? null : hs,
         log.unstableEntries(),
         log.pendingSnapshot(),
-        log.pendingSnapshotData(),
+        snapshotChunks,
         log.nextCommitted(log.applied(), committedBytesPerReady()),
         List.copyOf(outbox),
         List.copyOf(readStates),

@@ -2,26 +2,26 @@ package io.chronik.raft.node;
 
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.log.RaftLog;
+import io.chronik.raft.log.LogIndexException;
 import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.message.Message;
 import io.chronik.raft.message.MessageType;
 import io.chronik.raft.replication.Progress;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * The leader side of log replication (Raft §5.3): appends per follower driven by its
  * {@link Progress} (one probe at a time, or a pipelined window when replicating), fast back-tracking
  * from a follower's conflict hint, and InstallSnapshot (§7) when the needed entries are compacted.
  *
- * <p>A snapshot goes out in chunks of {@link RaftOptions#snapshotChunkBytes()}, at most
- * {@link RaftOptions#snapshotBytesPerTick()} per tick (so a large image cannot crowd out appends of the
- * other groups on the link); each chunk is {@code crc32c int, data}, checked by the follower's
- * {@link SnapshotAssembly}. The image is taken once per transfer and dropped after its last chunk.
+ * <p>A snapshot goes out as a {@link SnapshotTransfer}: chunks of {@link RaftOptions#snapshotChunkBytes()}
+ * read from the storage as they go, at most {@link RaftOptions#snapshotBytesPerTick()} per tick (so a
+ * large image cannot crowd out appends of the other groups on the link) and at most
+ * {@link RaftOptions#snapshotWindowBytes()} unacknowledged; the follower's {@link SnapshotReceiver}
+ * persists them and reports how far it holds the image, which is also where a new transfer resumes.
  */
 final class Replicator {
 
@@ -29,21 +29,15 @@ final class Replicator {
   private final Leadership leadership;
   private final RaftLog log;
   private final RaftOptions options;
-  /** Snapshot transfers still sending, by follower. */
-  private final Map<Integer, Transfer> transfers = new HashMap<>();
+  /** Snapshot transfers under way, by follower. */
+  private final Map<Integer, SnapshotTransfer> transfers = new HashMap<>();
   private long snapshotsSent;
   private long snapshotBytesSent;
+  private long snapshotPeakUnackedBytes;
+  /** Per follower, how far it held an image when its last transfer ended: where the next one starts. */
+  private final Map<Integer, Resume> resumes = new HashMap<>();
 
-  private static final class Transfer {
-    final SnapshotMeta meta;
-    final byte[] image;
-    int sent;
-
-    Transfer(SnapshotMeta meta, byte[] image) {
-      this.meta = meta;
-      this.image = image;
-    }
-  }
+  private record Resume(SnapshotMeta meta, long offset) {}
 
   Replicator(RaftNode node, Leadership leadership, RaftLog log, RaftOptions options) {
     this.node = node;
@@ -115,54 +109,78 @@ final class Replicator {
     if (!pr.recentActive()) {
       return false; // don't ship a large snapshot to a peer that may be down
     }
-    SnapshotMeta meta = log.storage().snapshotMeta();
-    Transfer t = new Transfer(meta, log.storage().snapshotImage());
-    pr.becomeSnapshot(meta.index());
+    SnapshotTransfer old = transfers.get(to);
+    Resume resume = old != null ? new Resume(old.meta(), old.acked()) : resumes.remove(to);
+    SnapshotTransfer t = new SnapshotTransfer(log.storage(), options);
+    if (resume != null && resume.meta().equals(t.meta())) {
+      t.resumeAt(resume.offset());
+    }
+    pr.becomeSnapshot(t.meta().index());
     snapshotsSent++;
-    sendChunks(to, t);
-    if (t.sent < t.image.length) {
-      transfers.put(to, t);
+    transfers.put(to, t);
+    if (!pump(to, t, pr)) {
+      transfers.remove(to);
     }
     return true;
   }
 
-  /** Leader, every tick: the next chunks of each unfinished transfer (dropped when the follower moved on). */
+  /** A follower's SNAPSHOT_STATUS: how far it holds the image; the window moves on (or back, after a gap). */
+  void handleSnapshotStatus(Message m, Progress pr) {
+    SnapshotTransfer t = transfers.get(m.from());
+    if (t == null || pr.state() != Progress.State.SNAPSHOT || !t.meta().equals(m.snapshot())) {
+      return;
+    }
+    pr.snapshotProgressed();
+    t.onStatus(m.index(), m.reject());
+    if (!pump(m.from(), t, pr)) {
+      transfers.remove(m.from());
+    }
+  }
+
+  /** Leader, every tick: the rate limit's budget is refilled and each transfer sends on (dropped when the follower moved on). */
   void continueSnapshots() {
-    for (Iterator<Map.Entry<Integer, Transfer>> it = transfers.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Integer, Transfer> e = it.next();
+    for (Iterator<Map.Entry<Integer, SnapshotTransfer>> it = transfers.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Integer, SnapshotTransfer> e = it.next();
       Progress pr = leadership.progress(e.getKey());
-      Transfer t = e.getValue();
-      if (pr == null || pr.state() != Progress.State.SNAPSHOT || pr.pendingSnapshot() != t.meta.index()) {
+      SnapshotTransfer t = e.getValue();
+      if (pr == null || pr.state() != Progress.State.SNAPSHOT || pr.pendingSnapshot() != t.meta().index()) {
+        resumes.put(e.getKey(), new Resume(t.meta(), t.acked()));
         it.remove();
         continue;
       }
-      sendChunks(e.getKey(), t);
-      pr.snapshotProgressed();
-      if (t.sent >= t.image.length) {
+      t.tick();
+      if (!pump(e.getKey(), t, pr)) {
         it.remove();
       }
     }
   }
 
-  /** Not leading any more: nothing to finish. */
+  /** Not leading any more: nothing to finish (a later leader learns from the followers where they are). */
   void dropTransfers() {
     transfers.clear();
+    resumes.clear();
   }
 
-  private void sendChunks(int to, Transfer t) {
-    long budget = options.snapshotBytesPerTick();
-    int chunk = options.snapshotChunkBytes();
-    do {
-      int len = Math.min(chunk, t.image.length - t.sent);
-      CRC32C crc = new CRC32C();
-      crc.update(t.image, t.sent, len);
-      byte[] part = ByteBuffer.allocate(4 + len).putInt((int) crc.getValue()).put(t.image, t.sent, len).array();
-      boolean last = t.sent + len >= t.image.length;
-      node.send(Message.of(MessageType.SNAPSHOT, node.id(), to, node.term()).snapshot(t.meta, t.sent, part, last).build());
-      t.sent += len;
-      snapshotBytesSent += len;
-      budget -= len;
-    } while (budget > 0 && t.sent < t.image.length);
+  /** Sends what the transfer may; false when it ended (the follower is probed, a new transfer follows). */
+  private boolean pump(int to, SnapshotTransfer t, Progress pr) {
+    boolean going;
+    try {
+      snapshotBytesSent += t.pump(node, to);
+      going = !t.broken();
+    } catch (LogIndexException compacted) {
+      going = false; // retention dropped entries of the image: start over with what the storage holds now
+    }
+    if (!going) {
+      pr.becomeProbe();
+      return false;
+    }
+    snapshotPeakUnackedBytes = Math.max(snapshotPeakUnackedBytes, t.peakUnackedBytes());
+    return true;
+  }
+
+  /** The most snapshot bytes any transfer of this leader had sent and not yet acknowledged at once. */
+  long snapshotPeakUnackedBytes() {
+    return snapshotPeakUnackedBytes;
   }
 
   long snapshotsSent() {

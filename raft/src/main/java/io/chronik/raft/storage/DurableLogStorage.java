@@ -5,8 +5,11 @@ import io.chronik.raft.log.EntryType;
 import io.chronik.raft.log.HardState;
 import io.chronik.raft.log.LogIndexException;
 import io.chronik.raft.log.LogStorage;
+import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.log.SnapshotMeta;
+import io.chronik.raft.log.SnapshotSource;
 import io.chronik.raft.membership.Configuration;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.ToLongFunction;
+import java.util.zip.CRC32C;
 
 /**
  * {@link LogStorage} on disk: a {@link SegmentedLog} for entries, a {@link HardStateFile} and a
@@ -37,6 +41,8 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   private final ToLongFunction<Entry> keyOf;
   private final Disk disk;
   private final Path directory;
+  /** Entries a leader's {@link ImageStream} reads from the log at a time. */
+  private static final long IMAGE_READ_BATCH_BYTES = 1 << 20;
   /** InstallSnapshot ships the retained entries with the snapshot data ({@link SnapshotImage}). */
   private boolean shipsEntries;
   private HardState hardState;
@@ -47,8 +53,11 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   private RepairFloor.Floor repairFloor = RepairFloor.Floor.NONE;
 
   /** Written before a leader's image is applied, deleted after: a crash in between redoes the install. */
-  static final String INSTALL_FILE = "install.image";
-  private static final int INSTALL_MAGIC = 0x494e5331; // "INS1"
+  static final String INSTALL_FILE = ImageInstall.INSTALL_FILE;
+  /** What this follower holds of a leader's image being received (streamed to disk). */
+  private ImagePart part;
+  /** Entries leader image streams still read: not compacted yet. */
+  private final ImagePins pins = new ImagePins();
 
   private DurableLogStorage(Disk disk, Path directory, SegmentedLog log, HardStateStore hardStates,
       SnapshotFile snapshotFile, ToLongFunction<Entry> keyOf, HardState hardState, SnapshotMeta snapshot,
@@ -105,7 +114,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     SegmentedLog log = opened.log();
     RepairFloor.Floor repairFloor = opened.floor();
     log.parentsUnsynced(parentsToSync); // synced by the first sync, deferred so opening 4,096 groups costs no fsync
-    Installed resumed = resumeInstall(disk, directory, log, snapshotFile, keyOf);
+    ImageInstall.Installed resumed = ImageInstall.resume(disk, directory, log, snapshotFile, keyOf);
     if (resumed != null) {
       meta = resumed.meta();
       snap = new SnapshotFile.Stored(meta.index(), meta.term(), encodeConfiguration(meta.config()), resumed.state());
@@ -139,54 +148,9 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     DurableLogStorage storage = new DurableLogStorage(disk, directory, log, hardStates, snapshotFile, keyOf,
         new HardState(hs.term(), hs.vote(), hs.commit()), meta, snap.data());
     storage.repairFloor = repairFloor;
+    storage.part = new ImagePart(disk, directory, config.segmentBytes());
+    storage.part.load(meta.index());
     return storage;
-  }
-
-  private record Installed(SnapshotMeta meta, byte[] state) {}
-
-  /**
-   * A crash after a leader's image was stored whole ({@link #INSTALL_FILE}) but before it was applied
-   * to the log and the snapshot file: apply it again (idempotent). A torn temp file means the crash
-   * came before: the old state is untouched and the leader sends the image again.
-   */
-  private static Installed resumeInstall(Disk disk, Path directory, SegmentedLog log, SnapshotFile snapshotFile,
-      ToLongFunction<Entry> keyOf) throws IOException {
-    Path file = directory.resolve(INSTALL_FILE);
-    disk.delete(file.resolveSibling(INSTALL_FILE + ChecksummedFile.TMP_SUFFIX));
-    ByteBuffer body = ChecksummedFile.read(disk, file, INSTALL_MAGIC);
-    if (body == null) {
-      return null;
-    }
-    SnapshotMeta meta = new SnapshotMeta(body.getLong(), body.getLong(), decodeConfiguration(take(body, body.getInt())));
-    SnapshotImage image = SnapshotImage.decode(take(body, body.remaining()));
-    System.getLogger(DurableLogStorage.class.getName()).log(System.Logger.Level.WARNING,
-        "dir=" + directory + " snapshotIndex=" + meta.index() + " firstIndex=" + image.firstIndex()
-            + " reason=interrupted-snapshot-install action=apply-again");
-    applyImage(disk, directory, log, snapshotFile, keyOf, meta, image);
-    return new Installed(meta, image.state());
-  }
-
-  private static byte[] take(ByteBuffer in, int length) {
-    byte[] out = new byte[length];
-    in.get(out);
-    return out;
-  }
-
-  /** The log becomes the image's entries, then the snapshot is stored, then the install file goes. */
-  private static void applyImage(Disk disk, Path directory, SegmentedLog log, SnapshotFile snapshotFile,
-      ToLongFunction<Entry> keyOf, SnapshotMeta meta, SnapshotImage image) throws IOException {
-    log.reset(image.firstIndex(), image.prevTerm());
-    for (Entry e : image.entries()) {
-      log.append(e.index(), e.term(), keyOf.applyAsLong(e), e.type().ordinal(), ByteBuffer.wrap(e.payload()));
-    }
-    log.sync();
-    SnapshotFile.Stored stored = new SnapshotFile.Stored(meta.index(), meta.term(), encodeConfiguration(meta.config()),
-        image.state());
-    // twice: the fallback generation must be this snapshot too, since the log no longer covers the old one
-    snapshotFile.store(stored);
-    snapshotFile.store(stored);
-    disk.delete(directory.resolve(INSTALL_FILE));
-    disk.syncDirectory(directory);
   }
 
   /**
@@ -200,17 +164,29 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
 
   /**
    * The snapshot data plus the entries from the first retained index through the snapshot index
-   * ({@link SnapshotImage}) when {@link #shipRetainedEntries} is on, else the snapshot data. Built on
-   * each call (the leader keeps it while a transfer runs).
+   * ({@link SnapshotImage}) when {@link #shipRetainedEntries} is on, else the snapshot data; read from
+   * the log as it is consumed ({@link ImageStream}).
    */
   @Override
-  public byte[] snapshotImage() {
+  public SnapshotSource snapshotSource() {
     if (!shipsEntries || snapshot.index() == 0) {
-      return snapshotData;
+      return SnapshotSource.of(snapshot, snapshotData);
     }
     long first = Math.min(log.firstIndex(), snapshot.index() + 1);
-    List<Entry> retained = first > snapshot.index() ? List.of() : entries(first, snapshot.index() + 1, Long.MAX_VALUE);
-    return new SnapshotImage(snapshotData, first, term(first - 1), retained).encode();
+    ImageStream stream = new ImageStream(snapshot, snapshotData, first, term(first - 1), this, IMAGE_READ_BATCH_BYTES);
+    pins.add(stream);
+    return stream;
+  }
+
+  /** The whole {@link #snapshotSource} in memory (tests and small images only). */
+  @Override
+  public byte[] snapshotImage() {
+    SnapshotSource source = snapshotSource();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] chunk = source.next(1 << 20); chunk.length > 0; chunk = source.next(1 << 20)) {
+      out.writeBytes(chunk);
+    }
+    return out.toByteArray();
   }
 
   /** The underlying log, e.g. for zero-copy reads ({@link SegmentedLog#slice}) or key lookups. */
@@ -337,10 +313,8 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
 
   /**
    * Without {@link #shipRetainedEntries}: stores the snapshot, then empties the log after it (a crash
-   * in between is finished by {@link #open}). With it: {@code data} is a {@link SnapshotImage}; it is
-   * checked, stored whole in {@link #INSTALL_FILE} (the point after which the new state wins), then
-   * the log is replaced by its entries, the snapshot stored and the file deleted, so a crash anywhere
-   * leaves the old state or (after {@link #open} applies the file again) the complete new one.
+   * in between is finished by {@link #open}). With it: {@code data} is a {@link SnapshotImage}, installed
+   * as if it had arrived in one chunk ({@link #persistSnapshotChunk}, {@link #installReceivedSnapshot}).
    */
   @Override
   public void installSnapshot(SnapshotMeta meta, byte[] data) {
@@ -350,20 +324,64 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
         log.reset(meta.index() + 1, meta.term());
         return;
       }
-      SnapshotImage image = SnapshotImage.decode(data);
-      boolean ends = image.entries().isEmpty() ? image.firstIndex() == meta.index() + 1 && image.prevTerm() == meta.term()
-          : image.lastIndex() == meta.index() && image.entries().get(image.entries().size() - 1).term() == meta.term();
-      if (!ends) {
-        throw new IllegalArgumentException("snapshotIndex=" + meta.index() + " snapshotTerm=" + meta.term()
-            + " imageFirst=" + image.firstIndex() + " imageLast=" + image.lastIndex() + " reason=image-does-not-end-at-snapshot");
+      CRC32C crc = new CRC32C();
+      crc.update(data);
+      part.persist(new SnapshotChunk(meta, 0, data, true, (int) crc.getValue()), true);
+      if (!part.whole(meta)) {
+        throw new IllegalArgumentException(part.lastRefusal());
       }
-      byte[] config = encodeConfiguration(meta.config());
-      ByteBuffer body = ByteBuffer.allocate(20 + config.length + data.length).putLong(meta.index()).putLong(meta.term())
-          .putInt(config.length).put(config).put(data).flip();
-      ChecksummedFile.write(disk, directory.resolve(INSTALL_FILE), INSTALL_MAGIC, body);
-      applyImage(disk, directory, log, snapshotFile, keyOf, meta, image);
-      snapshot = meta;
-      snapshotData = image.state();
+      installReceivedSnapshot(meta);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void persistSnapshotChunk(SnapshotChunk chunk) {
+    try {
+      part.persist(chunk, shipsEntries);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public long snapshotBytesReceived(SnapshotMeta meta) {
+    return part.received(meta);
+  }
+
+  @Override
+  public boolean snapshotReceivedWhole(SnapshotMeta meta) {
+    return part.whole(meta);
+  }
+
+  @Override
+  public long snapshotImagesRefused() {
+    return part.refused();
+  }
+
+  /**
+   * The image received whole: with {@link #shipRetainedEntries} it is renamed to {@link #INSTALL_FILE}
+   * (from here the new state wins), the log is replaced by its entries (decoded from the file one at a
+   * time), the snapshot stored and the file deleted, so a crash anywhere leaves the old state or (after
+   * {@link #open} applies the file again) the complete new one. Without, it is the snapshot data.
+   */
+  @Override
+  public long installReceivedSnapshot(SnapshotMeta meta) {
+    if (!part.whole(meta)) {
+      throw new IllegalStateException("snapshotIndex=" + meta.index() + " reason=no-whole-image-received");
+    }
+    try {
+      if (!shipsEntries) {
+        byte[] data = part.takeBytes();
+        installSnapshot(meta, data);
+        return data.length;
+      }
+      long size = part.seal(directory.resolve(INSTALL_FILE));
+      ImageInstall.Installed installed = ImageInstall.applySealed(disk, directory, log, snapshotFile, keyOf);
+      snapshot = installed.meta();
+      snapshotData = installed.state();
+      return size;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -384,14 +402,15 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   /**
    * Drops whole entries up to {@code throughIndex}, but never above the fallback snapshot's index
    * ({@link SnapshotFile#previousIndex()}): if the newest snapshot file is later found damaged, the
-   * older one plus the log from its index on still rebuild the state.
+   * older one plus the log from its index on still rebuild the state; nor above what a leader's image
+   * stream still reads ({@link ImagePins}): those entries go with a later call.
    */
   @Override
   public void compact(long throughIndex) {
     if (throughIndex > snapshot.index()) {
       throw new LogIndexException(throughIndex, log.firstIndex(), log.lastIndex(), "compact-beyond-snapshot");
     }
-    throughIndex = Math.min(throughIndex, snapshotFile.previousIndex());
+    throughIndex = Math.min(Math.min(throughIndex, snapshotFile.previousIndex()), pins.floor() - 1);
     if (throughIndex < log.firstIndex()) {
       return;
     }
@@ -433,11 +452,17 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   /** Drops the storage like a killed process would: unsynced buffered appends are lost. */
   void abandon() {
     log.closeChannels();
+    try {
+      part.close();
+    } catch (IOException ignored) {
+      // a killed process closes nothing either; the descriptor goes with the test's disk
+    }
   }
 
   /** Hands buffered appends to the OS without an fsync (they are durable only after a sync). */
   @Override
   public void close() throws IOException {
+    part.close();
     log.close();
   }
 

@@ -54,8 +54,9 @@ final class InteractionCluster {
       }
       Ready rd = n.ready();
       MemoryLogStorage disk = disks.get(e.getKey());
+      rd.snapshotChunks().forEach(disk::persistSnapshotChunk);
       if (rd.snapshot() != null) {
-        disk.installSnapshot(rd.snapshot(), rd.snapshotData());
+        disk.installReceivedSnapshot(rd.snapshot());
       }
       disk.append(rd.entries());
       if (rd.hardState() != null) {

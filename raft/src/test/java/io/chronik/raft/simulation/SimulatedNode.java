@@ -275,8 +275,9 @@ final class SimulatedNode {
   }
 
   private void persist(Ready rd) {
+    rd.snapshotChunks().forEach(disk::persistSnapshotChunk);
     if (rd.snapshot() != null) {
-      disk.installSnapshot(rd.snapshot(), rd.snapshotData());
+      disk.installReceivedSnapshot(rd.snapshot());
     }
     if (!rd.entries().isEmpty()) {
       disk.append(rd.entries());
@@ -300,7 +301,7 @@ final class SimulatedNode {
       sim.trace(id, () -> "apply " + span(rd.committedEntries()) + " readStates=" + rd.readStates());
     }
     if (rd.snapshot() != null) {
-      kv.restore(rd.snapshotData(), rd.snapshot().index());
+      kv.restore(disk.snapshotData(), rd.snapshot().index());
     }
     for (Entry e : rd.committedEntries()) {
       sim.checkApplied(id, e);

@@ -71,8 +71,9 @@ class DurableRaftClusterTest {
       while (raft.hasReady()) {
         Ready rd = raft.ready();
         DurableLogStorage storage = storages.get(n.getKey());
+        rd.snapshotChunks().forEach(storage::persistSnapshotChunk);
         if (rd.snapshot() != null) {
-          storage.installSnapshot(rd.snapshot(), rd.snapshotData());
+          storage.installReceivedSnapshot(rd.snapshot());
         }
         storage.append(rd.entries());
         if (rd.hardState() != null) {

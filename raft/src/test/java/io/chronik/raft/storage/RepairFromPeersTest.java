@@ -194,8 +194,9 @@ class RepairFromPeersTest {
       while (raft.hasReady()) {
         Ready rd = raft.ready();
         DurableLogStorage storage = storages.get(n.getKey());
+        rd.snapshotChunks().forEach(storage::persistSnapshotChunk);
         if (rd.snapshot() != null) {
-          storage.installSnapshot(rd.snapshot(), rd.snapshotData());
+          storage.installReceivedSnapshot(rd.snapshot());
         }
         storage.append(rd.entries());
         if (rd.hardState() != null) {
