@@ -18,9 +18,8 @@ import java.util.random.RandomGenerator;
  * {@link Ready} which the driver handles and acknowledges with {@link #advance}. No threads, clocks
  * or I/O: the same inputs and seed always give the same outputs, which the simulator relies on.
  *
- * <p>Cheap per group: a group costs its log tail, one {@link Progress} per peer on the leader, and
- * nothing while idle. Thousands of groups share the driver's threads; heartbeats of all groups to one
- * peer can be shipped together (see {@link io.chronik.raft.message.PeerBatch}).
+ * <p>Cheap per group: its log tail, one {@link Progress} per peer on the leader, nothing while idle;
+ * heartbeats of all groups to one peer ship together ({@link io.chronik.raft.message.PeerBatch}).
  *
  * <p>Batching: proposals only append to the unstable log; appends to followers are produced once per
  * {@link #ready()} call, so N proposals between two Readys become one storage append and one
