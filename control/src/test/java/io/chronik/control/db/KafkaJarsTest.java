@@ -38,4 +38,18 @@ class KafkaJarsTest {
         .hasMessageContaining("error=not-runnable");
     assertThat(cache).doesNotExist();
   }
+
+  /**
+   * The pom Maven resolves the jars from must parse: a "--" inside its comment ("chronik test --db kafka")
+   * made every Maven run fail with a ModelParseException, unseen while the cache was seeded by the bench
+   * peer's folder (found on a new machine, 2026-12-07).
+   */
+  @Test
+  void theShippedPomIsWellFormedXml() throws Exception {
+    try (java.io.InputStream pom = KafkaJars.class.getResourceAsStream("/kafka/pom.xml")) {
+      assertThat(pom).isNotNull();
+      org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom);
+      assertThat(doc.getDocumentElement().getTagName()).isEqualTo("project");
+    }
+  }
 }
