@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,7 +65,11 @@ class CatchUpSoakTest {
       int[] others = java.util.stream.IntStream.range(0, 3).filter(n -> n != stopped).toArray();
       cluster.kill(stopped);
       produceBig(cluster, bytes + bytes / 4); // a quarter more than retention keeps: the stopped replica's entries go
-      Thread.sleep(5_000); // retention runs every second
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
+        TopicPartition tp = new TopicPartition(BIG, 0);
+        eventually("retention moved the log start past the stopped replica", Duration.ofMinutes(2),
+            () -> admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset(), s -> s > 0);
+      }
 
       long baselineP99 = probeP99(cluster, Duration.ofSeconds(30), () -> true);
       double installedBefore = metric(cluster, stopped, "chronik_snapshots_installed_total");
@@ -132,13 +138,19 @@ class CatchUpSoakTest {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     List<Long> micros = new ArrayList<>();
     long deadline = System.nanoTime() + max.toNanos();
+    java.util.concurrent.Semaphore ticks = new java.util.concurrent.Semaphore(0);
+    java.util.concurrent.ScheduledExecutorService pace = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    pace.scheduleAtFixedRate(() -> ticks.release(), 0, 20, TimeUnit.MILLISECONDS); // one send per tick
     try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
       while ((going.getAsBoolean() || micros.size() < 100) && System.nanoTime() < deadline) {
+        ticks.acquire();
+        ticks.drainPermits(); // a slow send skips the ticks it overran instead of bursting after it
         long t0 = System.nanoTime();
         p.send(new ProducerRecord<>(PROBE, 0, null, "probe")).get();
         micros.add((System.nanoTime() - t0) / 1_000);
-        Thread.sleep(20);
       }
+    } finally {
+      pace.shutdownNow();
     }
     Collections.sort(micros);
     return micros.get((int) Math.min(micros.size() - 1, Math.ceil(micros.size() * 0.99) - 1)) / 1_000;

@@ -35,12 +35,8 @@ class PartitionOpenFailureTest {
       try (Admin client = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
         client.createTopics(List.of(new NewTopic("blocked", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      HttpResponse<String> health = AdminHttp.get(admin, "/health");
-      while (health.statusCode() == 200 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-        health = AdminHttp.get(admin, "/health");
-      }
+      HttpResponse<String> health = Eventually.eventually("/health turns red", java.time.Duration.ofSeconds(20),
+          () -> AdminHttp.get(admin, "/health"), h -> h.statusCode() != 200);
       assertThat(health.statusCode()).isEqualTo(503);
       assertThat(health.body()).isEqualTo("healthy=false reason=partitions-open-failed count=1\n");
       assertThat(AdminHttp.sum(AdminHttp.get(admin, "/metrics").body(), "chronik_partitions_open_failed", ""))
