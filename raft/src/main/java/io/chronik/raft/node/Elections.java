@@ -91,11 +91,16 @@ final class Elections {
       voteTerm = node.term();
       type = MessageType.VOTE;
     }
-    votes.put(node.id(), true);
-    if (won()) {
-      advance(pre, transfer);
-      return;
+    if (pre) {
+      votes.put(node.id(), true); // a pre-vote promises nothing, so it counts at once
+      if (won()) {
+        advance(true, transfer);
+        return;
+      }
     }
+    // A real self-vote counts only once it is durable (selfVoteDurable): a node that alone is a quorum
+    // would otherwise lead in memory, crash before its vote reached the disk, restart in the old term
+    // and vote for another candidate of the same term (simulation seeds 14229, 17467).
     TreeSet<Integer> voters = new TreeSet<>(membership.current().voters());
     voters.addAll(membership.current().outgoing());
     for (int peer : voters) {
@@ -103,6 +108,16 @@ final class Elections {
         node.send(Message.of(type, node.id(), peer, voteTerm).log(log.lastIndex(), log.lastTerm())
             .transfer(transfer).build());
       }
+    }
+  }
+
+  /**
+   * The driver made this candidate's vote for itself durable: it counts now, and a node that is a
+   * quorum on its own (or whose peers' votes arrived first) wins.
+   */
+  void selfVoteDurable() {
+    if (node.role() == Role.CANDIDATE && votes.putIfAbsent(node.id(), true) == null && won()) {
+      node.becomeLeader();
     }
   }
 

@@ -21,9 +21,8 @@ import java.util.random.RandomGenerator;
  * <p>Cheap per group: its log tail, one {@link Progress} per peer on the leader, nothing while idle;
  * heartbeats of all groups to one peer ship together ({@link io.chronik.raft.message.PeerBatch}).
  *
- * <p>Batching: proposals only append to the unstable log; appends to followers are produced once per
- * {@link #ready()} call, so N proposals between two Readys become one storage append and one
- * message per follower (bounded by {@link RaftOptions#appendBytesMax()}).
+ * <p>Batching: proposals only append to the unstable log; {@link #ready()} turns the N proposals since the
+ * last Ready into one storage append and one message per follower ({@link RaftOptions#appendBytesMax()}).
  */
 public final class RaftNode {
 
@@ -39,9 +38,8 @@ public final class RaftNode {
   private final Leadership leadership;
   private final ReadyAssembly assembly;
 
-  // role, term, vote and lead are written only by RaftNode's own methods (become*, grantVote,
-  // heardFromLeader), and the election timer only through its Timers, which no other class calls; never
-  // by the classes it delegates to: one writer per piece of state
+  // one writer per piece of state: role, term, vote and lead only by RaftNode's own methods (become*,
+  // grantVote, heardFromLeader), the election timer only through its Timers; never by its delegates
   private long term;
   private int vote = NONE;
   private int leader = NONE;
@@ -383,6 +381,8 @@ public final class RaftNode {
     }
     if (role == Role.LEADER) {
       leadership.selfDurable();
+    } else if (role == Role.CANDIDATE && assembly.durableVote(term, id)) {
+      elections.selfVoteDurable();
     }
   }
 

@@ -54,6 +54,11 @@ final class ReadyAssembly {
         || log.hasUnstable() || log.hasNextCommitted(log.applied());
   }
 
+  /** True when the driver made a hard state with this term and vote durable. */
+  boolean durableVote(long term, int vote) {
+    return lastHardState.term() == term && lastHardState.vote() == vote;
+  }
+
   /** Opens a Ready; the node may still add messages before {@link #collect}. */
   void begin() {
     if (readyOutstanding) {

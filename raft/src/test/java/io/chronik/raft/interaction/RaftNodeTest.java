@@ -152,13 +152,16 @@ class RaftNodeTest {
   void aSingleNodeLeaderCommitsOnlyWhatItsOwnDiskMadeDurable() {
     MemoryLogStorage disk = new MemoryLogStorage();
     RaftNode n = new RaftNode(1, disk, Configuration.of(List.of(1)), RaftOptions.defaults(), new SplittableRandom(1));
-    while (n.role() != Role.LEADER) {
+    while (n.role() == Role.FOLLOWER) {
       n.tick();
     }
+    Ready vote = n.ready();
+    disk.saveHardState(vote.hardState());
+    n.advance(vote);
+    assertThat(n.role()).isEqualTo(Role.LEADER);
     Ready first = n.ready();
     assertThat(n.commitIndex()).as("no-op not durable yet").isZero();
     disk.append(first.entries());
-    disk.saveHardState(first.hardState());
     n.advance(first);
     assertThat(n.commitIndex()).isEqualTo(1);
     n.propose(new byte[] {7});
@@ -235,5 +238,30 @@ class RaftNodeTest {
     assertThat(batch.peers()).containsExactly(2, 3);
     assertThat(batch.forPeer(2)).extracting(PeerBatch.Addressed::group).containsExactly("g1", "g2");
     assertThat(batch.size()).isEqualTo(3);
+  }
+
+  @Test
+  void aNodeThatIsAQuorumAloneLeadsOnlyOnceItsVoteForItselfIsDurable() {
+    MemoryLogStorage disk = new MemoryLogStorage();
+    RaftNode alone = new RaftNode(1, disk, Configuration.of(List.of(1)), RaftOptions.defaults(), new SplittableRandom(1));
+    while (alone.role() == Role.FOLLOWER) {
+      alone.tick();
+    }
+    assertThat(alone.role()).as("its own vote is not on disk yet").isEqualTo(Role.CANDIDATE);
+    Ready rd = alone.ready();
+    assertThat(rd.hardState().term()).isEqualTo(1);
+    assertThat(rd.hardState().vote()).isEqualTo(1);
+
+    // the write of that Ready is lost (a failed fsync, a crash): the restarted node knows nothing of term 1,
+    // so no leader of term 1 may have existed in memory either, or it could vote for another candidate of term 1
+    RaftNode restarted = new RaftNode(1, disk, Configuration.of(List.of(1)), RaftOptions.defaults(),
+        new SplittableRandom(1));
+    assertThat(restarted.term()).isZero();
+    assertThat(restarted.role()).isEqualTo(Role.FOLLOWER);
+
+    disk.saveHardState(rd.hardState());
+    alone.advance(rd);
+    assertThat(alone.role()).isEqualTo(Role.LEADER);
+    assertThat(alone.term()).isEqualTo(1);
   }
 }
