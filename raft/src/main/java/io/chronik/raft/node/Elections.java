@@ -15,12 +15,14 @@ final class Elections {
   private final RaftNode node;
   private final RaftLog log;
   private final Membership membership;
+  private final RaftOptions options;
   private final TreeMap<Integer, Boolean> votes = new TreeMap<>();
 
-  Elections(RaftNode node, RaftLog log, Membership membership) {
+  Elections(RaftNode node, RaftLog log, Membership membership, RaftOptions options) {
     this.node = node;
     this.log = log;
     this.membership = membership;
+    this.options = options;
   }
 
   /** Handles a vote request or response; false for any other message. */
@@ -49,8 +51,8 @@ final class Elections {
     MessageType t = m.type();
     if (m.term() > node.term()) {
       if (t == MessageType.VOTE || t == MessageType.PRE_VOTE) {
-        boolean inLease = node.options().checkQuorum() && node.leader() != RaftNode.NONE
-            && node.electionElapsed() < node.options().electionTicks();
+        boolean inLease = options.checkQuorum() && node.leader() != RaftNode.NONE
+            && node.electionElapsed() < options.electionTicks();
         if (inLease && !m.transfer()) {
           return false;
         }
@@ -64,7 +66,7 @@ final class Elections {
       return true;
     }
     if (m.term() < node.term()) {
-      boolean guarded = node.options().checkQuorum() || node.options().preVote();
+      boolean guarded = options.checkQuorum() || options.preVote();
       if (guarded && (t == MessageType.APPEND || t == MessageType.HEARTBEAT || t == MessageType.QUIESCE)) {
         // tell a stale leader about the newer term so it steps down
         node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).build());
@@ -141,17 +143,38 @@ final class Elections {
         || (pre && m.term() > node.term());
     MessageType resp = pre ? MessageType.PRE_VOTE_RESPONSE : MessageType.VOTE_RESPONSE;
     // a log cut below what this node once promised would grant votes its whole log refused
+    long commit = log.committed();
+    long commitTerm = log.term(commit);
     if (canVote && log.coversRepairFloor(m.index(), m.logTerm()) && log.isUpToDate(m.index(), m.logTerm())) {
-      node.send(Message.of(resp, node.id(), m.from(), m.term()).build());
+      node.send(Message.of(resp, node.id(), m.from(), m.term()).commit(commit).log(commit, commitTerm).build());
       if (!pre) {
         node.grantVote(m.from());
       }
     } else {
-      node.send(Message.of(resp, node.id(), m.from(), node.term()).rejected(true).build());
+      node.send(Message.of(resp, node.id(), m.from(), node.term()).commit(commit).log(commit, commitTerm)
+          .rejected(true).build());
+    }
+  }
+
+  /**
+   * Every vote response tells the candidate how far the voter knows the log committed, and the term of its
+   * entry there. If the candidate holds that entry (same index and term: by log matching, the same prefix)
+   * it is committed, whoever says so: commits only ever come from a leader. This is how a new voter learns
+   * that the change making it a voter committed when the leader that committed it stepped down first:
+   * without it, it keeps counting votes under the joint configuration, and the old voters, whose logs
+   * hold more, refuse it while they may no longer stand themselves (simulation seeds 13457, 42271).
+   */
+  private void learnCommit(Message m) {
+    long commit = m.commit();
+    if (commit > log.committed() && commit <= log.lastIndex() && m.logTerm() > 0 && log.term(commit) == m.logTerm()) {
+      long before = log.committed();
+      log.commitTo(commit);
+      node.onCommitted(before);
     }
   }
 
   private void handleVoteResponse(Message m) {
+    learnCommit(m);
     boolean pre = m.type() == MessageType.PRE_VOTE_RESPONSE;
     if ((pre && node.role() != Role.PRE_CANDIDATE) || (!pre && node.role() != Role.CANDIDATE)) {
       return;

@@ -63,7 +63,7 @@ public final class RaftNode {
     SnapshotMeta snap = storage.snapshotMeta();
     this.membership = new Membership(snap.index() > 0 ? snap.config() : initial, snap.index());
     membership.replayCommitted(log, snap.index(), log.committed());
-    this.elections = new Elections(this, log, membership);
+    this.elections = new Elections(this, log, membership, options);
     this.following = new Following(this, log, membership, elections);
     this.leadership = new Leadership(this, log, membership, options);
     timers.randomize();
@@ -162,10 +162,6 @@ public final class RaftNode {
     return preVotesStarted;
   }
 
-  RaftOptions options() {
-    return options;
-  }
-
   /** Metadata for a snapshot the state machine takes at {@code appliedIndex}. */
   public SnapshotMeta snapshotMetaAt(long appliedIndex) {
     if (appliedIndex > log.applied()) {
@@ -189,12 +185,10 @@ public final class RaftNode {
   }
 
   /**
-   * The driver knows the leader's process is gone (its connection closed): forget the leader, so this
-   * voter's lease no longer refuses other candidates, and stand soon instead of after a whole election
-   * timeout. The surviving voters take turns instead of racing ({@link Timers#standInTurn}), rotated by
-   * {@code rotation} (the driver passes the group id, so the dead node's groups spread over the
-   * survivors). Ignored unless {@code nodeId} is the leader this follower knows. Raft's safety does not
-   * depend on it: a wrong belief costs at most an election.
+   * The driver knows the leader's process is gone (its connection closed): forget the leader (its lease no
+   * longer refuses other candidates) and stand soon, the survivors taking turns ({@link Timers#standInTurn})
+   * rotated by {@code rotation} (the group id, so the dead node's groups spread over them). Ignored unless
+   * {@code nodeId} is the leader this follower knows. Not needed for safety: a wrong belief costs an election.
    */
   public void leaderUnreachable(int nodeId, int rotation) {
     if (role == Role.LEADER || leader != nodeId || leader == NONE) {
@@ -206,13 +200,11 @@ public final class RaftNode {
   }
 
   /**
-   * The driver heard lately from the process of node {@code nodeId}, and that process's Raft loop is
-   * running: node-level liveness that a slow fsync on that node does not hold up (its pings come from a
-   * timer thread, its heartbeats from the loop). A follower whose leader that is holds its election timer
-   * as a heartbeat would, and keeps its leader lease; a leader counts that follower as recently active for
-   * check-quorum. So a loop stretched by a slow disk is not taken for a dead leader or a lost quorum, the
-   * election storm of thousands of groups under load. When pings stop (a partition, a dead process) the
-   * ordinary timers run again. Raft's safety does not depend on it; only when an election starts does.
+   * The driver heard lately from node {@code nodeId}'s process, whose Raft loop runs (pings come from a timer
+   * thread, so a slow fsync there does not hold them up). Its follower holds its election timer and lease
+   * as on a heartbeat; a leader counts it active for check-quorum: a loop stretched by a slow disk is not
+   * taken for a dead leader or a lost quorum (the election storm of thousands of groups under load). When
+   * pings stop the ordinary timers run again. Safety does not depend on it, only when an election starts.
    */
   public void peerAlive(int nodeId) {
     if (timers.quiesced() || nodeId == id) {
@@ -367,10 +359,18 @@ public final class RaftNode {
 
   /** Collects pending work. Must be followed by {@link #advance} before the next call. */
   public Ready ready() {
+    return ready(Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #ready()}, with at most about {@code committedBytesMax} of committed entries to apply (none
+   * when not positive, else at least one): a driver bounds what thousands of groups replaying at once read.
+   */
+  public Ready ready(long committedBytesMax) {
     assembly.begin();
     following.actOnPersistedChunks();
     leadership.flushAppends(role == Role.LEADER);
-    return assembly.collect(hardState(), role, leader, following.snapshotChunks());
+    return assembly.collect(hardState(), role, leader, following.snapshotChunks(), committedBytesMax);
   }
 
   /** The driver has durably persisted, sent and applied everything in {@code rd}. */

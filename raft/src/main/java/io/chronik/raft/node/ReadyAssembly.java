@@ -67,13 +67,14 @@ final class ReadyAssembly {
     readyOutstanding = true;
   }
 
-  Ready collect(HardState hs, Role role, int leader, List<SnapshotChunk> snapshotChunks) {
+  Ready collect(HardState hs, Role role, int leader, List<SnapshotChunk> snapshotChunks, long committedBytesMax) {
     Ready rd = new Ready(
         hs.equals(lastHardState) ? null : hs,
         log.unstableEntries(),
         log.pendingSnapshot(),
         snapshotChunks,
-        log.nextCommitted(log.applied(), committedBytesPerReady()),
+        committedBytesMax <= 0 ? List.of()
+            : log.nextCommitted(log.applied(), Math.min(committedBytesMax, committedBytesPerReady())),
         List.copyOf(outbox),
         List.copyOf(readStates),
         role,

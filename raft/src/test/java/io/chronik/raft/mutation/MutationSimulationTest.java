@@ -18,7 +18,7 @@ class MutationSimulationTest {
     List<PlantedBug> fast = PlantedBug.ALL.stream().filter(b -> PlantedBug.FAST.contains(b.name())).toList();
     assertThat(fast).hasSize(PlantedBug.FAST.size());
     System.out.println(MutationCampaign.HEADER);
-    List<MutationCampaign.Outcome> outcomes = new MutationCampaign(1, Long.getLong("mutants.seeds", 400), false, 240)
+    List<MutationCampaign.Outcome> outcomes = new MutationCampaign(1, Long.getLong("mutants.seeds", 4_000), false, 240)
         .run(fast);
     assertThat(outcomes).allSatisfy(o -> assertThat(o.caught()).as(o.row()).isTrue());
   }
