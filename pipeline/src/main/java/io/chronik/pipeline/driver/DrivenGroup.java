@@ -74,6 +74,15 @@ public interface DrivenGroup<M> {
   /** The pending Ready; the driver persists, syncs, sends, applies and then {@link #advance}s it. */
   GroupReady<M> ready();
 
+  /**
+   * As {@link #ready()}, with at most about {@code committedBytesMax} of committed entries to apply (none
+   * when not positive): the driver's per-loop budget, so thousands of groups re-applying their logs after a
+   * restart do not read gigabytes into the heap in one loop. The rest comes in later loops.
+   */
+  default GroupReady<M> ready(long committedBytesMax) {
+    return ready();
+  }
+
   /** Writes the Ready's entries and hard state to the group's storage; the driver syncs once for all groups. */
   void persist(GroupReady<M> ready);
 

@@ -39,4 +39,9 @@ public interface GroupReady<M> {
   long committedIndex();
 
   long committedTerm();
+
+  /** Payload bytes of the committed entries this Ready hands out to apply (counted against the loop's budget). */
+  default long committedBytes() {
+    return 0;
+  }
 }

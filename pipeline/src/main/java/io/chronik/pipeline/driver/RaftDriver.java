@@ -67,6 +67,7 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   /** Per-loop scratch, reused (driver thread only). */
   private final List<GroupReady<M>> readies = new ArrayList<>();
+  private long applyBudgetBytes; // of this loop's collect: committed bytes the next groups may still hand out
   private final List<DrivenGroup<M>> readyGroups = new ArrayList<>();
   private final PeerOutbox<M> outbox;
   private final DriverFailureListener failureListener;
@@ -363,6 +364,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   }
 
   private void collectReadies() {
+    applyBudgetBytes = config.applyBytesPerLoopMax();
     if (scanAll) {
       for (int h = 0; h < hosted.size(); h++) {
         collect(hosted.get(h));
@@ -388,7 +390,8 @@ public final class RaftDriver<M> implements AutoCloseable {
   private void collect(DrivenGroup<M> group) {
     int g = group.groupId();
     if (group.hasReady()) {
-      GroupReady<M> ready = group.ready();
+      GroupReady<M> ready = group.ready(applyBudgetBytes);
+      applyBudgetBytes -= ready.committedBytes();
       readies.add(ready);
       readyGroups.add(group);
       if (ready.term() > knownTerms[g]) {

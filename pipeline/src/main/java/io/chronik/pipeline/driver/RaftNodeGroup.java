@@ -120,6 +120,15 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
       List<Entry> committed = ready.committedEntries();
       return committed.isEmpty() ? 0 : committed.get(committed.size() - 1).term();
     }
+
+    @Override
+    public long committedBytes() {
+      long bytes = 0;
+      for (Entry e : ready.committedEntries()) {
+        bytes += e.payload().length;
+      }
+      return bytes;
+    }
   }
 
   @Override
@@ -177,7 +186,12 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
 
   @Override
   public final GroupReady<GroupMessage> ready() {
-    Ready ready = node.ready();
+    return ready(Long.MAX_VALUE);
+  }
+
+  @Override
+  public final GroupReady<GroupMessage> ready(long committedBytesMax) {
+    Ready ready = node.ready(committedBytesMax);
     if (ready.leader() != leaderHint && ready.leader() != RaftNode.NONE) {
       leaderChanges++;
     }
