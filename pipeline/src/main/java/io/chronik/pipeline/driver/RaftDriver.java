@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>drain ticks, peer messages and proposals into the groups (step / propose);</li>
  *   <li>collect the Ready of every group; send the leaders' appends and heartbeats at once (they
  *       promise nothing about this node's disk, so the followers write in parallel with the leader);
- *       persist all entries and hard states, then ONE sync for the node (group commit across groups;
- *       acks=1 appends complete after it);</li>
+ *       persist all entries and hard states, then ONE sync for the node ({@link ReadyBatch}: group commit
+ *       across groups; acks=1 appends complete after it);</li>
  *   <li>send the other messages (votes, append responses), coalesced per peer node (one {@code send}
  *       per peer, one {@code flush});</li>
  *   <li>apply committed entries, complete acks=all appends, and advance every group.</li>
@@ -47,10 +47,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   /** Slot per group id (null: not hosted here); {@link #hosted} lists the non-null ones in id order of arrival. */
   private final DrivenGroup<M>[] groups;
   private final List<DrivenGroup<M>> hosted = new ArrayList<>();
-  private final DurableSync storage;
-  private final CommitApplier<M> applier;
   private final CompletionRegistry registry;
-  private final PipelineMetrics metrics;
   private final ToIntFunction<M> groupOfMessage;
 
   private final MpscArrayQueue<DetachedProposal> proposals;
@@ -65,9 +62,8 @@ public final class RaftDriver<M> implements AutoCloseable {
   /** Logical ticks this driver has run (at most one per loop, like the groups'). */
   private long tickCount;
 
-  /** Per-loop scratch, reused (driver thread only). */
-  private final List<GroupReady<M>> readies = new ArrayList<>();
-  private final List<DrivenGroup<M>> readyGroups = new ArrayList<>();
+  /** The Readies of the current loop (driver thread only). */
+  private final ReadyBatch<M> batch;
   private final PeerOutbox<M> outbox;
   private final DriverFailureListener failureListener;
   /**
@@ -78,8 +74,6 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final int[] touchedIds;
   private int touchedCount;
   private boolean scanAll = true;
-  private final int[] durableGroups;
-  private final long[] durableIndexes;
   private final long[] knownTerms;
   private long loopAppends;
   private volatile long ticksSkipped;
@@ -88,7 +82,6 @@ public final class RaftDriver<M> implements AutoCloseable {
   private volatile long termChanges;
 
   private final AtomicLong loops = new AtomicLong();
-  private final AtomicLong syncs = new AtomicLong();
   private volatile long tasksFailed;
   private volatile Thread thread;
   private volatile boolean running;
@@ -105,10 +98,7 @@ public final class RaftDriver<M> implements AutoCloseable {
       ToIntFunction<M> groupOfMessage, DriverFailureListener failureListener) {
     this.config = config;
     this.groups = (DrivenGroup<M>[]) new DrivenGroup<?>[registry.groupsMax()];
-    this.storage = storage;
-    this.applier = applier;
     this.registry = registry;
-    this.metrics = metrics;
     this.groupOfMessage = groupOfMessage;
     this.proposals = new MpscArrayQueue<>(config.proposalQueueCapacity());
     this.inbound = new MpscArrayQueue<>(config.inboundQueueCapacity());
@@ -118,8 +108,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     this.failureListener = failureListener;
     this.touched = new boolean[this.groups.length];
     this.touchedIds = new int[this.groups.length];
-    this.durableGroups = new int[this.groups.length];
-    this.durableIndexes = new long[this.groups.length];
+    this.batch = new ReadyBatch<>(this.groups.length, storage, applier, registry, metrics);
     this.knownTerms = new long[this.groups.length];
     for (DrivenGroup<M> group : groups) {
       addGroup(group);
@@ -280,21 +269,20 @@ public final class RaftDriver<M> implements AutoCloseable {
     loopStartedNanos = System.nanoTime();
     int work = drainInputs();
     collectReadies();
-    if (readies.isEmpty()) {
+    if (batch.isEmpty()) {
       return work;
     }
     loops.incrementAndGet();
     try {
-      outbox.send(readies, true);
+      outbox.send(batch.readies(), true);
       if (!persistAll()) {
-        return work + readies.size();
+        return work + batch.size();
       }
-      outbox.send(readies, false);
-      applyAndAdvanceAll();
-      return work + readies.size();
+      outbox.send(batch.readies(), false);
+      batch.applyAndAdvance();
+      return work + batch.size();
     } finally {
-      readies.clear();
-      readyGroups.clear();
+      batch.clear();
     }
   }
 
@@ -380,8 +368,8 @@ public final class RaftDriver<M> implements AutoCloseable {
     }
     touchedCount = 0;
     scanAll = false;
-    for (int i = 0; i < readyGroups.size(); i++) {
-      touch(readyGroups.get(i).groupId()); // advancing may leave more (commit on own durability, applies)
+    for (int i = 0; i < batch.size(); i++) {
+      touch(batch.group(i).groupId()); // advancing may leave more (commit on own durability, applies)
     }
   }
 
@@ -389,8 +377,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     int g = group.groupId();
     if (group.hasReady()) {
       GroupReady<M> ready = group.ready();
-      readies.add(ready);
-      readyGroups.add(group);
+      batch.add(group, ready);
       if (ready.term() > knownTerms[g]) {
         // appends of older terms may be overwritten: fail them before any commit of the new term
         knownTerms[g] = ready.term();
@@ -402,55 +389,14 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   /** Persists every Ready's writes and syncs once; false when the storage failed (driver stops). */
   private boolean persistAll() {
-    int durableCount = 0;
-    boolean writes = false;
-    long entries = 0;
-    long started = 0;
     try {
-      for (int i = 0; i < readies.size(); i++) {
-        GroupReady<M> ready = readies.get(i);
-        if (ready.hasWrites()) {
-          readyGroups.get(i).persist(ready);
-          writes = true;
-          entries += ready.entryCount();
-          if (ready.lastPersistedIndex() > 0) {
-            durableGroups[durableCount] = readyGroups.get(i).groupId();
-            durableIndexes[durableCount++] = ready.lastPersistedIndex();
-          }
-        }
-      }
-      metrics.recordDriverLoop(loopAppends, entries, readies.size());
+      batch.persistAndSync(loopAppends);
       loopAppends = 0;
-      if (!writes) {
-        return true;
-      }
-      started = System.nanoTime();
-      storage.sync();
-      metrics.recordSync(System.nanoTime() - started);
+      return true;
     } catch (IOException | RuntimeException e) {
       // the storage contract: a node that cannot persist stops instead of sending unkept promises
       fail(DriverFailure.STORAGE_FAILED, e);
       return false;
-    }
-    syncs.incrementAndGet();
-    registry.durable(durableGroups, durableIndexes, durableCount);
-    return true;
-  }
-
-  private void applyAndAdvanceAll() {
-    for (int i = 0; i < readies.size(); i++) {
-      DrivenGroup<M> group = readyGroups.get(i);
-      GroupReady<M> ready = readies.get(i);
-      if (ready.committedIndex() > group.durableIndex()) {
-        // acknowledging now could confirm writes a crash loses: stop instead (run() fails every append)
-        throw new DurabilityViolation("group=" + group.groupId() + " commit=" + ready.committedIndex()
-            + " durable=" + group.durableIndex() + " reason=commit-beyond-durable");
-      }
-      applier.apply(group, ready);
-      if (ready.committedIndex() > 0) {
-        registry.committed(group.groupId(), ready.committedIndex(), ready.committedTerm());
-      }
-      group.advance(ready);
     }
   }
 
@@ -479,7 +425,7 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   /** Syncs issued: at most one per loop. */
   public long syncs() {
-    return syncs.get();
+    return batch.syncs();
   }
 
   public long peerSends() {
