@@ -54,29 +54,22 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final MpscArrayQueue<M> inbound;
   private final MpscArrayQueue<Runnable> tasks;
   private final MessagePassingQueue.Consumer<Runnable> runTask = this::runTask;
-  private final AtomicLong pendingTicks = new AtomicLong();
+  private final LogicalClock clock = new LogicalClock();
   private final MessagePassingQueue.Consumer<M> stepInbound = this::stepInbound;
   private final MessagePassingQueue.Consumer<DetachedProposal> proposeOne = this::propose;
   /** Proposals for groups whose leader here is handing off (driver thread). */
   private final TransferHold transferHold;
-  /** Logical ticks this driver has run (at most one per loop, like the groups'). */
-  private long tickCount;
 
   /** The Readies of the current loop (driver thread only). */
   private final ReadyBatch<M> batch;
+  /** Groups waiting for a snapshot image's storage work, done on the worker thread. */
+  private final ParkedGroups<M> parked;
   private final PeerOutbox<M> outbox;
   private final DriverFailureListener failureListener;
-  /**
-   * Groups that got an input since the last collection: only they can have a Ready, so a loop looks
-   * at a handful of groups, not all thousands (driver thread; {@link #scanAll} after tasks and adds).
-   */
-  private final boolean[] touched;
-  private final int[] touchedIds;
-  private int touchedCount;
-  private boolean scanAll = true;
+  /** Groups that got an input since the last collection (only they can have a Ready). */
+  private final TouchedGroups touched;
   private final long[] knownTerms;
   private long loopAppends;
-  private volatile long ticksSkipped;
   /** When the last loop began (System.nanoTime): a loop stuck in a sync shows as an old value. */
   private volatile long loopStartedNanos = System.nanoTime();
   private volatile long termChanges;
@@ -106,9 +99,9 @@ public final class RaftDriver<M> implements AutoCloseable {
     this.transferHold = new TransferHold(config.proposalQueueCapacity());
     this.outbox = new PeerOutbox<>(transport, config.nodesMax());
     this.failureListener = failureListener;
-    this.touched = new boolean[this.groups.length];
-    this.touchedIds = new int[this.groups.length];
+    this.touched = new TouchedGroups(this.groups.length);
     this.batch = new ReadyBatch<>(this.groups.length, storage, applier, registry, metrics);
+    this.parked = new ParkedGroups<>(this.groups.length, this::wake);
     this.knownTerms = new long[this.groups.length];
     for (DrivenGroup<M> group : groups) {
       addGroup(group);
@@ -128,14 +121,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     groups[id] = group;
     hosted.add(group);
     knownTerms[id] = group.term();
-    touch(id);
-  }
-
-  private void touch(int groupId) {
-    if (!touched[groupId]) {
-      touched[groupId] = true;
-      touchedIds[touchedCount++] = groupId;
-    }
+    touched.touch(id);
   }
 
   /** Stops hosting a group (driver thread only); its pending appends fail NOT_LEADER. */
@@ -144,6 +130,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     if (group != null) {
       groups[groupId] = null;
       hosted.remove(group);
+      parked.forget(groupId);
       registry.termChanged(groupId, Long.MAX_VALUE);
     }
   }
@@ -190,7 +177,7 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   /** One logical clock tick for every group (called by a timer thread). */
   public void tick() {
-    pendingTicks.incrementAndGet();
+    clock.tick();
     wake();
   }
 
@@ -209,6 +196,7 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   public void start(ThreadFactory threadFactory) {
     running = true;
+    parked.start(threadFactory);
     Thread t = threadFactory.newThread(this::run);
     thread = t;
     t.start();
@@ -269,6 +257,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     loopStartedNanos = System.nanoTime();
     int work = drainInputs();
     collectReadies();
+    work += parked.resume(batch, touched::touch); // their Readies join this loop's, as if collected now
     if (batch.isEmpty()) {
       return work;
     }
@@ -286,57 +275,53 @@ public final class RaftDriver<M> implements AutoCloseable {
     }
   }
 
-  /**
-   * Peer messages are stepped before the tick, and logical time advances at most one tick per loop:
-   * when a loop runs longer than a tick (a slow fsync, thousands of groups electing), time slows for
-   * every group of the node instead of the backlog of ticks firing every election timer at once while
-   * the heartbeats that would have reset them wait in the queue. Election timeouts thus stretch with
-   * the node's own loop time (the cure for election storms at thousands of groups); Raft's safety
-   * never depends on time, and reads are confirmed by a quorum (ReadIndex), not by leases.
-   */
+  /** Tasks, then peer messages, then at most one tick ({@link LogicalClock}), then proposals. */
   private int drainInputs() {
     int ran = tasks.drain(runTask, config.drainLimit());
     if (ran > 0) {
-      scanAll = true; // a task may have touched any group
+      touched.touchAll(); // a task may have touched any group
     }
     int stepped = inbound.drain(stepInbound, config.drainLimit());
-    long ticks = pendingTicks.getAndSet(0);
-    if (ticks > 0) {
-      tickCount++;
-      ticksSkipped += ticks - 1;
+    boolean ticked = clock.advance();
+    if (ticked) {
       for (int g = 0; g < hosted.size(); g++) {
         DrivenGroup<M> group = hosted.get(g);
+        if (parked.parked(group.groupId())) {
+          continue; // its time stands still: it must not campaign on the silence its parking causes
+        }
         group.tick();
         if (!group.quiescent()) {
-          touch(group.groupId());
+          touched.touch(group.groupId());
         }
       }
     }
     if (!transferHold.isEmpty()) {
       // before the queue: a group's held proposals go first, in their order
-      transferHold.release(tickCount, this::group, this::propose);
+      transferHold.release(clock.now(), this::group, this::propose);
     }
     int proposed = proposals.drain(proposeOne, config.drainLimit());
-    return (int) Math.min(Integer.MAX_VALUE, Math.min(ticks, 1) + ran + stepped + proposed);
+    return (ticked ? 1 : 0) + ran + stepped + proposed;
   }
 
   private void stepInbound(M message) {
     // a group not (yet) hosted here, e.g. its creation is not applied yet: Raft retransmits
     DrivenGroup<M> group = group(groupOfMessage.applyAsInt(message));
-    if (group != null) {
+    if (group != null && parked.parked(group.groupId())) {
+      parked.dropped(); // the leader resends (see ParkedGroups)
+    } else if (group != null) {
       group.step(message);
-      touch(group.groupId());
+      touched.touch(group.groupId());
     }
   }
 
   private void propose(DetachedProposal proposal) {
     loopAppends += proposal.size();
     DrivenGroup<M> group = group(proposal.groupId());
-    if (group == null) {
+    if (group == null || parked.parked(group.groupId())) {
       registry.reject(proposal, AppendStatus.NOT_LEADER);
       return;
     }
-    touch(group.groupId());
+    touched.touch(group.groupId());
     if (transferHold.holding(group.groupId()) || group.transferring()) {
       if (!transferHold.hold(proposal)) {
         registry.reject(proposal, AppendStatus.OVERLOADED);
@@ -351,38 +336,39 @@ public final class RaftDriver<M> implements AutoCloseable {
   }
 
   private void collectReadies() {
-    if (scanAll) {
+    if (touched.all()) {
       for (int h = 0; h < hosted.size(); h++) {
         collect(hosted.get(h));
       }
     } else {
-      for (int t = 0; t < touchedCount; t++) {
-        DrivenGroup<M> group = groups[touchedIds[t]];
+      for (int t = 0; t < touched.count(); t++) {
+        DrivenGroup<M> group = groups[touched.id(t)];
         if (group != null) {
           collect(group);
         }
       }
     }
-    for (int t = 0; t < touchedCount; t++) {
-      touched[touchedIds[t]] = false;
-    }
-    touchedCount = 0;
-    scanAll = false;
+    touched.clear();
     for (int i = 0; i < batch.size(); i++) {
-      touch(batch.group(i).groupId()); // advancing may leave more (commit on own durability, applies)
+      touched.touch(batch.group(i).groupId()); // advancing may leave more (commit on own durability, applies)
     }
   }
 
   private void collect(DrivenGroup<M> group) {
     int g = group.groupId();
-    if (group.hasReady()) {
+    if (!parked.parked(g) && group.hasReady()) {
       GroupReady<M> ready = group.ready();
-      batch.add(group, ready);
       if (ready.term() > knownTerms[g]) {
         // appends of older terms may be overwritten: fail them before any commit of the new term
         knownTerms[g] = ready.term();
         termChanges++;
         registry.termChanged(g, ready.term());
+      }
+      Runnable slowWork = group.slowWork(ready);
+      if (slowWork != null) {
+        parked.park(group, ready, slowWork); // back in a later loop (see ParkedGroups)
+      } else {
+        batch.add(group, ready);
       }
     }
   }
@@ -408,9 +394,28 @@ public final class RaftDriver<M> implements AutoCloseable {
     return loopStartedNanos;
   }
 
+  /** Groups parked for a snapshot image's storage work since start ({@link ParkedGroups}), and now. */
+  public long groupsParked() {
+    return parked.parkedTotal();
+  }
+
+  public int groupsParkedNow() {
+    return parked.parkedNow();
+  }
+
+  /** Time the storage worker spent on parked groups' work since start. */
+  public long storageWorkNanos() {
+    return parked.workNanos();
+  }
+
+  /** Peer messages dropped because their group was parked, since start. */
+  public long messagesDroppedWhileParked() {
+    return parked.messagesDropped();
+  }
+
   /** Ticks that arrived while a loop ran long and were folded into one (time dilation). */
   public long ticksSkipped() {
-    return ticksSkipped;
+    return clock.skipped();
   }
 
   /** Times a hosted group moved to a higher term (elections seen by this node, won or not). */
@@ -472,6 +477,7 @@ public final class RaftDriver<M> implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    parked.close();
     DetachedProposal leftover;
     while ((leftover = proposals.poll()) != null) {
       registry.reject(leftover, AppendStatus.SHUTDOWN);
