@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
-import org.jctools.queues.SpscArrayQueue;
+import org.jctools.queues.MpscArrayQueue;
 
 /**
  * Groups whose Ready waits for storage work too slow for the driver loop ({@link DrivenGroup#slowWork}: a
@@ -33,8 +33,8 @@ final class ParkedGroups<M> implements AutoCloseable {
   private final Parked<M>[] byGroup;
   /** Work for the worker; a group parks once at a time, so it holds at most one per group. */
   private final ArrayBlockingQueue<Parked<M>> todo;
-  /** Work done (worker to driver). */
-  private final SpscArrayQueue<Parked<M>> done;
+  /** Work done: from the worker, or from the driver itself when it ran a work in line. */
+  private final MpscArrayQueue<Parked<M>> done;
   private final Runnable wakeDriver;
   private volatile Thread worker;
   private volatile boolean closed;
@@ -48,7 +48,7 @@ final class ParkedGroups<M> implements AutoCloseable {
   ParkedGroups(int groupsMax, Runnable wakeDriver) {
     this.byGroup = (Parked<M>[]) new Parked<?>[groupsMax];
     this.todo = new ArrayBlockingQueue<>(Math.max(1, groupsMax));
-    this.done = new SpscArrayQueue<>(Math.max(2, 2 * groupsMax));
+    this.done = new MpscArrayQueue<>(Math.max(2, 2 * groupsMax));
     this.wakeDriver = wakeDriver;
   }
 
