@@ -83,6 +83,16 @@ public interface DrivenGroup<M> {
     return ready();
   }
 
+  /**
+   * The part of persisting {@code ready} too slow for the driver loop (a leader's snapshot image to check or
+   * to write), started now and to run on the driver's worker thread; null when there is none. With work, the
+   * group is parked ({@link ParkedGroups}) until it ran; then the driver {@link #persist}s the Ready, which
+   * applies the work's result, and goes on as usual.
+   */
+  default Runnable slowWork(GroupReady<M> ready) {
+    return null;
+  }
+
   /** Writes the Ready's entries and hard state to the group's storage; the driver syncs once for all groups. */
   void persist(GroupReady<M> ready);
 

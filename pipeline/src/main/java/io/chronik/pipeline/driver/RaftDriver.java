@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>drain ticks, peer messages and proposals into the groups (step / propose);</li>
  *   <li>collect the Ready of every group; send the leaders' appends and heartbeats at once (they
  *       promise nothing about this node's disk, so the followers write in parallel with the leader);
- *       persist all entries and hard states, then ONE sync for the node (group commit across groups;
- *       acks=1 appends complete after it);</li>
+ *       persist all entries and hard states, then ONE sync for the node ({@link ReadyBatch}: group commit
+ *       across groups; acks=1 appends complete after it);</li>
  *   <li>send the other messages (votes, append responses), coalesced per peer node (one {@code send}
  *       per peer, one {@code flush});</li>
  *   <li>apply committed entries, complete acks=all appends, and advance every group.</li>
@@ -47,49 +47,35 @@ public final class RaftDriver<M> implements AutoCloseable {
   /** Slot per group id (null: not hosted here); {@link #hosted} lists the non-null ones in id order of arrival. */
   private final DrivenGroup<M>[] groups;
   private final List<DrivenGroup<M>> hosted = new ArrayList<>();
-  private final DurableSync storage;
-  private final CommitApplier<M> applier;
   private final CompletionRegistry registry;
-  private final PipelineMetrics metrics;
   private final ToIntFunction<M> groupOfMessage;
 
   private final MpscArrayQueue<DetachedProposal> proposals;
   private final MpscArrayQueue<M> inbound;
   private final MpscArrayQueue<Runnable> tasks;
   private final MessagePassingQueue.Consumer<Runnable> runTask = this::runTask;
-  private final AtomicLong pendingTicks = new AtomicLong();
+  private final LogicalClock clock = new LogicalClock();
   private final MessagePassingQueue.Consumer<M> stepInbound = this::stepInbound;
   private final MessagePassingQueue.Consumer<DetachedProposal> proposeOne = this::propose;
   /** Proposals for groups whose leader here is handing off (driver thread). */
   private final TransferHold transferHold;
-  /** Logical ticks this driver has run (at most one per loop, like the groups'). */
-  private long tickCount;
 
-  /** Per-loop scratch, reused (driver thread only). */
-  private final List<GroupReady<M>> readies = new ArrayList<>();
+  /** The Readies of the current loop (driver thread only). */
+  private final ReadyBatch<M> batch;
+  /** Groups waiting for a snapshot image's storage work, done on the worker thread. */
+  private final ParkedGroups<M> parked;
   private long applyBudgetBytes; // of this loop's collect: committed bytes the next groups may still hand out
-  private final List<DrivenGroup<M>> readyGroups = new ArrayList<>();
   private final PeerOutbox<M> outbox;
   private final DriverFailureListener failureListener;
-  /**
-   * Groups that got an input since the last collection: only they can have a Ready, so a loop looks
-   * at a handful of groups, not all thousands (driver thread; {@link #scanAll} after tasks and adds).
-   */
-  private final boolean[] touched;
-  private final int[] touchedIds;
-  private int touchedCount;
-  private boolean scanAll = true;
-  private final int[] durableGroups;
-  private final long[] durableIndexes;
+  /** Groups that got an input since the last collection (only they can have a Ready). */
+  private final TouchedGroups touched;
   private final long[] knownTerms;
   private long loopAppends;
-  private volatile long ticksSkipped;
   /** When the last loop began (System.nanoTime): a loop stuck in a sync shows as an old value. */
   private volatile long loopStartedNanos = System.nanoTime();
   private volatile long termChanges;
 
   private final AtomicLong loops = new AtomicLong();
-  private final AtomicLong syncs = new AtomicLong();
   private volatile long tasksFailed;
   private volatile Thread thread;
   private volatile boolean running;
@@ -106,10 +92,7 @@ public final class RaftDriver<M> implements AutoCloseable {
       ToIntFunction<M> groupOfMessage, DriverFailureListener failureListener) {
     this.config = config;
     this.groups = (DrivenGroup<M>[]) new DrivenGroup<?>[registry.groupsMax()];
-    this.storage = storage;
-    this.applier = applier;
     this.registry = registry;
-    this.metrics = metrics;
     this.groupOfMessage = groupOfMessage;
     this.proposals = new MpscArrayQueue<>(config.proposalQueueCapacity());
     this.inbound = new MpscArrayQueue<>(config.inboundQueueCapacity());
@@ -117,10 +100,9 @@ public final class RaftDriver<M> implements AutoCloseable {
     this.transferHold = new TransferHold(config.proposalQueueCapacity());
     this.outbox = new PeerOutbox<>(transport, config.nodesMax());
     this.failureListener = failureListener;
-    this.touched = new boolean[this.groups.length];
-    this.touchedIds = new int[this.groups.length];
-    this.durableGroups = new int[this.groups.length];
-    this.durableIndexes = new long[this.groups.length];
+    this.touched = new TouchedGroups(this.groups.length);
+    this.batch = new ReadyBatch<>(this.groups.length, storage, applier, registry, metrics);
+    this.parked = new ParkedGroups<>(this.groups.length, this::wake);
     this.knownTerms = new long[this.groups.length];
     for (DrivenGroup<M> group : groups) {
       addGroup(group);
@@ -140,14 +122,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     groups[id] = group;
     hosted.add(group);
     knownTerms[id] = group.term();
-    touch(id);
-  }
-
-  private void touch(int groupId) {
-    if (!touched[groupId]) {
-      touched[groupId] = true;
-      touchedIds[touchedCount++] = groupId;
-    }
+    touched.touch(id);
   }
 
   /** Stops hosting a group (driver thread only); its pending appends fail NOT_LEADER. */
@@ -156,6 +131,7 @@ public final class RaftDriver<M> implements AutoCloseable {
     if (group != null) {
       groups[groupId] = null;
       hosted.remove(group);
+      parked.forget(groupId);
       registry.termChanged(groupId, Long.MAX_VALUE);
     }
   }
@@ -202,7 +178,7 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   /** One logical clock tick for every group (called by a timer thread). */
   public void tick() {
-    pendingTicks.incrementAndGet();
+    clock.tick();
     wake();
   }
 
@@ -221,6 +197,7 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   public void start(ThreadFactory threadFactory) {
     running = true;
+    parked.start(threadFactory);
     Thread t = threadFactory.newThread(this::run);
     thread = t;
     t.start();
@@ -281,75 +258,71 @@ public final class RaftDriver<M> implements AutoCloseable {
     loopStartedNanos = System.nanoTime();
     int work = drainInputs();
     collectReadies();
-    if (readies.isEmpty()) {
+    work += parked.resume(batch, touched::touch); // their Readies join this loop's, as if collected now
+    if (batch.isEmpty()) {
       return work;
     }
     loops.incrementAndGet();
     try {
-      outbox.send(readies, true);
+      outbox.send(batch.readies(), true);
       if (!persistAll()) {
-        return work + readies.size();
+        return work + batch.size();
       }
-      outbox.send(readies, false);
-      applyAndAdvanceAll();
-      return work + readies.size();
+      outbox.send(batch.readies(), false);
+      batch.applyAndAdvance();
+      return work + batch.size();
     } finally {
-      readies.clear();
-      readyGroups.clear();
+      batch.clear();
     }
   }
 
-  /**
-   * Peer messages are stepped before the tick, and logical time advances at most one tick per loop:
-   * when a loop runs longer than a tick (a slow fsync, thousands of groups electing), time slows for
-   * every group of the node instead of the backlog of ticks firing every election timer at once while
-   * the heartbeats that would have reset them wait in the queue. Election timeouts thus stretch with
-   * the node's own loop time (the cure for election storms at thousands of groups); Raft's safety
-   * never depends on time, and reads are confirmed by a quorum (ReadIndex), not by leases.
-   */
+  /** Tasks, then peer messages, then at most one tick ({@link LogicalClock}), then proposals. */
   private int drainInputs() {
     int ran = tasks.drain(runTask, config.drainLimit());
     if (ran > 0) {
-      scanAll = true; // a task may have touched any group
+      touched.touchAll(); // a task may have touched any group
     }
     int stepped = inbound.drain(stepInbound, config.drainLimit());
-    long ticks = pendingTicks.getAndSet(0);
-    if (ticks > 0) {
-      tickCount++;
-      ticksSkipped += ticks - 1;
+    boolean ticked = clock.advance();
+    if (ticked) {
       for (int g = 0; g < hosted.size(); g++) {
         DrivenGroup<M> group = hosted.get(g);
+        if (parked.parked(group.groupId())) {
+          continue; // its time stands still: it must not campaign on the silence its parking causes
+        }
         group.tick();
         if (!group.quiescent()) {
-          touch(group.groupId());
+          touched.touch(group.groupId());
         }
       }
     }
     if (!transferHold.isEmpty()) {
       // before the queue: a group's held proposals go first, in their order
-      transferHold.release(tickCount, this::group, this::propose);
+      transferHold.release(clock.now(), this::group, this::propose);
     }
     int proposed = proposals.drain(proposeOne, config.drainLimit());
-    return (int) Math.min(Integer.MAX_VALUE, Math.min(ticks, 1) + ran + stepped + proposed);
+    return (ticked ? 1 : 0) + ran + stepped + proposed;
   }
 
   private void stepInbound(M message) {
     // a group not (yet) hosted here, e.g. its creation is not applied yet: Raft retransmits
     DrivenGroup<M> group = group(groupOfMessage.applyAsInt(message));
-    if (group != null) {
+    if (group != null && parked.parked(group.groupId())) {
+      parked.dropped(); // the leader resends (see ParkedGroups)
+    } else if (group != null) {
       group.step(message);
-      touch(group.groupId());
+      touched.touch(group.groupId());
     }
   }
 
   private void propose(DetachedProposal proposal) {
     loopAppends += proposal.size();
     DrivenGroup<M> group = group(proposal.groupId());
-    if (group == null) {
+    if (group == null || parked.parked(group.groupId())) {
       registry.reject(proposal, AppendStatus.NOT_LEADER);
       return;
     }
-    touch(group.groupId());
+    touched.touch(group.groupId());
     if (transferHold.holding(group.groupId()) || group.transferring()) {
       if (!transferHold.hold(proposal)) {
         registry.reject(proposal, AppendStatus.OVERLOADED);
@@ -365,95 +338,54 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   private void collectReadies() {
     applyBudgetBytes = config.applyBytesPerLoopMax();
-    if (scanAll) {
+    if (touched.all()) {
       for (int h = 0; h < hosted.size(); h++) {
         collect(hosted.get(h));
       }
     } else {
-      for (int t = 0; t < touchedCount; t++) {
-        DrivenGroup<M> group = groups[touchedIds[t]];
+      for (int t = 0; t < touched.count(); t++) {
+        DrivenGroup<M> group = groups[touched.id(t)];
         if (group != null) {
           collect(group);
         }
       }
     }
-    for (int t = 0; t < touchedCount; t++) {
-      touched[touchedIds[t]] = false;
-    }
-    touchedCount = 0;
-    scanAll = false;
-    for (int i = 0; i < readyGroups.size(); i++) {
-      touch(readyGroups.get(i).groupId()); // advancing may leave more (commit on own durability, applies)
+    touched.clear();
+    for (int i = 0; i < batch.size(); i++) {
+      touched.touch(batch.group(i).groupId()); // advancing may leave more (commit on own durability, applies)
     }
   }
 
   private void collect(DrivenGroup<M> group) {
     int g = group.groupId();
-    if (group.hasReady()) {
+    if (!parked.parked(g) && group.hasReady()) {
       GroupReady<M> ready = group.ready(applyBudgetBytes);
       applyBudgetBytes -= ready.committedBytes();
-      readies.add(ready);
-      readyGroups.add(group);
       if (ready.term() > knownTerms[g]) {
         // appends of older terms may be overwritten: fail them before any commit of the new term
         knownTerms[g] = ready.term();
         termChanges++;
         registry.termChanged(g, ready.term());
       }
+      Runnable slowWork = group.slowWork(ready);
+      if (slowWork != null) {
+        parked.park(group, ready, slowWork); // back in a later loop (see ParkedGroups)
+      } else {
+        batch.add(group, ready);
+      }
     }
   }
 
   /** Persists every Ready's writes and syncs once; false when the storage failed (driver stops). */
   private boolean persistAll() {
-    int durableCount = 0;
-    boolean writes = false;
-    long entries = 0;
-    long started = 0;
     try {
-      for (int i = 0; i < readies.size(); i++) {
-        GroupReady<M> ready = readies.get(i);
-        if (ready.hasWrites()) {
-          readyGroups.get(i).persist(ready);
-          writes = true;
-          entries += ready.entryCount();
-          if (ready.lastPersistedIndex() > 0) {
-            durableGroups[durableCount] = readyGroups.get(i).groupId();
-            durableIndexes[durableCount++] = ready.lastPersistedIndex();
-          }
-        }
-      }
-      metrics.recordDriverLoop(loopAppends, entries, readies.size());
+      batch.persistAndSync(loopAppends);
       loopAppends = 0;
-      if (!writes) {
-        return true;
-      }
-      started = System.nanoTime();
-      storage.sync();
-      metrics.recordSync(System.nanoTime() - started);
+      return true;
     } catch (IOException | RuntimeException e) {
       // the storage contract: a node that cannot persist stops instead of sending unkept promises
       fail(DriverFailure.STORAGE_FAILED, e);
       return false;
-    }
-    syncs.incrementAndGet();
-    registry.durable(durableGroups, durableIndexes, durableCount);
-    return true;
-  }
-
-  private void applyAndAdvanceAll() {
-    for (int i = 0; i < readies.size(); i++) {
-      DrivenGroup<M> group = readyGroups.get(i);
-      GroupReady<M> ready = readies.get(i);
-      if (ready.committedIndex() > group.durableIndex()) {
-        // acknowledging now could confirm writes a crash loses: stop instead (run() fails every append)
-        throw new DurabilityViolation("group=" + group.groupId() + " commit=" + ready.committedIndex()
-            + " durable=" + group.durableIndex() + " reason=commit-beyond-durable");
-      }
-      applier.apply(group, ready);
-      if (ready.committedIndex() > 0) {
-        registry.committed(group.groupId(), ready.committedIndex(), ready.committedTerm());
-      }
-      group.advance(ready);
     }
   }
 
@@ -465,9 +397,28 @@ public final class RaftDriver<M> implements AutoCloseable {
     return loopStartedNanos;
   }
 
+  /** Groups parked for a snapshot image's storage work since start ({@link ParkedGroups}), and now. */
+  public long groupsParked() {
+    return parked.parkedTotal();
+  }
+
+  public int groupsParkedNow() {
+    return parked.parkedNow();
+  }
+
+  /** Time the storage worker spent on parked groups' work since start. */
+  public long storageWorkNanos() {
+    return parked.workNanos();
+  }
+
+  /** Peer messages dropped because their group was parked, since start. */
+  public long messagesDroppedWhileParked() {
+    return parked.messagesDropped();
+  }
+
   /** Ticks that arrived while a loop ran long and were folded into one (time dilation). */
   public long ticksSkipped() {
-    return ticksSkipped;
+    return clock.skipped();
   }
 
   /** Times a hosted group moved to a higher term (elections seen by this node, won or not). */
@@ -482,7 +433,7 @@ public final class RaftDriver<M> implements AutoCloseable {
 
   /** Syncs issued: at most one per loop. */
   public long syncs() {
-    return syncs.get();
+    return batch.syncs();
   }
 
   public long peerSends() {
@@ -529,6 +480,7 @@ public final class RaftDriver<M> implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    parked.close();
     DetachedProposal leftover;
     while ((leftover = proposals.poll()) != null) {
       registry.reject(leftover, AppendStatus.SHUTDOWN);

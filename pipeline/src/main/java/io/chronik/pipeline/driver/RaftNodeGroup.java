@@ -5,6 +5,7 @@ import io.chronik.pipeline.completion.AppendBatchView;
 import io.chronik.raft.log.Entry;
 import io.chronik.raft.log.HardState;
 import io.chronik.raft.log.LogStorage;
+import io.chronik.raft.log.SnapshotWork;
 import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.Ready;
@@ -35,6 +36,8 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   private long leaderChanges;
   /** Size of the leader's image this replica installed last (driver thread; metrics). */
   private long installedSnapshotBytes;
+  /** Snapshot work begun for the Ready being persisted by the worker ({@link #slowWork}), null when none. */
+  private SnapshotWork snapshotWork;
 
   public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage) {
     this(groupId, node, storage, null);
@@ -200,13 +203,33 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     return new NodeReady(groupId, ready, node.term());
   }
 
+  /** The storage's part of a snapshot image handed to the driver's worker, until the Ready is persisted. */
+  @Override
+  public final Runnable slowWork(GroupReady<GroupMessage> groupReady) {
+    Ready ready = ((NodeReady) groupReady).ready;
+    if (ready.snapshot() == null && ready.snapshotChunks().isEmpty()) {
+      return null;
+    }
+    snapshotWork = storage.beginSnapshotWork(ready.snapshotChunks(), ready.snapshot());
+    return snapshotWork == null ? null : snapshotWork::run;
+  }
+
   @Override
   public void persist(GroupReady<GroupMessage> groupReady) {
     Ready ready = ((NodeReady) groupReady).ready;
-    // chunks first: a small image arrives and installs with the same Ready
-    ready.snapshotChunks().forEach(storage::persistSnapshotChunk);
-    if (ready.snapshot() != null) {
-      installedSnapshotBytes = storage.installReceivedSnapshot(ready.snapshot());
+    if (snapshotWork != null) {
+      SnapshotWork work = snapshotWork;
+      snapshotWork = null;
+      long installed = storage.completeSnapshotWork(work); // its chunks and snapshot, done by the worker
+      if (ready.snapshot() != null) {
+        installedSnapshotBytes = installed;
+      }
+    } else {
+      // chunks first: a small image arrives and installs with the same Ready
+      ready.snapshotChunks().forEach(storage::persistSnapshotChunk);
+      if (ready.snapshot() != null) {
+        installedSnapshotBytes = storage.installReceivedSnapshot(ready.snapshot());
+      }
     }
     if (!ready.entries().isEmpty()) {
       storage.append(ready.entries());

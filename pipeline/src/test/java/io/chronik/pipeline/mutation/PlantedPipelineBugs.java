@@ -31,9 +31,9 @@ final class PlantedPipelineBugs {
           "|| type == io.chronik.raft.message.MessageType.QUIESCE\n"
               + "          || type == io.chronik.raft.message.MessageType.VOTE_RESPONSE;",
           "a granted vote leaves with the early messages, before the loop's fsync made the vote durable"),
-      new PlantedBug("sync-skipped-some-loops", DRIVER + "RaftDriver.java",
-          "      storage.sync();\n",
-          "      if (loops.get() % 2 == 0) {\n        storage.sync();\n      }\n",
+      new PlantedBug("sync-skipped-some-loops", DRIVER + "ReadyBatch.java",
+          "    storage.sync();\n",
+          "    if (syncs.get() % 2 == 0) {\n      storage.sync();\n    }\n",
           "the driver syncs only every other loop that wrote (the other loops send and apply unsynced)"),
       new PlantedBug("completion-without-term-change", DRIVER + "RaftDriver.java",
           "        registry.termChanged(g, ready.term());\n",
@@ -48,9 +48,9 @@ final class PlantedPipelineBugs {
           "while (queue.size() > 0 && queue.headIndex() <= commitIndex) {",
           "while (queue.size() > 0 && queue.headIndex() <= commitIndex + 1) {",
           "a commit completes the append just after the commit index too"),
-      new PlantedBug("hard-state-only-write-not-synced", DRIVER + "RaftDriver.java",
-          "      if (!writes) {\n",
-          "      if (entries == 0) {\n",
+      new PlantedBug("hard-state-only-write-not-synced", DRIVER + "ReadyBatch.java",
+          "    if (!writes) {\n",
+          "    if (entries == 0) {\n",
           "a loop that wrote only hard state (a vote, a term) skips the sync and sends the vote response anyway"));
 
   /** Caught within a few seeds each: the CI subset. */

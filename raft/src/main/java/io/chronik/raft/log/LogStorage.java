@@ -91,6 +91,29 @@ public interface LogStorage {
    */
   long installReceivedSnapshot(SnapshotMeta meta);
 
+  /**
+   * Starts persisting a Ready's {@code chunks} and {@code snapshot} (null: none) when part of it grows with
+   * the image: the check of an image whose last chunk is among {@code chunks}, or writing the entries of the
+   * image {@code snapshot} installs. Does the quick part now (writing the chunks; sealing the image) and
+   * returns the rest, to {@link SnapshotWork#run} on another thread; null when there is no such part (then
+   * persist the Ready as usual; nothing was done). Until {@link #completeSnapshotWork} the caller asks
+   * nothing about snapshot images of this storage and persists no other Ready of it; the log itself stays
+   * the caller's (reads, compaction). Driver thread.
+   */
+  default SnapshotWork beginSnapshotWork(List<SnapshotChunk> chunks, SnapshotMeta snapshot) {
+    return null;
+  }
+
+  /**
+   * Finishes what {@link #beginSnapshotWork} started, once its work ran: applies the check's verdict, or
+   * replaces the log and the snapshot with the installed image (as {@link #installReceivedSnapshot} does;
+   * durable before it returns). Returns the installed image's size in bytes, 0 when it installed none.
+   * A failure of the work is thrown here. Driver thread.
+   */
+  default long completeSnapshotWork(SnapshotWork work) {
+    throw new IllegalStateException("reason=storage-begins-no-snapshot-work");
+  }
+
   /** Received images refused by the whole-image check since start. */
   long snapshotImagesRefused();
 

@@ -8,6 +8,7 @@ import io.chronik.raft.log.LogStorage;
 import io.chronik.raft.log.SnapshotChunk;
 import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.log.SnapshotSource;
+import io.chronik.raft.log.SnapshotWork;
 import io.chronik.raft.membership.Configuration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,8 +55,8 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
 
   /** Written before a leader's image is applied, deleted after: a crash in between redoes the install. */
   static final String INSTALL_FILE = ImageInstall.INSTALL_FILE;
-  /** What this follower holds of a leader's image being received (streamed to disk). */
-  private ImagePart part;
+  /** A leader's image this follower receives (streamed to disk) and installs. */
+  private FollowerImage image;
   /** Entries leader image streams still read: not compacted yet. */
   private final ImagePins pins = new ImagePins();
 
@@ -94,62 +95,14 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
    */
   public static DurableLogStorage open(Disk disk, Path directory, LogConfig config,
       ToLongFunction<Entry> keyOf, boolean repair, HardStateStore hardStates) throws IOException {
-    List<Path> parentsToSync = disk.createDirectories(directory);
-    SnapshotFile snapshotFile = new SnapshotFile(disk, directory);
-    HardStateFile.Stored hs = hardStates.load();
-    if (hs.equals(HardStateFile.Stored.EMPTY) && !(hardStates instanceof HardStateFile)) {
-      hs = new HardStateFile(disk, directory).load();
-    }
-    SnapshotFile.Stored snap;
-    CorruptLogException snapshotDamage = null;
-    try {
-      snap = snapshotFile.load();
-    } catch (CorruptLogException damaged) {
-      snap = SnapshotFile.Stored.EMPTY;
-      snapshotDamage = damaged;
-    }
-    SnapshotMeta meta = snap.index() == 0 ? SnapshotMeta.EMPTY
-        : new SnapshotMeta(snap.index(), snap.term(), decodeConfiguration(snap.metadata()));
-    RepairFloor.Opened opened = RepairFloor.openLog(disk, directory, config, hs.commit(), hs.term(), repair);
-    SegmentedLog log = opened.log();
-    RepairFloor.Floor repairFloor = opened.floor();
-    log.parentsUnsynced(parentsToSync); // synced by the first sync, deferred so opening 4,096 groups costs no fsync
-    ImageInstall.Installed resumed = ImageInstall.resume(disk, directory, log, snapshotFile, keyOf);
-    if (resumed != null) {
-      meta = resumed.meta();
-      snap = new SnapshotFile.Stored(meta.index(), meta.term(), encodeConfiguration(meta.config()), resumed.state());
-      snapshotDamage = null;
-    }
-    if (snapshotDamage != null) {
-      // Both generations are damaged. A log that still starts at index 1 holds everything the
-      // snapshots summarised, so the state is rebuilt from it; otherwise the group cannot open.
-      if (log.firstIndex() != 1) {
-        log.close();
-        throw snapshotDamage;
-      }
-      System.getLogger(DurableLogStorage.class.getName()).log(System.Logger.Level.WARNING,
-          "dir=" + directory + " reason=snapshots-damaged action=rebuild-from-log firstIndex=1 detail=["
-              + snapshotDamage.getMessage() + "]");
-    }
-    // A crash between storing a leader's snapshot and resetting the log leaves a log that does not
-    // reach (or does not match) the snapshot: the snapshot wins.
-    boolean logCoversSnapshot = meta.index() <= log.lastIndex() && meta.index() >= log.firstIndex() - 1
-        && log.term(meta.index()) == meta.term();
-    if (meta.index() > 0 && !logCoversSnapshot && resumed == null && repairFloor.index() > 0) {
-      // a repair cut entries the snapshot summarises, and a partition's log is its data: keep neither
-      // (also when a crash interrupted this, the floor is still there); the leader refills the group
-      snapshotFile.deleteAll();
-      meta = SnapshotMeta.EMPTY;
-      snap = SnapshotFile.Stored.EMPTY;
-      log.reset(1, 0);
-    } else if (meta.index() > 0 && !logCoversSnapshot) {
-      log.reset(meta.index() + 1, meta.term());
-    }
-    DurableLogStorage storage = new DurableLogStorage(disk, directory, log, hardStates, snapshotFile, keyOf,
-        new HardState(hs.term(), hs.vote(), hs.commit()), meta, snap.data());
-    storage.repairFloor = repairFloor;
-    storage.part = new ImagePart(disk, directory, config.segmentBytes());
-    storage.part.load(meta.index());
+    StoredGroup stored = StoredGroup.recover(disk, directory, config, keyOf, repair, hardStates);
+    HardStateFile.Stored hs = stored.hardState();
+    SegmentedLog log = stored.log();
+    DurableLogStorage storage = new DurableLogStorage(disk, directory, log, hardStates, stored.snapshotFile(), keyOf,
+        new HardState(hs.term(), hs.vote(), hs.commit()), stored.snapshot(), stored.snapshotData());
+    storage.repairFloor = stored.repairFloor();
+    storage.image = new FollowerImage(disk, directory, config, log, stored.snapshotFile(), keyOf,
+        stored.snapshot().index());
     return storage;
   }
 
@@ -326,9 +279,9 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
       }
       CRC32C crc = new CRC32C();
       crc.update(data);
-      part.persist(new SnapshotChunk(meta, 0, data, true, (int) crc.getValue()), true);
-      if (!part.whole(meta)) {
-        throw new IllegalArgumentException(part.lastRefusal());
+      image.persist(new SnapshotChunk(meta, 0, data, true, (int) crc.getValue()), true);
+      if (!image.whole(meta)) {
+        throw new IllegalArgumentException(image.lastRefusal());
       }
       installReceivedSnapshot(meta);
     } catch (IOException e) {
@@ -339,7 +292,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   @Override
   public void persistSnapshotChunk(SnapshotChunk chunk) {
     try {
-      part.persist(chunk, shipsEntries);
+      image.persist(chunk, shipsEntries);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -347,17 +300,17 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
 
   @Override
   public long snapshotBytesReceived(SnapshotMeta meta) {
-    return part.received(meta);
+    return image.received(meta);
   }
 
   @Override
   public boolean snapshotReceivedWhole(SnapshotMeta meta) {
-    return part.whole(meta);
+    return image.whole(meta);
   }
 
   @Override
   public long snapshotImagesRefused() {
-    return part.refused();
+    return image.refused();
   }
 
   /**
@@ -368,23 +321,53 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
    */
   @Override
   public long installReceivedSnapshot(SnapshotMeta meta) {
-    if (!part.whole(meta)) {
-      throw new IllegalStateException("snapshotIndex=" + meta.index() + " reason=no-whole-image-received");
-    }
     try {
       if (!shipsEntries) {
-        byte[] data = part.takeBytes();
+        byte[] data = image.takeBytes(meta);
         installSnapshot(meta, data);
         return data.length;
       }
-      long size = part.seal(directory.resolve(INSTALL_FILE));
-      ImageInstall.Installed installed = ImageInstall.applySealed(disk, directory, log, snapshotFile, keyOf);
-      snapshot = installed.meta();
-      snapshotData = installed.state();
+      long size = snapshotBytesReceived(meta);
+      installed(image.install(meta));
       return size;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * With {@link #shipRetainedEntries}: the check of a received image and the writing of an installed image's
+   * entries are handed out, to run on another thread ({@link FollowerImage#begin}); without, none.
+   */
+  @Override
+  public SnapshotWork beginSnapshotWork(List<SnapshotChunk> chunks, SnapshotMeta meta) {
+    if (!shipsEntries) {
+      return null;
+    }
+    try {
+      return image.begin(chunks, meta);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public long completeSnapshotWork(SnapshotWork work) {
+    try {
+      ImageInstall.Installed done = image.complete(work);
+      if (done == null) {
+        return 0;
+      }
+      installed(done);
+      return ((ImageWork) work).imageBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void installed(ImageInstall.Installed done) {
+    snapshot = done.meta();
+    snapshotData = done.state();
   }
 
   @Override
@@ -453,7 +436,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   void abandon() {
     log.closeChannels();
     try {
-      part.close();
+      image.close();
     } catch (IOException ignored) {
       // a killed process closes nothing either; the descriptor goes with the test's disk
     }
@@ -462,7 +445,7 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   /** Hands buffered appends to the OS without an fsync (they are durable only after a sync). */
   @Override
   public void close() throws IOException {
-    part.close();
+    image.close();
     log.close();
   }
 

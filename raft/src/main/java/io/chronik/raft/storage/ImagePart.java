@@ -5,12 +5,10 @@ import io.chronik.raft.log.SnapshotMeta;
 import io.chronik.raft.membership.Configuration;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 
 /**
  * A leader's snapshot image as a follower receives it, streamed to {@value #PART_FILE} in the group
@@ -23,7 +21,8 @@ import java.util.zip.CheckedInputStream;
  * (a {@link ChecksummedFile}) records the snapshot and the forced length, so a restarted follower resumes
  * from there (what was written after the last force may be torn and is cut off). With the last chunk the
  * whole image is read back once and checked against the leader's CRC32C (and, for a partition's
- * {@link SnapshotImage}, decoded to its end): a mismatch drops the file and is counted. A whole image is
+ * {@link SnapshotImage}, decoded to its end) by an {@link ImageCheck}, in line or on another thread, whose
+ * verdict {@link #conclude} applies: a mismatch drops the file and is counted. A whole image is
  * then renamed to {@code install.image} by {@link #seal} — the crash-safe install ({@link ImageInstall}).
  */
 final class ImagePart {
@@ -85,13 +84,26 @@ final class ImagePart {
 
   /** See {@link io.chronik.raft.log.LogStorage#persistSnapshotChunk}; {@code decode}: the image is a {@link SnapshotImage}. */
   void persist(SnapshotChunk chunk, boolean decode) throws IOException {
+    ImageCheck check = write(chunk, decode);
+    if (check != null) {
+      check.run();
+      conclude(check);
+    }
+  }
+
+  /**
+   * Writes {@code chunk} (ignored unless it continues the image held, or starts one); after the last chunk
+   * the file is forced and the returned check must run ({@link ImageCheck#run}, on any thread) and be
+   * {@link #conclude}d before anything else is asked of this part. Null when no check is due.
+   */
+  ImageCheck write(SnapshotChunk chunk, boolean decode) throws IOException {
     if (chunk.offset() == 0) {
       start(chunk.meta()); // a first chunk starts the image anew, whatever was held
     } else if (!chunk.meta().equals(meta)) {
-      return;
+      return null;
     }
     if (whole || chunk.offset() != written) {
-      return;
+      return null;
     }
     ByteBuffer data = ByteBuffer.wrap(chunk.data());
     while (data.hasRemaining()) {
@@ -101,12 +113,14 @@ final class ImagePart {
     if (chunk.last()) {
       channel.force(false);
       forced = written;
-      verify(chunk.imageCrc(), decode);
-    } else if (written - forced >= forceEveryBytes) {
+      return new ImageCheck(disk, directory.resolve(PART_FILE), headerBytes, written, meta, chunk.imageCrc(), decode);
+    }
+    if (written - forced >= forceEveryBytes) {
       channel.force(false);
       forced = written;
       writeProgress();
     }
+    return null;
   }
 
   long received(SnapshotMeta of) {
@@ -223,23 +237,18 @@ final class ImagePart {
     writeProgress(); // its directory sync also makes the part's name durable
   }
 
-  private void verify(int imageCrc, boolean decode) throws IOException {
-    CheckedInputStream in = new CheckedInputStream(imageStream(channel, headerBytes), new CRC32C());
-    String damage = null;
-    try {
-      if (decode) {
-        new ImageReader(in, written).checkEndsAt(meta);
-      }
-    } catch (IllegalArgumentException e) {
-      damage = e.getMessage();
+  /**
+   * Applies the verdict of {@code check} (ran): a whole image is recorded as such (a restart resumes it whole);
+   * a damaged one is dropped and counted.
+   */
+  void conclude(ImageCheck check) throws IOException {
+    if (!check.ran() || !check.meta().equals(meta) || check.bytes() != written) {
+      throw new IllegalStateException("snapshotIndex=" + check.meta().index() + " bytes=" + check.bytes()
+          + " held=" + written + " ran=" + check.ran() + " reason=image-check-does-not-match-part");
     }
-    in.transferTo(OutputStream.nullOutputStream());
-    if ((int) in.getChecksum().getValue() != imageCrc) {
-      damage = "bytes=" + written + " reason=snapshot-image-crc-mismatch";
-    }
-    if (damage != null) {
+    if (check.damage() != null) {
       refused++;
-      lastRefusal = "snapshotIndex=" + meta.index() + " " + damage;
+      lastRefusal = "snapshotIndex=" + meta.index() + " " + check.damage();
       System.getLogger(ImagePart.class.getName()).log(System.Logger.Level.WARNING,
           "dir=" + directory + " " + lastRefusal + " action=refuse-snapshot-image");
       discard();

@@ -60,7 +60,11 @@ final class Segment {
   /** Creates an empty segment file, zero-filled to {@code bytes} if asked, and forces it. */
   static Segment create(Disk disk, Path directory, long baseIndex, int bytes, boolean preallocate)
       throws IOException {
-    Path path = directory.resolve(fileName(baseIndex));
+    return createAt(disk, directory.resolve(fileName(baseIndex)), baseIndex, bytes, preallocate);
+  }
+
+  /** {@link #create} under another name (a staged segment, see {@link StagedLog}). */
+  static Segment createAt(Disk disk, Path path, long baseIndex, int bytes, boolean preallocate) throws IOException {
     disk.delete(path);
     FileChannel channel = disk.open(path, true);
     if (preallocate) {
@@ -74,6 +78,16 @@ final class Segment {
     }
     channel.force(true);
     return new Segment(path, baseIndex, channel);
+  }
+
+  /** This segment after its file was renamed to {@code renamed}: same channel, extent and samples. */
+  Segment movedTo(Path renamed) {
+    Segment moved = new Segment(renamed, baseIndex, channel);
+    moved.end = end;
+    moved.lastIndex = lastIndex;
+    moved.unforced = unforced;
+    moved.adoptSamples(this);
+    return moved;
   }
 
   boolean isEmpty() {

@@ -59,7 +59,15 @@ public final class SegmentedLog implements AutoCloseable {
   final SegmentReader reader;
   final SegmentLookup lookup = new SegmentLookup(this);
 
+  /** Appended to a segment's name: empty, or {@link StagedLog#SUFFIX} for a log only staged. */
+  private final String nameSuffix;
+
   SegmentedLog(Disk disk, Path directory, LogConfig config) {
+    this(disk, directory, config, "");
+  }
+
+  SegmentedLog(Disk disk, Path directory, LogConfig config, String nameSuffix) {
+    this.nameSuffix = nameSuffix;
     this.disk = disk;
     this.directory = directory;
     this.config = config;
@@ -394,7 +402,8 @@ public final class SegmentedLog implements AutoCloseable {
       forceActive();
       markDurable(target);
     }
-    Segment created = Segment.create(disk, directory, baseIndex, config.segmentBytes(), config.preallocate());
+    Segment created = Segment.createAt(disk, directory.resolve(Segment.fileName(baseIndex) + nameSuffix), baseIndex,
+        config.segmentBytes(), config.preallocate());
     // The new name becomes durable with the next sync, together with the entries written into it:
     // a node opening thousands of new groups at once then pays one concurrent pass, not an fsync each.
     directoryUnsynced = true;

@@ -46,6 +46,13 @@ final class TermRuns {
     }
   }
 
+  /** Becomes a copy of {@code other}'s runs. */
+  void copyFrom(TermRuns other) {
+    start = Arrays.copyOf(other.start, Math.max(8, other.count));
+    term = Arrays.copyOf(other.term, Math.max(8, other.count));
+    count = other.count;
+  }
+
   void clear() {
     count = 0;
   }

@@ -26,17 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  * image of many MiB holding about one read batch at a time.
  */
 class ImagePartTest {
-  private static final Path LEADER = Path.of("/leader");
-  private static final Path FOLLOWER = Path.of("/follower");
-  private static final LogConfig CONFIG = LogConfig.defaults().withSegmentBytes(16 << 10).withPreallocate(false);
-  private static final ToLongFunction<Entry> KEY = e -> e.index() * 10;
-  private static final Configuration VOTERS = Configuration.of(List.of(1, 2, 3));
-  private static final int CHUNK = 1000;
+  static final Path LEADER = Path.of("/leader");
+  static final Path FOLLOWER = Path.of("/follower");
+  static final LogConfig CONFIG = LogConfig.defaults().withSegmentBytes(16 << 10).withPreallocate(false);
+  static final ToLongFunction<Entry> KEY = e -> e.index() * 10;
+  static final Configuration VOTERS = Configuration.of(List.of(1, 2, 3));
+  static final int CHUNK = 1000;
 
   @TempDir
   Path tmp;
 
-  private static List<Entry> entries(long from, long through, long seed) {
+  static List<Entry> entries(long from, long through, long seed) {
     Random random = new Random(seed);
     List<Entry> out = new ArrayList<>();
     for (long i = from; i <= through; i++) {
@@ -47,7 +47,7 @@ class ImagePartTest {
     return out;
   }
 
-  private static DurableLogStorage leader(Disk disk, Path dir, long through) throws IOException {
+  static DurableLogStorage leader(Disk disk, Path dir, long through) throws IOException {
     DurableLogStorage s = DurableLogStorage.open(disk, dir, CONFIG, KEY, false).shipRetainedEntries();
     s.append(entries(1, through, 7));
     s.sync();
@@ -57,7 +57,7 @@ class ImagePartTest {
     return s;
   }
 
-  private static SimulatedDisk followerDisk() throws IOException {
+  static SimulatedDisk followerDisk() throws IOException {
     SimulatedDisk disk = new SimulatedDisk();
     try (DurableLogStorage s = DurableLogStorage.open(disk, FOLLOWER, CONFIG, KEY, false)) {
       s.append(entries(1, 40, 7));
@@ -67,12 +67,12 @@ class ImagePartTest {
     return disk;
   }
 
-  private static DurableLogStorage follower(Disk disk) throws IOException {
+  static DurableLogStorage follower(Disk disk) throws IOException {
     return DurableLogStorage.open(disk, FOLLOWER, CONFIG, KEY, false).shipRetainedEntries();
   }
 
   /** The leader's image as the chunks a transfer sends, the last with the whole-image CRC. */
-  private static List<SnapshotChunk> chunks(DurableLogStorage leader) {
+  static List<SnapshotChunk> chunks(DurableLogStorage leader) {
     SnapshotSource source = leader.snapshotSource();
     CRC32C crc = new CRC32C();
     List<SnapshotChunk> out = new ArrayList<>();
@@ -294,14 +294,14 @@ class ImagePartTest {
     assertThat(leader.firstIndex()).isEqualTo(551);
   }
 
-  private static void assertOld(DurableLogStorage s) {
+  static void assertOld(DurableLogStorage s) {
     assertThat(s.firstIndex()).isEqualTo(1);
     assertThat(s.lastIndex()).isEqualTo(40);
     assertThat(s.snapshotData()).isEqualTo("state@20".getBytes());
     assertThat(s.entries(1, 41, Long.MAX_VALUE)).isEqualTo(entries(1, 40, 7));
   }
 
-  private static void assertInstalled(DurableLogStorage follower, DurableLogStorage leader) {
+  static void assertInstalled(DurableLogStorage follower, DurableLogStorage leader) {
     long s = leader.snapshotMeta().index();
     assertThat(follower.snapshotMeta()).isEqualTo(leader.snapshotMeta());
     assertThat(follower.snapshotData()).isEqualTo("state@end".getBytes());
