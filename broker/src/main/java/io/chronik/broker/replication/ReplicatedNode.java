@@ -167,7 +167,8 @@ public final class ReplicatedNode implements AutoCloseable {
     driver.offerTask(metadata::loadStoredSnapshot);
     ticker.scheduleAtFixedRate(driver::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     long pingMs = tickMs * options.heartbeatTicks();
-    this.aliveWindowNanos = config.get(BrokerSettings.RAFT_PEER_LEASE) ? TimeUnit.MILLISECONDS.toNanos(3 * pingMs) : 0;
+    this.aliveWindowNanos = config.get(BrokerSettings.RAFT_PEER_LEASE)
+        ? TimeUnit.MILLISECONDS.toNanos(config.get(BrokerSettings.RAFT_PEER_LEASE_MS)) : 0;
     schedulePeriodic(config, tickMs, pingMs);
     log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
         options.electionTicks(), options.heartbeatTicks(), tickMs);
