@@ -20,7 +20,7 @@ import java.util.TreeSet;
  *
  * <pre>
  * frame   = length:i32 (bytes after this field) magic:u8 count:i32 message*count
- * message = group:i32 type:u8 from:i32 to:i32 term:i64 logTerm:i64 index:i64 commit:i64 flags:u8
+ * message = group:i32 incarnation:i32 type:u8 from:i32 to:i32 term:i64 logTerm:i64 index:i64 commit:i64 flags:u8
  *           rejectHint:i64 context:i64 entryCount:i32 entry*entryCount
  *           [snapshot if flags&amp;SNAPSHOT] chunkOffset:i64 chunkLength:i32 chunk:bytes
  * entry   = index:i64 term:i64 type:u8 payloadLength:i32 payload:bytes
@@ -29,19 +29,23 @@ import java.util.TreeSet;
  * flags   = 1 reject | 2 transfer | 4 lastChunk | 8 snapshot present
  * </pre>
  *
- * Enum values travel as ordinals: reordering {@link MessageType} or {@link EntryType} needs a new
+ * Version 2 (magic 0xC2) added the group's incarnation (a group id is reused once its group was
+ * deleted; the receiving group drops a message of another incarnation). Version 1 frames (0xC1) are
+ * rejected like any other magic: the nodes of a cluster run one format (stop all, upgrade, start).
+ *
+ * <p>Enum values travel as ordinals: reordering {@link MessageType} or {@link EntryType} needs a new
  * magic. The decoder trusts nothing: every count and length is bounded by the bytes that remain
  * (so a hostile length cannot make it allocate), unknown flags/types and unsorted sets are rejected
  * (so a frame has exactly one decoding), and trailing bytes are an error.
  */
 public final class PeerCodec {
-  /** Format version 1. A different first body byte is rejected, never guessed at. */
-  public static final byte MAGIC_V1 = (byte) 0xC1;
+  /** Format version 2 (messages carry their group's incarnation). A different first body byte is rejected. */
+  public static final byte MAGIC_V2 = (byte) 0xC2;
   public static final int LENGTH_FIELD_BYTES = 4;
   /** Length field, magic and count: the cost of an empty frame. */
   public static final int FRAME_HEADER_BYTES = LENGTH_FIELD_BYTES + 1 + 4;
 
-  private static final int MESSAGE_MIN_BYTES = 4 + 1 + 4 + 4 + 8 * 4 + 1 + 8 + 8 + 4 + 8 + 4;
+  private static final int MESSAGE_MIN_BYTES = 4 + 4 + 1 + 4 + 4 + 8 * 4 + 1 + 8 + 8 + 4 + 8 + 4;
   private static final int ENTRY_MIN_BYTES = 8 + 8 + 1 + 4;
   private static final int FLAG_REJECT = 1;
   private static final int FLAG_TRANSFER = 2;
@@ -85,7 +89,7 @@ public final class PeerCodec {
     }
     ByteBuf out = alloc.buffer((int) size);
     out.writeInt((int) size - LENGTH_FIELD_BYTES);
-    out.writeByte(MAGIC_V1);
+    out.writeByte(MAGIC_V2);
     out.writeInt(to - from);
     for (int i = from; i < to; i++) {
       writeMessage(out, batch.get(i));
@@ -96,6 +100,7 @@ public final class PeerCodec {
   private static void writeMessage(ByteBuf out, GroupMessage gm) {
     Message m = gm.message();
     out.writeInt(gm.groupId());
+    out.writeInt(gm.incarnation());
     out.writeByte(m.type().ordinal());
     out.writeInt(m.from());
     out.writeInt(m.to());
@@ -155,7 +160,7 @@ public final class PeerCodec {
   private static List<GroupMessage> decodeBody(Reader r) {
     int magicOffset = r.offset();
     byte magic = r.u8("magic");
-    if (magic != MAGIC_V1) {
+    if (magic != MAGIC_V2) {
       throw r.fail("bad-magic", magicOffset, "magic=" + (magic & 0xff));
     }
     int count = r.count("count", MESSAGE_MIN_BYTES);
@@ -171,6 +176,11 @@ public final class PeerCodec {
 
   private static GroupMessage readMessage(Reader r) {
     int group = r.i32("group");
+    int incarnationOffset = r.offset();
+    int incarnation = r.i32("incarnation");
+    if (incarnation < 0) {
+      throw r.fail("bad-incarnation", incarnationOffset, "incarnation=" + incarnation);
+    }
     int typeOffset = r.offset();
     int type = r.u8("type") & 0xff;
     if (type >= MESSAGE_TYPES.length) {
@@ -200,7 +210,7 @@ public final class PeerCodec {
     Message m = new Message(MESSAGE_TYPES[type], from, to, term, logTerm, index, List.copyOf(entries), commit,
         (flags & FLAG_REJECT) != 0, rejectHint, context, (flags & FLAG_TRANSFER) != 0, snapshot, chunkOffset,
         chunk, (flags & FLAG_LAST_CHUNK) != 0);
-    return new GroupMessage(group, m);
+    return new GroupMessage(group, incarnation, m);
   }
 
   private static Entry readEntry(Reader r) {

@@ -93,7 +93,7 @@ class PeerCodecTest {
 
   @Test
   void hugeCountIsRejectedBeforeAllocating() {
-    ByteBuf body = Unpooled.buffer().writeByte(PeerCodec.MAGIC_V1).writeInt(Integer.MAX_VALUE).writeZero(100);
+    ByteBuf body = Unpooled.buffer().writeByte(PeerCodec.MAGIC_V2).writeInt(Integer.MAX_VALUE).writeZero(100);
     assertThatThrownBy(() -> PeerCodec.decodeBody(body)).isInstanceOf(PeerCodecException.class)
         .hasMessageStartingWith("reason=bad-count offset=1");
   }
@@ -133,8 +133,8 @@ class PeerCodecTest {
     ByteBuf frame = PeerCodec.encode(ALLOC, List.of(snap));
     try {
       int msg = PeerCodec.FRAME_HEADER_BYTES; // message starts right after the header
-      int typeAt = msg + 4;
-      int flagsAt = msg + 4 + 1 + 4 + 4 + 32;
+      int typeAt = msg + 4 + 4;
+      int flagsAt = msg + 4 + 4 + 1 + 4 + 4 + 32;
       int votersAt = flagsAt + 1 + 8 + 8 + 4 + 16;
       assertThat(rejection(frame, typeAt, (byte) 99)).startsWith("reason=unknown-message-type offset=" + typeAt);
       assertThat(rejection(frame, flagsAt, (byte) 0x30)).startsWith("reason=unknown-flags offset=" + flagsAt);
@@ -143,6 +143,32 @@ class PeerCodecTest {
     } finally {
       frame.release();
     }
+  }
+
+  @Test
+  void incarnationTravelsWithEveryMessageAndANegativeOneIsRejected() {
+    Message heartbeat = Message.of(MessageType.HEARTBEAT, 1, 2, 5).build();
+    List<GroupMessage> batch = List.of(new GroupMessage(7, 0, heartbeat), new GroupMessage(7, 3, heartbeat));
+
+    List<GroupMessage> decoded = roundTrip(batch);
+
+    assertThat(decoded).extracting(GroupMessage::incarnation).containsExactly(0, 3);
+    ByteBuf frame = PeerCodec.encode(ALLOC, batch.subList(1, 2));
+    try {
+      int incarnationAt = PeerCodec.FRAME_HEADER_BYTES + 4;
+      assertThat(frame.getInt(incarnationAt)).isEqualTo(3);
+      assertThat(rejection(frame, incarnationAt, (byte) 0x80))
+          .startsWith("reason=bad-incarnation offset=" + incarnationAt);
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Test
+  void versionOneFramesWithoutIncarnationsAreRejected() {
+    ByteBuf body = Unpooled.buffer().writeByte(0xC1).writeInt(0);
+    assertThatThrownBy(() -> PeerCodec.decodeBody(body)).isInstanceOf(PeerCodecException.class)
+        .hasMessageStartingWith("reason=bad-magic offset=0");
   }
 
   private static String rejection(ByteBuf frame, int at, byte value) {

@@ -164,6 +164,23 @@ public final class CompletionRegistry {
     }
   }
 
+  /**
+   * The group left the node for good (its partition was deleted) and its id may be handed to a new
+   * group: every append still pending fails NOT_LEADER and the group's state here (its durable index
+   * among it) is dropped, so the next group under the id starts from nothing: an acks=1 append of the
+   * new group is never taken as durable by the old group's index.
+   */
+  public void forget(int groupId) {
+    synchronized (lock) {
+      PendingQueue queue = groups[groupId];
+      while (queue != null && queue.size() > 0) {
+        completeHead(groupId, queue, AppendStatus.NOT_LEADER);
+      }
+      groups[groupId] = null;
+      dispatch();
+    }
+  }
+
   /** Completes every pending append with {@code status} (storage failure, shutdown). */
   public void failAll(AppendStatus status) {
     synchronized (lock) {
