@@ -62,6 +62,8 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** A marker was applied or a snapshot taken since segments were last considered for deletion. */
   private boolean compactionDue;
   private long staleAppendsRefused;
+  /** Closed: its partition was deleted (or the node stops); its storage is gone. */
+  private boolean closed;
 
   /** Default {@link #snapshotIntervalEntries} (broker key {@code raft.snapshot.interval.entries}). */
   static final long SNAPSHOT_INTERVAL_ENTRIES = 10_000;
@@ -310,6 +312,11 @@ public final class PartitionGroup extends RaftNodeGroup {
 
   /** Publishes committed data entries to readers (driver thread, after the sync that covers them). */
   void apply(GroupReady<GroupMessage> groupReady) {
+    if (closed) {
+      // deleted by metadata entries the driver applied earlier in the same loop, with this Ready pending:
+      // nothing of it is served any more (a restarted node replaying a deletion meets this)
+      return;
+    }
     termHint = groupReady.term();
     // the previous Ready was advanced, so everything applied so far is known to the core
     maybeSnapshot();
@@ -452,6 +459,7 @@ public final class PartitionGroup extends RaftNodeGroup {
 
   /** {@code force}: a clean stop first makes the whole log durable ({@link CleanShutdownRecord}). */
   void close(boolean force) throws IOException {
+    closed = true;
     compaction.close();
     try (DurableLogStorage closing = durable) {
       if (force) {

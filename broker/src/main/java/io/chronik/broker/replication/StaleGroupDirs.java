@@ -28,7 +28,10 @@ final class StaleGroupDirs {
 
   private final Path raftDir;
   private final HardStateJournal journal;
-  /** Partition directory names by group id, as listed at the first sweep; null before it. */
+  /**
+   * Partition directory names by group id, as listed at the first sweep (later ones are created for the
+   * current incarnations, and a deleted topic's are deleted with it); null before it.
+   */
   private Map<Integer, List<String>> byGroup;
   private long swept;
 
@@ -51,6 +54,9 @@ final class StaleGroupDirs {
         int[] group = GroupDirs.groupOf(name);
         if (group[1] >= p.incarnation()) {
           return false;
+        }
+        if (!Files.exists(raftDir.resolve(name))) {
+          return true; // listed at the first sweep, deleted since with its topic
         }
         MetadataImage.deleteDirectory(raftDir.resolve(name));
         journal.forget(name);

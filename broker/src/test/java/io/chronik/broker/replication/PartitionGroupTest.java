@@ -262,6 +262,32 @@ class PartitionGroupTest {
     assertThat(replica.proposeFor(new int[] {2}, plain(1))).as("all stale: nothing proposed").isEmpty();
   }
 
+  /**
+   * The driver applies the metadata group first: a deletion closes a partition whose Ready of the same
+   * loop is still to be applied (a restarted node replaying the deletion). Applying it does nothing.
+   */
+  @Test
+  void aReadyAppliedAfterItsGroupWasClosedByADeletionServesNothingAndDoesNotFail() throws IOException {
+    replica.propose(plain(2));
+    GroupReady<GroupMessage> ready = replica.group.ready();
+    for (int loop = 0; loop < 10 && ready.committedIndex() < replica.storage.lastIndex(); loop++) {
+      replica.group.persist(ready);
+      replica.sync.sync();
+      replica.group.advance(ready);
+      ready = replica.group.ready();
+    }
+    replica.group.persist(ready);
+    replica.sync.sync();
+    assertThat(ready.committedIndex()).as("commits the batch").isEqualTo(replica.storage.lastIndex());
+
+    replica.group.close(false);
+    replica.group.apply(ready);
+    replica.group.advance(ready);
+
+    assertThat(replica.group.readIndex().highWatermark()).isZero();
+    replica = null; // closed already
+  }
+
   @Test
   void committedBatchesCarryTheLeaderEpoch() throws IOException {
     replica.propose(plain(2));

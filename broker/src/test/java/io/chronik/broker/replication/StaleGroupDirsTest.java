@@ -55,6 +55,21 @@ class StaleGroupDirsTest {
     assertThat(reopened.slot("p6-kept-0").load()).isEqualTo(new HardStateFile.Stored(2, 0, 1));
   }
 
+  /** A directory listed at the first sweep and deleted since (its topic was deleted) is no stale one. */
+  @Test
+  void aDirectoryDeletedWithItsTopicAfterTheListingIsNotCountedAgain() throws IOException {
+    groupDir("p7-gone-0");
+    groupDir("p8-first-0");
+    StaleGroupDirs stale = new StaleGroupDirs(raftDir, HardStateJournal.open(new NioDisk(), raftDir));
+    stale.sweep(List.of(new TopicSpec.PartitionSpec(0, 8, 1, List.of(0)))); // lists the directory
+    MetadataImage.deleteDirectory(raftDir.resolve("p7-gone-0"));
+
+    stale.sweep(List.of(new TopicSpec.PartitionSpec(0, 7, 1, List.of(0))));
+
+    assertThat(stale.swept()).isEqualTo(1);
+    assertThat(dirs()).isEmpty();
+  }
+
   @Test
   void directoryNamesCarryTheIdAndIncarnation() {
     assertThat(GroupDirs.partition("t-1", 5, 0, 2)).isEqualTo("p5-t-1-2");

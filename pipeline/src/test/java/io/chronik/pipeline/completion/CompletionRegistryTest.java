@@ -191,6 +191,7 @@ class CompletionRegistryTest {
     register(batch(1, 2, 1, Acks.ALL, loopA), 901, 4);
 
     registry.forget(1);
+    registry.committed(1, 950, 4); // the driver still reports the old group's commit in the loop that removed it
     runTasks();
     assertThat(delivered).containsExactly("1:1:-1:NOT_LEADER", "2:1:-1:NOT_LEADER");
 
