@@ -67,8 +67,8 @@ final class DeleteRecordsApi {
   }
 
   private void publish(Pending pending, Partition p, long offset, int cookie, DeleteRecordsPartitionResult pr) {
-    PublishResult r = s.replication.publish(p.groupId(), LogStartMarker.encode(offset), Acks.ALL, cookie,
-        pending, s.executor);
+    PublishResult r = s.replication.publish(p.groupId(), p.incarnation(), LogStartMarker.encode(offset), Acks.ALL,
+        cookie, pending, s.executor);
     if (r != PublishResult.ACCEPTED) {
       pr.setErrorCode((r == PublishResult.CLOSED ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.REQUEST_TIMED_OUT).code());
       pending.outstanding--;

@@ -166,7 +166,7 @@ final class ProduceApi {
   private void publish(PendingProduce pending, Partition p, ByteBuffer payload, short acks, int cookie,
       PartitionProduceResponse pr) {
     boolean answer = acks != 0;
-    PublishResult r = s.replication.publish(p.groupId(), payload, Acks.ofKafka(acks), cookie,
+    PublishResult r = s.replication.publish(p.groupId(), p.incarnation(), payload, Acks.ofKafka(acks), cookie,
         answer ? pending : null, answer ? s.executor : null);
     if (r == PublishResult.ACCEPTED) {
       if (!answer) {

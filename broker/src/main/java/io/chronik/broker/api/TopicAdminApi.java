@@ -29,9 +29,9 @@ import org.apache.kafka.common.protocol.Errors;
  * in the metadata group), DeleteTopics, CreatePartitions. Configs are described and altered by
  * {@link TopicConfigApi}.
  *
- * <p>Every new partition takes a Raft group id for good ({@link GroupIdSupply}): a topic whose partitions
- * would need more ids than are left gets POLICY_VIOLATION (Kafka's answer to a request over a
- * controller-side resource limit) with {@code reason=raft-groups-exhausted}, validateOnly too. The other
+ * <p>Every new partition takes a Raft group id ({@link GroupIdSupply}; a deleted topic gives its ids
+ * back): a topic whose partitions would need more ids than are left gets POLICY_VIOLATION (Kafka's
+ * answer to a request over a controller-side resource limit) with {@code reason=raft-groups-exhausted}, validateOnly too. The other
  * topics of the request go on, counted against what the earlier ones take. The metadata image decides
  * finally when it assigns the ids (a concurrent request may have taken them meanwhile); its refusal is
  * answered the same way.

@@ -150,10 +150,10 @@ public final class BrokerSettings {
       + "load lost leases in bursts of about 80 elections per node. A killed peer is seen at once anyway (its "
       + "connection closes); only a silent peer (a network partition) waits this long before elections run.");
   public static final Setting<Integer> RAFT_GROUPS_MAX = Setting.integer("raft.groups.max", 1 << 16, 2, 1 << 16,
-      "group ids, 2–65536", "Raft group ids the cluster can ever hand out, the metadata group's included: every "
-          + "partition created takes one for good (ids are not reused after DeleteTopics). CreateTopics, "
-          + "CreatePartitions and auto-creation that need more than are left get POLICY_VIOLATION "
-          + "`reason=raft-groups-exhausted`. Must be equal on every node (the metadata log is applied alike "
+      "group ids, 2–65536", "Raft group ids in use at once, the metadata group's included: every partition "
+          + "takes one, and a deleted topic's ids are handed out again (lowest first, each as a new incarnation of "
+          + "its id). CreateTopics, CreatePartitions and auto-creation that need more than are left get "
+          + "POLICY_VIOLATION `reason=raft-groups-exhausted`. Must be equal on every node (the metadata log is applied alike "
           + "everywhere); below the default only for tests.");
   public static final Setting<Integer> RAFT_SNAPSHOT_INTERVAL_ENTRIES = Setting.integer(
       "raft.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots of "

@@ -16,12 +16,14 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 public final class Partition {
   private final TopicPartition id;
   private final int groupId;
+  private final int incarnation;
   private final List<Integer> replicas;
   private final PartitionGroup replica;
 
-  Partition(TopicPartition id, int groupId, List<Integer> replicas, PartitionGroup replica) {
+  Partition(TopicPartition id, int groupId, int incarnation, List<Integer> replicas, PartitionGroup replica) {
     this.id = id;
     this.groupId = groupId;
+    this.incarnation = incarnation;
     this.replicas = List.copyOf(replicas);
     this.replica = replica;
   }
@@ -32,6 +34,11 @@ public final class Partition {
 
   public int groupId() {
     return groupId;
+  }
+
+  /** Which of the groups that had {@link #groupId} this partition's is: appends are published for it. */
+  public int incarnation() {
+    return incarnation;
   }
 
   public List<Integer> replicas() {

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  *
  * <pre>
  * frame   = length:i32 (bytes after this field) magic:u8 count:i32 message*count
- * message = group:i32 type:u8 from:i32 to:i32 term:i64 logTerm:i64 index:i64 commit:i64 flags:u8
+ * message = group:i32 incarnation:i32 (version 2 only) type:u8 from:i32 to:i32 term:i64 logTerm:i64 index:i64 commit:i64 flags:u8
  *           rejectHint:i64 context:i64 entryCount:i32 entry*entryCount
  *           [snapshot if flags&amp;SNAPSHOT] chunkOffset:i64 chunkLength:i32 chunk:bytes
  * entry   = index:i64 term:i64 type:u8 payloadLength:i32 payload:bytes
@@ -29,19 +29,28 @@ import java.util.TreeSet;
  * flags   = 1 reject | 2 transfer | 4 lastChunk | 8 snapshot present
  * </pre>
  *
- * Enum values travel as ordinals: reordering {@link MessageType} or {@link EntryType} needs a new
+ * Version 2 (magic 0xC2) added the group's incarnation (a group id is reused once its group was
+ * deleted; the receiving group drops a message of another incarnation). A frame whose messages are all of
+ * incarnation 0 (no id reused: every cluster until its first deleted topic's ids are handed out again) goes
+ * out as version 1 (0xC1, no incarnation field), and both versions are read (a version 1 message is of
+ * incarnation 0): so a rolling upgrade from the version before works until an id is reused.
+ *
+ * <p>Enum values travel as ordinals: reordering {@link MessageType} or {@link EntryType} needs a new
  * magic. The decoder trusts nothing: every count and length is bounded by the bytes that remain
  * (so a hostile length cannot make it allocate), unknown flags/types and unsorted sets are rejected
  * (so a frame has exactly one decoding), and trailing bytes are an error.
  */
 public final class PeerCodec {
-  /** Format version 1. A different first body byte is rejected, never guessed at. */
+  /** Format version 2 (messages carry their group's incarnation). */
+  public static final byte MAGIC_V2 = (byte) 0xC2;
+  /** Format version 1 (no incarnation: every message of incarnation 0). Any other first body byte is rejected. */
   public static final byte MAGIC_V1 = (byte) 0xC1;
+  private static final int INCARNATION_BYTES = 4;
   public static final int LENGTH_FIELD_BYTES = 4;
   /** Length field, magic and count: the cost of an empty frame. */
   public static final int FRAME_HEADER_BYTES = LENGTH_FIELD_BYTES + 1 + 4;
 
-  private static final int MESSAGE_MIN_BYTES = 4 + 1 + 4 + 4 + 8 * 4 + 1 + 8 + 8 + 4 + 8 + 4;
+  private static final int MESSAGE_MIN_BYTES = 4 + 4 + 1 + 4 + 4 + 8 * 4 + 1 + 8 + 8 + 4 + 8 + 4;
   private static final int ENTRY_MIN_BYTES = 8 + 8 + 1 + 4;
   private static final int FLAG_REJECT = 1;
   private static final int FLAG_TRANSFER = 2;
@@ -54,7 +63,7 @@ public final class PeerCodec {
   private PeerCodec() {
   }
 
-  /** Encoded size of one message (excluding the frame header). */
+  /** Encoded size of one message (excluding the frame header), in version 2: an upper bound in version 1. */
   public static long messageBytes(GroupMessage gm) {
     Message m = gm.message();
     long size = MESSAGE_MIN_BYTES + (long) m.chunk().length;
@@ -83,19 +92,29 @@ public final class PeerCodec {
     if (size > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("frameBytes=" + size + " reason=frame-too-large");
     }
+    boolean v1 = true;
+    for (int i = from; i < to && v1; i++) {
+      v1 = batch.get(i).incarnation() == 0;
+    }
+    if (v1) {
+      size -= (long) INCARNATION_BYTES * (to - from);
+    }
     ByteBuf out = alloc.buffer((int) size);
     out.writeInt((int) size - LENGTH_FIELD_BYTES);
-    out.writeByte(MAGIC_V1);
+    out.writeByte(v1 ? MAGIC_V1 : MAGIC_V2);
     out.writeInt(to - from);
     for (int i = from; i < to; i++) {
-      writeMessage(out, batch.get(i));
+      writeMessage(out, batch.get(i), v1);
     }
     return out;
   }
 
-  private static void writeMessage(ByteBuf out, GroupMessage gm) {
+  private static void writeMessage(ByteBuf out, GroupMessage gm, boolean v1) {
     Message m = gm.message();
     out.writeInt(gm.groupId());
+    if (!v1) {
+      out.writeInt(gm.incarnation());
+    }
     out.writeByte(m.type().ordinal());
     out.writeInt(m.from());
     out.writeInt(m.to());
@@ -155,13 +174,14 @@ public final class PeerCodec {
   private static List<GroupMessage> decodeBody(Reader r) {
     int magicOffset = r.offset();
     byte magic = r.u8("magic");
-    if (magic != MAGIC_V1) {
+    if (magic != MAGIC_V2 && magic != MAGIC_V1) {
       throw r.fail("bad-magic", magicOffset, "magic=" + (magic & 0xff));
     }
-    int count = r.count("count", MESSAGE_MIN_BYTES);
+    boolean v1 = magic == MAGIC_V1;
+    int count = r.count("count", MESSAGE_MIN_BYTES - (v1 ? INCARNATION_BYTES : 0));
     List<GroupMessage> batch = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      batch.add(readMessage(r));
+      batch.add(readMessage(r, v1));
     }
     if (r.remaining() != 0) {
       throw r.fail("trailing-bytes", r.offset(), "bytes=" + r.remaining());
@@ -169,8 +189,13 @@ public final class PeerCodec {
     return batch;
   }
 
-  private static GroupMessage readMessage(Reader r) {
+  private static GroupMessage readMessage(Reader r, boolean v1) {
     int group = r.i32("group");
+    int incarnationOffset = r.offset();
+    int incarnation = v1 ? 0 : r.i32("incarnation");
+    if (incarnation < 0) {
+      throw r.fail("bad-incarnation", incarnationOffset, "incarnation=" + incarnation);
+    }
     int typeOffset = r.offset();
     int type = r.u8("type") & 0xff;
     if (type >= MESSAGE_TYPES.length) {
@@ -200,7 +225,7 @@ public final class PeerCodec {
     Message m = new Message(MESSAGE_TYPES[type], from, to, term, logTerm, index, List.copyOf(entries), commit,
         (flags & FLAG_REJECT) != 0, rejectHint, context, (flags & FLAG_TRANSFER) != 0, snapshot, chunkOffset,
         chunk, (flags & FLAG_LAST_CHUNK) != 0);
-    return new GroupMessage(group, m);
+    return new GroupMessage(group, incarnation, m);
   }
 
   private static Entry readEntry(Reader r) {

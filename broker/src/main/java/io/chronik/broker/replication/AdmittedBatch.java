@@ -60,4 +60,9 @@ final class AdmittedBatch implements AppendBatchView {
   public java.util.concurrent.Executor executor(int i) {
     return source.executor(positions[i]);
   }
+
+  @Override
+  public int incarnation(int i) {
+    return source.incarnation(positions[i]);
+  }
 }

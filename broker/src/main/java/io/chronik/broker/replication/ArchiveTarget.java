@@ -20,7 +20,8 @@ public record ArchiveTarget(String groupDir, Path directory, long commitIndex) {
     }
     for (PartitionGroup p : partitions) {
       if (p.roleHint() == Role.LEADER) {
-        String dir = GroupDirs.partition(p.partition().topic(), p.groupId(), p.partition().partition());
+        String dir = GroupDirs.partition(p.partition().topic(), p.groupId(), p.incarnation(),
+            p.partition().partition());
         targets.add(new ArchiveTarget(dir, raftDir.resolve(dir), p.commitIndex()));
       }
     }

@@ -8,10 +8,35 @@ final class GroupDirs {
   private GroupDirs() {}
 
   static String partition(String topic, TopicSpec.PartitionSpec p) {
-    return partition(topic, p.groupId(), p.index());
+    return partition(topic, p.groupId(), p.incarnation(), p.index());
   }
 
-  static String partition(String topic, int groupId, int partition) {
-    return "p" + groupId + "-" + topic + "-" + partition;
+  /**
+   * {@code p<groupId>-<topic>-<partition>} at an id's first use (the names of before ids were reused),
+   * {@code p<groupId>i<incarnation>-<topic>-<partition>} after: a reused id never names a deleted
+   * group's directory, even of a topic of the same name.
+   */
+  static String partition(String topic, int groupId, int incarnation, int partition) {
+    return "p" + groupId + (incarnation == 0 ? "" : "i" + incarnation) + "-" + topic + "-" + partition;
+  }
+
+  /**
+   * The group id and incarnation a partition directory's name carries, or null for another name (the
+   * metadata group's, a file): {@code {groupId, incarnation}}.
+   */
+  static int[] groupOf(String name) {
+    int dash = name.indexOf('-');
+    if (!name.startsWith("p") || dash < 2) {
+      return null;
+    }
+    String head = name.substring(1, dash);
+    int i = head.indexOf('i');
+    try {
+      int groupId = Integer.parseInt(i < 0 ? head : head.substring(0, i));
+      int incarnation = i < 0 ? 0 : Integer.parseInt(head.substring(i + 1));
+      return groupId < 1 || incarnation < 0 ? null : new int[] {groupId, incarnation};
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The metadata state machine, on the driver thread: applies committed {@link MetadataCommand}s in log
  * order, opens and closes this node's partition groups, and tells the state thread. Apply is
- * deterministic (group ids and replica placement depend only on the log and the static member list),
+ * deterministic (group ids, their incarnations and replica placement depend only on the log and the
+ * static member list),
  * so every node derives the same topics, and a restarted node rebuilds them from its latest
  * {@link MetadataSnapshot} ({@link #restore}) plus the entries after it.
  */
@@ -47,7 +48,10 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         t.setDaemon(true);
         return t;
       });
-  /** Group 0 is the metadata group; partitions get 1, 2, ... in apply order, up to the cap. */
+  /**
+   * Group 0 is the metadata group; partitions get the lowest id a deleted topic gave back, else 1, 2, ...
+   * in apply order, up to the cap.
+   */
   private GroupIdSupply groupIds;
   /** Partitions this node should host whose storage did not open (driver thread writes; metrics, /health read). */
   private volatile int openFailures;
@@ -110,18 +114,18 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       log.error("topic={} partitions={} {}", topic.name(), partitions, refusal);
       return;
     }
-    int nextGroupId = groupIds.next();
+    List<GroupIdSupply.Grant> grants = groupIds.take(added);
     supply(groupIds.after(added));
     int rf = Math.max(1, Math.min(Math.min(replicationFactor <= 0 ? replicationFactorMax : replicationFactor,
         replicationFactorMax), nodeIds.size()));
     List<TopicSpec.PartitionSpec> all = new ArrayList<>(topic.partitions());
     for (int index = topic.partitions().size(); index < partitions; index++) {
-      int groupId = nextGroupId++;
+      GroupIdSupply.Grant grant = grants.get(index - topic.partitions().size());
       List<Integer> replicas = new ArrayList<>(rf);
       for (int r = 0; r < rf; r++) {
-        replicas.add(nodeIds.get((groupId + r) % nodeIds.size()));
+        replicas.add(nodeIds.get((grant.groupId() + r) % nodeIds.size()));
       }
-      all.add(new TopicSpec.PartitionSpec(index, groupId, replicas));
+      all.add(new TopicSpec.PartitionSpec(index, grant.groupId(), grant.incarnation(), replicas));
     }
     install(new TopicSpec(topic.name(), topic.id(), all, topic.configs()), topic.partitions().size());
   }
@@ -239,7 +243,8 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         .thenComparingInt(MetadataCommand.Offset::partition);
     offsets.forEach((group, byPartition) -> committed.put(group,
         byPartition.values().stream().sorted(order).toList()));
-    return new MetadataSnapshot(groupIds.next(), clusterId, List.copyOf(topics.values()), committed);
+    return new MetadataSnapshot(groupIds.next(), groupIds.retired(), clusterId, List.copyOf(topics.values()),
+        committed);
   }
 
   /**
@@ -258,7 +263,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         delete(t.name());
       }
     }
-    supply(new GroupIdSupply(groupIds.max(), snapshot.nextGroupId()));
+    supply(new GroupIdSupply(groupIds.max(), snapshot.nextGroupId(), snapshot.retired()));
     for (TopicSpec w : snapshot.topics()) {
       TopicSpec had = topics.get(w.name());
       if (had == null || had.partitions().size() < w.partitions().size()) {
@@ -297,20 +302,25 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     if (t == null) {
       return;
     }
+    Map<Integer, Integer> released = new HashMap<>();
     for (TopicSpec.PartitionSpec p : t.partitions()) {
+      released.put(p.groupId(), p.incarnation());
       if (hosted.remove(p.groupId()) != null) {
+        // all of it before the id can be handed out again: the group leaves the driver (its pending
+        // appends fail), its hard state the journal, its directory the disk
         node.closePartition(p.groupId());
         node.forgetPartition(t.name(), p);
         deleteDirectory(node.partitionDirPrefix().resolve(GroupDirs.partition(t.name(), p)));
       }
     }
+    supply(groupIds.released(released)); // reusable from the next command on, alike on every node
     for (Map<TopicPartition, MetadataCommand.Offset> group : offsets.values()) {
       group.keySet().removeIf(tp -> tp.topic().equals(name)); // as the state thread's OffsetStore does
     }
     stateExecutor.execute(() -> listener.topicDeleted(name));
   }
 
-  private static void deleteDirectory(Path dir) {
+  static void deleteDirectory(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
@@ -338,7 +348,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     for (PartitionGroup g : hosted.values()) {
       try {
         g.close(force);
-        closed.add(GroupDirs.partition(g.partition().topic(), g.groupId(), g.partition().partition()));
+        closed.add(GroupDirs.partition(g.partition().topic(), g.groupId(), g.incarnation(), g.partition().partition()));
       } catch (IOException | UncheckedIOException e) {
         failed = true;
         log.warn("partition={} reason=close-failed error={}", g.partition(), e.toString());

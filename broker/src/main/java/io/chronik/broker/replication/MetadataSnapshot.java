@@ -8,34 +8,48 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.apache.kafka.common.Uuid;
 
 /**
  * Everything the metadata log's commands built up, as of one Raft index (the snapshot's own): the next
- * partition group id, the cluster id, every topic (id, partitions with group ids and replicas, per-topic
- * configs) and every consumer group's committed offsets. Stored as the metadata group's snapshot data,
+ * fresh partition group id and the retired ones free again (with the incarnation each last had), the
+ * cluster id, every topic (id, partitions with group ids, incarnations and replicas, per-topic configs)
+ * and every consumer group's committed offsets. Stored as the metadata group's snapshot data,
  * so a start loads it and replays only the entries after it, and a follower behind the leader's
  * compacted log receives it by InstallSnapshot.
  *
- * <p>Layout: {@code magic int ("MDS1"), version byte (1), crc32c int over the body, body}; body:
- * {@code nextGroupId int, clusterId (present boolean, utf), topics (count, each: name utf, id 2 longs,
- * configs (count, key utf, value utf, keys sorted), partitions (count, each: index int, groupId int,
- * replicas (count, ints)))), groups (count, sorted, each: group utf, offsets (count, each: topic utf,
+ * <p>Layout: {@code magic int ("MDS1"), version byte (2), crc32c int over the body, body}; body:
+ * {@code nextGroupId int, retired (count, each ascending: groupId int, incarnation int), clusterId
+ * (present boolean, utf), topics (count, each: name utf, id 2 longs, configs (count, key utf, value utf,
+ * keys sorted), partitions (count, each: index int, groupId int, incarnation int, replicas (count,
+ * ints)))), groups (count, sorted, each: group utf, offsets (count, each: topic utf,
  * partition int, offset long, leaderEpoch int, hasMetadata boolean, metadata utf)))}. The checksum is the
  * codec's own, besides the snapshot file's: a snapshot also travels over the network in chunks, and a
- * damaged one must fail here rather than become the image.
+ * damaged one must fail here rather than become the image. Version 1 (before group ids were reused) has
+ * no retired ids and no incarnations; it still decodes, as no retired id and incarnation 0 everywhere,
+ * which is what it stood for.
  */
-record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topics,
-    Map<String, List<MetadataCommand.Offset>> offsets) {
+record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, String clusterId,
+    List<TopicSpec> topics, Map<String, List<MetadataCommand.Offset>> offsets) {
   static final int MAGIC = 0x4d445331; // "MDS1"
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+  /** Without retired ids and incarnations: read, never written. */
+  static final byte VERSION_1 = 1;
   private static final int HEADER_BYTES = 9;
 
+  MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topics,
+      Map<String, List<MetadataCommand.Offset>> offsets) {
+    this(nextGroupId, new TreeMap<>(), clusterId, topics, offsets);
+  }
+
   MetadataSnapshot {
+    retired = Collections.unmodifiableSortedMap(new TreeMap<>(retired));
     topics = List.copyOf(topics);
     Map<String, List<MetadataCommand.Offset>> sorted = new TreeMap<>();
     offsets.forEach((group, list) -> sorted.put(group, List.copyOf(list)));
@@ -46,6 +60,11 @@ record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topic
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(nextGroupId);
+      out.writeInt(retired.size());
+      for (Map.Entry<Integer, Integer> r : retired.entrySet()) {
+        out.writeInt(r.getKey());
+        out.writeInt(r.getValue());
+      }
       out.writeBoolean(clusterId != null);
       out.writeUTF(clusterId == null ? "" : clusterId);
       out.writeInt(topics.size());
@@ -88,6 +107,7 @@ record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topic
     for (TopicSpec.PartitionSpec p : t.partitions()) {
       out.writeInt(p.index());
       out.writeInt(p.groupId());
+      out.writeInt(p.incarnation());
       out.writeInt(p.replicas().size());
       for (int r : p.replicas()) {
         out.writeInt(r);
@@ -111,7 +131,7 @@ record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topic
       throw new IllegalArgumentException("bytes=" + data.length + " magic=0x" + Integer.toHexString(magic)
           + " reason=not-a-metadata-snapshot");
     }
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_1) {
       throw new IllegalArgumentException("bytes=" + data.length + " version=" + version
           + " reason=unknown-metadata-snapshot-version");
     }
@@ -124,7 +144,7 @@ record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topic
     }
     try (DataInputStream in = new DataInputStream(
         new ByteArrayInputStream(data, HEADER_BYTES, data.length - HEADER_BYTES))) {
-      MetadataSnapshot snapshot = readBody(in, data.length);
+      MetadataSnapshot snapshot = readBody(in, data.length, version);
       if (in.available() > 0) {
         throw new IllegalArgumentException("bytes=" + data.length + " trailing=" + in.available()
             + " reason=trailing-bytes-after-metadata-snapshot");
@@ -135,14 +155,28 @@ record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topic
     }
   }
 
-  private static MetadataSnapshot readBody(DataInputStream in, int bytes) throws IOException {
+  private static MetadataSnapshot readBody(DataInputStream in, int bytes, byte version) throws IOException {
     int nextGroupId = in.readInt();
+    TreeMap<Integer, Integer> retired = new TreeMap<>();
+    if (version != VERSION_1) {
+      int retiredCount = count(in, bytes, "retired");
+      for (int i = 0; i < retiredCount; i++) {
+        int groupId = in.readInt();
+        int incarnation = in.readInt();
+        boolean ascending = retired.isEmpty() || groupId > retired.lastKey();
+        if (groupId < 1 || groupId >= nextGroupId || incarnation < 0 || !ascending) {
+          throw new IllegalArgumentException("bytes=" + bytes + " group=" + groupId + " incarnation=" + incarnation
+              + " nextGroupId=" + nextGroupId + " reason=bad-retired-group-id");
+        }
+        retired.put(groupId, incarnation);
+      }
+    }
     boolean hasClusterId = in.readBoolean();
     String clusterId = in.readUTF();
     int topicCount = count(in, bytes, "topics");
     List<TopicSpec> topics = new ArrayList<>(topicCount);
     for (int i = 0; i < topicCount; i++) {
-      topics.add(readTopic(in, bytes));
+      topics.add(readTopic(in, bytes, version));
     }
     int groupCount = count(in, bytes, "groups");
     Map<String, List<MetadataCommand.Offset>> offsets = new TreeMap<>();
@@ -161,10 +195,10 @@ record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topic
       }
       offsets.put(group, list);
     }
-    return new MetadataSnapshot(nextGroupId, hasClusterId ? clusterId : null, topics, offsets);
+    return new MetadataSnapshot(nextGroupId, retired, hasClusterId ? clusterId : null, topics, offsets);
   }
 
-  private static TopicSpec readTopic(DataInputStream in, int bytes) throws IOException {
+  private static TopicSpec readTopic(DataInputStream in, int bytes, byte version) throws IOException {
     String name = in.readUTF();
     Uuid id = new Uuid(in.readLong(), in.readLong());
     int configCount = count(in, bytes, "configs");
@@ -177,12 +211,17 @@ record MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topic
     for (int i = 0; i < partitionCount; i++) {
       int index = in.readInt();
       int groupId = in.readInt();
+      int incarnation = version == VERSION_1 ? 0 : in.readInt();
+      if (incarnation < 0) {
+        throw new IllegalArgumentException("bytes=" + bytes + " group=" + groupId + " incarnation=" + incarnation
+            + " reason=bad-incarnation");
+      }
       int replicaCount = count(in, bytes, "replicas");
       List<Integer> replicas = new ArrayList<>(replicaCount);
       for (int r = 0; r < replicaCount; r++) {
         replicas.add(in.readInt());
       }
-      partitions.add(new TopicSpec.PartitionSpec(index, groupId, replicas));
+      partitions.add(new TopicSpec.PartitionSpec(index, groupId, incarnation, replicas));
     }
     return new TopicSpec(name, id, partitions, configs);
   }

@@ -61,6 +61,9 @@ public final class PartitionGroup extends RaftNodeGroup {
   private final KeyCompaction compaction;
   /** A marker was applied or a snapshot taken since segments were last considered for deletion. */
   private boolean compactionDue;
+  private long staleAppendsRefused;
+  /** Closed: its partition was deleted (or the node stops); its storage is gone. */
+  private boolean closed;
 
   /** Default {@link #snapshotIntervalEntries} (broker key {@code raft.snapshot.interval.entries}). */
   static final long SNAPSHOT_INTERVAL_ENTRIES = 10_000;
@@ -76,7 +79,13 @@ public final class PartitionGroup extends RaftNodeGroup {
    */
   PartitionGroup(int groupId, TopicPartition partition, RaftNode node, DurableLogStorage storage,
       NodeStorageSync sync, int preferredLeader, long snapshotIntervalEntries) {
-    super(groupId, node, storage);
+    this(groupId, 0, partition, node, storage, sync, preferredLeader, snapshotIntervalEntries);
+  }
+
+  /** @param incarnation which of the groups that had {@code groupId} this one is ({@link TopicSpec.PartitionSpec}) */
+  PartitionGroup(int groupId, int incarnation, TopicPartition partition, RaftNode node, DurableLogStorage storage,
+      NodeStorageSync sync, int preferredLeader, long snapshotIntervalEntries) {
+    super(groupId, incarnation, node, storage, null);
     if (snapshotIntervalEntries < 1) {
       throw new IllegalArgumentException("snapshotIntervalEntries=" + snapshotIntervalEntries + " reason=must-be-positive");
     }
@@ -208,7 +217,40 @@ public final class PartitionGroup extends RaftNodeGroup {
 
   @Override
   public AppendBatchView admit(AppendBatchView proposal, CompletionRegistry registry) {
-    return accounted.admit(proposal, registry, node());
+    AppendBatchView own = ownIncarnation(proposal, registry);
+    return own.size() == 0 ? own : accounted.admit(own, registry, node());
+  }
+
+  /**
+   * The appends published for this incarnation of the group id; the others (published for a deleted
+   * topic that had the id, before the state thread learnt of the deletion) complete NOT_LEADER here:
+   * the client refreshes its metadata and finds the topic gone.
+   */
+  private AppendBatchView ownIncarnation(AppendBatchView proposal, CompletionRegistry registry) {
+    int[] kept = null;
+    int keptCount = 0;
+    for (int i = 0; i < proposal.size(); i++) {
+      if (proposal.incarnation(i) == incarnation()) {
+        if (kept != null) {
+          kept[keptCount++] = i;
+        }
+        continue;
+      }
+      if (kept == null) {
+        kept = new int[proposal.size()];
+        for (int k = 0; k < i; k++) {
+          kept[keptCount++] = k;
+        }
+      }
+      registry.rejectOne(proposal, i, io.chronik.pipeline.completion.AppendStatus.NOT_LEADER);
+      staleAppendsRefused++;
+    }
+    return kept == null ? proposal : new AdmittedBatch(proposal, kept, keptCount);
+  }
+
+  /** Appends published for another incarnation of this group id and refused (driver thread; tests, metrics). */
+  long staleAppendsRefused() {
+    return staleAppendsRefused;
   }
 
   @Override
@@ -270,6 +312,11 @@ public final class PartitionGroup extends RaftNodeGroup {
 
   /** Publishes committed data entries to readers (driver thread, after the sync that covers them). */
   void apply(GroupReady<GroupMessage> groupReady) {
+    if (closed) {
+      // deleted by metadata entries the driver applied earlier in the same loop, with this Ready pending:
+      // nothing of it is served any more (a restarted node replaying a deletion meets this)
+      return;
+    }
     termHint = groupReady.term();
     // the previous Ready was advanced, so everything applied so far is known to the core
     maybeSnapshot();
@@ -412,6 +459,7 @@ public final class PartitionGroup extends RaftNodeGroup {
 
   /** {@code force}: a clean stop first makes the whole log durable ({@link CleanShutdownRecord}). */
   void close(boolean force) throws IOException {
+    closed = true;
     compaction.close();
     try (DurableLogStorage closing = durable) {
       if (force) {

@@ -2,6 +2,7 @@ package io.chronik.broker.replication;
 
 import io.chronik.broker.config.BrokerConfig;
 import io.chronik.broker.config.BrokerSettings;
+import io.chronik.pipeline.completion.CompletionRegistry;
 import io.chronik.pipeline.driver.DrivenGroup;
 import io.chronik.pipeline.driver.GroupMessage;
 import io.chronik.pipeline.driver.RaftDriver;
@@ -40,11 +41,13 @@ final class PartitionReplicas implements PartitionHost {
   private final PartitionStores stores;
   private final NodeStorageSync storageSync;
   private final LeaderCommits leaderCommits;
+  private final CompletionRegistry registry;
+  private final StaleGroupDirs staleDirs;
   /** The node's driver: built after the image this host serves, so looked up at each use (driver thread). */
   private final Supplier<RaftDriver<GroupMessage>> driver;
 
   PartitionReplicas(BrokerConfig config, RaftOptions options, IntFunction<RandomGenerator> randoms, Path raftDir,
-      PartitionStores stores, NodeStorageSync storageSync, LeaderCommits leaderCommits,
+      PartitionStores stores, NodeStorageSync storageSync, LeaderCommits leaderCommits, CompletionRegistry registry,
       Supplier<RaftDriver<GroupMessage>> driver) {
     this.selfId = config.nodeId();
     this.config = config;
@@ -54,6 +57,8 @@ final class PartitionReplicas implements PartitionHost {
     this.stores = stores;
     this.storageSync = storageSync;
     this.leaderCommits = leaderCommits;
+    this.registry = registry;
+    this.staleDirs = new StaleGroupDirs(raftDir, storageSync.journal());
     this.driver = driver;
   }
 
@@ -73,6 +78,7 @@ final class PartitionReplicas implements PartitionHost {
    */
   @Override
   public List<PartitionOpening> openPartitions(TopicSpec topic, List<TopicSpec.PartitionSpec> specs) {
+    staleDirs.sweep(specs);
     List<CompletableFuture<DurableLogStorage>> opening = stores.open(topic, specs);
     List<PartitionOpening> opened = new ArrayList<>(specs.size());
     for (int i = 0; i < specs.size(); i++) {
@@ -111,8 +117,8 @@ final class PartitionReplicas implements PartitionHost {
     } else {
       node.delayElection(2 * options.electionTicks());
     }
-    PartitionGroup group = new PartitionGroup(p.groupId(), new TopicPartition(topic.name(), p.index()), node, storage,
-        storageSync, p.replicas().get(0), config.get(BrokerSettings.RAFT_SNAPSHOT_INTERVAL_ENTRIES));
+    PartitionGroup group = new PartitionGroup(p.groupId(), p.incarnation(), new TopicPartition(topic.name(), p.index()),
+        node, storage, storageSync, p.replicas().get(0), config.get(BrokerSettings.RAFT_SNAPSHOT_INTERVAL_ENTRIES));
     group.catchupHoldEntries(config.get(BrokerSettings.RAFT_CATCHUP_HOLD_ENTRIES));
     driver.get().addGroup(group);
     return group;
@@ -124,12 +130,17 @@ final class PartitionReplicas implements PartitionHost {
     storageSync.journal().forget(GroupDirs.partition(topic, p));
   }
 
+  /**
+   * The partition was deleted: it leaves the driver and every table keyed by its group id (pending
+   * appends, leader commits heard), so nothing of it is left for the next partition the id goes to.
+   */
   @Override
   public void closePartition(int groupId) {
     DrivenGroup<GroupMessage> group = driver.get().group(groupId);
     driver.get().removeGroup(groupId);
-    leaderCommits.forget(groupId);
+    registry.forget(groupId);
     if (group instanceof PartitionGroup partition) {
+      leaderCommits.forget(groupId, partition.incarnation());
       try {
         partition.close(false);
       } catch (IOException e) {

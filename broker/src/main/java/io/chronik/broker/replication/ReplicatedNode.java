@@ -62,8 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicatedNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicatedNode.class);
   /**
-   * Raft group ids per node: the metadata group plus every partition ever created (ids are not reused
-   * yet). Per-id state is a few array slots, so the bound costs about 2 MiB of heap. The highest
+   * Raft group ids per node: the metadata group plus every partition that exists (a deleted topic's ids
+   * are reused). Per-id state is a few array slots, so the bound costs about 2 MiB of heap. The highest
    * {@code raft.groups.max}; the metadata image refuses what would need more ({@link GroupIdSupply}).
    */
   public static final int GROUPS_MAX = 1 << 16;
@@ -146,7 +146,7 @@ public final class ReplicatedNode implements AutoCloseable {
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
     PartitionReplicas replicas = new PartitionReplicas(config, options, this::random, raftDir, partitionStores,
-        storageSync, leaderCommits, this::driver);
+        storageSync, leaderCommits, registry, this::driver);
     this.image = new MetadataImage(replicas, stateExecutor, listener, cluster,
         config.get(BrokerSettings.REPLICATION_FACTOR), config.get(BrokerSettings.RAFT_GROUPS_MAX));
     this.metadata = openMetadataGroup(config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES),
@@ -281,7 +281,7 @@ public final class ReplicatedNode implements AutoCloseable {
       return true;
     }
     if ((m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT) && m.term() > 0) {
-      leaderCommits.heard(message.groupId(), m.commit());
+      leaderCommits.heard(message.groupId(), message.incarnation(), m.commit());
     }
     if (ForwardedProposals.is(message)) {
       return forwarded.received(message);
@@ -304,10 +304,13 @@ public final class ReplicatedNode implements AutoCloseable {
 
   // ------------------------------------------------------------------ state-thread API
 
-  /** Publishes one produce append for a partition group (never blocks; back-pressure as a result). */
-  public PublishResult publish(int groupId, ByteBuffer payload, Acks acks, long cookie, AppendCallback callback,
-      Executor executor) {
-    return pipeline.tryPublish(groupId, payload, acks, cookie, callback, executor);
+  /**
+   * Publishes one produce append for an incarnation of a partition group (never blocks; back-pressure as
+   * a result); the group refuses it NOT_LEADER if its id was handed to another partition meanwhile.
+   */
+  public PublishResult publish(int groupId, int incarnation, ByteBuffer payload, Acks acks, long cookie,
+      AppendCallback callback, Executor executor) {
+    return pipeline.tryPublish(groupId, incarnation, payload, acks, cookie, callback, executor);
   }
 
   /**

@@ -106,6 +106,6 @@ final class ReplicationSampler {
    */
   private static boolean behindLeader(io.chronik.pipeline.driver.RaftNodeGroup g, LeaderCommits leaderCommits,
       long lagEntriesMax) {
-    return leaderCommits.of(g.groupId()) - g.commitIndex() > lagEntriesMax;
+    return leaderCommits.of(g.groupId(), g.incarnation()) - g.commitIndex() > lagEntriesMax;
   }
 }

@@ -307,10 +307,10 @@ class NettyPeerTransportTest {
       assertThat(got.get(i).message().context()).isEqualTo(i);
     }
     assertThat(sender.messagesDropped()).isEqualTo(1);
-    // A heartbeat encodes to 78 bytes: 52 fit a 4096-byte frame, so each run of 100 needs two frames
+    // A heartbeat encodes to 82 bytes: 49 fit a 4096-byte frame, so each run of 100 needs three frames
     // (the receiver accepting them all shows none exceeded its identical limit).
-    assertThat(PeerCodec.messageBytes(batch.get(0))).isEqualTo(78);
-    assertThat(sender.framesSent()).isEqualTo(4);
+    assertThat(PeerCodec.messageBytes(batch.get(0))).isEqualTo(82);
+    assertThat(sender.framesSent()).isEqualTo(6);
     assertThat(sender.port()).isEqualTo(-1);
   }
 

@@ -83,7 +83,7 @@ class PeerCodecFuzzTest {
     byte[] noise = new byte[rnd.nextInt(300)];
     rnd.nextBytes(noise);
     if (noise.length > 5 && rnd.nextBoolean()) {
-      noise[4] = PeerCodec.MAGIC_V1; // get past the magic check now and then
+      noise[4] = rnd.nextBoolean() ? PeerCodec.MAGIC_V2 : PeerCodec.MAGIC_V1; // past the magic check now and then
     }
     return noise;
   }

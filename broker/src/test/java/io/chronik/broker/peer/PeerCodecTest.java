@@ -81,6 +81,7 @@ class PeerCodecTest {
   void encodedSizeMatchesMessageBytes() {
     Random rnd = new Random(7);
     List<GroupMessage> batch = PeerMessages.batch(rnd, 30);
+    assertThat(batch).as("version 2: some message of a reused id").anyMatch(m -> m.incarnation() != 0);
     long expected = PeerCodec.FRAME_HEADER_BYTES + batch.stream().mapToLong(PeerCodec::messageBytes).sum();
     ByteBuf frame = PeerCodec.encode(ALLOC, batch);
     try {
@@ -93,7 +94,7 @@ class PeerCodecTest {
 
   @Test
   void hugeCountIsRejectedBeforeAllocating() {
-    ByteBuf body = Unpooled.buffer().writeByte(PeerCodec.MAGIC_V1).writeInt(Integer.MAX_VALUE).writeZero(100);
+    ByteBuf body = Unpooled.buffer().writeByte(PeerCodec.MAGIC_V2).writeInt(Integer.MAX_VALUE).writeZero(100);
     assertThatThrownBy(() -> PeerCodec.decodeBody(body)).isInstanceOf(PeerCodecException.class)
         .hasMessageStartingWith("reason=bad-count offset=1");
   }
@@ -128,13 +129,13 @@ class PeerCodecTest {
 
   @Test
   void unknownTypeFlagsAndUnsortedSetsAreRejected() {
-    GroupMessage snap = new GroupMessage(1, Message.of(MessageType.SNAPSHOT, 1, 2, 5)
+    GroupMessage snap = new GroupMessage(1, 1, Message.of(MessageType.SNAPSHOT, 1, 2, 5)
         .snapshot(new SnapshotMeta(1, 1, Configuration.of(List.of(1, 2))), 0, new byte[0], true).build());
     ByteBuf frame = PeerCodec.encode(ALLOC, List.of(snap));
     try {
-      int msg = PeerCodec.FRAME_HEADER_BYTES; // message starts right after the header
-      int typeAt = msg + 4;
-      int flagsAt = msg + 4 + 1 + 4 + 4 + 32;
+      int msg = PeerCodec.FRAME_HEADER_BYTES; // message starts right after the header (version 2: incarnation 1)
+      int typeAt = msg + 4 + 4;
+      int flagsAt = msg + 4 + 4 + 1 + 4 + 4 + 32;
       int votersAt = flagsAt + 1 + 8 + 8 + 4 + 16;
       assertThat(rejection(frame, typeAt, (byte) 99)).startsWith("reason=unknown-message-type offset=" + typeAt);
       assertThat(rejection(frame, flagsAt, (byte) 0x30)).startsWith("reason=unknown-flags offset=" + flagsAt);
@@ -142,6 +143,49 @@ class PeerCodecTest {
       assertThat(rejection(frame, votersAt + 4 + 3, (byte) 2)).startsWith("reason=unsorted-set offset=" + (votersAt + 8));
     } finally {
       frame.release();
+    }
+  }
+
+  @Test
+  void incarnationTravelsWithEveryMessageAndANegativeOneIsRejected() {
+    Message heartbeat = Message.of(MessageType.HEARTBEAT, 1, 2, 5).build();
+    List<GroupMessage> batch = List.of(new GroupMessage(7, 0, heartbeat), new GroupMessage(7, 3, heartbeat));
+
+    List<GroupMessage> decoded = roundTrip(batch);
+
+    assertThat(decoded).extracting(GroupMessage::incarnation).containsExactly(0, 3);
+    ByteBuf frame = PeerCodec.encode(ALLOC, batch.subList(1, 2));
+    try {
+      int incarnationAt = PeerCodec.FRAME_HEADER_BYTES + 4;
+      assertThat(frame.getInt(incarnationAt)).isEqualTo(3);
+      assertThat(rejection(frame, incarnationAt, (byte) 0x80))
+          .startsWith("reason=bad-incarnation offset=" + incarnationAt);
+    } finally {
+      frame.release();
+    }
+  }
+
+  @Test
+  void framesOfIncarnationZeroGoOutInVersionOneSoTheVersionBeforeReadsThem() {
+    Message heartbeat = Message.of(MessageType.HEARTBEAT, 1, 2, 5).build();
+    List<GroupMessage> fresh = List.of(new GroupMessage(7, 0, heartbeat), new GroupMessage(8, 0, heartbeat));
+    ByteBuf frame = PeerCodec.encode(ALLOC, fresh);
+    try {
+      assertThat(frame.getByte(PeerCodec.LENGTH_FIELD_BYTES)).isEqualTo(PeerCodec.MAGIC_V1);
+      assertThat(frame.readableBytes()).as("no incarnation field")
+          .isEqualTo(PeerCodec.FRAME_HEADER_BYTES + 2 * (PeerCodec.messageBytes(fresh.get(0)) - 4));
+      assertThat(frame.getByte(PeerCodec.FRAME_HEADER_BYTES + 4)).as("the type follows the group id")
+          .isEqualTo((byte) MessageType.HEARTBEAT.ordinal());
+    } finally {
+      frame.release();
+    }
+    assertThat(roundTrip(fresh)).extracting(GroupMessage::incarnation).containsExactly(0, 0);
+    List<GroupMessage> mixed = List.of(new GroupMessage(7, 0, heartbeat), new GroupMessage(8, 1, heartbeat));
+    ByteBuf v2 = PeerCodec.encode(ALLOC, mixed);
+    try {
+      assertThat(v2.getByte(PeerCodec.LENGTH_FIELD_BYTES)).as("one reused id: version 2").isEqualTo(PeerCodec.MAGIC_V2);
+    } finally {
+      v2.release();
     }
   }
 

@@ -42,7 +42,7 @@ final class PeerMessages {
     Message m = new Message(type, rnd.nextInt(64), rnd.nextInt(64), rnd.nextLong(), rnd.nextLong(),
         rnd.nextLong(), entries, rnd.nextLong(), rnd.nextBoolean(), rnd.nextLong(), rnd.nextLong(),
         rnd.nextBoolean(), snapshot, rnd.nextLong(), chunk, rnd.nextBoolean());
-    return new GroupMessage(groupId, m);
+    return new GroupMessage(groupId, rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(Integer.MAX_VALUE), m);
   }
 
   private static TreeSet<Integer> ids(Random rnd) {
@@ -74,6 +74,7 @@ final class PeerMessages {
       GroupMessage a = actual.get(i);
       GroupMessage e = expected.get(i);
       assertThat(a.groupId()).as("message %d group", i).isEqualTo(e.groupId());
+      assertThat(a.incarnation()).as("message %d incarnation", i).isEqualTo(e.incarnation());
       for (RecordComponent c : Message.class.getRecordComponents()) {
         Object av = get(c, a.message());
         Object ev = get(c, e.message());

@@ -20,7 +20,7 @@ class MetadataSnapshotTest {
     List<TopicSpec> topics = List.of(
         new TopicSpec("orders", new Uuid(0x1234_5678_9abc_def0L, -5L), List.of(
             new TopicSpec.PartitionSpec(0, 1, List.of(1, 2, 0)),
-            new TopicSpec.PartitionSpec(1, 2, List.of(2, 0, 1))), Map.of("retention.ms", "60000",
+            new TopicSpec.PartitionSpec(1, 2, 4, List.of(2, 0, 1))), Map.of("retention.ms", "60000",
             "cleanup.policy", "compact")),
         new TopicSpec("ü-topic", new Uuid(1, 2), List.of(new TopicSpec.PartitionSpec(0, 7, List.of(0)))),
         new TopicSpec("empty", new Uuid(3, 4), List.of()));
@@ -29,7 +29,8 @@ class MetadataSnapshotTest {
         new MetadataCommand.Offset("orders", 1, Long.MAX_VALUE, -1, ""),
         new MetadataCommand.Offset("ü-topic", 0, 0L, 3, "meta data")));
     offsets.put("empty-group", List.of());
-    return new MetadataSnapshot(8, "vFQ2xKj7TUWlrLL0Uz0tCg", topics, offsets);
+    return new MetadataSnapshot(8, new java.util.TreeMap<>(Map.of(3, 0, 5, 2)), "vFQ2xKj7TUWlrLL0Uz0tCg", topics,
+        offsets);
   }
 
   @Test
@@ -51,7 +52,7 @@ class MetadataSnapshotTest {
     List<String> groups = new ArrayList<>(a.offsets().keySet());
     java.util.Collections.reverse(groups);
     groups.forEach(g -> reversed.put(g, a.offsets().get(g)));
-    MetadataSnapshot b = new MetadataSnapshot(a.nextGroupId(), a.clusterId(), a.topics(), reversed);
+    MetadataSnapshot b = new MetadataSnapshot(a.nextGroupId(), a.retired(), a.clusterId(), a.topics(), reversed);
     assertThat(b.encode()).isEqualTo(a.encode());
   }
 
@@ -86,9 +87,56 @@ class MetadataSnapshotTest {
   @Test
   void anUnknownVersionIsRefusedNotGuessed() {
     byte[] bytes = sample().encode();
-    bytes[4] = 2;
+    bytes[4] = 3;
     assertThatThrownBy(() -> MetadataSnapshot.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version=2 reason=unknown-metadata-snapshot-version");
+        .hasMessageContaining("version=3 reason=unknown-metadata-snapshot-version");
+  }
+
+  /** A snapshot written before ids were reused: no retired id, every partition at its id's first incarnation. */
+  @Test
+  void aVersionOneSnapshotDecodesWithoutRetiredIdsAndIncarnationZero() throws java.io.IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeInt(4); // nextGroupId
+      out.writeBoolean(false);
+      out.writeUTF("");
+      out.writeInt(1); // topics
+      out.writeUTF("old");
+      out.writeLong(1);
+      out.writeLong(2);
+      out.writeInt(0); // configs
+      out.writeInt(1); // partitions
+      out.writeInt(0);
+      out.writeInt(3); // group id
+      out.writeInt(1);
+      out.writeInt(0); // replica
+      out.writeInt(0); // consumer groups
+    }
+    byte[] body = bytes.toByteArray();
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(body);
+    byte[] v1 = ByteBuffer.allocate(9 + body.length).putInt(MetadataSnapshot.MAGIC).put(MetadataSnapshot.VERSION_1)
+        .putInt((int) crc.getValue()).put(body).array();
+
+    MetadataSnapshot decoded = MetadataSnapshot.decode(v1);
+
+    assertThat(decoded).isEqualTo(new MetadataSnapshot(4, null, List.of(new TopicSpec("old", new Uuid(1, 2),
+        List.of(new TopicSpec.PartitionSpec(0, 3, 0, List.of(0))))), Map.of()));
+    assertThat(decoded.encode()[4]).as("written again as version 2").isEqualTo(MetadataSnapshot.VERSION);
+  }
+
+  @Test
+  void aRetiredIdNotBelowTheNextIdOrOutOfOrderIsRefused() {
+    for (List<Integer> retired : List.of(List.of(8, 0), List.of(0, 0), List.of(2, -1))) {
+      MetadataSnapshot snapshot = sample();
+      byte[] body = Arrays.copyOfRange(snapshot.encode(), 9, snapshot.encode().length);
+      ByteBuffer.wrap(body).putInt(4, 1).putInt(8, retired.get(0)).putInt(12, retired.get(1));
+      byte[] edited = new byte[body.length - 8]; // one retired entry instead of two
+      System.arraycopy(body, 0, edited, 0, 16);
+      System.arraycopy(body, 24, edited, 16, body.length - 24);
+      assertThatThrownBy(() -> MetadataSnapshot.decode(withHeader(edited))).as("retired=" + retired)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason=bad-retired-group-id");
+    }
   }
 
   @Test

@@ -56,8 +56,17 @@ class PartitionGroupTest {
     }
   }
 
-  /** A proposal of whole payloads, completing into {@code completions}. */
-  record Proposal(List<ByteBuffer> payloads, long firstCookie, AppendCallback callback) implements AppendBatchView {
+  /**
+   * A proposal of whole payloads, completing into {@code completions}; {@code incarnations} the group's
+   * incarnation each append was published for (null: all the first).
+   */
+  record Proposal(List<ByteBuffer> payloads, long firstCookie, AppendCallback callback, int[] incarnations)
+      implements AppendBatchView {
+    @Override
+    public int incarnation(int i) {
+      return incarnations == null ? 0 : incarnations[i];
+    }
+
     @Override
     public int groupId() {
       return GROUP;
@@ -129,12 +138,17 @@ class PartitionGroupTest {
 
     /** Admits and proposes like RaftDriver.propose; returns the admitted payloads (offsets assigned). */
     List<ByteBuffer> propose(ByteBuffer... payloads) {
+      return proposeFor(null, payloads);
+    }
+
+    /** {@link #propose} of appends published for the group incarnations {@code incarnations} (null: 0). */
+    List<ByteBuffer> proposeFor(int[] incarnations, ByteBuffer... payloads) {
       for (int i = 0; i < payloads.length; i++) {
         assertThat(inFlight.tryAcquire()).isTrue();
       }
       Proposal proposal = new Proposal(List.of(payloads), nextCookie,
           (cookie, groupId, status, logIndex, originalOffset, refusalCode) ->
-              completions.add(new Completion(cookie, status, logIndex, originalOffset, refusalCode)));
+              completions.add(new Completion(cookie, status, logIndex, originalOffset, refusalCode)), incarnations);
       nextCookie += payloads.length;
       AppendBatchView admitted = group.admit(proposal, registry);
       List<ByteBuffer> out = new ArrayList<>();
@@ -226,6 +240,52 @@ class PartitionGroupTest {
     assertThat(replica.group.readIndex().highWatermark()).isEqualTo(10);
     assertThat(replica.completions).extracting(Completion::status).containsOnly(AppendStatus.SUCCESS);
     assertThat(replica.completions).hasSize(3);
+  }
+
+  /**
+   * The state thread published appends for a deleted topic whose group id now belongs to this group (it
+   * had not yet learnt of the deletion): they are refused NOT_LEADER and never take an offset here.
+   */
+  @Test
+  void appendsPublishedForAnotherIncarnationOfTheGroupIdAreRefusedAndTakeNoOffset() throws IOException {
+    List<ByteBuffer> admitted = replica.proposeFor(new int[] {1, 0, 1}, plain(2), plain(3), plain(4));
+    replica.drive();
+
+    assertThat(admitted).extracting(BatchHeaders::baseOffset).containsExactly(0L);
+    assertThat(replica.completion(0).status()).isEqualTo(AppendStatus.NOT_LEADER);
+    assertThat(replica.completion(1).status()).isEqualTo(AppendStatus.SUCCESS);
+    assertThat(replica.completion(2).status()).isEqualTo(AppendStatus.NOT_LEADER);
+    assertThat(committedBaseOffsets(replica.group)).containsExactly(0L);
+    assertThat(replica.group.logEndOffset()).isEqualTo(3);
+    assertThat(replica.group.staleAppendsRefused()).isEqualTo(2);
+    assertThat(replica.inFlight.inFlight()).isZero();
+    assertThat(replica.proposeFor(new int[] {2}, plain(1))).as("all stale: nothing proposed").isEmpty();
+  }
+
+  /**
+   * The driver applies the metadata group first: a deletion closes a partition whose Ready of the same
+   * loop is still to be applied (a restarted node replaying the deletion). Applying it does nothing.
+   */
+  @Test
+  void aReadyAppliedAfterItsGroupWasClosedByADeletionServesNothingAndDoesNotFail() throws IOException {
+    replica.propose(plain(2));
+    GroupReady<GroupMessage> ready = replica.group.ready();
+    for (int loop = 0; loop < 10 && ready.committedIndex() < replica.storage.lastIndex(); loop++) {
+      replica.group.persist(ready);
+      replica.sync.sync();
+      replica.group.advance(ready);
+      ready = replica.group.ready();
+    }
+    replica.group.persist(ready);
+    replica.sync.sync();
+    assertThat(ready.committedIndex()).as("commits the batch").isEqualTo(replica.storage.lastIndex());
+
+    replica.group.close(false);
+    replica.group.apply(ready);
+    replica.group.advance(ready);
+
+    assertThat(replica.group.readIndex().highWatermark()).isZero();
+    replica = null; // closed already
   }
 
   @Test

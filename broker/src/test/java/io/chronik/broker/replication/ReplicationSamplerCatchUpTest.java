@@ -71,19 +71,19 @@ class ReplicationSamplerCatchUpTest {
     LeaderCommits commits = new LeaderCommits();
     assertThat(sample(commits).catchingUp()).as("nothing heard yet").isZero();
 
-    commits.heard(5, LAG_MAX);
+    commits.heard(5, 0, LAG_MAX);
     assertThat(sample(commits).catchingUp()).as("exactly at the threshold").isZero();
 
-    commits.heard(5, LAG_MAX + 1);
+    commits.heard(5, 0, LAG_MAX + 1);
     ReplicationSample behind = sample(commits);
     assertThat(behind.catchingUp()).isEqualTo(1);
     assertThat(behind.metadataCatchingUp()).isFalse();
 
-    commits.heard(MetadataGroup.GROUP_ID, 500);
+    commits.heard(MetadataGroup.GROUP_ID, 0, 500);
     assertThat(sample(commits).metadataCatchingUp()).isTrue();
 
-    commits.forget(5);
-    commits.forget(MetadataGroup.GROUP_ID);
+    commits.forget(5, 0);
+    commits.forget(MetadataGroup.GROUP_ID, 0);
     ReplicationSample caughtUp = sample(commits);
     assertThat(caughtUp.catchingUp()).isZero();
     assertThat(caughtUp.metadataCatchingUp()).isFalse();
@@ -92,7 +92,7 @@ class ReplicationSamplerCatchUpTest {
   @Test
   void readyNeedsALeaderEverywhereAndNothingCatchingUp() {
     LeaderCommits commits = new LeaderCommits();
-    commits.heard(5, 1000);
+    commits.heard(5, 0, 1000);
     ReplicationSample s = sample(commits);
     assertThat(s.catchingUp()).isEqualTo(1);
     assertThat(s.ready()).isFalse();

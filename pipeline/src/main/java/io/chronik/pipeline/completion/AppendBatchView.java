@@ -27,4 +27,12 @@ public interface AppendBatchView {
 
   /** Null only for {@link Acks#NONE}. */
   Executor executor(int i);
+
+  /**
+   * Which incarnation of the group the publisher meant (a group id is reused after its group was
+   * deleted): the group refuses an append meant for another one. 0 unless the publisher said.
+   */
+  default int incarnation(int i) {
+    return 0;
+  }
 }

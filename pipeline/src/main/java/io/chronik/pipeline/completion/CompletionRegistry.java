@@ -136,7 +136,13 @@ public final class CompletionRegistry {
    */
   public void committed(int groupId, long commitIndex, long commitTerm) {
     synchronized (lock) {
-      PendingQueue queue = queue(groupId);
+      PendingQueue queue = groups[groupId];
+      if (queue == null) {
+        // nothing registered, and nothing will be at or below the commit index (new appends go after the
+        // log's end): so no state either, nor for a group forgotten earlier in the driver's loop, whose
+        // commit must not become the durable index of the next group under its id
+        return;
+      }
       while (queue.size() > 0 && queue.headIndex() <= commitIndex) {
         AppendStatus status = queue.headTerm() == commitTerm ? AppendStatus.SUCCESS : AppendStatus.NOT_LEADER;
         completeHead(groupId, queue, status);
@@ -160,6 +166,24 @@ public final class CompletionRegistry {
       while (queue.size() > 0 && queue.headTerm() < newTerm) {
         completeHead(groupId, queue, AppendStatus.NOT_LEADER);
       }
+      dispatch();
+    }
+  }
+
+  /**
+   * The group left the node for good (its partition was deleted) and its id may be handed to a new
+   * group: every append still pending fails NOT_LEADER and the group's state here (its durable index
+   * among it) is dropped, so the next group under the id starts from nothing: an acks=1 append of the
+   * new group is never taken as durable by the old group's index (nor by a commit of the old group the
+   * driver still reports in the loop that removed it: {@link #committed} keeps no state for an unknown id).
+   */
+  public void forget(int groupId) {
+    synchronized (lock) {
+      PendingQueue queue = groups[groupId];
+      while (queue != null && queue.size() > 0) {
+        completeHead(groupId, queue, AppendStatus.NOT_LEADER);
+      }
+      groups[groupId] = null;
       dispatch();
     }
   }

@@ -19,6 +19,8 @@ public final class DetachedProposal implements AppendBatchView {
   private final long[] cookies;
   private final AppendCallback[] callbacks;
   private final Executor[] executors;
+  /** Null when every append is of incarnation 0 (the common case costs no array). */
+  private final int[] incarnations;
 
   private DetachedProposal(AppendBatchView source) {
     int size = source.size();
@@ -29,13 +31,22 @@ public final class DetachedProposal implements AppendBatchView {
     this.cookies = new long[size];
     this.callbacks = new AppendCallback[size];
     this.executors = new Executor[size];
+    int[] incarnationsSeen = null;
     for (int i = 0; i < size; i++) {
+      int incarnation = source.incarnation(i);
+      if (incarnation != 0 && incarnationsSeen == null) {
+        incarnationsSeen = new int[size];
+      }
+      if (incarnationsSeen != null) {
+        incarnationsSeen[i] = incarnation;
+      }
       payloads[i] = source.payload(i);
       acks[i] = source.acks(i);
       cookies[i] = source.cookie(i);
       callbacks[i] = source.callback(i);
       executors[i] = source.executor(i);
     }
+    this.incarnations = incarnationsSeen;
   }
 
   public static DetachedProposal copyOf(AppendBatchView source) {
@@ -80,5 +91,10 @@ public final class DetachedProposal implements AppendBatchView {
   @Override
   public Executor executor(int i) {
     return executors[i];
+  }
+
+  @Override
+  public int incarnation(int i) {
+    return incarnations == null ? 0 : incarnations[i];
   }
 }

@@ -27,6 +27,8 @@ import java.util.function.IntPredicate;
  */
 public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   private final int groupId;
+  /** Which of the groups that had this id it is (0 at the id's first use); every message carries it. */
+  private final int incarnation;
   private final RaftNode node;
   private final LogStorage storage;
   private final DurableWriter wal;
@@ -38,6 +40,8 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   private long installedSnapshotBytes;
   /** Snapshot work begun for the Ready being persisted by the worker ({@link #slowWork}), null when none. */
   private SnapshotWork snapshotWork;
+  /** Messages of another incarnation of this group id dropped (driver thread writes; metrics). */
+  private volatile long staleMessagesDropped;
 
   public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage) {
     this(groupId, node, storage, null);
@@ -50,7 +54,19 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
    *     frames and there is no replay yet: a durability path for tests and benchmarks.
    */
   public RaftNodeGroup(int groupId, RaftNode node, LogStorage storage, DurableWriter wal) {
+    this(groupId, 0, node, storage, wal);
+  }
+
+  /**
+   * @param incarnation which of the groups that had {@code groupId} this one is (the id was reused after
+   *     its group was deleted): messages go out with it, and a message of another incarnation is dropped
+   */
+  public RaftNodeGroup(int groupId, int incarnation, RaftNode node, LogStorage storage, DurableWriter wal) {
+    if (incarnation < 0) {
+      throw new IllegalArgumentException("group=" + groupId + " incarnation=" + incarnation + " reason=negative");
+    }
     this.groupId = groupId;
+    this.incarnation = incarnation;
     this.node = node;
     this.storage = storage;
     this.wal = wal;
@@ -59,11 +75,13 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
   /** The core's Ready with the generic views the driver needs. */
   private static final class NodeReady implements GroupReady<GroupMessage> {
     private final int groupId;
+    private final int incarnation;
     private final Ready ready;
     private final long term;
 
-    NodeReady(int groupId, Ready ready, long term) {
+    NodeReady(int groupId, int incarnation, Ready ready, long term) {
       this.groupId = groupId;
+      this.incarnation = incarnation;
       this.ready = ready;
       this.term = term;
     }
@@ -96,7 +114,7 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
 
     @Override
     public GroupMessage message(int i) {
-      return new GroupMessage(groupId, ready.messages().get(i));
+      return new GroupMessage(groupId, incarnation, ready.messages().get(i));
     }
 
     @Override
@@ -144,9 +162,29 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     node.tick();
   }
 
+  /** Which of the groups that had this id this one is (0 at the id's first use). */
+  public final int incarnation() {
+    return incarnation;
+  }
+
+  /**
+   * Feeds a peer's message to the core, unless another incarnation of this group id sent it: a deleted
+   * group's append or vote (in flight, or from a node that has not applied the deletion yet) would make
+   * this group take its term or its entries; a newer incarnation's would do the same to a group this node
+   * has not deleted yet. Dropping is safe: to Raft it is a lost message.
+   */
   @Override
   public final void step(GroupMessage message) {
+    if (message.incarnation() != incarnation) {
+      staleMessagesDropped++;
+      return;
+    }
     node.step(message.message());
+  }
+
+  /** Messages of another incarnation of this group id dropped since the group opened (any thread). */
+  public final long staleMessagesDropped() {
+    return staleMessagesDropped;
   }
 
   @Override
@@ -200,7 +238,7 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     }
     leaderHint = ready.leader();
     roleHint = ready.role();
-    return new NodeReady(groupId, ready, node.term());
+    return new NodeReady(groupId, incarnation, ready, node.term());
   }
 
   /** The storage's part of a snapshot image handed to the driver's worker, until the Ready is persisted. */

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 /** One pre-allocated ring slot: an append request. Fields are written by one publisher, then read by the batcher. */
 final class AppendEvent {
   int groupId;
+  int incarnation;
   ByteBuffer payload;
   Acks acks;
   long cookie;

@@ -62,6 +62,17 @@ public final class ProducePipeline implements AutoCloseable {
    */
   public PublishResult tryPublish(int groupId, ByteBuffer payload, Acks acks, long cookie, AppendCallback callback,
       Executor executor) {
+    return tryPublish(groupId, 0, payload, acks, cookie, callback, executor);
+  }
+
+  /**
+   * {@link #tryPublish(int, ByteBuffer, Acks, long, AppendCallback, Executor)} for one incarnation of the
+   * group: a group id is reused after its group was deleted, and the group hosted under the id when the
+   * append reaches the driver refuses it unless it is that incarnation
+   * ({@link io.chronik.pipeline.completion.AppendBatchView#incarnation}).
+   */
+  public PublishResult tryPublish(int groupId, int incarnation, ByteBuffer payload, Acks acks, long cookie,
+      AppendCallback callback, Executor executor) {
     Objects.checkIndex(groupId, config.groupsMax());
     if ((acks != Acks.NONE || callback != null) && (callback == null || executor == null)) {
       throw new IllegalArgumentException("group=" + groupId + " acks=" + acks + " reason=missing-completion-target");
@@ -86,6 +97,7 @@ public final class ProducePipeline implements AutoCloseable {
     }
     AppendEvent event = ring.get(sequence);
     event.groupId = groupId;
+    event.incarnation = incarnation;
     event.payload = payload;
     event.acks = acks;
     event.cookie = cookie;

@@ -82,4 +82,9 @@ final class Proposal implements AppendBatchView {
   public Executor executor(int i) {
     return events[i].executor;
   }
+
+  @Override
+  public int incarnation(int i) {
+    return events[i].incarnation;
+  }
 }

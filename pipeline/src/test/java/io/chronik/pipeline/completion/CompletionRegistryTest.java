@@ -180,6 +180,31 @@ class CompletionRegistryTest {
     assertThat(delivered).containsExactly("1:3:-1:NOT_LEADER");
   }
 
+  /**
+   * A deleted group's id is reused: its pending appends fail, and its durable index must not make an
+   * acks=1 append of the new group under the id complete before the new group's own log is durable.
+   */
+  @Test
+  void aForgottenGroupsPendingAppendsFailAndItsDurableIndexDoesNotCarryOverToTheIdsNextGroup() {
+    register(batch(1, 1, 1, Acks.LEADER, loopA), 900, 4);
+    registry.durable(1, 899);
+    register(batch(1, 2, 1, Acks.ALL, loopA), 901, 4);
+
+    registry.forget(1);
+    registry.committed(1, 950, 4); // the driver still reports the old group's commit in the loop that removed it
+    runTasks();
+    assertThat(delivered).containsExactly("1:1:-1:NOT_LEADER", "2:1:-1:NOT_LEADER");
+
+    register(batch(1, 3, 1, Acks.LEADER, loopA), 1, 1); // the next group under id 1 starts at index 1
+    registry.durable(1, 0);
+    runTasks();
+    assertThat(delivered).as("not durable yet").hasSize(2);
+    registry.durable(1, 1);
+    runTasks();
+    assertThat(delivered).endsWith("3:1:1:SUCCESS");
+    assertThat(inFlight.inFlight()).isZero();
+  }
+
   @Test
   void acksNoneWithoutCallbackCompletesSilentlyAndReleasesItsPermit() {
     registry.register(batch(0, 1, 3, Acks.NONE, null), 1, 1);

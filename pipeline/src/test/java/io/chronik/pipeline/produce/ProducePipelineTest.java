@@ -105,6 +105,23 @@ class ProducePipelineTest {
     assertThat(indexesByCookie(3)).containsExactly(1L, 2L, 3L, 4L);
   }
 
+  /** Each append carries the group incarnation it was published for, through the ring and out of it. */
+  @Test
+  void theIncarnationAnAppendWasPublishedForReachesTheProposal() throws Exception {
+    start(new PipelineConfig(1024, 8, 1000, 1 << 20, 4096));
+    holdBatcherInSync();
+    int before = sink.incarnations().size();
+    assertThat(pipeline.tryPublish(2, 0, payload(2, 1, 100), Acks.LEADER, 1, completions, loop))
+        .isEqualTo(PublishResult.ACCEPTED);
+    assertThat(pipeline.tryPublish(2, 3, payload(2, 2, 100), Acks.LEADER, 2, completions, loop))
+        .isEqualTo(PublishResult.ACCEPTED);
+    assertThat(publish(2, 3, Acks.LEADER)).isEqualTo(PublishResult.ACCEPTED);
+    writer.openGate();
+    assertThat(completions.await(4, 10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(sink.incarnations().subList(before, sink.incarnations().size())).containsExactly(List.of(0, 3, 0));
+  }
+
   private List<Long> indexesByCookie(int group) {
     List<Long> indexes = new ArrayList<>();
     completions.completed().stream().filter(c -> c.groupId() == group).forEach(c -> indexes.add(c.index()));

@@ -9,6 +9,8 @@ final class RecordingSink implements ProposalSink {
   /** "propose group=G size=N" or "end". */
   private final List<String> calls = new ArrayList<>();
   private final ProposalSink next;
+  /** Per proposal, its appends' group incarnations as a copy for the driver thread holds them. */
+  private final List<List<Integer>> incarnations = new ArrayList<>();
 
   RecordingSink(ProposalSink next) {
     this.next = next;
@@ -18,6 +20,12 @@ final class RecordingSink implements ProposalSink {
   public void propose(AppendBatchView proposal) {
     synchronized (calls) {
       calls.add("propose group=" + proposal.groupId() + " size=" + proposal.size());
+      io.chronik.pipeline.driver.DetachedProposal copy = io.chronik.pipeline.driver.DetachedProposal.copyOf(proposal);
+      List<Integer> of = new ArrayList<>();
+      for (int i = 0; i < copy.size(); i++) {
+        of.add(copy.incarnation(i));
+      }
+      incarnations.add(of);
     }
     next.propose(proposal);
   }
@@ -28,6 +36,12 @@ final class RecordingSink implements ProposalSink {
       calls.add("end");
     }
     next.endOfBatch();
+  }
+
+  List<List<Integer>> incarnations() {
+    synchronized (calls) {
+      return new ArrayList<>(incarnations);
+    }
   }
 
   List<String> calls() {
