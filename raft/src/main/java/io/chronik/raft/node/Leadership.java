@@ -111,11 +111,26 @@ final class Leadership {
     if (transferee != RaftNode.NONE || membership.changePending(log.committed()) || voters.isEmpty()) {
       return false;
     }
+    for (int voter : voters) {
+      if (!membership.current().isVoter(voter) && !caughtUpLearner(voter)) {
+        return false;
+      }
+    }
     ConfigChange change = ConfigChange.toward(membership.current(), voters, learners);
     long index = log.lastIndex() + 1;
     appendAsLeader(List.of(new Entry(index, node.term(), EntryType.CONFIG, change.encode())));
     membership.pendingAt(index);
     return true;
+  }
+
+  /**
+   * A new voter must have been a learner that holds every committed entry: a member that joins empty as a
+   * voter counts toward commits and elections before it holds the log, so one more failure could commit
+   * on, or elect, nodes that lack committed entries (and a quorum that needs it waits for its catch-up).
+   */
+  private boolean caughtUpLearner(int peer) {
+    Progress pr = progress.get(peer);
+    return membership.current().learners().contains(peer) && pr != null && pr.match() >= log.committed();
   }
 
   /**

@@ -276,8 +276,8 @@ public final class RaftNode {
   }
 
   /**
-   * Proposes moving to the given voters and learners (joint consensus for any voter change).
-   * Returns false if not leader or another change is still in progress.
+   * Proposes moving to the given voters and learners (joint consensus for any voter change). Returns false
+   * if not leader, another change is in progress, or a new voter is not a learner holding every commit.
    */
   public boolean proposeConfiguration(SortedSet<Integer> voters, SortedSet<Integer> learners) {
     wake();

@@ -193,6 +193,10 @@ class RaftPaperTest {
     InteractionCluster c = new InteractionCluster(List.of(1, 2, 3, 4, 5), List.of(1, 2, 3), o);
     StringBuilder out = new StringBuilder();
     elect(c, 1, out);
+    assertThat(c.node(1).proposeConfiguration(new TreeSet<>(List.of(1, 4, 5)), new TreeSet<>()))
+        .as("4 and 5 hold nothing yet: they must join as learners first").isFalse();
+    assertThat(c.node(1).proposeConfiguration(new TreeSet<>(List.of(1, 2, 3)), new TreeSet<>(List.of(4, 5)))).isTrue();
+    c.stabilize(out);
     long before = c.node(1).commitIndex();
     c.isolated.addAll(List.of(4, 5));
     assertThat(c.node(1).proposeConfiguration(new TreeSet<>(List.of(1, 4, 5)), new TreeSet<>())).isTrue();

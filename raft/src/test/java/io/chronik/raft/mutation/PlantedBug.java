@@ -74,7 +74,14 @@ public record PlantedBug(String name, String file, String original, String repla
 
   /** Caught within the first 100 seeds each, a few seconds apiece: the CI subset. */
   static final List<String> FAST = List.of("leader-counts-own-undurable-append", "vote-granted-twice-in-term",
-      "heartbeat-commit-beyond-match", "match-index-off-by-one", "commit-past-config-change");
+      "heartbeat-commit-beyond-match", "match-index-off-by-one");
+
+  /**
+   * Bugs CI catches with the core's unit tests rather than the swarm: since new voters join only as caught-up
+   * learners, the window where old voters commit past a change the new voters lack is out of the swarm's
+   * reach (not caught in 4,000 seeds), while RaftPaperTest's §4.3 case shows it at once.
+   */
+  static final List<String> UNIT_CAUGHT = List.of("commit-past-config-change");
 
   /**
    * Mutants no schedule can expose in this core, with the reason; the campaign still runs and reports

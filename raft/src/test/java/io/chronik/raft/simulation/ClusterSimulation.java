@@ -454,6 +454,16 @@ final class ClusterSimulation {
         learners.add(id);
       }
     }
+    // the core promotes only learners that hold every commit: newcomers join as learners first
+    var current = leader.configuration();
+    TreeSet<Integer> newcomers = new TreeSet<>(voters);
+    newcomers.removeIf(id -> current.isVoter(id) || current.learners().contains(id));
+    if (!newcomers.isEmpty()) {
+      voters.clear();
+      voters.addAll(current.voters());
+      learners.addAll(newcomers);
+      learners.removeAll(voters);
+    }
     nodes[leader.id()].submit(() -> leader.proposeConfiguration(voters, learners));
   }
 
