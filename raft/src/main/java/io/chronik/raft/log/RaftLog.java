@@ -3,6 +3,8 @@ package io.chronik.raft.log;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * The core's view of the log: durable entries in {@link LogStorage} followed by an unstable tail
@@ -19,6 +21,12 @@ public final class RaftLog {
   private SnapshotMeta pendingSnapshot;
   private long committed;
   private long applied;
+  /**
+   * Indexes of the CONFIG entries above the snapshot the log started from, stable or not: membership finds
+   * configuration changes here instead of reading every committed entry back from storage (a profile of the
+   * produce path found those read-backs among the driver's largest costs, docs/PERFORMANCE.md).
+   */
+  private final TreeSet<Long> configIndexes = new TreeSet<>();
 
   public RaftLog(LogStorage storage) {
     this.storage = storage;
@@ -26,6 +34,29 @@ public final class RaftLog {
     this.committed = Math.max(storage.hardState().commit(), storage.snapshotMeta().index());
     this.applied = storage.snapshotMeta().index();
     this.committed = Math.min(committed, storage.lastIndex());
+    indexStoredConfigs(Math.max(storage.snapshotMeta().index() + 1, storage.firstIndex()));
+  }
+
+  /** One pass over the stored entries from {@code from}: the start-up replay of membership reads no more. */
+  private void indexStoredConfigs(long from) {
+    long next = from;
+    while (next <= storage.lastIndex()) {
+      List<Entry> batch = storage.entries(next, storage.lastIndex() + 1, 1 << 20);
+      if (batch.isEmpty()) {
+        return;
+      }
+      for (Entry e : batch) {
+        if (e.type() == EntryType.CONFIG) {
+          configIndexes.add(e.index());
+        }
+      }
+      next = batch.get(batch.size() - 1).index() + 1;
+    }
+  }
+
+  /** Indexes of the CONFIG entries in ({@code from}, {@code to}], ascending. */
+  public NavigableSet<Long> configIndexes(long from, long to) {
+    return to > from ? configIndexes.subSet(from, false, to, true) : Collections.emptyNavigableSet();
   }
 
   public LogStorage storage() {
@@ -156,6 +187,12 @@ public final class RaftLog {
         unstable.remove(unstable.size() - 1);
       }
     }
+    configIndexes.tailSet(first, true).clear();
+    for (Entry e : entries) {
+      if (e.type() == EntryType.CONFIG) {
+        configIndexes.add(e.index());
+      }
+    }
     unstable.addAll(entries);
     return lastIndex();
   }
@@ -252,6 +289,7 @@ public final class RaftLog {
   public void restore(SnapshotMeta meta) {
     pendingSnapshot = meta;
     unstable.clear();
+    configIndexes.clear(); // the snapshot carries its configuration; later changes arrive by append
     unstableOffset = meta.index() + 1;
     committed = meta.index();
   }

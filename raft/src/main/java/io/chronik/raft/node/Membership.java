@@ -6,6 +6,7 @@ import io.chronik.raft.log.RaftLog;
 import io.chronik.raft.membership.ConfigChange;
 import io.chronik.raft.membership.Configuration;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.TreeMap;
 
 /**
@@ -47,26 +48,19 @@ final class Membership {
 
   /** Applies CONFIG entries in (from, to]. Returns true if the last one applied entered a joint config. */
   boolean applyCommitted(RaftLog log, long from, long to) {
-    if (to <= from) {
-      return false;
-    }
     boolean enteredJoint = false;
-    long next = from + 1;
-    while (next <= to) {
-      List<Entry> batch = log.entries(next, to + 1, 1 << 20);
-      if (batch == null || batch.isEmpty()) {
-        break;
+    for (long index : List.copyOf(log.configIndexes(from, to))) {
+      List<Entry> one = log.entries(index, index + 1, Long.MAX_VALUE);
+      if (one == null || one.isEmpty()) {
+        break; // compacted: the snapshot that covers it carried the configuration
       }
-      for (Entry e : batch) {
-        if (e.type() == EntryType.CONFIG) {
-          ConfigChange change = ConfigChange.decode(e.payload());
-          Configuration before = current();
-          Configuration after = change.applyTo(before);
-          history.put(e.index(), after);
-          enteredJoint = change.kind() == ConfigChange.Kind.ENTER_JOINT && after.joint() && !before.joint();
-        }
-      }
-      next = batch.get(batch.size() - 1).index() + 1;
+      Entry e = one.get(0);
+      assert e.type() == EntryType.CONFIG : "index=" + index + " type=" + e.type() + " reason=config-index-stale";
+      ConfigChange change = ConfigChange.decode(e.payload());
+      Configuration before = current();
+      Configuration after = change.applyTo(before);
+      history.put(e.index(), after);
+      enteredJoint = change.kind() == ConfigChange.Kind.ENTER_JOINT && after.joint() && !before.joint();
     }
     return enteredJoint;
   }
@@ -84,29 +78,13 @@ final class Membership {
    * voters alone.
    */
   long firstChangeIn(RaftLog log, long from, long to) {
-    List<Entry> range = to > from ? log.entries(from + 1, to + 1, Long.MAX_VALUE) : null;
-    if (range != null) {
-      for (Entry e : range) {
-        if (e.type() == EntryType.CONFIG) {
-          return e.index();
-        }
-      }
-    }
-    return to;
+    NavigableSet<Long> changes = log.configIndexes(from, to);
+    return changes.isEmpty() ? to : changes.first();
   }
 
   /** True if (committed, lastIndex] holds a CONFIG entry. */
   boolean uncommittedChangeIn(RaftLog log, long committed) {
-    List<Entry> tail = log.entries(committed + 1, log.lastIndex() + 1, Long.MAX_VALUE);
-    if (tail == null) {
-      return false;
-    }
-    for (Entry e : tail) {
-      if (e.type() == EntryType.CONFIG) {
-        return true;
-      }
-    }
-    return false;
+    return !log.configIndexes(committed, log.lastIndex()).isEmpty();
   }
 
   void restore(Configuration config, long index) {
