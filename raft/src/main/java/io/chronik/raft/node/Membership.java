@@ -16,6 +16,9 @@ import java.util.TreeMap;
  */
 final class Membership {
 
+  /** Payload bytes per read when scanning the log for CONFIG entries (at least one entry). */
+  static final long SCAN_BYTES = 1 << 20;
+
   private final TreeMap<Long, Configuration> history = new TreeMap<>();
   private long pendingIndex;
 
@@ -53,7 +56,7 @@ final class Membership {
     boolean enteredJoint = false;
     long next = from + 1;
     while (next <= to) {
-      List<Entry> batch = log.entries(next, to + 1, 1 << 20);
+      List<Entry> batch = log.entries(next, to + 1, SCAN_BYTES);
       if (batch == null || batch.isEmpty()) {
         break;
       }
@@ -84,29 +87,33 @@ final class Membership {
    * voters alone.
    */
   long firstChangeIn(RaftLog log, long from, long to) {
-    List<Entry> range = to > from ? log.entries(from + 1, to + 1, Long.MAX_VALUE) : null;
-    if (range != null) {
-      for (Entry e : range) {
-        if (e.type() == EntryType.CONFIG) {
-          return e.index();
-        }
-      }
-    }
-    return to;
+    long change = firstConfigIn(log, from, to);
+    return change < 0 ? to : change;
   }
 
   /** True if (committed, lastIndex] holds a CONFIG entry. */
   boolean uncommittedChangeIn(RaftLog log, long committed) {
-    List<Entry> tail = log.entries(committed + 1, log.lastIndex() + 1, Long.MAX_VALUE);
-    if (tail == null) {
-      return false;
-    }
-    for (Entry e : tail) {
-      if (e.type() == EntryType.CONFIG) {
-        return true;
+    return firstConfigIn(log, committed, log.lastIndex()) >= 0;
+  }
+
+  /**
+   * Index of the first CONFIG entry in (from, to], or -1, read {@link #SCAN_BYTES} at a time: after a
+   * restart the range can be every entry above the stored commit index, far more than a heap holds.
+   */
+  private static long firstConfigIn(RaftLog log, long from, long to) {
+    for (long next = from + 1; next <= to; ) {
+      List<Entry> batch = log.entries(next, to + 1, SCAN_BYTES);
+      if (batch == null || batch.isEmpty()) {
+        return -1;
       }
+      for (Entry e : batch) {
+        if (e.type() == EntryType.CONFIG) {
+          return e.index();
+        }
+      }
+      next = batch.get(batch.size() - 1).index() + 1;
     }
-    return false;
+    return -1;
   }
 
   void restore(Configuration config, long index) {
