@@ -36,10 +36,16 @@ final class BrokerProcess implements AutoCloseable {
   /** As {@link #start(Path, int, String...)}, with {@code environment} added to the JVM's (e.g. S3 credentials). */
   static BrokerProcess start(Path dataDir, int port, java.util.Map<String, String> environment, String... settings)
       throws IOException, InterruptedException {
+    return start(dataDir, port, environment, "256m", settings);
+  }
+
+  /** As {@link #start(Path, int, java.util.Map, String...)}, with a heap of {@code heap} (-Xmx) instead of 256m. */
+  static BrokerProcess start(Path dataDir, int port, java.util.Map<String, String> environment, String heap,
+      String... settings) throws IOException, InterruptedException {
     Path log = Files.createTempFile(Path.of("target"), "broker-", ".log");
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-ea", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
+        "-ea", "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"), BrokerMain.class.getName(),
         "--set", "data.dir=" + dataDir, "--set", "listener.port=" + port,
         "--set", "listener.host=127.0.0.1", "--set", "group.initial.rebalance.delay.ms=200",

@@ -15,8 +15,9 @@ final class ReplicatedCluster implements AutoCloseable {
   private final int[] raftPorts;
   private final String spec;
   private final BrokerProcess[] nodes;
-  private final String[] settings;
+  private String[] settings;
   private java.util.Map<String, String> environment = java.util.Map.of();
+  private String heap = "256m";
 
   ReplicatedCluster(Path root, int size, String... settings) throws IOException {
     this.root = root;
@@ -43,6 +44,18 @@ final class ReplicatedCluster implements AutoCloseable {
     return this;
   }
 
+  /** The heap (-Xmx) of every node started from now on; 256m unless set. */
+  ReplicatedCluster heap(String xmx) {
+    this.heap = xmx;
+    return this;
+  }
+
+  /** Replaces the settings every node started from now on gets (e.g. the archive turned on for a restart). */
+  ReplicatedCluster settings(String... replacement) {
+    this.settings = replacement.clone();
+    return this;
+  }
+
   void startAll() throws IOException, InterruptedException {
     for (int i = 0; i < nodes.length; i++) {
       start(i);
@@ -52,7 +65,8 @@ final class ReplicatedCluster implements AutoCloseable {
   void start(int node) throws IOException, InterruptedException {
     List<String> all = new ArrayList<>(List.of("node.id=" + node, "cluster.nodes=" + spec));
     all.addAll(List.of(settings));
-    nodes[node] = BrokerProcess.start(root.resolve("node-" + node), kafkaPorts[node], environment, all.toArray(String[]::new));
+    nodes[node] = BrokerProcess.start(root.resolve("node-" + node), kafkaPorts[node], environment, heap,
+        all.toArray(String[]::new));
   }
 
   void kill(int node) throws InterruptedException {

@@ -28,10 +28,21 @@ public final class S3Server implements AutoCloseable {
   }
 
   public static S3Server start(String... buckets) throws Exception {
+    return serve(ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+        .build(BlobStoreContext.class), buckets);
+  }
+
+  /** As {@link #start}, over jclouds' filesystem store in {@code dir}: for archives larger than the test heap. */
+  public static S3Server startOnDisk(java.nio.file.Path dir, String... buckets) throws Exception {
+    java.util.Properties where = new java.util.Properties();
+    where.setProperty("jclouds.filesystem.basedir", dir.toString());
+    return serve(ContextBuilder.newBuilder("filesystem").credentials("identity", "credential").overrides(where)
+        .build(BlobStoreContext.class), buckets);
+  }
+
+  private static S3Server serve(BlobStoreContext store, String... buckets) throws Exception {
     int port = io.chronik.broker.LoopbackPorts.take();
     String endpoint = "http://127.0.0.1:" + port;
-    BlobStoreContext store = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-        .build(BlobStoreContext.class);
     for (String bucket : buckets) {
       store.getBlobStore().createContainerInLocation(null, bucket);
     }
