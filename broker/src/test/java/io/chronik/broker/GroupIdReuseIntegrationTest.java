@@ -112,9 +112,10 @@ class GroupIdReuseIntegrationTest {
       Eventually.eventually("the restarted node's directories", Duration.ofSeconds(30),
           () -> List.of(partitionDirs(down, "before"), partitionDirs(down, "after")),
           dirs -> dirs.get(0).isEmpty() && dirs.get(1).equals(afterDirs));
-      // the preferred replica of one partition is the restarted node: the leader balance hands it back
-      Eventually.eventually("a partition led by the restarted node", Duration.ofSeconds(60), () -> leaders(admin),
-          leaders -> leaders.contains(down));
+      // the preferred replica of one partition is the restarted node: the balancer hands it back once the
+      // node is warm; asking for preferred leaders (retried until it is caught up) does not wait for that
+      Eventually.eventually("a partition led by the restarted node", Duration.ofSeconds(60),
+          () -> preferredLeaders(admin), leaders -> leaders.contains(down));
       // without node 0, every acks=all write needs the restarted node's copy
       cluster.stop(0);
       try {
@@ -133,6 +134,20 @@ class GroupIdReuseIntegrationTest {
 
   private static void create(Admin admin, String topic) throws Exception {
     admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 3))).all().get(30, TimeUnit.SECONDS);
+  }
+
+  /** ElectLeaders(PREFERRED) for "after" (refused while a preferred replica is not caught up), then its leaders. */
+  private static List<Integer> preferredLeaders(Admin admin) throws Exception {
+    Set<TopicPartition> partitions = new java.util.HashSet<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      partitions.add(new TopicPartition("after", p));
+    }
+    try {
+      admin.electLeaders(org.apache.kafka.common.ElectionType.PREFERRED, partitions).all().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notYet) {
+      // a partition whose preferred replica is not ready yet, or already led by it: the leaders below say which
+    }
+    return leaders(admin);
   }
 
   private static List<Integer> leaders(Admin admin) throws Exception {
