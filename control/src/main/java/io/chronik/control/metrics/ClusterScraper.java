@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * Scrapes every broker's {@code /metrics} about once a second during a run on one thread of its own
  * and appends what the report plots to {@code cluster-metrics.csv}:
  * {@code seconds,node,series,value}, seconds in the history's time base. A node that is down,
- * paused or slow (timeouts below a second) just yields no sample for that round.
+ * paused or slow (timeouts below a second) just yields no sample for that round. It also counts the
+ * nodes' snapshot installs ({@link SnapshotInstalls}) for results.edn.
  */
 public final class ClusterScraper implements AutoCloseable {
   public static final String FILE = "cluster-metrics.csv";
@@ -31,7 +32,8 @@ public final class ClusterScraper implements AutoCloseable {
   static final String UNDER_REPLICATED = "chronik_partitions_under_replicated";
   static final String FSYNC = "chronik_fsync_duration_seconds";
   static final String FSYNC_P99_MS = "fsync_p99_ms";
-  private static final Set<String> SCRAPED = Set.of(ELECTIONS, LED, UNDER_REPLICATED, FSYNC + "_bucket");
+  private static final Set<String> SCRAPED = Set.of(ELECTIONS, LED, UNDER_REPLICATED, FSYNC + "_bucket",
+      SnapshotInstalls.SERIES);
   private static final Duration TIMEOUT = Duration.ofMillis(400);
   private static final long PERIOD_MS = 1_000;
 
@@ -42,6 +44,7 @@ public final class ClusterScraper implements AutoCloseable {
   private final HttpClient http;
   private final Thread thread;
   private final Map<String, TreeMap<Double, Double>> lastBuckets = new HashMap<>();
+  private final SnapshotInstalls installs = new SnapshotInstalls();
   private volatile boolean running = true;
   private volatile long rows;
 
@@ -106,6 +109,7 @@ public final class ClusterScraper implements AutoCloseable {
     double seconds = (nanoTime.getAsLong() - startNanos) / 1e9;
     try {
       List<PrometheusText.Sample> samples = PrometheusText.parse(body, SCRAPED);
+      installs.observe(node, samples);
       for (PrometheusText.Sample s : samples) {
         if (s.le() == null) {
           row(seconds, node, s.name(), s.value());
@@ -133,6 +137,11 @@ public final class ClusterScraper implements AutoCloseable {
   /** Rows written so far (a run with none has no cluster plots: the console says so). */
   public long rows() {
     return rows;
+  }
+
+  /** The snapshot installs counted so far (complete once closed). */
+  public SnapshotInstalls snapshotInstalls() {
+    return installs;
   }
 
   /** Stops the thread (waits for the round in flight) and closes the file. */

@@ -14,17 +14,24 @@ import java.util.Set;
 /**
  * The broker cluster a run deploys onto its hosts, per the cluster contract: host i (in inventory
  * order) is node i, every node gets the same static member list
- * {@code cluster.nodes=0@addr:kafkaPort:raftPort,...} and listens on its own address. Pure: the
- * same hosts always give the same spec.
+ * {@code cluster.nodes=0@addr:kafkaPort:raftPort,...} and listens on its own address; {@code settings}
+ * ({@code key=value}, the run's {@code --broker-set}) go to every broker after the contract's keys.
+ * Pure: the same hosts and settings always give the same spec.
  */
-public record HostCluster(List<Host> hosts, int kafkaPort, int raftPort) {
+public record HostCluster(List<Host> hosts, int kafkaPort, int raftPort, List<String> settings) {
   /** Node ids are Raft peer ids and stay below this (the broker's limit). */
   static final int NODES_MAX = 64;
   static final String MAIN_CLASS = LocalBroker.MAIN_CLASS;
   static final String NODE_ID = "@NODE_ID@";
 
+  /** A cluster with the contract's keys only. */
+  public HostCluster(List<Host> hosts, int kafkaPort, int raftPort) {
+    this(hosts, kafkaPort, raftPort, List.of());
+  }
+
   public HostCluster {
     hosts = List.copyOf(hosts);
+    settings = List.copyOf(settings);
     if (hosts.isEmpty() || hosts.size() > NODES_MAX) {
       throw new IllegalArgumentException("nodes=" + hosts.size() + " reason=expected-1-to-" + NODES_MAX);
     }
@@ -78,9 +85,14 @@ public record HostCluster(List<Host> hosts, int kafkaPort, int raftPort) {
    * {@code @HOME@} left for the DB lifecycle to fill in per host.
    */
   List<String> brokerArgs(int partitions) {
-    return List.of("--set", "node.id=" + NODE_ID, "--set", "cluster.nodes=" + clusterNodes(),
+    List<String> args = new ArrayList<>(List.of("--set", "node.id=" + NODE_ID, "--set", "cluster.nodes=" + clusterNodes(),
         "--set", "listener.host=@ADDRESS@", "--set", "listener.port=" + kafkaPort,
-        "--set", "data.dir=@HOME@/data", "--set", "num.partitions=" + partitions);
+        "--set", "data.dir=@HOME@/data", "--set", "num.partitions=" + partitions));
+    for (String setting : settings) {
+      args.add("--set");
+      args.add(setting);
+    }
+    return List.copyOf(args);
   }
 
   /**

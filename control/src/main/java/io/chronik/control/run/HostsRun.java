@@ -22,6 +22,8 @@ import io.chronik.control.replicas.ReplicaAgreement;
 import io.chronik.control.ssh.SshHosts;
 import io.chronik.control.workload.Workload;
 import io.chronik.control.metrics.ClusterScraper;
+import io.chronik.control.metrics.SnapshotInstallRecord;
+import io.chronik.control.metrics.SnapshotInstalls;
 import io.chronik.verifier.recorder.HistoryRecorder;
 import io.chronik.verifier.report.Verdict;
 import java.io.IOException;
@@ -84,7 +86,7 @@ final class HostsRun {
   static RunOutcome run(RunOptions o, long seed, Path runDir, PrintStream console) throws Exception {
     HostsTarget target = HostsTarget.parse(o.hosts);
     Cluster c = resolve(target, o.labDir);
-    HostCluster cluster = new HostCluster(c.hosts(), KAFKA_PORT, RAFT_PORT);
+    HostCluster cluster = new HostCluster(c.hosts(), KAFKA_PORT, RAFT_PORT, o.brokerSettings());
     String java = o.remoteJava != null ? o.remoteJava
         : target.lab() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : "java";
     DbSpec spec = o.database() == Database.KAFKA ? kafkaSpec(o, c.hosts(), java, seed, console)
@@ -124,6 +126,9 @@ final class HostsRun {
       spec = spec.withPackage(cluster.packaged(ReleasePackage.build(), jvmOptions, Workloads.topicPartitions(o)));
     }
     console.printf("chronik test: cluster.nodes=%s%n", cluster.clusterNodes());
+    if (!cluster.settings().isEmpty()) {
+      console.printf("chronik test: broker settings=%s (--broker-set, every broker)%n", cluster.settings());
+    }
     return spec;
   }
 
@@ -150,6 +155,7 @@ final class HostsRun {
     long ops;
     boolean complete;
     boolean recovered;
+    SnapshotInstalls installs;
     try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
         LeaderLookup leaders = new LeaderLookup(bootstrap, cluster);
         ClusterScraper scraper = ClusterScraper.start(runDir, o.database().chronikTools() ? metricsUris(cluster)
@@ -160,8 +166,9 @@ final class HostsRun {
       java.util.Map<String, String> topicConfigs = Workloads.topicConfigs(o);
       Workloads.createTopic(bootstrap, topic, Workloads.topicPartitions(o), o.database() == Database.CHRONIK
           ? Optional.empty() : Optional.of((short) Math.min(3, names.size())), topicConfigs);
-      if (!topicConfigs.isEmpty()) {
-        console.printf("chronik test: topic=%s configs=%s (for the selected faults)%n", topic, topicConfigs);
+      String configLine = Workloads.topicConfigLine(o, topic);
+      if (configLine != null) {
+        console.println(configLine);
       }
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
@@ -192,9 +199,28 @@ final class HostsRun {
       console.printf("chronik test: final reads %s%n", complete ? "complete" : "INCOMPLETE");
       ops = recorder.size();
       console.printf("chronik test: cluster metrics rows=%d file=%s%n", scraper.rows(), ClusterScraper.FILE);
+      installs = scraper.snapshotInstalls();
     }
     Verdict checked = work.check(history, runDir, complete, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
-    Verdict verdict = UnreadVerdict.judge(checked, complete, runDir, console);
+    Verdict verdict = afterCheck(o, UnreadVerdict.judge(checked, complete, runDir, console), runDir, console, replicas,
+        recovered, installs);
+    return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
+  }
+
+  /**
+   * What the checker could not see, written into its results.edn and report: whether the replicas agree
+   * (a divergence makes the run invalid) and how many snapshot installs the brokers counted.
+   */
+  private static Verdict afterCheck(RunOptions o, Verdict verdict, Path runDir, PrintStream console,
+      ReplicaCheck replicas, boolean recovered, SnapshotInstalls installs) throws IOException, InterruptedException {
+    if (!o.database().chronikTools()) {
+      console.println("chronik test: snapshot installs not-counted reason=db-" + o.database().label()
+          + " (chronik_snapshots_installed_total is Chronik's)");
+      SnapshotInstallRecord.amendUnchecked(runDir, "db-" + o.database().label());
+    } else {
+      console.println("chronik test: snapshot installs " + installs.summary());
+      SnapshotInstallRecord.amend(runDir, installs);
+    }
     if (!o.database().chronikTools()) {
       console.println("chronik test: replicas not-checked reason=db-" + o.database().label()
           + " (log-digest reads Chronik's data dirs only)");
@@ -209,7 +235,7 @@ final class HostsRun {
       console.println("chronik test: replicas not-checked reason=cluster-not-recovered");
       AgreementRecord.amendUnchecked(runDir, "cluster-not-recovered");
     }
-    return new RunOutcome(runDir, seed, verdict, ops, faults.total(), faults.byFault());
+    return verdict;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.chronik.control.run;
 
 import io.chronik.control.metrics.ClusterScraper;
+import io.chronik.control.metrics.SnapshotInstallRecord;
+import io.chronik.control.metrics.SnapshotInstalls;
 import io.chronik.control.replicas.ReplicaAgreement;
 import io.chronik.control.nemesis.FaultPlan;
 import io.chronik.control.nemesis.FaultTally;
@@ -37,7 +39,7 @@ final class LocalRun {
 
   static RunOutcome run(RunOptions o, long seed, Path runDir, PrintStream console) throws Exception {
     int partitions = Workloads.topicPartitions(o);
-    List<LocalBroker> brokers = cluster(o.nodes, runDir, partitions);
+    List<LocalBroker> brokers = cluster(o.nodes, runDir, partitions, o.brokerSettings());
     try {
       for (LocalBroker b : brokers) {
         b.start(Duration.ofSeconds(90));
@@ -45,13 +47,21 @@ final class LocalRun {
       String bootstrap = String.join(",", brokers.stream().map(LocalBroker::bootstrap).toList());
       console.printf("chronik test: local cluster of %d broker process(es) bootstrap=%s (process faults only:"
           + " network partitions need lab hosts, --hosts lab:N)%n", brokers.size(), bootstrap);
+      if (!o.brokerSettings().isEmpty()) {
+        console.printf("chronik test: broker settings=%s (--broker-set, every broker)%n", o.brokerSettings());
+      }
       Workloads.createTopic(bootstrap, Workloads.topic(o), partitions,
           java.util.Optional.of((short) brokers.size()), Workloads.topicConfigs(o));
+      String configLine = Workloads.topicConfigLine(o, Workloads.topic(o));
+      if (configLine != null) {
+        console.println(configLine);
+      }
       Path history = runDir.resolve("history.edn");
       Workload work;
       boolean finalReads;
       long ops;
       FaultTally faults;
+      SnapshotInstalls installs;
       try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
           ClusterScraper scraper = ClusterScraper.start(runDir, metricsUris(brokers), System::nanoTime,
               recorder.startNanos())) {
@@ -63,12 +73,15 @@ final class LocalRun {
         finalReads = underFaults(o, work, nemesis, plan, recorder, faults, console);
         console.printf("chronik test: cluster metrics rows=%d file=%s%n", scraper.rows(), ClusterScraper.FILE);
         ops = recorder.size();
+        installs = scraper.snapshotInstalls();
       }
       for (LocalBroker b : brokers) {
         b.stop();
       }
       Verdict checked = work.check(history, runDir, finalReads, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
       Verdict verdict = UnreadVerdict.judge(checked, finalReads, runDir, console);
+      console.println("chronik test: snapshot installs " + installs.summary());
+      SnapshotInstallRecord.amend(runDir, installs);
       if (brokers.size() > 1) {
         // the brokers are stopped: their data dirs hold the final logs; replicas must hold the same committed ones
         Map<String, Path> dataDirs = new LinkedHashMap<>();
@@ -89,8 +102,12 @@ final class LocalRun {
     }
   }
 
-  /** {@code nodes} broker processes on free loopback ports, one member list (a lone broker when 1). */
-  private static List<LocalBroker> cluster(int nodes, Path runDir, int partitions) throws IOException {
+  /**
+   * {@code nodes} broker processes on free loopback ports, one member list (a lone broker when 1), each
+   * with {@code extra} ({@code --broker-set}) after the member keys.
+   */
+  private static List<LocalBroker> cluster(int nodes, Path runDir, int partitions, List<String> extra)
+      throws IOException {
     int[] kafkaPorts = new int[nodes];
     int[] raftPorts = new int[nodes];
     List<String> members = new ArrayList<>();
@@ -101,7 +118,9 @@ final class LocalRun {
     }
     List<LocalBroker> brokers = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
-      List<String> settings = nodes == 1 ? List.of() : List.of("node.id=" + i, "cluster.nodes=" + String.join(",", members));
+      List<String> settings = new ArrayList<>(nodes == 1 ? List.of()
+          : List.of("node.id=" + i, "cluster.nodes=" + String.join(",", members)));
+      settings.addAll(extra);
       Path dir = runDir.resolve("n" + (i + 1));
       brokers.add(new LocalBroker(System.getProperty("java.class.path"), kafkaPorts[i], dir.resolve("data"),
           runDir.resolve("n" + (i + 1) + ".log"), partitions, settings, freePort()));

@@ -145,9 +145,23 @@ public final class RunOptions {
       + "'java' on inventory hosts).")
   String remoteJava;
 
+  @Option(names = "--broker-set", paramLabel = "KEY=VALUE", description = "A broker setting for every broker of "
+      + "the run, passed as --set KEY=VALUE (repeatable; e.g. raft.snapshot.interval.entries=200). Chronik only; the "
+      + "run's own keys (node.id, cluster.nodes, listener.*, admin.port, data.dir, num.partitions) are refused.")
+  List<String> brokerSets;
+
+  @Option(names = "--topic-config", paramLabel = "KEY=VALUE", description = "A config of the workload's topic at "
+      + "creation (repeatable; e.g. retention.bytes=65536), over what the selected faults set (a value given here "
+      + "wins). The run prints the configs used.")
+  List<String> topicConfigSets;
+
   @Option(names = "--runs-dir", description = "Where run folders go (default: histories/runs under CHRONIK_HOME or "
       + "the working directory).")
   Path runsDir;
+
+  /** Broker keys every run sets itself: a {@code --broker-set} of one would break the cluster contract. */
+  static final List<String> RUN_KEYS = List.of("node.id", "cluster.nodes", "listener.host", "listener.port",
+      "admin.port", "data.dir", "num.partitions");
 
   /** A scenario's fixed schedule; null: faults drawn from the seed ({@link FaultPlan#generate}). */
   FaultPlanner planner;
@@ -214,6 +228,54 @@ public final class RunOptions {
         () -> new IllegalArgumentException("db=" + db + " reason=unknown known=" + Database.labels()));
   }
 
+  /** {@code --broker-set} settings as {@code key=value}, in the order given (checked by {@link #problem}). */
+  public List<String> brokerSettings() {
+    return brokerSets == null ? List.of() : List.copyOf(brokerSets);
+  }
+
+  /** {@code --topic-config} configs by key (checked by {@link #problem}). */
+  public java.util.Map<String, String> topicConfigOverrides() {
+    return pairs("topic-config", topicConfigSets);
+  }
+
+  /**
+   * {@code KEY=VALUE} arguments of {@code option} by key; throws with the option and the argument
+   * (key=value) for one without a key or a value, or a key given twice (which one wins would be a guess).
+   */
+  static java.util.Map<String, String> pairs(String option, List<String> given) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String arg : given == null ? List.<String>of() : given) {
+      int eq = arg.indexOf('=');
+      if (eq <= 0 || eq == arg.length() - 1 || !arg.substring(0, eq).matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException(option + "=" + arg + " reason=expected KEY=VALUE");
+      }
+      if (out.put(arg.substring(0, eq), arg.substring(eq + 1)) != null) {
+        throw new IllegalArgumentException(option + "=" + arg + " reason=key-given-twice");
+      }
+    }
+    return out;
+  }
+
+  /** Why the {@code --broker-set} and {@code --topic-config} arguments cannot run, or null. */
+  private String settingsProblem() {
+    try {
+      java.util.Map<String, String> broker = pairs("broker-set", brokerSets);
+      pairs("topic-config", topicConfigSets);
+      if (!broker.isEmpty() && database() != Database.CHRONIK) {
+        return "db=" + database().label() + " broker-set=" + brokerSettings() + " reason=broker-settings-are-chronik-only"
+            + " (Kafka's server.properties are not passed; --topic-config works for both)";
+      }
+      for (String key : broker.keySet()) {
+        if (RUN_KEYS.contains(key)) {
+          return "broker-set=" + key + "=" + broker.get(key) + " reason=set-by-the-run known=" + RUN_KEYS;
+        }
+      }
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   /** A key=value reason the options cannot run, or null. */
   String invalidReason() {
     if (WorkloadRegistry.find(workload).isEmpty()) {
@@ -229,6 +291,10 @@ public final class RunOptions {
     String dbProblem = database().problem(site(), FaultRegistry.select(faultsOrDefault(), site()));
     if (dbProblem != null) {
       return dbProblem;
+    }
+    String settingsProblem = settingsProblem();
+    if (settingsProblem != null) {
+      return settingsProblem;
     }
     if (nodes < 1 || nodes > 7) {
       return "nodes=" + nodes + " reason=need 1..7 local nodes";
@@ -351,6 +417,8 @@ public final class RunOptions {
     c.seed = seed;
     c.name = name;
     c.remoteJava = remoteJava;
+    c.brokerSets = brokerSets;
+    c.topicConfigSets = topicConfigSets;
     c.runsDir = dir;
     c.planner = planner;
     return c;

@@ -59,12 +59,32 @@ final class Workloads {
 
   /**
    * The configs the workload's topic is created with: what the selected faults need
-   * ({@link io.chronik.control.nemesis.Fault#topicConfigs}, in registry order), else none.
+   * ({@link io.chronik.control.nemesis.Fault#topicConfigs}, in registry order), then the user's
+   * {@code --topic-config} over them (an explicit value wins).
    */
   static java.util.Map<String, String> topicConfigs(RunOptions o) {
+    java.util.Map<String, String> configs = faultTopicConfigs(o);
+    configs.putAll(o.topicConfigOverrides());
+    return configs;
+  }
+
+  private static java.util.Map<String, String> faultTopicConfigs(RunOptions o) {
     java.util.Map<String, String> configs = new java.util.TreeMap<>();
     FaultRegistry.select(o.faultsOrDefault(), o.site()).forEach(f -> configs.putAll(f.topicConfigs()));
     return configs;
+  }
+
+  /** The console line naming the topic's configs and where they came from; null when there are none. */
+  static String topicConfigLine(RunOptions o, String topic) {
+    java.util.Map<String, String> configs = topicConfigs(o);
+    if (configs.isEmpty()) {
+      return null;
+    }
+    boolean faults = !faultTopicConfigs(o).isEmpty();
+    boolean given = !o.topicConfigOverrides().isEmpty();
+    String from = !given ? "the selected faults" : !faults ? "--topic-config"
+        : "the selected faults, --topic-config over them";
+    return "chronik test: topic=" + topic + " configs=" + configs + " (from " + from + ")";
   }
 
   /**

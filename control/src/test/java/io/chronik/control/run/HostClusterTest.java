@@ -33,6 +33,21 @@ class HostClusterTest {
   }
 
   @Test
+  void brokerSettingsFollowTheContractKeysOnEveryNodeAndInThePackagedService() {
+    HostCluster c = new HostCluster(HOSTS, 9092, 9192, List.of("raft.snapshot.interval.entries=200",
+        "log.retention.check.interval.ms=1000"));
+    List<String> args = c.brokerArgs(3);
+    assertThat(args.subList(args.size() - 4, args.size())).containsExactly("--set", "raft.snapshot.interval.entries=200",
+        "--set", "log.retention.check.interval.ms=1000");
+    assertThat(args.indexOf("num.partitions=3")).isLessThan(args.indexOf("raft.snapshot.interval.entries=200"));
+    assertThat(c.dbSpec("/usr/bin/java", List.of(), List.of(), 3).command())
+        .endsWith("'num.partitions=3' '--set' 'raft.snapshot.interval.entries=200' '--set' "
+            + "'log.retention.check.interval.ms=1000'");
+    assertThat(c.packaged(Path.of("/tmp/chronik.deb"), List.of(), 3).arguments()).isEqualTo(args);
+    assertThat(new HostCluster(HOSTS, 9092, 9192).brokerArgs(3)).hasSize(12);
+  }
+
+  @Test
   void everyNodeGetsTheContractKeysAndItsOwnIdAddressAndDataDir() {
     HostCluster c = new HostCluster(HOSTS, 9092, 9192);
     DbSpec spec = c.dbSpec("/usr/bin/java", List.of("-Xmx384m"),

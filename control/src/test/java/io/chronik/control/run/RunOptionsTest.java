@@ -51,6 +51,62 @@ class RunOptionsTest {
   }
 
   @Test
+  void brokerSettingsAndTopicConfigsAreRepeatableKeyValuesThatCampaignRunsKeep() {
+    RunOptions o = parse("--hosts", "lab:3", "--broker-set", "raft.snapshot.interval.entries=200", "--broker-set",
+        "log.retention.check.interval.ms=1000", "--topic-config", "retention.bytes=65536", "--topic-config",
+        "segment.bytes=16384");
+    assertThat(o.problem()).isNull();
+    assertThat(o.brokerSettings())
+        .containsExactly("raft.snapshot.interval.entries=200", "log.retention.check.interval.ms=1000");
+    assertThat(o.topicConfigOverrides()).containsExactly(java.util.Map.entry("retention.bytes", "65536"),
+        java.util.Map.entry("segment.bytes", "16384"));
+    RunOptions campaignRun = o.inDirectory(dir);
+    assertThat(campaignRun.brokerSettings()).isEqualTo(o.brokerSettings());
+    assertThat(Workloads.topicConfigs(campaignRun)).isEqualTo(java.util.Map.of("retention.bytes", "65536",
+        "segment.bytes", "16384"));
+    assertThat(parse().brokerSettings()).isEmpty();
+    assertThat(parse().topicConfigOverrides()).isEmpty();
+    assertThat(parse("--topic-config", "cleanup.policy=compact,delete").topicConfigOverrides())
+        .containsEntry("cleanup.policy", "compact,delete");
+  }
+
+  @Test
+  void aTopicConfigGivenWinsOverTheFaultsOneAndTheRunSaysWhichItUsed() {
+    RunOptions o = parse("--hosts", "lab:3", "--faults", "kill,corrupt", "--topic-config", "segment.bytes=16384",
+        "--topic-config", "retention.bytes=65536");
+    assertThat(Workloads.topicConfigs(o)).isEqualTo(java.util.Map.of("segment.bytes", "16384",
+        "retention.bytes", "65536"));
+    assertThat(Workloads.topicConfigLine(o, "chronik-log")).isEqualTo("chronik test: topic=chronik-log "
+        + "configs={retention.bytes=65536, segment.bytes=16384} (from the selected faults, --topic-config over them)");
+    assertThat(Workloads.topicConfigLine(parse("--hosts", "lab:3", "--faults", "corrupt"), "t"))
+        .isEqualTo("chronik test: topic=t configs={segment.bytes=2048} (from the selected faults)");
+    assertThat(Workloads.topicConfigLine(parse("--topic-config", "retention.ms=1000"), "t"))
+        .isEqualTo("chronik test: topic=t configs={retention.ms=1000} (from --topic-config)");
+    assertThat(Workloads.topicConfigLine(parse(), "t")).isNull();
+  }
+
+  @Test
+  void malformedReservedOrRepeatedSettingsAndBrokerSettingsForKafkaAreRefusedWithTheirKey() {
+    assertThat(parse("--broker-set", "raft.snapshot.interval.entries").problem())
+        .isEqualTo("broker-set=raft.snapshot.interval.entries reason=expected KEY=VALUE");
+    assertThat(parse("--broker-set", "=5").problem()).isEqualTo("broker-set==5 reason=expected KEY=VALUE");
+    assertThat(parse("--topic-config", "retention.bytes=").problem())
+        .isEqualTo("topic-config=retention.bytes= reason=expected KEY=VALUE");
+    assertThat(parse("--topic-config", "a b=1").problem()).isEqualTo("topic-config=a b=1 reason=expected KEY=VALUE");
+    assertThat(parse("--topic-config", "retention.ms=1", "--topic-config", "retention.ms=2").problem())
+        .isEqualTo("topic-config=retention.ms=2 reason=key-given-twice");
+    assertThat(parse("--broker-set", "data.dir=/tmp/x").problem())
+        .startsWith("broker-set=data.dir=/tmp/x reason=set-by-the-run known=[node.id,");
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka", "--broker-set", "log.retention.check.interval.ms=1000")
+        .problem()).startsWith("db=kafka broker-set=[log.retention.check.interval.ms=1000] "
+            + "reason=broker-settings-are-chronik-only");
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka", "--topic-config", "retention.bytes=65536").problem())
+        .isNull();
+    assertThat(new CommandLine(new CampaignCommand()).execute("--broker-set", "x", "--runs-dir", dir.toString()))
+        .isEqualTo(3);
+  }
+
+  @Test
   void badWorkloadAcksHostsAndSizesAreRefusedWithTheirKey() {
     assertThat(parse("--workload", "bank").problem()).startsWith("workload=bank");
     assertThat(parse("--acks", "0").problem()).startsWith("acks=0");
