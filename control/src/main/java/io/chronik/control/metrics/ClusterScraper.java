@@ -33,7 +33,7 @@ public final class ClusterScraper implements AutoCloseable {
   static final String FSYNC = "chronik_fsync_duration_seconds";
   static final String FSYNC_P99_MS = "fsync_p99_ms";
   private static final Set<String> SCRAPED = Set.of(ELECTIONS, LED, UNDER_REPLICATED, FSYNC + "_bucket",
-      SnapshotInstalls.SERIES);
+      SnapshotInstalls.SERIES, SnapshotInstalls.STARTED);
   private static final Duration TIMEOUT = Duration.ofMillis(400);
   private static final long PERIOD_MS = 1_000;
 
@@ -111,7 +111,7 @@ public final class ClusterScraper implements AutoCloseable {
       List<PrometheusText.Sample> samples = PrometheusText.parse(body, SCRAPED);
       installs.observe(node, samples);
       for (PrometheusText.Sample s : samples) {
-        if (s.le() == null) {
+        if (s.le() == null && !s.name().equals(SnapshotInstalls.STARTED)) { // read for restarts, not plotted
           row(seconds, node, s.name(), s.value());
         }
       }

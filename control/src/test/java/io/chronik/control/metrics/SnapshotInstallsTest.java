@@ -10,7 +10,14 @@ import org.junit.jupiter.api.Test;
 class SnapshotInstallsTest {
   /** The counter as the broker's Prometheus client writes it, after a few other series. */
   private static String exposition(String nodeId, double installed) {
-    return "# HELP raft_leader_elections_total Elections this node started, over all its groups\n"
+    return exposition(nodeId, installed, "");
+  }
+
+  private static String exposition(String nodeId, double installed, String processStart) {
+    return (processStart.isEmpty() ? "" : "# HELP process_start_time_seconds Start time of the process since unix "
+        + "epoch.\n# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds{node_id=\"" + nodeId + "\"} "
+        + processStart + "\n")
+        + "# HELP raft_leader_elections_total Elections this node started, over all its groups\n"
         + "# TYPE raft_leader_elections_total counter\n"
         + "raft_leader_elections_total{node_id=\"" + nodeId + "\"} 3.0\n"
         + "# HELP chronik_snapshots_installed_total Leader snapshots (InstallSnapshot) persisted by hosted partition "
@@ -47,6 +54,19 @@ class SnapshotInstallsTest {
     installs.observe("n3", exposition("2", 3)); // +2
 
     assertThat(installs.perNode()).containsExactly(Map.entry("n3", 9L));
+  }
+
+  @Test
+  void aNewProcessStartTimeIsARestartEvenWhenTheNewCounterIsNotLower() {
+    // killed after 3 installs; restarted, it installed 3 again before its first scrape: a drop never seen
+    SnapshotInstalls installs = new SnapshotInstalls();
+    installs.observe("n1", exposition("0", 0, "1.796418799465E9"));
+    installs.observe("n1", exposition("0", 3, "1.796418799465E9"));
+    installs.observe("n1", exposition("0", 3, "1.796418830112E9"));
+    installs.observe("n1", exposition("0", 4, "1.796418830112E9"));
+    installs.observe("n1", exposition("0", 4)); // a scrape without the start time: compared by value only
+
+    assertThat(installs.perNode()).containsExactly(Map.entry("n1", 7L));
   }
 
   @Test
