@@ -72,7 +72,7 @@ class CatchUpSoakTest {
       }
 
       long baselineP99 = probeP99(cluster, Duration.ofSeconds(30), () -> true);
-      double installedBefore = metric(cluster, stopped, "chronik_snapshots_installed_total");
+      double installedBefore = 0; // the killed replica's next process counts from zero (it cannot be asked now)
       long start = System.nanoTime();
       cluster.start(stopped);
       AtomicBoolean catchingUp = new AtomicBoolean(true);
