@@ -63,12 +63,13 @@ class PrometheusDashboardIntegrationTest {
         awaitReady(port);
         traffic(cluster);
         List<String> empty = new ArrayList<>(expressions);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!empty.isEmpty() && System.nanoTime() < deadline) {
-          empty.removeIf(e -> hasSeries(port, e));
-          if (!empty.isEmpty()) {
-            Thread.sleep(1000);
-          }
+        try {
+          Eventually.eventually("every dashboard expression has a series", Duration.ofSeconds(60), () -> {
+            empty.removeIf(e -> hasSeries(port, e));
+            return List.copyOf(empty);
+          }, List::isEmpty);
+        } catch (AssertionError timedOut) {
+          // the assertion below names what stayed empty
         }
         assertThat(empty).as("dashboard expressions without any series").isEmpty();
       } finally {
@@ -98,14 +99,13 @@ class PrometheusDashboardIntegrationTest {
   }
 
   private void awaitReady(int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (hasSeries(port, "count(up{job=\"chronik\"} == 1) == 3")) {
-        return;
-      }
-      Thread.sleep(500);
+    try {
+      Eventually.eventually("prometheus scrapes 3 targets", Duration.ofSeconds(30),
+          () -> hasSeries(port, "count(up{job=\"chronik\"} == 1) == 3"), scraped -> scraped);
+    } catch (AssertionError timedOut) {
+      throw new AssertionError("prometheus did not scrape 3 targets; log=" + Files.readString(dir.resolve("prometheus.log")),
+          timedOut);
     }
-    throw new AssertionError("prometheus did not scrape 3 targets; log=" + Files.readString(dir.resolve("prometheus.log")));
   }
 
   /** Records produced and consumed by a committing group (so lag and fetch series exist). */
