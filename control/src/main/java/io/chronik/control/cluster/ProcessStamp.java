@@ -13,10 +13,9 @@ import java.util.Optional;
  */
 record ProcessStamp(long pid, long startTicks) {
 
-  /** The stamp of the running process {@code pid}, or empty when there is none (or it is a zombie). */
+  /** The stamp of the running process {@code pid}, or empty when there is none (or it has exited). */
   static Optional<ProcessStamp> of(long pid) {
-    return readStat(pid).filter(stat -> stat.state() != 'Z' && stat.state() != 'X')
-        .map(stat -> new ProcessStamp(pid, stat.startTicks()));
+    return readStat(pid).filter(Stat::running).map(stat -> new ProcessStamp(pid, stat.startTicks()));
   }
 
   /** True while the very process this stamp was taken of runs (same pid, same start time, not a zombie). */
@@ -34,7 +33,18 @@ record ProcessStamp(long pid, long startTicks) {
     return isAlive() && ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
   }
 
-  record Stat(char state, long startTicks) {}
+  /**
+   * {@code threads} is field 20 (num_threads). A killed multi-threaded process (a JVM) shows its main
+   * thread as a zombie while its other threads are still tearing down; until the last of them is gone
+   * the process still holds its descriptors, so its listening sockets still accept connections. Only a
+   * zombie with no thread left but the main one has exited (a health probe once saw a just-killed node
+   * as reachable because it was judged gone too early).
+   */
+  record Stat(char state, long threads, long startTicks) {
+    boolean running() {
+      return state != 'X' && !(state == 'Z' && threads <= 1);
+    }
+  }
 
   /**
    * Parses {@code /proc/<pid>/stat}. The command name (field 2) is in parentheses and may itself
@@ -56,12 +66,12 @@ record ProcessStamp(long pid, long startTicks) {
       return Optional.empty();
     }
     String[] rest = text.substring(close + 1).trim().split("\\s+");
-    // rest[0] is field 3 (state); field 22 (starttime) is therefore rest[19].
+    // rest[0] is field 3 (state); field 20 (num_threads) is therefore rest[17], field 22 (starttime) rest[19].
     if (rest.length < 20 || rest[0].isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Stat(rest[0].charAt(0), Long.parseLong(rest[19])));
+      return Optional.of(new Stat(rest[0].charAt(0), Long.parseLong(rest[17]), Long.parseLong(rest[19])));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

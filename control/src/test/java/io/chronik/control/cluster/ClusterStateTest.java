@@ -35,7 +35,15 @@ class ClusterStateTest {
   @Test
   void statFieldsAreCountedFromTheLastParenthesisOfTheCommandName() {
     String stat = "4242 (java) (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 6 0 0 20 0 30 0 987654 1000 200";
-    assertThat(ProcessStamp.parseStat(stat)).contains(new ProcessStamp.Stat('S', 987654));
+    assertThat(ProcessStamp.parseStat(stat)).contains(new ProcessStamp.Stat('S', 30, 987654));
     assertThat(ProcessStamp.parseStat("4242 (java) Z 1")).isEmpty();
+  }
+
+  @Test
+  void aKilledProcessStillRunsWhileAnyOfItsThreadsDoes() {
+    assertThat(new ProcessStamp.Stat('S', 30, 1).running()).isTrue();
+    assertThat(new ProcessStamp.Stat('Z', 12, 1).running()).as("main thread a zombie, 11 others still exiting").isTrue();
+    assertThat(new ProcessStamp.Stat('Z', 1, 1).running()).as("every thread gone").isFalse();
+    assertThat(new ProcessStamp.Stat('X', 1, 1).running()).isFalse();
   }
 }
