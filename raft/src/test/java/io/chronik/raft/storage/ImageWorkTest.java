@@ -187,8 +187,28 @@ class ImageWorkTest {
     leader.close();
   }
 
+  @Test
+  void aLargeImageIsForcedInStepsWhileItIsStagedNotInOneFsyncAtTheEnd() throws IOException {
+    DurableLogStorage leader = largeLeader(new SimulatedDisk(), LEADER);
+    SimulatedDisk disk = new SimulatedDisk();
+    // one 64 MiB segment holds the whole 32 MiB image: no roll forces anything on the way
+    DurableLogStorage follower = DurableLogStorage.open(disk, FOLLOWER, LogConfig.defaults().withPreallocate(false),
+        KEY, false).shipRetainedEntries();
+    bigChunks(leader, 1 << 20).forEach(follower::persistSnapshotChunk);
+    SnapshotWork install = follower.beginSnapshotWork(List.of(), leader.snapshotMeta());
+    long before = disk.forces();
+    install.run();
+    long forces = disk.forces() - before;
+    follower.completeSnapshotWork(install);
+    assertThat(forces).as("forces while staging a 32 MiB image, at most %d bytes apart", StagedLog.FORCE_EVERY_BYTES)
+        .isGreaterThanOrEqualTo((32L << 20) / StagedLog.FORCE_EVERY_BYTES);
+    assertThat(follower.lastIndex()).isEqualTo(leader.lastIndex());
+    follower.close();
+    leader.close();
+  }
+
   /** A leader whose image is 32 MiB of entries (the interruption lands mid-write). */
-  private static DurableLogStorage largeLeader(NioDisk disk, Path dir) throws IOException {
+  private static DurableLogStorage largeLeader(Disk disk, Path dir) throws IOException {
     DurableLogStorage leader = DurableLogStorage.open(disk, dir, LogConfig.defaults(), KEY, false).shipRetainedEntries();
     Random random = new Random(5);
     long index = 1;
