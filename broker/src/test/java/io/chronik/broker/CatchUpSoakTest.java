@@ -35,7 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * produce kept working; the figures are printed for docs/REPLICATION.md.
  *
  * <pre>mvn -pl broker verify -Dchronik.groups=soak -Dchronik.excludedGroups= -Dtest=CatchUpSoakTest
- *     [-Dsoak.catchup.bytes=1073741824]</pre>
+ *     [-Dsoak.catchup.bytes=1073741824] [-Dsoak.catchup.settings=KEY=VALUE,KEY=VALUE]</pre>
+ *
+ * Besides the p99s it prints the slowest sends of the catch-up with their time since the restart, and the
+ * restarted replica's install log line, so a slow send can be placed in the transfer or the install.
  */
 @Tag("soak")
 class CatchUpSoakTest {
@@ -49,8 +52,13 @@ class CatchUpSoakTest {
   @Test
   void aReplicaCatchesUpByAStreamedImageOfAGigabyteWhileProduceGoesOn() throws Exception {
     long bytes = Long.getLong("soak.catchup.bytes", 1L << 30);
-    try (ReplicatedCluster cluster = new ReplicatedCluster(root, 3, "raft.snapshot.interval.entries=1000",
-        "log.retention.check.interval.ms=1000", "raft.catchup.hold.entries=100", "leader.balance.interval.ms=0")) {
+    List<String> settings = new ArrayList<>(List.of("raft.snapshot.interval.entries=1000",
+        "log.retention.check.interval.ms=1000", "raft.catchup.hold.entries=100", "leader.balance.interval.ms=0"));
+    String extra = System.getProperty("soak.catchup.settings", "");
+    if (!extra.isBlank()) {
+      settings.addAll(List.of(extra.split(",")));
+    }
+    try (ReplicatedCluster cluster = new ReplicatedCluster(root, 3, settings.toArray(String[]::new))) {
       cluster.startAll();
       int stopped;
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()))) {
@@ -71,7 +79,7 @@ class CatchUpSoakTest {
             () -> admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset(), s -> s > 0);
       }
 
-      long baselineP99 = probeP99(cluster, Duration.ofSeconds(30), () -> true);
+      long baselineP99 = probe(cluster, Duration.ofSeconds(30), () -> true, System.nanoTime()).p99Ms();
       double installedBefore = 0; // the killed replica's next process counts from zero (it cannot be asked now)
       long start = System.nanoTime();
       cluster.start(stopped);
@@ -87,7 +95,8 @@ class CatchUpSoakTest {
         }
       });
       watcher.start();
-      long duringP99 = probeP99(cluster, Duration.ofMinutes(20), catchingUp::get);
+      Probe during = probe(cluster, Duration.ofMinutes(20), catchingUp::get, start);
+      long duringP99 = during.p99Ms();
       watcher.join();
       long catchUpMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       double imageBytes = metric(cluster, stopped, "chronik_snapshot_bytes_installed_total");
@@ -98,6 +107,10 @@ class CatchUpSoakTest {
       System.out.printf("catch-up soak: image %.0f MB installed %d ms after the restart (%.1f MB/s end to end), "
           + "%.0f MB sent; produce p99 %d ms without, %d ms during the catch-up%n", imageBytes / 1e6, catchUpMs,
           imageBytes / 1e6 / (catchUpMs / 1000.0), sent / 1e6, baselineP99, duringP99);
+      System.out.println("catch-up soak: settings=" + settings + " sends=" + during.sorted().size()
+          + " slowest (ms since restart:latency ms)=" + during.slowest(15));
+      cluster.log(stopped).lines().filter(l -> l.contains("installed-leader-snapshot"))
+          .forEach(l -> System.out.println("catch-up soak: node " + stopped + ": " + l));
       assertThat(imageBytes).isGreaterThan(bytes / 2.0);
       assertThat(sent).as("bytes sent for one image").isLessThan(2 * imageBytes);
     }
@@ -131,12 +144,25 @@ class CatchUpSoakTest {
     assertThat(failed.get()).as("failed sends").isZero();
   }
 
-  /** One acks=all record to {@link #PROBE} every 20 ms while {@code going} (at least 100): the p99 latency, ms. */
-  private static long probeP99(ReplicatedCluster cluster, Duration max, java.util.function.BooleanSupplier going)
-      throws Exception {
+  /** Send latencies (µs), sorted, and each send's (start ms since {@code origin}, latency µs). */
+  private record Probe(List<Long> sorted, List<long[]> timed) {
+    long p99Ms() {
+      return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1)) / 1_000;
+    }
+
+    String slowest(int count) {
+      return timed.stream().sorted((a, b) -> Long.compare(b[1], a[1])).limit(count)
+          .map(t -> t[0] + ":" + t[1] / 1_000).toList().toString();
+    }
+  }
+
+  /** One acks=all record to {@link #PROBE} every 20 ms while {@code going} (at least 100). */
+  private static Probe probe(ReplicatedCluster cluster, Duration max, java.util.function.BooleanSupplier going,
+      long origin) throws Exception {
     Properties props = ProduceConsumeTest.producerProps(cluster.bootstrap());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     List<Long> micros = new ArrayList<>();
+    List<long[]> timed = new ArrayList<>();
     long deadline = System.nanoTime() + max.toNanos();
     java.util.concurrent.Semaphore ticks = new java.util.concurrent.Semaphore(0);
     java.util.concurrent.ScheduledExecutorService pace = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
@@ -147,12 +173,14 @@ class CatchUpSoakTest {
         ticks.drainPermits(); // a slow send skips the ticks it overran instead of bursting after it
         long t0 = System.nanoTime();
         p.send(new ProducerRecord<>(PROBE, 0, null, "probe")).get();
-        micros.add((System.nanoTime() - t0) / 1_000);
+        long latency = (System.nanoTime() - t0) / 1_000;
+        micros.add(latency);
+        timed.add(new long[] {TimeUnit.NANOSECONDS.toMillis(t0 - origin), latency});
       }
     } finally {
       pace.shutdownNow();
     }
     Collections.sort(micros);
-    return micros.get((int) Math.min(micros.size() - 1, Math.ceil(micros.size() * 0.99) - 1)) / 1_000;
+    return new Probe(micros, timed);
   }
 }
