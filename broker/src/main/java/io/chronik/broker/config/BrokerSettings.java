@@ -175,6 +175,10 @@ public final class BrokerSettings {
   public static final Setting<Long> RAFT_SNAPSHOT_WINDOW_BYTES = Setting.longValue("raft.snapshot.window.bytes",
       4L << 20, 1024, 1L << 30, "bytes", "InstallSnapshot bytes a leader sends ahead of the follower's "
           + "acknowledgements (flow control): what one transfer holds and queues at most.");
+  public static final Setting<Long> RAFT_APPLY_HELD_BYTES = Setting.longValue("raft.apply.held.bytes",
+      256L << 10, 0, 1L << 30, "bytes", "Per Raft group: durable entries kept in memory until applied, so the "
+          + "apply does not read back from the log what this node appended a moment ago (over the bound the "
+          + "oldest are read from the log; 0 reads every one back). docs/PERFORMANCE.md.");
   public static final Setting<Integer> METADATA_SNAPSHOT_INTERVAL_ENTRIES = Setting.integer(
       "metadata.snapshot.interval.entries", 10000, 1, INT_MAX, "entries", "Applied entries between two snapshots "
           + "of the metadata group's whole image (topics, partition assignments, configs, committed group offsets, "
@@ -225,7 +229,7 @@ public final class BrokerSettings {
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
       CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE, RAFT_PEER_LEASE_MS,
       RAFT_GROUPS_MAX, RAFT_SNAPSHOT_INTERVAL_ENTRIES, RAFT_CATCHUP_HOLD_ENTRIES, RAFT_SNAPSHOT_SEND_BYTES_PER_SEC,
-      RAFT_SNAPSHOT_CHUNK_BYTES, RAFT_SNAPSHOT_WINDOW_BYTES,
+      RAFT_SNAPSHOT_CHUNK_BYTES, RAFT_SNAPSHOT_WINDOW_BYTES, RAFT_APPLY_HELD_BYTES,
       METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, METADATA_READY_WAIT_MS, SHUTDOWN_TIMEOUT_MS,
       ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
 

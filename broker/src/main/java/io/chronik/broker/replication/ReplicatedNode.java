@@ -183,6 +183,7 @@ public final class ReplicatedNode implements AutoCloseable {
             / 1000 * config.get(BrokerSettings.RAFT_TICK_MS)))
         .snapshotChunkBytes(config.get(BrokerSettings.RAFT_SNAPSHOT_CHUNK_BYTES))
         .snapshotWindowBytes(config.get(BrokerSettings.RAFT_SNAPSHOT_WINDOW_BYTES))
+        .heldBytesMax(config.get(BrokerSettings.RAFT_APPLY_HELD_BYTES))
         .build();
   }
 

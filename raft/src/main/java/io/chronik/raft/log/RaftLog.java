@@ -18,6 +18,8 @@ public final class RaftLog {
   /** Index of the first unstable entry; entries below it are read from storage. */
   private long unstableOffset;
   private final ArrayList<Entry> unstable = new ArrayList<>();
+  /** Durable entries below {@link #unstableOffset} kept until applied; the rest of the stable log is read from storage. */
+  private final HeldEntries held;
   private SnapshotMeta pendingSnapshot;
   private long committed;
   private long applied;
@@ -28,8 +30,18 @@ public final class RaftLog {
    */
   private final TreeSet<Long> configIndexes = new TreeSet<>();
 
+  /** Keeps up to {@link #HELD_BYTES_DEFAULT} of durable, unapplied entries in memory. */
   public RaftLog(LogStorage storage) {
+    this(storage, HELD_BYTES_DEFAULT);
+  }
+
+  /** Default of {@code heldBytesMax}: a few loops' worth of one busy group's appends. */
+  public static final long HELD_BYTES_DEFAULT = 256 << 10;
+
+  /** @param heldBytesMax durable entries kept in memory until applied (0: every apply reads storage) */
+  public RaftLog(LogStorage storage, long heldBytesMax) {
     this.storage = storage;
+    this.held = new HeldEntries(heldBytesMax);
     this.unstableOffset = storage.lastIndex() + 1;
     this.committed = Math.max(storage.hardState().commit(), storage.snapshotMeta().index());
     this.applied = storage.snapshotMeta().index();
@@ -146,18 +158,19 @@ public final class RaftLog {
     }
     List<Entry> out = new ArrayList<>();
     long bytes = 0;
-    if (lo < unstableOffset) {
-      List<Entry> stable = storage.entries(lo, Math.min(hi, unstableOffset), maxBytes);
+    long inMemory = held.firstIndex(unstableOffset);
+    if (lo < inMemory) {
+      List<Entry> stable = storage.entries(lo, Math.min(hi, inMemory), maxBytes);
       out.addAll(stable);
       for (Entry e : stable) {
         bytes += e.sizeBytes();
       }
-      if (lo + stable.size() < Math.min(hi, unstableOffset)) {
+      if (lo + stable.size() < Math.min(hi, inMemory)) {
         return out; // size limit reached inside storage
       }
     }
-    for (long i = Math.max(lo, unstableOffset); i < hi; i++) {
-      Entry e = unstable.get((int) (i - unstableOffset));
+    for (long i = Math.max(lo, inMemory); i < hi; i++) {
+      Entry e = i < unstableOffset ? held.get(i) : unstable.get((int) (i - unstableOffset));
       bytes += e.sizeBytes();
       if (!out.isEmpty() && bytes > maxBytes) {
         break;
@@ -181,6 +194,7 @@ public final class RaftLog {
     }
     if (first < unstableOffset) {
       unstable.clear();
+      held.truncateFrom(first);
       unstableOffset = first; // storage suffix from here is superseded; the driver overwrites it
     } else {
       while (unstableOffset + unstable.size() > first) {
@@ -265,7 +279,9 @@ public final class RaftLog {
       return; // those entries were replaced meanwhile; the replacement is still unstable
     }
     int drop = (int) (index - unstableOffset + 1);
-    unstable.subList(0, drop).clear();
+    List<Entry> durable = unstable.subList(0, drop);
+    held.add(durable, applied);
+    durable.clear();
     unstableOffset = index + 1;
   }
 
@@ -280,6 +296,7 @@ public final class RaftLog {
       throw new IllegalStateException("applied=" + index + " committed=" + committed + " reason=apply-uncommitted");
     }
     applied = Math.max(applied, index);
+    held.dropThrough(applied);
   }
 
   /**
@@ -289,6 +306,7 @@ public final class RaftLog {
   public void restore(SnapshotMeta meta) {
     pendingSnapshot = meta;
     unstable.clear();
+    held.clear();
     configIndexes.clear(); // the snapshot carries its configuration; later changes arrive by append
     unstableOffset = meta.index() + 1;
     committed = meta.index();

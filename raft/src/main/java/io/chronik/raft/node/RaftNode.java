@@ -55,7 +55,7 @@ public final class RaftNode {
     this.id = id;
     this.options = options;
     this.timers = new Timers(options, random);
-    this.log = new RaftLog(storage);
+    this.log = new RaftLog(storage, options.heldBytesMax());
     HardState hs = storage.hardState();
     this.term = hs.term();
     this.vote = hs.vote();

@@ -20,6 +20,9 @@ package io.chronik.raft.node;
  *                             traffic or {@link RaftNode#wake} (the driver's node-liveness detector) wakes the
  *                             group: thousands of idle groups then cost no messages at all. Off by default: a
  *                             driver that enables it must wake the groups of a peer it believes down
+ * @param heldBytesMax         durable entries kept in memory until applied, so the apply does not read
+ *                             them back from storage (0: it always reads storage); over the bound the
+ *                             oldest are read from storage as before
  */
 public record RaftOptions(
     int electionTicks,
@@ -32,15 +35,16 @@ public record RaftOptions(
     long snapshotWindowBytes,
     boolean preVote,
     boolean checkQuorum,
-    boolean quiesce) {
+    boolean quiesce,
+    long heldBytesMax) {
 
   public RaftOptions {
     if (heartbeatTicks <= 0 || electionTicks <= heartbeatTicks || inflightMax <= 0 || snapshotChunkBytes <= 0
-        || snapshotBytesPerTick <= 0 || snapshotWindowBytes <= 0) {
+        || snapshotBytesPerTick <= 0 || snapshotWindowBytes <= 0 || heldBytesMax < 0) {
       throw new IllegalArgumentException("electionTicks=" + electionTicks + " heartbeatTicks=" + heartbeatTicks
           + " inflightMax=" + inflightMax + " snapshotChunkBytes=" + snapshotChunkBytes
           + " snapshotBytesPerTick=" + snapshotBytesPerTick + " snapshotWindowBytes=" + snapshotWindowBytes
-          + " reason=invalid-options");
+          + " heldBytesMax=" + heldBytesMax + " reason=invalid-options");
     }
   }
 
@@ -82,6 +86,7 @@ public record RaftOptions(
     private boolean preVote = true;
     private boolean checkQuorum = true;
     private boolean quiesce;
+    private long heldBytesMax = io.chronik.raft.log.RaftLog.HELD_BYTES_DEFAULT;
 
     private Builder() {}
 
@@ -97,6 +102,7 @@ public record RaftOptions(
       preVote = o.preVote;
       checkQuorum = o.checkQuorum;
       quiesce = o.quiesce;
+      heldBytesMax = o.heldBytesMax;
     }
 
     public Builder electionTicks(int ticks) {
@@ -154,10 +160,15 @@ public record RaftOptions(
       return this;
     }
 
+    public Builder heldBytesMax(long bytes) {
+      this.heldBytesMax = bytes;
+      return this;
+    }
+
     /** Validates (the record's constructor) and builds. */
     public RaftOptions build() {
       return new RaftOptions(electionTicks, heartbeatTicks, appendBytesMax, inflightMax, uncommittedEntriesMax,
-          snapshotChunkBytes, snapshotBytesPerTick, snapshotWindowBytes, preVote, checkQuorum, quiesce);
+          snapshotChunkBytes, snapshotBytesPerTick, snapshotWindowBytes, preVote, checkQuorum, quiesce, heldBytesMax);
     }
   }
 }
