@@ -49,8 +49,8 @@ import us.bpsm.edn.Keyword;
  * poll ({@code :poll}) — each assigned every partition, or members of one group that share them
  * ({@code :subscribe}) — and after the faults a final reader reads each partition from the beginning
  * to its end offset, its assign naming each partition's log start and end offsets and the topic's
- * retention settings ({@link LogExtent}). Partition numbers are the history's keys. Any error whose effect is unknown is
- * recorded as {@code :info}, so the checker treats it as possibly applied.
+ * retention settings ({@link LogExtent}). Partition numbers are the history's keys. Any error whose
+ * effect is unknown is recorded as {@code :info}, so the checker treats it as possibly applied.
  *
  * <p>Producers and consumers run as threads of the control node, or as separate processes
  * ({@link ClientProcesses}: what client faults kill -9 and restart). Either way each client is one
