@@ -9,6 +9,8 @@ import io.chronik.control.workload.client.ClientSession;
 import io.chronik.control.workload.client.KafkaClientSpec;
 import io.chronik.control.workload.client.KafkaSettings;
 import io.chronik.control.workload.client.RecorderChannel;
+import io.chronik.verifier.kafka.LogExtent;
+import io.chronik.verifier.kafka.Retention;
 import io.chronik.verifier.recorder.HistoryRecorder;
 import io.chronik.verifier.recorder.Invocation;
 import io.chronik.verifier.recorder.KafkaMicroOps;
@@ -24,13 +26,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import us.bpsm.edn.Keyword;
 
@@ -39,8 +48,9 @@ import us.bpsm.edn.Keyword;
  * producers {@code p1..pN} send unique values to partitions ({@code :send}), consumers {@code c1..cM}
  * poll ({@code :poll}) — each assigned every partition, or members of one group that share them
  * ({@code :subscribe}) — and after the faults a final reader reads each partition from the beginning
- * to its end offset. Partition numbers are the history's keys. Any error whose effect is unknown is
- * recorded as {@code :info}, so the checker treats it as possibly applied.
+ * to its end offset, its assign naming each partition's log start and end offsets and the topic's
+ * retention settings ({@link LogExtent}). Partition numbers are the history's keys. Any error whose
+ * effect is unknown is recorded as {@code :info}, so the checker treats it as possibly applied.
  *
  * <p>Producers and consumers run as threads of the control node, or as separate processes
  * ({@link ClientProcesses}: what client faults kill -9 and restart). Either way each client is one
@@ -218,8 +228,15 @@ public final class KafkaWorkload implements Workload {
     try (KafkaConsumer<Long, Long> consumer = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "final-reader"),
         new LongDeserializer(), new LongDeserializer())) {
       Map<TopicPartition, Long> end = consumer.endOffsets(topicPartitions(), deadline);
+      // Before the read: the log can only start later by the time it fetches, so a value below this
+      // start is one retention deleted (the checker bounds how far that may go by the retention settings).
+      Map<TopicPartition, Long> start = consumer.beginningOffsets(topicPartitions(), deadline);
+      Map<String, String> configs = topicConfigs(Duration.ofMillis(Math.min(deadline.toMillis(), 10_000)));
       // declared in the history: the checker takes this complete read from the beginning as the log's content
-      Invocation assign = worker.invoke(KafkaMicroOps.ASSIGN, keys(), Map.of(KafkaMicroOps.SEEK_TO_BEGINNING, true));
+      Map<Keyword, Object> extra = new LinkedHashMap<>();
+      extra.put(KafkaMicroOps.SEEK_TO_BEGINNING, true);
+      extra.putAll(LogExtent.edn(byKey(start), byKey(end), configs == null ? null : Retention.edn(configs)));
+      Invocation assign = worker.invoke(KafkaMicroOps.ASSIGN, keys(), extra);
       consumer.assign(topicPartitions());
       consumer.seekToBeginning(topicPartitions());
       assign.ok(keys());
@@ -236,6 +253,37 @@ public final class KafkaWorkload implements Workload {
       return false;
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  private static Map<Long, Long> byKey(Map<TopicPartition, Long> offsets) {
+    Map<Long, Long> m = new java.util.TreeMap<>();
+    offsets.forEach((tp, offset) -> m.put((long) tp.partition(), offset));
+    return m;
+  }
+
+  /** The topic's effective configs (its own over the broker's defaults), or null when they cannot be described. */
+  private Map<String, String> topicConfigs(Duration timeout) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
+    try (Admin admin = Admin.create(p)) {
+      Config config = admin.describeConfigs(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .get(topic);
+      Map<String, String> m = new LinkedHashMap<>();
+      config.entries().forEach(e -> {
+        if (e.value() != null) {
+          m.put(e.name(), e.value());
+        }
+      });
+      return m;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 

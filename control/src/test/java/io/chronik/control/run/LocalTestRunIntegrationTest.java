@@ -83,6 +83,26 @@ class LocalTestRunIntegrationTest {
     assertThat(run.console()).contains("final reads complete").contains("VALID");
   }
 
+  /**
+   * Retention deletes acknowledged values during the run (16 KiB per partition, 4 KiB segments, checked
+   * every second): the final reader records the log starts and the topic's retention on its assign, and
+   * the checker counts the deleted values as trimmed, so the run ends valid.
+   */
+  @Test
+  void aRunWithRetentionCountsDeletedValuesAsTrimmedAndEndsValid(@TempDir Path runs) throws Exception {
+    ChronikProcess.Run run = chronikTest(runs, "--time", "20", "--seed", "13", "--faults", "kill",
+        "--broker-set", "log.retention.check.interval.ms=1000", "--broker-set", "raft.snapshot.interval.entries=100",
+        "--broker-set", "raft.catchup.hold.entries=100", "--topic-config", "segment.bytes=4096",
+        "--topic-config", "retention.bytes=16384");
+    assertThat(run.exitCode()).as("exit code is the verdict (0 valid); console:%n%s", run.console()).isZero();
+    String history = Files.readString(run.dir().resolve("history.edn"));
+    assertThat(history).as("the final reader's assign names log starts, end offsets and retention")
+        .containsPattern(":seek-to-beginning\\? true :log-start-offsets\\{0 [1-9]\\d*")
+        .contains(":retention{:retention.bytes 16384 :segment.bytes 4096");
+    assertThat(run.console()).containsPattern("trimmed [1-9]\\d* \\(allowed\\)").contains("VALID");
+    assertThat(Files.readString(run.dir().resolve("results.edn"))).containsPattern(":counts \\{.*:trimmed [1-9]");
+  }
+
   /** The checker must bite end to end: wiping a lone broker's data loses acknowledged writes. */
   @Test
   void wipingALoneBrokersDataIsReportedAsLoss(@TempDir Path runs) throws Exception {

@@ -15,13 +15,14 @@ import java.util.Map;
  * its disk comes back with an empty log, and no later read past a hole shows the loss, so neither
  * {@code lost-write} (a later read beyond the value) nor {@code unseen} (never read at all) names it.
  * Only a reader that declared {@code :seek-to-beginning? true} on its assign is taken as the final one.
+ * A value below the log start it recorded is {@link Trimming}'s case (retention), not vanished.
  */
 final class FinalReadCheck {
   private FinalReadCheck() {}
 
-  static void vanished(KafkaIndex ix, CheckResult.Builder out) {
+  static void vanished(KafkaIndex ix, Trimming trimming, CheckResult.Builder out) {
     KafkaHistory h = ix.h;
-    int assign = finalAssign(h);
+    int assign = trimming.assign();
     if (assign < 0) {
       return;
     }
@@ -36,7 +37,7 @@ final class FinalReadCheck {
       for (long v : writers.sortedKeys()) {
         int w = (int) writers.get(v, -1);
         // never read at all is unseen's case; here: read once, absent at the end
-        if (h.type(w) == Timeline.OK && ix.okRead(key, v) && !read.containsKey(v)) {
+        if (h.type(w) == Timeline.OK && ix.okRead(key, v) && !read.containsKey(v) && !trimming.below(key, v, w, out)) {
           out.add(new Anomaly("vanished", KafkaChecker.detail("key", key, "value", v, "final-reader", (long) h.process(assign)),
               List.of(w, (int) ix.okReaderOf.get(key).get(v, -1), assign)));
         }
@@ -45,7 +46,7 @@ final class FinalReadCheck {
   }
 
   /** The last OK assign from the beginning invoked after every send completed, or -1. */
-  private static int finalAssign(KafkaHistory h) {
+  static int finalAssign(KafkaHistory h) {
     long lastSendDone = -1;
     for (int op = 0; op < h.size(); op++) {
       if (sends(h, op) && h.completeIndex(op) != Long.MAX_VALUE) {

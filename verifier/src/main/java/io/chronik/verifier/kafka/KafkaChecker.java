@@ -19,10 +19,13 @@ import java.util.TreeMap;
  * send was read), {@code unexpected} (a value nobody sent was read), {@code lost-write}
  * (acknowledged, below an offset some OK poll reached, never read), {@code unseen} (acknowledged,
  * never read, not provably lost), {@code vanished} (acknowledged and read, but absent from complete
- * final reads: {@link FinalReadCheck}). Order anomalies live in {@link OrderChecks}.
+ * final reads: {@link FinalReadCheck}), {@code over-trimmed} (below the final log start, though
+ * retention could not have deleted it: {@link Trimming}). Order anomalies live in {@link OrderChecks}.
  *
- * <p>Always allowed: {@code int-send-skip} (other producers interleave). {@code poll-skip} and
- * {@code nonmonotonic-poll} are allowed when consumers subscribe (rebalances move partitions);
+ * <p>Always allowed: {@code int-send-skip} (other producers interleave), {@code trimmed} (acknowledged,
+ * below the log start the final reader found, and within what retention may delete: {@link Trimming}).
+ * {@code poll-skip} and {@code nonmonotonic-poll} are allowed when consumers subscribe (rebalances
+ * move partitions);
  * {@code unseen} is allowed unless the run ended healed with final polls.
  */
 public final class KafkaChecker {
@@ -41,13 +44,15 @@ public final class KafkaChecker {
     if (!options.unseenIsError()) {
       out.allow("unseen");
     }
+    out.allow("trimmed");
     inconsistentOffsets(ix, out);
     duplicates(ix, out);
     abortedAndUnexpectedReads(ix, out);
-    Map<Long, LongLongMap> lost = lostWrites(ix, out);
-    unseen(ix, lost, out);
+    Trimming trimming = Trimming.of(ix);
+    Map<Long, LongLongMap> lost = lostWrites(ix, trimming, out);
+    unseen(ix, lost, trimming, out);
     if (options.unseenIsError()) {
-      FinalReadCheck.vanished(ix, out);
+      FinalReadCheck.vanished(ix, trimming, out);
     }
     new OrderChecks(ix, out).run();
     long okReads = ix.okReaderOf.values().stream().mapToLong(LongLongMap::size).sum();
@@ -110,7 +115,7 @@ public final class KafkaChecker {
    * read: every value whose last appearance is at or below it, sent by an op that must have
    * committed, and read by no OK poll, is lost.
    */
-  private static Map<Long, LongLongMap> lostWrites(KafkaIndex ix, CheckResult.Builder out) {
+  private static Map<Long, LongLongMap> lostWrites(KafkaIndex ix, Trimming trimming, CheckResult.Builder out) {
     Map<Long, LongLongMap> lost = new HashMap<>();
     ix.okReaderOf.forEach((key, readers) -> {
       PartitionLog log = ix.logs.get(key);
@@ -132,7 +137,7 @@ public final class KafkaChecker {
             continue;
           }
           int writer = ix.writer(key, v);
-          if (writer < 0 || !ix.mustHaveCommitted(writer)) {
+          if (writer < 0 || !ix.mustHaveCommitted(writer) || trimming.below(key, v, writer, out)) {
             continue;
           }
           lost.computeIfAbsent(key, k -> new LongLongMap()).put(v, 1);
@@ -145,12 +150,13 @@ public final class KafkaChecker {
     return lost;
   }
 
-  private static void unseen(KafkaIndex ix, Map<Long, LongLongMap> lost, CheckResult.Builder out) {
+  private static void unseen(KafkaIndex ix, Map<Long, LongLongMap> lost, Trimming trimming, CheckResult.Builder out) {
     ix.writerOf.forEach((key, writers) -> {
       LongLongMap lostHere = lost.getOrDefault(key, new LongLongMap());
       for (long v : writers.sortedKeys()) {
         int w = (int) writers.get(v, -1);
-        if (ix.h.type(w) == Timeline.OK && !ix.okRead(key, v) && !lostHere.containsKey(v)) {
+        if (ix.h.type(w) == Timeline.OK && !ix.okRead(key, v) && !lostHere.containsKey(v)
+            && !trimming.below(key, v, w, out)) {
           out.add(new Anomaly("unseen", detail("key", key, "value", v), List.of(w)));
         }
       }

@@ -37,6 +37,8 @@ public final class KafkaHistory extends PairedHistory {
   private int[] mopStart = new int[1024];
   private int[] mopCount = new int[1024];
   private boolean[] seek = new boolean[1024];
+  /** op → what its final reader recorded about the log (assigns only; rare). */
+  private final Map<Integer, LogExtent> extents = new java.util.HashMap<>();
   private int mops;
   private byte[] mopKind = new byte[4096];
   private long[] mopKey = new long[4096];
@@ -69,6 +71,11 @@ public final class KafkaHistory extends PairedHistory {
       seek = Arrays.copyOf(seek, n);
     }
     seek[id] = Boolean.TRUE.equals(invoke.get(SEEK));
+    LogExtent extent = LogExtent.fromEdn(invoke.get(LogExtent.LOG_START_OFFSETS), invoke.get(LogExtent.END_OFFSETS),
+        invoke.get(LogExtent.RETENTION));
+    if (extent != null) {
+      extents.put(id, extent);
+    }
   }
 
   @Override
@@ -185,6 +192,11 @@ public final class KafkaHistory extends PairedHistory {
   /** Whether an assign asked to seek to the beginning of its partitions. */
   public boolean seeksToBeginning(int op) {
     return seek[op];
+  }
+
+  /** The log starts, end offsets and retention an assign recorded, or null (none: no retention). */
+  public LogExtent logExtent(int op) {
+    return extents.get(op);
   }
 
   @Override
