@@ -3,6 +3,7 @@ package io.chronik.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chronik.broker.admin.AdminHttp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,7 +67,9 @@ class PartitionMoveIntegrationTest {
   @BeforeAll
   static void start() throws Exception {
     // a short warm-up, so the balancer hands the moved partition to its new preferred replica within the test
-    cluster = new ReplicatedCluster(root, 4, "leader.balance.warmup.ms=1000");
+    cluster = new ReplicatedCluster(root, 4, "leader.balance.warmup.ms=1000",
+        // partition snapshots every 10 entries and retention checked often: the compacted topic's log start moves
+        "raft.snapshot.interval.entries=10", "log.retention.check.interval.ms=200");
     cluster.startAll();
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3))).all().get(30, TimeUnit.SECONDS);
@@ -80,7 +84,7 @@ class PartitionMoveIntegrationTest {
   @Test
   void aPartitionMovesToTheFourthNodeWhileAProducerSendsAndLosesOrRepeatsNoRecord() throws Exception {
     try (Admin admin = admin()) {
-      TopicPartition tp = partitionOn(admin, List.of(0, 1, 2));
+      TopicPartition tp = partitionOn(admin, TOPIC, List.of(0, 1, 2));
       assertThat(partitionDirs(0, tp)).hasSize(1);
       assertThat(partitionDirs(3, tp)).isEmpty();
       List<String> acked = Collections.synchronizedList(new ArrayList<>());
@@ -111,6 +115,51 @@ class PartitionMoveIntegrationTest {
       Eventually.eventually("node 3, the new preferred replica, leads", Duration.ofSeconds(40),
           () -> preferredLeader(admin, tp), leader -> leader == 3);
       assertThat(consume(tp, acked.size())).as("every acknowledged record once, in order").isEqualTo(acked);
+    }
+  }
+
+  /**
+   * The partition's log start moved (retention deleted its first segments) before the move: the new
+   * replica cannot catch up by appends and installs the leader's snapshot image, then serves every record
+   * from the log start at its offset.
+   */
+  @Test
+  void aReplicaAddedAfterRetentionDeletedTheLogStartCatchesUpBySnapshot() throws Exception {
+    String topic = "compacted";
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 3).configs(Map.of("segment.bytes", "4096",
+          "retention.bytes", "16384")))).all().get(30, TimeUnit.SECONDS);
+      TopicPartition tp = partitionOn(admin, topic, List.of(0, 1, 2));
+      List<String> acked = new ArrayList<>();
+      try (KafkaProducer<String, String> producer = producer()) {
+        for (int i = 0; i < 300; i++) {
+          String value = "r-" + i + "-" + "x".repeat(200);
+          producer.send(new ProducerRecord<>(topic, tp.partition(), "k" + i, value)).get(30, TimeUnit.SECONDS);
+          acked.add(value);
+        }
+      }
+      long logStart = Eventually.eventually("retention moved the log start", Duration.ofSeconds(30),
+          () -> admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get(10, TimeUnit.SECONDS)
+              .offset(), offset -> offset > 0);
+      double installedBefore = metric(3, "chronik_snapshots_installed_total");
+
+      admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(3, 1, 2)))))
+          .all().get(30, TimeUnit.SECONDS);
+      Eventually.eventually("the move done", Duration.ofSeconds(40),
+          () -> List.of(admin.listPartitionReassignments().reassignments().get(10, TimeUnit.SECONDS).keySet(),
+              replicas(describe(admin, tp))),
+          state -> ((Set<?>) state.get(0)).isEmpty() && state.get(1).equals(List.of(3, 1, 2)));
+
+      assertThat(metric(3, "chronik_snapshots_installed_total")).as("node 3 installed the leader's image")
+          .isGreaterThan(installedBefore);
+      Eventually.eventually("node 3 leads", Duration.ofSeconds(40), () -> preferredLeader(admin, tp),
+          leader -> leader == 3);
+      long startNow = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp)
+          .get(10, TimeUnit.SECONDS).offset();
+      assertThat(startNow).as("the log start on the new leader").isGreaterThanOrEqualTo(logStart);
+      List<String> expected = acked.subList((int) startNow, acked.size());
+      assertThat(consume(tp, expected.size())).as("every record from the log start, at its offset")
+          .isEqualTo(expected);
     }
   }
 
@@ -147,12 +196,12 @@ class PartitionMoveIntegrationTest {
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000));
   }
 
-  /** The partition of the topic whose replicas are {@code replicas}, in order. */
-  private static TopicPartition partitionOn(Admin admin, List<Integer> replicas) throws Exception {
-    TopicDescription d = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS).get(TOPIC);
+  /** The partition of {@code topic} whose replicas are {@code replicas}, in order. */
+  private static TopicPartition partitionOn(Admin admin, String topic, List<Integer> replicas) throws Exception {
+    TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
     for (TopicPartitionInfo p : d.partitions()) {
       if (replicas(p).equals(replicas)) {
-        return new TopicPartition(TOPIC, p.partition());
+        return new TopicPartition(topic, p.partition());
       }
     }
     throw new AssertionError("replicas=" + replicas + " reason=no-partition-placed-there description=" + d);
@@ -178,9 +227,11 @@ class PartitionMoveIntegrationTest {
     return leader == null ? -1 : leader.id();
   }
 
-  /** Sends values to {@code tp} until told to stop, acks=all and idempotent; records the acknowledged ones in order. */
-  private static void produce(TopicPartition tp, AtomicBoolean producing, List<String> acked,
-      AtomicReference<Exception> failed) {
+  private static double metric(int node, String name) throws Exception {
+    return AdminHttp.sum(AdminHttp.get(cluster.admin(node), "/metrics").body(), name, "");
+  }
+
+  private static KafkaProducer<String, String> producer() {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -188,8 +239,13 @@ class PartitionMoveIntegrationTest {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new StringSerializer())) {
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  /** Sends values to {@code tp} until told to stop, acks=all and idempotent; records the acknowledged ones in order. */
+  private static void produce(TopicPartition tp, AtomicBoolean producing, List<String> acked,
+      AtomicReference<Exception> failed) {
+    try (KafkaProducer<String, String> producer = producer()) {
       for (int i = 0; producing.get() && failed.get() == null; i++) {
         String value = "v-" + i;
         producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k" + i, value), (metadata, e) -> {
