@@ -115,6 +115,25 @@ class PartitionMoveIntegrationTest {
       Eventually.eventually("node 3, the new preferred replica, leads", Duration.ofSeconds(40),
           () -> preferredLeader(admin, tp), leader -> leader == 3);
       assertThat(consume(tp, acked.size())).as("every acknowledged record once, in order").isEqualTo(acked);
+
+      // restarted, the node that left replays the move and keeps no replica; the one that joined reopens its
+      // replica as a voter of the new group, which takes writes without node 0
+      cluster.stop(0);
+      cluster.stop(3);
+      cluster.start(3);
+      cluster.start(0);
+      List<String> after = new ArrayList<>(acked);
+      try (KafkaProducer<String, String> again = producer()) {
+        for (int i = 0; i < 20; i++) {
+          again.send(new ProducerRecord<>(tp.topic(), tp.partition(), "after" + i, "after-" + i))
+              .get(60, TimeUnit.SECONDS);
+          after.add("after-" + i);
+        }
+      }
+      assertThat(partitionDirs(0, tp)).as("node 0 after its restart").isEmpty();
+      assertThat(partitionDirs(3, tp)).as("node 3 after its restart").hasSize(1);
+      assertThat(replicas(describe(admin, tp))).containsExactly(3, 1, 2);
+      assertThat(consume(tp, after.size())).as("after the restarts").isEqualTo(after);
     }
   }
 
