@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeReplicaLogDirsResult;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -37,6 +40,9 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.TopicPartitionReplica;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -179,6 +185,46 @@ class PartitionMoveIntegrationTest {
       List<String> expected = acked.subList((int) startNow, acked.size());
       assertThat(consume(tp, expected.size())).as("every record from the log start, at its offset")
           .isEqualTo(expected);
+    }
+  }
+
+  /**
+   * What kafka-reassign-partitions asks besides the moves themselves: --execute prints the rollback
+   * assignment with each replica's log dir (DescribeLogDirs on every replica's node), --verify clears the
+   * replication throttles on every node and topic of the move (deletes, which are no-ops here).
+   */
+  @Test
+  void theReassignToolsLogDirAndThrottleCallsAreAnswered() throws Exception {
+    try (Admin admin = admin()) {
+      TopicPartition tp = new TopicPartition(TOPIC, 1);
+      List<Integer> replicas = replicas(describe(admin, tp));
+      Set<TopicPartitionReplica> asked = new java.util.HashSet<>();
+      replicas.forEach(node -> asked.add(new TopicPartitionReplica(tp.topic(), tp.partition(), node)));
+      Map<TopicPartitionReplica, DescribeReplicaLogDirsResult.ReplicaLogDirInfo> dirs =
+          admin.describeReplicaLogDirs(asked).all().get(30, TimeUnit.SECONDS);
+      for (TopicPartitionReplica r : asked) {
+        assertThat(dirs.get(r).getCurrentReplicaLogDir()).as("replica %s", r)
+            .isEqualTo(cluster.dataDir(r.brokerId()).resolve("raft").toAbsolutePath().toString());
+      }
+      int elsewhere = java.util.stream.IntStream.range(0, 4).filter(n -> !replicas.contains(n)).findFirst()
+          .orElseThrow();
+      assertThat(admin.describeLogDirs(List.of(elsewhere)).allDescriptions().get(30, TimeUnit.SECONDS)
+          .get(elsewhere).values().iterator().next().replicaInfos()).as("node %d hosts no replica", elsewhere)
+          .doesNotContainKey(tp);
+
+      Map<ConfigResource, java.util.Collection<AlterConfigOp>> clear = Map.of(
+          new ConfigResource(ConfigResource.Type.BROKER, "0"), List.of(
+              new AlterConfigOp(new ConfigEntry("leader.replication.throttled.rate", ""), AlterConfigOp.OpType.DELETE),
+              new AlterConfigOp(new ConfigEntry("follower.replication.throttled.rate", ""),
+                  AlterConfigOp.OpType.DELETE)),
+          new ConfigResource(ConfigResource.Type.TOPIC, TOPIC), List.of(
+              new AlterConfigOp(new ConfigEntry("leader.replication.throttled.replicas", ""),
+                  AlterConfigOp.OpType.DELETE)));
+      admin.incrementalAlterConfigs(clear).all().get(30, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.BROKER,
+          "0"), List.of(new AlterConfigOp(new ConfigEntry("leader.replication.throttled.rate", "1000"),
+              AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS))
+          .as("setting a throttle is still refused").hasCauseInstanceOf(InvalidRequestException.class);
     }
   }
 

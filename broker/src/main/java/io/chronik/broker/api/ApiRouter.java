@@ -30,6 +30,7 @@ public final class ApiRouter {
   private final QuorumApi quorum;
   private final ElectLeadersApi electLeaders;
   private final PartitionMoveApi moves;
+  private final LogDirsApi logDirs;
 
   public ApiRouter(BrokerState state) {
     this.state = state;
@@ -44,6 +45,7 @@ public final class ApiRouter {
     this.quorum = new QuorumApi(state);
     this.electLeaders = new ElectLeadersApi(state);
     this.moves = new PartitionMoveApi(state);
+    this.logDirs = new LogDirsApi(state);
   }
 
   /** Called from any thread: queues the request onto the state thread. */
@@ -103,6 +105,7 @@ public final class ApiRouter {
       case ELECT_LEADERS -> electLeaders.electLeaders(ctx);
       case ALTER_PARTITION_REASSIGNMENTS -> moves.alterPartitionReassignments(ctx);
       case LIST_PARTITION_REASSIGNMENTS -> moves.listPartitionReassignments(ctx);
+      case DESCRIBE_LOG_DIRS -> logDirs.describeLogDirs(ctx);
       default -> throw new org.apache.kafka.common.errors.UnsupportedVersionException(
           "api=" + ctx.apiKey().name + " reason=not-implemented");
     }
