@@ -29,6 +29,8 @@ public final class ApiRouter {
   private final DeleteRecordsApi deleteRecords;
   private final QuorumApi quorum;
   private final ElectLeadersApi electLeaders;
+  private final PartitionMoveApi moves;
+  private final LogDirsApi logDirs;
 
   public ApiRouter(BrokerState state) {
     this.state = state;
@@ -42,6 +44,8 @@ public final class ApiRouter {
     this.deleteRecords = new DeleteRecordsApi(state);
     this.quorum = new QuorumApi(state);
     this.electLeaders = new ElectLeadersApi(state);
+    this.moves = new PartitionMoveApi(state);
+    this.logDirs = new LogDirsApi(state);
   }
 
   /** Called from any thread: queues the request onto the state thread. */
@@ -99,6 +103,9 @@ public final class ApiRouter {
       case DESCRIBE_GROUPS -> groups.describeGroups(ctx);
       case DESCRIBE_QUORUM -> quorum.describeQuorum(ctx);
       case ELECT_LEADERS -> electLeaders.electLeaders(ctx);
+      case ALTER_PARTITION_REASSIGNMENTS -> moves.alterPartitionReassignments(ctx);
+      case LIST_PARTITION_REASSIGNMENTS -> moves.listPartitionReassignments(ctx);
+      case DESCRIBE_LOG_DIRS -> logDirs.describeLogDirs(ctx);
       default -> throw new org.apache.kafka.common.errors.UnsupportedVersionException(
           "api=" + ctx.apiKey().name + " reason=not-implemented");
     }

@@ -76,12 +76,12 @@ final class MetadataApi {
     MetadataResponseTopic mt = new MetadataResponseTopic().setName(t.name()).setTopicId(t.id())
         .setIsInternal(false);
     for (Partition p : t.partitions()) {
-      List<Integer> replicas = new ArrayList<>(p.replicas());
+      List<Integer> replicas = new ArrayList<>(p.shownReplicas());
       int leader = p.leaderId();
       mt.partitions().add(new MetadataResponsePartition().setPartitionIndex(p.id().partition())
           .setErrorCode(leader < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
           .setLeaderId(leader).setLeaderEpoch(p.leaderEpoch()).setReplicaNodes(replicas)
-          .setIsrNodes(inSync(replicas)).setOfflineReplicas(new ArrayList<>()));
+          .setIsrNodes(inSync(replicas, p.adding())).setOfflineReplicas(new ArrayList<>()));
     }
     return mt;
   }
@@ -91,12 +91,13 @@ final class MetadataApi {
    * stalled) leaves the ISR as Kafka's leader drops a follower that stopped fetching, so
    * {@code kafka-topics --under-replicated-partitions} and {@code chronik admin safe-to-stop} see it. A
    * restarted replica still catching up counts as soon as it is heard (DescribeQuorum and the replication
-   * metrics show its lag).
+   * metrics show its lag). A replica a move adds joins the ISR when the move is done (Kafka adds it once it
+   * caught up; here it votes from the move's joint phase on).
    */
-  private List<Integer> inSync(List<Integer> replicas) {
+  private List<Integer> inSync(List<Integer> replicas, List<Integer> adding) {
     List<Integer> isr = new ArrayList<>(replicas.size());
     for (int r : replicas) {
-      if (s.replication.views().hears(r)) {
+      if (s.replication.views().hears(r) && !adding.contains(r)) {
         isr.add(r);
       }
     }

@@ -123,6 +123,8 @@ final class TopicConfigApi {
         if (c.configOperation() == OP_SET) {
           refusal = refusal != null ? refusal : TopicConfigs.invalidReason(c.name(), c.value());
           target.put(c.name(), c.value());
+        } else if (c.configOperation() == OP_DELETE && TopicConfigs.REPLICATION_THROTTLES.contains(c.name())) {
+          continue; // never set, so nothing to delete
         } else if (c.configOperation() == OP_DELETE) {
           String known = TopicConfigs.invalidReason(c.name(), null);
           if (known != null && known.contains("unknown-topic-config")) {
@@ -134,12 +136,29 @@ final class TopicConfigApi {
               + " reason=append-subtract-unsupported (no list-valued topic configs)";
         }
       }
-      Outcome outcome = decide(res.resourceType(), res.resourceName(), refusal, target, req.validateOnly());
+      Outcome outcome = onlyThrottlesDeleted(res) ? new Outcome(Errors.NONE, null, null, null)
+          : decide(res.resourceType(), res.resourceName(), refusal, target, req.validateOnly());
       r.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
       pending.await(outcome, e -> r.setErrorCode(e.code()).setErrorMessage(e == Errors.NONE ? null
           : "reason=not-applied-within-ms=" + APPLY_WAIT_MS));
     }
     pending.start();
+  }
+
+  /**
+   * A node's alter that only deletes replication throttles (kafka-reassign-partitions --verify clears them
+   * on every node of a move): a no-op, although broker configs are otherwise static.
+   */
+  private static boolean onlyThrottlesDeleted(IncrementalAlterConfigsRequestData.AlterConfigsResource res) {
+    if (res.resourceType() != BROKER || res.configs().isEmpty()) {
+      return false;
+    }
+    for (IncrementalAlterConfigsRequestData.AlterableConfig c : res.configs()) {
+      if (c.configOperation() != OP_DELETE || !TopicConfigs.REPLICATION_THROTTLES.contains(c.name())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** What one resource's alter comes to: an error now, or a command to propose and wait for. */

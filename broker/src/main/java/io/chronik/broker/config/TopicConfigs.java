@@ -25,6 +25,15 @@ public final class TopicConfigs {
   public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
   /** Smallest segment.bytes a topic may set: small segments let retention work at a fine grain (tests). */
   public static final long SEGMENT_BYTES_MIN = 1024;
+  /**
+   * Kafka's replication throttles (topic-level replica lists, broker-level rates). Chronik sets none: a
+   * move's learners catch up at the normal append rate or the snapshot send rate. Deleting one is a no-op,
+   * which {@code kafka-reassign-partitions --verify} asks for on every topic and node of a move.
+   */
+  public static final java.util.Set<String> REPLICATION_THROTTLES = java.util.Set.of(
+      "leader.replication.throttled.replicas", "follower.replication.throttled.replicas",
+      "leader.replication.throttled.rate", "follower.replication.throttled.rate",
+      "replica.alter.log.dirs.io.max.bytes.per.second");
 
   /** A settable key: its broker default and its bounds. */
   private record Key(String name, Setting<?> brokerDefault, long min, long max) {}

@@ -1,6 +1,7 @@
 package io.chronik.broker.partition;
 
 import io.chronik.broker.replication.PartitionGroup;
+import io.chronik.broker.replication.TopicSpec;
 import java.io.IOException;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
@@ -18,13 +19,15 @@ public final class Partition {
   private final int groupId;
   private final int incarnation;
   private final List<Integer> replicas;
+  private final TopicSpec.PartitionSpec spec;
   private final PartitionGroup replica;
 
-  Partition(TopicPartition id, int groupId, int incarnation, List<Integer> replicas, PartitionGroup replica) {
+  Partition(TopicPartition id, TopicSpec.PartitionSpec spec, PartitionGroup replica) {
     this.id = id;
-    this.groupId = groupId;
-    this.incarnation = incarnation;
-    this.replicas = List.copyOf(replicas);
+    this.groupId = spec.groupId();
+    this.incarnation = spec.incarnation();
+    this.replicas = spec.replicas();
+    this.spec = spec;
     this.replica = replica;
   }
 
@@ -41,8 +44,29 @@ public final class Partition {
     return incarnation;
   }
 
+  /** The replicas (preferred first); during a move the ones it started from. */
   public List<Integer> replicas() {
     return replicas;
+  }
+
+  /** A move (AlterPartitionReassignments) is under way. */
+  public boolean moving() {
+    return spec.moving();
+  }
+
+  /** The replicas as Kafka shows them (Metadata): during a move the target, then those being removed. */
+  public List<Integer> shownReplicas() {
+    return spec.shown();
+  }
+
+  /** During a move: the replicas it adds (Kafka's addingReplicas), else empty. */
+  public List<Integer> adding() {
+    return spec.adding();
+  }
+
+  /** During a move: the replicas it removes (Kafka's removingReplicas), else empty. */
+  public List<Integer> removing() {
+    return spec.removing();
   }
 
   /** This node hosts a replica. */

@@ -34,8 +34,7 @@ public final class TopicRegistry {
   public Topic update(TopicSpec spec, Map<Integer, PartitionGroup> hosted) {
     List<Partition> partitions = new ArrayList<>();
     for (TopicSpec.PartitionSpec p : spec.partitions()) {
-      partitions.add(new Partition(new TopicPartition(spec.name(), p.index()), p.groupId(), p.incarnation(),
-          p.replicas(), hosted.get(p.index())));
+      partitions.add(new Partition(new TopicPartition(spec.name(), p.index()), p, hosted.get(p.index())));
     }
     Topic t = new Topic(spec.name(), spec.id(), partitions, spec.configs());
     byName.put(t.name(), t);

@@ -23,6 +23,8 @@ public sealed interface MetadataCommand {
   byte CLUSTER_ID = 5;
   byte CREATE_TOPIC_WITH_CONFIGS = 6;
   byte TOPIC_CONFIGS = 7;
+  byte MOVE_PARTITION = 8;
+  byte PARTITION_MOVED = 9;
 
   /**
    * Creates {@code name} with {@code partitions} partitions on {@code replicationFactor} nodes each,
@@ -66,6 +68,27 @@ public sealed interface MetadataCommand {
    */
   record ClusterId(String id) implements MetadataCommand {}
 
+  /**
+   * Starts moving a partition to {@code target} (its replicas, preferred first), or, with an empty target,
+   * cancels its move (AlterPartitionReassignments). The partition's Raft leader carries it out and then
+   * proposes {@link PartitionMoved}.
+   */
+  record MovePartition(String topic, int partition, List<Integer> target) implements MetadataCommand {
+    public MovePartition {
+      target = List.copyOf(target);
+    }
+  }
+
+  /**
+   * The partition's Raft group left joint consensus with exactly {@code replicas} as voters: they become
+   * its replicas. Ignored unless they are the partition's current target (a late or repeated report).
+   */
+  record PartitionMoved(String topic, int partition, List<Integer> replicas) implements MetadataCommand {
+    public PartitionMoved {
+      replicas = List.copyOf(replicas);
+    }
+  }
+
   static byte[] encode(MetadataCommand command) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -92,6 +115,12 @@ public sealed interface MetadataCommand {
           out.writeUTF(a.name());
           out.writeInt(a.partitions());
           out.writeInt(a.replicationFactor());
+      } else if (command instanceof MovePartition m) {
+          out.writeByte(MOVE_PARTITION);
+          writePartitionNodes(out, m.topic(), m.partition(), m.target());
+      } else if (command instanceof PartitionMoved m) {
+          out.writeByte(PARTITION_MOVED);
+          writePartitionNodes(out, m.topic(), m.partition(), m.replicas());
       } else if (command instanceof ClusterId c) {
           out.writeByte(CLUSTER_ID);
           out.writeUTF(c.id());
@@ -132,6 +161,10 @@ public sealed interface MetadataCommand {
           return new AddPartitions(in.readUTF(), in.readInt(), in.readInt());
         case CLUSTER_ID:
           return new ClusterId(in.readUTF());
+        case MOVE_PARTITION:
+          return new MovePartition(in.readUTF(), in.readInt(), readNodes(in, payload.length));
+        case PARTITION_MOVED:
+          return new PartitionMoved(in.readUTF(), in.readInt(), readNodes(in, payload.length));
         case COMMIT_OFFSETS: {
           String group = in.readUTF();
           int n = in.readInt();
@@ -156,6 +189,28 @@ public sealed interface MetadataCommand {
     } catch (IOException e) {
       throw new IllegalArgumentException("bytes=" + payload.length + " reason=truncated-metadata-command", e);
     }
+  }
+
+  private static void writePartitionNodes(DataOutputStream out, String topic, int partition, List<Integer> nodes)
+      throws IOException {
+    out.writeUTF(topic);
+    out.writeInt(partition);
+    out.writeInt(nodes.size());
+    for (int n : nodes) {
+      out.writeInt(n);
+    }
+  }
+
+  private static List<Integer> readNodes(DataInputStream in, int payloadBytes) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > payloadBytes) {
+      throw new IllegalArgumentException("count=" + n + " reason=bad-node-count");
+    }
+    List<Integer> nodes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      nodes.add(in.readInt());
+    }
+    return nodes;
   }
 
   private static void writeConfigs(DataOutputStream out, Map<String, String> configs) throws IOException {

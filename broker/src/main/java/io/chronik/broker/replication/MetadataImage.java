@@ -36,6 +36,8 @@ final class MetadataImage implements MetadataGroup.StateMachine {
   private final int replicationFactorMax;
   private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
   private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
+  /** Group ids of moving partitions whose replica here closed because its group left this node out. */
+  private final java.util.Set<Integer> left = new java.util.HashSet<>();
   /**
    * Committed offsets per consumer group, as the state thread's {@code OffsetStore} has them: kept here
    * too (driver thread) because a snapshot must hold them once the commands that carried them are compacted.
@@ -90,6 +92,15 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       }
     } else if (command instanceof MetadataCommand.TopicConfigs tc) {
       reconfigure(tc);
+    } else if (command instanceof MetadataCommand.MovePartition m) {
+      if (m.target().isEmpty() || validTarget(m.target())) {
+        changePartition(m.topic(), m.partition(), p -> p.movingTo(m.target()));
+      } else {
+        log.error("topic={} partition={} target={} reason=move-to-unknown-or-repeated-node", m.topic(), m.partition(),
+            m.target());
+      }
+    } else if (command instanceof MetadataCommand.PartitionMoved m) {
+      changePartition(m.topic(), m.partition(), p -> p.moving() && p.target().equals(m.replicas()) ? p.moved() : p);
     } else if (command instanceof MetadataCommand.DeleteTopic d) {
       delete(d.name());
     } else if (command instanceof MetadataCommand.ClusterId c) {
@@ -137,14 +148,20 @@ final class MetadataImage implements MetadataGroup.StateMachine {
   private void install(TopicSpec topic, int known) {
     topics.put(topic.name(), topic);
     Map<Integer, PartitionGroup> mine = hostedOf(topic);
-    long started = System.nanoTime();
     List<TopicSpec.PartitionSpec> here = new ArrayList<>();
     for (TopicSpec.PartitionSpec p : topic.partitions().subList(known, topic.partitions().size())) {
-      if (p.replicas().contains(node.selfId())) {
+      if (p.hostedBy(node.selfId())) {
         here.add(p);
       }
     }
-    int opened = here.size();
+    open(topic, here, mine);
+    Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
+    stateExecutor.execute(() -> listener.topicChanged(topic, hostedNow));
+  }
+
+  /** Opens this node's replicas {@code here} of {@code topic}'s partitions and adds them to {@code mine}. */
+  private void open(TopicSpec topic, List<TopicSpec.PartitionSpec> here, Map<Integer, PartitionGroup> mine) {
+    long started = System.nanoTime();
     for (PartitionOpening o : here.isEmpty() ? List.<PartitionOpening>of() : node.openPartitions(topic, here)) {
       TopicSpec.PartitionSpec p = o.spec();
       if (o.group() != null) {
@@ -163,12 +180,120 @@ final class MetadataImage implements MetadataGroup.StateMachine {
             o.failure());
       }
     }
-    if (opened > 0) {
-      log.info("topic={} partitions={} opened={} openMs={}", topic.name(), topic.partitions().size(), opened,
+    if (!here.isEmpty()) {
+      log.info("topic={} partitions={} opened={} openMs={}", topic.name(), topic.partitions().size(), here.size(),
           java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
+  }
+
+  /** The cluster's node ids, each once: a target a MovePartition may name. */
+  private boolean validTarget(List<Integer> target) {
+    return nodeIds.containsAll(target) && new java.util.HashSet<>(target).size() == target.size();
+  }
+
+  /** Replaces partition {@code index} of {@code topic} by what {@code change} makes of it, and hosts it accordingly. */
+  private void changePartition(String topic, int index, java.util.function.UnaryOperator<TopicSpec.PartitionSpec> change) {
+    TopicSpec t = topics.get(topic);
+    if (t == null || index < 0 || index >= t.partitions().size()) {
+      return;
+    }
+    TopicSpec.PartitionSpec before = t.partitions().get(index);
+    TopicSpec.PartitionSpec after = change.apply(before);
+    if (after.equals(before)) {
+      return;
+    }
+    List<TopicSpec.PartitionSpec> all = new ArrayList<>(t.partitions());
+    all.set(index, after);
+    TopicSpec changed = new TopicSpec(t.name(), t.id(), all, t.configs());
+    log.info("topic={} partition={} group={} replicas={} target={} reason={}", topic, index, after.groupId(),
+        after.replicas(), after.target(), after.moving() ? "partition-moving" : "partition-moved");
+    rehost(changed, List.of(after));
+  }
+
+  /**
+   * Makes {@code topic} this image's version of it and this node's replicas of {@code specs} what they say:
+   * opened where this node hosts one and has none, closed where it hosts none
+   * ({@link #retireIfLeft}), each told its preferred replica; then tells the state thread.
+   */
+  private void rehost(TopicSpec topic, List<TopicSpec.PartitionSpec> specs) {
+    topics.put(topic.name(), topic);
+    Map<Integer, PartitionGroup> mine = hostedOf(topic);
+    List<TopicSpec.PartitionSpec> here = new ArrayList<>();
+    for (TopicSpec.PartitionSpec p : specs) {
+      PartitionGroup group = hosted.get(p.groupId());
+      if (group == null && p.hostedBy(node.selfId()) && (p.keptBy(node.selfId()) || !left.contains(p.groupId()))) {
+        here.add(p);
+      } else if (group != null) {
+        group.preferredLeader(p.replicas().get(0));
+        if (retireIfLeft(topic.name(), p, group)) {
+          mine.remove(p.index());
+        }
+      }
+      if (!p.moving() || p.keptBy(node.selfId())) {
+        left.remove(p.groupId());
+      }
+    }
+    open(topic, here, mine);
     Map<Integer, PartitionGroup> hostedNow = Map.copyOf(mine);
     stateExecutor.execute(() -> listener.topicChanged(topic, hostedNow));
+  }
+
+  /**
+   * Closes this node's replica of {@code p} and deletes it if the partition no longer needs it: it is not
+   * kept once the move is done, and either the move is done (PartitionMoved is only proposed once the group's
+   * voters are exactly the new replicas) or the group's committed configuration already leaves this node
+   * out. Not from the metadata alone while the group still counts this node: a move that is cancelled after
+   * its new voters took over still needs them. Returns whether it closed.
+   */
+  private boolean retireIfLeft(String topic, TopicSpec.PartitionSpec p, PartitionGroup group) {
+    int self = node.selfId();
+    if (p.keptBy(self) || (p.moving() && group.raftNode().configuration().members().contains(self))) {
+      return false;
+    }
+    hosted.remove(p.groupId());
+    if (p.moving()) {
+      left.add(p.groupId());
+    }
+    node.closePartition(p.groupId());
+    node.forgetPartition(topic, p);
+    deleteDirectory(node.partitionDirPrefix().resolve(GroupDirs.partition(topic, p)));
+    log.info("topic={} partition={} group={} replicas={} target={} reason=replica-left-group", topic, p.index(),
+        p.groupId(), p.replicas(), p.target());
+    return true;
+  }
+
+  /**
+   * Driver thread, every move round: closes this node's replicas of moving partitions whose group's
+   * committed configuration no longer includes this node, so it never votes in a group it left.
+   */
+  void leaveGroupsLeft() {
+    for (TopicSpec t : List.copyOf(topics.values())) {
+      List<TopicSpec.PartitionSpec> gone = new ArrayList<>();
+      for (TopicSpec.PartitionSpec p : t.partitions()) {
+        PartitionGroup group = p.moving() ? hosted.get(p.groupId()) : null;
+        if (group != null && !p.keptBy(node.selfId())
+            && !group.raftNode().configuration().members().contains(node.selfId())) {
+          gone.add(p);
+        }
+      }
+      if (!gone.isEmpty()) {
+        rehost(t, gone);
+      }
+    }
+  }
+
+  /** This node's replicas of partitions that move, each with its partition (driver thread). */
+  List<PartitionMoves.Move> moves() {
+    List<PartitionMoves.Move> moves = new ArrayList<>();
+    for (TopicSpec t : topics.values()) {
+      for (TopicSpec.PartitionSpec p : t.partitions()) {
+        PartitionGroup group = p.moving() ? hosted.get(p.groupId()) : null;
+        if (group != null) {
+          moves.add(new PartitionMoves.Move(t.name(), p, group));
+        }
+      }
+    }
+    return moves;
   }
 
   /** This node's open replicas of {@code topic}'s partitions, by partition index. */
@@ -272,6 +397,9 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       if (had != null && !had.configs().equals(w.configs())) {
         reconfigure(w); // the replicas open already take the snapshot's policies
       }
+      if (had != null && !had.partitions().equals(w.partitions())) {
+        rehost(w, w.partitions().subList(0, had.partitions().size())); // moved partitions
+      }
     }
     if (clusterId == null && snapshot.clusterId() != null) {
       clusterId = snapshot.clusterId();
@@ -305,6 +433,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     Map<Integer, Integer> released = new HashMap<>();
     for (TopicSpec.PartitionSpec p : t.partitions()) {
       released.put(p.groupId(), p.incarnation());
+      left.remove(p.groupId());
       if (hosted.remove(p.groupId()) != null) {
         // all of it before the id can be handed out again: the group leaves the driver (its pending
         // appends fail), its hard state the journal, its directory the disk

@@ -24,23 +24,27 @@ import org.apache.kafka.common.Uuid;
  * so a start loads it and replays only the entries after it, and a follower behind the leader's
  * compacted log receives it by InstallSnapshot.
  *
- * <p>Layout: {@code magic int ("MDS1"), version byte (2), crc32c int over the body, body}; body:
+ * <p>Layout: {@code magic int ("MDS1"), version byte (3), crc32c int over the body, body}; body:
  * {@code nextGroupId int, retired (count, each ascending: groupId int, incarnation int), clusterId
  * (present boolean, utf), topics (count, each: name utf, id 2 longs, configs (count, key utf, value utf,
  * keys sorted), partitions (count, each: index int, groupId int, incarnation int, replicas (count,
- * ints)))), groups (count, sorted, each: group utf, offsets (count, each: topic utf,
+ * ints), target (count, ints; empty unless the partition
+ * moves)))), groups (count, sorted, each: group utf, offsets (count, each: topic utf,
  * partition int, offset long, leaderEpoch int, hasMetadata boolean, metadata utf)))}. The checksum is the
  * codec's own, besides the snapshot file's: a snapshot also travels over the network in chunks, and a
  * damaged one must fail here rather than become the image. Version 1 (before group ids were reused) has
  * no retired ids and no incarnations; it still decodes, as no retired id and incarnation 0 everywhere,
- * which is what it stood for.
+ * which is what it stood for. Version 2 (before partition moves) has no targets: it decodes as no partition
+ * moving.
  */
 record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, String clusterId,
     List<TopicSpec> topics, Map<String, List<MetadataCommand.Offset>> offsets) {
   static final int MAGIC = 0x4d445331; // "MDS1"
-  static final byte VERSION = 2;
+  static final byte VERSION = 3;
   /** Without retired ids and incarnations: read, never written. */
   static final byte VERSION_1 = 1;
+  /** Without partition move targets: read (no partition moving), never written. */
+  static final byte VERSION_2 = 2;
   private static final int HEADER_BYTES = 9;
 
   MetadataSnapshot(int nextGroupId, String clusterId, List<TopicSpec> topics,
@@ -56,7 +60,13 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
     offsets = java.util.Collections.unmodifiableMap(sorted);
   }
 
+  /**
+   * Written as version 2 while no partition moves, so a node of the version before moves (during a rolling
+   * upgrade) still reads every snapshot until the first move is asked for.
+   */
   byte[] encode() {
+    byte version = topics.stream().anyMatch(t -> t.partitions().stream().anyMatch(TopicSpec.PartitionSpec::moving))
+        ? VERSION : VERSION_2;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(nextGroupId);
@@ -69,7 +79,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       out.writeUTF(clusterId == null ? "" : clusterId);
       out.writeInt(topics.size());
       for (TopicSpec t : topics) {
-        writeTopic(out, t);
+        writeTopic(out, t, version);
       }
       out.writeInt(offsets.size());
       for (Map.Entry<String, List<MetadataCommand.Offset>> g : offsets.entrySet()) {
@@ -90,11 +100,11 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
     byte[] body = bytes.toByteArray();
     CRC32C crc = new CRC32C();
     crc.update(body);
-    return ByteBuffer.allocate(HEADER_BYTES + body.length).putInt(MAGIC).put(VERSION).putInt((int) crc.getValue())
+    return ByteBuffer.allocate(HEADER_BYTES + body.length).putInt(MAGIC).put(version).putInt((int) crc.getValue())
         .put(body).array();
   }
 
-  private static void writeTopic(DataOutputStream out, TopicSpec t) throws IOException {
+  private static void writeTopic(DataOutputStream out, TopicSpec t, byte version) throws IOException {
     out.writeUTF(t.name());
     out.writeLong(t.id().getMostSignificantBits());
     out.writeLong(t.id().getLeastSignificantBits());
@@ -111,6 +121,12 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       out.writeInt(p.replicas().size());
       for (int r : p.replicas()) {
         out.writeInt(r);
+      }
+      if (version == VERSION) {
+        out.writeInt(p.target().size());
+        for (int r : p.target()) {
+          out.writeInt(r);
+        }
       }
     }
   }
@@ -131,7 +147,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       throw new IllegalArgumentException("bytes=" + data.length + " magic=0x" + Integer.toHexString(magic)
           + " reason=not-a-metadata-snapshot");
     }
-    if (version != VERSION && version != VERSION_1) {
+    if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
       throw new IllegalArgumentException("bytes=" + data.length + " version=" + version
           + " reason=unknown-metadata-snapshot-version");
     }
@@ -221,7 +237,12 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       for (int r = 0; r < replicaCount; r++) {
         replicas.add(in.readInt());
       }
-      partitions.add(new TopicSpec.PartitionSpec(index, groupId, incarnation, replicas));
+      List<Integer> target = new ArrayList<>();
+      int targetCount = version == VERSION ? count(in, bytes, "target") : 0;
+      for (int r = 0; r < targetCount; r++) {
+        target.add(in.readInt());
+      }
+      partitions.add(new TopicSpec.PartitionSpec(index, groupId, incarnation, replicas, target));
     }
     return new TopicSpec(name, id, partitions, configs);
   }

@@ -41,7 +41,8 @@ public final class PartitionGroup extends RaftNodeGroup {
   private volatile long termHint;
   /** Term of the last entry applied: equal to the current term once this term's no-op is committed. */
   private volatile long appliedTerm = -1;
-  private final int preferredLeader;
+  /** Driver thread writes (a move's end changes it), the balancer and ElectLeaders read there too. */
+  private int preferredLeader;
   /** A snapshot is taken once this many entries were applied after the last one. */
   private final long snapshotIntervalEntries;
   /** Raft index of the latest snapshot (0: none) and the offset after its last record. */
@@ -167,6 +168,11 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** The first replica of the partition's list (placement spreads them), or NONE. */
   int preferredLeader() {
     return preferredLeader;
+  }
+
+  /** The partition's replicas changed (a move is done): their first is preferred from now on (driver thread). */
+  void preferredLeader(int nodeId) {
+    preferredLeader = nodeId;
   }
 
   /** This replica's Raft node (driver thread: {@link LeaderPlacement} hands leadership over with it). */

@@ -93,6 +93,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private final DriverViews views;
   private final PreferredElection preferredElection;
   private final ForwardedProposals forwarded;
+  private final PartitionMoves moves;
   /** Pings newer than this keep a peer's groups' leases (0: raft.peer.lease off). */
   private final long aliveWindowNanos;
   /**
@@ -157,6 +158,7 @@ public final class ReplicatedNode implements AutoCloseable {
         List.<DrivenGroup<GroupMessage>>of(metadata), storageSync, transport, this::apply, registry, metrics,
         RaftNodeGroup::groupOf, this::driverFailed);
     this.forwarded = new ForwardedProposals(selfId, driver, metadata, inFlight, transport);
+    this.moves = new PartitionMoves(image, forwarded::forward);
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
     this.preferredElection = new PreferredElection(driver, image, liveness, selfId);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
@@ -215,6 +217,7 @@ public final class ReplicatedNode implements AutoCloseable {
       every(balanceMs, now -> placement.balance());
     }
     every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image::checkRetention);
+    every(PartitionMoves.ROUND_MS, now -> moves.round());
     every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image::checkCompaction);
   }
 

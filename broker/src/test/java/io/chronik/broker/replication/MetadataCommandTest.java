@@ -26,7 +26,10 @@ class MetadataCommandTest {
       new MetadataCommand.CreateTopic("logs", 1, 2, 3, 3, java.util.Map.of("retention.ms", "60000",
           "segment.bytes", "4096")),
       new MetadataCommand.TopicConfigs("logs", java.util.Map.of("retention.bytes", "1024")),
-      new MetadataCommand.TopicConfigs("logs", java.util.Map.of()));
+      new MetadataCommand.TopicConfigs("logs", java.util.Map.of()),
+      new MetadataCommand.MovePartition("logs", 2, List.of(3, 1, 2)),
+      new MetadataCommand.MovePartition("logs", 0, List.of()),
+      new MetadataCommand.PartitionMoved("logs", 2, List.of(3, 1, 2)));
 
   @Test
   void aCreateTopicWithoutConfigsIsWrittenInTheFormatOlderNodesRead() {

@@ -30,15 +30,21 @@ class MetadataImageTest {
           new MetadataCommand.Offset("logs", 1, 5, 1, null))),
       new MetadataCommand.ClusterId("second-cluster-id"),
       new MetadataCommand.AddPartitions("orders", 5, 3),
+      new MetadataCommand.MovePartition("orders", 4, List.of(2, 0, 1)),
+      new MetadataCommand.MovePartition("orders", 3, List.of(0, 9)), // ignored: node 9 is no member
+      new MetadataCommand.PartitionMoved("orders", 4, List.of(0, 1, 2)), // ignored: not the target
       new MetadataCommand.TopicConfigs("logs", Map.of("retention.bytes", "1024", "cleanup.policy", "compact")),
       new MetadataCommand.CommitOffsets("g2", List.of(new MetadataCommand.Offset("orders", 4, 7, 2, ""))),
       new MetadataCommand.CommitOffsets("g1", List.of(new MetadataCommand.Offset("orders", 0, 11, 2, "n"))),
+      new MetadataCommand.PartitionMoved("orders", 4, List.of(2, 0, 1)),
       new MetadataCommand.DeleteTopic("logs"),
       new MetadataCommand.CreateTopic("logs", 3, 3, 1, 1),
       new MetadataCommand.CreateTopic("orders", 9, 9, 1, 1), // ignored: the name exists
       new MetadataCommand.CommitOffsets("g1", List.of(new MetadataCommand.Offset("logs", 0, 1, 3, null))),
       new MetadataCommand.DeleteTopic("orders"),
-      new MetadataCommand.CreateTopic("orders", 4, 4, 2, 3));
+      new MetadataCommand.CreateTopic("orders", 4, 4, 2, 3),
+      new MetadataCommand.MovePartition("orders", 1, List.of(1, 0)), // still moving at the end
+      new MetadataCommand.MovePartition("logs", 0, List.of())); // ignored: no move to cancel
 
   /** What the state thread holds ({@code MetadataState}'s share): topics, offsets, cluster id. */
   static final class StateThread implements MetadataListener {

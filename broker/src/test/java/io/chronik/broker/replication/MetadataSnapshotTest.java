@@ -20,7 +20,8 @@ class MetadataSnapshotTest {
     List<TopicSpec> topics = List.of(
         new TopicSpec("orders", new Uuid(0x1234_5678_9abc_def0L, -5L), List.of(
             new TopicSpec.PartitionSpec(0, 1, List.of(1, 2, 0)),
-            new TopicSpec.PartitionSpec(1, 2, 4, List.of(2, 0, 1))), Map.of("retention.ms", "60000",
+            new TopicSpec.PartitionSpec(1, 2, 4, List.of(2, 0, 1)),
+            new TopicSpec.PartitionSpec(2, 4, 0, List.of(0, 1, 2), List.of(3, 1, 2))), Map.of("retention.ms", "60000",
             "cleanup.policy", "compact")),
         new TopicSpec("ü-topic", new Uuid(1, 2), List.of(new TopicSpec.PartitionSpec(0, 7, List.of(0)))),
         new TopicSpec("empty", new Uuid(3, 4), List.of()));
@@ -87,9 +88,9 @@ class MetadataSnapshotTest {
   @Test
   void anUnknownVersionIsRefusedNotGuessed() {
     byte[] bytes = sample().encode();
-    bytes[4] = 3;
+    bytes[4] = 4;
     assertThatThrownBy(() -> MetadataSnapshot.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version=3 reason=unknown-metadata-snapshot-version");
+        .hasMessageContaining("version=4 reason=unknown-metadata-snapshot-version");
   }
 
   /** A snapshot written before ids were reused: no retired id, every partition at its id's first incarnation. */
@@ -122,7 +123,24 @@ class MetadataSnapshotTest {
 
     assertThat(decoded).isEqualTo(new MetadataSnapshot(4, null, List.of(new TopicSpec("old", new Uuid(1, 2),
         List.of(new TopicSpec.PartitionSpec(0, 3, 0, List.of(0))))), Map.of()));
-    assertThat(decoded.encode()[4]).as("written again as version 2").isEqualTo(MetadataSnapshot.VERSION);
+    assertThat(decoded.encode()[4]).as("written again as version 2 (nothing moves)")
+        .isEqualTo(MetadataSnapshot.VERSION_2);
+  }
+
+  @Test
+  void aMovingPartitionsTargetRoundTripsInVersion3AndNothingMovingIsWrittenAsVersion2() {
+    TopicSpec moving = new TopicSpec("m", new Uuid(3, 4), List.of(new TopicSpec.PartitionSpec(0, 1, 0, List.of(0, 1, 2)),
+        new TopicSpec.PartitionSpec(1, 2, 1, List.of(1, 2, 0), List.of(3, 2, 0))));
+    MetadataSnapshot withMove = new MetadataSnapshot(3, null, List.of(moving), Map.of());
+    byte[] v3 = withMove.encode();
+    assertThat(v3[4]).isEqualTo(MetadataSnapshot.VERSION);
+    assertThat(MetadataSnapshot.decode(v3)).isEqualTo(withMove);
+
+    TopicSpec still = new TopicSpec("m", new Uuid(3, 4), List.of(new TopicSpec.PartitionSpec(0, 1, 0, List.of(0, 1))));
+    MetadataSnapshot without = new MetadataSnapshot(2, null, List.of(still), Map.of());
+    byte[] v2 = without.encode();
+    assertThat(v2[4]).as("readable by nodes from before moves").isEqualTo(MetadataSnapshot.VERSION_2);
+    assertThat(MetadataSnapshot.decode(v2)).isEqualTo(without);
   }
 
   @Test
