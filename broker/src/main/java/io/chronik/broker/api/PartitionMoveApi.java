@@ -29,12 +29,6 @@ import org.apache.kafka.common.protocol.Errors;
  * nothing; the others of the request go on.
  */
 final class PartitionMoveApi {
-  /**
-   * Old and new replicas of one move together at most: a Raft configuration entry of more ids would be as
-   * long as a record batch header, and the partition log tells its entries apart by that length.
-   */
-  static final int MEMBERS_MAX = 12;
-
   private final BrokerState s;
 
   PartitionMoveApi(BrokerState s) {
@@ -109,12 +103,6 @@ final class PartitionMoveApi {
         return new Refusal(Errors.INVALID_REPLICA_ASSIGNMENT,
             "The manual partition assignment includes the broker " + node + " more than once.");
       }
-    }
-    Set<Integer> members = new HashSet<>(seen);
-    members.addAll(p.replicas());
-    if (members.size() > MEMBERS_MAX) {
-      return new Refusal(Errors.INVALID_REPLICA_ASSIGNMENT, "topic=" + topic + " partition=" + rp.partitionIndex()
-          + " members=" + members.size() + " membersMax=" + MEMBERS_MAX + " reason=too-many-replicas-during-move");
     }
     if (!allowReplicationFactorChange && rp.replicas().size() != p.replicas().size()) {
       return new Refusal(Errors.INVALID_REPLICATION_FACTOR, "topic=" + topic + " partition=" + rp.partitionIndex()

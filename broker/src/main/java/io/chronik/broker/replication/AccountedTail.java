@@ -165,10 +165,10 @@ final class AccountedTail {
 
   private void account(Entry entry, long commitIndex) {
     accountedIndex = entry.index();
-    ByteBuffer payload = ByteBuffer.wrap(entry.payload());
-    if (!BatchHeaders.isData(payload)) {
+    if (!BatchHeaders.isData(entry)) {
       return;
     }
+    ByteBuffer payload = ByteBuffer.wrap(entry.payload());
     long base = BatchHeaders.baseOffset(payload);
     assert base == tailOffset : "partition=" + partition + " index=" + entry.index() + " base=" + base
         + " tail=" + tailOffset + " reason=offsets-not-contiguous";

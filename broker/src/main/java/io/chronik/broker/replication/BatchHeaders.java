@@ -1,5 +1,7 @@
 package io.chronik.broker.replication;
 
+import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.EntryType;
 import java.nio.ByteBuffer;
 
 /**
@@ -22,9 +24,18 @@ final class BatchHeaders {
 
   private BatchHeaders() {}
 
-  /** True when the payload holds at least one batch (an empty payload is a leader's no-op). */
-  static boolean isData(ByteBuffer payload) {
-    return payload.remaining() >= HEADER_BYTES;
+  /**
+   * True when a NORMAL entry's payload holds at least one batch: an empty payload is a leader's no-op, a
+   * shorter one a marker (log start, cleaning point). Configuration entries (a partition move's
+   * membership changes) are never data, whatever their length.
+   */
+  static boolean isData(Entry entry) {
+    return isData(entry.type().ordinal(), entry.payload());
+  }
+
+  /** {@link #isData(Entry)} for a stored frame's kind (the entry type's ordinal) and payload. */
+  static boolean isData(int kind, byte[] payload) {
+    return kind == EntryType.NORMAL.ordinal() && payload.length >= HEADER_BYTES;
   }
 
   /**

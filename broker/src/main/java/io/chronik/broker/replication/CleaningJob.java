@@ -63,7 +63,7 @@ final class CleaningJob {
       for (SegmentRewrite.Source source : segments) {
         copies.add(SegmentRewrite.prepare(source, (index, key, kind, payload) -> {
           checkCancelled();
-          if (index > through || !BatchHeaders.isData(ByteBuffer.wrap(payload))) {
+          if (index > through || !BatchHeaders.isData(kind, payload)) {
             return null;
           }
           byte[] cleaned = RecordCleaner.clean(payload, latest, tombstoneEnd);
@@ -95,9 +95,8 @@ final class CleaningJob {
     for (SegmentRewrite.Source source : keySources) {
       SegmentRewrite.read(source, marker.cleanThroughIndex(), entry -> {
         checkCancelled();
-        ByteBuffer payload = ByteBuffer.wrap(entry.payload());
-        if (BatchHeaders.isData(payload)) {
-          RecordCleaner.collectLatest(payload, map);
+        if (BatchHeaders.isData(entry.kind(), entry.payload())) {
+          RecordCleaner.collectLatest(ByteBuffer.wrap(entry.payload()), map);
         }
       });
     }

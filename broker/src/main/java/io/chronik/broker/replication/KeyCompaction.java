@@ -1,5 +1,6 @@
 package io.chronik.broker.replication;
 
+import io.chronik.raft.log.Entry;
 import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.storage.DurableLogStorage;
@@ -164,9 +165,9 @@ final class KeyCompaction {
   /** Offset after the last record at or below {@code index}; 0 when none is stored. */
   private long offsetAfter(long index) {
     for (long k = index; k >= durable.firstIndex(); k--) {
-      ByteBuffer payload = ByteBuffer.wrap(durable.entries(k, k + 1, Long.MAX_VALUE).get(0).payload());
-      if (BatchHeaders.isData(payload)) {
-        return BatchHeaders.nextOffset(payload);
+      Entry e = durable.entries(k, k + 1, Long.MAX_VALUE).get(0);
+      if (BatchHeaders.isData(e)) {
+        return BatchHeaders.nextOffset(ByteBuffer.wrap(e.payload()));
       }
     }
     return 0;

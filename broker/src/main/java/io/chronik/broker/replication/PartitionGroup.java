@@ -6,6 +6,7 @@ import io.chronik.pipeline.driver.GroupMessage;
 import io.chronik.pipeline.driver.GroupReady;
 import io.chronik.pipeline.driver.RaftNodeGroup;
 import io.chronik.raft.log.Entry;
+import io.chronik.raft.log.EntryType;
 import io.chronik.raft.node.ProposeResult;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.Ready;
@@ -308,9 +309,9 @@ public final class PartitionGroup extends RaftNodeGroup {
       if (k <= snapshotIndex) {
         return snapshotNextOffset;
       }
-      ByteBuffer payload = ByteBuffer.wrap(durable.entries(k, k + 1, Long.MAX_VALUE).get(0).payload());
-      if (BatchHeaders.isData(payload)) {
-        return BatchHeaders.nextOffset(payload);
+      Entry e = durable.entries(k, k + 1, Long.MAX_VALUE).get(0);
+      if (BatchHeaders.isData(e)) {
+        return BatchHeaders.nextOffset(ByteBuffer.wrap(e.payload()));
       }
     }
     return 0;
@@ -442,7 +443,10 @@ public final class PartitionGroup extends RaftNodeGroup {
         }
         remainingBytes -= e.payload().length;
         ByteBuffer payload = ByteBuffer.wrap(e.payload());
-        if (!BatchHeaders.isData(payload)) {
+        if (e.type() != EntryType.NORMAL) {
+          continue; // a membership change (partition move): the core applies it
+        }
+        if (!BatchHeaders.isData(e)) {
           if (LogStartMarker.is(payload)) {
             // capped at the records before it: the same value on every replica, whatever was asked
             logStartOffset = Math.max(logStartOffset, Math.min(LogStartMarker.offset(payload), appliedNextOffset));

@@ -75,8 +75,7 @@ final class PartitionStores implements AutoCloseable {
         try {
           DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(name),
               shutdownRecord.openConfig(name, partitionLog),
-              e -> e.payload().length >= BatchHeaders.HEADER_BYTES
-                  ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload())) : LogEntry.NO_KEY,
+              e -> BatchHeaders.isData(e) ? BatchHeaders.baseOffset(ByteBuffer.wrap(e.payload())) : LogEntry.NO_KEY,
               config.get(BrokerSettings.STORAGE_REPAIR_FROM_PEERS), journal.slot(name));
           reportRepair(name, storage);
           return storage.shipRetainedEntries(); // a partition's log is its data

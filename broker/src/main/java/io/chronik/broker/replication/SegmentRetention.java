@@ -220,9 +220,8 @@ final class SegmentRetention {
   private long offsetAfter(long index, long fallback) {
     for (long k = index; k >= durable.firstIndex(); k--) {
       Entry e = durable.entries(k, k + 1, Long.MAX_VALUE).get(0);
-      ByteBuffer payload = ByteBuffer.wrap(e.payload());
-      if (BatchHeaders.isData(payload)) {
-        return BatchHeaders.nextOffset(payload);
+      if (BatchHeaders.isData(e)) {
+        return BatchHeaders.nextOffset(ByteBuffer.wrap(e.payload()));
       }
     }
     return fallback;

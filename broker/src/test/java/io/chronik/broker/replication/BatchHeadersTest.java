@@ -94,7 +94,7 @@ class BatchHeadersTest {
     assertThat(BatchHeaders.producerEpoch(payload)).isEqualTo((short) 5);
     assertThat(BatchHeaders.baseSequence(payload)).isEqualTo(12);
     assertThat(BatchHeaders.lastSequence(payload)).isEqualTo(15);
-    assertThat(BatchHeaders.isData(payload)).isTrue();
+    assertThat(BatchHeaders.isData(entry(payload, io.chronik.raft.log.EntryType.NORMAL))).isTrue();
   }
 
   @Test
@@ -118,7 +118,22 @@ class BatchHeadersTest {
 
   @Test
   void emptyPayloadIsNotData() {
-    assertThat(BatchHeaders.isData(ByteBuffer.allocate(0))).isFalse();
-    assertThat(BatchHeaders.isData(ByteBuffer.allocate(BatchHeaders.HEADER_BYTES - 1))).isFalse();
+    assertThat(BatchHeaders.isData(entry(ByteBuffer.allocate(0), io.chronik.raft.log.EntryType.NORMAL))).isFalse();
+    assertThat(BatchHeaders.isData(entry(ByteBuffer.allocate(BatchHeaders.HEADER_BYTES - 1),
+        io.chronik.raft.log.EntryType.NORMAL))).isFalse();
+  }
+
+  @Test
+  void aConfigurationEntryIsNeverDataHoweverLong() {
+    ByteBuffer long_ = ByteBuffer.allocate(4 * BatchHeaders.HEADER_BYTES);
+    assertThat(BatchHeaders.isData(entry(long_, io.chronik.raft.log.EntryType.CONFIG))).isFalse();
+    assertThat(BatchHeaders.isData(io.chronik.raft.log.EntryType.CONFIG.ordinal(), long_.array())).isFalse();
+    assertThat(BatchHeaders.isData(io.chronik.raft.log.EntryType.NORMAL.ordinal(), long_.array())).isTrue();
+  }
+
+  private static io.chronik.raft.log.Entry entry(ByteBuffer payload, io.chronik.raft.log.EntryType type) {
+    byte[] bytes = new byte[payload.remaining()];
+    payload.duplicate().get(bytes);
+    return new io.chronik.raft.log.Entry(1, 1, type, bytes);
   }
 }
