@@ -336,11 +336,19 @@ final class ClusterSimulation {
 
   /**
    * Proposes a membership change in the leader's next loop; an accepted one is recorded for the disk-loss
-   * gate. No change ever adds a retired member ({@link DiskLoss}): new voters and learners are drawn from
-   * the members the nodes run now, and the core refuses a voter that is not a caught-up learner.
+   * gate. As KIP-853's controller checks a change against the replicas it knows when it makes it, a change
+   * drawn before a disk loss is checked when the leader's loop takes it: it never adds a retired member
+   * ({@link DiskLoss}), and a change naming a voter set of which retired members are not a minority is
+   * dropped (that set could never elect or commit).
    */
   void proposeMembership(RaftNode leader, SortedSet<Integer> voters, SortedSet<Integer> learners) {
     node(leader.id()).submit(() -> {
+      Configuration now = leader.configuration();
+      voters.removeIf(v -> retired(v) && !now.isVoter(v));
+      learners.removeIf(v -> retired(v) && !now.learners().contains(v));
+      if (voters.size() - voters.stream().filter(this::retired).count() <= voters.size() / 2) {
+        return;
+      }
       if (leader.proposeConfiguration(voters, learners)) {
         diskLoss.proposed(leader.lastIndex(), leader.term(), voters);
       }
