@@ -26,8 +26,8 @@ import java.util.TreeSet;
  * voter set takes away data, or every quorum, a majority held, and no protocol survives that.
  *
  * <p>Disk losses draw from their own seed-derived random stream and run on half of the seeds outside
- * the Figure 8 profile ({@link #runsOn}; 3 seeds in 8), so every other seed replays exactly as before the
- * fault existed ({@code -Dsim.diskLoss=off} replays every seed so).
+ * the Figure 8 profile ({@link #runsOn}; 3 seeds in 8), so every other seed draws exactly what it drew
+ * before the fault existed ({@code -Dsim.diskLoss=off}: every seed).
  */
 final class DiskLoss {
 
