@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The leader's side of a group: one {@link Progress} per member (its {@link Replicator} sends the
@@ -32,6 +33,8 @@ final class Leadership {
   private final ReadIndexQueue reads = new ReadIndexQueue();
   private final TreeMap<Integer, Progress> progress = new TreeMap<>();
   private int transferee = RaftNode.NONE;
+  /** Voters a removed leader already tried to hand off to in vain ({@link #handOffAfterRemoval}). */
+  private final TreeSet<Integer> handOffsTried = new TreeSet<>();
   private boolean broadcastPending;
 
   Leadership(RaftNode node, RaftLog log, Membership membership, RaftOptions options) {
@@ -63,6 +66,7 @@ final class Leadership {
   /** A new term or role: the old term's progress, transfer and reads mean nothing any more. */
   void clear() {
     transferee = RaftNode.NONE;
+    handOffsTried.clear();
     progress.clear();
     replicator.dropTransfers();
     reads.clear();
@@ -257,6 +261,7 @@ final class Leadership {
     if (index <= log.committed() || index == Long.MAX_VALUE || log.term(index) != node.term()) {
       return false;
     }
+    long counted = index;
     if (membership.mayHoldUncommittedChange(log.committed())) {
       index = membership.firstChangeIn(log, log.committed(), index); // onCommitted counts again under it
     }
@@ -264,6 +269,9 @@ final class Leadership {
     log.commitTo(index);
     node.onCommitted(before);
     broadcastPending = true; // followers learn the new commit index promptly
+    if (index < counted) {
+      maybeCommit(); // a change that left the configuration as it was triggers no recount of its own
+    }
     return true;
   }
 
@@ -287,21 +295,33 @@ final class Leadership {
    * A leader removed from the configuration keeps leading (without counting itself) until it has
    * handed leadership to the most caught-up voter. Stepping down at once could strand the group:
    * the remaining voters may not yet know the removal committed, and nodes with longer logs would
-   * refuse to vote for them.
+   * refuse to vote for them. A retry skips the voters already tried: the most caught-up one by its
+   * last acknowledgement may be gone for good (a voter whose disk was lost keeps its old match), and
+   * retrying it alone would keep the leader transferring, refusing proposals, forever.
    */
   private void handOffAfterRemoval() {
+    int best = bestHandOffTarget();
+    if (best == RaftNode.NONE && !handOffsTried.isEmpty()) {
+      handOffsTried.clear(); // every voter tried: start the round again
+      best = bestHandOffTarget();
+    }
+    if (best != RaftNode.NONE) {
+      handOffsTried.add(best);
+      node.transferLeadership(best);
+    }
+  }
+
+  private int bestHandOffTarget() {
     int best = RaftNode.NONE;
     long bestMatch = -1;
     for (int voter : membership.current().voters()) {
       Progress pr = progress.get(voter);
-      if (pr != null && pr.match() > bestMatch) {
+      if (pr != null && !handOffsTried.contains(voter) && pr.match() > bestMatch) {
         best = voter;
         bestMatch = pr.match();
       }
     }
-    if (best != RaftNode.NONE) {
-      node.transferLeadership(best);
-    }
+    return best;
   }
 
   // ---------------------------------------------------------------- heartbeats and quiescence

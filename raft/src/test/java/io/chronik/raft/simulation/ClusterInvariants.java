@@ -40,18 +40,21 @@ final class ClusterInvariants {
   /**
    * Durability: a commit counts only copies that survive a crash. At each commit decision a quorum
    * of voters (of both halves when joint) must hold the committed entry on their synced disks; an
-   * entry still in a node's unsynced write does not count, the leader's own included.
+   * entry still in a node's unsynced write does not count, the leader's own included. A member
+   * retired by a disk loss counts with what its disk held when lost: the leader cannot know of the loss
+   * and may count acknowledgements it sent before, and that is safe because the member never votes
+   * again, so every later electorate is a majority of the other voters and meets the holders among them.
    */
   private void checkCommitDurable(RaftNode leader, Configuration before) {
     long index = leader.commitIndex();
     long term = leader.termAt(index);
     Configuration config = leader.configuration();
     // a configuration takes effect as it commits, so the decision may have been taken under the one before
-    if (!config.hasQuorum(v -> durablyHolds(nodes[v].disk, index, term))
-        && (before == null || !before.hasQuorum(v -> durablyHolds(nodes[v].disk, index, term)))) {
+    if (!config.hasQuorum(v -> durablyHolds(sim.disk(v), index, term))
+        && (before == null || !before.hasQuorum(v -> durablyHolds(sim.disk(v), index, term)))) {
       StringBuilder holders = new StringBuilder();
-      for (int v = 1; v < nodes.length; v++) {
-        holders.append(' ').append(v).append(durablyHolds(nodes[v].disk, index, term) ? "=synced" : "=not-synced");
+      for (int v : config.voters()) {
+        holders.append(' ').append(v).append(durablyHolds(sim.disk(v), index, term) ? "=synced" : "=not-synced");
       }
       sim.fail("commit-not-durable leader=" + leader.id() + " index=" + index + " term=" + term
           + " voters=" + config.voters() + " disks:" + holders + sim.describe());
@@ -71,6 +74,15 @@ final class ClusterInvariants {
     if (index > disk.lastIndex() && index > disk.snapshotMeta().index()) {
       sim.fail("ack-not-durable node=" + node.id + " acked=" + index + " syncedLast=" + disk.lastIndex());
     }
+  }
+
+  Long committedTerm(long index) {
+    return committedTerms.get(index);
+  }
+
+  /** The highest index any commit decision or apply named so far (0 if none). */
+  long highestCommitted() {
+    return committedTerms.isEmpty() ? 0 : committedTerms.lastKey();
   }
 
   void writeAcknowledged(String op, long index) {
@@ -95,12 +107,12 @@ final class ClusterInvariants {
       n.lastCommit = r.commitIndex();
       n.lastConfig = r.configuration();
       if (r.role() == Role.LEADER) {
-        Integer prev = leaderOfTerm.putIfAbsent(r.term(), id);
+        Integer prev = leaderOfTerm.putIfAbsent(r.term(), r.id());
         if (prev == null) {
           leaderChanges++;
           checkLeaderCompleteness(r);
-        } else if (prev != id) {
-          sim.fail("election-safety term=" + r.term() + " leaders=" + prev + "," + id);
+        } else if (prev != r.id()) {
+          sim.fail("election-safety term=" + r.term() + " leaders=" + prev + "," + r.id());
         }
       }
     }
@@ -125,7 +137,8 @@ final class ClusterInvariants {
    * The lemma behind Leader Completeness (§5.4.3): once an entry is committed, no voter lacking it
    * can collect a majority of votes, because its log is less up to date than the log of every voter
    * that stores the entry. Checked at each commit decision, this flags an unsafe commit before any
-   * leader actually overwrites it (e.g. Figure 8).
+   * leader actually overwrites it (e.g. Figure 8). A member retired by a disk loss neither stands nor
+   * votes again: it is neither a candidate nor an elector here.
    */
   private void checkNoElectableNodeLacks(RaftNode leader) {
     Configuration config = leader.configuration();
@@ -135,12 +148,18 @@ final class ClusterInvariants {
     long index = leader.commitIndex();
     long term = leader.termAt(index);
     for (int v : config.voters()) {
+      if (sim.retired(v)) {
+        continue;
+      }
       long[] vLast = lastOf(v);
       if (termIn(v, index) == term || termIn(v, index) == -2) {
         continue; // holds it, or compacted it into a snapshot taken after it was committed locally
       }
       int electors = 0;
       for (int u : config.voters()) {
+        if (sim.retired(u)) {
+          continue;
+        }
         long[] uLast = lastOf(u);
         if (vLast[1] > uLast[1] || (vLast[1] == uLast[1] && vLast[0] >= uLast[0])) {
           electors++;
@@ -154,19 +173,19 @@ final class ClusterInvariants {
   }
 
   /** (lastIndex, lastTerm) of a node: in memory if up, else on its disk. */
-  private long[] lastOf(int id) {
-    RaftNode r = nodes[id].raft;
+  private long[] lastOf(int member) {
+    RaftNode r = sim.node(member).raft;
     if (r != null) {
       return new long[] {r.lastIndex(), r.termAt(r.lastIndex())};
     }
-    MemoryLogStorage d = nodes[id].disk;
+    MemoryLogStorage d = sim.node(member).disk;
     return new long[] {d.lastIndex(), d.term(d.lastIndex())};
   }
 
   /** Term at index on a node, -1 if beyond its log, -2 if compacted. */
-  private long termIn(int id, long index) {
-    RaftNode r = nodes[id].raft;
-    MemoryLogStorage d = nodes[id].disk;
+  private long termIn(int member, long index) {
+    RaftNode r = sim.node(member).raft;
+    MemoryLogStorage d = sim.node(member).disk;
     long last = r != null ? r.lastIndex() : d.lastIndex();
     if (index > last) {
       return -1;
@@ -232,7 +251,7 @@ final class ClusterInvariants {
     }
     RaftNode leader = sim.anyLeader();
     for (int member : leader.configuration().members()) {
-      RaftNode r = nodes[member].raft;
+      RaftNode r = sim.node(member).raft; // converged: no retired member is left
       for (long i = Math.max(1, leader.commitIndex() - 200); i <= leader.commitIndex(); i++) {
         long t = r.termAt(i);
         if (t != -1 && committed.containsKey(i) && committed.get(i).term() != t) {

@@ -6,12 +6,11 @@ import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.RaftOptions;
 import io.chronik.raft.node.Role;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.PriorityQueue;
+import java.util.SortedSet;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 
 /**
  * A whole Raft cluster driven by one seed on one thread: simulated time, a network that delays,
@@ -31,14 +30,21 @@ final class ClusterSimulation {
   /**
    * @param peerLease where the broker's node lease runs ({@link PeerLease}; {@code -Dsim.peerLease=auto|on|off})
    */
-  record Settings(long faultPhaseMs, long healDeadlineMs, int clients, int traceLines, LeaseMode peerLease) {
+  record Settings(long faultPhaseMs, long healDeadlineMs, int clients, int traceLines, LeaseMode peerLease,
+                  DiskLoss.Rejoin diskLoss) {
+    /** {@code -Dsim.diskLoss=safe|off|unsafe} ({@link DiskLoss.Rejoin}; unsafe is a planted hazard, never CI's). */
     static Settings ci() {
       return new Settings(4_000, 6_000, 3, 0,
-          LeaseMode.valueOf(System.getProperty("sim.peerLease", "auto").toUpperCase(Locale.ROOT)));
+          LeaseMode.valueOf(System.getProperty("sim.peerLease", "auto").toUpperCase(Locale.ROOT)),
+          DiskLoss.Rejoin.fromProperty());
     }
 
     Settings traced(int lines) {
-      return new Settings(faultPhaseMs, healDeadlineMs, clients, lines, peerLease);
+      return new Settings(faultPhaseMs, healDeadlineMs, clients, lines, peerLease, diskLoss);
+    }
+
+    Settings withDiskLoss(DiskLoss.Rejoin rejoin) {
+      return new Settings(faultPhaseMs, healDeadlineMs, clients, traceLines, peerLease, rejoin);
     }
   }
 
@@ -53,7 +59,7 @@ final class ClusterSimulation {
   enum LeaseMode { AUTO, ON, OFF }
 
   record Result(long seed, long events, long nodeEvents, long simulatedMs, long faultPhaseMs, long elections,
-                long writesAcked, long readsChecked, long leaderChanges) {}
+                long writesAcked, long readsChecked, long leaderChanges, long diskLosses, long disksReplaced) {}
 
   private record Event(long time, long seq, Runnable action) {}
 
@@ -76,11 +82,10 @@ final class ClusterSimulation {
   private long nodeEvents;
   private final SimulatedNode[] nodes = new SimulatedNode[NODES + 1];
   private final ClusterInvariants invariants;
-  private final boolean[][] linkDown = new boolean[NODES + 1][NODES + 1];
-  private double dropRate;
-  private double duplicateRate;
-  private int maxDelayMs = 20;
-  private boolean faults = true;
+  private final SimulatedNetwork network = new SimulatedNetwork(this, NODES);
+  private final DiskLoss diskLoss;
+  private boolean faulting = true;
+  private final ClusterFaults faults;
   private final Configuration initial;
   private final RaftOptions options;
   private final LinearizabilityOracle oracle = new LinearizabilityOracle();
@@ -112,7 +117,9 @@ final class ClusterSimulation {
     this.peerLease = settings.peerLease() == LeaseMode.ON
         || (settings.peerLease() == LeaseMode.AUTO && profile.fsyncTailRate() > 0);
     this.lease = new PeerLease(NODES, (long) TICK_MS * options.heartbeatTicks(), (long) TICK_MS * options.electionTicks());
+    this.diskLoss = new DiskLoss(this, seed, settings.diskLoss(), figure8, NODES);
     this.invariants = new ClusterInvariants(this, nodes);
+    this.faults = new ClusterFaults(this, network, figure8);
     for (int id = 1; id <= NODES; id++) {
       nodes[id] = new SimulatedNode(id, this);
       nodes[id].start();
@@ -151,15 +158,37 @@ final class ClusterSimulation {
   }
 
   boolean faulting() {
-    return faults;
+    return faulting;
   }
 
   Settings settings() {
     return settings;
   }
 
-  SimulatedNode node(int id) {
-    return nodes[id];
+  /** The node running {@code member}, or null once the member retired (its disk was lost, {@link DiskLoss}). */
+  SimulatedNode node(int member) {
+    SimulatedNode n = nodes[keys().host(member)];
+    return n.member == member ? n : null;
+  }
+
+  /** The node with this node id (host). */
+  SimulatedNode host(int node) {
+    return nodes[node];
+  }
+
+  ReplicaKeys keys() {
+    return diskLoss.keys();
+  }
+
+  /** A member's disk: its node's, or for a retired member what its disk held when lost. */
+  io.chronik.raft.log.MemoryLogStorage disk(int member) {
+    SimulatedNode n = node(member);
+    return n != null ? n.disk : diskLoss.retiredDisk(member);
+  }
+
+  /** A member whose disk was lost and which rejoined as a new member: it never runs, votes or answers again. */
+  boolean retired(int member) {
+    return diskLoss.retired(member);
   }
 
   LinearizabilityOracle oracle() {
@@ -209,7 +238,8 @@ final class ClusterSimulation {
     for (SimulatedClient c : clients) {
       at(rnd.nextInt(50), c::next);
     }
-    at(100 + rnd.nextInt(400), this::fault);
+    at(100 + rnd.nextInt(400), faults::fault);
+    diskLoss.start();
     at(settings.faultPhaseMs(), this::heal);
     long deadline = settings.faultPhaseMs() + settings.healDeadlineMs();
     boolean live = false;
@@ -219,7 +249,7 @@ final class ClusterSimulation {
       e.action.run();
       events++;
       invariants.checkEveryEvent();
-      if (!faults && now >= settings.faultPhaseMs() + 200 && converged()) {
+      if (!faulting && now >= settings.faultPhaseMs() + 200 && converged()) {
         live = true;
         break;
       }
@@ -236,7 +266,7 @@ final class ClusterSimulation {
       elections += nodes[id].raft == null ? 0 : nodes[id].raft.electionsStarted();
     }
     return new Result(seed, events, nodeEvents, now, settings.faultPhaseMs(), elections, oracle.writesAcked,
-        oracle.readsChecked, invariants.leaderChanges);
+        oracle.readsChecked, invariants.leaderChanges, diskLoss.losses(), diskLoss.replaced());
   }
 
   /**
@@ -259,19 +289,22 @@ final class ClusterSimulation {
       System.out.println(trace.dump());
     }
     throw new AssertionError("seed=" + seed + " timeMs=" + now + " " + reason + " "
-        + (figure8 ? "figure8 " : "") + (peerLease ? "peerLease " : "") + profile);
+        + (figure8 ? "figure8 " : "") + (peerLease ? "peerLease " : "")
+        + (diskLoss.active() ? "diskLoss=" + diskLoss.rejoin().name().toLowerCase(Locale.ROOT) + " losses="
+            + diskLoss.losses() + " replaced=" + diskLoss.replaced() + " " : "") + profile);
   }
 
   String describe() {
     StringBuilder sb = new StringBuilder();
     for (int id = 1; id <= NODES; id++) {
       RaftNode r = nodes[id].raft;
-      sb.append(" n").append(id).append(r == null ? "=down" : "=" + r.role() + "/t" + r.term() + "/c" + r.commitIndex()
+      sb.append(" n").append(id).append(nodes[id].member == id ? "" : "/m" + nodes[id].member);
+      sb.append(r == null ? "=down" : "=" + r.role() + "/t" + r.term() + "/c" + r.commitIndex()
           + "/l" + r.lastIndex() + "/a" + r.appliedIndex() + "/" + r.configuration().voters()
           + (r.configuration().joint() ? "+" + r.configuration().outgoing() : "")
           + (r.configuration().learners().isEmpty() ? "" : "L" + r.configuration().learners()));
       if (r != null && r.role() == Role.LEADER) {
-        for (int p = 1; p <= NODES; p++) {
+        for (int p : r.configuration().members()) {
           if (r.progress(p) != null) {
             sb.append(" [pr").append(p).append(' ').append(r.progress(p)).append(']');
           }
@@ -284,26 +317,12 @@ final class ClusterSimulation {
   // ------------------------------------------------------------------ network
 
   void send(Message m) {
-    if (linkDown[m.from()][m.to()] || (dropRate > 0 && rnd.nextDouble() < dropRate)) {
-      return;
-    }
-    int copies = duplicateRate > 0 && rnd.nextDouble() < duplicateRate ? 2 : 1;
-    for (int i = 0; i < copies; i++) {
-      long delay = 1 + rnd.nextInt(maxDelayMs);
-      SimulatedNode target = nodes[m.to()];
-      at(now + delay, () -> target.deliver(m));
-    }
+    network.send(m);
   }
 
-  /**
-   * A node-lease ping ({@link PeerLease}): it rides the same links as Raft messages (a cut link or a drop
-   * loses it, a down node never gets it) with the same delays, and costs no event of its own.
-   */
+  /** A node-lease ping between two nodes ({@link PeerLease}), drawn from the pings' own stream. */
   void ping(int from, int to, boolean stalled) {
-    if (linkDown[from][to] || !nodes[to].up() || (dropRate > 0 && pingRnd.nextDouble() < dropRate)) {
-      return;
-    }
-    lease.ping(from, to, now + 1 + pingRnd.nextInt(maxDelayMs), stalled);
+    network.ping(from, to, stalled, pingRnd);
   }
 
   PeerLease lease() {
@@ -315,164 +334,39 @@ final class ClusterSimulation {
     return peerLease;
   }
 
-  // ------------------------------------------------------------------ faults
-
-  private void fault() {
-    if (!faults) {
-      return;
-    }
-    if (figure8) {
-      figure8Fault();
-      at(now + 20 + rnd.nextInt(230), this::fault);
-      return;
-    }
-    switch (profile.pickFault(rnd)) {
-      case "partition" -> partitionRandomly();
-      case "oneway" -> linkDown[1 + rnd.nextInt(NODES)][1 + rnd.nextInt(NODES)] = true;
-      case "heal" -> healNetwork();
-      case "crash" -> {
-        RaftNode leader = anyLeader();
-        SimulatedNode n = leader != null && rnd.nextBoolean() ? nodes[leader.id()] : nodes[1 + rnd.nextInt(NODES)];
-        if (n.up()) {
-          n.crash("fault"); // leaders crash often: that is where commit and election bugs surface
-        }
-      }
-      case "restart" -> {
-        for (int id = 1; id <= NODES; id++) {
-          if (!nodes[id].up()) {
-            nodes[id].start();
-            break;
-          }
-        }
-      }
-      case "net" -> {
-        double[] drops = {0, 0.02, 0.1, 0.3};
-        dropRate = drops[rnd.nextInt(drops.length)];
-        duplicateRate = rnd.nextBoolean() ? 0 : 0.05;
-        maxDelayMs = 5 + rnd.nextInt(60);
-      }
-      case "membership" -> changeMembership();
-      default -> {
-        RaftNode leader = anyLeader();
-        if (leader != null) {
-          List<Integer> voters = new ArrayList<>(leader.configuration().voters());
-          int target = voters.get(rnd.nextInt(voters.size()));
-          nodes[leader.id()].submit(() -> leader.transferLeadership(target));
-        }
-      }
-    }
-    at(now + 1 + rnd.nextInt(profile.faultGapMs()), this::fault);
-  }
-
   /**
-   * The Figure 8 mix (Raft §5.4.2): leaders crash soon after they start replicating, so entries of a term
-   * sit on a minority; stale nodes restart and can win a later term, then push those older-term entries
-   * to a majority; short partitions cut a leader off with one follower so another term's entries pile up
-   * elsewhere. No membership changes or transfers: the voter set stays at five. At most two nodes are
-   * down, so a majority can always elect and commit between the crashes.
+   * Proposes a membership change in the leader's next loop; an accepted one is recorded for the disk-loss
+   * gate. As KIP-853's controller checks a change against the replicas it knows when it makes it, a change
+   * drawn before a disk loss is checked when the leader's loop takes it: it never adds a retired member
+   * ({@link DiskLoss}), and a change naming a voter set of which retired members are not a minority is
+   * dropped (that set could never elect or commit).
    */
-  private void figure8Fault() {
-    int pick = rnd.nextInt(100);
-    RaftNode leader = anyLeader();
-    List<Integer> down = new ArrayList<>();
-    for (int id = 1; id <= NODES; id++) {
-      if (!nodes[id].up()) {
-        down.add(id);
+  void proposeMembership(RaftNode leader, SortedSet<Integer> voters, SortedSet<Integer> learners) {
+    node(leader.id()).submit(() -> {
+      Configuration now = leader.configuration();
+      voters.removeIf(v -> retired(v) && !now.isVoter(v));
+      learners.removeIf(v -> retired(v) && !now.learners().contains(v));
+      if (voters.size() - voters.stream().filter(this::retired).count() <= voters.size() / 2) {
+        return;
       }
-    }
-    if (pick < 40) {
-      if (leader != null && down.size() < 2) {
-        // crash it a few ms later: after it appended client proposals, before all followers have them
-        SimulatedNode n = nodes[leader.id()];
-        int inc = n.incarnation;
-        at(now + 1 + rnd.nextInt(15), () -> {
-          if (faults && n.incarnation == inc && n.raft != null) { // never after heal()
-            n.crash("fault");
-          }
-        });
+      if (leader.proposeConfiguration(voters, learners)) {
+        diskLoss.proposed(leader.lastIndex(), leader.term(), voters);
       }
-    } else if (pick < 75) {
-      if (!down.isEmpty()) {
-        nodes[down.get(rnd.nextInt(down.size()))].start();
-      }
-    } else if (pick < 90) {
-      if (leader != null) {
-        isolateWithOne(leader.id());
-      }
-    } else {
-      healNetwork();
-    }
+    });
   }
 
-  /** Cuts {@code id} and one random other node off from the other three. */
-  private void isolateWithOne(int id) {
-    healNetwork();
-    int buddy = 1 + rnd.nextInt(NODES);
-    for (int a = 1; a <= NODES; a++) {
-      for (int b = 1; b <= NODES; b++) {
-        boolean aSmall = a == id || a == buddy;
-        boolean bSmall = b == id || b == buddy;
-        linkDown[a][b] = aSmall != bSmall;
-      }
-    }
+  /** The term of the entry committed at {@code index}, or null if no commit was seen there yet. */
+  Long committedTerm(long index) {
+    return invariants.committedTerm(index);
   }
 
-  private void partitionRandomly() {
-    healNetwork();
-    int[] side = new int[NODES + 1];
-    int groups = 2 + rnd.nextInt(2);
-    for (int id = 1; id <= NODES; id++) {
-      side[id] = rnd.nextInt(groups);
-    }
-    for (int a = 1; a <= NODES; a++) {
-      for (int b = 1; b <= NODES; b++) {
-        linkDown[a][b] = side[a] != side[b];
-      }
-    }
-  }
-
-  private void healNetwork() {
-    for (boolean[] row : linkDown) {
-      Arrays.fill(row, false);
-    }
-  }
-
-  private void changeMembership() {
-    RaftNode leader = anyLeader();
-    if (leader == null) {
-      return;
-    }
-    TreeSet<Integer> voters = new TreeSet<>();
-    TreeSet<Integer> learners = new TreeSet<>();
-    int size = rnd.nextInt(100) < profile.singleVoterPct() ? 1 : (rnd.nextBoolean() ? 3 : 5);
-    List<Integer> ids = new ArrayList<>(List.of(1, 2, 3, 4, 5));
-    for (int i = 0; i < size; i++) {
-      voters.add(ids.remove(rnd.nextInt(ids.size())));
-    }
-    for (int id : ids) {
-      if (rnd.nextBoolean()) {
-        learners.add(id);
-      }
-    }
-    // the core promotes only learners that hold every commit: newcomers join as learners first
-    var current = leader.configuration();
-    TreeSet<Integer> newcomers = new TreeSet<>(voters);
-    newcomers.removeIf(id -> current.isVoter(id) || current.learners().contains(id));
-    if (!newcomers.isEmpty()) {
-      voters.clear();
-      voters.addAll(current.voters());
-      learners.addAll(newcomers);
-      learners.removeAll(voters);
-    }
-    nodes[leader.id()].submit(() -> leader.proposeConfiguration(voters, learners));
+  long highestCommitted() {
+    return invariants.highestCommitted();
   }
 
   private void heal() {
-    faults = false;
-    healNetwork();
-    dropRate = 0;
-    duplicateRate = 0;
-    maxDelayMs = 20;
+    faulting = false;
+    network.makeReliable();
     for (int id = 1; id <= NODES; id++) {
       if (!nodes[id].up()) {
         nodes[id].start();
@@ -498,7 +392,8 @@ final class ClusterSimulation {
       return false;
     }
     for (int member : leader.configuration().members()) {
-      RaftNode r = nodes[member].raft;
+      SimulatedNode n = node(member); // a retired member never applies: the loss must be replaced first
+      RaftNode r = n == null ? null : n.raft;
       if (r == null || r.appliedIndex() != leader.lastIndex() || r.termAt(leader.lastIndex()) != leader.term()) {
         return false;
       }

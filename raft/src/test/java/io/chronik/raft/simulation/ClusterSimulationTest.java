@@ -29,26 +29,35 @@ class ClusterSimulationTest {
     assertThat(report.seedsRun.get()).isEqualTo(count);
   }
 
-  /** Lines of event trace a replay prints before its failure. */
-  static final int TRACE_LINES = 400;
+  /** The one command that replays a seed with these settings. */
+  static String replay(long seed, ClusterSimulation.Settings settings) {
+    return REPLAY + seed + (settings.diskLoss() == DiskLoss.Rejoin.SAFE ? ""
+        : " -Dsim.diskLoss=" + settings.diskLoss().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** Lines of event trace a replay prints before its failure ({@code -Dsim.traceLines=N}). */
+  static final int TRACE_LINES = Integer.getInteger("sim.traceLines", 400);
 
   static SweepReport sweep(long first, long count, boolean progress) {
     return sweep(first, count, progress, false);
   }
 
   static SweepReport sweep(long first, long count, boolean progress, boolean traced) {
+    return sweep(first, count, progress, traced, ClusterSimulation.Settings.ci());
+  }
+
+  static SweepReport sweep(long first, long count, boolean progress, boolean traced, ClusterSimulation.Settings settings) {
     SweepReport report = new SweepReport();
     long started = System.nanoTime();
     LongStream.range(first, first + count).parallel().forEach(seed -> {
       try {
-        ClusterSimulation.Settings settings = ClusterSimulation.Settings.ci();
         ClusterSimulation.Result r = new ClusterSimulation(seed, traced ? settings.traced(TRACE_LINES) : settings).run();
         report.add(r);
       } catch (AssertionError | RuntimeException e) {
         synchronized (report.failures) {
           report.failures.add(seed + ": " + e.getMessage());
         }
-        System.out.println("FAILED seed=" + seed + " " + e + "\n  replay: " + REPLAY + seed);
+        System.out.println("FAILED seed=" + seed + " " + e + "\n  replay: " + replay(seed, settings));
         if (!(e instanceof AssertionError)) {
           e.printStackTrace(System.out);
         }
@@ -74,6 +83,9 @@ class ClusterSimulationTest {
     final AtomicLong writes = new AtomicLong();
     final AtomicLong reads = new AtomicLong();
     final AtomicLong leaderChanges = new AtomicLong();
+    final AtomicLong diskLossSeeds = new AtomicLong();
+    final AtomicLong diskLosses = new AtomicLong();
+    final AtomicLong disksReplaced = new AtomicLong();
     long wallNanos;
 
     void add(ClusterSimulation.Result r) {
@@ -85,6 +97,9 @@ class ClusterSimulationTest {
       writes.addAndGet(r.writesAcked());
       reads.addAndGet(r.readsChecked());
       leaderChanges.addAndGet(r.leaderChanges());
+      diskLosses.addAndGet(r.diskLosses());
+      diskLossSeeds.addAndGet(r.diskLosses() > 0 ? 1 : 0);
+      disksReplaced.addAndGet(r.disksReplaced());
     }
 
     String summary() {
@@ -93,11 +108,11 @@ class ClusterSimulationTest {
       return String.format("simulation seeds=%d failures=%d wallS=%.1f seedsPerMin=%.0f events=%d eventsPerS=%.0f "
               + "nodeEvents=%d nodeEventsPerS=%.0f simulatedMin=%.1f "
               + "electionsPerSimMin=%.1f electionsPerFaultMinUpperBound=%.1f leaderChangesPerSimMin=%.1f "
-              + "writesAcked=%d readsChecked=%d",
+              + "writesAcked=%d readsChecked=%d diskLossSeeds=%d diskLosses=%d disksReplaced=%d",
           seedsRun.get(), failures.size(), wallS, seedsRun.get() / wallS * 60, events.get(), events.get() / wallS,
           nodeEvents.get(), nodeEvents.get() / wallS, simMin,
           elections.get() / simMin, elections.get() / (faultMs.get() / 60_000.0), leaderChanges.get() / simMin,
-          writes.get(), reads.get());
+          writes.get(), reads.get(), diskLossSeeds.get(), diskLosses.get(), disksReplaced.get());
     }
   }
 }

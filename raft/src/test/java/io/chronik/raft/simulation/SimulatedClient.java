@@ -37,7 +37,7 @@ final class SimulatedClient {
     if (preferLeader && leader != null && sim.rnd().nextInt(10) < 8) {
       return sim.node(leader.id());
     }
-    return sim.node(1 + sim.rnd().nextInt(ClusterSimulation.NODES));
+    return sim.host(1 + sim.rnd().nextInt(ClusterSimulation.NODES));
   }
 
   private void retryOrGiveUp(Runnable attempt) {

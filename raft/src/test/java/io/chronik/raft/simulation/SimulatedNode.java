@@ -34,9 +34,12 @@ import java.util.TreeMap;
  */
 final class SimulatedNode {
 
+  /** The node id: the host, its links and its node lease. */
   final int id;
   private final ClusterSimulation sim;
-  final MemoryLogStorage disk = new MemoryLogStorage();
+  /** The Raft member id of the data directory it runs ({@link ReplicaKeys}); a disk loss may change it. */
+  int member;
+  MemoryLogStorage disk = new MemoryLogStorage();
   RaftNode raft;
   KvStore kv;
   int incarnation;
@@ -60,12 +63,13 @@ final class SimulatedNode {
 
   SimulatedNode(int id, ClusterSimulation sim) {
     this.id = id;
+    this.member = id;
     this.sim = sim;
   }
 
   void start() {
     incarnation++;
-    raft = new RaftNode(id, disk, sim.initial(), sim.options(), new SplittableRandom(sim.rnd().nextLong()));
+    raft = new RaftNode(member, disk, sim.initial(), sim.options(), new SplittableRandom(sim.rnd().nextLong()));
     kv = new KvStore();
     SnapshotMeta snap = disk.snapshotMeta();
     if (snap.index() > 0) {
@@ -112,6 +116,19 @@ final class SimulatedNode {
     incarnation++;
   }
 
+  /**
+   * The disk is lost while the node is down: its storage is replaced by an empty one (no log, hard
+   * state or snapshot) and it will run {@code newMember}. Returns the lost disk.
+   */
+  MemoryLogStorage wipe(int newMember) {
+    assert raft == null : "node=" + id + " reason=wipe-while-up";
+    MemoryLogStorage lost = disk;
+    disk = new MemoryLogStorage();
+    durableCommit = 0;
+    member = newMember;
+    return lost;
+  }
+
   boolean up() {
     return raft != null;
   }
@@ -126,8 +143,8 @@ final class SimulatedNode {
   }
 
   void deliver(Message m) {
-    if (raft == null) {
-      return;
+    if (raft == null || m.to() != member) {
+      return; // down, or addressed to a directory this node no longer runs (KIP-853 checks the directory id)
     }
     submit(() -> {
       sim.trace(id, () -> "recv " + m);
@@ -169,11 +186,11 @@ final class SimulatedNode {
       if (sim.lease().died(id, peer)) {
         int dead = peer;
         sim.trace(id, () -> "peer died " + dead);
-        raft.leaderUnreachable(peer, 0); // one group: rotation 0
+        raft.leaderUnreachable(sim.host(peer).member, 0); // one group: rotation 0
       }
       if (sim.lease().alive(id, peer, sim.now())) {
         alive |= 1 << peer;
-        raft.peerAlive(peer);
+        raft.peerAlive(sim.host(peer).member);
       }
     }
     if (alive != peersAlive) {
