@@ -195,6 +195,9 @@ public final class ReplicatedNode implements AutoCloseable {
         shutdownRecord.openConfig(MetadataGroup.DIR, logConfig),
         e -> LogEntry.NO_KEY, repair, storageSync.journal().slot(MetadataGroup.DIR));
     PartitionStores.reportRepair(MetadataGroup.DIR, metaStorage);
+    // spare segments on the driver's preparation thread, as the partitions' (the driver is built next; the log
+    // first asks once it is driven)
+    metaStorage.log().prepareSparesOn(preparation -> driver().segmentPreparation().execute(preparation));
     RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
     if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
@@ -445,7 +448,8 @@ public final class ReplicatedNode implements AutoCloseable {
     return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + peers
         + " groups=" + storageSync.journal().groups() + " termChanges=" + driver.termChanges()
         + " ticksSkipped=" + driver.ticksSkipped() + " leaderTransfers=" + placement.leaderTransfers()
-        + " groupsWoken=" + placement.groupsWoken() + " quiescent=" + placement.quiescent() + " hardStateSyncs=" + storageSync.journal().syncs();
+        + " groupsWoken=" + placement.groupsWoken() + " quiescent=" + placement.quiescent() + " hardStateSyncs=" + storageSync.journal().syncs()
+        + " sparesPrepared=" + driver.segmentPreparation().done() + " sparesRefused=" + driver.segmentPreparation().refused();
   }
 
   /** The driver, for the partition replicas the image opens and closes (driver thread, after construction). */
