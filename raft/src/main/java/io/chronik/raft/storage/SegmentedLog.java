@@ -87,11 +87,15 @@ public final class SegmentedLog implements AutoCloseable {
   /**
    * From now on spare segments ({@link LogConfig#preallocate}) are prepared on {@code preparer}, which may
    * refuse work ({@link java.util.concurrent.RejectedExecutionException}: that segment goes without). Call
-   * on the log's thread, before appending. No effect without preallocation.
+   * on the log's thread, before appending. A log without segments (a new group) or past half its active one
+   * asks at once, so its next segment may be ready when the first append needs it. No effect without
+   * preallocation.
    */
   public void prepareSparesOn(Executor preparer) {
     if (spare != null) {
       spare.executor(preparer);
+      Segment active = active();
+      spare.askIfDue(active == null ? rollBytes : active.end, rollBytes);
     }
   }
 

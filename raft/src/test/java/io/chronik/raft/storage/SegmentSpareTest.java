@@ -126,6 +126,21 @@ class SegmentSpareTest {
   }
 
   @Test
+  void aNewLogAsksForItsFirstSegmentWhenGivenItsPreparer() throws IOException {
+    SimulatedDisk disk = new SimulatedDisk();
+    List<Runnable> held = new ArrayList<>();
+    try (SegmentedLog log = SegmentedLog.open(disk, DIR, CONFIG, 0, false)) {
+      log.prepareSparesOn(held::add);
+      assertThat(held).hasSize(1);
+      held.remove(0).run();
+      append(log, 1);
+      assertThat(disk.size(log.active().path)).isEqualTo(SEGMENT_BYTES);
+      appendPastHalf(log);
+      assertThat(held).as("asks again for the next one").hasSize(1);
+    }
+  }
+
+  @Test
   @Timeout(30)
   void aRollNeverWaitsForAPreparationHoldingTheSpare() throws Exception {
     HeldSpareDisk disk = new HeldSpareDisk(new SimulatedDisk());
