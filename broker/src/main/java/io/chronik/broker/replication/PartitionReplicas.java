@@ -120,6 +120,7 @@ final class PartitionReplicas implements PartitionHost {
     PartitionGroup group = new PartitionGroup(p.groupId(), p.incarnation(), new TopicPartition(topic.name(), p.index()),
         node, storage, storageSync, p.replicas().get(0), config.get(BrokerSettings.RAFT_SNAPSHOT_INTERVAL_ENTRIES));
     group.catchupHoldEntries(config.get(BrokerSettings.RAFT_CATCHUP_HOLD_ENTRIES));
+    storage.log().prepareSparesOn(driver.get().segmentPreparation()); // zero-filled off the driver thread
     driver.get().addGroup(group);
     return group;
   }

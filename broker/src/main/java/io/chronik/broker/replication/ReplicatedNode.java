@@ -44,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -197,6 +198,14 @@ public final class ReplicatedNode implements AutoCloseable {
         shutdownRecord.openConfig(MetadataGroup.DIR, logConfig),
         e -> LogEntry.NO_KEY, repair, storageSync.journal().slot(MetadataGroup.DIR));
     PartitionStores.reportRepair(MetadataGroup.DIR, metaStorage);
+    // spare segments on the driver's preparation thread, as the partitions'; the driver is built next, so an
+    // ask before that (at once, for a new log) is refused and that segment goes without
+    metaStorage.log().prepareSparesOn(preparation -> {
+      if (driver == null) {
+        throw new RejectedExecutionException("group=metadata reason=driver-not-built");
+      }
+      driver.segmentPreparation().execute(preparation);
+    });
     RaftNode metaNode = new RaftNode(selfId, metaStorage, Configuration.of(voters), options, random(0));
     if (selfId == voters.stream().min(Integer::compare).orElseThrow() && metaStorage.hardState().term() == 0) {
       metaNode.campaign(); // a fresh cluster: the lowest id stands at once instead of after a timeout
@@ -448,7 +457,8 @@ public final class ReplicatedNode implements AutoCloseable {
     return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + peers
         + " groups=" + storageSync.journal().groups() + " termChanges=" + driver.termChanges()
         + " ticksSkipped=" + driver.ticksSkipped() + " leaderTransfers=" + placement.leaderTransfers()
-        + " groupsWoken=" + placement.groupsWoken() + " quiescent=" + placement.quiescent() + " hardStateSyncs=" + storageSync.journal().syncs();
+        + " groupsWoken=" + placement.groupsWoken() + " quiescent=" + placement.quiescent() + " hardStateSyncs=" + storageSync.journal().syncs()
+        + " sparesPrepared=" + driver.segmentPreparation().done() + " sparesRefused=" + driver.segmentPreparation().refused();
   }
 
   /** The driver, for the partition replicas the image opens and closes (driver thread, after construction). */

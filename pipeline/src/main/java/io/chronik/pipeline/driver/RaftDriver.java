@@ -64,6 +64,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   private final ReadyBatch<M> batch;
   /** Groups waiting for a snapshot image's storage work, done on the worker thread. */
   private final ParkedGroups<M> parked;
+  private final SegmentPreparation preparation = new SegmentPreparation();
   private long applyBudgetBytes; // of this loop's collect: committed bytes the next groups may still hand out
   private final PeerOutbox<M> outbox;
   private final DriverFailureListener failureListener;
@@ -198,6 +199,7 @@ public final class RaftDriver<M> implements AutoCloseable {
   public void start(ThreadFactory threadFactory) {
     running = true;
     parked.start(threadFactory);
+    preparation.start(threadFactory);
     Thread t = threadFactory.newThread(this::run);
     thread = t;
     t.start();
@@ -411,6 +413,11 @@ public final class RaftDriver<M> implements AutoCloseable {
     return parked.workNanos();
   }
 
+  /** Where the hosted groups' logs prepare their spare segments (give it to each log before it is driven). */
+  public SegmentPreparation segmentPreparation() {
+    return preparation;
+  }
+
   /** Peer messages dropped because their group was parked, since start. */
   public long messagesDroppedWhileParked() {
     return parked.messagesDropped();
@@ -481,6 +488,7 @@ public final class RaftDriver<M> implements AutoCloseable {
       }
     }
     parked.close();
+    preparation.close();
     DetachedProposal leftover;
     while ((leftover = proposals.poll()) != null) {
       registry.reject(leftover, AppendStatus.SHUTDOWN);

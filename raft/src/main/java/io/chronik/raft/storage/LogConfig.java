@@ -3,10 +3,11 @@ package io.chronik.raft.storage;
 /**
  * Tuning of one {@link SegmentedLog}.
  *
- * @param segmentBytes size a segment is preallocated to and rolled at (≤ 1 GiB)
+ * @param segmentBytes size a segment is rolled at (≤ 1 GiB)
  * @param indexIntervalBytes bytes between two sparse-index samples (by index and by key)
  * @param writeBufferBytes appends are staged in a buffer of this size before reaching the OS
- * @param preallocate zero-fill new segments so later fsyncs flush data only, no size metadata
+ * @param preallocate zero-fill the next segment ahead, on the executor given to {@link
+ *     SegmentedLog#prepareSparesOn} ({@link SegmentSpare}), so appends write into allocated blocks
  * @param cleanShutdown the process that last wrote the log forced all of it and its directory and
  *     recorded so ({@link CleanShutdown}): recovery forces only what it changes itself. Per open, never a
  *     default: a log whose last writer crashed may hold bytes that are only in the page cache.

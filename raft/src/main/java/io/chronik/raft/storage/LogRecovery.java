@@ -57,6 +57,10 @@ final class LogRecovery {
       if (name.endsWith(ChecksummedFile.TMP_SUFFIX)) {
         disk.delete(directory.resolve(name)); // an atomic replace that never got renamed
         changed = true;
+      } else if (name.equals(SegmentSpare.FILE)) {
+        // a spare never taken (a crash, or a close before its preparation ended): no entry is in it, and a
+        // delete lost in a crash only leaves it for the next open, so it is not a change to make durable
+        disk.delete(directory.resolve(name));
       } else if (Segment.parseBase(name) >= 0) {
         bases.add(Segment.parseBase(name));
       }

@@ -9,12 +9,11 @@ import java.util.Arrays;
 
 /**
  * One segment file: entries {@code baseIndex .. lastIndex} framed back to back from offset 0, then
- * zeros (preallocation) or end of file. Holds the sparse indexes (by Raft index and by key) as
+ * zeros (a preallocated {@link SegmentSpare} taken at the roll) or end of file. Holds the sparse indexes (by Raft index and by key) as
  * sorted sample arrays; they are rebuilt by the recovery scan, never stored.
  */
 final class Segment {
   static final String SUFFIX = ".log";
-  private static final int ZERO_CHUNK_BYTES = 1 << 20;
 
   final Path path;
   final long baseIndex;
@@ -57,27 +56,14 @@ final class Segment {
     }
   }
 
-  /** Creates an empty segment file, zero-filled to {@code bytes} if asked, and forces it. */
-  static Segment create(Disk disk, Path directory, long baseIndex, int bytes, boolean preallocate)
-      throws IOException {
-    return createAt(disk, directory.resolve(fileName(baseIndex)), baseIndex, bytes, preallocate);
-  }
-
-  /** {@link #create} under another name (a staged segment, see {@link StagedLog}). */
-  static Segment createAt(Disk disk, Path path, long baseIndex, int bytes, boolean preallocate) throws IOException {
+  /**
+   * Creates an empty segment file at {@code path} (replacing any stale one). Not forced: the first sync's
+   * force ({@code fdatasync}) makes the size it writes durable with the data, and the name becomes durable
+   * with that sync's directory sync. Zero-filled (preallocated) files come from {@link SegmentSpare}.
+   */
+  static Segment create(Disk disk, Path path, long baseIndex) throws IOException {
     disk.delete(path);
-    FileChannel channel = disk.open(path, true);
-    if (preallocate) {
-      ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(ZERO_CHUNK_BYTES, bytes));
-      for (long position = 0; position < bytes; ) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - position));
-        while (zeros.hasRemaining()) {
-          position += channel.write(zeros, position);
-        }
-      }
-    }
-    channel.force(true);
-    return new Segment(path, baseIndex, channel);
+    return new Segment(path, baseIndex, disk.open(path, true));
   }
 
   /** This segment after its file was renamed to {@code renamed}: same channel, extent and samples. */

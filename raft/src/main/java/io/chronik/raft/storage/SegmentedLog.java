@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.zip.CRC32C;
 
 /**
@@ -16,9 +17,11 @@ import java.util.zip.CRC32C;
  * on stable storage. Appends are staged in a write buffer; {@link #sync()} writes and fsyncs them
  * (group commit: append many, sync once). Truncations are made durable before they return.
  *
- * <p>Files: {@code <base index, 20 digits>.log} segments, preallocated and rolled at
- * {@link LogConfig#segmentBytes}; {@code log.meta} (first index and the term before it), replaced
- * atomically. Not thread-safe: one group's log is driven by one thread at a time.
+ * <p>Files: {@code <base index, 20 digits>.log} segments, rolled at {@link LogConfig#segmentBytes} (or a
+ * topic's smaller size); {@code log.meta} (first index and the term before it), replaced atomically; with
+ * {@link LogConfig#preallocate}, the next segment's zero-filled {@link SegmentSpare} prepared on the
+ * executor given to {@link #prepareSparesOn}. Not thread-safe: one group's log is driven by one thread at a
+ * time (a spare's preparation touches only the spare's file).
  */
 public final class SegmentedLog implements AutoCloseable {
   static final String META_FILE = "log.meta";
@@ -61,6 +64,8 @@ public final class SegmentedLog implements AutoCloseable {
 
   /** Appended to a segment's name: empty, or {@link StagedLog#SUFFIX} for a log only staged. */
   private final String nameSuffix;
+  /** The next segment prepared ahead ({@link LogConfig#preallocate}; not for a staged log), else null. */
+  private final SegmentSpare spare;
 
   SegmentedLog(Disk disk, Path directory, LogConfig config) {
     this(disk, directory, config, "");
@@ -73,6 +78,30 @@ public final class SegmentedLog implements AutoCloseable {
     this.config = config;
     this.reader = new SegmentReader(Math.min(64 << 10, config.segmentBytes()));
     this.rollBytes = config.segmentBytes();
+    // in line until the owner gives it a thread of its own (prepareSparesOn): a log driven without threads
+    // (tools, simulations) stays deterministic
+    this.spare = config.preallocate() && nameSuffix.isEmpty() ? new SegmentSpare(disk, directory, Runnable::run)
+        : null;
+  }
+
+  /**
+   * From now on spare segments ({@link LogConfig#preallocate}) are prepared on {@code preparer}, which may
+   * refuse work ({@link java.util.concurrent.RejectedExecutionException}: that segment goes without). Call
+   * on the log's thread, before appending. A log without segments (a new group) or past half its active one
+   * asks at once, so its next segment may be ready when the first append needs it. No effect without
+   * preallocation.
+   */
+  public void prepareSparesOn(Executor preparer) {
+    if (spare != null) {
+      spare.executor(preparer);
+      Segment active = active();
+      spare.askIfDue(active == null ? rollBytes : active.end, rollBytes);
+    }
+  }
+
+  /** A spare segment is ready for the next roll (tests). */
+  boolean spareReady() {
+    return spare != null && spare.ready();
   }
 
   /** One segment file: its entries and bytes written (retention decides on whole segments). */
@@ -171,6 +200,9 @@ public final class SegmentedLog implements AutoCloseable {
     if (active == null || ((rollRequested || active.end + frameBytes > rollBytes) && !active.isEmpty())) {
       active = roll(index);
       rollRequested = false;
+    }
+    if (spare != null) {
+      spare.askIfDue(active.end, rollBytes);
     }
     RecordFrame.encodeHeader(header, crc, index, term, key, kind, payload);
     if (writeBuffer == null) {
@@ -364,7 +396,13 @@ public final class SegmentedLog implements AutoCloseable {
     try {
       flushBuffer();
     } finally {
-      closeChannels();
+      try {
+        if (spare != null) {
+          spare.close(true); // first: closeChannels would close it as a killed process does, keeping the file
+        }
+      } finally {
+        closeChannels();
+      }
     }
   }
 
@@ -376,6 +414,13 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   void closeChannels() {
+    if (spare != null) {
+      try {
+        spare.close(false); // as a killed process: the file stays for the next open to delete
+      } catch (IOException ignored) {
+        // closing after a failure: the original error matters
+      }
+    }
     for (Segment segment : segments) {
       try {
         segment.channel.close();
@@ -402,8 +447,11 @@ public final class SegmentedLog implements AutoCloseable {
       forceActive();
       markDurable(target);
     }
-    Segment created = Segment.createAt(disk, directory.resolve(Segment.fileName(baseIndex) + nameSuffix), baseIndex,
-        config.segmentBytes(), config.preallocate());
+    Path path = directory.resolve(Segment.fileName(baseIndex) + nameSuffix);
+    Segment created = spare == null ? null : spare.take(path, baseIndex);
+    if (created == null) {
+      created = Segment.create(disk, path, baseIndex); // never waits for a spare still being prepared
+    }
     // The new name becomes durable with the next sync, together with the entries written into it:
     // a node opening thousands of new groups at once then pays one concurrent pass, not an fsync each.
     directoryUnsynced = true;

@@ -27,15 +27,18 @@ class SegmentFilesTest {
 
   @Test
   void theCommittedPrefixEndsAtTheLastWholeFrameAtOrBelowTheIndex() throws Exception {
-    try (SegmentedLog log = logOf(100, 64 << 10)) {
+    try (SegmentedLog log = logOf(100, 8 << 10)) {
       List<Path> segments = SegmentFiles.list(dir);
-      assertThat(segments).hasSize(1);
-      SegmentFiles.Prefix all = SegmentFiles.committedPrefix(segments.get(0), Long.MAX_VALUE);
+      assertThat(segments).hasSize(3);
+      // the active segment was a spare, preallocated: its entries end before its zero-filled tail
+      Path active = segments.get(2);
+      long base = SegmentFiles.baseIndex(active);
+      SegmentFiles.Prefix all = SegmentFiles.committedPrefix(active, Long.MAX_VALUE);
       assertThat(all.lastIndex()).isEqualTo(100);
       assertThat(all.lastTerm()).isEqualTo(log.term(100));
-      assertThat(all.bytes()).isEqualTo(log.segmentSpans().get(0).bytes()).isLessThan(Files.size(segments.get(0)));
-      SegmentFiles.Prefix cut = SegmentFiles.committedPrefix(segments.get(0), 40);
-      assertThat(cut.lastIndex()).isEqualTo(40);
+      assertThat(all.bytes()).isEqualTo(log.segmentSpans().get(2).bytes()).isLessThan(Files.size(active));
+      SegmentFiles.Prefix cut = SegmentFiles.committedPrefix(active, base + 5);
+      assertThat(cut.lastIndex()).isEqualTo(base + 5);
       assertThat(cut.bytes()).isLessThan(all.bytes());
     }
   }

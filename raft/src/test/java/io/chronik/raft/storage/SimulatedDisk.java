@@ -70,6 +70,7 @@ public final class SimulatedDisk implements Disk {
   private long mutationsBeforePowerCut = Long.MAX_VALUE;
   private boolean powerCut;
   private long forces;
+  private long bytesWritten;
 
   @Override
   public synchronized FileChannel open(Path file, boolean create) throws IOException {
@@ -188,6 +189,11 @@ public final class SimulatedDisk implements Disk {
   /** Whether a scheduled power cut has happened and the disk awaits {@link #crash}. */
   public synchronized boolean powerCut() {
     return powerCut;
+  }
+
+  /** Bytes written through channels so far, by every thread (to see who wrote what in tests). */
+  public synchronized long bytesWritten() {
+    return bytesWritten;
   }
 
   /** Number of successful channel forces so far (to count fsyncs in tests). */
@@ -311,6 +317,7 @@ public final class SimulatedDisk implements Disk {
     src.get(bytes);
     applyWrite(inode, bytes, position);
     inode.pending.add(new Write(position, bytes));
+    bytesWritten += bytes.length;
     return bytes.length;
   }
 
