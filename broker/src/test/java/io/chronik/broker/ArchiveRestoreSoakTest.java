@@ -51,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * machines would, but on one host), and the restored cluster is started. Asserts only correctness: every acked
  * record is restored (offsets 0..n-1, end offset n) and five ranges of 1,000 records read back byte for byte;
  * the times are printed for docs/STORAGE.md. Brokers get {@code -Dsoak.broker.heap} (default 1g, the heap
- * docs/OPERATIONS.md sets).
+ * docs/OPERATIONS.md sets). {@code -Dsoak.archive.settings=k=v,k=v} adds broker settings to the archiving restart:
+ * {@code archive.compression=gzip,archive.upload.threads=1} is the uploader as it was before issue 13's fix.
  *
  * <pre>mvn -q -B -ntp -o verify -pl broker -am -Dchronik.groups=soak -Dchronik.excludedGroups= \
  *     -Dtest=ArchiveRestoreSoakTest -Dsurefire.failIfNoSpecifiedTests=false [-Dsoak.archive.bytes=1073741824]</pre>
@@ -82,8 +83,14 @@ class ArchiveRestoreSoakTest {
     String heap = System.getProperty("soak.broker.heap", "1g");
     try (S3Server s3 = S3Server.startOnDisk(Files.createDirectories(root.resolve("bucket")), BUCKET)) {
       String[] base = {"leader.balance.interval.ms=0"};
-      String[] archiving = {"leader.balance.interval.ms=0", "archive.s3.uri=s3://" + BUCKET + "/soak",
-          "archive.s3.endpoint=" + s3.endpoint(), "archive.s3.path.style=true", "archive.interval.ms=1000"};
+      List<String> archiving = new ArrayList<>(List.of("leader.balance.interval.ms=0",
+          "archive.s3.uri=s3://" + BUCKET + "/soak", "archive.s3.endpoint=" + s3.endpoint(),
+          "archive.s3.path.style=true", "archive.interval.ms=1000"));
+      String extra = System.getProperty("soak.archive.settings", "");
+      if (!extra.isBlank()) {
+        archiving.addAll(List.of(extra.split(",")));
+      }
+      System.out.printf("archive soak: archive settings %s%n", archiving.subList(5, archiving.size()));
       long produceMs;
       long partitionBytes;
       Upload upload;
@@ -100,7 +107,7 @@ class ArchiveRestoreSoakTest {
         for (int n = 0; n < 3; n++) {
           live.kill(n);
         }
-        live.settings(archiving);
+        live.settings(archiving.toArray(String[]::new));
         long restart = System.nanoTime();
         live.startAll();
         upload = awaitArchived(live, restart);

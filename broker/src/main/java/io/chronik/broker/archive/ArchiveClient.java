@@ -1,6 +1,14 @@
 package io.chronik.broker.archive;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +61,55 @@ public final class ArchiveClient implements AutoCloseable {
 
   public void put(String key, Path file) {
     s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(file));
+  }
+
+  /**
+   * Sends the first {@code bytes} of {@code file} as they are, read from the file (no staged copy); the
+   * SDK may open it more than once (signing, retries), and the prefix it sends never changes: the archive
+   * only sends committed frames.
+   */
+  public void put(String key, Path file, long bytes) {
+    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromContentProvider(() -> prefix(file, bytes), bytes,
+        "application/octet-stream"));
+  }
+
+  private static InputStream prefix(Path file, long bytes) {
+    try {
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+      return Channels.newInputStream(new PrefixChannel(channel, bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException("file=" + file + " reason=unreadable", e);
+    }
+  }
+
+  /** A file channel that ends after its first {@code limit} bytes. */
+  private record PrefixChannel(FileChannel channel, long limit) implements ReadableByteChannel {
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      long left = limit - channel.position();
+      if (left <= 0) {
+        return -1;
+      }
+      if (dst.remaining() > left) {
+        ByteBuffer slice = dst.slice(dst.position(), (int) left);
+        int n = channel.read(slice);
+        if (n > 0) {
+          dst.position(dst.position() + n);
+        }
+        return n;
+      }
+      return channel.read(dst);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 
   public byte[] get(String key) {
