@@ -57,14 +57,13 @@ import org.junit.jupiter.api.io.TempDir;
  * <pre>mvn -q -B -ntp -o verify -pl broker -am -Dchronik.groups=soak -Dchronik.excludedGroups= \
  *     -Dtest=ArchiveRestoreSoakTest -Dsurefire.failIfNoSpecifiedTests=false [-Dsoak.archive.bytes=1073741824]</pre>
  *
- * <p>Measured 2026-12-07 (the shared 2-core VM, load average 5.3 at the start, 2.2 at the end; 1 GiB, 2 min 30 s
- * for the whole mvn command): 1,073,741 records, 1,085 MB per partition directory, produced in 18.4 s. Backlog
- * upload: leader known 14.5 s after the restart, first object 15.4 s, last 58.8 s, lag 0 on every node 61.4 s;
- * 1,076 MB gzip (the values do not compress) at 24.0 MB/s between the first and the last object, 17.7 MB/s
- * of partition from the restart to lag 0; largest broker heap 327 MB. Restore, one node after the other in
- * the test JVM: 1,085 MB in 11.3 / 10.4 / 9.8 s (96 / 104 / 110 MB/s). The restored cluster: every node
- * {@code /ready} and the end offset served 10.8 s after its start. Before the fix of {@code Membership}'s
- * unbounded CONFIG scan, the restart with the archive on killed a node with OutOfMemoryError (256m and 1g).
+ * <p>Measured 2026-12-07, before and after issue 13's fix, back to back, 1 GiB (1,073,741 records, 1,085 MB per
+ * partition directory), the shared 2-core VM heavily loaded by other work: the old path (gzip, one thread; load
+ * 15.6 at its start) uploaded at 16.0 MB/s between the first and the last object; none with one thread (load 6.0)
+ * 34.1 MB/s; the defaults, none with two threads (load 9.3), 41.8 MB/s: 2.6x the old path (docs/STORAGE.md has
+ * the table). The previous session's old-path figure, at load 5.3, was 24.0 MB/s. Before the fix of
+ * {@code Membership}'s unbounded CONFIG scan, the restart with the archive on killed a node with
+ * OutOfMemoryError (256m and 1g).
  */
 @Tag("soak")
 class ArchiveRestoreSoakTest {
@@ -149,7 +148,7 @@ class ArchiveRestoreSoakTest {
     System.out.printf("archive soak: %,d records (%.0f MB of values) produced in %d ms (%.1f MB/s), partition dir "
         + "%.0f MB per replica%n", records, records * VALUE_BYTES / 1e6, produceMs,
         records * VALUE_BYTES / 1e6 / (produceMs / 1000.0), partitionBytes / 1e6);
-    System.out.printf("archive soak: backlog upload %.0f MB (gzip); ms after the restart: leader known %d, first "
+    System.out.printf("archive soak: backlog upload %.0f MB (objects as archived); ms after the restart: leader known %d, first "
         + "object %d (%.0f MB), last object %d, lag 0 on every node %d; %.1f MB/s between the first and last sample, "
         + "%.1f MB/s of partition from the restart to lag 0; bucket holds %.0f MB%n", upload.bytes() / 1e6,
         upload.leaderMs(), upload.firstMs(), upload.firstBytes() / 1e6, upload.lastMs(), upload.doneMs(),

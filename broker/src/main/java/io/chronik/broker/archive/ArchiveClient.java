@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -69,16 +70,47 @@ public final class ArchiveClient implements AutoCloseable {
    * only sends committed frames.
    */
   public void put(String key, Path file, long bytes) {
-    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromContentProvider(() -> prefix(file, bytes), bytes,
-        "application/octet-stream"));
+    try (FilePrefix body = new FilePrefix(file, bytes)) {
+      s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromContentProvider(body, bytes,
+          "application/octet-stream"));
+    }
   }
 
-  private static InputStream prefix(Path file, long bytes) {
-    try {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-      return Channels.newInputStream(new PrefixChannel(channel, bytes));
-    } catch (IOException e) {
-      throw new UncheckedIOException("file=" + file + " reason=unreadable", e);
+  /**
+   * The prefix, opened afresh on every call: the provider's contract is that each stream starts at the
+   * beginning and that the one handed out before is closed by us, the last one too.
+   */
+  private static final class FilePrefix implements ContentStreamProvider, AutoCloseable {
+    private final Path file;
+    private final long bytes;
+    private InputStream open;
+
+    FilePrefix(Path file, long bytes) {
+      this.file = file;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public InputStream newStream() {
+      close();
+      try {
+        open = Channels.newInputStream(new PrefixChannel(FileChannel.open(file, StandardOpenOption.READ), bytes));
+      } catch (IOException e) {
+        throw new UncheckedIOException("file=" + file + " reason=unreadable", e);
+      }
+      return open;
+    }
+
+    @Override
+    public void close() {
+      if (open != null) {
+        try {
+          open.close();
+        } catch (IOException e) {
+          // a read-only file channel: nothing was written that closing could lose
+        }
+        open = null;
+      }
     }
   }
 

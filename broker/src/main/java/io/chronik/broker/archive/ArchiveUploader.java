@@ -83,7 +83,7 @@ public final class ArchiveUploader implements AutoCloseable {
     this.intervalMs = intervalMs;
     this.lagBoundBytes = lagBoundBytes;
     Gauge.builder("chronik.archive.lag.bytes", lagBytes, l -> l.get() == LAG_UNKNOWN ? Double.NaN : l.get())
-        .description("Bytes of the segment files of the groups this node leads not yet in the archive (all "
+        .description("Committed bytes of the logs of the groups this node leads not yet in the archive (all "
             + "groups), as of the end of the last round; NaN before the first")
         .register(registry);
     Gauge.builder("chronik.archive.lag.bound.bytes", () -> lagBoundBytes)

@@ -6,7 +6,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.chronik.broker.replication.ArchiveTarget;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class ArchiveUploaderTest {
   private static final String BUCKET = "archive";
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger uploaderLog = (Logger) LoggerFactory.getLogger(ArchiveUploader.class);
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private S3Server server;
   private ArchiveClient client;
 
@@ -151,6 +152,9 @@ class ArchiveUploaderTest {
       long behind = GroupArchiverTest.folderBytes(group) - archivedBytes;
       assertThat(gauge("chronik.archive.lag.bytes")).isGreaterThan(boundBytes).isEqualTo((double) behind);
       assertThat(gauge("chronik.archive.lag.entries")).isEqualTo(40);
+      assertThat(registry.scrape()).as("as /metrics exports them")
+          .containsPattern("(?m)^chronik_archive_lag_bytes(\\{[^}]*})? " + (double) behind + "$")
+          .containsPattern("(?m)^chronik_archive_lag_bound_bytes(\\{[^}]*})? " + (double) boundBytes + "$");
       List<String> warnings = logged.list.stream().map(ILoggingEvent::getFormattedMessage)
           .filter(m -> m.contains("reason=lag-over-bound")).toList();
       assertThat(warnings).as("two rounds over the bound, one warning a minute").hasSize(1);
