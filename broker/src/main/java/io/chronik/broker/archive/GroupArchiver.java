@@ -67,7 +67,7 @@ public final class GroupArchiver {
     return location;
   }
 
-  /** Compressed bytes sent to the archive since start (metrics). */
+  /** Bytes of objects sent to the archive since start, as archived (gzip or not; metrics). */
   public double bytesUploaded() {
     return bytesUploaded.get();
   }
