@@ -51,19 +51,19 @@ import org.junit.jupiter.api.io.TempDir;
  * machines would, but on one host), and the restored cluster is started. Asserts only correctness: every acked
  * record is restored (offsets 0..n-1, end offset n) and five ranges of 1,000 records read back byte for byte;
  * the times are printed for docs/STORAGE.md. Brokers get {@code -Dsoak.broker.heap} (default 1g, the heap
- * docs/OPERATIONS.md sets).
+ * docs/OPERATIONS.md sets). {@code -Dsoak.archive.settings=k=v,k=v} adds broker settings to the archiving restart:
+ * {@code archive.compression=gzip,archive.upload.threads=1} is the uploader as it was before issue 13's fix.
  *
  * <pre>mvn -q -B -ntp -o verify -pl broker -am -Dchronik.groups=soak -Dchronik.excludedGroups= \
  *     -Dtest=ArchiveRestoreSoakTest -Dsurefire.failIfNoSpecifiedTests=false [-Dsoak.archive.bytes=1073741824]</pre>
  *
- * <p>Measured 2026-12-07 (the shared 2-core VM, load average 5.3 at the start, 2.2 at the end; 1 GiB, 2 min 30 s
- * for the whole mvn command): 1,073,741 records, 1,085 MB per partition directory, produced in 18.4 s. Backlog
- * upload: leader known 14.5 s after the restart, first object 15.4 s, last 58.8 s, lag 0 on every node 61.4 s;
- * 1,076 MB gzip (the values do not compress) at 24.0 MB/s between the first and the last object, 17.7 MB/s
- * of partition from the restart to lag 0; largest broker heap 327 MB. Restore, one node after the other in
- * the test JVM: 1,085 MB in 11.3 / 10.4 / 9.8 s (96 / 104 / 110 MB/s). The restored cluster: every node
- * {@code /ready} and the end offset served 10.8 s after its start. Before the fix of {@code Membership}'s
- * unbounded CONFIG scan, the restart with the archive on killed a node with OutOfMemoryError (256m and 1g).
+ * <p>Measured 2026-12-07, before and after issue 13's fix, back to back, 1 GiB (1,073,741 records, 1,085 MB per
+ * partition directory), the shared 2-core VM heavily loaded by other work: the old path (gzip, one thread; load
+ * 15.6 at its start) uploaded at 16.0 MB/s between the first and the last object; none with one thread (load 6.0)
+ * 34.1 MB/s; the defaults, none with two threads (load 9.3), 41.8 MB/s: 2.6x the old path (docs/STORAGE.md has
+ * the table). The previous session's old-path figure, at load 5.3, was 24.0 MB/s. Before the fix of
+ * {@code Membership}'s unbounded CONFIG scan, the restart with the archive on killed a node with
+ * OutOfMemoryError (256m and 1g).
  */
 @Tag("soak")
 class ArchiveRestoreSoakTest {
@@ -82,8 +82,14 @@ class ArchiveRestoreSoakTest {
     String heap = System.getProperty("soak.broker.heap", "1g");
     try (S3Server s3 = S3Server.startOnDisk(Files.createDirectories(root.resolve("bucket")), BUCKET)) {
       String[] base = {"leader.balance.interval.ms=0"};
-      String[] archiving = {"leader.balance.interval.ms=0", "archive.s3.uri=s3://" + BUCKET + "/soak",
-          "archive.s3.endpoint=" + s3.endpoint(), "archive.s3.path.style=true", "archive.interval.ms=1000"};
+      List<String> archiving = new ArrayList<>(List.of("leader.balance.interval.ms=0",
+          "archive.s3.uri=s3://" + BUCKET + "/soak", "archive.s3.endpoint=" + s3.endpoint(),
+          "archive.s3.path.style=true", "archive.interval.ms=1000"));
+      String extra = System.getProperty("soak.archive.settings", "");
+      if (!extra.isBlank()) {
+        archiving.addAll(List.of(extra.split(",")));
+      }
+      System.out.printf("archive soak: archive settings %s%n", archiving.subList(5, archiving.size()));
       long produceMs;
       long partitionBytes;
       Upload upload;
@@ -100,7 +106,7 @@ class ArchiveRestoreSoakTest {
         for (int n = 0; n < 3; n++) {
           live.kill(n);
         }
-        live.settings(archiving);
+        live.settings(archiving.toArray(String[]::new));
         long restart = System.nanoTime();
         live.startAll();
         upload = awaitArchived(live, restart);
@@ -142,7 +148,7 @@ class ArchiveRestoreSoakTest {
     System.out.printf("archive soak: %,d records (%.0f MB of values) produced in %d ms (%.1f MB/s), partition dir "
         + "%.0f MB per replica%n", records, records * VALUE_BYTES / 1e6, produceMs,
         records * VALUE_BYTES / 1e6 / (produceMs / 1000.0), partitionBytes / 1e6);
-    System.out.printf("archive soak: backlog upload %.0f MB (gzip); ms after the restart: leader known %d, first "
+    System.out.printf("archive soak: backlog upload %.0f MB (objects as archived); ms after the restart: leader known %d, first "
         + "object %d (%.0f MB), last object %d, lag 0 on every node %d; %.1f MB/s between the first and last sample, "
         + "%.1f MB/s of partition from the restart to lag 0; bucket holds %.0f MB%n", upload.bytes() / 1e6,
         upload.leaderMs(), upload.firstMs(), upload.firstBytes() / 1e6, upload.lastMs(), upload.doneMs(),

@@ -1,6 +1,14 @@
 package io.chronik.broker.archive;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +17,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -53,6 +62,86 @@ public final class ArchiveClient implements AutoCloseable {
 
   public void put(String key, Path file) {
     s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(file));
+  }
+
+  /**
+   * Sends the first {@code bytes} of {@code file} as they are, read from the file (no staged copy); the
+   * SDK may open it more than once (signing, retries), and the prefix it sends never changes: the archive
+   * only sends committed frames.
+   */
+  public void put(String key, Path file, long bytes) {
+    try (FilePrefix body = new FilePrefix(file, bytes)) {
+      s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromContentProvider(body, bytes,
+          "application/octet-stream"));
+    }
+  }
+
+  /**
+   * The prefix, opened afresh on every call: the provider's contract is that each stream starts at the
+   * beginning and that the one handed out before is closed by us, the last one too.
+   */
+  private static final class FilePrefix implements ContentStreamProvider, AutoCloseable {
+    private final Path file;
+    private final long bytes;
+    private InputStream open;
+
+    FilePrefix(Path file, long bytes) {
+      this.file = file;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public InputStream newStream() {
+      close();
+      try {
+        open = Channels.newInputStream(new PrefixChannel(FileChannel.open(file, StandardOpenOption.READ), bytes));
+      } catch (IOException e) {
+        throw new UncheckedIOException("file=" + file + " reason=unreadable", e);
+      }
+      return open;
+    }
+
+    @Override
+    public void close() {
+      if (open != null) {
+        try {
+          open.close();
+        } catch (IOException e) {
+          // a read-only file channel: nothing was written that closing could lose
+        }
+        open = null;
+      }
+    }
+  }
+
+  /** A file channel that ends after its first {@code limit} bytes. */
+  private record PrefixChannel(FileChannel channel, long limit) implements ReadableByteChannel {
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      long left = limit - channel.position();
+      if (left <= 0) {
+        return -1;
+      }
+      if (dst.remaining() > left) {
+        ByteBuffer slice = dst.slice(dst.position(), (int) left);
+        int n = channel.read(slice);
+        if (n > 0) {
+          dst.position(dst.position() + n);
+        }
+        return n;
+      }
+      return channel.read(dst);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
   }
 
   public byte[] get(String key) {

@@ -145,7 +145,9 @@ public final class ArchiveRestore {
   private void download(String key, ArchivedFile f, Path target) throws IOException, ArchiveException {
     MessageDigest sha = GroupArchiver.sha256();
     long written;
-    try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(client.get(key)));
+    InputStream body = new java.io.ByteArrayInputStream(client.get(key));
+    try (InputStream in = ArchiveCompression.of(f.object()) == ArchiveCompression.GZIP ? new GZIPInputStream(body)
+        : body;
         OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
       written = in.transferTo(out);
     } catch (java.util.zip.ZipException | java.io.EOFException e) {

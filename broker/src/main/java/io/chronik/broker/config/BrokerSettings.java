@@ -219,6 +219,17 @@ public final class BrokerSettings {
   public static final Setting<Integer> ARCHIVE_INTERVAL_MS = Setting.integer("archive.interval.ms", 10000, 100,
       INT_MAX, "ms", "How often the archive uploads what was committed since its last round: with the upload "
           + "time, the bound on how far the archive lags the committed log (metric chronik_archive_lag_entries).");
+  public static final Setting<String> ARCHIVE_COMPRESSION = Setting.oneOf("archive.compression", "none",
+      List.of("none", "gzip"), "How archived objects are encoded: none sends segment files as they are (Kafka "
+          + "batches are usually compressed by their producers already), gzip compresses each (the object's name "
+          + "ends in .gz; restore reads either). docs/STORAGE.md, \"Snapshot archive\".");
+  public static final Setting<Integer> ARCHIVE_UPLOAD_THREADS = Setting.integer("archive.upload.threads", 2, 1, 64,
+      "threads", "How many archive objects (of one group or several) are uploaded at once; a group's manifest "
+          + "follows its last object, and a group is never archived twice at once.");
+  public static final Setting<Long> ARCHIVE_LAG_BYTES_MAX = Setting.longValue("archive.lag.bytes.max",
+      1L << 30, 1, Long.MAX_VALUE, "bytes", "Past this many bytes of the led groups' logs not yet in the archive "
+          + "(metric chronik_archive_lag_bytes) the node logs a warning (reason=lag-over-bound, at most once a "
+          + "minute); produce and fetch go on: the archive never holds them back.");
 
   /** Every setting, in the order the docs list them. */
   public static final List<Setting<?>> ALL = List.of(NODE_ID, LISTENER_HOST, LISTENER_PORT, ADVERTISED_HOST,
@@ -233,7 +244,8 @@ public final class BrokerSettings {
       RAFT_GROUPS_MAX, RAFT_SNAPSHOT_INTERVAL_ENTRIES, RAFT_CATCHUP_HOLD_ENTRIES, RAFT_SNAPSHOT_SEND_BYTES_PER_SEC,
       RAFT_SNAPSHOT_CHUNK_BYTES, RAFT_SNAPSHOT_WINDOW_BYTES, RAFT_APPLY_HELD_BYTES,
       METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, METADATA_READY_WAIT_MS, SHUTDOWN_TIMEOUT_MS,
-      ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS);
+      ARCHIVE_S3_URI, ARCHIVE_S3_ENDPOINT, ARCHIVE_S3_REGION, ARCHIVE_S3_PATH_STYLE, ARCHIVE_INTERVAL_MS,
+      ARCHIVE_COMPRESSION, ARCHIVE_UPLOAD_THREADS, ARCHIVE_LAG_BYTES_MAX);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

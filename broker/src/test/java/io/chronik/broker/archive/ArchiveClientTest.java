@@ -47,6 +47,18 @@ class ArchiveClientTest {
   }
 
   @Test
+  void putsTheFirstBytesOfAFileAsTheyAreWithoutACopy(@TempDir Path dir) throws Exception {
+    byte[] content = new byte[300_000];
+    new java.util.Random(7).nextBytes(content);
+    Path file = Files.write(dir.resolve("segment"), content);
+    client.put("b/prefix", file, 200_001);
+    assertThat(client.get("b/prefix")).isEqualTo(java.util.Arrays.copyOf(content, 200_001));
+    client.put("b/whole", file, content.length);
+    assertThat(client.get("b/whole")).isEqualTo(content);
+    client.delete(List.of("b/prefix", "b/whole"));
+  }
+
+  @Test
   void aMissingBucketIsTheServersError() {
     try (ArchiveClient other = new ArchiveClient("no-such-bucket", server.endpoint(), "us-east-1", true,
         Duration.ofSeconds(20))) {
