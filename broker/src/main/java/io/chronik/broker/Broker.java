@@ -133,7 +133,8 @@ public final class Broker {
     GroupCoordinator groups = new GroupCoordinator(config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MIN_MS),
         config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MAX_MS), config.get(BrokerSettings.GROUP_INITIAL_REBALANCE_DELAY_MS));
     MetadataState metadata = new MetadataState(clusterId);
-    ReplicatedNode replication = new ReplicatedNode(config, executor, metadata, PeerTransports.factory(config), fence);
+    ReplicatedNode replication = new ReplicatedNode(config, executor, metadata, PeerTransports.factory(config), fence,
+        identity.directoryId());
     AdvertisedAddress advertised = new AdvertisedAddress();
     BrokerState state = new BrokerState(config, metadata, replication, new ProducerIdAllocator(data,
         config.get(BrokerSettings.PRODUCER_ID_BLOCK_SIZE), config.nodeId()), groups, executor, advertised);

@@ -52,13 +52,13 @@ final class QuorumApi {
 
   private void answer(RequestContext ctx, DescribeQuorumRequestData req, MetadataQuorum q) {
     if (q.leaderId() == s.nodeId) {
-      ctx.respond(response(q));
+      ctx.respond(response(q, ctx.version()));
       return;
     }
     ClusterNodes.Node leader = q.leaderId() < 0 ? null : s.cluster.node(q.leaderId());
     boolean forwarded = QuorumRelay.FORWARDED_CLIENT_ID.equals(ctx.header().clientId());
     if (leader == null && !forwarded) {
-      ctx.respond(response(q));
+      ctx.respond(response(q, ctx.version()));
       return;
     }
     if (forwarded) {
@@ -72,7 +72,7 @@ final class QuorumApi {
       ctx.respond(resp);
       return;
     }
-    relay.forward(leader, req, ctx.version(), s.executor, r -> ctx.respond(answered(r) ? r : response(q)));
+    relay.forward(leader, req, ctx.version(), s.executor, r -> ctx.respond(answered(r) ? r : response(q, ctx.version())));
   }
 
   /** The relayed answer is the leader's: no error at the top or on the partition. */
@@ -81,11 +81,11 @@ final class QuorumApi {
         && r.topics().get(0).partitions().get(0).errorCode() == Errors.NONE.code();
   }
 
-  private DescribeQuorumResponseData response(MetadataQuorum q) {
+  private DescribeQuorumResponseData response(MetadataQuorum q, short version) {
     PartitionData partition = new PartitionData().setPartitionIndex(0).setLeaderId(q.leaderId())
         .setLeaderEpoch((int) Math.min(Integer.MAX_VALUE, q.term())).setHighWatermark(q.commitIndex());
-    q.voters().forEach(r -> partition.currentVoters().add(replica(r)));
-    q.observers().forEach(r -> partition.observers().add(replica(r)));
+    q.voters().forEach(r -> partition.currentVoters().add(replica(r, version)));
+    q.observers().forEach(r -> partition.observers().add(replica(r, version)));
     DescribeQuorumResponseData resp = new DescribeQuorumResponseData();
     resp.topics().add(new DescribeQuorumResponseData.TopicData().setTopicName(METADATA_TOPIC)
         .setPartitions(java.util.List.of(partition)));
@@ -99,8 +99,13 @@ final class QuorumApi {
     return resp;
   }
 
-  private static ReplicaState replica(MetadataQuorum.Replica r) {
-    return new ReplicaState().setReplicaId(r.id()).setReplicaDirectoryId(Uuid.ZERO_UUID).setLogEndOffset(r.endIndex())
+  /**
+   * The directory id is the one the node registered in the metadata (ZERO_UUID, Kafka's none, before it did);
+   * versions before 2 have no such field (a non-zero one would not serialize).
+   */
+  private ReplicaState replica(MetadataQuorum.Replica r, short version) {
+    Uuid directory = version < 2 ? Uuid.ZERO_UUID : s.replication.registeredNodes().directoryId(r.id());
+    return new ReplicaState().setReplicaId(r.id()).setReplicaDirectoryId(directory).setLogEndOffset(r.endIndex())
         .setLastFetchTimestamp(-1).setLastCaughtUpTimestamp(-1);
   }
 }

@@ -48,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +95,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private final PreferredElection preferredElection;
   private final ForwardedProposals forwarded;
   private final PartitionMoves moves;
+  private final NodeRegistration registration;
   /** Pings newer than this keep a peer's groups' leases (0: raft.peer.lease off). */
   private final long aliveWindowNanos;
   /**
@@ -116,8 +118,8 @@ public final class ReplicatedNode implements AutoCloseable {
    * @param onDriverFailure told once if the driver stops for good (the broker's {@code NodeFence} halts)
    */
   public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
-      Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports, DriverFailureListener onDriverFailure)
-      throws IOException {
+      Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports, DriverFailureListener onDriverFailure,
+      Uuid directoryId) throws IOException {
     this.onDriverFailure = onDriverFailure;
     this.selfId = config.nodeId();
     this.stateExecutor = stateExecutor;
@@ -159,6 +161,9 @@ public final class ReplicatedNode implements AutoCloseable {
         RaftNodeGroup::groupOf, this::driverFailed);
     this.forwarded = new ForwardedProposals(selfId, driver, metadata, inFlight, transport);
     this.moves = new PartitionMoves(image, forwarded::forward);
+    ClusterNodes.Node own = cluster.node(selfId);
+    this.registration = new NodeRegistration(new RegisteredNodes.Node(selfId, own.host(), own.kafkaPort(),
+        own.raftPort(), directoryId), image.registered, metadata::caughtUp, forwarded::forward);
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
     this.preferredElection = new PreferredElection(driver, image, liveness, selfId);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
@@ -218,6 +223,7 @@ public final class ReplicatedNode implements AutoCloseable {
     }
     every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image::checkRetention);
     every(PartitionMoves.ROUND_MS, now -> moves.round());
+    every(NodeRegistration.ROUND_MS, now -> registration.round());
     every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image::checkCompaction);
   }
 
@@ -378,6 +384,11 @@ public final class ReplicatedNode implements AutoCloseable {
    * The metadata image holds every entry committed before the current leader's term, or the node had an
    * empty metadata log at open (any thread).
    */
+  /** The nodes registered in the metadata (any thread). */
+  public RegisteredNodes registeredNodes() {
+    return image.registered;
+  }
+
   public boolean metadataCaughtUp() {
     return metadata.caughtUp();
   }
