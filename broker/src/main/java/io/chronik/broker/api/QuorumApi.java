@@ -104,7 +104,7 @@ final class QuorumApi {
    * versions before 2 have no such field (a non-zero one would not serialize).
    */
   private ReplicaState replica(MetadataQuorum.Replica r, short version) {
-    Uuid directory = version < 2 ? Uuid.ZERO_UUID : s.replication.registeredNodes().directoryId(r.id());
+    Uuid directory = version < 2 ? Uuid.ZERO_UUID : s.replication.views().registeredNodes().directoryId(r.id());
     return new ReplicaState().setReplicaId(r.id()).setReplicaDirectoryId(directory).setLogEndOffset(r.endIndex())
         .setLastFetchTimestamp(-1).setLastCaughtUpTimestamp(-1);
   }

@@ -19,6 +19,11 @@ public final class RegisteredNodes {
           new Uuid(r.directoryIdHigh(), r.directoryIdLow()));
     }
 
+    /** A node's registration from its {@code cluster.nodes} entry. */
+    static Node of(io.chronik.broker.config.ClusterNodes.Node own, Uuid directoryId) {
+      return new Node(own.id(), own.host(), own.kafkaPort(), own.raftPort(), directoryId);
+    }
+
     MetadataCommand.RegisterNode command() {
       return new MetadataCommand.RegisterNode(id, host, kafkaPort, raftPort, directoryId.getMostSignificantBits(),
           directoryId.getLeastSignificantBits());

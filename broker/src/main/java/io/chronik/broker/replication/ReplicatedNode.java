@@ -96,6 +96,7 @@ public final class ReplicatedNode implements AutoCloseable {
   private final ForwardedProposals forwarded;
   private final PartitionMoves moves;
   private final NodeRegistration registration;
+  private final MetadataVoters voters;
   /** Pings newer than this keep a peer's groups' leases (0: raft.peer.lease off). */
   private final long aliveWindowNanos;
   /**
@@ -161,9 +162,9 @@ public final class ReplicatedNode implements AutoCloseable {
         RaftNodeGroup::groupOf, this::driverFailed);
     this.forwarded = new ForwardedProposals(selfId, driver, metadata, inFlight, transport);
     this.moves = new PartitionMoves(image, forwarded::forward);
-    ClusterNodes.Node own = cluster.node(selfId);
-    this.registration = new NodeRegistration(new RegisteredNodes.Node(selfId, own.host(), own.kafkaPort(),
-        own.raftPort(), directoryId), image.registered, metadata::caughtUp, forwarded::forward);
+    this.registration = new NodeRegistration(RegisteredNodes.Node.of(cluster.node(selfId), directoryId),
+        image.registered, metadata::caughtUp, forwarded::forward);
+    this.voters = new MetadataVoters(metadata, image.registered, driver::offerTask);
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
     this.preferredElection = new PreferredElection(driver, image, liveness, selfId);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
@@ -222,7 +223,7 @@ public final class ReplicatedNode implements AutoCloseable {
       every(balanceMs, now -> placement.balance());
     }
     every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image::checkRetention);
-    every(PartitionMoves.ROUND_MS, now -> moves.round());
+    every(PartitionMoves.ROUND_MS, now -> { moves.round(); voters.round(System.nanoTime()); });
     every(NodeRegistration.ROUND_MS, now -> registration.round());
     every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image::checkCompaction);
   }
@@ -384,9 +385,9 @@ public final class ReplicatedNode implements AutoCloseable {
    * The metadata image holds every entry committed before the current leader's term, or the node had an
    * empty metadata log at open (any thread).
    */
-  /** The nodes registered in the metadata (any thread). */
-  public RegisteredNodes registeredNodes() {
-    return image.registered;
+  /** AddRaftVoter / RemoveRaftVoter of the metadata group. */
+  public MetadataVoters metadataVoters() {
+    return voters;
   }
 
   public boolean metadataCaughtUp() {
