@@ -71,11 +71,12 @@ public final class Broker {
   }
 
   /** @param halt ends the process with a status when the node fences itself ({@link NodeFence}) */
-  public static Broker start(BrokerConfig config, IntConsumer halt) throws Exception {
-    Path data = config.dataDir();
+  public static Broker start(BrokerConfig given, IntConsumer halt) throws Exception {
+    Path data = given.dataDir();
     // durably: a power cut must not take the data dir's name (and every partition under it) away
     new NioDisk().createDirectoriesDurably(data);
-    MetaProperties identity = MetaProperties.loadOrFormat(data, config.nodeId());
+    MetaProperties identity = MetaProperties.loadOrFormat(data, given.nodeId());
+    BrokerConfig config = ClusterSeed.resolve(given, data);
     String clusterId = clusterId(data);
     NodeMetrics nodeMetrics = new NodeMetrics(config.nodeId());
     // the admin port binds first: a taken port fails the start before storage is opened

@@ -55,7 +55,7 @@ final class QuorumApi {
       ctx.respond(response(q, ctx.version()));
       return;
     }
-    ClusterNodes.Node leader = q.leaderId() < 0 ? null : s.cluster.node(q.leaderId());
+    ClusterNodes.Node leader = q.leaderId() < 0 ? null : s.knownNode(q.leaderId());
     boolean forwarded = QuorumRelay.FORWARDED_CLIENT_ID.equals(ctx.header().clientId());
     if (leader == null && !forwarded) {
       ctx.respond(response(q, ctx.version()));
@@ -89,7 +89,7 @@ final class QuorumApi {
     DescribeQuorumResponseData resp = new DescribeQuorumResponseData();
     resp.topics().add(new DescribeQuorumResponseData.TopicData().setTopicName(METADATA_TOPIC)
         .setPartitions(java.util.List.of(partition)));
-    for (ClusterNodes.Node n : s.cluster.nodes()) {
+    for (ClusterNodes.Node n : s.knownNodes()) {
       boolean self = n.id() == s.nodeId;
       DescribeQuorumResponseData.Node node = new DescribeQuorumResponseData.Node().setNodeId(n.id());
       node.listeners().add(new DescribeQuorumResponseData.Listener().setName("PLAINTEXT")

@@ -3,7 +3,6 @@ package io.chronik.broker.api;
 import io.chronik.broker.config.ClusterNodes;
 import io.chronik.broker.protocol.RequestContext;
 import io.chronik.broker.replication.MetadataVoters;
-import io.chronik.broker.replication.RegisteredNodes;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -87,12 +86,8 @@ final class RaftVoterApi {
 
   /** The Kafka listener of {@code id}: from {@code cluster.nodes}, else its registration; null if unknown. */
   private InetSocketAddress kafkaAddress(int id) {
-    ClusterNodes.Node n = id < 0 ? null : s.cluster.node(id);
-    if (n != null) {
-      return new InetSocketAddress(n.host(), n.kafkaPort());
-    }
-    RegisteredNodes.Node r = id < 0 ? null : s.replication.views().registeredNodes().node(id);
-    return r == null ? null : new InetSocketAddress(r.host(), r.kafkaPort());
+    ClusterNodes.Node n = id < 0 ? null : s.knownNode(id);
+    return n == null ? null : new InetSocketAddress(n.host(), n.kafkaPort());
   }
 
   private void forward(RequestContext ctx, boolean add, InetSocketAddress leader, ApiMessage req, int timeoutMs) {

@@ -73,6 +73,26 @@ public record ClusterNodes(List<Node> nodes) {
     return null;
   }
 
+  /** These nodes and {@code extra} (unless one has its id). */
+  public ClusterNodes with(Node extra) {
+    if (node(extra.id()) != null) {
+      return this;
+    }
+    List<Node> all = new ArrayList<>(nodes);
+    all.add(extra);
+    return new ClusterNodes(all);
+  }
+
+  /** The {@code id@host:kafkaPort:raftPort,...} text {@link #parse} reads. */
+  public String spec() {
+    StringBuilder b = new StringBuilder();
+    for (Node n : nodes) {
+      b.append(b.length() == 0 ? "" : ",").append(n.id()).append('@').append(n.host()).append(':')
+          .append(n.kafkaPort()).append(':').append(n.raftPort());
+    }
+    return b.toString();
+  }
+
   public int size() {
     return nodes.size();
   }

@@ -190,9 +190,10 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     }
   }
 
-  /** The cluster's node ids, each once: a target a MovePartition may name. */
+  /** Node ids of the seed or registered in the metadata, each once: a target a MovePartition may name. */
   private boolean validTarget(List<Integer> target) {
-    return nodeIds.containsAll(target) && new java.util.HashSet<>(target).size() == target.size();
+    return target.stream().allMatch(n -> nodeIds.contains(n) || registered.node(n) != null)
+        && new java.util.HashSet<>(target).size() == target.size();
   }
 
   /** Replaces partition {@code index} of {@code topic} by what {@code change} makes of it, and hosts it accordingly. */

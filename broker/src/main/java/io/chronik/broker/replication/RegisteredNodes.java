@@ -31,15 +31,24 @@ public final class RegisteredNodes {
   }
 
   private final Map<Integer, Node> nodes = new ConcurrentSkipListMap<>();
+  /** Told every registration applied (driver thread): the node's peer addresses follow them. */
+  private volatile java.util.function.Consumer<Node> applied = n -> { };
+
+  void onApplied(java.util.function.Consumer<Node> listener) {
+    applied = listener;
+  }
 
   void register(MetadataCommand.RegisterNode r) {
-    nodes.put(r.nodeId(), Node.of(r));
+    Node n = Node.of(r);
+    nodes.put(n.id(), n);
+    applied.accept(n);
   }
 
   /** Replaces every registration (a snapshot restored). */
   void replace(Collection<Node> registered) {
     nodes.clear();
     registered.forEach(n -> nodes.put(n.id(), n));
+    registered.forEach(applied);
   }
 
   /** The registration of {@code id}, or null. */

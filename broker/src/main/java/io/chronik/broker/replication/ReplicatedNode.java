@@ -140,20 +140,15 @@ public final class ReplicatedNode implements AutoCloseable {
     this.inFlight = new InFlightLimit(pipelineConfig.inFlightMax());
     this.registry = new CompletionRegistry(GROUPS_MAX, inFlight);
     long tickMs = config.get(BrokerSettings.RAFT_TICK_MS);
-    List<Integer> peers = new ArrayList<>();
-    cluster.nodes().forEach(n -> {
-      if (n.id() != selfId) {
-        peers.add(n.id());
-      }
-    });
+    List<Integer> peers = cluster.nodes().stream().map(ClusterNodes.Node::id).filter(id -> id != selfId).toList();
     this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
     PartitionReplicas replicas = new PartitionReplicas(config, options, this::random, raftDir, partitionStores,
         storageSync, leaderCommits, registry, this::driver);
-    this.image = new MetadataImage(replicas, stateExecutor, listener, cluster,
+    this.image = new MetadataImage(replicas, stateExecutor, listener, config.seedNodes(),
         config.get(BrokerSettings.REPLICATION_FACTOR), config.get(BrokerSettings.RAFT_GROUPS_MAX));
-    this.metadata = openMetadataGroup(config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES),
+    this.metadata = openMetadataGroup(config.seedNodes(), config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES),
         config.get(BrokerSettings.STORAGE_REPAIR_FROM_PEERS));
     this.placement = new LeaderPlacement(image, metadata, liveness,
         TimeUnit.MILLISECONDS.toNanos(config.get(BrokerSettings.LEADER_BALANCE_WARMUP_MS)));
@@ -163,8 +158,10 @@ public final class ReplicatedNode implements AutoCloseable {
     this.forwarded = new ForwardedProposals(selfId, driver, metadata, inFlight, transport);
     this.moves = new PartitionMoves(image, forwarded::forward);
     this.registration = new NodeRegistration(RegisteredNodes.Node.of(cluster.node(selfId), directoryId),
-        image.registered, metadata::caughtUp, forwarded::forward);
+        image.registered, metadata::caughtUp, () -> metadata.configuration().members().contains(selfId), forwarded,
+        liveness::peers);
     this.voters = new MetadataVoters(metadata, image.registered, driver::offerTask);
+    image.registered.onApplied(n -> { PeerTransports.addPeer(transport, n); liveness.addPeer(n.id(), System.nanoTime()); });
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
     this.preferredElection = new PreferredElection(driver, image, liveness, selfId);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
@@ -195,10 +192,11 @@ public final class ReplicatedNode implements AutoCloseable {
         .build();
   }
 
-  /** The metadata group (every node a voter) over its stored log, for the constructor. */
-  private MetadataGroup openMetadataGroup(long snapshotIntervalEntries, boolean repair) throws IOException {
+  /** The metadata group over its stored log, the seed's nodes its first voters (the log then has the say). */
+  private MetadataGroup openMetadataGroup(ClusterNodes seed, long snapshotIntervalEntries, boolean repair)
+      throws IOException {
     List<Integer> voters = new ArrayList<>();
-    cluster.nodes().forEach(n -> voters.add(n.id()));
+    seed.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR),
         shutdownRecord.openConfig(MetadataGroup.DIR, logConfig),
         e -> LogEntry.NO_KEY, repair, storageSync.journal().slot(MetadataGroup.DIR));
