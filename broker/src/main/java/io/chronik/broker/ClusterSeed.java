@@ -19,6 +19,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.clients.admin.RaftVoterEndpoint;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
@@ -62,7 +64,37 @@ final class ClusterSeed {
     if (seed.node(config.nodeId()) != null) {
       return config; // a founding member started with a bootstrap: nothing to join
     }
-    return config.joined(seed);
+    return config.joined(seed, others(bootstrap, seed, config.nodeId()));
+  }
+
+  /**
+   * Nodes that joined before this one, from DescribeQuorum's {@code CHRONIK_RAFT} listeners: the metadata leader
+   * may be one of them, and this node must reach it to answer its appends before the log names it. Best effort
+   * (a restart also learns them from its own log): none when the bootstrap does not answer in time.
+   */
+  private static ClusterNodes others(String bootstrap, ClusterNodes seed, int selfId) {
+    java.util.List<ClusterNodes.Node> found = new java.util.ArrayList<>();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+      QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
+      for (QuorumInfo.Node n : q.nodes().values()) {
+        RaftVoterEndpoint kafka = endpoint(n, "PLAINTEXT");
+        RaftVoterEndpoint raft = endpoint(n, ClusterNodes.RAFT_LISTENER);
+        if (n.nodeId() != selfId && seed.node(n.nodeId()) == null && kafka != null && raft != null) {
+          found.add(new ClusterNodes.Node(n.nodeId(), raft.host(), kafka.port(), raft.port()));
+        }
+      }
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.warn("bootstrap={} reason=joined-nodes-not-described cause={} action=learning-them-from-the-log", bootstrap,
+          String.valueOf(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return new ClusterNodes(found);
+  }
+
+  private static RaftVoterEndpoint endpoint(QuorumInfo.Node node, String name) {
+    return node.endpoints().stream().filter(e -> name.equals(e.listener())).findFirst().orElse(null);
   }
 
   /** The bootstrap node's {@code cluster.nodes}, retried until {@link #ASK_TIMEOUT_MS} (the cluster may be starting). */

@@ -59,6 +59,9 @@ class MembershipJoinIntegrationTest {
             && joined.equals(o.replicaDirectoryId()) && o.logEndOffset() >= q.highWatermark()));
         assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).extracting(Node::id)
             .containsExactlyInAnyOrder(0, 1, 2, 3);
+        assertThat(admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).nodes().get(3).endpoints())
+            .as("a later joiner dials node 3 from here").contains(new RaftVoterEndpoint("CHRONIK_RAFT", "127.0.0.1",
+                cluster.raftPort(3)));
 
         admin.addRaftVoter(3, joined, Set.of(new RaftVoterEndpoint("PLAINTEXT", "127.0.0.1", cluster.kafkaPort(3))))
             .all().get(30, TimeUnit.SECONDS);

@@ -27,6 +27,7 @@ final class QuorumApi {
   /** The metadata group's name as KRaft calls it (also used for its row in the metrics). */
   static final String METADATA_TOPIC = "__cluster_metadata";
 
+
   private final BrokerState s;
   private final QuorumRelay relay = new QuorumRelay();
 
@@ -94,6 +95,11 @@ final class QuorumApi {
       DescribeQuorumResponseData.Node node = new DescribeQuorumResponseData.Node().setNodeId(n.id());
       node.listeners().add(new DescribeQuorumResponseData.Listener().setName("PLAINTEXT")
           .setHost(self ? s.advertised.host() : n.host()).setPort(self ? s.advertised.port() : n.kafkaPort()));
+      if (n.raftPort() > 0) {
+        // where peers reach its Raft listener: a node joining by cluster.bootstrap dials every node from here
+        node.listeners().add(new DescribeQuorumResponseData.Listener().setName(ClusterNodes.RAFT_LISTENER).setHost(n.host())
+            .setPort(n.raftPort()));
+      }
       resp.nodes().add(node);
     }
     return resp;

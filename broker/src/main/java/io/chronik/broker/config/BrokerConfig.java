@@ -41,22 +41,27 @@ public final class BrokerConfig {
     this.seedNodes = clusterNodes;
   }
 
-  private BrokerConfig(BrokerConfig joining, ClusterNodes seed) {
+  private BrokerConfig(BrokerConfig joining, ClusterNodes seed, ClusterNodes others) {
     this.typed = joining.typed;
     this.raw = new LinkedHashMap<>(joining.raw);
     this.explicitKeys = joining.explicitKeys;
     this.seedNodes = seed;
-    this.clusterNodes = seed.with(joining.clusterNodes.node(joining.nodeId()));
+    ClusterNodes known = seed.with(joining.clusterNodes.node(joining.nodeId()));
+    for (ClusterNodes.Node n : others.nodes()) {
+      known = known.with(n);
+    }
+    this.clusterNodes = known;
     // a later node bootstrapping from this one reads the seed here (DescribeConfigs)
     raw.put(BrokerSettings.CLUSTER_NODES.key(), seed.spec());
   }
 
   /**
    * This node joining a running cluster ({@code cluster.bootstrap}) founded as {@code seed}: it knows the seed's
-   * addresses besides its own, places partitions and seeds the metadata group's configuration as the seed does.
+   * addresses, those of {@code others} (nodes that joined before it) and its own, places partitions and seeds
+   * the metadata group's configuration as the seed does.
    */
-  public BrokerConfig joined(ClusterNodes seed) {
-    return new BrokerConfig(this, seed);
+  public BrokerConfig joined(ClusterNodes seed, ClusterNodes others) {
+    return new BrokerConfig(this, seed, others);
   }
 
   /** The founding members: where topics are placed, the metadata group's first voters (see {@link #joined}). */

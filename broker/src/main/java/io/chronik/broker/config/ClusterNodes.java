@@ -10,6 +10,8 @@ import java.util.List;
  */
 public record ClusterNodes(List<Node> nodes) {
   public static final int NODE_ID_LIMIT = 64;
+  /** DescribeQuorum's listener name for a node's Raft (peer) address; a node joining by bootstrap dials these. */
+  public static final String RAFT_LISTENER = "CHRONIK_RAFT";
 
   /** One member: where clients reach it and where peers reach its Raft listener (0 = none). */
   public record Node(int id, String host, int kafkaPort, int raftPort) {}
