@@ -93,6 +93,25 @@ class MembershipJoinIntegrationTest {
             && q.leaderId() >= 0);
         assertThat(replicas(admin)).containsExactly(3, 1, 2);
         produce(all, "after-restart");
+
+        // a founding voter leaves while a producer sends; the joined node stays a voter
+        Uuid dir0 = MetaProperties.loadOrFormat(cluster.dataDir(0), 0).directoryId();
+        Thread sender = new Thread(() -> {
+          try {
+            for (int i = 0; i < 5; i++) {
+              produce(all, "while-removing-" + i);
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        java.util.concurrent.atomic.AtomicReference<Throwable> sendFailed = new java.util.concurrent.atomic.AtomicReference<>();
+        sender.setUncaughtExceptionHandler((t, e) -> sendFailed.set(e));
+        sender.start();
+        admin.removeRaftVoter(0, dir0).all().get(30, TimeUnit.SECONDS);
+        sender.join();
+        assertThat(sendFailed.get()).as("a send failed while node 0 left the voters").isNull();
+        quorum(admin, "node 0 removed, node 3 still votes", q -> voters(q).equals(Set.of(1, 2, 3)) && q.leaderId() > 0);
       }
     }
   }
