@@ -88,9 +88,10 @@ final class Membership implements AutoCloseable {
   }
 
   /**
-   * Moves every partition replica off node N (each to the node with fewest replicas that the partition does not
-   * use yet), waits until no move is left and no partition names N, then removes N from the metadata voters. Refused
-   * before anything moves when a partition has no node to go to or N is the last metadata voter.
+   * Moves every partition replica off node N (each to the reachable node with fewest replicas that the partition
+   * does not use yet), waits until no move is left and no partition names N, then removes N from the metadata
+   * voters. Refused before anything moves when a partition has no node to go to, N is the last metadata voter, or
+   * a group (the metadata group, a partition's target replicas) would not have a majority of its voters up.
    */
   void decommission(int node) throws Exception {
     List<Node> nodes = new ArrayList<>(admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -102,7 +103,13 @@ final class Membership implements AutoCloseable {
     if (voter && q.voters().size() == 1) {
       throw new Refused("node=" + node + " reason=last-metadata-voter voters=" + ids(q.voters()));
     }
-    Map<TopicPartition, Optional<NewPartitionReassignment>> moves = plan(node, nodes);
+    Set<Integer> up = new java.util.TreeSet<>();
+    nodes.stream().filter(Membership::reachable).forEach(n -> up.add(n.id()));
+    if (voter) {
+      List<Integer> rest = ids(q.voters()).stream().filter(v -> v != node).toList();
+      refuseWithoutQuorum("group=metadata", rest, up, node);
+    }
+    Map<TopicPartition, Optional<NewPartitionReassignment>> moves = plan(node, nodes, up);
     if (!moves.isEmpty()) {
       admin.alterPartitionReassignments(moves).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -115,14 +122,35 @@ final class Membership implements AutoCloseable {
     out.println("node=" + node + " action=decommissioned hint=stop-the-node");
   }
 
-  private Map<TopicPartition, Optional<NewPartitionReassignment>> plan(int node, List<Node> nodes) throws Exception {
+  /** The group's voters after the change must have a majority up, or it could commit nothing once N is gone. */
+  private static void refuseWithoutQuorum(String group, List<Integer> after, Set<Integer> up, int node) throws Refused {
+    List<Integer> upAfter = after.stream().filter(up::contains).toList();
+    int needed = after.size() / 2 + 1;
+    if (upAfter.size() < needed) {
+      throw new Refused("node=" + node + " " + group + " after=" + after + " up=" + upAfter + " needed=" + needed
+          + " reason=would-leave-the-group-without-a-quorum");
+    }
+  }
+
+  private static boolean reachable(Node n) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(n.host(), n.port()), 2000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** One move per replica on N: to the reachable node with the fewest replicas the partition does not use yet. */
+  private Map<TopicPartition, Optional<NewPartitionReassignment>> plan(int node, List<Node> nodes, Set<Integer> up)
+      throws Exception {
     Map<Integer, Integer> load = new HashMap<>();
-    nodes.forEach(n -> load.put(n.id(), 0));
+    nodes.stream().filter(n -> up.contains(n.id())).forEach(n -> load.put(n.id(), 0));
     Map<TopicPartition, List<Integer>> hosted = new HashMap<>();
     for (TopicDescription t : topics()) {
       for (TopicPartitionInfo p : t.partitions()) {
         List<Integer> replicas = p.replicas().stream().map(Node::id).toList();
-        replicas.forEach(r -> load.merge(r, 1, Integer::sum));
+        replicas.stream().filter(load::containsKey).forEach(r -> load.merge(r, 1, Integer::sum));
         if (replicas.contains(node)) {
           hosted.put(new TopicPartition(t.name(), p.partition()), replicas);
         }
@@ -138,6 +166,7 @@ final class Membership implements AutoCloseable {
       }
       load.merge(to.get(), 1, Integer::sum);
       List<Integer> target = e.getValue().stream().map(r -> r == node ? to.get() : r).toList();
+      refuseWithoutQuorum("partition=" + e.getKey(), target, up, node);
       moves.put(e.getKey(), Optional.of(new NewPartitionReassignment(target)));
     }
     return moves;

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code chronik admin decommission / add-voter / remove-voter} against a real 4-node local cluster while an
  * acks=all producer sends: decommission moves every replica off node 3 and removes it from the metadata voters,
  * add-voter makes it a voter again (it still runs and observes the log), remove-voter of a node that is no voter
- * is refused with its reason and changes nothing, and no send failed.
+ * is refused with its reason and changes nothing, and no send failed; with two of the four nodes down, a
+ * decommission that would leave the metadata group without a quorum is refused before anything moves.
  */
 @Tag("integration")
 class MembershipCommandsIntegrationTest {
@@ -103,6 +104,19 @@ class MembershipCommandsIntegrationTest {
         Outcome added = run(new MembershipCommands.AddVoter(), bootstrap, 3);
         assertThat(added.exit()).as(added.out() + added.err()).isZero();
         assertThat(added.out()).contains("node=3 action=voter-added");
+        assertThat(voters(admin)).containsExactly(0, 1, 2, 3);
+      }
+
+      // two of four voters down: taking node 1 out would leave voters 0, 2, 3 with only 0 up
+      cluster.kill(2);
+      cluster.kill(3);
+      String first = "127.0.0.1:" + cluster.port(0);
+      Outcome refused = run(new MembershipCommands.Decommission(), first, 1);
+      assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(AdminCommand.EXIT_UNHEALTHY);
+      assertThat(refused.err()).contains("node=1 group=metadata after=[0, 2, 3] up=[0] needed=2 "
+          + "reason=would-leave-the-group-without-a-quorum");
+      assertThat(refused.out()).doesNotContain("moves-started");
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, first))) {
         assertThat(voters(admin)).containsExactly(0, 1, 2, 3);
       }
     } finally {
