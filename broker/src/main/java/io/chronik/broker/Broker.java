@@ -71,10 +71,12 @@ public final class Broker {
   }
 
   /** @param halt ends the process with a status when the node fences itself ({@link NodeFence}) */
-  public static Broker start(BrokerConfig config, IntConsumer halt) throws Exception {
-    Path data = config.dataDir();
+  public static Broker start(BrokerConfig given, IntConsumer halt) throws Exception {
+    Path data = given.dataDir();
     // durably: a power cut must not take the data dir's name (and every partition under it) away
     new NioDisk().createDirectoriesDurably(data);
+    MetaProperties identity = MetaProperties.loadOrFormat(data, given.nodeId());
+    BrokerConfig config = ClusterSeed.resolve(given, data);
     String clusterId = clusterId(data);
     NodeMetrics nodeMetrics = new NodeMetrics(config.nodeId());
     // the admin port binds first: a taken port fails the start before storage is opened
@@ -82,7 +84,7 @@ public final class Broker {
     try {
       admin = config.get(BrokerSettings.ADMIN_PORT) < 0 ? null : AdminServer.start(adminHost(config),
           config.get(BrokerSettings.ADMIN_PORT), nodeMetrics, data);
-      return start(config, data, clusterId, nodeMetrics, admin, new NodeFence(config.nodeId(), halt));
+      return start(config, data, clusterId, identity, nodeMetrics, admin, new NodeFence(config.nodeId(), halt));
     } catch (Exception e) {
       if (admin != null) {
         admin.close();
@@ -121,7 +123,8 @@ public final class Broker {
     }
   }
 
-  private static Broker start(BrokerConfig config, Path data, String clusterId, NodeMetrics nodeMetrics,
+  private static Broker start(BrokerConfig config, Path data, String clusterId, MetaProperties identity,
+      NodeMetrics nodeMetrics,
       AdminServer admin, NodeFence fence) throws Exception {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "chronik-broker-state");
@@ -131,7 +134,8 @@ public final class Broker {
     GroupCoordinator groups = new GroupCoordinator(config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MIN_MS),
         config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MAX_MS), config.get(BrokerSettings.GROUP_INITIAL_REBALANCE_DELAY_MS));
     MetadataState metadata = new MetadataState(clusterId);
-    ReplicatedNode replication = new ReplicatedNode(config, executor, metadata, PeerTransports.factory(config), fence);
+    ReplicatedNode replication = new ReplicatedNode(config, executor, metadata, PeerTransports.factory(config), fence,
+        identity.directoryId());
     AdvertisedAddress advertised = new AdvertisedAddress();
     BrokerState state = new BrokerState(config, metadata, replication, new ProducerIdAllocator(data,
         config.get(BrokerSettings.PRODUCER_ID_BLOCK_SIZE), config.nodeId()), groups, executor, advertised);
@@ -161,8 +165,8 @@ public final class Broker {
       executor.scheduleWithFixedDelay(() -> LOG.info("requests {} pipeline {}", metrics.summary(),
           replication.metricsSummary()), metricsMs, metricsMs, TimeUnit.MILLISECONDS);
     }
-    LOG.info("broker node={} cluster={} data={} advertised={}:{} nodes={}", config.nodeId(), clusterId, data, host,
-        port, config.clusterNodes().size());
+    LOG.info("broker node={} cluster={} directory={} data={} advertised={}:{} nodes={}", config.nodeId(), clusterId,
+        identity.directoryId(), data, host, port, config.clusterNodes().size());
     ArchiveUploader archive = ArchiveUploader.start(config, replication, nodeMetrics.registry(), data);
     return new Broker(executor, replication, server, metrics, nodeMetrics, admin, archive,
         config.get(BrokerSettings.SHUTDOWN_HANDOFF_TIMEOUT_MS));

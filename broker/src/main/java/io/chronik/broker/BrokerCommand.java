@@ -42,6 +42,9 @@ public final class BrokerCommand implements Callable<Integer> {
     } catch (java.net.BindException e) {
       System.err.println("chronik broker: cannot start: " + e.getMessage());
       return 1;
+    } catch (MetaProperties.MetaPropertiesException e) {
+      System.err.println("chronik broker: cannot start: " + e.getMessage());
+      return MetaProperties.MetaPropertiesException.EXIT_CODE;
     }
     // Test harnesses and scripts read the bound port from this line.
     System.out.println("chronik broker listening port=" + broker.port() + " transport=" + broker.transport()

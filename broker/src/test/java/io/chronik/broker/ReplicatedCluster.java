@@ -13,7 +13,10 @@ final class ReplicatedCluster implements AutoCloseable {
   private final Path root;
   private final int[] kafkaPorts;
   private final int[] raftPorts;
-  private final String spec;
+  private String spec;
+  private final List<String> parts = new ArrayList<>();
+  /** Nodes below this id found the cluster ({@code cluster.nodes}); the others join it by {@code cluster.bootstrap}. */
+  private int seedSize;
   private final BrokerProcess[] nodes;
   private String[] settings;
   private java.util.Map<String, String> environment = java.util.Map.of();
@@ -25,13 +28,20 @@ final class ReplicatedCluster implements AutoCloseable {
     this.kafkaPorts = new int[size];
     this.raftPorts = new int[size];
     this.nodes = new BrokerProcess[size];
-    List<String> parts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       kafkaPorts[i] = freePort();
       raftPorts[i] = freePort();
       parts.add(i + "@127.0.0.1:" + kafkaPorts[i] + ":" + raftPorts[i]);
     }
     this.spec = String.join(",", parts);
+    this.seedSize = size;
+  }
+
+  /** Only nodes 0..seedSize-1 are named in {@code cluster.nodes}; the others join through node 0. */
+  ReplicatedCluster joining(int seedSize) {
+    this.seedSize = seedSize;
+    this.spec = String.join(",", parts.subList(0, seedSize));
+    return this;
   }
 
   private static int freePort() throws IOException {
@@ -64,6 +74,10 @@ final class ReplicatedCluster implements AutoCloseable {
 
   void start(int node) throws IOException, InterruptedException {
     List<String> all = new ArrayList<>(List.of("node.id=" + node, "cluster.nodes=" + spec));
+    if (node >= seedSize) {
+      all = new ArrayList<>(List.of("node.id=" + node, "cluster.nodes=" + parts.get(node),
+          "cluster.bootstrap=127.0.0.1:" + kafkaPorts[0]));
+    }
     all.addAll(List.of(settings));
     nodes[node] = BrokerProcess.start(root.resolve("node-" + node), kafkaPorts[node], environment, heap,
         all.toArray(String[]::new));

@@ -130,6 +130,15 @@ class ReplicatedClusterIntegrationTest {
         }
         assertThat(quorum.observers()).isEmpty();
         assertThat(quorum.nodes()).containsKeys(0, 1, 2);
+        // each voter's directory id is the one its data dir's meta.properties holds (the node registered it)
+        Map<Integer, org.apache.kafka.common.Uuid> onDisk = new java.util.HashMap<>();
+        for (int n = 0; n < 3; n++) {
+          onDisk.put(n, MetaProperties.loadOrFormat(cluster.dataDir(n), n).directoryId());
+        }
+        org.apache.kafka.clients.admin.QuorumInfo registered = Eventually.eventually("directory ids registered",
+            Duration.ofSeconds(20), () -> admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS),
+            q -> q.voters().stream().allMatch(v -> onDisk.get(v.replicaId()).equals(v.replicaDirectoryId())));
+        assertThat(registered.voters()).hasSize(3);
       }
     }
   }

@@ -28,6 +28,7 @@ public final class ApiRouter {
   private final GroupApi groups;
   private final DeleteRecordsApi deleteRecords;
   private final QuorumApi quorum;
+  private final RaftVoterApi voters;
   private final ElectLeadersApi electLeaders;
   private final PartitionMoveApi moves;
   private final LogDirsApi logDirs;
@@ -43,6 +44,7 @@ public final class ApiRouter {
     this.groups = new GroupApi(state);
     this.deleteRecords = new DeleteRecordsApi(state);
     this.quorum = new QuorumApi(state);
+    this.voters = new RaftVoterApi(state);
     this.electLeaders = new ElectLeadersApi(state);
     this.moves = new PartitionMoveApi(state);
     this.logDirs = new LogDirsApi(state);
@@ -102,6 +104,8 @@ public final class ApiRouter {
       case LIST_GROUPS -> groups.listGroups(ctx);
       case DESCRIBE_GROUPS -> groups.describeGroups(ctx);
       case DESCRIBE_QUORUM -> quorum.describeQuorum(ctx);
+      case ADD_RAFT_VOTER -> voters.addRaftVoter(ctx);
+      case REMOVE_RAFT_VOTER -> voters.removeRaftVoter(ctx);
       case ELECT_LEADERS -> electLeaders.electLeaders(ctx);
       case ALTER_PARTITION_REASSIGNMENTS -> moves.alterPartitionReassignments(ctx);
       case LIST_PARTITION_REASSIGNMENTS -> moves.listPartitionReassignments(ctx);

@@ -42,6 +42,23 @@ public final class BrokerState {
   final ClusterNodes cluster;
   private long clusterIdProposedMs;
 
+  /**
+   * Every node clients and peers may reach: the configured ones ({@code cluster.nodes}, and a joined node's seed)
+   * and those that registered in the metadata since (nodes joined by {@code cluster.bootstrap}), by id.
+   */
+  java.util.List<ClusterNodes.Node> knownNodes() {
+    java.util.Map<Integer, ClusterNodes.Node> all = new java.util.TreeMap<>();
+    cluster.nodes().forEach(n -> all.put(n.id(), n));
+    replication.views().registeredNodes().all().forEach(r -> all.putIfAbsent(r.id(),
+        new ClusterNodes.Node(r.id(), r.host(), r.kafkaPort(), r.raftPort())));
+    return java.util.List.copyOf(all.values());
+  }
+
+  /** {@link #knownNodes} entry of {@code id}, or null. */
+  ClusterNodes.Node knownNode(int id) {
+    return knownNodes().stream().filter(n -> n.id() == id).findFirst().orElse(null);
+  }
+
   public BrokerState(BrokerConfig config, MetadataState metadata, ReplicatedNode replication,
       ProducerIdAllocator producerIds, GroupCoordinator groups, ScheduledExecutorService executor,
       AdvertisedAddress advertised) {

@@ -35,7 +35,7 @@ final class MetadataApi {
     MetadataRequestData req = (MetadataRequestData) ctx.request().data();
     MetadataResponseData resp = new MetadataResponseData()
         .setClusterId(s.clusterId()).setControllerId(controllerId());
-    for (ClusterNodes.Node n : s.cluster.nodes()) {
+    for (ClusterNodes.Node n : s.knownNodes()) {
       boolean self = n.id() == s.nodeId;
       resp.brokers().add(new MetadataResponseBroker().setNodeId(n.id())
           .setHost(self ? s.advertised.host() : n.host()).setPort(self ? s.advertised.port() : n.kafkaPort()));
@@ -117,7 +117,7 @@ final class MetadataApi {
       resp.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
           .setErrorMessage("only broker endpoints are served");
     } else {
-      for (ClusterNodes.Node n : s.cluster.nodes()) {
+      for (ClusterNodes.Node n : s.knownNodes()) {
         boolean self = n.id() == s.nodeId;
         resp.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(n.id())
             .setHost(self ? s.advertised.host() : n.host()).setPort(self ? s.advertised.port() : n.kafkaPort()));

@@ -95,7 +95,7 @@ final class PartitionMoveApi {
     }
     Set<Integer> seen = new HashSet<>();
     for (int node : rp.replicas()) {
-      if (s.cluster.node(node) == null) {
+      if (s.knownNode(node) == null) {
         return new Refusal(Errors.INVALID_REPLICA_ASSIGNMENT,
             "The manual partition assignment includes broker " + node + ", but no such broker is registered.");
       }

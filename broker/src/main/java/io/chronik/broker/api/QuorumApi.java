@@ -27,6 +27,7 @@ final class QuorumApi {
   /** The metadata group's name as KRaft calls it (also used for its row in the metrics). */
   static final String METADATA_TOPIC = "__cluster_metadata";
 
+
   private final BrokerState s;
   private final QuorumRelay relay = new QuorumRelay();
 
@@ -52,13 +53,13 @@ final class QuorumApi {
 
   private void answer(RequestContext ctx, DescribeQuorumRequestData req, MetadataQuorum q) {
     if (q.leaderId() == s.nodeId) {
-      ctx.respond(response(q));
+      ctx.respond(response(q, ctx.version()));
       return;
     }
-    ClusterNodes.Node leader = q.leaderId() < 0 ? null : s.cluster.node(q.leaderId());
+    ClusterNodes.Node leader = q.leaderId() < 0 ? null : s.knownNode(q.leaderId());
     boolean forwarded = QuorumRelay.FORWARDED_CLIENT_ID.equals(ctx.header().clientId());
     if (leader == null && !forwarded) {
-      ctx.respond(response(q));
+      ctx.respond(response(q, ctx.version()));
       return;
     }
     if (forwarded) {
@@ -72,7 +73,7 @@ final class QuorumApi {
       ctx.respond(resp);
       return;
     }
-    relay.forward(leader, req, ctx.version(), s.executor, r -> ctx.respond(answered(r) ? r : response(q)));
+    relay.forward(leader, req, ctx.version(), s.executor, r -> ctx.respond(answered(r) ? r : response(q, ctx.version())));
   }
 
   /** The relayed answer is the leader's: no error at the top or on the partition. */
@@ -81,26 +82,36 @@ final class QuorumApi {
         && r.topics().get(0).partitions().get(0).errorCode() == Errors.NONE.code();
   }
 
-  private DescribeQuorumResponseData response(MetadataQuorum q) {
+  private DescribeQuorumResponseData response(MetadataQuorum q, short version) {
     PartitionData partition = new PartitionData().setPartitionIndex(0).setLeaderId(q.leaderId())
         .setLeaderEpoch((int) Math.min(Integer.MAX_VALUE, q.term())).setHighWatermark(q.commitIndex());
-    q.voters().forEach(r -> partition.currentVoters().add(replica(r)));
-    q.observers().forEach(r -> partition.observers().add(replica(r)));
+    q.voters().forEach(r -> partition.currentVoters().add(replica(r, version)));
+    q.observers().forEach(r -> partition.observers().add(replica(r, version)));
     DescribeQuorumResponseData resp = new DescribeQuorumResponseData();
     resp.topics().add(new DescribeQuorumResponseData.TopicData().setTopicName(METADATA_TOPIC)
         .setPartitions(java.util.List.of(partition)));
-    for (ClusterNodes.Node n : s.cluster.nodes()) {
+    for (ClusterNodes.Node n : s.knownNodes()) {
       boolean self = n.id() == s.nodeId;
       DescribeQuorumResponseData.Node node = new DescribeQuorumResponseData.Node().setNodeId(n.id());
       node.listeners().add(new DescribeQuorumResponseData.Listener().setName("PLAINTEXT")
           .setHost(self ? s.advertised.host() : n.host()).setPort(self ? s.advertised.port() : n.kafkaPort()));
+      if (n.raftPort() > 0) {
+        // where peers reach its Raft listener: a node joining by cluster.bootstrap dials every node from here
+        node.listeners().add(new DescribeQuorumResponseData.Listener().setName(ClusterNodes.RAFT_LISTENER).setHost(n.host())
+            .setPort(n.raftPort()));
+      }
       resp.nodes().add(node);
     }
     return resp;
   }
 
-  private static ReplicaState replica(MetadataQuorum.Replica r) {
-    return new ReplicaState().setReplicaId(r.id()).setReplicaDirectoryId(Uuid.ZERO_UUID).setLogEndOffset(r.endIndex())
+  /**
+   * The directory id is the one the node registered in the metadata (ZERO_UUID, Kafka's none, before it did);
+   * versions before 2 have no such field (a non-zero one would not serialize).
+   */
+  private ReplicaState replica(MetadataQuorum.Replica r, short version) {
+    Uuid directory = version < 2 ? Uuid.ZERO_UUID : s.replication.views().registeredNodes().directoryId(r.id());
+    return new ReplicaState().setReplicaId(r.id()).setReplicaDirectoryId(directory).setLogEndOffset(r.endIndex())
         .setLastFetchTimestamp(-1).setLastCaughtUpTimestamp(-1);
   }
 }

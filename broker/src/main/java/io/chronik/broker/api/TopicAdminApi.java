@@ -58,7 +58,7 @@ final class TopicAdminApi {
       if (!ct.assignments().isEmpty()) {
         partitions = ct.assignments().size();
       }
-      int nodes = s.cluster.size();
+      int nodes = s.config.seedNodes().size(); // topics are placed on the seed (docs/MEMBERSHIP.md)
       int rf = ct.replicationFactor() == -1 ? Math.min(nodes, s.config.get(BrokerSettings.REPLICATION_FACTOR))
           : ct.replicationFactor();
       String invalid = Topic.invalidNameReason(ct.name());

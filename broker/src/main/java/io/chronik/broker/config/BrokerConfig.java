@@ -27,6 +27,8 @@ public final class BrokerConfig {
   private final Map<Setting<?>, Object> typed;
   private final Map<String, String> raw;
   private final ClusterNodes clusterNodes;
+  /** The founding members (placement, the metadata group's first voters); {@link #clusterNodes} unless joined. */
+  private final ClusterNodes seedNodes;
 
   /** Keys the properties named (the others hold their defaults). */
   private final java.util.Set<String> explicitKeys;
@@ -36,6 +38,35 @@ public final class BrokerConfig {
     this.raw = raw;
     this.explicitKeys = java.util.Set.copyOf(explicitKeys);
     this.clusterNodes = parseClusterNodes();
+    this.seedNodes = clusterNodes;
+  }
+
+  private BrokerConfig(BrokerConfig joining, ClusterNodes seed, ClusterNodes others) {
+    this.typed = joining.typed;
+    this.raw = new LinkedHashMap<>(joining.raw);
+    this.explicitKeys = joining.explicitKeys;
+    this.seedNodes = seed;
+    ClusterNodes known = seed.with(joining.clusterNodes.node(joining.nodeId()));
+    for (ClusterNodes.Node n : others.nodes()) {
+      known = known.with(n);
+    }
+    this.clusterNodes = known;
+    // a later node bootstrapping from this one reads the seed here (DescribeConfigs)
+    raw.put(BrokerSettings.CLUSTER_NODES.key(), seed.spec());
+  }
+
+  /**
+   * This node joining a running cluster ({@code cluster.bootstrap}) founded as {@code seed}: it knows the seed's
+   * addresses, those of {@code others} (nodes that joined before it) and its own, places partitions and seeds
+   * the metadata group's configuration as the seed does.
+   */
+  public BrokerConfig joined(ClusterNodes seed, ClusterNodes others) {
+    return new BrokerConfig(this, seed, others);
+  }
+
+  /** The founding members: where topics are placed, the metadata group's first voters (see {@link #joined}). */
+  public ClusterNodes seedNodes() {
+    return seedNodes;
   }
 
   /** Validates {@code props} (file contents with overrides already applied). */

@@ -123,8 +123,15 @@ public final class BrokerSettings {
       INT_MAX, "entries", "A replica further behind its leader than this (or on a node that is down) makes the "
           + "partition count as under-replicated.");
   public static final Setting<String> CLUSTER_NODES = Setting.text("cluster.nodes", "", true, "(this node alone)",
-      "`id@host:kafkaPort:raftPort,...`", "The cluster's static member list; must name `node.id`. Empty: a "
-          + "one-node cluster (same Raft path, no peer listener). Node ids 0–63.");
+      "`id@host:kafkaPort:raftPort,...`", "The cluster's founding members (its seed): their addresses, where "
+          + "topics are placed, the metadata group's first voters (after a voter change the metadata log has the "
+          + "say, docs/MEMBERSHIP.md); must name `node.id` (a node joining by `cluster.bootstrap`: only itself). "
+          + "Empty: a one-node cluster (same Raft path, no peer listener). Node ids 0–63.");
+  public static final Setting<String> CLUSTER_BOOTSTRAP = Setting.text("cluster.bootstrap", "", true, "(none)",
+      "`host:kafkaPort`", "Join a running cluster through one of its nodes: at the first start the node reads that "
+          + "node's `cluster.nodes` (the cluster's seed) by DescribeConfigs, keeps it in `<data.dir>/cluster.seed`, "
+          + "registers itself and becomes an observer (learner) of the metadata group; `cluster.nodes` then names "
+          + "only this node's own addresses. No other node's config changes (docs/MEMBERSHIP.md).");
   public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("replication.factor", 3, 1, 7,
       "replicas, 1–7", "Replicas per partition (capped at the node count); auto-created topics and CreateTopics "
           + "with `replicationFactor=-1` use it.");
@@ -240,7 +247,7 @@ public final class BrokerSettings {
       NUM_PARTITIONS, PARTITIONS_MAX, GROUP_SESSION_TIMEOUT_MIN_MS, GROUP_SESSION_TIMEOUT_MAX_MS,
       GROUP_INITIAL_REBALANCE_DELAY_MS, OFFSET_METADATA_BYTES_MAX, PRODUCER_ID_BLOCK_SIZE, METRICS_LOG_INTERVAL_MS,
       ADMIN_HOST, ADMIN_PORT, METRICS_PARTITION_SERIES, REPLICA_LAG_ENTRIES_MAX,
-      CLUSTER_NODES, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE, RAFT_PEER_LEASE_MS,
+      CLUSTER_NODES, CLUSTER_BOOTSTRAP, REPLICATION_FACTOR, RAFT_TICK_MS, RAFT_ELECTION_TICKS, RAFT_HEARTBEAT_TICKS, RAFT_QUIESCE, RAFT_PEER_LEASE, RAFT_PEER_LEASE_MS,
       RAFT_GROUPS_MAX, RAFT_SNAPSHOT_INTERVAL_ENTRIES, RAFT_CATCHUP_HOLD_ENTRIES, RAFT_SNAPSHOT_SEND_BYTES_PER_SEC,
       RAFT_SNAPSHOT_CHUNK_BYTES, RAFT_SNAPSHOT_WINDOW_BYTES, RAFT_APPLY_HELD_BYTES,
       METADATA_SNAPSHOT_INTERVAL_ENTRIES, LEADER_BALANCE_INTERVAL_MS, LEADER_BALANCE_WARMUP_MS, SHUTDOWN_HANDOFF_TIMEOUT_MS, METADATA_READY_WAIT_MS, SHUTDOWN_TIMEOUT_MS,

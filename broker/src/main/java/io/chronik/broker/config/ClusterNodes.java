@@ -10,6 +10,8 @@ import java.util.List;
  */
 public record ClusterNodes(List<Node> nodes) {
   public static final int NODE_ID_LIMIT = 64;
+  /** DescribeQuorum's listener name for a node's Raft (peer) address; a node joining by bootstrap dials these. */
+  public static final String RAFT_LISTENER = "CHRONIK_RAFT";
 
   /** One member: where clients reach it and where peers reach its Raft listener (0 = none). */
   public record Node(int id, String host, int kafkaPort, int raftPort) {}
@@ -71,6 +73,26 @@ public record ClusterNodes(List<Node> nodes) {
       }
     }
     return null;
+  }
+
+  /** These nodes and {@code extra} (unless one has its id). */
+  public ClusterNodes with(Node extra) {
+    if (node(extra.id()) != null) {
+      return this;
+    }
+    List<Node> all = new ArrayList<>(nodes);
+    all.add(extra);
+    return new ClusterNodes(all);
+  }
+
+  /** The {@code id@host:kafkaPort:raftPort,...} text {@link #parse} reads. */
+  public String spec() {
+    StringBuilder b = new StringBuilder();
+    for (Node n : nodes) {
+      b.append(b.length() == 0 ? "" : ",").append(n.id()).append('@').append(n.host()).append(':')
+          .append(n.kafkaPort()).append(':').append(n.raftPort());
+    }
+    return b.toString();
   }
 
   public int size() {

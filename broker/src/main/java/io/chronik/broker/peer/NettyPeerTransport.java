@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -64,7 +63,9 @@ public final class NettyPeerTransport implements PeerTransport<GroupMessage>, Au
   private final int frameBytesMax;
   private final String transport;
   private final EventLoopGroup group;
-  private final Map<Integer, PeerLink> links = new TreeMap<>();
+  /** Written by {@link #addPeer} on the driver thread, read by every thread that sends or reports. */
+  private final Map<Integer, PeerLink> links = new java.util.concurrent.ConcurrentSkipListMap<>();
+  private final Bootstrap client;
   private final List<PeerLink> written = new ArrayList<>();
   private final Set<Channel> inboundChannels = ConcurrentHashMap.newKeySet();
   private final Channel listener;
@@ -108,7 +109,7 @@ public final class NettyPeerTransport implements PeerTransport<GroupMessage>, Au
     this.transport = epoll ? "epoll" : "nio";
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(ioThreads, io);
-    Bootstrap client = outboundBootstrap(epoll);
+    this.client = outboundBootstrap(epoll);
     peers.forEach((id, address) -> links.put(id, new PeerLink(id, address, client, group)));
     try {
       this.listener = bind == null ? null : bindListener(epoll, bind, inbound);
@@ -165,6 +166,17 @@ public final class NettyPeerTransport implements PeerTransport<GroupMessage>, Au
           .childOption(EpollChannelOption.TCP_KEEPCNT, 3);
     }
     return b.bind(bind).sync().channel();
+  }
+
+  /**
+   * A node that joined after this transport started (its registration in the metadata): messages to it go out
+   * from now on. A known id keeps its address.
+   */
+  public void addPeer(int nodeId, InetSocketAddress address) {
+    if (nodeId != selfId && !links.containsKey(nodeId)) {
+      links.put(nodeId, new PeerLink(nodeId, address, client, group));
+      LOG.info("node={} peer={} address={} action=peer-added", selfId, nodeId, address);
+    }
   }
 
   @Override

@@ -57,6 +57,11 @@ public final class DriverViews {
     return driver.offerTask(() -> sink.accept(ArchiveTarget.led(raftDir, metadata, image.hostedGroups())));
   }
 
+  /** The nodes registered in the metadata (any thread). */
+  public RegisteredNodes registeredNodes() {
+    return image.registered;
+  }
+
   /** The metadata group's quorum (DescribeQuorum). */
   public boolean metadataQuorum(Consumer<MetadataQuorum> sink) {
     return driver.offerTask(() -> sink.accept(metadata.quorum()));

@@ -19,6 +19,9 @@ import java.util.List;
  * leader proposes what it receives, without a callback.
  */
 final class ForwardedProposals {
+  /** The carrying entry's index: sent by the proposing node (may be passed on once), or passed on already. */
+  private static final long FIRST_HOP = 1;
+  private static final long RELAYED = 2;
   private final int selfId;
   private final RaftDriver<GroupMessage> driver;
   private final MetadataGroup metadata;
@@ -40,11 +43,37 @@ final class ForwardedProposals {
     return message.groupId() == MetadataGroup.GROUP_ID && m.type() == MessageType.APPEND && m.term() == 0;
   }
 
-  /** Transport thread: queues the proposal of a received one; false when the driver's queue is full. */
+  /**
+   * Transport thread: queues the proposal of a received one; false when the driver's queue is full. A node that
+   * does not lead passes a first-hop proposal on to its leader once (a node outside the metadata group knows no
+   * leader and sends to every node it knows, see {@link #forwardToEvery}); a passed-on one stops there.
+   */
   boolean received(GroupMessage message) {
     Message m = message.message();
     byte[] command = m.entries().isEmpty() ? new byte[0] : m.entries().get(0).payload();
-    return driver.offerTask(() -> propose(command));
+    boolean firstHop = !m.entries().isEmpty() && m.entries().get(0).index() == FIRST_HOP;
+    return driver.offerTask(() -> {
+      if (metadata.leading() || !firstHop) {
+        propose(command);
+      } else {
+        send(metadata.leaderHint(), command, RELAYED);
+      }
+    });
+  }
+
+  /** Any thread: sends {@code command} to each of {@code nodes}; the metadata leader among them proposes it. */
+  void forwardToEvery(MetadataCommand command, java.util.Collection<Integer> nodes) {
+    byte[] bytes = MetadataCommand.encode(command);
+    driver.offerTask(() -> nodes.forEach(n -> send(n, bytes, FIRST_HOP)));
+  }
+
+  private void send(int to, byte[] command, long hop) {
+    if (to >= 0 && to != selfId && command.length > 0) {
+      Message m = Message.of(MessageType.APPEND, selfId, to, 0)
+          .entries(List.of(new Entry(hop, 1, EntryType.NORMAL, command))).build();
+      transport.send(to, List.of(new GroupMessage(MetadataGroup.GROUP_ID, m)));
+      transport.flush();
+    }
   }
 
   /** Any thread: proposes {@code command} here if this node leads the metadata group, else sends it to the leader. */
@@ -55,13 +84,7 @@ final class ForwardedProposals {
         propose(bytes);
         return;
       }
-      int leader = metadata.leaderHint();
-      if (leader >= 0 && leader != selfId) {
-        Message m = Message.of(MessageType.APPEND, selfId, leader, 0)
-            .entries(List.of(new Entry(1, 1, EntryType.NORMAL, bytes))).build();
-        transport.send(leader, List.of(new GroupMessage(MetadataGroup.GROUP_ID, m)));
-        transport.flush();
-      }
+      send(metadata.leaderHint(), bytes, FIRST_HOP);
     });
   }
 

@@ -25,6 +25,7 @@ public sealed interface MetadataCommand {
   byte TOPIC_CONFIGS = 7;
   byte MOVE_PARTITION = 8;
   byte PARTITION_MOVED = 9;
+  byte REGISTER_NODE = 10;
 
   /**
    * Creates {@code name} with {@code partitions} partitions on {@code replicationFactor} nodes each,
@@ -89,6 +90,14 @@ public sealed interface MetadataCommand {
     }
   }
 
+  /**
+   * A node's addresses and its data dir's incarnation ({@code meta.properties}' directory id): proposed by the
+   * node itself once a metadata leader is known and the image lacks or differs from it. The latest one applied
+   * per node id wins; DescribeQuorum reports the directory ids from it.
+   */
+  record RegisterNode(int nodeId, String host, int kafkaPort, int raftPort, long directoryIdHigh,
+      long directoryIdLow) implements MetadataCommand {}
+
   static byte[] encode(MetadataCommand command) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -121,6 +130,14 @@ public sealed interface MetadataCommand {
       } else if (command instanceof PartitionMoved m) {
           out.writeByte(PARTITION_MOVED);
           writePartitionNodes(out, m.topic(), m.partition(), m.replicas());
+      } else if (command instanceof RegisterNode r) {
+          out.writeByte(REGISTER_NODE);
+          out.writeInt(r.nodeId());
+          out.writeUTF(r.host());
+          out.writeInt(r.kafkaPort());
+          out.writeInt(r.raftPort());
+          out.writeLong(r.directoryIdHigh());
+          out.writeLong(r.directoryIdLow());
       } else if (command instanceof ClusterId c) {
           out.writeByte(CLUSTER_ID);
           out.writeUTF(c.id());
@@ -161,6 +178,9 @@ public sealed interface MetadataCommand {
           return new AddPartitions(in.readUTF(), in.readInt(), in.readInt());
         case CLUSTER_ID:
           return new ClusterId(in.readUTF());
+        case REGISTER_NODE:
+          return new RegisterNode(in.readInt(), in.readUTF(), in.readInt(), in.readInt(), in.readLong(),
+              in.readLong());
         case MOVE_PARTITION:
           return new MovePartition(in.readUTF(), in.readInt(), readNodes(in, payload.length));
         case PARTITION_MOVED:

@@ -259,6 +259,21 @@ final class MetadataGroup extends RaftNodeGroup {
     }
   }
 
+  /** Driver thread: the group's configuration as this replica applied it. */
+  io.chronik.raft.membership.Configuration configuration() {
+    return node().configuration();
+  }
+
+  /** Driver thread: proposes a membership change (see {@link RaftNode#proposeConfiguration}); false if refused. */
+  boolean proposeConfiguration(java.util.SortedSet<Integer> voters, java.util.SortedSet<Integer> learners) {
+    return node().proposeConfiguration(voters, learners);
+  }
+
+  /** Driver thread, leader: {@code id} holds every committed entry (its match index reached the commit index). */
+  boolean holdsEveryCommit(int id) {
+    return node().progress(id) != null && node().progress(id).match() >= node().commitIndex();
+  }
+
   /** Driver thread: the quorum as this replica knows it ({@link MetadataQuorum}). */
   MetadataQuorum quorum() {
     io.chronik.raft.node.RaftNode n = node();

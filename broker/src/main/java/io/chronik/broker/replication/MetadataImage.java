@@ -35,6 +35,8 @@ final class MetadataImage implements MetadataGroup.StateMachine {
   private final List<Integer> nodeIds = new ArrayList<>();
   private final int replicationFactorMax;
   private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
+  /** The nodes' own registrations (addresses, directory ids); read from any thread. */
+  final RegisteredNodes registered = new RegisteredNodes();
   private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
   /** Group ids of moving partitions whose replica here closed because its group left this node out. */
   private final java.util.Set<Integer> left = new java.util.HashSet<>();
@@ -103,6 +105,8 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       changePartition(m.topic(), m.partition(), p -> p.moving() && p.target().equals(m.replicas()) ? p.moved() : p);
     } else if (command instanceof MetadataCommand.DeleteTopic d) {
       delete(d.name());
+    } else if (command instanceof MetadataCommand.RegisterNode r) {
+      registered.register(r);
     } else if (command instanceof MetadataCommand.ClusterId c) {
       if (clusterId == null) {
         clusterId = c.id();
@@ -186,9 +190,10 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     }
   }
 
-  /** The cluster's node ids, each once: a target a MovePartition may name. */
+  /** Node ids of the seed or registered in the metadata, each once: a target a MovePartition may name. */
   private boolean validTarget(List<Integer> target) {
-    return nodeIds.containsAll(target) && new java.util.HashSet<>(target).size() == target.size();
+    return target.stream().allMatch(n -> nodeIds.contains(n) || registered.node(n) != null)
+        && new java.util.HashSet<>(target).size() == target.size();
   }
 
   /** Replaces partition {@code index} of {@code topic} by what {@code change} makes of it, and hosts it accordingly. */
@@ -369,7 +374,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     offsets.forEach((group, byPartition) -> committed.put(group,
         byPartition.values().stream().sorted(order).toList()));
     return new MetadataSnapshot(groupIds.next(), groupIds.retired(), clusterId, List.copyOf(topics.values()),
-        committed);
+        committed, registered.all());
   }
 
   /**
@@ -406,6 +411,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       String chosen = clusterId;
       stateExecutor.execute(() -> listener.clusterIdChosen(chosen));
     }
+    registered.replace(snapshot.nodes());
     offsets.clear();
     snapshot.offsets().forEach((group, list) -> {
       Map<TopicPartition, MetadataCommand.Offset> byPartition = offsets.computeIfAbsent(group, g -> new HashMap<>());

@@ -24,23 +24,27 @@ import org.apache.kafka.common.Uuid;
  * so a start loads it and replays only the entries after it, and a follower behind the leader's
  * compacted log receives it by InstallSnapshot.
  *
- * <p>Layout: {@code magic int ("MDS1"), version byte (3), crc32c int over the body, body}; body:
+ * <p>Layout: {@code magic int ("MDS1"), version byte (4), crc32c int over the body, body}; body:
  * {@code nextGroupId int, retired (count, each ascending: groupId int, incarnation int), clusterId
  * (present boolean, utf), topics (count, each: name utf, id 2 longs, configs (count, key utf, value utf,
  * keys sorted), partitions (count, each: index int, groupId int, incarnation int, replicas (count,
  * ints), target (count, ints; empty unless the partition
  * moves)))), groups (count, sorted, each: group utf, offsets (count, each: topic utf,
- * partition int, offset long, leaderEpoch int, hasMetadata boolean, metadata utf)))}. The checksum is the
+ * partition int, offset long, leaderEpoch int, hasMetadata boolean, metadata utf))), registered nodes (see
+ * {@link #VERSION})}. The checksum is the
  * codec's own, besides the snapshot file's: a snapshot also travels over the network in chunks, and a
  * damaged one must fail here rather than become the image. Version 1 (before group ids were reused) has
  * no retired ids and no incarnations; it still decodes, as no retired id and incarnation 0 everywhere,
  * which is what it stood for. Version 2 (before partition moves) has no targets: it decodes as no partition
- * moving.
+ * moving. Version 3 (before node registration) has no registered nodes: it decodes as none registered.
  */
 record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, String clusterId,
-    List<TopicSpec> topics, Map<String, List<MetadataCommand.Offset>> offsets) {
+    List<TopicSpec> topics, Map<String, List<MetadataCommand.Offset>> offsets, List<RegisteredNodes.Node> nodes) {
   static final int MAGIC = 0x4d445331; // "MDS1"
-  static final byte VERSION = 3;
+  /** With the registered nodes after the groups (count, each: id int, host utf, kafkaPort int, raftPort int, dir 2 longs). */
+  static final byte VERSION = 4;
+  /** With move targets, without registered nodes: read, and written while no node registered. */
+  static final byte VERSION_3 = 3;
   /** Without retired ids and incarnations: read, never written. */
   static final byte VERSION_1 = 1;
   /** Without partition move targets: read (no partition moving), never written. */
@@ -52,21 +56,27 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
     this(nextGroupId, new TreeMap<>(), clusterId, topics, offsets);
   }
 
+  MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, String clusterId, List<TopicSpec> topics,
+      Map<String, List<MetadataCommand.Offset>> offsets) {
+    this(nextGroupId, retired, clusterId, topics, offsets, List.of());
+  }
+
   MetadataSnapshot {
     retired = Collections.unmodifiableSortedMap(new TreeMap<>(retired));
     topics = List.copyOf(topics);
+    nodes = nodes.stream().sorted(java.util.Comparator.comparingInt(RegisteredNodes.Node::id)).toList();
     Map<String, List<MetadataCommand.Offset>> sorted = new TreeMap<>();
     offsets.forEach((group, list) -> sorted.put(group, List.copyOf(list)));
     offsets = java.util.Collections.unmodifiableMap(sorted);
   }
 
   /**
-   * Written as version 2 while no partition moves, so a node of the version before moves (during a rolling
-   * upgrade) still reads every snapshot until the first move is asked for.
+   * Written as version 2 while no partition moves and no node registered, as version 3 while only partitions
+   * move, so a node of an older version (during a rolling upgrade) still reads every snapshot it could before.
    */
   byte[] encode() {
-    byte version = topics.stream().anyMatch(t -> t.partitions().stream().anyMatch(TopicSpec.PartitionSpec::moving))
-        ? VERSION : VERSION_2;
+    boolean moving = topics.stream().anyMatch(t -> t.partitions().stream().anyMatch(TopicSpec.PartitionSpec::moving));
+    byte version = !nodes.isEmpty() ? VERSION : moving ? VERSION_3 : VERSION_2;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(nextGroupId);
@@ -94,6 +104,9 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
           out.writeUTF(o.metadata() == null ? "" : o.metadata());
         }
       }
+      if (version == VERSION) {
+        writeNodes(out, nodes);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -102,6 +115,28 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
     crc.update(body);
     return ByteBuffer.allocate(HEADER_BYTES + body.length).putInt(MAGIC).put(version).putInt((int) crc.getValue())
         .put(body).array();
+  }
+
+  private static void writeNodes(DataOutputStream out, List<RegisteredNodes.Node> nodes) throws IOException {
+    out.writeInt(nodes.size());
+    for (RegisteredNodes.Node n : nodes) {
+      out.writeInt(n.id());
+      out.writeUTF(n.host());
+      out.writeInt(n.kafkaPort());
+      out.writeInt(n.raftPort());
+      out.writeLong(n.directoryId().getMostSignificantBits());
+      out.writeLong(n.directoryId().getLeastSignificantBits());
+    }
+  }
+
+  private static List<RegisteredNodes.Node> readNodes(DataInputStream in, int bytes) throws IOException {
+    int n = count(in, bytes, "nodes");
+    List<RegisteredNodes.Node> nodes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      nodes.add(new RegisteredNodes.Node(in.readInt(), in.readUTF(), in.readInt(), in.readInt(),
+          new Uuid(in.readLong(), in.readLong())));
+    }
+    return nodes;
   }
 
   private static void writeTopic(DataOutputStream out, TopicSpec t, byte version) throws IOException {
@@ -122,7 +157,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       for (int r : p.replicas()) {
         out.writeInt(r);
       }
-      if (version == VERSION) {
+      if (version >= VERSION_3) {
         out.writeInt(p.target().size());
         for (int r : p.target()) {
           out.writeInt(r);
@@ -147,7 +182,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       throw new IllegalArgumentException("bytes=" + data.length + " magic=0x" + Integer.toHexString(magic)
           + " reason=not-a-metadata-snapshot");
     }
-    if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
+    if (version != VERSION && version != VERSION_3 && version != VERSION_2 && version != VERSION_1) {
       throw new IllegalArgumentException("bytes=" + data.length + " version=" + version
           + " reason=unknown-metadata-snapshot-version");
     }
@@ -211,7 +246,8 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       }
       offsets.put(group, list);
     }
-    return new MetadataSnapshot(nextGroupId, retired, hasClusterId ? clusterId : null, topics, offsets);
+    List<RegisteredNodes.Node> nodes = version == VERSION ? readNodes(in, bytes) : List.of();
+    return new MetadataSnapshot(nextGroupId, retired, hasClusterId ? clusterId : null, topics, offsets, nodes);
   }
 
   private static TopicSpec readTopic(DataInputStream in, int bytes, byte version) throws IOException {
@@ -238,7 +274,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
         replicas.add(in.readInt());
       }
       List<Integer> target = new ArrayList<>();
-      int targetCount = version == VERSION ? count(in, bytes, "target") : 0;
+      int targetCount = version >= VERSION_3 ? count(in, bytes, "target") : 0;
       for (int r = 0; r < targetCount; r++) {
         target.add(in.readInt());
       }

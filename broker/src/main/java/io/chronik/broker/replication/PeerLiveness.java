@@ -52,7 +52,7 @@ final class PeerLiveness {
 
   PeerLiveness(int selfId, List<Integer> peers, int nodeIdLimit, long silenceNanosMax, long nowNanos) {
     this.selfId = selfId;
-    this.peers = List.copyOf(peers);
+    this.peers = new java.util.concurrent.CopyOnWriteArrayList<>(peers);
     this.silenceNanosMax = silenceNanosMax;
     this.lastHeardNanos = new AtomicLongArray(nodeIdLimit);
     this.down = new boolean[nodeIdLimit];
@@ -65,6 +65,15 @@ final class PeerLiveness {
     for (int peer : this.peers) {
       lastHeardNanos.set(peer, nowNanos); // a grace period at start, as for a peer just heard
       upSinceNanos[peer] = nowNanos;
+    }
+  }
+
+  /** Driver thread: a node that joined after start is pinged and watched from now on (as one just heard). */
+  void addPeer(int nodeId, long nowNanos) {
+    if (nodeId != selfId && nodeId >= 0 && nodeId < down.length && !peers.contains(nodeId)) {
+      lastHeardNanos.set(nodeId, nowNanos);
+      upSinceNanos[nodeId] = nowNanos;
+      peers.add(nodeId);
     }
   }
 

@@ -16,9 +16,19 @@ import java.util.function.Predicate;
 public final class PeerTransports {
   private PeerTransports() {}
 
+  /**
+   * A node registered in the metadata after start: {@code transport} reaches it from now on. The solo transport
+   * of a one-node cluster reaches nobody (such a cluster takes no new nodes; docs/MEMBERSHIP.md).
+   */
+  static void addPeer(PeerTransport<GroupMessage> transport, RegisteredNodes.Node node) {
+    if (transport instanceof NettyPeerTransport netty && node.raftPort() > 0) {
+      netty.addPeer(node.id(), new InetSocketAddress(node.host(), node.raftPort()));
+    }
+  }
+
   public static Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> factory(BrokerConfig config) {
     ClusterNodes cluster = config.clusterNodes();
-    if (cluster.size() == 1) {
+    if (cluster.size() == 1 && config.get(BrokerSettings.CLUSTER_BOOTSTRAP).isEmpty()) {
       return sink -> new SoloTransport();
     }
     ClusterNodes.Node self = cluster.node(config.nodeId());

@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +96,8 @@ public final class ReplicatedNode implements AutoCloseable {
   private final PreferredElection preferredElection;
   private final ForwardedProposals forwarded;
   private final PartitionMoves moves;
+  private final NodeRegistration registration;
+  private final MetadataVoters voters;
   /** Pings newer than this keep a peer's groups' leases (0: raft.peer.lease off). */
   private final long aliveWindowNanos;
   /**
@@ -117,8 +120,8 @@ public final class ReplicatedNode implements AutoCloseable {
    * @param onDriverFailure told once if the driver stops for good (the broker's {@code NodeFence} halts)
    */
   public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
-      Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports, DriverFailureListener onDriverFailure)
-      throws IOException {
+      Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports, DriverFailureListener onDriverFailure,
+      Uuid directoryId) throws IOException {
     this.onDriverFailure = onDriverFailure;
     this.selfId = config.nodeId();
     this.stateExecutor = stateExecutor;
@@ -138,20 +141,15 @@ public final class ReplicatedNode implements AutoCloseable {
     this.inFlight = new InFlightLimit(pipelineConfig.inFlightMax());
     this.registry = new CompletionRegistry(GROUPS_MAX, inFlight);
     long tickMs = config.get(BrokerSettings.RAFT_TICK_MS);
-    List<Integer> peers = new ArrayList<>();
-    cluster.nodes().forEach(n -> {
-      if (n.id() != selfId) {
-        peers.add(n.id());
-      }
-    });
+    List<Integer> peers = cluster.nodes().stream().map(ClusterNodes.Node::id).filter(id -> id != selfId).toList();
     this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
     this.transport = transports.apply(this::onPeerMessage);
     PartitionReplicas replicas = new PartitionReplicas(config, options, this::random, raftDir, partitionStores,
         storageSync, leaderCommits, registry, this::driver);
-    this.image = new MetadataImage(replicas, stateExecutor, listener, cluster,
+    this.image = new MetadataImage(replicas, stateExecutor, listener, config.seedNodes(),
         config.get(BrokerSettings.REPLICATION_FACTOR), config.get(BrokerSettings.RAFT_GROUPS_MAX));
-    this.metadata = openMetadataGroup(config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES),
+    this.metadata = openMetadataGroup(config.seedNodes(), config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES),
         config.get(BrokerSettings.STORAGE_REPAIR_FROM_PEERS));
     this.placement = new LeaderPlacement(image, metadata, liveness,
         TimeUnit.MILLISECONDS.toNanos(config.get(BrokerSettings.LEADER_BALANCE_WARMUP_MS)));
@@ -160,6 +158,11 @@ public final class ReplicatedNode implements AutoCloseable {
         RaftNodeGroup::groupOf, this::driverFailed);
     this.forwarded = new ForwardedProposals(selfId, driver, metadata, inFlight, transport);
     this.moves = new PartitionMoves(image, forwarded::forward);
+    this.registration = new NodeRegistration(RegisteredNodes.Node.of(cluster.node(selfId), directoryId),
+        image.registered, metadata::caughtUp, () -> metadata.configuration().members().contains(selfId), forwarded,
+        liveness::peers);
+    this.voters = new MetadataVoters(metadata, image.registered, driver::offerTask);
+    image.registered.onApplied(n -> { PeerTransports.addPeer(transport, n); liveness.addPeer(n.id(), System.nanoTime()); });
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
     this.preferredElection = new PreferredElection(driver, image, liveness, selfId);
     this.pipeline = new ProducePipeline(pipelineConfig, driver.proposalSink(), inFlight, metrics,
@@ -190,10 +193,11 @@ public final class ReplicatedNode implements AutoCloseable {
         .build();
   }
 
-  /** The metadata group (every node a voter) over its stored log, for the constructor. */
-  private MetadataGroup openMetadataGroup(long snapshotIntervalEntries, boolean repair) throws IOException {
+  /** The metadata group over its stored log, the seed's nodes its first voters (the log then has the say). */
+  private MetadataGroup openMetadataGroup(ClusterNodes seed, long snapshotIntervalEntries, boolean repair)
+      throws IOException {
     List<Integer> voters = new ArrayList<>();
-    cluster.nodes().forEach(n -> voters.add(n.id()));
+    seed.nodes().forEach(n -> voters.add(n.id()));
     DurableLogStorage metaStorage = DurableLogStorage.open(new NioDisk(), raftDir.resolve(MetadataGroup.DIR),
         shutdownRecord.openConfig(MetadataGroup.DIR, logConfig),
         e -> LogEntry.NO_KEY, repair, storageSync.journal().slot(MetadataGroup.DIR));
@@ -226,7 +230,8 @@ public final class ReplicatedNode implements AutoCloseable {
       every(balanceMs, now -> placement.balance());
     }
     every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image::checkRetention);
-    every(PartitionMoves.ROUND_MS, now -> moves.round());
+    every(PartitionMoves.ROUND_MS, now -> { moves.round(); voters.round(System.nanoTime()); });
+    every(NodeRegistration.ROUND_MS, now -> registration.round());
     every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image::checkCompaction);
   }
 
@@ -387,6 +392,11 @@ public final class ReplicatedNode implements AutoCloseable {
    * The metadata image holds every entry committed before the current leader's term, or the node had an
    * empty metadata log at open (any thread).
    */
+  /** AddRaftVoter / RemoveRaftVoter of the metadata group. */
+  public MetadataVoters metadataVoters() {
+    return voters;
+  }
+
   public boolean metadataCaughtUp() {
     return metadata.caughtUp();
   }

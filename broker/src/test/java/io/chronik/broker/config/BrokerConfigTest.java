@@ -56,6 +56,24 @@ class BrokerConfigTest {
   }
 
   @Test
+  void aJoinedNodeKnowsTheSeedTheNodesJoinedBeforeAndItselfAndDescribesTheSeed() {
+    BrokerConfig own = BrokerConfig.parse(props("node.id", "4", "cluster.nodes", "4@h4:9096:9196",
+        "cluster.bootstrap", "h0:9092"));
+    ClusterNodes seed = ClusterNodes.parse("0@h0:9092:9192,1@h1:9093:9193,2@h2:9094:9194");
+    ClusterNodes before = new ClusterNodes(java.util.List.of(new ClusterNodes.Node(3, "h3", 9095, 9195)));
+
+    BrokerConfig joined = own.joined(seed, before);
+
+    assertThat(joined.seedNodes()).isEqualTo(seed);
+    assertThat(joined.clusterNodes().nodes()).extracting(ClusterNodes.Node::id).containsExactly(0, 1, 2, 4, 3);
+    assertThat(joined.clusterNodes().node(4)).isEqualTo(new ClusterNodes.Node(4, "h4", 9096, 9196));
+    assertThat(joined.values().get("cluster.nodes")).as("what a later joiner reads by DescribeConfigs")
+        .isEqualTo(seed.spec());
+    assertThat(ClusterNodes.parse(seed.spec())).isEqualTo(seed);
+    assertThat(own.seedNodes()).isEqualTo(own.clusterNodes());
+  }
+
+  @Test
   void everyDefaultParsesUnderItsOwnRules() {
     for (Setting<?> s : BrokerSettings.ALL) {
       assertThat(s.parse(s.defaultValue())).as(s.key()).isNotNull();

@@ -31,7 +31,8 @@ class MetadataSnapshotTest {
         new MetadataCommand.Offset("ü-topic", 0, 0L, 3, "meta data")));
     offsets.put("empty-group", List.of());
     return new MetadataSnapshot(8, new java.util.TreeMap<>(Map.of(3, 0, 5, 2)), "vFQ2xKj7TUWlrLL0Uz0tCg", topics,
-        offsets);
+        offsets, List.of(new RegisteredNodes.Node(3, "10.0.0.4", 9095, 9195, new Uuid(7, 8)),
+            new RegisteredNodes.Node(0, "host-ü", 9092, 9192, new Uuid(-1, 1))));
   }
 
   @Test
@@ -53,7 +54,10 @@ class MetadataSnapshotTest {
     List<String> groups = new ArrayList<>(a.offsets().keySet());
     java.util.Collections.reverse(groups);
     groups.forEach(g -> reversed.put(g, a.offsets().get(g)));
-    MetadataSnapshot b = new MetadataSnapshot(a.nextGroupId(), a.retired(), a.clusterId(), a.topics(), reversed);
+    List<RegisteredNodes.Node> nodes = new ArrayList<>(a.nodes());
+    java.util.Collections.reverse(nodes);
+    MetadataSnapshot b = new MetadataSnapshot(a.nextGroupId(), a.retired(), a.clusterId(), a.topics(), reversed,
+        nodes);
     assertThat(b.encode()).isEqualTo(a.encode());
   }
 
@@ -88,9 +92,9 @@ class MetadataSnapshotTest {
   @Test
   void anUnknownVersionIsRefusedNotGuessed() {
     byte[] bytes = sample().encode();
-    bytes[4] = 4;
+    bytes[4] = 5;
     assertThatThrownBy(() -> MetadataSnapshot.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version=4 reason=unknown-metadata-snapshot-version");
+        .hasMessageContaining("version=5 reason=unknown-metadata-snapshot-version");
   }
 
   /** A snapshot written before ids were reused: no retired id, every partition at its id's first incarnation. */
@@ -133,7 +137,7 @@ class MetadataSnapshotTest {
         new TopicSpec.PartitionSpec(1, 2, 1, List.of(1, 2, 0), List.of(3, 2, 0))));
     MetadataSnapshot withMove = new MetadataSnapshot(3, null, List.of(moving), Map.of());
     byte[] v3 = withMove.encode();
-    assertThat(v3[4]).isEqualTo(MetadataSnapshot.VERSION);
+    assertThat(v3[4]).as("readable by nodes from before registration").isEqualTo(MetadataSnapshot.VERSION_3);
     assertThat(MetadataSnapshot.decode(v3)).isEqualTo(withMove);
 
     TopicSpec still = new TopicSpec("m", new Uuid(3, 4), List.of(new TopicSpec.PartitionSpec(0, 1, 0, List.of(0, 1))));
@@ -141,6 +145,22 @@ class MetadataSnapshotTest {
     byte[] v2 = without.encode();
     assertThat(v2[4]).as("readable by nodes from before moves").isEqualTo(MetadataSnapshot.VERSION_2);
     assertThat(MetadataSnapshot.decode(v2)).isEqualTo(without);
+  }
+
+  @Test
+  void registeredNodesRoundTripInVersion4AndAVersion3SnapshotReadsAsNoneRegistered() {
+    MetadataSnapshot withNodes = sample();
+    byte[] v4 = withNodes.encode();
+    assertThat(v4[4]).isEqualTo(MetadataSnapshot.VERSION);
+    assertThat(MetadataSnapshot.decode(v4).nodes()).extracting(RegisteredNodes.Node::id).containsExactly(0, 3);
+
+    MetadataSnapshot noNodes = new MetadataSnapshot(withNodes.nextGroupId(), withNodes.retired(),
+        withNodes.clusterId(), withNodes.topics(), withNodes.offsets());
+    byte[] v3 = noNodes.encode();
+    assertThat(v3[4]).isEqualTo(MetadataSnapshot.VERSION_3);
+    assertThat(MetadataSnapshot.decode(v3)).isEqualTo(noNodes);
+    assertThat(Arrays.copyOfRange(v4, 9, v3.length)).as("version 4 only appends the nodes")
+        .isEqualTo(Arrays.copyOfRange(v3, 9, v3.length));
   }
 
   @Test

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code chronik admin}: operator commands against any running cluster (docs/OPERATIONS.md). */
 @Command(name = "admin", mixinStandardHelpOptions = true,
     description = "Operator commands against a running cluster (any cluster reachable over the Kafka protocol).",
-    subcommands = {AdminCommand.Health.class, AdminCommand.SafeToStop.class})
+    subcommands = {AdminCommand.Health.class, AdminCommand.SafeToStop.class, MembershipCommands.AddVoter.class,
+        MembershipCommands.RemoveVoter.class, MembershipCommands.Decommission.class})
 public final class AdminCommand implements Callable<Integer> {
   static final int EXIT_UNHEALTHY = 1;
   static final int EXIT_USAGE = 2;
