@@ -27,6 +27,12 @@ final class PeerLiveness {
   private static final long PING_STOPPING = 1;
   /** The sender's Raft loop has not begun a new round for a while (stuck, e.g. in a sync that hangs). */
   private static final long PING_STALLED = 2;
+  /**
+   * The sender applies {@link MetadataCommand.RegisterNode} records (this version or later). A node of an
+   * older version stops on a record it does not know, so founding nodes register only once every member
+   * of the metadata group says this: a rolling upgrade never halts the nodes not yet upgraded.
+   */
+  private static final long PING_REGISTERS = 4;
 
   private final int selfId;
   private final List<Integer> peers;
@@ -46,6 +52,8 @@ final class PeerLiveness {
   /** Any thread: when the last ping from a peer came (0: never) and whether it said its loop stalled. */
   private final AtomicLongArray lastPingNanos;
   private final AtomicIntegerArray stalled;
+  /** Any thread: whether a peer's last ping said it applies node registrations. */
+  private final AtomicIntegerArray registers;
   private volatile boolean selfStopping;
   /** Set once this node fenced itself: it pings nobody again, so peers see it go silent. */
   private volatile boolean silenced;
@@ -62,6 +70,7 @@ final class PeerLiveness {
     this.downSeen = new AtomicIntegerArray(nodeIdLimit);
     this.lastPingNanos = new AtomicLongArray(nodeIdLimit);
     this.stalled = new AtomicIntegerArray(nodeIdLimit);
+    this.registers = new AtomicIntegerArray(nodeIdLimit);
     for (int peer : this.peers) {
       lastHeardNanos.set(peer, nowNanos); // a grace period at start, as for a peer just heard
       upSinceNanos[peer] = nowNanos;
@@ -94,6 +103,7 @@ final class PeerLiveness {
     if (from >= 0 && from < down.length) {
       stopping.lazySet(from, (ping.term() & PING_STOPPING) != 0 ? 1 : 0);
       stalled.lazySet(from, (ping.term() & PING_STALLED) != 0 ? 1 : 0);
+      registers.lazySet(from, (ping.term() & PING_REGISTERS) != 0 ? 1 : 0);
       lastPingNanos.lazySet(from, nowNanos);
     }
   }
@@ -106,6 +116,11 @@ final class PeerLiveness {
   boolean alive(int peer, long nowNanos, long windowNanos) {
     long last = lastPingNanos.get(peer);
     return !down[peer] && last != 0 && nowNanos - last <= windowNanos && stalled.get(peer) == 0;
+  }
+
+  /** Any thread: {@code peer}'s last ping said it applies node registrations (never pinged: false). */
+  boolean appliesRegistrations(int peer) {
+    return peer >= 0 && peer < down.length && registers.get(peer) == 1;
   }
 
   /** This node is shutting down: its pings say so from now on. */
@@ -129,7 +144,7 @@ final class PeerLiveness {
 
   /** The ping for {@code peer}. */
   GroupMessage ping(int peer, boolean loopStalled) {
-    long flags = (selfStopping ? PING_STOPPING : 0) | (loopStalled ? PING_STALLED : 0);
+    long flags = (selfStopping ? PING_STOPPING : 0) | (loopStalled ? PING_STALLED : 0) | PING_REGISTERS;
     return new GroupMessage(PING_GROUP_ID, Message.of(MessageType.HEARTBEAT, selfId, peer, flags).build());
   }
 

@@ -127,7 +127,7 @@ public final class ReplicatedNode implements AutoCloseable {
     this.stateExecutor = stateExecutor;
     this.listener = listener;
     this.cluster = config.clusterNodes();
-    this.options = raftOptions(config);
+    this.options = GroupOptions.of(config);
     // a small write buffer: thousands of partitions each hold one (it grows for a large batch)
     this.logConfig = LogConfig.defaults().withSegmentBytes(config.get(BrokerSettings.LOG_SEGMENT_BYTES))
         .withWriteBufferBytes(64 << 10).withPreallocate(config.get(BrokerSettings.LOG_SEGMENT_PREALLOCATE));
@@ -159,8 +159,9 @@ public final class ReplicatedNode implements AutoCloseable {
     this.forwarded = new ForwardedProposals(selfId, driver, metadata, inFlight, transport);
     this.moves = new PartitionMoves(image, forwarded::forward);
     this.registration = new NodeRegistration(RegisteredNodes.Node.of(cluster.node(selfId), directoryId),
-        image.registered, metadata::caughtUp, () -> metadata.configuration().members().contains(selfId), forwarded,
-        liveness::peers);
+        image.registered, metadata::caughtUp, () -> metadata.configuration().members().contains(selfId),
+        () -> metadata.configuration().members().stream().allMatch(m -> m == selfId || liveness.appliesRegistrations(m)),
+        forwarded, liveness::peers);
     this.voters = new MetadataVoters(metadata, image.registered, driver::offerTask);
     image.registered.onApplied(n -> { PeerTransports.addPeer(transport, n); liveness.addPeer(n.id(), System.nanoTime()); });
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
@@ -178,19 +179,6 @@ public final class ReplicatedNode implements AutoCloseable {
     schedulePeriodic(config, tickMs, pingMs);
     log.info("replication node={} nodes={} electionTicks={} heartbeatTicks={} tickMs={}", selfId, cluster.size(),
         options.electionTicks(), options.heartbeatTicks(), tickMs);
-  }
-
-  private static RaftOptions raftOptions(BrokerConfig config) {
-    return RaftOptions.defaults().toBuilder()
-        .electionTicks(config.get(BrokerSettings.RAFT_ELECTION_TICKS))
-        .heartbeatTicks(config.get(BrokerSettings.RAFT_HEARTBEAT_TICKS))
-        .quiesce(config.get(BrokerSettings.RAFT_QUIESCE))
-        .snapshotBytesPerTick(Math.max(1, config.get(BrokerSettings.RAFT_SNAPSHOT_SEND_BYTES_PER_SEC)
-            / 1000 * config.get(BrokerSettings.RAFT_TICK_MS)))
-        .snapshotChunkBytes(config.get(BrokerSettings.RAFT_SNAPSHOT_CHUNK_BYTES))
-        .snapshotWindowBytes(config.get(BrokerSettings.RAFT_SNAPSHOT_WINDOW_BYTES))
-        .heldBytesMax(config.get(BrokerSettings.RAFT_APPLY_HELD_BYTES))
-        .build();
   }
 
   /** The metadata group over its stored log, the seed's nodes its first voters (the log then has the say). */

@@ -70,6 +70,19 @@ class PeerLivenessTest {
   }
 
   @Test
+  void aPeerAppliesRegistrationsOnlyOnceItsPingsSaySoAsAPreviousVersionsPingsNeverDo() {
+    PeerLiveness sender = new PeerLiveness(1, List.of(0), 8, 1_000_000_000L, 0);
+    PeerLiveness receiver = new PeerLiveness(0, List.of(1), 8, 1_000_000_000L, 0);
+    assertThat(receiver.appliesRegistrations(1)).as("never pinged").isFalse();
+    receiver.pinged(sender.ping(0, false).message(), 1_000);
+    assertThat(receiver.appliesRegistrations(1)).isTrue();
+    // the previous version's ping: only its stopping and stalled bits
+    receiver.pinged(io.chronik.raft.message.Message.of(io.chronik.raft.message.MessageType.HEARTBEAT, 1, 0, 1).build(), 2_000);
+    assertThat(receiver.appliesRegistrations(1)).as("a node still on the previous version").isFalse();
+    assertThat(receiver.mayLead(1)).as("its stopping bit still read").isFalse();
+  }
+
+  @Test
   void aPeerThatCameBackIsWarmOnlyAfterTheWarmUpSinceItsReturn() {
     long second = 1_000_000_000L;
     long warmup = 10 * second;
