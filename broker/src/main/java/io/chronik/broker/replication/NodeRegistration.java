@@ -1,6 +1,9 @@
 package io.chronik.broker.replication;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A node registers itself in the metadata ({@link MetadataCommand.RegisterNode}): once its image caught up with
@@ -11,10 +14,13 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A member of the metadata group registers only once every other member's pings say it applies
  * registrations ({@code everyMemberRegisters}): a node of the previous version stops on the record, so
- * during a rolling upgrade the founding nodes wait until the last one runs this version. A node joining by
- * bootstrap registers at once (adding a node needs every node upgraded first, docs/MEMBERSHIP.md).
+ * during a rolling upgrade the founding nodes wait until the last one runs this version. Once any registration is
+ * in the image the wait is over for good: an older node stops on that record anyway, another one changes
+ * nothing, and a member that died before its pings reached this node no longer keeps it unregistered. A node
+ * joining by bootstrap registers at once (adding a node needs every node upgraded first, docs/MEMBERSHIP.md).
  */
 final class NodeRegistration {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeRegistration.class);
   /** How often the registration is checked. */
   static final long ROUND_MS = 1000;
 
@@ -22,25 +28,29 @@ final class NodeRegistration {
   private final RegisteredNodes registered;
   private final BooleanSupplier caughtUp;
   private final BooleanSupplier member;
-  private final BooleanSupplier everyMemberRegisters;
-  private final ForwardedProposals forward;
-  private final java.util.function.Supplier<java.util.Collection<Integer>> peers;
+  private final Supplier<List<Integer>> membersNotApplying;
+  /** The members this node last waited for (logged when it changes, so a stuck registration names its cause). */
+  private List<Integer> waitingFor = List.of();
+  private final Consumer<MetadataCommand> toLeader;
+  private final Consumer<MetadataCommand> toEveryPeer;
 
   /**
    * @param member this node is in the metadata group's configuration (a voter or learner)
-   * @param everyMemberRegisters every other member of the metadata group applies registrations
-   * @param peers the nodes this one knows: a node outside the group (joining) knows no leader and asks them all
+   * @param membersNotApplying the other members of the metadata group whose pings have not said they apply
+   *     registrations
+   * @param toLeader hands a command to the metadata leader ({@link ForwardedProposals#forward})
+   * @param toEveryPeer hands it to every node this one knows: a node outside the group (joining) knows no leader
    */
   NodeRegistration(RegisteredNodes.Node self, RegisteredNodes registered, BooleanSupplier caughtUp,
-      BooleanSupplier member, BooleanSupplier everyMemberRegisters, ForwardedProposals forward,
-      java.util.function.Supplier<java.util.Collection<Integer>> peers) {
+      BooleanSupplier member, Supplier<List<Integer>> membersNotApplying, Consumer<MetadataCommand> toLeader,
+      Consumer<MetadataCommand> toEveryPeer) {
     this.self = self;
     this.registered = registered;
     this.caughtUp = caughtUp;
     this.member = member;
-    this.everyMemberRegisters = everyMemberRegisters;
-    this.forward = forward;
-    this.peers = peers;
+    this.membersNotApplying = membersNotApplying;
+    this.toLeader = toLeader;
+    this.toEveryPeer = toEveryPeer;
   }
 
   /** True when this node's registration is in the image as it is now. */
@@ -53,9 +63,19 @@ final class NodeRegistration {
       return;
     }
     if (!member.getAsBoolean()) {
-      forward.forwardToEvery(self.command(), peers.get());
-    } else if (caughtUp.getAsBoolean() && everyMemberRegisters.getAsBoolean()) {
-      forward.forward(self.command());
+      toEveryPeer.accept(self.command());
+    } else if (caughtUp.getAsBoolean() && (!registered.all().isEmpty() || noneWaitedFor())) {
+      toLeader.accept(self.command());
     }
+  }
+
+  private boolean noneWaitedFor() {
+    List<Integer> waiting = membersNotApplying.get();
+    if (!waiting.equals(waitingFor)) {
+      waitingFor = waiting;
+      LOG.info("node={} action=registration-{} members-not-applying-registrations={}", self.id(),
+          waiting.isEmpty() ? "sent" : "waiting", waiting);
+    }
+    return waiting.isEmpty();
   }
 }

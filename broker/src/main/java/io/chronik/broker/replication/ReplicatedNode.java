@@ -160,8 +160,9 @@ public final class ReplicatedNode implements AutoCloseable {
     this.moves = new PartitionMoves(image, forwarded::forward);
     this.registration = new NodeRegistration(RegisteredNodes.Node.of(cluster.node(selfId), directoryId),
         image.registered, metadata::caughtUp, () -> metadata.configuration().members().contains(selfId),
-        () -> metadata.configuration().members().stream().allMatch(m -> m == selfId || liveness.appliesRegistrations(m)),
-        forwarded, liveness::peers);
+        () -> metadata.configuration().members().stream().filter(m -> m != selfId && !liveness.appliesRegistrations(m))
+            .sorted().toList(),
+        forwarded::forward, c -> forwarded.forwardToEvery(c, liveness.peers()));
     this.voters = new MetadataVoters(metadata, image.registered, driver::offerTask);
     image.registered.onApplied(n -> { PeerTransports.addPeer(transport, n); liveness.addPeer(n.id(), System.nanoTime()); });
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
