@@ -70,7 +70,11 @@ public record PlantedBug(String name, String file, String original, String repla
       new PlantedBug("ack-of-overwritten-entries-kept", NODE + "ReadyAssembly.java",
           "outbox.removeIf(m -> m.type() == MessageType.APPEND_RESPONSE && !m.reject() && m.index() > 0);",
           "outbox.removeIf(m -> false);",
-          "an acknowledgement queued before a term change leaves although the new leader overwrote those entries"));
+          "an acknowledgement queued before a term change leaves although the new leader overwrote those entries"),
+      new PlantedBug("learner-promoted-before-catch-up", NODE + "Leadership.java",
+          "return membership.current().learners().contains(peer) && pr != null && pr.match() >= log.committed();",
+          "return membership.current().learners().contains(peer) && pr != null;",
+          "a learner becomes a voter before it holds every committed entry"));
 
   /** Caught within the first 100 seeds each, a few seconds apiece: the CI subset. */
   static final List<String> FAST = List.of("leader-counts-own-undurable-append", "vote-granted-twice-in-term",
