@@ -83,9 +83,11 @@ public record PlantedBug(String name, String file, String original, String repla
   /**
    * Bugs CI catches with the core's unit tests rather than the swarm: since new voters join only as caught-up
    * learners, the window where old voters commit past a change the new voters lack is out of the swarm's
-   * reach (not caught in 4,000 seeds), while RaftPaperTest's §4.3 case shows it at once.
+   * reach (not caught in 4,000 seeds), while RaftPaperTest's §4.3 case shows it at once. A learner promoted
+   * behind costs availability, not safety (Raft's quorums still hold every committed entry), so no safety
+   * invariant can see it and the swarm's liveness bound did not in 4,000 seeds; LearnerPromotionTest does.
    */
-  static final List<String> UNIT_CAUGHT = List.of("commit-past-config-change");
+  static final List<String> UNIT_CAUGHT = List.of("commit-past-config-change", "learner-promoted-before-catch-up");
 
   /**
    * Mutants no schedule can expose in this core, with the reason; the campaign still runs and reports
