@@ -109,6 +109,16 @@ class ReplicatedClusterIntegrationTest {
         }
         int coordinator = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS)
             .get(group).coordinator().id();
+        // each voter's directory id is the one its data dir's meta.properties holds (the node registered it); a
+        // node registers within a round (1 s) of hearing that every member applies registrations, so wait for all
+        // three before the kill: the new leader must then still describe the killed voter's
+        Map<Integer, org.apache.kafka.common.Uuid> onDisk = new java.util.HashMap<>();
+        for (int n = 0; n < 3; n++) {
+          onDisk.put(n, MetaProperties.loadOrFormat(cluster.dataDir(n), n).directoryId());
+        }
+        Eventually.eventually("directory ids registered before the kill", Duration.ofSeconds(30),
+            () -> admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS),
+            q -> q.voters().stream().allMatch(v -> onDisk.get(v.replicaId()).equals(v.replicaDirectoryId())));
         cluster.kill(coordinator);
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps(cluster, group))) {
           OffsetAndMetadata committed = c.committed(java.util.Set.of(tp), Duration.ofSeconds(60)).get(tp);
@@ -130,12 +140,7 @@ class ReplicatedClusterIntegrationTest {
         }
         assertThat(quorum.observers()).isEmpty();
         assertThat(quorum.nodes()).containsKeys(0, 1, 2);
-        // each voter's directory id is the one its data dir's meta.properties holds (the node registered it)
-        Map<Integer, org.apache.kafka.common.Uuid> onDisk = new java.util.HashMap<>();
-        for (int n = 0; n < 3; n++) {
-          onDisk.put(n, MetaProperties.loadOrFormat(cluster.dataDir(n), n).directoryId());
-        }
-        org.apache.kafka.clients.admin.QuorumInfo registered = Eventually.eventually("directory ids registered",
+        org.apache.kafka.clients.admin.QuorumInfo registered = Eventually.eventually("directory ids still registered",
             Duration.ofSeconds(20), () -> admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS),
             q -> q.voters().stream().allMatch(v -> onDisk.get(v.replicaId()).equals(v.replicaDirectoryId())));
         assertThat(registered.voters()).hasSize(3);
