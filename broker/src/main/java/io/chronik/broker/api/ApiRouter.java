@@ -106,6 +106,7 @@ public final class ApiRouter {
       case DESCRIBE_QUORUM -> quorum.describeQuorum(ctx);
       case ADD_RAFT_VOTER -> voters.addRaftVoter(ctx);
       case REMOVE_RAFT_VOTER -> voters.removeRaftVoter(ctx);
+      case UNREGISTER_BROKER -> voters.unregisterBroker(ctx);
       case ELECT_LEADERS -> electLeaders.electLeaders(ctx);
       case ALTER_PARTITION_REASSIGNMENTS -> moves.alterPartitionReassignments(ctx);
       case LIST_PARTITION_REASSIGNMENTS -> moves.listPartitionReassignments(ctx);

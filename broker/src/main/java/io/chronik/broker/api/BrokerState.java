@@ -44,12 +44,14 @@ public final class BrokerState {
 
   /**
    * Every node clients and peers may reach: the configured ones ({@code cluster.nodes}, and a joined node's seed)
-   * and those that registered in the metadata since (nodes joined by {@code cluster.bootstrap}), by id.
+   * and those that registered in the metadata since (nodes joined by {@code cluster.bootstrap}), by id; not the
+   * ones that left the cluster (UnregisterBroker).
    */
   java.util.List<ClusterNodes.Node> knownNodes() {
     java.util.Map<Integer, ClusterNodes.Node> all = new java.util.TreeMap<>();
-    cluster.nodes().forEach(n -> all.put(n.id(), n));
-    replication.views().registeredNodes().all().forEach(r -> all.putIfAbsent(r.id(),
+    io.chronik.broker.replication.RegisteredNodes registered = replication.views().registeredNodes();
+    cluster.nodes().stream().filter(n -> !registered.left(n.id())).forEach(n -> all.put(n.id(), n));
+    registered.all().forEach(r -> all.putIfAbsent(r.id(),
         new ClusterNodes.Node(r.id(), r.host(), r.kafkaPort(), r.raftPort())));
     return java.util.List.copyOf(all.values());
   }

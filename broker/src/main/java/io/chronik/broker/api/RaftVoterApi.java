@@ -18,6 +18,8 @@ import org.apache.kafka.common.message.AddRaftVoterRequestData;
 import org.apache.kafka.common.message.AddRaftVoterResponseData;
 import org.apache.kafka.common.message.RemoveRaftVoterRequestData;
 import org.apache.kafka.common.message.RemoveRaftVoterResponseData;
+import org.apache.kafka.common.message.UnregisterBrokerRequestData;
+import org.apache.kafka.common.message.UnregisterBrokerResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -32,7 +34,8 @@ import org.apache.kafka.common.requests.RequestUtils;
  * relays the request to it over its Kafka listener, as a Kafka broker forwards it to the active controller, and
  * hands back the answer. A relayed request carries {@link #FORWARDED_CLIENT_ID} and is never relayed again (a
  * node that is not the leader answers it NOT_LEADER_OR_FOLLOWER). The endpoints in an AddRaftVoter are not
- * used: a node registers its own addresses in the metadata.
+ * used: a node registers its own addresses in the metadata. UnregisterBroker (key 64, {@code Admin.unregisterBroker})
+ * takes the same way: a stopped node that is no voter and holds no replica leaves the cluster.
  */
 final class RaftVoterApi {
   static final String FORWARDED_CLIENT_ID = "chronik-voter-forward";
@@ -52,35 +55,47 @@ final class RaftVoterApi {
     this.s = s;
   }
 
+  private enum Kind { ADD, REMOVE, UNREGISTER }
+
   void addRaftVoter(RequestContext ctx) {
     AddRaftVoterRequestData req = (AddRaftVoterRequestData) ctx.request().data();
     int timeoutMs = req.timeoutMs() > 0 ? req.timeoutMs() : TIMEOUT_MS_DEFAULT;
-    change(ctx, true, req.voterId(), req.voterDirectoryId(), timeoutMs, req);
+    change(ctx, Kind.ADD, req.voterId(), req.voterDirectoryId(), timeoutMs, req);
   }
 
   void removeRaftVoter(RequestContext ctx) {
     RemoveRaftVoterRequestData req = (RemoveRaftVoterRequestData) ctx.request().data();
-    change(ctx, false, req.voterId(), req.voterDirectoryId(), TIMEOUT_MS_DEFAULT, req);
+    change(ctx, Kind.REMOVE, req.voterId(), req.voterDirectoryId(), TIMEOUT_MS_DEFAULT, req);
   }
 
-  private void change(RequestContext ctx, boolean add, int id, Uuid directoryId, int timeoutMs, ApiMessage req) {
+  void unregisterBroker(RequestContext ctx) {
+    UnregisterBrokerRequestData req = (UnregisterBrokerRequestData) ctx.request().data();
+    change(ctx, Kind.UNREGISTER, req.brokerId(), Uuid.ZERO_UUID, TIMEOUT_MS_DEFAULT, req);
+  }
+
+  private void change(RequestContext ctx, Kind kind, int id, Uuid directoryId, int timeoutMs, ApiMessage req) {
     boolean asked = s.replication.views().metadataQuorum(q -> s.executor.execute(() -> {
       boolean forwarded = FORWARDED_CLIENT_ID.equals(ctx.header().clientId());
       if (q.leaderId() == s.nodeId || forwarded) {
-        s.replication.metadataVoters().request(add, id, directoryId, timeoutMs,
-            o -> s.executor.execute(() -> ctx.respond(response(add, o.error(), o.message()))));
+        java.util.function.Consumer<io.chronik.broker.replication.MetadataVoters.Outcome> answer =
+            o -> s.executor.execute(() -> ctx.respond(response(kind, o.error(), o.message())));
+        if (kind == Kind.UNREGISTER) {
+          s.replication.metadataVoters().unregister(id, timeoutMs, answer);
+        } else {
+          s.replication.metadataVoters().request(kind == Kind.ADD, id, directoryId, timeoutMs, answer);
+        }
         return;
       }
       InetSocketAddress leader = kafkaAddress(q.leaderId());
       if (leader == null) {
-        ctx.respond(response(add, Errors.NOT_LEADER_OR_FOLLOWER, "leader=" + q.leaderId()
+        ctx.respond(response(kind, Errors.NOT_LEADER_OR_FOLLOWER, "leader=" + q.leaderId()
             + " reason=no-known-metadata-leader"));
         return;
       }
-      forward(ctx, add, leader, req, timeoutMs);
+      forward(ctx, kind, leader, req, timeoutMs);
     }));
     if (!asked) {
-      ctx.respond(response(add, Errors.REQUEST_TIMED_OUT, "reason=driver-queue-full"));
+      ctx.respond(response(kind, Errors.REQUEST_TIMED_OUT, "reason=driver-queue-full"));
     }
   }
 
@@ -90,21 +105,25 @@ final class RaftVoterApi {
     return n == null ? null : new InetSocketAddress(n.host(), n.kafkaPort());
   }
 
-  private void forward(RequestContext ctx, boolean add, InetSocketAddress leader, ApiMessage req, int timeoutMs) {
-    ApiKeys key = add ? ApiKeys.ADD_RAFT_VOTER : ApiKeys.REMOVE_RAFT_VOTER;
+  private void forward(RequestContext ctx, Kind kind, InetSocketAddress leader, ApiMessage req, int timeoutMs) {
+    ApiKeys key = switch (kind) {
+      case ADD -> ApiKeys.ADD_RAFT_VOTER;
+      case REMOVE -> ApiKeys.REMOVE_RAFT_VOTER;
+      case UNREGISTER -> ApiKeys.UNREGISTER_BROKER;
+    };
     try {
       relay.execute(() -> {
         ApiMessage answer;
         try {
           answer = ask(leader, key, req, ctx.version(), timeoutMs + 5_000);
         } catch (IOException | RuntimeException e) {
-          answer = response(add, Errors.REQUEST_TIMED_OUT, "leader=" + leader + " reason=forward-failed cause=" + e);
+          answer = response(kind, Errors.REQUEST_TIMED_OUT, "leader=" + leader + " reason=forward-failed cause=" + e);
         }
         ApiMessage a = answer;
         s.executor.execute(() -> ctx.respond(a));
       });
     } catch (RejectedExecutionException e) {
-      ctx.respond(response(add, Errors.REQUEST_TIMED_OUT, "reason=relay-queue-full queuedMax=" + RELAY_QUEUED_MAX));
+      ctx.respond(response(kind, Errors.REQUEST_TIMED_OUT, "reason=relay-queue-full queuedMax=" + RELAY_QUEUED_MAX));
     }
   }
 
@@ -130,9 +149,12 @@ final class RaftVoterApi {
     }
   }
 
-  private static ApiMessage response(boolean add, Errors error, String message) {
+  private static ApiMessage response(Kind kind, Errors error, String message) {
     String text = error == Errors.NONE ? null : message;
-    return add ? new AddRaftVoterResponseData().setErrorCode(error.code()).setErrorMessage(text)
-        : new RemoveRaftVoterResponseData().setErrorCode(error.code()).setErrorMessage(text);
+    return switch (kind) {
+      case ADD -> new AddRaftVoterResponseData().setErrorCode(error.code()).setErrorMessage(text);
+      case REMOVE -> new RemoveRaftVoterResponseData().setErrorCode(error.code()).setErrorMessage(text);
+      case UNREGISTER -> new UnregisterBrokerResponseData().setErrorCode(error.code()).setErrorMessage(text);
+    };
   }
 }

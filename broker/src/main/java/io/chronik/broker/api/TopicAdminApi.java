@@ -58,7 +58,9 @@ final class TopicAdminApi {
       if (!ct.assignments().isEmpty()) {
         partitions = ct.assignments().size();
       }
-      int nodes = s.config.seedNodes().size(); // topics are placed on the seed (docs/MEMBERSHIP.md)
+      // topics are placed on the seed nodes that have not left (docs/MEMBERSHIP.md)
+      int nodes = (int) s.config.seedNodes().nodes().stream()
+          .filter(n -> !s.replication.views().registeredNodes().left(n.id())).count();
       int rf = ct.replicationFactor() == -1 ? Math.min(nodes, s.config.get(BrokerSettings.REPLICATION_FACTOR))
           : ct.replicationFactor();
       String invalid = Topic.invalidNameReason(ct.name());

@@ -26,6 +26,7 @@ public sealed interface MetadataCommand {
   byte MOVE_PARTITION = 8;
   byte PARTITION_MOVED = 9;
   byte REGISTER_NODE = 10;
+  byte UNREGISTER_NODE = 11;
 
   /**
    * Creates {@code name} with {@code partitions} partitions on {@code replicationFactor} nodes each,
@@ -98,6 +99,13 @@ public sealed interface MetadataCommand {
   record RegisterNode(int nodeId, String host, int kafkaPort, int raftPort, long directoryIdHigh,
       long directoryIdLow) implements MetadataCommand {}
 
+  /**
+   * A node leaves the cluster for good (Kafka's UnregisterBroker): its registration goes, so it is no longer a
+   * learner of the metadata group, a peer or a move target. Proposed only by the metadata leader, for a node
+   * that is stopped, no voter and hosts no replica ({@link MetadataVoters}).
+   */
+  record UnregisterNode(int nodeId) implements MetadataCommand {}
+
   static byte[] encode(MetadataCommand command) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -138,6 +146,9 @@ public sealed interface MetadataCommand {
           out.writeInt(r.raftPort());
           out.writeLong(r.directoryIdHigh());
           out.writeLong(r.directoryIdLow());
+      } else if (command instanceof UnregisterNode u) {
+          out.writeByte(UNREGISTER_NODE);
+          out.writeInt(u.nodeId());
       } else if (command instanceof ClusterId c) {
           out.writeByte(CLUSTER_ID);
           out.writeUTF(c.id());
@@ -181,6 +192,8 @@ public sealed interface MetadataCommand {
         case REGISTER_NODE:
           return new RegisterNode(in.readInt(), in.readUTF(), in.readInt(), in.readInt(), in.readLong(),
               in.readLong());
+        case UNREGISTER_NODE:
+          return new UnregisterNode(in.readInt());
         case MOVE_PARTITION:
           return new MovePartition(in.readUTF(), in.readInt(), readNodes(in, payload.length));
         case PARTITION_MOVED:

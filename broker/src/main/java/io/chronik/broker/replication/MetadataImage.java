@@ -19,12 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metadata state machine, on the driver thread: applies committed {@link MetadataCommand}s in log
- * order, opens and closes this node's partition groups, and tells the state thread. Apply is
- * deterministic (group ids, their incarnations and replica placement depend only on the log and the
- * static member list),
- * so every node derives the same topics, and a restarted node rebuilds them from its latest
- * {@link MetadataSnapshot} ({@link #restore}) plus the entries after it.
+ * The metadata state machine, on the driver thread: applies committed {@link MetadataCommand}s in log order,
+ * opens and closes this node's partition groups, and tells the state thread. Apply is deterministic (group ids,
+ * incarnations and replica placement depend only on the log and the seed), so every node derives the same
+ * topics, and a restarted node rebuilds them from its latest {@link MetadataSnapshot} plus the entries after it.
  */
 final class MetadataImage implements MetadataGroup.StateMachine {
   private static final Logger log = LoggerFactory.getLogger(MetadataImage.class);
@@ -40,10 +38,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
   private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
   /** Group ids of moving partitions whose replica here closed because its group left this node out. */
   private final java.util.Set<Integer> left = new java.util.HashSet<>();
-  /**
-   * Committed offsets per consumer group, as the state thread's {@code OffsetStore} has them: kept here
-   * too (driver thread) because a snapshot must hold them once the commands that carried them are compacted.
-   */
+  /** Committed offsets per consumer group (as the state thread's OffsetStore): a snapshot must hold them too. */
   private final Map<String, Map<TopicPartition, MetadataCommand.Offset>> offsets = new HashMap<>();
   /** Runs key-compaction jobs (reads and rewrites of closed segments) off the driver thread; one for the node. */
   private final java.util.concurrent.ExecutorService cleaner = java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -52,10 +47,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         t.setDaemon(true);
         return t;
       });
-  /**
-   * Group 0 is the metadata group; partitions get the lowest id a deleted topic gave back, else 1, 2, ...
-   * in apply order, up to the cap.
-   */
+  /** Group 0 is the metadata group; partitions get the lowest id a deleted topic gave back, else the next one. */
   private GroupIdSupply groupIds;
   /** Partitions this node should host whose storage did not open (driver thread writes; metrics, /health read). */
   private volatile int openFailures;
@@ -107,6 +99,8 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       delete(d.name());
     } else if (command instanceof MetadataCommand.RegisterNode r) {
       registered.register(r);
+    } else if (command instanceof MetadataCommand.UnregisterNode u) {
+      registered.unregister(u.nodeId());
     } else if (command instanceof MetadataCommand.ClusterId c) {
       if (clusterId == null) {
         clusterId = c.id();
@@ -123,7 +117,8 @@ final class MetadataImage implements MetadataGroup.StateMachine {
 
   private void grow(TopicSpec topic, int partitions, int replicationFactor) {
     int added = Math.max(0, partitions - topic.partitions().size()); // a command without partitions takes none
-    String refusal = groupIds.refusal(added);
+    List<Integer> placed = registered.placeable(nodeIds); // never on a node that left (UnregisterNode)
+    String refusal = placed.isEmpty() && added > 0 ? "reason=every-seed-node-left" : groupIds.refusal(added);
     if (refusal != null) {
       // refused whole, on every node alike: no id is spent and nothing of the command opens
       log.error("topic={} partitions={} {}", topic.name(), partitions, refusal);
@@ -132,13 +127,13 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     List<GroupIdSupply.Grant> grants = groupIds.take(added);
     supply(groupIds.after(added));
     int rf = Math.max(1, Math.min(Math.min(replicationFactor <= 0 ? replicationFactorMax : replicationFactor,
-        replicationFactorMax), nodeIds.size()));
+        replicationFactorMax), placed.size()));
     List<TopicSpec.PartitionSpec> all = new ArrayList<>(topic.partitions());
     for (int index = topic.partitions().size(); index < partitions; index++) {
       GroupIdSupply.Grant grant = grants.get(index - topic.partitions().size());
       List<Integer> replicas = new ArrayList<>(rf);
       for (int r = 0; r < rf; r++) {
-        replicas.add(nodeIds.get((grant.groupId() + r) % nodeIds.size()));
+        replicas.add(placed.get((grant.groupId() + r) % placed.size()));
       }
       all.add(new TopicSpec.PartitionSpec(index, grant.groupId(), grant.incarnation(), replicas));
     }
@@ -192,7 +187,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
 
   /** Node ids of the seed or registered in the metadata, each once: a target a MovePartition may name. */
   private boolean validTarget(List<Integer> target) {
-    return target.stream().allMatch(n -> nodeIds.contains(n) || registered.node(n) != null)
+    return target.stream().allMatch(n -> (nodeIds.contains(n) || registered.node(n) != null) && !registered.left(n))
         && new java.util.HashSet<>(target).size() == target.size();
   }
 
@@ -301,6 +296,12 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     return moves;
   }
 
+  /** Partitions that have {@code nodeId} among their replicas or move targets (driver thread). */
+  long partitionsOn(int nodeId) {
+    return topics.values().stream().flatMap(t -> t.partitions().stream())
+        .filter(p -> p.replicas().contains(nodeId) || p.target().contains(nodeId)).count();
+  }
+
   /** This node's open replicas of {@code topic}'s partitions, by partition index. */
   private Map<Integer, PartitionGroup> hostedOf(TopicSpec topic) {
     Map<Integer, PartitionGroup> mine = new HashMap<>();
@@ -374,7 +375,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     offsets.forEach((group, byPartition) -> committed.put(group,
         byPartition.values().stream().sorted(order).toList()));
     return new MetadataSnapshot(groupIds.next(), groupIds.retired(), clusterId, List.copyOf(topics.values()),
-        committed, registered.all());
+        committed, registered.all(), registered.left());
   }
 
   /**
@@ -411,7 +412,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       String chosen = clusterId;
       stateExecutor.execute(() -> listener.clusterIdChosen(chosen));
     }
-    registered.replace(snapshot.nodes());
+    registered.replace(snapshot.nodes(), snapshot.left());
     offsets.clear();
     snapshot.offsets().forEach((group, list) -> {
       Map<TopicPartition, MetadataCommand.Offset> byPartition = offsets.computeIfAbsent(group, g -> new HashMap<>());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.zip.CRC32C;
 import org.apache.kafka.common.Uuid;
 
@@ -39,9 +40,13 @@ import org.apache.kafka.common.Uuid;
  * moving. Version 3 (before node registration) has no registered nodes: it decodes as none registered.
  */
 record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, String clusterId,
-    List<TopicSpec> topics, Map<String, List<MetadataCommand.Offset>> offsets, List<RegisteredNodes.Node> nodes) {
+    List<TopicSpec> topics, Map<String, List<MetadataCommand.Offset>> offsets, List<RegisteredNodes.Node> nodes,
+    java.util.SortedSet<Integer> left) {
   static final int MAGIC = 0x4d445331; // "MDS1"
-  /** With the registered nodes after the groups (count, each: id int, host utf, kafkaPort int, raftPort int, dir 2 longs). */
+  /**
+   * With the registered nodes after the groups (count, each: id int, host utf, kafkaPort int, raftPort int, dir 2
+   * longs), then the nodes that left (count, ids ascending).
+   */
   static final byte VERSION = 4;
   /** With move targets, without registered nodes: read, and written while no node registered. */
   static final byte VERSION_3 = 3;
@@ -61,10 +66,16 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
     this(nextGroupId, retired, clusterId, topics, offsets, List.of());
   }
 
+  MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, String clusterId, List<TopicSpec> topics,
+      Map<String, List<MetadataCommand.Offset>> offsets, List<RegisteredNodes.Node> nodes) {
+    this(nextGroupId, retired, clusterId, topics, offsets, nodes, new TreeSet<>());
+  }
+
   MetadataSnapshot {
     retired = Collections.unmodifiableSortedMap(new TreeMap<>(retired));
     topics = List.copyOf(topics);
     nodes = nodes.stream().sorted(java.util.Comparator.comparingInt(RegisteredNodes.Node::id)).toList();
+    left = Collections.unmodifiableSortedSet(new TreeSet<>(left));
     Map<String, List<MetadataCommand.Offset>> sorted = new TreeMap<>();
     offsets.forEach((group, list) -> sorted.put(group, List.copyOf(list)));
     offsets = java.util.Collections.unmodifiableMap(sorted);
@@ -76,7 +87,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
    */
   byte[] encode() {
     boolean moving = topics.stream().anyMatch(t -> t.partitions().stream().anyMatch(TopicSpec.PartitionSpec::moving));
-    byte version = !nodes.isEmpty() ? VERSION : moving ? VERSION_3 : VERSION_2;
+    byte version = !nodes.isEmpty() || !left.isEmpty() ? VERSION : moving ? VERSION_3 : VERSION_2;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(nextGroupId);
@@ -106,6 +117,10 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       }
       if (version == VERSION) {
         writeNodes(out, nodes);
+        out.writeInt(left.size());
+        for (int id : left) {
+          out.writeInt(id);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -247,7 +262,12 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       offsets.put(group, list);
     }
     List<RegisteredNodes.Node> nodes = version == VERSION ? readNodes(in, bytes) : List.of();
-    return new MetadataSnapshot(nextGroupId, retired, hasClusterId ? clusterId : null, topics, offsets, nodes);
+    TreeSet<Integer> left = new TreeSet<>();
+    int leftCount = version == VERSION ? count(in, bytes, "left") : 0;
+    for (int i = 0; i < leftCount; i++) {
+      left.add(in.readInt());
+    }
+    return new MetadataSnapshot(nextGroupId, retired, hasClusterId ? clusterId : null, topics, offsets, nodes, left);
   }
 
   private static TopicSpec readTopic(DataInputStream in, int bytes, byte version) throws IOException {

@@ -24,18 +24,78 @@ public final class MetadataVoters {
   /** Kafka's answer to a voter change: NONE, or the error code and message. */
   public record Outcome(Errors error, String message) {}
 
-  private record Waiting(boolean add, int id, long deadlineNanos, Consumer<Outcome> answer) {}
+  private enum Change { ADD, REMOVE, UNREGISTER }
+
+  private record Waiting(Change change, int id, long deadlineNanos, Consumer<Outcome> answer) {}
 
   private static final Logger log = LoggerFactory.getLogger(MetadataVoters.class);
   private final MetadataGroup metadata;
   private final RegisteredNodes registered;
   private final List<Waiting> waiting = new ArrayList<>();
   private final java.util.function.Predicate<Runnable> driverTasks;
+  private final java.util.function.IntToLongFunction partitionsOn;
+  private final java.util.function.IntPredicate running;
+  private final Consumer<MetadataCommand> propose;
 
-  MetadataVoters(MetadataGroup metadata, RegisteredNodes registered, java.util.function.Predicate<Runnable> driverTasks) {
+  /**
+   * @param partitionsOn partitions with a node among their replicas or move targets (driver thread)
+   * @param running the node pinged this one lately: it runs, and would register itself again at once
+   * @param propose proposes a metadata command (this node leads when it is called)
+   */
+  MetadataVoters(MetadataGroup metadata, RegisteredNodes registered, java.util.function.Predicate<Runnable> driverTasks,
+      java.util.function.IntToLongFunction partitionsOn, java.util.function.IntPredicate running,
+      Consumer<MetadataCommand> propose) {
     this.metadata = metadata;
     this.registered = registered;
     this.driverTasks = driverTasks;
+    this.partitionsOn = partitionsOn;
+    this.running = running;
+    this.propose = propose;
+  }
+
+  /**
+   * Any thread: UnregisterBroker at this node — a stopped node that is no voter and holds no replica leaves the
+   * cluster (its registration goes, so it is no learner, peer or placement target any more); {@code answer} runs
+   * on the driver thread once applied, refused, or late.
+   */
+  public void unregister(int id, long timeoutMs, Consumer<Outcome> answer) {
+    if (!driverTasks.test(() -> unregisterNow(id, timeoutMs, answer))) {
+      answer.accept(new Outcome(Errors.REQUEST_TIMED_OUT, "reason=driver-queue-full"));
+    }
+  }
+
+  private void unregisterNow(int id, long timeoutMs, Consumer<Outcome> answer) {
+    Outcome refused = unregisterRefusal(id);
+    if (refused != null) {
+      answer.accept(refused);
+      return;
+    }
+    propose.accept(new MetadataCommand.UnregisterNode(id));
+    log.info("node={} action=unregister-proposed", id);
+    waiting.add(new Waiting(Change.UNREGISTER, id, System.nanoTime() + Math.max(1, timeoutMs) * 1_000_000L, answer));
+  }
+
+  private Outcome unregisterRefusal(int id) {
+    if (!metadata.leading()) {
+      return new Outcome(Errors.NOT_LEADER_OR_FOLLOWER, "reason=not-the-metadata-leader");
+    }
+    if (registered.node(id) == null) {
+      return new Outcome(Errors.BROKER_ID_NOT_REGISTERED, "node=" + id + " reason=not-registered");
+    }
+    if (metadata.configuration().voters().contains(id)) {
+      return new Outcome(Errors.INVALID_REQUEST, "node=" + id + " voters=" + metadata.configuration().voters()
+          + " reason=still-a-metadata-voter (remove it first: chronik admin decommission)");
+    }
+    long partitions = partitionsOn.applyAsLong(id);
+    if (partitions > 0) {
+      return new Outcome(Errors.INVALID_REQUEST, "node=" + id + " partitions=" + partitions
+          + " reason=still-holds-replicas (move them off first: chronik admin decommission)");
+    }
+    if (running.test(id)) {
+      return new Outcome(Errors.INVALID_REQUEST, "node=" + id
+          + " reason=still-running (stop it first: a running node registers itself again)");
+    }
+    return null;
   }
 
   /**
@@ -60,11 +120,12 @@ public final class MetadataVoters {
     Configuration config = metadata.configuration();
     for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
       Waiting w = it.next();
-      boolean done = !config.joint() && w.add() == config.voters().contains(w.id());
+      boolean done = w.change() == Change.UNREGISTER ? registered.left(w.id())
+          : !config.joint() && (w.change() == Change.ADD) == config.voters().contains(w.id());
       if (done || nowNanos - w.deadlineNanos() > 0) {
         it.remove();
         w.answer().accept(done ? new Outcome(Errors.NONE, null) : new Outcome(Errors.REQUEST_TIMED_OUT,
-            "voter=" + w.id() + " reason=change-not-committed-in-time"));
+            "node=" + w.id() + " change=" + w.change() + " reason=change-not-committed-in-time"));
       }
     }
     if (!metadata.leading() || config.joint()) {
@@ -145,6 +206,7 @@ public final class MetadataVoters {
       return;
     }
     log.info("group=metadata voter={} action={} voters={}", id, add ? "add" : "remove", voters);
-    waiting.add(new Waiting(add, id, System.nanoTime() + Math.max(1, timeoutMs) * 1_000_000L, answer));
+    waiting.add(new Waiting(add ? Change.ADD : Change.REMOVE, id, System.nanoTime() + Math.max(1, timeoutMs) * 1_000_000L,
+        answer));
   }
 }

@@ -10,7 +10,9 @@ import java.util.function.Supplier;
  * the metadata leader (a node outside the metadata group, joining by {@code cluster.bootstrap}, at once: it
  * becomes a learner only once registered), and again whenever the image's registration of it differs from its own (a new data dir
  * incarnation, new addresses). Checked each round on the driver thread; a registration lost on the way (no
- * leader yet, a leader change) is simply sent again next round, and a repeated one changes nothing.
+ * leader yet, a leader change) is simply sent again next round, and a repeated one changes nothing. A node whose
+ * image has not caught up since its start sends it to every node it knows every {@link #STALE_ASK_ROUNDS}
+ * rounds: it may have been unregistered while it was down, and then no leader sends it the log.
  *
  * <p>A member of the metadata group registers only once every other member's pings say it applies
  * registrations ({@code everyMemberRegisters}): a node of the previous version stops on the record, so
@@ -23,6 +25,8 @@ final class NodeRegistration {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeRegistration.class);
   /** How often the registration is checked. */
   static final long ROUND_MS = 1000;
+  /** A node whose image has not caught up since its start registers again every this many rounds. */
+  static final int STALE_ASK_ROUNDS = 5;
 
   private final RegisteredNodes.Node self;
   private final RegisteredNodes registered;
@@ -31,6 +35,7 @@ final class NodeRegistration {
   private final Supplier<List<Integer>> membersNotApplying;
   /** The members this node last waited for (logged when it changes, so a stuck registration names its cause). */
   private List<Integer> waitingFor = List.of();
+  private int staleRounds;
   private final Consumer<MetadataCommand> toLeader;
   private final Consumer<MetadataCommand> toEveryPeer;
 
@@ -59,12 +64,25 @@ final class NodeRegistration {
   }
 
   void round() {
-    if (registered()) {
+    boolean current = caughtUp.getAsBoolean();
+    staleRounds = current ? 0 : staleRounds + 1;
+    boolean stale = staleRounds > 0 && staleRounds % STALE_ASK_ROUNDS == 0;
+    if (registered() && !stale) {
       return;
     }
     if (!member.getAsBoolean()) {
       toEveryPeer.accept(self.command());
-    } else if (caughtUp.getAsBoolean() && (!registered.all().isEmpty() || noneWaitedFor())) {
+    } else if (stale) {
+      // restarted with an image that has not caught up: this node may have been unregistered while it was down,
+      // and a leader that no longer counts it a learner never sends it the log. It knows no leader then, so it
+      // asks every node it knows (the leader among them applies it; a repeat changes nothing), through the same
+      // gate as a first registration (its image may hold none yet: entries apply once a leader says committed)
+      if (!registered.all().isEmpty() || noneWaitedFor()) {
+        LOG.info("node={} action=registration-sent-to-every-node reason=image-behind staleRounds={}", self.id(),
+            staleRounds);
+        toEveryPeer.accept(self.command());
+      }
+    } else if (current && (!registered.all().isEmpty() || noneWaitedFor())) {
       toLeader.accept(self.command());
     }
   }

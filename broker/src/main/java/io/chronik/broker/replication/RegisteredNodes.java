@@ -31,6 +31,8 @@ public final class RegisteredNodes {
   }
 
   private final Map<Integer, Node> nodes = new ConcurrentSkipListMap<>();
+  /** Nodes unregistered (UnregisterNode) and not registered again since: no longer placed on, listed or moved to. */
+  private final java.util.Set<Integer> left = new java.util.concurrent.ConcurrentSkipListSet<>();
   /** Told every registration applied (driver thread): the node's peer addresses follow them. */
   private volatile java.util.function.Consumer<Node> applied = n -> { };
 
@@ -41,14 +43,38 @@ public final class RegisteredNodes {
   void register(MetadataCommand.RegisterNode r) {
     Node n = Node.of(r);
     nodes.put(n.id(), n);
+    left.remove(n.id());
     applied.accept(n);
   }
 
-  /** Replaces every registration (a snapshot restored). */
-  void replace(Collection<Node> registered) {
+  /** The node left the cluster (UnregisterNode): its registration goes; a later RegisterNode brings it back. */
+  void unregister(int id) {
+    nodes.remove(id);
+    left.add(id);
+  }
+
+  /** Replaces every registration and the nodes that left (a snapshot restored). */
+  void replace(Collection<Node> registered, Collection<Integer> leftNodes) {
     nodes.clear();
+    left.clear();
     registered.forEach(n -> nodes.put(n.id(), n));
+    left.addAll(leftNodes);
     registered.forEach(applied);
+  }
+
+  /** {@code id} left the cluster (unregistered and not registered again). */
+  public boolean left(int id) {
+    return left.contains(id);
+  }
+
+  /** The nodes that left, ascending. */
+  public java.util.SortedSet<Integer> left() {
+    return new java.util.TreeSet<>(left);
+  }
+
+  /** Of {@code seed} (ascending node ids), those new partitions are placed on: every one that has not left. */
+  List<Integer> placeable(List<Integer> seed) {
+    return left.isEmpty() ? seed : seed.stream().filter(id -> !left.contains(id)).toList();
   }
 
   /** The registration of {@code id}, or null. */

@@ -163,7 +163,8 @@ public final class ReplicatedNode implements AutoCloseable {
         () -> metadata.configuration().members().stream().filter(m -> m != selfId && !liveness.appliesRegistrations(m))
             .sorted().toList(),
         forwarded::forward, c -> forwarded.forwardToEvery(c, liveness.peers()));
-    this.voters = new MetadataVoters(metadata, image.registered, driver::offerTask);
+    this.voters = new MetadataVoters(metadata, image.registered, driver::offerTask, image::partitionsOn,
+        id -> liveness.alive(id, System.nanoTime(), TimeUnit.SECONDS.toNanos(3)), forwarded::forward);
     image.registered.onApplied(n -> { PeerTransports.addPeer(transport, n); liveness.addPeer(n.id(), System.nanoTime()); });
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
     this.preferredElection = new PreferredElection(driver, image, liveness, selfId);

@@ -30,7 +30,8 @@ class MetadataCommandTest {
       new MetadataCommand.MovePartition("logs", 2, List.of(3, 1, 2)),
       new MetadataCommand.MovePartition("logs", 0, List.of()),
       new MetadataCommand.PartitionMoved("logs", 2, List.of(3, 1, 2)),
-      new MetadataCommand.RegisterNode(3, "10.0.0.4", 9095, 9195, 0x0123_4567_89ab_cdefL, -2L));
+      new MetadataCommand.RegisterNode(3, "10.0.0.4", 9095, 9195, 0x0123_4567_89ab_cdefL, -2L),
+      new MetadataCommand.UnregisterNode(3));
 
   @Test
   void aCreateTopicWithoutConfigsIsWrittenInTheFormatOlderNodesRead() {

@@ -160,6 +160,50 @@ class MetadataImageTest {
   }
 
   @Test
+  void aNodeThatLeftGetsNoNewReplicaAndNoMoveUntilItRegistersAgainAndASnapshotKeepsThat() {
+    ClusterNodes four = ClusterNodes.parse("0@h:1:2,1@h:3:4,2@h:5:6,3@h:7:8");
+    MetadataImage image = new MetadataImage(new NoReplicas(BrokerConfig.parse(new Properties())), Runnable::run, state,
+        four, 3, ReplicatedNode.GROUPS_MAX);
+    image.apply(new MetadataCommand.CreateTopic("before", 1, 1, 8, 3));
+    assertThat(image.partitionsOn(3)).as("placed on all four").isPositive();
+    image.apply(new MetadataCommand.RegisterNode(3, "h", 7, 8, 1, 2));
+    image.apply(new MetadataCommand.UnregisterNode(3));
+    assertThat(image.registered.node(3)).isNull();
+    assertThat(image.registered.left(3)).isTrue();
+    image.apply(new MetadataCommand.CreateTopic("after", 2, 2, 8, 3));
+    assertThat(state.topics.get("after").partitions()).allSatisfy(p -> assertThat(p.replicas()).doesNotContain(3)
+        .hasSize(3));
+    image.apply(new MetadataCommand.MovePartition("after", 0, List.of(3, 1, 2)));
+    assertThat(state.topics.get("after").partitions().get(0).moving()).as("no move to a node that left").isFalse();
+
+    StateThread restoredState = new StateThread();
+    MetadataImage restored = new MetadataImage(new NoReplicas(BrokerConfig.parse(new Properties())), Runnable::run,
+        restoredState, four, 3, ReplicatedNode.GROUPS_MAX);
+    restored.restore(MetadataSnapshot.decode(image.snapshot().encode()));
+    assertThat(restored.snapshot()).isEqualTo(image.snapshot());
+    assertThat(restored.registered.left()).containsExactly(3);
+    restored.apply(new MetadataCommand.CreateTopic("restored", 3, 3, 8, 3));
+    assertThat(restoredState.topics.get("restored").partitions()).allSatisfy(p -> assertThat(p.replicas())
+        .doesNotContain(3));
+
+    restored.apply(new MetadataCommand.RegisterNode(3, "h", 7, 8, 3, 4));
+    assertThat(restored.registered.left(3)).as("registered again: back in the cluster").isFalse();
+    restored.apply(new MetadataCommand.CreateTopic("back", 4, 4, 8, 3));
+    assertThat(restoredState.topics.get("back").partitions()).anySatisfy(p -> assertThat(p.replicas()).contains(3));
+  }
+
+  @Test
+  void whenEverySeedNodeLeftANewTopicIsRefusedOnEveryNodeAlike() {
+    MetadataImage image = image(state);
+    for (int id = 0; id < 3; id++) {
+      image.apply(new MetadataCommand.UnregisterNode(id));
+    }
+    image.apply(new MetadataCommand.CreateTopic("nowhere", 1, 1, 2, 3));
+    assertThat(state.topics).doesNotContainKey("nowhere");
+    assertThat(image.snapshot().nextGroupId()).as("no group id spent").isEqualTo(1);
+  }
+
+  @Test
   void aRestoredImageEqualsTheImageThatReplayedTheWholeLog() {
     MetadataImage full = replayed(state, LOG);
     StateThread restoredState = new StateThread();

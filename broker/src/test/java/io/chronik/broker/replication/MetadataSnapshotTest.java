@@ -32,7 +32,7 @@ class MetadataSnapshotTest {
     offsets.put("empty-group", List.of());
     return new MetadataSnapshot(8, new java.util.TreeMap<>(Map.of(3, 0, 5, 2)), "vFQ2xKj7TUWlrLL0Uz0tCg", topics,
         offsets, List.of(new RegisteredNodes.Node(3, "10.0.0.4", 9095, 9195, new Uuid(7, 8)),
-            new RegisteredNodes.Node(0, "host-ü", 9092, 9192, new Uuid(-1, 1))));
+            new RegisteredNodes.Node(0, "host-ü", 9092, 9192, new Uuid(-1, 1))), new java.util.TreeSet<>(List.of(6)));
   }
 
   @Test
@@ -57,7 +57,7 @@ class MetadataSnapshotTest {
     List<RegisteredNodes.Node> nodes = new ArrayList<>(a.nodes());
     java.util.Collections.reverse(nodes);
     MetadataSnapshot b = new MetadataSnapshot(a.nextGroupId(), a.retired(), a.clusterId(), a.topics(), reversed,
-        nodes);
+        nodes, a.left());
     assertThat(b.encode()).isEqualTo(a.encode());
   }
 
@@ -145,6 +145,16 @@ class MetadataSnapshotTest {
     byte[] v2 = without.encode();
     assertThat(v2[4]).as("readable by nodes from before moves").isEqualTo(MetadataSnapshot.VERSION_2);
     assertThat(MetadataSnapshot.decode(v2)).isEqualTo(without);
+  }
+
+  @Test
+  void nodesThatLeftRoundTripAndAloneStillMakeAVersion4Snapshot() {
+    MetadataSnapshot withLeft = new MetadataSnapshot(2, new java.util.TreeMap<>(), null, List.of(), Map.of(), List.of(),
+        new java.util.TreeSet<>(List.of(5, 3)));
+    byte[] bytes = withLeft.encode();
+    assertThat(bytes[4]).isEqualTo(MetadataSnapshot.VERSION);
+    assertThat(MetadataSnapshot.decode(bytes)).isEqualTo(withLeft);
+    assertThat(MetadataSnapshot.decode(bytes).left()).containsExactly(3, 5);
   }
 
   @Test

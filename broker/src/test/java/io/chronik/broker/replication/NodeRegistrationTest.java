@@ -15,8 +15,9 @@ class NodeRegistrationTest {
   private final List<MetadataCommand> toEveryPeer = new ArrayList<>();
   private final AtomicReference<List<Integer>> notApplying = new AtomicReference<>(List.of(0, 1));
   private final AtomicBoolean member = new AtomicBoolean(true);
+  private final AtomicBoolean caughtUp = new AtomicBoolean(true);
   private final RegisteredNodes.Node self = new RegisteredNodes.Node(2, "127.0.0.1", 9092, 9093, Uuid.randomUuid());
-  private final NodeRegistration registration = new NodeRegistration(self, registered, () -> true, member::get,
+  private final NodeRegistration registration = new NodeRegistration(self, registered, caughtUp::get, member::get,
       notApplying::get, toLeader::add, toEveryPeer::add);
 
   @Test
@@ -56,6 +57,26 @@ class NodeRegistrationTest {
     registration.round();
     assertThat(toEveryPeer).containsExactly(self.command());
     assertThat(toLeader).isEmpty();
+  }
+
+  @Test
+  void aRestartedNodeWhoseImageStaysBehindAsksEveryPeerEveryFewRoundsAsItMayHaveBeenUnregistered() {
+    notApplying.set(List.of());
+    registered.register(self.command()); // what its image held when it stopped
+    caughtUp.set(false); // no leader sends it the log: it may have been unregistered meanwhile
+    for (int round = 1; round < NodeRegistration.STALE_ASK_ROUNDS; round++) {
+      registration.round();
+    }
+    assertThat(toEveryPeer).as("a normal restart catches up long before").isEmpty();
+    registration.round();
+    assertThat(toEveryPeer).containsExactly(self.command());
+    assertThat(toLeader).isEmpty();
+
+    caughtUp.set(true);
+    for (int round = 0; round < 2 * NodeRegistration.STALE_ASK_ROUNDS; round++) {
+      registration.round();
+    }
+    assertThat(toEveryPeer).as("caught up: its registration stands").hasSize(1);
   }
 
   @Test

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "admin", mixinStandardHelpOptions = true,
     description = "Operator commands against a running cluster (any cluster reachable over the Kafka protocol).",
     subcommands = {AdminCommand.Health.class, AdminCommand.SafeToStop.class, MembershipCommands.AddVoter.class,
-        MembershipCommands.RemoveVoter.class, MembershipCommands.Decommission.class})
+        MembershipCommands.RemoveVoter.class, MembershipCommands.Decommission.class,
+        MembershipCommands.Unregister.class})
 public final class AdminCommand implements Callable<Integer> {
   static final int EXIT_UNHEALTHY = 1;
   static final int EXIT_USAGE = 2;

@@ -119,7 +119,18 @@ final class Membership implements AutoCloseable {
     if (voter) {
       removeVoter(node);
     }
-    out.println("node=" + node + " action=decommissioned hint=stop-the-node");
+    out.println("node=" + node + " action=decommissioned hint=stop-the-node-then-unregister-it");
+  }
+
+  /**
+   * Takes a stopped, decommissioned node out of the cluster for good (UnregisterBroker): it is no longer a
+   * metadata learner the leader sends to, a peer, listed to clients, or a place for new partitions. The cluster
+   * refuses a running node, a voter and a node that still holds replicas (the reason on stderr).
+   */
+  void unregister(int node) throws Exception {
+    admin.unregisterBroker(node).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    out.println("node=" + node + " action=unregistered nodes=" + admin.describeCluster().nodes()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream().map(Node::id).sorted().toList());
   }
 
   /** The group's voters after the change must have a majority up, or it could commit nothing once N is gone. */

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code chronik admin add-voter / remove-voter / decommission --node N --bootstrap H:P}: the cluster's membership
+ * {@code chronik admin add-voter / remove-voter / decommission / unregister --node N --bootstrap H:P}: the cluster's membership
  * (docs/MEMBERSHIP.md). Exit 0 done, 1 refused (the reason as {@code key=value} on stderr; a refused precondition
  * changes nothing), 3 cluster unreachable.
  */
@@ -89,6 +89,24 @@ public final class MembershipCommands {
     @Override
     void run(Membership m) throws Exception {
       m.removeVoter(node);
+    }
+  }
+
+  @Command(name = "unregister", mixinStandardHelpOptions = true,
+      description = "Take stopped node N out of the cluster for good (UnregisterBroker): no longer a metadata learner, "
+          + "a peer, listed to clients or a place for new partitions. Refused while N runs, is a metadata voter or "
+          + "holds a replica: decommission it and stop it first. Starting it again brings it back.")
+  public static final class Unregister extends Base {
+    public Unregister() {}
+
+    @Override
+    String name() {
+      return "unregister";
+    }
+
+    @Override
+    void run(Membership m) throws Exception {
+      m.unregister(node);
     }
   }
 

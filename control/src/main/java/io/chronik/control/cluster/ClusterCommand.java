@@ -183,9 +183,12 @@ public final class ClusterCommand implements Callable<Integer> {
 
     public Restart() {}
 
-    /** Refuses (unless --force) to stop a node whose loss would take a group below its quorum. */
+    /**
+     * Refuses (unless --force) to stop a node whose loss would take a group below its quorum. A node that is not
+     * running loses no group anything (and one unregistered while stopped is no node of the cluster's metadata).
+     */
     private void mayStop(LocalCluster cluster, int n) {
-      if (force) {
+      if (force || !cluster.isAlive(n)) {
         return;
       }
       try (io.chronik.control.admin.HealthProbe probe = new io.chronik.control.admin.HealthProbe(cluster.bootstrap(),

@@ -101,6 +101,8 @@ class MembershipCommandsIntegrationTest {
         assertThat(notAVoter.err()).contains("node=3 reason=not-a-voter voters=[0, 1, 2]");
         assertThat(voters(admin)).containsExactly(0, 1, 2);
 
+        unregisterOnlyOnceStoppedThenStartAgain(cluster, admin, bootstrap);
+
         Outcome added = run(new MembershipCommands.AddVoter(), bootstrap, 3);
         assertThat(added.exit()).as(added.out() + added.err()).isZero();
         assertThat(added.out()).contains("node=3 action=voter-added");
@@ -122,6 +124,64 @@ class MembershipCommandsIntegrationTest {
     } finally {
       cluster.stop(Duration.ofSeconds(10));
     }
+  }
+
+  /**
+   * UnregisterBroker (Kafka's error codes through {@code chronik admin unregister}): refused for a voter and for
+   * the running node 3; once 3 is stopped it leaves the cluster — no observer of the metadata group, not listed,
+   * no replica of a new topic; a second unregister → BrokerIdNotRegisteredException; started again, it is back.
+   */
+  private static void unregisterOnlyOnceStoppedThenStartAgain(LocalCluster cluster, Admin admin, String bootstrap)
+      throws Exception {
+    Outcome voter = run(new MembershipCommands.Unregister(), bootstrap, 0);
+    assertThat(voter.exit()).as(voter.out() + voter.err()).isEqualTo(AdminCommand.EXIT_UNHEALTHY);
+    assertThat(voter.err()).contains("InvalidRequestException").contains("node=0").contains("still-a-metadata-voter");
+    Outcome running = run(new MembershipCommands.Unregister(), bootstrap, 3);
+    assertThat(running.exit()).as(running.out() + running.err()).isEqualTo(AdminCommand.EXIT_UNHEALTHY);
+    assertThat(running.err()).contains("node=3").contains("still-running");
+
+    cluster.kill(3);
+    Outcome unregistered = await("node 3 unregistered once its pings stopped", Duration.ofSeconds(30),
+        () -> run(new MembershipCommands.Unregister(), bootstrap, 3), o -> o.exit() == 0);
+    assertThat(unregistered.out()).contains("node=3 action=unregistered nodes=[0, 1, 2]");
+    assertThat(observers(admin)).doesNotContain(3);
+    admin.createTopics(List.of(new NewTopic("after-unregister", 8, (short) 3))).all().get(30, TimeUnit.SECONDS);
+    assertThat(admin.describeTopics(List.of("after-unregister")).allTopicNames().get(30, TimeUnit.SECONDS)
+        .get("after-unregister").partitions()).allSatisfy(p -> assertThat(p.replicas())
+            .extracting(org.apache.kafka.common.Node::id).doesNotContain(3));
+    Outcome again = run(new MembershipCommands.Unregister(), bootstrap, 3);
+    assertThat(again.exit()).isEqualTo(AdminCommand.EXIT_UNHEALTHY);
+    assertThat(again.err()).contains("BrokerIdNotRegisteredException");
+
+    cluster.restart(3); // registers itself again: an observer the add-voter below can promote
+    try {
+      await("node 3 observes the metadata group again", Duration.ofSeconds(30), () -> observers(admin),
+          o -> o.contains(3));
+    } catch (AssertionError e) {
+      List<String> log = java.nio.file.Files.readAllLines(cluster.log(3));
+      throw new AssertionError(e.getMessage() + "\nnode 3 log tail:\n"
+          + String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size())), e);
+    }
+  }
+
+  /** Polls {@code probe} until {@code done} holds; fails naming {@code what} and the last value. */
+  private static <T> T await(String what, Duration timeout, java.util.concurrent.Callable<T> probe,
+      java.util.function.Predicate<T> done) throws Exception {
+    long end = System.nanoTime() + timeout.toNanos();
+    T last = probe.call();
+    while (!done.test(last)) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("timed out waiting: " + what + " last=" + last);
+      }
+      Thread.sleep(250);
+      last = probe.call();
+    }
+    return last;
+  }
+
+  private static List<Integer> observers(Admin admin) throws Exception {
+    QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
+    return q.observers().stream().map(QuorumInfo.ReplicaState::replicaId).sorted().toList();
   }
 
   private static List<Integer> voters(Admin admin) throws Exception {
