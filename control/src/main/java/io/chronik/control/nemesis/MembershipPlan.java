@@ -44,21 +44,27 @@ public record MembershipPlan(List<Move> moves, String voter, String note) {
 
   /**
    * The plan for a cluster of {@code order} (the drawn node order): each partition with a node outside its
-   * replicas moves one replica — the first of {@code order} (rotated by the partition number, so sources
-   * and targets spread) in the replicas goes, the first outside comes in at its position; the voter is the
+   * replicas moves one replica. The k-th such partition gives up the replica at position (k + s) mod its
+   * replica count, s drawn from the order, so with as many partitions as replicas every position leaves once
+   * — also the preferred one, which leads: each injection makes a leader hand off. The first node of
+   * {@code order} (rotated by the partition number, so targets spread) outside the replicas takes that
+   * position. The voter is the
    * first of {@code order} that is a voter with a known directory id (RemoveRaftVoter needs it) and not the
    * metadata leader, when there are at least two voters (the last voter cannot leave).
    */
   public static MembershipPlan draw(Map<Integer, List<String>> replicas, ClusterMembers.Quorum quorum,
       List<String> order) {
     List<Move> moves = new ArrayList<>();
+    int shift = order.isEmpty() ? 0 : order.stream().sorted().toList().indexOf(order.get(0));
+    int k = 0;
     for (Map.Entry<Integer, List<String>> p : new TreeMap<>(replicas).entrySet()) {
-      List<String> rotated = rotate(order, p.getKey());
       List<String> current = p.getValue();
-      String in = rotated.stream().filter(n -> !current.contains(n)).findFirst().orElse(null);
-      String out = rotated.stream().filter(current::contains).findFirst().orElse(null);
-      if (in != null && out != null) {
-        moves.add(new Move(p.getKey(), current, current.stream().map(n -> n.equals(out) ? in : n).toList()));
+      String in = rotate(order, p.getKey()).stream().filter(n -> !current.contains(n)).findFirst().orElse(null);
+      if (in != null && !current.isEmpty()) {
+        int leaving = (k++ + shift) % current.size();
+        List<String> target = new ArrayList<>(current);
+        target.set(leaving, in);
+        moves.add(new Move(p.getKey(), current, target));
       }
     }
     String voter = quorum.voters().size() < 2 ? null : order.stream()

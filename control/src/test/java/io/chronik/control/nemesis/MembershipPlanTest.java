@@ -31,8 +31,20 @@ class MembershipPlanTest {
       int at = from.indexOf(m.leaving());
       assertThat(m.to().get(at)).as("the new replica takes the leaving one's position").isEqualTo(m.joining());
     }
-    // order n1..n4 rotated by the partition: p0 drops n1 for n4, p1 drops n2 for n1, p2 drops n3 for n2
-    assertThat(plan.text()).startsWith("moves=p0:n1,n2,n3->n4,n2,n3;p1:n2,n3,n4->n1,n3,n4;p2:n3,n4,n1->n2,n4,n1");
+    // order n1..n4 (shift 0): p0 gives up position 0, p1 position 1, p2 position 2
+    assertThat(plan.text()).startsWith("moves=p0:n1,n2,n3->n4,n2,n3;p1:n2,n3,n4->n2,n1,n4;p2:n3,n4,n1->n3,n4,n2");
+  }
+
+  @Test
+  void withAsManyPartitionsAsReplicasEveryPositionLeavesOnceSoThePreferredLeaderMovesInEveryInjection() {
+    Map<Integer, List<String>> replicas = Map.of(0, List.of("n1", "n2", "n3"), 1, List.of("n2", "n3", "n4"),
+        2, List.of("n3", "n4", "n1"));
+    for (long seed = 0; seed < 20; seed++) {
+      List<String> order = new Draw(FOUR, new java.util.Random(seed), List.of()).shuffled();
+      MembershipPlan plan = MembershipPlan.draw(replicas, quorum("n1", "n1", "n2", "n3", "n4"), order);
+      assertThat(plan.moves().stream().map(m -> m.from().indexOf(m.leaving())).toList())
+          .as("positions given up, order %s", order).containsExactlyInAnyOrder(0, 1, 2);
+    }
   }
 
   @Test
