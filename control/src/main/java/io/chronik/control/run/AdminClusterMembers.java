@@ -35,25 +35,32 @@ import org.apache.kafka.common.Uuid;
  */
 final class AdminClusterMembers implements ClusterMembers, AutoCloseable {
   private static final long ANSWER_SECONDS = 10;
-  private final Admin admin;
+  private final Properties config = new Properties();
   private final String topic;
   private final HostCluster cluster;
   private final AddressGuard guard;
+  private Admin admin;
 
   AdminClusterMembers(String bootstrap, String topic, HostCluster cluster, AddressGuard guard) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "9000");
-    this.admin = Admin.create(p);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "9000");
     this.topic = topic;
     this.cluster = cluster;
     this.guard = guard;
   }
 
+  /** Created at the first call: a run without the membership fault opens no admin client for it. */
+  private synchronized Admin admin() {
+    if (admin == null) {
+      admin = Admin.create(config);
+    }
+    return admin;
+  }
+
   @Override
   public Map<Integer, List<String>> replicas() {
-    TopicDescription d = answer("describe-topic", admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+    TopicDescription d = answer("describe-topic", admin().describeTopics(List.of(topic)).allTopicNames()).get(topic);
     Map<Integer, List<String>> replicas = new TreeMap<>();
     for (TopicPartitionInfo p : d.partitions()) {
       replicas.put(p.partition(), p.replicas().stream().map(n -> name(n.id())).toList());
@@ -66,33 +73,33 @@ final class AdminClusterMembers implements ClusterMembers, AutoCloseable {
     Map<TopicPartition, Optional<NewPartitionReassignment>> moves = new HashMap<>();
     targets.forEach((p, nodes) -> moves.put(new TopicPartition(topic, p),
         Optional.of(new NewPartitionReassignment(nodes.stream().map(cluster::nodeId).toList()))));
-    answer("alter-partition-reassignments", admin.alterPartitionReassignments(moves).all());
+    answer("alter-partition-reassignments", admin().alterPartitionReassignments(moves).all());
   }
 
   @Override
   public Set<Integer> moving() {
     return answer("list-partition-reassignments",
-        admin.listPartitionReassignments(new ListPartitionReassignmentsOptions()).reassignments()).keySet().stream()
+        admin().listPartitionReassignments(new ListPartitionReassignmentsOptions()).reassignments()).keySet().stream()
         .filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).collect(Collectors.toSet());
   }
 
   @Override
   public Quorum quorum() {
-    QuorumInfo q = answer("describe-quorum", admin.describeMetadataQuorum().quorumInfo());
+    QuorumInfo q = answer("describe-quorum", admin().describeMetadataQuorum().quorumInfo());
     return new Quorum(q.leaderId() < 0 ? "" : name(q.leaderId()), members(q.voters()), members(q.observers()),
         q.highWatermark());
   }
 
   @Override
   public void removeVoter(String node, String directoryId) {
-    answer("remove-voter node=" + node, admin.removeRaftVoter(cluster.nodeId(node), Uuid.fromString(directoryId)).all());
+    answer("remove-voter node=" + node, admin().removeRaftVoter(cluster.nodeId(node), Uuid.fromString(directoryId)).all());
   }
 
   @Override
   public void addVoter(String node, String directoryId) {
     Host host = cluster.hosts().get(cluster.nodeId(node));
     String address = guard.check(host).getHostAddress();
-    answer("add-voter node=" + node, admin.addRaftVoter(cluster.nodeId(node), Uuid.fromString(directoryId),
+    answer("add-voter node=" + node, admin().addRaftVoter(cluster.nodeId(node), Uuid.fromString(directoryId),
         Set.of(new RaftVoterEndpoint("PLAINTEXT", address, cluster.kafkaPort()))).all());
   }
 
@@ -123,7 +130,9 @@ final class AdminClusterMembers implements ClusterMembers, AutoCloseable {
   }
 
   @Override
-  public void close() {
-    admin.close(Duration.ofSeconds(5));
+  public synchronized void close() {
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
   }
 }
