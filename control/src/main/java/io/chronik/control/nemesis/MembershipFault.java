@@ -99,7 +99,7 @@ public final class MembershipFault implements Fault {
     }
     if (!plan.voter().isEmpty()) {
       String voter = plan.voter();
-      String directory = directoryOf(members.quorum(), voter, done);
+      String directory = directoryOf(read(done, "describe-quorum", members::quorum), voter, done);
       awaitStep(done, "remove-voter", voterBound, () -> {
         if (members.quorum().isVoter(voter)) {
           members.removeVoter(voter, directory);
@@ -125,7 +125,7 @@ public final class MembershipFault implements Fault {
     ClusterMembers members = bed.members();
     List<String> done = new ArrayList<>();
     Map<Integer, List<String>> before = plan.assignment(false);
-    Map<Integer, List<String>> now = members.replicas();
+    Map<Integer, List<String>> now = read(done, "describe-topic", members::replicas);
     Map<Integer, List<String>> back = new java.util.TreeMap<>();
     before.forEach((p, replicas) -> {
       if (!replicas.equals(now.get(p))) {
@@ -137,7 +137,7 @@ public final class MembershipFault implements Fault {
     }
     done.add("moved-back=" + back.keySet().stream().map(p -> "p" + p).toList());
     if (!plan.voter().isEmpty()) {
-      ClusterMembers.Quorum q = members.quorum();
+      ClusterMembers.Quorum q = read(done, "describe-quorum", members::quorum);
       if (q.isVoter(plan.voter())) {
         done.add("voter=" + plan.voter() + ":still-a-voter");
       } else {
@@ -145,10 +145,42 @@ public final class MembershipFault implements Fault {
         done.add("voter=" + plan.voter() + ":added-back");
       }
     }
-    Map<Integer, List<String>> after = members.replicas();
-    after.keySet().retainAll(before.keySet());
-    done.add("replicas=" + MembershipPlan.assignmentText(after) + " voters=" + members.quorum().voterNodes());
+    done.add("replicas=" + MembershipPlan.assignmentText(readBack(members, before, done)) + " voters="
+        + read(done, "describe-quorum", members::quorum).voterNodes());
     return String.join(" ", done);
+  }
+
+  /**
+   * The moved partitions' replicas as the cluster describes them, asked until they read {@code expected} (up to
+   * the voter bound): DescribeTopics goes to any broker, and one that has not yet applied the move's end still
+   * lists the replicas being removed. Past the bound, what was read last (the value then shows the difference).
+   */
+  private Map<Integer, List<String>> readBack(ClusterMembers members, Map<Integer, List<String>> expected,
+      List<String> done) {
+    long deadline = System.nanoTime() + voterBound.toNanos();
+    while (true) {
+      Map<Integer, List<String>> now = new java.util.TreeMap<>(read(done, "describe-topic", members::replicas));
+      now.keySet().retainAll(expected.keySet());
+      if (now.equals(expected) || System.nanoTime() > deadline) {
+        return now;
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return now;
+      }
+    }
+  }
+
+  /** One answer of the cluster, asked again while it fails (up to the voter bound). */
+  private <T> T read(List<String> done, String call, java.util.function.Supplier<T> ask) {
+    java.util.concurrent.atomic.AtomicReference<T> answer = new java.util.concurrent.atomic.AtomicReference<>();
+    awaitStep(done, call, voterBound, () -> {
+      answer.set(ask.get());
+      return true;
+    });
+    return answer.get();
   }
 
   /** One AlterPartitionReassignments (retried until the cluster takes it), then waits until each is done. */

@@ -25,7 +25,14 @@ final class FakeClusterMembers implements ClusterMembers {
   boolean movesNeverFinish;
   /** How many AddRaftVoter calls are answered REQUEST_TIMED_OUT (the leader's own catch-up check). */
   int addVoterRefusals;
+  /**
+   * After a move ends, how many DescribeTopics answers (after the first) come from a broker that has not
+   * applied its end yet: they list the target followed by the replicas being removed, as Kafka does.
+   */
+  int staleReads;
   private final Map<Integer, List<String>> pending = new TreeMap<>();
+  private final Map<Integer, List<String>> staleView = new TreeMap<>();
+  private int readsSinceMoveEnded = -1;
   private int movingPolls;
   private int quorumReadsSinceRemoval;
 
@@ -45,6 +52,11 @@ final class FakeClusterMembers implements ClusterMembers {
 
   @Override
   public Map<Integer, List<String>> replicas() {
+    if (readsSinceMoveEnded >= 0 && ++readsSinceMoveEnded > 1 && readsSinceMoveEnded <= 1 + staleReads) {
+      Map<Integer, List<String>> stale = new TreeMap<>(replicas);
+      stale.putAll(staleView);
+      return stale;
+    }
     return new TreeMap<>(replicas);
   }
 
@@ -57,9 +69,16 @@ final class FakeClusterMembers implements ClusterMembers {
 
   @Override
   public Set<Integer> moving() {
-    if (!movesNeverFinish && movingPolls++ >= pollsPerMove) {
+    if (!movesNeverFinish && movingPolls++ >= pollsPerMove && !pending.isEmpty()) {
+      staleView.clear();
+      pending.forEach((p, target) -> {
+        List<String> view = new ArrayList<>(target);
+        replicas.get(p).stream().filter(n -> !target.contains(n)).forEach(view::add);
+        staleView.put(p, view);
+      });
       replicas.putAll(pending);
       pending.clear();
+      readsSinceMoveEnded = 0;
     }
     return new HashSet<>(pending.keySet());
   }

@@ -76,6 +76,19 @@ class MembershipFaultTest {
   }
 
   @Test
+  void healReadsTheReplicasBackUntilALaggingBrokerHasAppliedTheMoveBack() {
+    FakeClusterMembers members = new FakeClusterMembers(3, FOUR);
+    RecordingTestbed bed = bed(members);
+    MembershipFault fault = fault();
+    Map<Integer, List<String>> before = members.replicas();
+    Injection injection = fault.resolve(fault.pick(new Draw(FOUR, new Random(4), List.of())), bed);
+    fault.start(injection, bed);
+    members.staleReads = 3;
+    String healed = fault.heal(injection, bed);
+    assertThat(healed).endsWith(" replicas=" + MembershipPlan.assignmentText(before) + " voters=[n1, n2, n3, n4]");
+  }
+
+  @Test
   void aMoveThatDoesNotFinishFailsTheStartWithWhatItWaitedFor() {
     FakeClusterMembers members = new FakeClusterMembers(1, FOUR);
     members.movesNeverFinish = true;
