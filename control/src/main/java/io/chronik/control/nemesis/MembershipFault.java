@@ -108,7 +108,7 @@ public final class MembershipFault implements Fault {
       });
       done.add("voter-removed=" + voter);
       addBack(members, voter, directory, done);
-      done.add("voter-added=" + voter + " voters=" + members.quorum().voterNodes());
+      done.add("voter-added=" + voter + " voters=" + read(done, "describe-quorum", members::quorum).voterNodes());
     }
     if (!plan.note().isEmpty()) {
       done.add(plan.note());

@@ -92,7 +92,8 @@ final class AdminClusterMembers implements ClusterMembers, AutoCloseable {
 
   @Override
   public void removeVoter(String node, String directoryId) {
-    answer("remove-voter node=" + node, admin().removeRaftVoter(cluster.nodeId(node), Uuid.fromString(directoryId)).all());
+    answer("remove-voter node=" + node,
+        admin().removeRaftVoter(cluster.nodeId(node), Uuid.fromString(directoryId)).all());
   }
 
   @Override

@@ -85,7 +85,8 @@ class MembershipRunIntegrationTest {
             + " voter-removed=" + plan.voter() + " voter-added=" + plan.voter() + " voters=[n1, n2, n3, n4]");
         assertThat(heals.get(i)).as("moved back to the assignment before, all four voters")
             .startsWith("moved-back=[p0, p1, p2] ")
-            .endsWith(" replicas=" + MembershipPlan.assignmentText(plan.assignment(false)) + " voters=[n1, n2, n3, n4]");
+            .endsWith(" replicas=" + MembershipPlan.assignmentText(plan.assignment(false))
+                + " voters=[n1, n2, n3, n4]");
       }
       Map<Integer, List<String>> healed = MembershipPlan.parse(plans.get(plans.size() - 1)).assignment(false);
       assertBrokersEndOn(healed, inventory, run.dir());
