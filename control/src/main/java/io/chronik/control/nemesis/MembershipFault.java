@@ -64,7 +64,7 @@ public final class MembershipFault implements Fault {
 
   @Override
   public String chronikOnlyBecause() {
-    return "changes-the-brokers-own-metadata-voters (kafka runs a static controller.quorum.voters)";
+    return "changes-the-brokers-metadata-voters-kafka-runs-a-static-controller-quorum";
   }
 
   @Override
