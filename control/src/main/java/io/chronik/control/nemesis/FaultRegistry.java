@@ -35,6 +35,7 @@ public final class FaultRegistry {
       new ProcessFault(Action.STOP, Scope.ONE),
       new CascadingFault(Duration.ofSeconds(1)),
       new RollingRestartFault(),
+      new MembershipFault(),
       new LoseUnsyncedFault(Scope.ONE),
       new LoseUnsyncedFault(Scope.ALL),
       DiskErrorFault.eio(),

@@ -91,6 +91,15 @@ public interface Testbed {
     return ClientFleet.NONE;
   }
 
+  /**
+   * The cluster's membership over the Kafka protocol (the workload topic's replicas and moves, the metadata
+   * voters), for the membership fault. Only where the run knows the workload's topic and the nodes' ids
+   * (hosts).
+   */
+  default ClusterMembers members() {
+    throw new UnsupportedOperationException("reason=no-cluster-admin-here");
+  }
+
   /** Drops packets between nodes as the grudge says (replacing any earlier partition). */
   void partition(Grudge grudge);
 

@@ -158,6 +158,7 @@ final class HostsRun {
     SnapshotInstalls installs;
     try (HistoryRecorder recorder = HistoryRecorder.open(history, Workloads.concurrency(o));
         LeaderLookup leaders = new LeaderLookup(bootstrap, cluster);
+        AdminClusterMembers members = new AdminClusterMembers(bootstrap, Workloads.topic(o), cluster, db.guard());
         ClusterScraper scraper = ClusterScraper.start(runDir, o.database().chronikTools() ? metricsUris(cluster)
             : java.util.Map.of(), System::nanoTime,
             recorder.startNanos())) {
@@ -173,7 +174,7 @@ final class HostsRun {
       leaders.await(topic, Workloads.topicPartitions(o), RECOVERY);
       faults = new FaultTally(new HistoryNemesisRecorder(recorder.faultOps()));
       HostsTestbed bed = new HostsTestbed(ssh, db, cluster.hosts(), () -> leaders.awaitLeaderHost(topic, 0, LEADER_WAIT),
-          KAFKA_PORT, lazy, db.guard(), ADMIN_PORT, RAFT_PORT, clock, work.clients());
+          KAFKA_PORT, lazy, db.guard(), ADMIN_PORT, RAFT_PORT, clock, work.clients(), members);
       Nemesis nemesis = new Nemesis(bed, names, faults, System::nanoTime);
       List<FaultPlan.Step> plan = o.plan(seed, names, TIMING);
       console.printf("chronik test: %d fault steps planned%n", plan.size());

@@ -10,6 +10,7 @@ import io.chronik.control.host.Cidr;
 import io.chronik.control.host.Host;
 import io.chronik.control.host.ReadyProbe;
 import io.chronik.control.nemesis.ClientFleet;
+import io.chronik.control.nemesis.ClusterMembers;
 import io.chronik.control.nemesis.Corruption;
 import io.chronik.control.nemesis.Grudge;
 import io.chronik.control.nemesis.PacketShaper;
@@ -49,6 +50,7 @@ final class HostsTestbed implements Testbed {
   private final int raftPort;
   private final Optional<FakeClock> clock;
   private final ClientFleet clients;
+  private final ClusterMembers members;
 
   /**
    * @param ready the address guard and the admin port that {@link #awaitReady} asks each host's
@@ -56,7 +58,8 @@ final class HostsTestbed implements Testbed {
    */
   HostsTestbed(SshHosts ssh, DbLifecycle db, List<Host> hosts, Supplier<String> leader, int kafkaPort,
       Optional<LazyDataDir> lazy, AddressGuard guard, int adminPort, int raftPort, Optional<FakeClock> clock,
-      ClientFleet clients) {
+      ClientFleet clients, ClusterMembers members) {
+    this.members = members;
     this.clock = clock;
     this.clients = clients;
     this.raftPort = raftPort;
@@ -77,6 +80,12 @@ final class HostsTestbed implements Testbed {
   @Override
   public ClientFleet clients() {
     return clients;
+  }
+
+  /** The workload topic's replicas and the metadata voters, over the Kafka protocol (kafka-clients' Admin). */
+  @Override
+  public ClusterMembers members() {
+    return members;
   }
 
   @Override

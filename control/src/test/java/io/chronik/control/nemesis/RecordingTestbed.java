@@ -14,6 +14,16 @@ final class RecordingTestbed implements Testbed {
   final java.util.Set<String> halted = new java.util.HashSet<>();
   /** What {@link #clients} returns. */
   ClientFleet fleet = ClientFleet.NONE;
+  /** What {@link #members} returns (null: none, as a testbed without a cluster admin). */
+  ClusterMembers members;
+
+  @Override
+  public ClusterMembers members() {
+    if (members == null) {
+      return Testbed.super.members();
+    }
+    return members;
+  }
 
   @Override
   public ClientFleet clients() {
