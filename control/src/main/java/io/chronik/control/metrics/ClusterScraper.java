@@ -44,6 +44,8 @@ public final class ClusterScraper implements AutoCloseable {
   private final HttpClient http;
   private final Thread thread;
   private final Map<String, TreeMap<Double, Double>> lastBuckets = new HashMap<>();
+  /** Each node's process start time at its last scrape (NaN: the node exports none). */
+  private final Map<String, Double> lastStarted = new HashMap<>();
   private final SnapshotInstalls installs = new SnapshotInstalls();
   private volatile boolean running = true;
   private volatile long rows;
@@ -116,10 +118,14 @@ public final class ClusterScraper implements AutoCloseable {
         }
       }
       TreeMap<Double, Double> buckets = PrometheusText.buckets(samples, FSYNC);
-      TreeMap<Double, Double> before = lastBuckets.put(node, buckets);
-      // a restarted node's counters start over: its first scrape after is a baseline, not a delta
-      if (before != null && !before.isEmpty() && !buckets.isEmpty() && buckets.lastEntry().getValue() >= before.lastEntry().getValue()) {
-        double p99 = PrometheusText.quantile(0.99, before, buckets);
+      Double started = samples.stream().filter(x -> x.name().equals(SnapshotInstalls.STARTED))
+          .map(PrometheusText.Sample::value).findFirst().orElse(null);
+      Double startedBefore = lastStarted.put(node, started == null ? Double.NaN : started);
+      boolean restarted = started != null && startedBefore != null && !startedBefore.isNaN()
+          && !started.equals(startedBefore);
+      TreeMap<Double, Double> baseline = fsyncBaseline(lastBuckets.put(node, buckets), buckets, restarted);
+      if (baseline != null) {
+        double p99 = PrometheusText.quantile(0.99, baseline, buckets);
         if (!Double.isNaN(p99)) {
           row(seconds, node, FSYNC_P99_MS, p99 * 1000);
         }
@@ -127,6 +133,26 @@ public final class ClusterScraper implements AutoCloseable {
     } catch (IllegalArgumentException | IOException e) {
       // a malformed exposition from one node: skip the round for it
     }
+  }
+
+  /**
+   * What to subtract from a node's fsync histogram {@code now} for the p99 of the fsyncs since its last scrape,
+   * or null when there is no such delta: no histogram, a first scrape, or counters that went back without a
+   * restart seen. A node seen restarted (a new {@code process_start_time_seconds}) counted from zero at that
+   * start: the whole histogram is the delta, so a node restarted late in a run still gets its point.
+   */
+  static TreeMap<Double, Double> fsyncBaseline(TreeMap<Double, Double> before, TreeMap<Double, Double> now,
+      boolean restarted) {
+    if (now.isEmpty()) {
+      return null;
+    }
+    if (restarted) {
+      return new TreeMap<>();
+    }
+    if (before == null || before.isEmpty() || now.lastEntry().getValue() < before.lastEntry().getValue()) {
+      return null;
+    }
+    return before;
   }
 
   private void row(double seconds, String node, String series, double value) throws IOException {
