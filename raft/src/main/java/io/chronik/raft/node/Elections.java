@@ -17,6 +17,12 @@ final class Elections {
   private final Membership membership;
   private final RaftOptions options;
   private final TreeMap<Integer, Boolean> votes = new TreeMap<>();
+  /**
+   * The last pre-vote dropped inside the leader lease. Dropped requests are never answered, so a candidate that
+   * stood the moment the leader's process died, a little before this node saw it die, would wait a whole
+   * randomized election timeout to ask again; {@link #replayHeldPreVote} answers it once the lease is gone.
+   */
+  private Message heldPreVote;
 
   Elections(RaftNode node, RaftLog log, Membership membership, RaftOptions options) {
     this.node = node;
@@ -54,6 +60,7 @@ final class Elections {
         boolean inLease = options.checkQuorum() && node.leader() != RaftNode.NONE
             && node.electionElapsed() < options.electionTicks();
         if (inLease && !m.transfer()) {
+          heldPreVote = t == MessageType.PRE_VOTE ? m : heldPreVote;
           return false;
         }
       }
@@ -184,6 +191,18 @@ final class Elections {
       advance(pre, false);
     } else if (membership.current().quorumImpossible(p -> Boolean.FALSE.equals(votes.get(p)))) {
       node.becomeFollower(node.term(), RaftNode.NONE);
+    }
+  }
+
+  /**
+   * The leader's process is known gone: the pre-vote held during its lease (if any) is handled again, now without
+   * a lease. Only ever a re-delivery of a message this node received, which Raft tolerates at any time.
+   */
+  void replayHeldPreVote(java.util.function.Consumer<Message> step) {
+    Message held = heldPreVote;
+    heldPreVote = null;
+    if (held != null) {
+      step.accept(held);
     }
   }
 }

@@ -18,11 +18,9 @@ import java.util.random.RandomGenerator;
  * {@link Ready} which the driver handles and acknowledges with {@link #advance}. No threads, clocks
  * or I/O: the same inputs and seed always give the same outputs, which the simulator relies on.
  *
- * <p>Cheap per group: its log tail, one {@link Progress} per peer on the leader, nothing while idle;
- * heartbeats of all groups to one peer ship together ({@link io.chronik.raft.message.PeerBatch}).
- *
- * <p>Batching: proposals only append to the unstable log; {@link #ready()} turns the N proposals since the
- * last Ready into one storage append and one message per follower ({@link RaftOptions#appendBytesMax()}).
+ * <p>Cheap per group: its log tail, one {@link Progress} per peer on the leader, nothing while idle. Batching:
+ * proposals only append to the unstable log; {@link #ready()} turns them into one storage append and one message
+ * per follower ({@link RaftOptions#appendBytesMax()}); heartbeats of all groups to a peer ship together.
  */
 public final class RaftNode {
 
@@ -197,6 +195,7 @@ public final class RaftNode {
     wake();
     leader = NONE;
     timers.standInTurn(membership.current().voters(), id, nodeId, rotation);
+    elections.replayHeldPreVote(this::step); // a candidate that asked moments before is answered now
   }
 
   /**

@@ -37,15 +37,17 @@ class DiskLossRejoinTest {
   }
 
   /**
-   * Seed 9: node 5 votes for node 1 in term 2 and loses its disk; back empty, it votes again in term 2,
-   * for node 2, which wins with node 4: two leaders in one term.
+   * Seed 306: node 2 votes for node 3 in term 1 (node 3 leads with that vote) and loses its disk; back empty,
+   * it stands in term 1 itself, votes for itself, and node 1 grants it: two leaders in one term. (Seed 9 showed
+   * the same until the core began answering a pre-vote it dropped inside a dead leader's lease, which moved
+   * that schedule.)
    */
   @Test
   void anUnsafeRejoinVotesTwiceInATerm() {
-    assertThatThrownBy(() -> new ClusterSimulation(9, UNSAFE).run())
-        .hasMessageContaining("election-safety term=2 leaders=1,2")
+    assertThatThrownBy(() -> new ClusterSimulation(306, UNSAFE).run())
+        .hasMessageContaining("election-safety term=1 leaders=3,2")
         .hasMessageContaining("diskLoss=unsafe losses=1 ");
-    ClusterSimulation.Result safe = new ClusterSimulation(9, SAFE).run();
+    ClusterSimulation.Result safe = new ClusterSimulation(306, SAFE).run();
     assertThat(safe.diskLosses()).isPositive();
   }
 
