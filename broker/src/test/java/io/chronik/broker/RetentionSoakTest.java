@@ -84,8 +84,15 @@ class RetentionSoakTest {
     long endNanos = startNanos + TimeUnit.MINUTES.toNanos(minutes);
     long nextSampleNanos = startNanos;
     long sent = 0;
+    // the loop wakes on a 1 ms fixed-rate tick and sends what the schedule says is due by then
+    java.util.concurrent.Semaphore tick = new java.util.concurrent.Semaphore(0);
+    java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor();
+    pacer.scheduleAtFixedRate(tick::release, 1, 1, TimeUnit.MILLISECONDS);
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
       while (System.nanoTime() < endNanos) {
+        tick.tryAcquire(100, TimeUnit.MILLISECONDS);
+        tick.drainPermits(); // a late wake sends everything due at once, as the schedule says
         long now = System.nanoTime();
         long due = (now - startNanos) * ratePerSec / 1_000_000_000L; // open loop: the schedule, not the replies
         for (; sent < due; sent++) {
@@ -97,9 +104,10 @@ class RetentionSoakTest {
           samples.take(cluster, TimeUnit.NANOSECONDS.toSeconds(now - startNanos));
           nextSampleNanos += TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS);
         }
-        Thread.sleep(1);
       }
       producer.flush();
+    } finally {
+      pacer.shutdownNow();
     }
     return samples;
   }

@@ -107,14 +107,9 @@ class SnapshotRestartTest {
       assertThat(record).as("taken at start, before any log opens").doesNotExist();
       assertThat(broker.log()).contains("cleanShutdown=true");
       try (Socket socket = connect(broker)) {
-        long[] retry = new long[] {-1, -1};
-        for (int attempt = 0; attempt < 100; attempt++) { // until the partition has its leader back
-          retry = produce(socket, topic, first);
-          if (retry[0] == Errors.NONE.code()) {
-            break;
-          }
-          Thread.sleep(100);
-        }
+        // retried until the partition has its leader back (Eventually polls every 100 ms, as this loop did)
+        long[] retry = Eventually.eventually("the retry of seq 0 answered", java.time.Duration.ofSeconds(10),
+            () -> produce(socket, topic, first), r -> r[0] == Errors.NONE.code());
         assertThat(retry).as("the retry of seq 0 gets its original offset").containsExactly(Errors.NONE.code(), 0);
         assertThat(produce(socket, topic, idempotentBatch(OLD_PRODUCER, 1)))
             .containsExactly(Errors.NONE.code(), LATER_BATCHES + 1);

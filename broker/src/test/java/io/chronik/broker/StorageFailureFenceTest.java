@@ -158,9 +158,18 @@ class StorageFailureFenceTest {
       p.put(ProducerConfig.ACKS_CONFIG, "all");
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
       p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+      // paced by a fixed-rate tick (one send per 5 ms), not by sleeping between sends
+      java.util.concurrent.Semaphore tick = new java.util.concurrent.Semaphore(0);
+      java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors
+          .newSingleThreadScheduledExecutor();
+      pacer.scheduleAtFixedRate(tick::release, 5, 5, TimeUnit.MILLISECONDS);
       try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
           new StringSerializer())) {
         for (long i = 0; !stop.get(); i++) {
+          if (!tick.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            i--;
+            continue;
+          }
           String value = "v" + i + "-" + "x".repeat(200);
           producer.send(new ProducerRecord<>(TOPIC, (int) (i % PARTITIONS), null, value), (md, e) -> {
             if (e != null) {
@@ -170,13 +179,12 @@ class StorageFailureFenceTest {
               acked.put(value, md.offset());
             }
           });
-          try {
-            Thread.sleep(5);
-          } catch (InterruptedException e) {
-            return;
-          }
         }
         producer.flush();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        pacer.shutdownNow();
       }
     }
   }
@@ -235,13 +243,7 @@ class StorageFailureFenceTest {
   }
 
   private static void await(Duration timeout, CheckedCondition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting: " + what);
-      }
-      Thread.sleep(100);
-    }
+    Eventually.eventually("timed out waiting: " + what, timeout, condition::holds, holds -> holds);
   }
 
   @FunctionalInterface
