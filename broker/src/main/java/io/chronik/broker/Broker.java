@@ -134,8 +134,16 @@ public final class Broker {
     GroupCoordinator groups = new GroupCoordinator(config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MIN_MS),
         config.get(BrokerSettings.GROUP_SESSION_TIMEOUT_MAX_MS), config.get(BrokerSettings.GROUP_INITIAL_REBALANCE_DELAY_MS));
     MetadataState metadata = new MetadataState(clusterId);
+    Path restoredMarker = data.resolve(io.chronik.broker.archive.ArchiveRestore.RESTORED_FILE);
     ReplicatedNode replication = new ReplicatedNode(config, executor, metadata, PeerTransports.factory(config), fence,
-        identity.directoryId());
+        identity.directoryId(), !Files.exists(restoredMarker) ? null : registered -> {
+          try {
+            identity.adopt(data, registered);
+            Files.deleteIfExists(restoredMarker);
+          } catch (IOException e) {
+            LOG.error("file={} reason=identity-not-adopted error={}", data.resolve(MetaProperties.FILE), e.toString());
+          }
+        });
     AdvertisedAddress advertised = new AdvertisedAddress();
     BrokerState state = new BrokerState(config, metadata, replication, new ProducerIdAllocator(data,
         config.get(BrokerSettings.PRODUCER_ID_BLOCK_SIZE), config.nodeId()), groups, executor, advertised);

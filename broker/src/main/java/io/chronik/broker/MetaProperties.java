@@ -48,6 +48,18 @@ public record MetaProperties(int nodeId, Uuid directoryId) {
     return stored;
   }
 
+  /**
+   * Replaces the dir's identity by this node's registered one (a data dir restored from the archive, whose
+   * cluster is the old one refounded: docs/STORAGE.md "Restore"), written as at a format.
+   */
+  public MetaProperties adopt(Path dataDir, Uuid registered) throws IOException {
+    MetaProperties adopted = new MetaProperties(nodeId, registered);
+    Files.deleteIfExists(dataDir.resolve(FILE + ".tmp"));
+    adopted.write(dataDir);
+    LOG.info("file={} node.id={} directory.id={} action=adopted", dataDir.resolve(FILE), nodeId, registered);
+    return adopted;
+  }
+
   /** Parses the file's text; a missing or malformed key is refused with the file and the key named. */
   static MetaProperties parse(Path file, String text) {
     Properties p = new Properties();

@@ -113,6 +113,7 @@ class ArchiveRestoreIntegrationTest {
   @Order(1)
   void aLostClusterIsRebuiltFromTheArchiveWithEveryRecordAndCommittedOffset() throws Exception {
     List<String> sent = new ArrayList<>();
+    List<org.apache.kafka.common.Uuid> identities = new ArrayList<>();
     try (ReplicatedCluster live = archiving(root.resolve("live"))) {
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, live.bootstrap()))) {
         admin.createTopics(List.of(new NewTopic("orders", 2, (short) 3).configs(Map.of("segment.bytes", "16384"))))
@@ -145,6 +146,9 @@ class ArchiveRestoreIntegrationTest {
         eventually("two archive rounds and lag 0 on node " + node, Duration.ofSeconds(60),
             () -> metric(admin, ROUNDS) >= roundsNow + 2 ? metric(admin, LAG) : Double.NaN, lag -> lag == 0.0);
       }
+      for (int node = 0; node < 3; node++) {
+        identities.add(identity(live.dataDir(node)));
+      }
     } // every node killed: the cluster is gone; only the bucket remains
 
     Path restoredRoot = root.resolve("restored");
@@ -165,7 +169,21 @@ class ArchiveRestoreIntegrationTest {
       List<String> got = readAll(restored.bootstrap());
       assertThat(got).containsExactlyInAnyOrderElementsOf(sent);
       assertThat(committedOffset(restored.bootstrap(), new TopicPartition("orders", 0))).isEqualTo(1234);
+      for (int node = 0; node < 3; node++) {
+        // the refounded cluster is the old one: each node took its registered identity, none rejoins as a lost disk
+        Path restoredDir = restoredRoot.resolve("node-" + node);
+        org.apache.kafka.common.Uuid expected = identities.get(node);
+        eventually("node " + node + " took its registered directory id", Duration.ofSeconds(30),
+            () -> identity(restoredDir), expected::equals);
+        assertThat(restoredRoot.resolve("node-" + node).resolve(
+            io.chronik.broker.archive.ArchiveRestore.RESTORED_FILE)).doesNotExist();
+      }
     }
+  }
+
+  private static org.apache.kafka.common.Uuid identity(Path dataDir) throws java.io.IOException {
+    Path file = dataDir.resolve(MetaProperties.FILE);
+    return MetaProperties.parse(file, java.nio.file.Files.readString(file)).directoryId();
   }
 
   @Test

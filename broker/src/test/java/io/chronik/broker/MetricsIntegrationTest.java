@@ -299,7 +299,15 @@ class MetricsIntegrationTest {
     int groupId = groupId(2, TOPIC, partition);
     long far = 1_000_000_000L;
     Message append = Message.of(MessageType.APPEND, leader, 2, term).log(far, term).commit(far).build();
-    ByteBuf frame = PeerCodec.encode(ByteBufAllocator.DEFAULT, List.of(new GroupMessage(groupId, append)));
+    // a peer connection's Raft messages count only after its ping presented the sender's registered data dir
+    // incarnation (docs/MEMBERSHIP.md "A node that lost its disk"): the leader's, from its meta.properties
+    Path metaFile = cluster.dataDir(leader).resolve(MetaProperties.FILE);
+    org.apache.kafka.common.Uuid dir = MetaProperties.parse(metaFile, java.nio.file.Files.readString(metaFile))
+        .directoryId();
+    Message ping = Message.of(MessageType.HEARTBEAT, leader, 2, 4) // 4: "applies registrations", as every ping
+        .log(dir.getMostSignificantBits(), dir.getLeastSignificantBits()).build();
+    ByteBuf frame = PeerCodec.encode(ByteBufAllocator.DEFAULT, List.of(new GroupMessage(-1, ping),
+        new GroupMessage(groupId, append)));
     byte[] bytes = new byte[frame.readableBytes()];
     frame.readBytes(bytes);
     frame.release();

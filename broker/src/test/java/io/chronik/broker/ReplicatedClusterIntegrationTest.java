@@ -2,6 +2,7 @@ package io.chronik.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chronik.broker.admin.AdminHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -73,13 +75,26 @@ class ReplicatedClusterIntegrationTest {
           assertExactlyOnceInOrder(cluster, new TopicPartition(TOPIC, p), acked.getOrDefault(p, List.of()));
         }
 
-        // wipe a follower clean, restart it, then make the cluster depend on it
+        // lose a follower's disk, restart it empty, then make the cluster depend on it. It comes back under a
+        // new directory id and must rejoin (removed from every group, added back as a learner, caught up,
+        // promoted) before it counts anywhere: only then does a write that needs it succeed
         int leader = leaderOf(admin, new TopicPartition(TOPIC, 0));
         int wiped = (leader + 1) % 3;
         int other = (leader + 2) % 3;
+        Uuid before = directoryOf(admin, wiped);
         cluster.kill(wiped);
         cluster.wipe(wiped);
         cluster.start(wiped);
+        Path metaFile = cluster.dataDir(wiped).resolve(MetaProperties.FILE);
+        Uuid after = Eventually.eventually("the restarted node formatted its data dir", Duration.ofSeconds(30),
+            () -> java.nio.file.Files.exists(metaFile)
+                ? MetaProperties.parse(metaFile, java.nio.file.Files.readString(metaFile)).directoryId() : null,
+            id -> id != null);
+        assertThat(after).as("a lost disk comes back with a new directory id").isNotEqualTo(before);
+        Eventually.eventually("node " + wiped + " rejoined: the survivors finished its rejoin, every node ready, its "
+            + "new directory id a voter", Duration.ofSeconds(90),
+            () -> cluster.log(other).contains("node=" + wiped + " action=rejoin-finished")
+                && rejoined(cluster, admin, wiped, after), done -> done);
         cluster.stop(other);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(cluster))) {
           for (int p = 0; p < PARTITIONS; p++) {
@@ -167,6 +182,22 @@ class ReplicatedClusterIntegrationTest {
       LockSupport.parkNanos(1_000_000);
     }
     return next;
+  }
+
+  /** The directory id the metadata quorum registered for {@code node}. */
+  private static Uuid directoryOf(Admin admin, int node) throws Exception {
+    return admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS).voters().stream()
+        .filter(v -> v.replicaId() == node).findFirst().orElseThrow().replicaDirectoryId();
+  }
+
+  /** Every node answers /ready (no rejoin pending anywhere) and {@code node} is a voter under {@code directory}. */
+  private static boolean rejoined(ReplicatedCluster cluster, Admin admin, int node, Uuid directory) throws Exception {
+    for (int n = 0; n < cluster.size(); n++) {
+      if (AdminHttp.get(cluster.admin(n), "/ready").statusCode() != 200) {
+        return false;
+      }
+    }
+    return directoryOf(admin, node).equals(directory);
   }
 
   private static void assertExactlyOnceInOrder(ReplicatedCluster cluster, TopicPartition tp, List<String> acked) {

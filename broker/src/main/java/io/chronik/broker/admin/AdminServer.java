@@ -134,11 +134,13 @@ public final class AdminServer implements AutoCloseable {
     String figures = " metadataLeader=" + s.metadataLeader() + " partitions=" + s.partitionsHosted() + " led="
         + s.partitionsLed() + " unavailable=" + s.unavailable() + " underReplicated=" + s.underReplicated()
         + " peersDown=" + s.peersDown() + " catchingUp=" + s.catchingUp() + " metadataCatchingUp="
-        + s.metadataCatchingUp() + "\n";
+        + s.metadataCatchingUp() + " rejoining=" + s.rejoining() + "\n";
     if (s.metadataLeader() < 0) {
       reply(ex, 503, TEXT, "ready=false reason=no-metadata-leader" + figures);
     } else if (s.unavailable() > 0) {
       reply(ex, 503, TEXT, "ready=false reason=partitions-without-leader" + figures);
+    } else if (s.rejoining() > 0) {
+      reply(ex, 503, TEXT, "ready=false reason=nodes-rejoining-after-disk-loss" + figures);
     } else if (!s.ready()) {
       reply(ex, 503, TEXT, "ready=false reason=catching-up" + figures);
     } else {

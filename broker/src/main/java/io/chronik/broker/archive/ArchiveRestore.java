@@ -39,6 +39,13 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
  * dropped (its fallback is used when that one is old enough).
  */
 public final class ArchiveRestore {
+  /**
+   * Written into a restored data dir: its node takes the directory id its registration in the restored metadata
+   * names (the cluster is the old one refounded, every node from the same committed log), instead of counting as
+   * a node that lost its disk (docs/MEMBERSHIP.md).
+   */
+  public static final String RESTORED_FILE = "restored-from-archive";
+
   /** What was restored of one group: its Raft index range and, for partitions, its Kafka offset range. */
   public record Restored(String group, int fromNode, long firstIndex, long lastIndex, long firstOffset,
       long lastOffset, long bytes) {
@@ -107,6 +114,13 @@ public final class ArchiveRestore {
       }
       journal.sync();
     }
+    Path marker = dataDir.resolve(RESTORED_FILE);
+    Files.writeString(marker, "restored from " + location + "\n");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(marker,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    disk.syncDirectory(dataDir);
     return restored;
   }
 

@@ -156,7 +156,8 @@ public final class NettyPeerTransport implements PeerTransport<GroupMessage>, Au
             ch.closeFuture().addListener(f -> inboundChannels.remove(ch));
             ch.pipeline()
                 .addLast("frames", new LengthFieldBasedFrameDecoder(frameBytesMax, 0, 4, 0, 4))
-                .addLast("peer", new PeerInbound(inbound, framesReceived, inboundStalls));
+                .addLast("peer", new PeerInbound(inbound instanceof ConnectionSinks c ? c.connection() : inbound,
+                    framesReceived, inboundStalls));
           }
         });
     if (epoll) {

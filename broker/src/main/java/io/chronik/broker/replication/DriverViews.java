@@ -42,7 +42,7 @@ public final class DriverViews {
       ReplicationSample sample;
       try {
         sample = ReplicationSampler.take(selfId, metadata, image.hostedGroups(), liveness, leaderCommits,
-            lagEntriesMax, perPartition);
+            lagEntriesMax, perPartition, image.rejoins.rejoining());
       } catch (RuntimeException e) {
         // a metrics sample must never stop the driver: the scrape serves its previous sample
         LOG.warn("sample=replication reason=failed error={}", e.toString());

@@ -5,6 +5,8 @@ package io.chronik.broker.replication;
  * key in the hard-state journal, so it must never change for a live group.
  */
 final class GroupDirs {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GroupDirs.class);
+
   private GroupDirs() {}
 
   static String partition(String topic, TopicSpec.PartitionSpec p) {
@@ -37,6 +39,20 @@ final class GroupDirs {
       return groupId < 1 || incarnation < 0 ? null : new int[] {groupId, incarnation};
     } catch (NumberFormatException e) {
       return null;
+    }
+  }
+
+  /** Deletes {@code dir} and everything under it; a failure is logged (the next start's stale-dir sweep retries). */
+  static void delete(java.nio.file.Path dir) {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException e) {
+      log.warn("dir={} reason=delete-failed error={}", dir, e.toString());
     }
   }
 }

@@ -27,6 +27,7 @@ public sealed interface MetadataCommand {
   byte PARTITION_MOVED = 9;
   byte REGISTER_NODE = 10;
   byte UNREGISTER_NODE = 11;
+  byte REPLICA_REJOINED = 12;
 
   /**
    * Creates {@code name} with {@code partitions} partitions on {@code replicationFactor} nodes each,
@@ -106,6 +107,14 @@ public sealed interface MetadataCommand {
    */
   record UnregisterNode(int nodeId) implements MetadataCommand {}
 
+  /**
+   * A step of a node's rejoin after it lost its disk ({@link ReplicaRejoins}), proposed by the metadata leader
+   * once it saw the step's precondition in the metadata group's committed configuration: {@code step} is one of
+   * {@link ReplicaRejoins#VOTER_TO_RESTORE}, {@link ReplicaRejoins#METADATA_LEFT},
+   * {@link ReplicaRejoins#VOTER_RESTORED}. Repeats change nothing.
+   */
+  record ReplicaRejoined(int nodeId, byte step) implements MetadataCommand {}
+
   static byte[] encode(MetadataCommand command) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -149,6 +158,10 @@ public sealed interface MetadataCommand {
       } else if (command instanceof UnregisterNode u) {
           out.writeByte(UNREGISTER_NODE);
           out.writeInt(u.nodeId());
+      } else if (command instanceof ReplicaRejoined r) {
+          out.writeByte(REPLICA_REJOINED);
+          out.writeInt(r.nodeId());
+          out.writeByte(r.step());
       } else if (command instanceof ClusterId c) {
           out.writeByte(CLUSTER_ID);
           out.writeUTF(c.id());
@@ -194,6 +207,14 @@ public sealed interface MetadataCommand {
               in.readLong());
         case UNREGISTER_NODE:
           return new UnregisterNode(in.readInt());
+        case REPLICA_REJOINED: {
+          int node = in.readInt();
+          byte step = in.readByte();
+          if (step < ReplicaRejoins.VOTER_TO_RESTORE || step > ReplicaRejoins.VOTER_RESTORED) {
+            throw new IllegalArgumentException("step=" + step + " reason=unknown-rejoin-step");
+          }
+          return new ReplicaRejoined(node, step);
+        }
         case MOVE_PARTITION:
           return new MovePartition(in.readUTF(), in.readInt(), readNodes(in, payload.length));
         case PARTITION_MOVED:

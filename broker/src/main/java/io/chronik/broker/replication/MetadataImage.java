@@ -35,18 +35,15 @@ final class MetadataImage implements MetadataGroup.StateMachine {
   private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
   /** The nodes' own registrations (addresses, directory ids); read from any thread. */
   final RegisteredNodes registered = new RegisteredNodes();
+  /** Nodes back with a new data dir whose old incarnation some group still counts; read from any thread. */
+  final ReplicaRejoins rejoins = new ReplicaRejoins();
   private final Map<Integer, PartitionGroup> hosted = new HashMap<>();
   /** Group ids of moving partitions whose replica here closed because its group left this node out. */
   private final java.util.Set<Integer> left = new java.util.HashSet<>();
   /** Committed offsets per consumer group (as the state thread's OffsetStore): a snapshot must hold them too. */
   private final Map<String, Map<TopicPartition, MetadataCommand.Offset>> offsets = new HashMap<>();
-  /** Runs key-compaction jobs (reads and rewrites of closed segments) off the driver thread; one for the node. */
-  private final java.util.concurrent.ExecutorService cleaner = java.util.concurrent.Executors.newSingleThreadExecutor(
-      r -> {
-        Thread t = new Thread(r, "chronik-log-cleaner");
-        t.setDaemon(true);
-        return t;
-      });
+  /** Retention and compaction of the hosted partitions (driver thread, at their intervals). */
+  final HostedMaintenance maintenance = new HostedMaintenance(this::hostedGroups);
   /** Group 0 is the metadata group; partitions get the lowest id a deleted topic gave back, else the next one. */
   private GroupIdSupply groupIds;
   /** Partitions this node should host whose storage did not open (driver thread writes; metrics, /health read). */
@@ -87,7 +84,10 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     } else if (command instanceof MetadataCommand.TopicConfigs tc) {
       reconfigure(tc);
     } else if (command instanceof MetadataCommand.MovePartition m) {
-      if (m.target().isEmpty() || validTarget(m.target())) {
+      TopicSpec.PartitionSpec now = spec(m.topic(), m.partition());
+      if (now != null && rejoins.pending(now.groupId())) {
+        log.error("topic={} partition={} target={} reason=replica-rejoining", m.topic(), m.partition(), m.target());
+      } else if (m.target().isEmpty() || validTarget(m.target())) {
         changePartition(m.topic(), m.partition(), p -> p.movingTo(m.target()));
       } else {
         log.error("topic={} partition={} target={} reason=move-to-unknown-or-repeated-node", m.topic(), m.partition(),
@@ -95,12 +95,23 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       }
     } else if (command instanceof MetadataCommand.PartitionMoved m) {
       changePartition(m.topic(), m.partition(), p -> p.moving() && p.target().equals(m.replicas()) ? p.moved() : p);
+      TopicSpec.PartitionSpec now = spec(m.topic(), m.partition());
+      if (now != null && now.replicas().equals(m.replicas())) {
+        rejoins.moved(m.topic(), now, this::changePartition);
+      }
     } else if (command instanceof MetadataCommand.DeleteTopic d) {
       delete(d.name());
     } else if (command instanceof MetadataCommand.RegisterNode r) {
+      Uuid before = registered.directoryId(r.nodeId());
       registered.register(r);
+      if (!before.equals(Uuid.ZERO_UUID) && !before.equals(registered.directoryId(r.nodeId()))) {
+        rejoins.start(r.nodeId(), List.copyOf(topics.values()), this::changePartition); // its disk was lost
+      }
+    } else if (command instanceof MetadataCommand.ReplicaRejoined r) {
+      rejoins.step(r.nodeId(), r.step());
     } else if (command instanceof MetadataCommand.UnregisterNode u) {
       registered.unregister(u.nodeId());
+      rejoins.forget(u.nodeId());
     } else if (command instanceof MetadataCommand.ClusterId c) {
       if (clusterId == null) {
         clusterId = c.id();
@@ -185,6 +196,12 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     }
   }
 
+  /** Partition {@code index} of {@code topic}, or null. */
+  private TopicSpec.PartitionSpec spec(String topic, int index) {
+    TopicSpec t = topics.get(topic);
+    return t == null || index < 0 || index >= t.partitions().size() ? null : t.partitions().get(index);
+  }
+
   /** Node ids of the seed or registered in the metadata, each once: a target a MovePartition may name. */
   private boolean validTarget(List<Integer> target) {
     return target.stream().allMatch(n -> (nodeIds.contains(n) || registered.node(n) != null) && !registered.left(n))
@@ -256,7 +273,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     }
     node.closePartition(p.groupId());
     node.forgetPartition(topic, p);
-    deleteDirectory(node.partitionDirPrefix().resolve(GroupDirs.partition(topic, p)));
+    GroupDirs.delete(node.partitionDirPrefix().resolve(GroupDirs.partition(topic, p)));
     log.info("topic={} partition={} group={} replicas={} target={} reason=replica-left-group", topic, p.index(),
         p.groupId(), p.replicas(), p.target());
     return true;
@@ -336,36 +353,6 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     stateExecutor.execute(() -> listener.topicChanged(changed, hostedNow));
   }
 
-  /** Driver thread, every log.cleaner.backoff.ms: key compaction of every hosted partition. */
-  void checkCompaction(long nowMs) {
-    int proposed = 0;
-    for (PartitionGroup group : hosted.values()) {
-      try {
-        if (group.checkCompaction(nowMs, cleaner)) {
-          proposed++;
-        }
-      } catch (UncheckedIOException e) {
-        log.warn("partition={} reason=compaction-failed", group.partition(), e);
-      }
-    }
-    if (proposed > 0) {
-      log.debug("compaction=check cleaningMarkersProposed={}", proposed);
-    }
-  }
-
-  /** Driver thread, every log.retention.check.interval.ms: retention of every hosted partition. */
-  void checkRetention(long nowMs) {
-    int proposed = 0;
-    for (PartitionGroup group : hosted.values()) {
-      if (group.checkRetention(nowMs)) {
-        proposed++;
-      }
-    }
-    if (proposed > 0) {
-      log.debug("retention=check logStartMarkersProposed={}", proposed);
-    }
-  }
-
   /** Everything the applied commands built up, for the metadata group's snapshot (driver thread). */
   @Override
   public MetadataSnapshot snapshot() {
@@ -375,7 +362,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
     offsets.forEach((group, byPartition) -> committed.put(group,
         byPartition.values().stream().sorted(order).toList()));
     return new MetadataSnapshot(groupIds.next(), groupIds.retired(), clusterId, List.copyOf(topics.values()),
-        committed, registered.all(), registered.left());
+        committed, registered.all(), registered.left(), rejoins.all());
   }
 
   /**
@@ -413,6 +400,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       stateExecutor.execute(() -> listener.clusterIdChosen(chosen));
     }
     registered.replace(snapshot.nodes(), snapshot.left());
+    rejoins.replace(snapshot.rejoins());
     offsets.clear();
     snapshot.offsets().forEach((group, list) -> {
       Map<TopicPartition, MetadataCommand.Offset> byPartition = offsets.computeIfAbsent(group, g -> new HashMap<>());
@@ -446,27 +434,15 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         // appends fail), its hard state the journal, its directory the disk
         node.closePartition(p.groupId());
         node.forgetPartition(t.name(), p);
-        deleteDirectory(node.partitionDirPrefix().resolve(GroupDirs.partition(t.name(), p)));
+        GroupDirs.delete(node.partitionDirPrefix().resolve(GroupDirs.partition(t.name(), p)));
       }
     }
+    rejoins.deleted(released.keySet());
     supply(groupIds.released(released)); // reusable from the next command on, alike on every node
     for (Map<TopicPartition, MetadataCommand.Offset> group : offsets.values()) {
       group.keySet().removeIf(tp -> tp.topic().equals(name)); // as the state thread's OffsetStore does
     }
     stateExecutor.execute(() -> listener.topicDeleted(name));
-  }
-
-  static void deleteDirectory(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      log.warn("dir={} reason=delete-failed error={}", dir, e.toString());
-    }
   }
 
   /** Closes every hosted partition (after the driver stopped). */
@@ -490,7 +466,7 @@ final class MetadataImage implements MetadataGroup.StateMachine {
         log.warn("partition={} reason=close-failed error={}", g.partition(), e.toString());
       }
     }
-    cleaner.shutdownNow(); // every group cancelled and awaited its job above
+    maintenance.close(); // every group cancelled and awaited its compaction job above
     return failed ? null : closed;
   }
 }

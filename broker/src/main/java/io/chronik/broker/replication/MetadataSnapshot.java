@@ -41,13 +41,19 @@ import org.apache.kafka.common.Uuid;
  */
 record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, String clusterId,
     List<TopicSpec> topics, Map<String, List<MetadataCommand.Offset>> offsets, List<RegisteredNodes.Node> nodes,
-    java.util.SortedSet<Integer> left) {
+    java.util.SortedSet<Integer> left, List<ReplicaRejoins.Rejoin> rejoins) {
   static final int MAGIC = 0x4d445331; // "MDS1"
   /**
    * With the registered nodes after the groups (count, each: id int, host utf, kafkaPort int, raftPort int, dir 2
    * longs), then the nodes that left (count, ids ascending).
    */
   static final byte VERSION = 4;
+  /**
+   * Version 4 followed by the unfinished rejoins (count, each: node int, metadata boolean, restoreVoter boolean,
+   * partitions (count, each ascending: groupId int, topic utf, partition int, restore (count, ints)));
+   * written only while a rejoin is under way, so an older node reads every snapshot it could before.
+   */
+  static final byte VERSION_5 = 5;
   /** With move targets, without registered nodes: read, and written while no node registered. */
   static final byte VERSION_3 = 3;
   /** Without retired ids and incarnations: read, never written. */
@@ -71,11 +77,18 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
     this(nextGroupId, retired, clusterId, topics, offsets, nodes, new TreeSet<>());
   }
 
+  MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, String clusterId, List<TopicSpec> topics,
+      Map<String, List<MetadataCommand.Offset>> offsets, List<RegisteredNodes.Node> nodes,
+      java.util.SortedSet<Integer> left) {
+    this(nextGroupId, retired, clusterId, topics, offsets, nodes, left, List.of());
+  }
+
   MetadataSnapshot {
     retired = Collections.unmodifiableSortedMap(new TreeMap<>(retired));
     topics = List.copyOf(topics);
     nodes = nodes.stream().sorted(java.util.Comparator.comparingInt(RegisteredNodes.Node::id)).toList();
     left = Collections.unmodifiableSortedSet(new TreeSet<>(left));
+    rejoins = rejoins.stream().sorted(java.util.Comparator.comparingInt(ReplicaRejoins.Rejoin::node)).toList();
     Map<String, List<MetadataCommand.Offset>> sorted = new TreeMap<>();
     offsets.forEach((group, list) -> sorted.put(group, List.copyOf(list)));
     offsets = java.util.Collections.unmodifiableMap(sorted);
@@ -87,7 +100,8 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
    */
   byte[] encode() {
     boolean moving = topics.stream().anyMatch(t -> t.partitions().stream().anyMatch(TopicSpec.PartitionSpec::moving));
-    byte version = !nodes.isEmpty() || !left.isEmpty() ? VERSION : moving ? VERSION_3 : VERSION_2;
+    byte version = !rejoins.isEmpty() ? VERSION_5
+        : !nodes.isEmpty() || !left.isEmpty() ? VERSION : moving ? VERSION_3 : VERSION_2;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(nextGroupId);
@@ -115,12 +129,15 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
           out.writeUTF(o.metadata() == null ? "" : o.metadata());
         }
       }
-      if (version == VERSION) {
+      if (version >= VERSION) {
         writeNodes(out, nodes);
         out.writeInt(left.size());
         for (int id : left) {
           out.writeInt(id);
         }
+      }
+      if (version == VERSION_5) {
+        writeRejoins(out, rejoins);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -197,7 +214,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       throw new IllegalArgumentException("bytes=" + data.length + " magic=0x" + Integer.toHexString(magic)
           + " reason=not-a-metadata-snapshot");
     }
-    if (version != VERSION && version != VERSION_3 && version != VERSION_2 && version != VERSION_1) {
+    if (version != VERSION_5 && version != VERSION && version != VERSION_3 && version != VERSION_2 && version != VERSION_1) {
       throw new IllegalArgumentException("bytes=" + data.length + " version=" + version
           + " reason=unknown-metadata-snapshot-version");
     }
@@ -261,13 +278,59 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       }
       offsets.put(group, list);
     }
-    List<RegisteredNodes.Node> nodes = version == VERSION ? readNodes(in, bytes) : List.of();
+    List<RegisteredNodes.Node> nodes = version >= VERSION ? readNodes(in, bytes) : List.of();
     TreeSet<Integer> left = new TreeSet<>();
-    int leftCount = version == VERSION ? count(in, bytes, "left") : 0;
+    int leftCount = version >= VERSION ? count(in, bytes, "left") : 0;
     for (int i = 0; i < leftCount; i++) {
       left.add(in.readInt());
     }
-    return new MetadataSnapshot(nextGroupId, retired, hasClusterId ? clusterId : null, topics, offsets, nodes, left);
+    List<ReplicaRejoins.Rejoin> rejoins = version == VERSION_5 ? readRejoins(in, bytes) : List.of();
+    return new MetadataSnapshot(nextGroupId, retired, hasClusterId ? clusterId : null, topics, offsets, nodes, left,
+        rejoins);
+  }
+
+  private static void writeRejoins(DataOutputStream out, List<ReplicaRejoins.Rejoin> rejoins) throws IOException {
+    out.writeInt(rejoins.size());
+    for (ReplicaRejoins.Rejoin r : rejoins) {
+      out.writeInt(r.node());
+      out.writeBoolean(r.metadata());
+      out.writeBoolean(r.restoreVoter());
+      out.writeInt(r.partitions().size());
+      for (Map.Entry<Integer, ReplicaRejoins.Pending> e : r.partitions().entrySet()) {
+        out.writeInt(e.getKey());
+        out.writeUTF(e.getValue().topic());
+        out.writeInt(e.getValue().partition());
+        out.writeInt(e.getValue().restore().size());
+        for (int n : e.getValue().restore()) {
+          out.writeInt(n);
+        }
+      }
+    }
+  }
+
+  private static List<ReplicaRejoins.Rejoin> readRejoins(DataInputStream in, int bytes) throws IOException {
+    int count = count(in, bytes, "rejoins");
+    List<ReplicaRejoins.Rejoin> rejoins = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int node = in.readInt();
+      boolean metadata = in.readBoolean();
+      boolean restoreVoter = in.readBoolean();
+      int partitions = count(in, bytes, "rejoin-partitions");
+      TreeMap<Integer, ReplicaRejoins.Pending> pending = new TreeMap<>();
+      for (int k = 0; k < partitions; k++) {
+        int groupId = in.readInt();
+        String topic = in.readUTF();
+        int partition = in.readInt();
+        int n = count(in, bytes, "restore");
+        List<Integer> restore = new ArrayList<>(n);
+        for (int j = 0; j < n; j++) {
+          restore.add(in.readInt());
+        }
+        pending.put(groupId, new ReplicaRejoins.Pending(topic, partition, restore));
+      }
+      rejoins.add(new ReplicaRejoins.Rejoin(node, metadata, restoreVoter, pending));
+    }
+    return rejoins;
   }
 
   private static TopicSpec readTopic(DataInputStream in, int bytes, byte version) throws IOException {

@@ -31,6 +31,11 @@ public final class MetadataVoters {
   private static final Logger log = LoggerFactory.getLogger(MetadataVoters.class);
   private final MetadataGroup metadata;
   private final RegisteredNodes registered;
+  private final ReplicaRejoins rejoins;
+  /** When each rejoining node's last step was proposed (leader; a step is asked again only after a pause). */
+  private final java.util.Map<Integer, Long> rejoinAskedNanos = new java.util.HashMap<>();
+  /** A rejoin step not applied within this long is proposed again (a lost proposal, a leader change). */
+  static final long REJOIN_STEP_RETRY_MS = 1_000;
   private final List<Waiting> waiting = new ArrayList<>();
   private final java.util.function.Predicate<Runnable> driverTasks;
   private final java.util.function.IntToLongFunction partitionsOn;
@@ -42,11 +47,13 @@ public final class MetadataVoters {
    * @param running the node pinged this one lately: it runs, and would register itself again at once
    * @param propose proposes a metadata command (this node leads when it is called)
    */
-  MetadataVoters(MetadataGroup metadata, RegisteredNodes registered, java.util.function.Predicate<Runnable> driverTasks,
+  MetadataVoters(MetadataGroup metadata, RegisteredNodes registered, ReplicaRejoins rejoins,
+      java.util.function.Predicate<Runnable> driverTasks,
       java.util.function.IntToLongFunction partitionsOn, java.util.function.IntPredicate running,
       Consumer<MetadataCommand> propose) {
     this.metadata = metadata;
     this.registered = registered;
+    this.rejoins = rejoins;
     this.driverTasks = driverTasks;
     this.partitionsOn = partitionsOn;
     this.running = running;
@@ -137,6 +144,41 @@ public final class MetadataVoters {
     if (!learners.equals(config.learners()) && metadata.proposeConfiguration(config.voters(), learners)) {
       log.info("group=metadata voters={} learners={} action=learners-proposed", config.voters(), learners);
     }
+    rejoinSteps(config, nowNanos);
+  }
+
+  /**
+   * The leader's next step of each node's rejoin in the metadata group ({@link ReplicaRejoins}), decided from the
+   * committed configuration: note that it is to be a voter again, remove its old incarnation as a voter (it
+   * stays a learner), say that it left (its peers then admit its messages), promote the caught-up learner, say so.
+   */
+  private void rejoinSteps(Configuration config, long nowNanos) {
+    for (ReplicaRejoins.Rejoin r : rejoins.all()) {
+      int id = r.node();
+      Long asked = rejoinAskedNanos.get(id);
+      if (asked != null && nowNanos - asked < REJOIN_STEP_RETRY_MS * 1_000_000L) {
+        continue;
+      }
+      boolean voter = config.voters().contains(id);
+      Consumer<Outcome> quiet = o -> log.debug("node={} outcome={} action=rejoin-voter-change", id, o);
+      if (r.metadata() && voter && !r.restoreVoter()) {
+        propose.accept(new MetadataCommand.ReplicaRejoined(id, ReplicaRejoins.VOTER_TO_RESTORE));
+      } else if (r.metadata() && voter) {
+        remove(id, registered.directoryId(id), REJOIN_STEP_RETRY_MS, quiet);
+      } else if (r.metadata()) {
+        propose.accept(new MetadataCommand.ReplicaRejoined(id, ReplicaRejoins.METADATA_LEFT));
+      } else if (r.restoreVoter() && voter) {
+        propose.accept(new MetadataCommand.ReplicaRejoined(id, ReplicaRejoins.VOTER_RESTORED));
+      } else if (r.restoreVoter() && config.learners().contains(id) && metadata.holdsEveryCommit(id)) {
+        add(id, registered.directoryId(id), REJOIN_STEP_RETRY_MS, quiet);
+      } else {
+        continue; // partitions still moving, or the learner still catching up: nothing to do here yet
+      }
+      rejoinAskedNanos.put(id, nowNanos);
+      log.info("node={} metadataPending={} restoreVoter={} voter={} action=rejoin-step-proposed", id, r.metadata(),
+          r.restoreVoter(), voter);
+    }
+    rejoinAskedNanos.keySet().removeIf(id -> rejoins.of(id) == null);
   }
 
   /** AddRaftVoter at this node (driver thread); {@code answer} runs on the driver thread. */

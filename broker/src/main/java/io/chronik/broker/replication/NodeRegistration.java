@@ -28,7 +28,14 @@ final class NodeRegistration {
   /** A node whose image has not caught up since its start registers again every this many rounds. */
   static final int STALE_ASK_ROUNDS = 5;
 
-  private final RegisteredNodes.Node self;
+  private RegisteredNodes.Node self;
+  /**
+   * Told the registered directory id once, when this node's data dir was restored from the archive (else null):
+   * every node restored from one archive starts from the same committed log with no vote, so the cluster is
+   * the old one refounded, and each node takes the identity its registration names instead of registering a new
+   * incarnation (which, on every node at once, could never rejoin: docs/MEMBERSHIP.md).
+   */
+  private java.util.function.Consumer<org.apache.kafka.common.Uuid> adoptRegistered;
   private final RegisteredNodes registered;
   private final BooleanSupplier caughtUp;
   private final BooleanSupplier member;
@@ -63,8 +70,27 @@ final class NodeRegistration {
     return self.equals(registered.node(self.id()));
   }
 
+  /** A node whose data dir was restored from the archive adopts its registered identity ({@code adopted}). */
+  NodeRegistration adoptingRegistered(java.util.function.Consumer<org.apache.kafka.common.Uuid> adopted) {
+    this.adoptRegistered = adopted;
+    return this;
+  }
+
   void round() {
     boolean current = caughtUp.getAsBoolean();
+    if (adoptRegistered != null) {
+      RegisteredNodes.Node mine = registered.node(self.id());
+      if (mine == null && !current) {
+        return; // the restored log is still being applied: it may hold this node's registration
+      }
+      if (mine != null && !mine.directoryId().equals(self.directoryId())) {
+        LOG.info("node={} directory.id={} restored={} action=adopted-registered-identity", self.id(),
+            mine.directoryId(), self.directoryId());
+        self = new RegisteredNodes.Node(self.id(), self.host(), self.kafkaPort(), self.raftPort(), mine.directoryId());
+        adoptRegistered.accept(mine.directoryId());
+      }
+      adoptRegistered = null;
+    }
     staleRounds = current ? 0 : staleRounds + 1;
     boolean stale = staleRounds > 0 && staleRounds % STALE_ASK_ROUNDS == 0;
     if (registered() && !stale) {

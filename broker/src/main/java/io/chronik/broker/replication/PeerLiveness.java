@@ -35,6 +35,8 @@ final class PeerLiveness {
   private static final long PING_REGISTERS = 4;
 
   private final int selfId;
+  /** This node's data dir incarnation, in every ping (the peers' {@link IncarnationFence} reads it). */
+  private volatile org.apache.kafka.common.Uuid directoryId;
   private final List<Integer> peers;
   private final long silenceNanosMax;
   private final AtomicLongArray lastHeardNanos;
@@ -59,7 +61,14 @@ final class PeerLiveness {
   private volatile boolean silenced;
 
   PeerLiveness(int selfId, List<Integer> peers, int nodeIdLimit, long silenceNanosMax, long nowNanos) {
+    this(selfId, org.apache.kafka.common.Uuid.ZERO_UUID, peers, nodeIdLimit, silenceNanosMax, nowNanos);
+  }
+
+  /** @param directoryId this node's data dir incarnation, presented in its pings */
+  PeerLiveness(int selfId, org.apache.kafka.common.Uuid directoryId, List<Integer> peers, int nodeIdLimit,
+      long silenceNanosMax, long nowNanos) {
     this.selfId = selfId;
+    this.directoryId = directoryId;
     this.peers = new java.util.concurrent.CopyOnWriteArrayList<>(peers);
     this.silenceNanosMax = silenceNanosMax;
     this.lastHeardNanos = new AtomicLongArray(nodeIdLimit);
@@ -123,6 +132,11 @@ final class PeerLiveness {
     return peer >= 0 && peer < down.length && registers.get(peer) == 1;
   }
 
+  /** Pings present {@code directory} from now on (a data dir restored from the archive took its registered id). */
+  void presents(org.apache.kafka.common.Uuid directory) {
+    directoryId = directory;
+  }
+
   /** This node is shutting down: its pings say so from now on. */
   void stopping() {
     selfStopping = true;
@@ -145,7 +159,16 @@ final class PeerLiveness {
   /** The ping for {@code peer}. */
   GroupMessage ping(int peer, boolean loopStalled) {
     long flags = (selfStopping ? PING_STOPPING : 0) | (loopStalled ? PING_STALLED : 0) | PING_REGISTERS;
-    return new GroupMessage(PING_GROUP_ID, Message.of(MessageType.HEARTBEAT, selfId, peer, flags).build());
+    return new GroupMessage(PING_GROUP_ID, Message.of(MessageType.HEARTBEAT, selfId, peer, flags)
+        .log(directoryId.getMostSignificantBits(), directoryId.getLeastSignificantBits()).build());
+  }
+
+  /**
+   * The directory id a ping's sender presented (its index and log term fields); {@link
+   * org.apache.kafka.common.Uuid#ZERO_UUID} from a node of a version that did not send one.
+   */
+  static org.apache.kafka.common.Uuid presented(GroupMessage ping) {
+    return new org.apache.kafka.common.Uuid(ping.message().index(), ping.message().logTerm());
   }
 
   /**

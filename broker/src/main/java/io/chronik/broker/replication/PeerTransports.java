@@ -26,6 +26,12 @@ public final class PeerTransports {
     }
   }
 
+  /** The peer transport's figures for the periodic metrics line (none without peers). */
+  static String summary(PeerTransport<GroupMessage> transport) {
+    return transport instanceof NettyPeerTransport netty ? " peerMessagesSent=" + netty.messagesSent()
+        + " peerMessagesDropped=" + netty.messagesDropped() + " peerFramesSent=" + netty.framesSent() : "";
+  }
+
   public static Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> factory(BrokerConfig config) {
     ClusterNodes cluster = config.clusterNodes();
     if (cluster.size() == 1 && config.get(BrokerSettings.CLUSTER_BOOTSTRAP).isEmpty()) {

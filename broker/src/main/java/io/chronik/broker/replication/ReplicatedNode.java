@@ -121,7 +121,7 @@ public final class ReplicatedNode implements AutoCloseable {
    */
   public ReplicatedNode(BrokerConfig config, Executor stateExecutor, MetadataListener listener,
       Function<Predicate<GroupMessage>, PeerTransport<GroupMessage>> transports, DriverFailureListener onDriverFailure,
-      Uuid directoryId) throws IOException {
+      Uuid directoryId, java.util.function.Consumer<Uuid> adoptRegistered) throws IOException {
     this.onDriverFailure = onDriverFailure;
     this.selfId = config.nodeId();
     this.stateExecutor = stateExecutor;
@@ -142,13 +142,13 @@ public final class ReplicatedNode implements AutoCloseable {
     this.registry = new CompletionRegistry(GROUPS_MAX, inFlight);
     long tickMs = config.get(BrokerSettings.RAFT_TICK_MS);
     List<Integer> peers = cluster.nodes().stream().map(ClusterNodes.Node::id).filter(id -> id != selfId).toList();
-    this.liveness = new PeerLiveness(selfId, peers, ClusterNodes.NODE_ID_LIMIT,
+    this.liveness = new PeerLiveness(selfId, directoryId, peers, ClusterNodes.NODE_ID_LIMIT,
         TimeUnit.MILLISECONDS.toNanos(SILENCE_ELECTION_TIMEOUTS * options.electionTicks() * tickMs), System.nanoTime());
-    this.transport = transports.apply(this::onPeerMessage);
     PartitionReplicas replicas = new PartitionReplicas(config, options, this::random, raftDir, partitionStores,
         storageSync, leaderCommits, registry, this::driver);
     this.image = new MetadataImage(replicas, stateExecutor, listener, config.seedNodes(),
         config.get(BrokerSettings.REPLICATION_FACTOR), config.get(BrokerSettings.RAFT_GROUPS_MAX));
+    this.transport = transports.apply(new IncarnationFence(this::onPeerMessage, image));
     this.metadata = openMetadataGroup(config.seedNodes(), config.get(BrokerSettings.METADATA_SNAPSHOT_INTERVAL_ENTRIES),
         config.get(BrokerSettings.STORAGE_REPAIR_FROM_PEERS));
     this.placement = new LeaderPlacement(image, metadata, liveness,
@@ -162,8 +162,9 @@ public final class ReplicatedNode implements AutoCloseable {
         image.registered, metadata::caughtUp, () -> metadata.configuration().members().contains(selfId),
         () -> metadata.configuration().members().stream().filter(m -> m != selfId && !liveness.appliesRegistrations(m))
             .sorted().toList(),
-        forwarded::forward, c -> forwarded.forwardToEvery(c, liveness.peers()));
-    this.voters = new MetadataVoters(metadata, image.registered, driver::offerTask, image::partitionsOn,
+        forwarded::forward, c -> forwarded.forwardToEvery(c, liveness.peers()))
+        .adoptingRegistered(adoptRegistered == null ? null : d -> { liveness.presents(d); adoptRegistered.accept(d); });
+    this.voters = new MetadataVoters(metadata, image.registered, image.rejoins, driver::offerTask, image::partitionsOn,
         id -> liveness.alive(id, System.nanoTime(), TimeUnit.SECONDS.toNanos(3)), forwarded::forward);
     image.registered.onApplied(n -> { PeerTransports.addPeer(transport, n); liveness.addPeer(n.id(), System.nanoTime()); });
     this.views = new DriverViews(driver, selfId, raftDir, metadata, image, liveness, leaderCommits);
@@ -219,10 +220,10 @@ public final class ReplicatedNode implements AutoCloseable {
     if (balanceMs > 0) {
       every(balanceMs, now -> placement.balance());
     }
-    every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image::checkRetention);
+    every(config.get(BrokerSettings.LOG_RETENTION_CHECK_INTERVAL_MS), image.maintenance::checkRetention);
     every(PartitionMoves.ROUND_MS, now -> { moves.round(); voters.round(System.nanoTime()); });
     every(NodeRegistration.ROUND_MS, now -> registration.round());
-    every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image::checkCompaction);
+    every(config.get(BrokerSettings.LOG_CLEANER_BACKOFF_MS), image.maintenance::checkCompaction);
   }
 
   /** Driver thread, once, when the driver stopped for good: no more pings or ticks, then the node's fence. */
@@ -451,10 +452,7 @@ public final class ReplicatedNode implements AutoCloseable {
 
   /** Pipeline and peer-transport figures for the periodic metrics log line. */
   public String metricsSummary() {
-    String peers = transport instanceof io.chronik.broker.peer.NettyPeerTransport netty
-        ? " peerMessagesSent=" + netty.messagesSent() + " peerMessagesDropped=" + netty.messagesDropped()
-            + " peerFramesSent=" + netty.framesSent() : "";
-    return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + peers
+    return metrics.snapshot().summary() + " inFlight=" + inFlight.inFlight() + PeerTransports.summary(transport)
         + " groups=" + storageSync.journal().groups() + " termChanges=" + driver.termChanges()
         + " ticksSkipped=" + driver.ticksSkipped() + " leaderTransfers=" + placement.leaderTransfers()
         + " groupsWoken=" + placement.groupsWoken() + " quiescent=" + placement.quiescent() + " hardStateSyncs=" + storageSync.journal().syncs()

@@ -18,6 +18,9 @@ package io.chronik.broker.replication;
  * <p>Partition catch-up by snapshot: images installed here (count, bytes) and InstallSnapshot
  * transfers this node started as leader (count, each resend too; image bytes sent).
  *
+ * <p>Rejoining: nodes back with a new data dir (a lost disk) whose old incarnation some group still counts, as
+ * this node's metadata says ({@link ReplicaRejoins}): the cluster is not whole until they are done.
+ *
  * <p>The metadata group's snapshots: stored and installed since start, the latest one's index, the
  * first index its log still holds (above 1 once compacted) and whether this start loaded one.
  */
@@ -62,13 +65,14 @@ public record ReplicationSample(
     boolean[] leading,
     boolean[] hasLeader,
     boolean[] underReplicatedFlag,
-    long[] followerLag) {
+    long[] followerLag,
+    int rejoining) {
 
   /**
    * The metadata group and every hosted partition have a leader and none of them is catching up:
-   * the node serves the cluster.
+   * the node serves the cluster, and no node is rejoining after a lost disk.
    */
   public boolean ready() {
-    return metadataLeader >= 0 && unavailable == 0 && catchingUp == 0 && !metadataCatchingUp;
+    return metadataLeader >= 0 && unavailable == 0 && catchingUp == 0 && !metadataCatchingUp && rejoining == 0;
   }
 }

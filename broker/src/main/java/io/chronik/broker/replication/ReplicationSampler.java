@@ -8,7 +8,7 @@ final class ReplicationSampler {
   private ReplicationSampler() {}
 
   static ReplicationSample take(int selfId, MetadataGroup metadata, Collection<PartitionGroup> groups,
-      PeerLiveness liveness, LeaderCommits leaderCommits, long lagEntriesMax, boolean perPartition) {
+      PeerLiveness liveness, LeaderCommits leaderCommits, long lagEntriesMax, boolean perPartition, int rejoining) {
     int n = perPartition ? groups.size() : 0;
     String[] topic = new String[n];
     int[] partition = new int[n];
@@ -96,7 +96,7 @@ final class ReplicationSampler {
         snapshotsInstalled, snapshotBytesInstalled, snapshotImagesRefused, snapshotsSent, snapshotBytesSent, openedFromSnapshot, segmentsCleaned, bytesReclaimed, metadata.term(), metadata.commitIndex(),
         metadata.logEntries(), metadata.snapshotsTaken(), metadata.snapshotsInstalled(), metadata.snapshotIndex(),
         metadata.firstIndex(), metadata.openedFromSnapshot(), metadata.leaderHint(), peersDown, n, topic, partition, term, commit, entries,
-        leading, hasLeader, under, lag);
+        leading, hasLeader, under, lag, rejoining);
   }
 
   /**

@@ -58,7 +58,7 @@ final class StaleGroupDirs {
         if (!Files.exists(raftDir.resolve(name))) {
           return true; // listed at the first sweep, deleted since with its topic
         }
-        MetadataImage.deleteDirectory(raftDir.resolve(name));
+        GroupDirs.delete(raftDir.resolve(name));
         journal.forget(name);
         swept++;
         log.warn("group={} incarnation={} dir={} staleIncarnation={} reason=stale-group-dir action=deleted",

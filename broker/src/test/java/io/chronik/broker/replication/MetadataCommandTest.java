@@ -31,7 +31,8 @@ class MetadataCommandTest {
       new MetadataCommand.MovePartition("logs", 0, List.of()),
       new MetadataCommand.PartitionMoved("logs", 2, List.of(3, 1, 2)),
       new MetadataCommand.RegisterNode(3, "10.0.0.4", 9095, 9195, 0x0123_4567_89ab_cdefL, -2L),
-      new MetadataCommand.UnregisterNode(3));
+      new MetadataCommand.UnregisterNode(3),
+      new MetadataCommand.ReplicaRejoined(3, ReplicaRejoins.METADATA_LEFT));
 
   @Test
   void aCreateTopicWithoutConfigsIsWrittenInTheFormatOlderNodesRead() {
@@ -62,6 +63,14 @@ class MetadataCommandTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason=unknown-metadata-command");
     assertThatThrownBy(() -> MetadataCommand.decode(new byte[0]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason=");
+  }
+
+  @Test
+  void anUnknownRejoinStepIsRefused() {
+    byte[] bytes = MetadataCommand.encode(new MetadataCommand.ReplicaRejoined(3, ReplicaRejoins.VOTER_RESTORED));
+    bytes[bytes.length - 1] = 9;
+    assertThatThrownBy(() -> MetadataCommand.decode(bytes))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason=unknown-rejoin-step");
   }
 
   @Test

@@ -92,9 +92,9 @@ class MetadataSnapshotTest {
   @Test
   void anUnknownVersionIsRefusedNotGuessed() {
     byte[] bytes = sample().encode();
-    bytes[4] = 5;
+    bytes[4] = 6;
     assertThatThrownBy(() -> MetadataSnapshot.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version=5 reason=unknown-metadata-snapshot-version");
+        .hasMessageContaining("version=6 reason=unknown-metadata-snapshot-version");
   }
 
   /** A snapshot written before ids were reused: no retired id, every partition at its id's first incarnation. */
@@ -257,9 +257,59 @@ class MetadataSnapshotTest {
   }
 
   private static byte[] withHeader(byte[] body) {
+    return withHeader(body, MetadataSnapshot.VERSION);
+  }
+
+  private static byte[] withHeader(byte[] body, byte version) {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(body);
-    return ByteBuffer.allocate(9 + body.length).putInt(MetadataSnapshot.MAGIC).put(MetadataSnapshot.VERSION)
+    return ByteBuffer.allocate(9 + body.length).putInt(MetadataSnapshot.MAGIC).put(version)
         .putInt((int) crc.getValue()).put(body).array();
+  }
+
+  private static MetadataSnapshot withRejoins(MetadataSnapshot s) {
+    java.util.TreeMap<Integer, ReplicaRejoins.Pending> pending = new java.util.TreeMap<>();
+    pending.put(4, new ReplicaRejoins.Pending("orders", 1, List.of(2, 0, 3)));
+    pending.put(2, new ReplicaRejoins.Pending("logs", 0, List.of(3, 1)));
+    return new MetadataSnapshot(s.nextGroupId(), s.retired(), s.clusterId(), s.topics(), s.offsets(), s.nodes(),
+        s.left(), List.of(new ReplicaRejoins.Rejoin(3, false, true, pending),
+            new ReplicaRejoins.Rejoin(0, true, false, new java.util.TreeMap<>())));
+  }
+
+  @Test
+  void rejoinsRoundTripInVersion5WhichOnlyAppendsThem() {
+    MetadataSnapshot v4 = sample();
+    MetadataSnapshot v5 = withRejoins(v4);
+    byte[] bytes = v5.encode();
+    assertThat(bytes[4]).isEqualTo(MetadataSnapshot.VERSION_5);
+    assertThat(MetadataSnapshot.decode(bytes)).isEqualTo(v5);
+    assertThat(MetadataSnapshot.decode(bytes).rejoins()).extracting(ReplicaRejoins.Rejoin::node).containsExactly(0, 3);
+    byte[] four = v4.encode();
+    assertThat(Arrays.copyOfRange(bytes, 9, four.length)).as("version 5 only appends the rejoins")
+        .isEqualTo(Arrays.copyOfRange(four, 9, four.length));
+  }
+
+  /** Version 5 bodies with a few bytes overwritten: refused with a reason, or decoded to one that round-trips. */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void seededDamagedVersion5BodiesAreRefusedWithAReasonOrRoundTrip() {
+    SplittableRandom random = new SplittableRandom(20261207L);
+    byte[] valid = withRejoins(sample()).encode();
+    for (int round = 0; round < 5_000; round++) {
+      byte[] body = Arrays.copyOfRange(valid, 9, valid.length);
+      for (int k = random.nextInt(1, 4); k > 0; k--) {
+        body[random.nextInt(body.length)] = (byte) random.nextInt(256);
+      }
+      MetadataSnapshot decoded;
+      try {
+        decoded = MetadataSnapshot.decode(withHeader(body, MetadataSnapshot.VERSION_5));
+      } catch (IllegalArgumentException e) {
+        assertReason(e, "round=" + round);
+        continue;
+      }
+      if (!MetadataSnapshot.decode(decoded.encode()).equals(decoded)) {
+        throw new AssertionError("round=" + round + " reason=decoded-image-does-not-round-trip");
+      }
+    }
   }
 }

@@ -52,6 +52,38 @@ class NodeRegistrationTest {
   }
 
   @Test
+  void aNodeRestoredFromTheArchiveTakesItsRegisteredIdentityInsteadOfRegisteringANewOne() {
+    List<Uuid> adopted = new ArrayList<>();
+    registration.adoptingRegistered(adopted::add);
+    notApplying.set(List.of());
+    caughtUp.set(false);
+    registration.round();
+    assertThat(adopted).as("the restored log is still being applied").isEmpty();
+    assertThat(toLeader).isEmpty();
+
+    RegisteredNodes.Node before = new RegisteredNodes.Node(2, "127.0.0.1", 9092, 9093, Uuid.randomUuid());
+    registered.register(before.command()); // the restored log names this node's identity before the loss
+    registration.round();
+    assertThat(adopted).containsExactly(before.directoryId());
+    assertThat(registration.registered()).as("nothing new to register").isTrue();
+    caughtUp.set(true);
+    registration.round();
+    assertThat(adopted).as("once").hasSize(1);
+    assertThat(toLeader).isEmpty();
+    assertThat(toEveryPeer).isEmpty();
+  }
+
+  @Test
+  void aRestoredNodeNeverRegisteredBeforeRegistersItsOwnIdentityOnceCaughtUp() {
+    List<Uuid> adopted = new ArrayList<>();
+    registration.adoptingRegistered(adopted::add);
+    notApplying.set(List.of());
+    registration.round();
+    assertThat(adopted).isEmpty();
+    assertThat(toLeader).containsExactly(self.command());
+  }
+
+  @Test
   void aNodeOutsideTheMetadataGroupAsksEveryPeerAtOnce() {
     member.set(false);
     registration.round();

@@ -63,7 +63,7 @@ class ReplicationSamplerCatchUpTest {
   }
 
   private ReplicationSample sample(LeaderCommits commits) {
-    return ReplicationSampler.take(SELF, metadata, List.of(partition), liveness, commits, LAG_MAX, true);
+    return ReplicationSampler.take(SELF, metadata, List.of(partition), liveness, commits, LAG_MAX, true, 0);
   }
 
   @Test

@@ -62,7 +62,7 @@ class StaleGroupDirsTest {
     groupDir("p8-first-0");
     StaleGroupDirs stale = new StaleGroupDirs(raftDir, HardStateJournal.open(new NioDisk(), raftDir));
     stale.sweep(List.of(new TopicSpec.PartitionSpec(0, 8, 1, List.of(0)))); // lists the directory
-    MetadataImage.deleteDirectory(raftDir.resolve("p7-gone-0"));
+    GroupDirs.delete(raftDir.resolve("p7-gone-0"));
 
     stale.sweep(List.of(new TopicSpec.PartitionSpec(0, 7, 1, List.of(0))));
 
