@@ -241,6 +241,17 @@ public final class DbLifecycle {
     ssh.run(host, "cd " + q(home) + " && rm -rf data logs && mkdir -p data logs");
   }
 
+  /**
+   * Deletes everything in the data dir (its {@code meta.properties} too), keeping the dir itself — it may be
+   * a mount point — and the logs, which still tell what the server did before; refuses while the server runs.
+   */
+  public void wipeData(Host host) {
+    if (pid(host).isPresent()) {
+      throw new DbException("host=" + host.name() + " db=" + spec.name() + " reason=wipe-while-running");
+    }
+    ssh.run(host, "mkdir -p " + q(dataDir(host)) + " && find " + q(dataDir(host)) + " -mindepth 1 -delete");
+  }
+
   /** True when the server's port accepts a TCP connection (through the guard). */
   public boolean healthy(Host host, Duration timeout) {
     return TcpProbe.accepts(guard, new InetSocketAddress(host.address(), spec.port()), timeout);

@@ -64,6 +64,16 @@ public interface Fault {
     return null;
   }
 
+  /**
+   * Whether no other fault may be in place while this one is, from its start until its heal has returned:
+   * it takes a replica's data away, and a second node killed, cut off or wiped before the first has
+   * rejoined is beyond what a replication factor of 3 tolerates. Drawn plans never overlap steps
+   * ({@link FaultPlan}); scenarios with such a step overlapping another are refused.
+   */
+  default boolean exclusive() {
+    return false;
+  }
+
   /** Fewest nodes the fault makes sense on (e.g. a minority needs 3). */
   default int minNodes() {
     return 1;

@@ -36,6 +36,7 @@ public final class FaultRegistry {
       new CascadingFault(Duration.ofSeconds(1)),
       new RollingRestartFault(),
       new MembershipFault(),
+      new DiskLossFault(),
       new LoseUnsyncedFault(Scope.ONE),
       new LoseUnsyncedFault(Scope.ALL),
       DiskErrorFault.eio(),
@@ -46,7 +47,7 @@ public final class FaultRegistry {
       new ClockStrobeFault(),
       ClientKillFault.one(),
       ClientKillFault.every(),
-      new WipeFault());
+      new LoneWipeFault());
 
   private FaultRegistry() {}
 

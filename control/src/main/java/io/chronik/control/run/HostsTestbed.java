@@ -211,9 +211,10 @@ final class HostsTestbed implements Testbed {
     Testbed.super.healAll(nodes);
   }
 
+  /** The data dir only: the node's log keeps what it did before the loss (collected with the others). */
   @Override
   public void wipe(String node) {
-    db.wipe(host(node));
+    db.wipeData(host(node));
   }
 
   @Override

@@ -72,6 +72,23 @@ public record Scenario(String name, String group, String help, int timeSeconds, 
         return "scenario=" + name + " fault=" + step.fault() + " reason=step-ends-after-run";
       }
     }
+    return exclusiveOverlap();
+  }
+
+  /** Why a step of an {@link Fault#exclusive() exclusive} fault overlaps another step (key=value), or null. */
+  private String exclusiveOverlap() {
+    for (Step a : steps) {
+      if (!FaultRegistry.find(a.fault()).orElseThrow().exclusive()) {
+        continue;
+      }
+      for (Step b : steps) {
+        boolean overlap = b.atMillis() < a.atMillis() + a.holdMillis() && a.atMillis() < b.atMillis() + b.holdMillis();
+        if (b != a && overlap) {
+          return "scenario=" + name + " fault=" + a.fault() + " at-ms=" + a.atMillis() + " overlaps=" + b.fault()
+              + " at-ms=" + b.atMillis() + " reason=exclusive-fault-overlaps-another-step";
+        }
+      }
+    }
     return null;
   }
 
@@ -82,8 +99,9 @@ public record Scenario(String name, String group, String help, int timeSeconds, 
     for (Step step : steps) {
       Fault fault = FaultRegistry.find(step.fault()).orElseThrow(
           () -> new IllegalArgumentException("scenario=" + name + " fault=" + step.fault() + " reason=unknown"));
+      // fixed targets keep the cluster as the arrangement: disk-loss waits on every node of it
       Injection injection = step.targets().isEmpty() ? fault.pick(draw)
-          : Injection.of(step.targets().stream().map(nodes::get).toList());
+          : new Injection(step.targets().stream().map(nodes::get).toList(), "", nodes);
       plan.add(new FaultPlan.Step(step.atMillis(), step.atMillis() + step.holdMillis(), fault, injection));
     }
     return List.copyOf(plan);

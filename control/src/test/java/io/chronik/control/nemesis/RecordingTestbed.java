@@ -12,6 +12,8 @@ final class RecordingTestbed implements Testbed {
   Grudge lastGrudge;
   /** Nodes whose broker {@link #running} says has exited. */
   final java.util.Set<String> halted = new java.util.HashSet<>();
+  /** Nodes whose {@link #awaitReady} runs out of time (throws, as a site's bound does). */
+  final java.util.Set<String> notReady = new java.util.HashSet<>();
   /** What {@link #clients} returns. */
   ClientFleet fleet = ClientFleet.NONE;
   /** What {@link #members} returns (null: none, as a testbed without a cluster admin). */
@@ -53,6 +55,9 @@ final class RecordingTestbed implements Testbed {
   @Override
   public void awaitReady(String node) {
     calls.add("ready " + node);
+    if (notReady.contains(node)) {
+      throw new IllegalStateException("node=" + node + " reason=not-ready timeout-ms=120000");
+    }
   }
 
   @Override

@@ -106,7 +106,7 @@ class LocalTestRunIntegrationTest {
   /** The checker must bite end to end: wiping a lone broker's data loses acknowledged writes. */
   @Test
   void wipingALoneBrokersDataIsReportedAsLoss(@TempDir Path runs) throws Exception {
-    ChronikProcess.Run run = chronikTest(runs, "--time", "12", "--seed", "5", "--faults", "wipe", "--nodes", "1");
+    ChronikProcess.Run run = chronikTest(runs, "--time", "12", "--seed", "5", "--faults", "wipe-lone-broker", "--nodes", "1");
     assertThat(run.exitCode()).as("exit code 1 (invalid); console:%n%s", run.console()).isEqualTo(1);
     assertThat(run.console()).contains("INVALID");
     assertThat(run.console()).as("a loss anomaly is named")

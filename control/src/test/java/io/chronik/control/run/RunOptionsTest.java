@@ -26,11 +26,20 @@ class RunOptionsTest {
     assertThat(parse("--hosts", "inventory:vms.txt").faultsOrDefault()).containsExactly("partition", "kill", "pause");
     assertThat(parse("--faults", "partition").problem()).contains("fault=partition").contains("site=local")
         .contains("reason=not-available-here");
-    assertThat(parse("--hosts", "lab:3", "--faults", "wipe").problem()).contains("fault=wipe").contains("site=lab")
-        .contains("reason=not-available-here");
+    assertThat(parse("--hosts", "lab:3", "--faults", "wipe-lone-broker").problem()).contains("fault=wipe-lone-broker")
+        .contains("site=lab").contains("reason=not-available-here");
     assertThat(parse("--hosts", "lab:3", "--faults", "zigzag").problem()).startsWith("fault=zigzag reason=unknown");
     assertThat(parse("--hosts", "lab:3", "--faults", "partition,kill,client-leader-cut,cascading").problem()).isNull();
-    assertThat(parse("--faults", "kill-all,pause-majority,cascading,wipe").problem()).isNull();
+    assertThat(parse("--faults", "kill-all,pause-majority,cascading,disk-loss").problem()).isNull();
+    assertThat(parse("--nodes", "1", "--faults", "kill-all,wipe-lone-broker").problem()).isNull();
+    assertThat(parse("--faults", "wipe-lone-broker").problem())
+        .isEqualTo("fault=wipe-lone-broker nodes=3 reason=lone-broker-only use=disk-loss");
+    assertThat(parse("--hosts", "lab:3", "--faults", "membership,rolling-restart,disk-loss,partition,kill").problem())
+        .isNull();
+    assertThat(parse("--hosts", "lab:2", "--faults", "disk-loss").problem())
+        .isEqualTo("fault=disk-loss nodes=2 reason=needs-at-least-3-nodes");
+    assertThat(parse("--hosts", "lab:3", "--db", "kafka", "--faults", "disk-loss").problem()).startsWith("db=kafka")
+        .contains("disk-loss:").contains("reason=chronik-only-faults");
     assertThat(parse("--faults", "none").problem()).isNull();
     assertThat(parse("--nodes", "1", "--faults", "kill-minority").problem())
         .isEqualTo("fault=kill-minority nodes=1 reason=needs-at-least-3-nodes");

@@ -68,6 +68,20 @@ class ScenarioCatalogTest {
   }
 
   @Test
+  void aStepOfAnExclusiveFaultMayNotOverlapAnotherAndFixedTargetsKeepTheClusterAsArrangement() {
+    Scenario overlapping = new Scenario("two-losses", "test", "help", 30, List.of(),
+        List.of(Scenario.Step.of(2, 6, "disk-loss", 0), Scenario.Step.of(5, 3, "kill", 1)), List.of());
+    assertThat(overlapping.problem(3, Site.LAB)).isEqualTo("scenario=two-losses fault=disk-loss at-ms=2000 overlaps=kill"
+        + " at-ms=5000 reason=exclusive-fault-overlaps-another-step");
+    Scenario following = new Scenario("loss-then-kill", "test", "help", 30, List.of(),
+        List.of(Scenario.Step.of(2, 6, "disk-loss", 0), Scenario.Step.of(8, 3, "kill", 1)), List.of());
+    assertThat(following.problem(3, Site.LAB)).isNull();
+    FaultPlan.Step loss = following.plan(1, THREE).get(0);
+    assertThat(loss.injection().targets()).containsExactly("n1");
+    assertThat(loss.injection().arrangement()).as("the nodes disk-loss waits on").isEqualTo(THREE);
+  }
+
+  @Test
   void aScenarioRefusesWhereItsFaultsCannotRun() {
     assertThat(ScenarioCatalog.find("minority-partition").orElseThrow().problem(3, Site.LOCAL))
         .contains("scenario=minority-partition").contains("fault=partition").contains("reason=not-available-here");
