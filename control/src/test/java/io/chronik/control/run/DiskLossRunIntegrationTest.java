@@ -88,6 +88,15 @@ class DiskLossRunIntegrationTest {
         System.out.println("disk-loss lab run: " + lost.getKey() + " lost its disk " + lost.getValue()
             + " time(s), directory ids " + ids);
         assertThat(ids).as("a new directory id after each loss of %s", lost.getKey()).hasSize(1 + lost.getValue());
+        // the heal waited for the safe rejoin itself: the survivors moved the node out of every group and back
+        int nodeId = Integer.parseInt(lost.getKey().substring(1)) - 1; // n1 is node 0 (the hosts' order)
+        long finished = 0;
+        for (String host : List.of("n1", "n2", "n3")) {
+          finished += Files.readString(runDir.resolve("nodes").resolve(host).resolve("logs").resolve("chronik.log"))
+              .lines().filter(l -> l.contains("node=" + nodeId + " action=rejoin-finished")).count();
+        }
+        System.out.println("disk-loss lab run: rejoins of node " + nodeId + " finished (lines in all logs) " + finished);
+        assertThat(finished).as("rejoin-finished lines for node %d", nodeId).isGreaterThanOrEqualTo(lost.getValue());
       }
       assertThat(Files.readString(runDir.resolve("report.html"))).contains("<td>disk-loss</td>");
     } finally {
