@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a node that lost its disk from voting or acknowledging with the promises its old disk held. Every peer
  * connection presents its sender's data dir incarnation (the directory id in its pings, {@link
- * PeerLiveness#presented}); until one did, and whenever it is not the incarnation the metadata registered, that
- * connection's Raft messages are dropped; and while a group still counts the sender's old incarnation
+ * PeerLiveness#presented}); while a registered sender has not presented one on a connection yet, and whenever it
+ * is not the incarnation the metadata registered, that connection's Raft messages are dropped; and while a group still counts the sender's old incarnation
  * ({@link ReplicaRejoins}), its messages in that group are dropped too. Dropping is always safe in Raft (the
  * network may lose any message); what it prevents is a new, empty incarnation answering under an identity whose
  * votes and log some group still counts.
@@ -80,21 +80,20 @@ final class IncarnationFence implements ConnectionSinks {
 
   /** Why a Raft message of {@code from} in {@code groupId} is dropped, or null to admit it. */
   String refusal(int from, int groupId, Uuid presented) {
+    Uuid registered = image.registered.directoryId(from);
+    if (registered.equals(Uuid.ZERO_UUID)) {
+      return null; // nothing to compare with (a new cluster, a node not registered yet): as before this fence
+    }
     if (presented == null) {
       return "incarnation-not-presented-yet";
     }
-    MetadataImage m = image;
     if (presented.equals(Uuid.ZERO_UUID)) {
-      return null;
-    }
-    Uuid registered = m.registered.directoryId(from);
-    if (registered.equals(Uuid.ZERO_UUID)) {
-      return null;
+      return null; // a node of a version without directory ids in its pings
     }
     if (!registered.equals(presented)) {
       return "incarnation-not-registered registered=" + registered;
     }
-    return m.rejoins.fences(from, groupId) ? "old-incarnation-still-counted" : null;
+    return image.rejoins.fences(from, groupId) ? "old-incarnation-still-counted" : null;
   }
 
   /** Raft messages dropped since start (any thread; metrics). */

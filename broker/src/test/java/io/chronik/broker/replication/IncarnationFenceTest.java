@@ -64,6 +64,8 @@ class IncarnationFenceTest {
     assertThat(fence.refusal(2, g0, new Uuid(5, 5))).as("node 2 never registered").isNull();
     assertThat(fence.refusal(1, g0, Uuid.ZERO_UUID)).as("a peer of a version without directory ids").isNull();
     assertThat(fence.refusal(1, g0, null)).isEqualTo("incarnation-not-presented-yet");
+    assertThat(fence.refusal(2, g0, null)).as("an unregistered node (a new cluster) need not wait for a ping")
+        .isNull();
 
     image.apply(new MetadataCommand.ReplicaRejoined(1, ReplicaRejoins.METADATA_LEFT));
     assertThat(fence.refusal(1, MetadataGroup.GROUP_ID, NEW)).isNull();
