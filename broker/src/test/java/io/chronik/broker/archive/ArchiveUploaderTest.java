@@ -54,10 +54,14 @@ class ArchiveUploaderTest {
     server.close();
   }
 
-  /** The pool's tasks, each held 30 ms, with the most that ran at once. */
+  /**
+   * The pool's tasks, with the most that ran at once: each of the first two holds until the other started too (or
+   * 5 s passed), so two uploads overlap exactly when the uploader hands them to the pool together.
+   */
   private static final class WatchedPool extends ThreadPoolExecutor {
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger mostAtOnce = new AtomicInteger();
+    private final java.util.concurrent.CountDownLatch twoStarted = new java.util.concurrent.CountDownLatch(2);
 
     WatchedPool(int threads) {
       super(threads, threads, 0, TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
@@ -66,8 +70,9 @@ class ArchiveUploaderTest {
     @Override
     protected void beforeExecute(Thread t, Runnable r) {
       mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+      twoStarted.countDown();
       try {
-        Thread.sleep(30);
+        twoStarted.await(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

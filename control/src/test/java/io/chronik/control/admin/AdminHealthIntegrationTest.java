@@ -124,17 +124,12 @@ class AdminHealthIntegrationTest {
 
   /** Metadata's in-sync replicas leave out a node the others no longer hear (kafka-topics' under-replicated view). */
   private static void assertIsrLeavesOut(int node, String bootstrap) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     List<org.apache.kafka.common.TopicPartitionInfo> parts;
     try (Admin admin = Admin.create(props(bootstrap))) {
-      while (true) {
-        parts = admin.describeTopics(List.of("watched")).allTopicNames().get(10, TimeUnit.SECONDS).get("watched").partitions();
-        boolean left = parts.stream().noneMatch(p -> p.isr().stream().anyMatch(n -> n.id() == node));
-        if (left || System.nanoTime() > deadline) {
-          break;
-        }
-        Thread.sleep(200);
-      }
+      parts = Awaits.await("node " + node + " left out of every in-sync replica list", java.time.Duration.ofSeconds(20),
+          () -> admin.describeTopics(List.of("watched")).allTopicNames().get(10, TimeUnit.SECONDS).get("watched")
+              .partitions(),
+          ps -> ps.stream().noneMatch(p -> p.isr().stream().anyMatch(n -> n.id() == node)));
     }
     assertThat(parts).allSatisfy(p -> {
       assertThat(p.isr()).as("isr of watched-%d", p.partition()).extracting(org.apache.kafka.common.Node::id)

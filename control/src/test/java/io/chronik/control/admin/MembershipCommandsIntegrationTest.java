@@ -65,25 +65,31 @@ class MembershipCommandsIntegrationTest {
         AtomicReference<Exception> failed = new AtomicReference<>();
         Outcome decommissioned;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
-          Thread sender = new Thread(() -> {
-            for (int i = 0; i < 400 && failed.get() == null; i++) {
-              producer.send(new ProducerRecord<>("spread", i % 4, "k", "v" + i), (md, e) -> {
-                if (e != null) {
-                  failed.compareAndSet(null, e);
-                } else {
-                  acked.incrementAndGet();
-                }
-              });
-              try {
-                Thread.sleep(25);
-              } catch (InterruptedException e) {
-                return;
-              }
+          // one send per 25 ms tick, 400 in all, while the decommission runs
+          java.util.concurrent.ScheduledExecutorService ticks = java.util.concurrent.Executors
+              .newSingleThreadScheduledExecutor();
+          java.util.concurrent.CountDownLatch allSent = new java.util.concurrent.CountDownLatch(1);
+          AtomicInteger next = new AtomicInteger();
+          ticks.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            if (i >= 400 || failed.get() != null) {
+              allSent.countDown();
+              return;
             }
-          });
-          sender.start();
-          decommissioned = run(new MembershipCommands.Decommission(), bootstrap, 3);
-          sender.join();
+            producer.send(new ProducerRecord<>("spread", i % 4, "k", "v" + i), (md, e) -> {
+              if (e != null) {
+                failed.compareAndSet(null, e);
+              } else {
+                acked.incrementAndGet();
+              }
+            });
+          }, 0, 25, TimeUnit.MILLISECONDS);
+          try {
+            decommissioned = run(new MembershipCommands.Decommission(), bootstrap, 3);
+            allSent.await();
+          } finally {
+            ticks.shutdownNow();
+          }
           producer.flush();
         }
         assertThat(decommissioned.exit()).as(decommissioned.out() + decommissioned.err()).isZero();
@@ -141,7 +147,7 @@ class MembershipCommandsIntegrationTest {
     assertThat(running.err()).contains("node=3").contains("still-running");
 
     cluster.kill(3);
-    Outcome unregistered = await("node 3 unregistered once its pings stopped", Duration.ofSeconds(30),
+    Outcome unregistered = Awaits.await("node 3 unregistered once its pings stopped", Duration.ofSeconds(30),
         () -> run(new MembershipCommands.Unregister(), bootstrap, 3), o -> o.exit() == 0);
     assertThat(unregistered.out()).contains("node=3 action=unregistered nodes=[0, 1, 2]");
     assertThat(observers(admin)).doesNotContain(3);
@@ -155,28 +161,13 @@ class MembershipCommandsIntegrationTest {
 
     cluster.restart(3); // registers itself again: an observer the add-voter below can promote
     try {
-      await("node 3 observes the metadata group again", Duration.ofSeconds(30), () -> observers(admin),
+      Awaits.await("node 3 observes the metadata group again", Duration.ofSeconds(30), () -> observers(admin),
           o -> o.contains(3));
     } catch (AssertionError e) {
       List<String> log = java.nio.file.Files.readAllLines(cluster.log(3));
       throw new AssertionError(e.getMessage() + "\nnode 3 log tail:\n"
           + String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size())), e);
     }
-  }
-
-  /** Polls {@code probe} until {@code done} holds; fails naming {@code what} and the last value. */
-  private static <T> T await(String what, Duration timeout, java.util.concurrent.Callable<T> probe,
-      java.util.function.Predicate<T> done) throws Exception {
-    long end = System.nanoTime() + timeout.toNanos();
-    T last = probe.call();
-    while (!done.test(last)) {
-      if (System.nanoTime() - end > 0) {
-        throw new AssertionError("timed out waiting: " + what + " last=" + last);
-      }
-      Thread.sleep(250);
-      last = probe.call();
-    }
-    return last;
   }
 
   private static List<Integer> observers(Admin admin) throws Exception {
