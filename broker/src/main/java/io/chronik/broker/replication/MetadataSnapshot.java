@@ -185,15 +185,9 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
       out.writeInt(p.index());
       out.writeInt(p.groupId());
       out.writeInt(p.incarnation());
-      out.writeInt(p.replicas().size());
-      for (int r : p.replicas()) {
-        out.writeInt(r);
-      }
+      writeNodeIds(out, p.replicas());
       if (version >= VERSION_3) {
-        out.writeInt(p.target().size());
-        for (int r : p.target()) {
-          out.writeInt(r);
-        }
+        writeNodeIds(out, p.target());
       }
     }
   }
@@ -300,10 +294,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
         out.writeInt(e.getKey());
         out.writeUTF(e.getValue().topic());
         out.writeInt(e.getValue().partition());
-        out.writeInt(e.getValue().restore().size());
-        for (int n : e.getValue().restore()) {
-          out.writeInt(n);
-        }
+        writeNodeIds(out, e.getValue().restore());
       }
     }
   }
@@ -321,12 +312,7 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
         int groupId = in.readInt();
         String topic = in.readUTF();
         int partition = in.readInt();
-        int n = count(in, bytes, "restore");
-        List<Integer> restore = new ArrayList<>(n);
-        for (int j = 0; j < n; j++) {
-          restore.add(in.readInt());
-        }
-        pending.put(groupId, new ReplicaRejoins.Pending(topic, partition, restore));
+        pending.put(groupId, new ReplicaRejoins.Pending(topic, partition, readNodeIds(in, bytes, "restore")));
       }
       rejoins.add(new ReplicaRejoins.Rejoin(node, metadata, restoreVoter, pending));
     }
@@ -351,22 +337,31 @@ record MetadataSnapshot(int nextGroupId, SortedMap<Integer, Integer> retired, St
         throw new IllegalArgumentException("bytes=" + bytes + " group=" + groupId + " incarnation=" + incarnation
             + " reason=bad-incarnation");
       }
-      int replicaCount = count(in, bytes, "replicas");
-      List<Integer> replicas = new ArrayList<>(replicaCount);
-      for (int r = 0; r < replicaCount; r++) {
-        replicas.add(in.readInt());
-      }
-      List<Integer> target = new ArrayList<>();
-      int targetCount = version >= VERSION_3 ? count(in, bytes, "target") : 0;
-      for (int r = 0; r < targetCount; r++) {
-        target.add(in.readInt());
-      }
+      List<Integer> replicas = readNodeIds(in, bytes, "replicas");
+      List<Integer> target = version >= VERSION_3 ? readNodeIds(in, bytes, "target") : List.of();
       partitions.add(new TopicSpec.PartitionSpec(index, groupId, incarnation, replicas, target));
     }
     return new TopicSpec(name, id, partitions, configs);
   }
 
   /** A count read from the body: never negative nor more than the snapshot's bytes (no huge allocation). */
+  /** A list of node ids: count, then each id. */
+  private static void writeNodeIds(DataOutputStream out, List<Integer> ids) throws IOException {
+    out.writeInt(ids.size());
+    for (int id : ids) {
+      out.writeInt(id);
+    }
+  }
+
+  private static List<Integer> readNodeIds(DataInputStream in, int bytes, String what) throws IOException {
+    int n = count(in, bytes, what);
+    List<Integer> ids = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ids.add(in.readInt());
+    }
+    return ids;
+  }
+
   private static int count(DataInputStream in, int bytes, String what) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > bytes) {

@@ -58,12 +58,7 @@ public final class DiskLossFault implements Fault {
   public String start(Injection injection, Testbed bed) {
     String node = injection.targets().get(0);
     List<String> nodes = injection.arrangement();
-    try {
-      nodes.forEach(bed::awaitReady);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("node=" + node + " reason=cluster-not-ready-before-disk-loss action=nothing-done "
-          + "error=" + e.getMessage(), e);
-    }
+    awaitAllReady(bed, nodes, "node=" + node + " reason=cluster-not-ready-before-disk-loss action=nothing-done");
     bed.kill(node);
     bed.wipe(node);
     bed.start(node);
@@ -75,12 +70,16 @@ public final class DiskLossFault implements Fault {
     String node = injection.targets().get(0);
     List<String> nodes = injection.arrangement();
     bed.start(node);
+    awaitAllReady(bed, nodes, "node=" + node + " reason=not-all-ready-after-disk-loss");
+    return "rejoined=" + node + " ready=" + nodes;
+  }
+
+  /** Every node answers ready, or the fault fails with {@code refusal} and the first node's error. */
+  private static void awaitAllReady(Testbed bed, List<String> nodes, String refusal) {
     try {
       nodes.forEach(bed::awaitReady);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("node=" + node + " reason=not-all-ready-after-disk-loss error=" + e.getMessage(),
-          e);
+      throw new IllegalStateException(refusal + " error=" + e.getMessage(), e);
     }
-    return "rejoined=" + node + " ready=" + nodes;
   }
 }
