@@ -24,9 +24,10 @@ public interface GroupReady<M> {
 
   /**
    * The i-th message promises nothing about this node's durable state (a leader's append or
-   * heartbeat), so it may leave before the sync: the leader then writes its own copy in parallel with
-   * the followers (Raft thesis §10.2.1). Safe because a commit needs acknowledgements that can only
-   * arrive in a later loop, after this loop's sync made the leader's copy durable.
+   * heartbeat, a pre-vote or a vote request: {@code MessageType.sendableBeforeSync}), so it may leave before
+   * the sync: the leader then writes its own copy in parallel with the followers (Raft thesis §10.2.1), and an
+   * election costs no sync before the voter's. Safe because a commit (or a won election) needs answers that can
+   * only arrive in a later loop, after this loop's sync made the leader's copy (the candidate's vote) durable.
    */
   default boolean sendableBeforeSync(int i) {
     return false;

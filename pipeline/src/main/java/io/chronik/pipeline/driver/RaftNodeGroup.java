@@ -120,9 +120,7 @@ public class RaftNodeGroup implements DrivenGroup<GroupMessage> {
     @Override
     public boolean sendableBeforeSync(int i) {
       io.chronik.raft.message.MessageType type = ready.messages().get(i).type();
-      // they promise nothing about this node's disk (a QUIESCE only repeats what is committed)
-      return type == io.chronik.raft.message.MessageType.APPEND || type == io.chronik.raft.message.MessageType.HEARTBEAT
-          || type == io.chronik.raft.message.MessageType.QUIESCE;
+      return type.sendableBeforeSync(); // they promise nothing about this node's disk
     }
 
     @Override

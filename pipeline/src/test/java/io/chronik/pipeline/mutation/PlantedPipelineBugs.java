@@ -22,14 +22,12 @@ final class PlantedPipelineBugs {
 
   static final List<PlantedBug> ALL = List.of(
       new PlantedBug("append-response-before-fsync", DRIVER + "RaftNodeGroup.java",
-          "|| type == io.chronik.raft.message.MessageType.QUIESCE;",
-          "|| type == io.chronik.raft.message.MessageType.QUIESCE\n"
-              + "          || type == io.chronik.raft.message.MessageType.APPEND_RESPONSE;",
+          "return type.sendableBeforeSync();",
+          "return type.sendableBeforeSync() || type == io.chronik.raft.message.MessageType.APPEND_RESPONSE;",
           "a follower's append response leaves with the early messages, before the loop's fsync"),
       new PlantedBug("vote-response-before-fsync", DRIVER + "RaftNodeGroup.java",
-          "|| type == io.chronik.raft.message.MessageType.QUIESCE;",
-          "|| type == io.chronik.raft.message.MessageType.QUIESCE\n"
-              + "          || type == io.chronik.raft.message.MessageType.VOTE_RESPONSE;",
+          "return type.sendableBeforeSync();",
+          "return type.sendableBeforeSync() || type == io.chronik.raft.message.MessageType.VOTE_RESPONSE;",
           "a granted vote leaves with the early messages, before the loop's fsync made the vote durable"),
       new PlantedBug("sync-skipped-some-loops", DRIVER + "ReadyBatch.java",
           "    storage.sync();\n",

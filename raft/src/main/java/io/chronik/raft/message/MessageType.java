@@ -44,5 +44,22 @@ public enum MessageType {
    * bytes, or the image was refused whole — resend from {@code index}. Lets a transfer resume after a
    * dropped connection instead of starting over, and paces the leader (its window of unacknowledged bytes).
    */
-  SNAPSHOT_STATUS
+  SNAPSHOT_STATUS;
+
+  /**
+   * Whether a message of this type may leave before the sync of the Ready that carries it: it promises nothing
+   * about the sender's disk. A leader's append, heartbeat or quiesce (the followers write in parallel with the
+   * leader, Raft thesis §10.2.1; a commit needs acknowledgements that arrive only after the leader's sync). A
+   * pre-vote and its answer (they change no state; the vote that follows decides). A candidate's vote request:
+   * its vote for itself counts only once durable ({@code RaftNode#selfVoteDurable}), so a candidate that crashes
+   * before its sync never led that term, whatever the others answered (etcd's asynchronous storage writes rule
+   * the same). Everything else waits for the sync: a granted vote, an append response, and the rest, whose
+   * promises nobody has argued away.
+   */
+  public boolean sendableBeforeSync() {
+    return switch (this) {
+      case APPEND, HEARTBEAT, QUIESCE, PRE_VOTE, PRE_VOTE_RESPONSE, VOTE -> true;
+      default -> false;
+    };
+  }
 }

@@ -23,8 +23,8 @@ import java.util.TreeMap;
 /**
  * One simulated node, looping the way the production driver ({@code pipeline}'s {@code RaftDriver})
  * does: step every queued input (messages, proposals, reads), apply at most one tick however long
- * the loop took, take the Ready, write it, send what may leave before the sync (appends, heartbeats,
- * quiesce: {@code RaftNodeGroup.sendableBeforeSync}), fsync, then send the rest, apply and advance.
+ * the loop took, take the Ready, write it, send what may leave before the sync ({@link
+ * MessageType#sendableBeforeSync}: appends, heartbeats, quiesce, pre-votes, vote requests), fsync, then send the rest, apply and advance.
  * The fsync is a separate disk event some time later (slow tails drawn per seed); while it runs the
  * node is busy and inputs queue. {@link #disk} holds only what was synced: a crash loses every
  * unsynced write (or keeps a torn prefix of the entries), so a leader that counts an append its own
@@ -270,14 +270,9 @@ final class SimulatedNode {
     scheduleLoop();
   }
 
-  private static boolean sendableBeforeSync(Message m) {
-    // as production: these promise nothing about this node's disk
-    return m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT || m.type() == MessageType.QUIESCE;
-  }
-
   private void send(Ready rd, boolean early) {
     for (Message m : rd.messages()) {
-      if (sendableBeforeSync(m) == early) {
+      if (m.type().sendableBeforeSync() == early) { // the production rule
         if (m.type() == MessageType.APPEND_RESPONSE && !m.reject()) {
           sim.checkAckDurable(this, m.index());
         }
