@@ -334,6 +334,15 @@ final class BrokerSimulation extends ClusterEventLoop<SimBroker, BrokerSwarm> {
 
   /** One leader every replica follows, all applied to its last index, every producer's batch settled. */
   @Override
+  protected long progress() {
+    long applied = 0;
+    for (SimBroker node : nodes) {
+      applied += node.up() ? node.partition().appliedIndex() : 0;
+    }
+    return applied;
+  }
+
+  @Override
   protected boolean quiet() {
     SimBroker leader = null;
     for (SimBroker node : nodes) {

@@ -29,6 +29,8 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
   protected final long seed;
   protected final SplittableRandom random;
   protected final S swarm;
+  /** How often a heal deadline may move on while the cluster still applies entries ({@link #progress}). */
+  static final int HEAL_EXTENSIONS_MAX = 4;
   protected final SimTrace trace = new SimTrace(Integer.getInteger("sim.traceCapacity", 8192));
   protected final SimNetwork network;
   protected final List<N> nodes = new ArrayList<>();
@@ -67,6 +69,14 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
 
   /** Every node's state, for the no-convergence failure. */
   protected abstract String describe();
+
+  /**
+   * Entries applied, summed over every node and group: while it grows a healed cluster is still converging (a
+   * follower catching up a backlog one entry per append), and the heal deadline moves on by another
+   * {@code healTicks}, at most {@link #HEAL_EXTENSIONS_MAX} times. A cluster that stalls (no leader, a node
+   * no leader ever serves, elections going round) applies nothing more and fails at the first deadline.
+   */
+  protected abstract long progress();
 
   /** Called after every crash (the disk already holds only what survived). */
   protected void crashed(N node) {}
@@ -143,7 +153,10 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
       step();
     }
     heal();
-    long healEnd = now + (long) healTicks * SwarmBasics.TICK;
+    long healWindow = (long) healTicks * SwarmBasics.TICK;
+    long healEnd = now + healWindow;
+    long progressAtWindowStart = progress();
+    int extensions = 0;
     long nextQuietCheck = now + SwarmBasics.TICK;
     while (true) {
       step();
@@ -153,8 +166,14 @@ public abstract class ClusterEventLoop<N extends SimProcess, S extends ClusterSw
         }
         nextQuietCheck = now + SwarmBasics.TICK;
         if (now > healEnd) {
-          throw new SimViolation("seed=" + seed + " healTicks=" + healTicks + " state=[" + describe()
-              + "] reason=no-convergence-after-heal");
+          long progress = progress();
+          if (progress <= progressAtWindowStart || extensions == HEAL_EXTENSIONS_MAX) {
+            throw new SimViolation("seed=" + seed + " healTicks=" + healTicks + " extensions=" + extensions
+                + " state=[" + describe() + "] reason=no-convergence-after-heal");
+          }
+          extensions++;
+          progressAtWindowStart = progress;
+          healEnd = now + healWindow;
         }
       }
     }

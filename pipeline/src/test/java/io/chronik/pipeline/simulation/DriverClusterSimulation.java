@@ -89,6 +89,17 @@ final class DriverClusterSimulation extends ClusterEventLoop<SimNode, SwarmParam
 
   /** One leader per group that every replica follows, all committed and applied to its last index. */
   @Override
+  protected long progress() {
+    long applied = 0;
+    for (SimNode node : nodes) {
+      for (int g = 0; g < swarm.groups(); g++) {
+        applied += node.up() ? node.group(g).appliedIndex() : 0;
+      }
+    }
+    return applied;
+  }
+
+  @Override
   protected boolean quiet() {
     for (int g = 0; g < swarm.groups(); g++) {
       SimNode leader = null;

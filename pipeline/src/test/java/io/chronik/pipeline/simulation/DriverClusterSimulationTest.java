@@ -16,7 +16,7 @@ class DriverClusterSimulationTest {
   @Test
   void productionNodesKeepEveryAcknowledgedAppendThroughCrashesAndPartitions() {
     SeedSweep.fromProperties(DEFAULT_SEEDS).run("driver-cluster", "mvn -o -q verify -pl pipeline -am"
-        + " -Dtest=DriverClusterSimulationTest -Dsurefire.failIfNoSpecifiedTests=false", 80,
+        + " -Dtest=DriverClusterSimulationTest -Dsurefire.failIfNoSpecifiedTests=false", Integer.getInteger("sim.traceLines", 80),
         DriverClusterSimulation::new, DriverClusterSimulation::run);
   }
 }

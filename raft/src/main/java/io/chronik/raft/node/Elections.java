@@ -73,7 +73,9 @@ final class Elections {
       return true;
     }
     if (m.term() < node.term()) {
-      boolean guarded = options.checkQuorum() || options.preVote();
+      // A node below its repair floor never stands (campaign), so it must tell a stale leader about its newer term
+      // itself: otherwise that leader never learns it and never serves this node again (driver simulation seed 938).
+      boolean guarded = options.checkQuorum() || options.preVote() || log.belowRepairFloor();
       if (guarded && (t == MessageType.APPEND || t == MessageType.HEARTBEAT || t == MessageType.QUIESCE)) {
         // tell a stale leader about the newer term so it steps down
         node.send(Message.of(MessageType.APPEND_RESPONSE, node.id(), m.from(), node.term()).build());

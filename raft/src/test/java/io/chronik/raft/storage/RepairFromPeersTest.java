@@ -53,6 +53,7 @@ class RepairFromPeersTest {
   final List<String> conflicts = new ArrayList<>();
   int isolated = -1;
   int starts;
+  RaftOptions options = RaftOptions.defaults();
 
   @Test
   void aRepairedNodeAbstainsUntilALeaderRefilledItThenVotesAgain() throws IOException {
@@ -107,6 +108,47 @@ class RepairFromPeersTest {
     rounds(400);
     assertThat(nodes.values()).anyMatch(n -> n.role() == Role.LEADER);
     assertThat(conflicts).as("committed entries overwritten").isNotEmpty();
+  }
+
+  /**
+   * Without pre-vote and check-quorum a follower ignores a leader of a lower term: it will stand itself and the
+   * leader learns the newer term from its vote request. A node below its repair floor never stands, so it answers
+   * the stale leader with its term instead; otherwise nobody would ever learn it, the leader would keep sending to
+   * a node that drops everything, and the node would never be refilled (the production-path simulation's seed 938).
+   */
+  @Test
+  void aRepairedNodeWithANewerTermTellsTheStaleLeaderSoItIsRefilled() throws IOException {
+    options = RaftOptions.defaults().toBuilder().preVote(false).checkQuorum(false).build();
+    for (int id : IDS) {
+      start(id, false);
+    }
+    nodes.get(1).campaign();
+    rounds(50);
+    assertThat(nodes.get(1).role()).isEqualTo(Role.LEADER);
+    for (int i = 0; i < 150; i++) {
+      nodes.get(1).propose(("value-" + i + "-" + "x".repeat(60)).getBytes(StandardCharsets.UTF_8));
+      rounds(1);
+    }
+    rounds(20);
+    long committedBefore = committed.lastKey();
+    long leaderTerm = nodes.get(1).term();
+    isolated = 2;
+    for (int i = 0; i < 3; i++) {
+      nodes.get(2).campaign(); // cut off, it stands in vain: each try raises its term
+      rounds(5);
+    }
+    assertThat(nodes.get(2).term()).isGreaterThan(leaderTerm);
+    assertThat(nodes.get(1).role()).as("1 and 3 never heard of it").isEqualTo(Role.LEADER);
+    stop(2);
+    flipByteInOldestSegment(dir(2));
+    start(2, true);
+    assertThat(storages.get(2).lastIndex()).as("cut at the damage").isLessThan(committedBefore);
+    isolated = -1;
+    rounds(400);
+    assertThat(storages.get(2).lastIndex()).as("refilled by a leader").isGreaterThanOrEqualTo(committedBefore);
+    assertThat(storages.get(2).repairFloorIndex()).isZero();
+    assertThat(nodes.values()).anyMatch(n -> n.role() == Role.LEADER);
+    assertThat(conflicts).isEmpty();
   }
 
   @Test
@@ -164,7 +206,7 @@ class RepairFromPeersTest {
   void start(int id, boolean repair) throws IOException {
     DurableLogStorage storage = DurableLogStorage.open(new NioDisk(), dir(id), CONFIG, e -> LogEntry.NO_KEY, repair);
     storages.put(id, storage);
-    nodes.put(id, new RaftNode(id, storage, Configuration.of(IDS), RaftOptions.defaults(),
+    nodes.put(id, new RaftNode(id, storage, Configuration.of(IDS), options,
         new SplittableRandom(7L * id + 31L * starts++)));
   }
 
