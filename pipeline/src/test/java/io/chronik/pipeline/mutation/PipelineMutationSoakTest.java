@@ -25,7 +25,7 @@ class PipelineMutationSoakTest {
         .filter(b -> only.isEmpty() || List.of(only.split(",")).contains(b.name())).toList();
     System.out.println(MutationCampaign.HEADER);
     List<MutationCampaign.Outcome> outcomes = new MutationCampaign(PlantedPipelineBugs.MODULE, 1,
-        Long.getLong("mutants.seeds", 600), !Boolean.getBoolean("mutants.skipUnitTests"), 1_800).run(bugs);
+        Long.getLong("mutants.seeds", 2_000), !Boolean.getBoolean("mutants.skipUnitTests"), 1_800).run(bugs);
     assertThat(outcomes).filteredOn(o -> !PlantedPipelineBugs.MASKED.containsKey(o.bug().name()))
         .allSatisfy(o -> assertThat(o.caught()).as(o.row()).isTrue());
     if (only.isEmpty()) {
