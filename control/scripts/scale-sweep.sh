@@ -33,6 +33,8 @@ for P in ${PARTS:-1 16 256 1024 4096}; do
   s1=$(date +%s%N)
   rs=$(( (s1 - s0) / 1000000 ))
   rsl=$(python3 -c "import json;d=json.load(open('target/sw-restart-$P.json'))['leaders'];print(d['complete'])")
+  # the next row's fresh start replaces the logs: keep this row's (termChanges vs leaderTransfers, openMs)
+  mkdir -p target/sw-logs-$P && for n in 0 1 2; do cp $DIR/node-$n/broker.log target/sw-logs-$P/node-$n.log 2>/dev/null; done
   echo "| $P | ${lead% *} | ${lead#* } | $((t1-t0)) | ${sat% *} | ${sat#* } | $((t2-t1)) | $(echo $r80 | cut -d' ' -f1) | $(echo $r80 | cut -d' ' -f2) (errors $(echo $r80 | cut -d' ' -f3)) | $((t3-t2)) | $rs ($rsl) | $st |" >> $OUT
   tail -1 $OUT
 done
