@@ -162,49 +162,51 @@ class LocalClusterIntegrationTest {
     assertThat(LocalCluster.isFree(base + 1)).as("node 1 was stopped too").isTrue();
   }
 
-  /** One idempotent acks=all producer with default timeouts sending v0, v1, … (one partition) until stopped. */
+  /**
+   * One idempotent acks=all producer with default timeouts sending v0, v1, … (one partition) until stopped, one
+   * record every 10 ms tick of a fixed-rate schedule.
+   */
   private static final class SteadyLoad {
     static final String TOPIC = "rolling";
     final java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
     volatile String firstFailure = "";
     private final List<String> acked = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-    private final Thread thread;
+    private final KafkaProducer<String, String> producer;
+    private final java.util.concurrent.ScheduledExecutorService ticks =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "steady-load"));
+    private int next; // tick thread only
 
     SteadyLoad(String bootstrap) {
-      thread = new Thread(() -> run(bootstrap), "steady-load");
-      thread.start();
-    }
-
-    private void run(String bootstrap) {
       Properties pp = new Properties();
       pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       pp.put(ProducerConfig.ACKS_CONFIG, "all");
       pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp, new StringSerializer(),
-          new StringSerializer())) {
-        for (int i = 0; !stop.get(); i++) {
-          String value = "v" + i;
-          producer.send(new ProducerRecord<>(TOPIC, 0, null, value), (md, e) -> {
-            if (e == null) {
-              acked.add(value);
-            } else {
-              failures.add(value);
-              firstFailure = e.toString();
-            }
-          });
-          Thread.sleep(10);
-        }
-        producer.flush();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      producer = new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer());
+      ticks.scheduleAtFixedRate(this::sendNext, 0, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void sendNext() {
+      String value = "v" + next++;
+      try {
+        producer.send(new ProducerRecord<>(TOPIC, 0, null, value), (md, e) -> {
+          if (e == null) {
+            acked.add(value);
+          } else {
+            failures.add(value);
+            firstFailure = e.toString();
+          }
+        });
+      } catch (RuntimeException e) { // a throwing task would cancel the schedule silently
+        failures.add(value);
+        firstFailure = e.toString();
       }
     }
 
     /** Stops sending, waits for every outstanding send's answer; the acknowledged values in send order. */
     List<String> stop() throws InterruptedException {
-      stop.set(true);
-      thread.join(180_000);
+      ticks.shutdown();
+      assertThat(ticks.awaitTermination(180, java.util.concurrent.TimeUnit.SECONDS)).as("last tick ended").isTrue();
+      producer.close(); // flushes: every outstanding send is answered before it returns
       synchronized (acked) {
         List<String> inOrder = new ArrayList<>(acked);
         inOrder.sort(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.substring(1))));

@@ -8,11 +8,16 @@ import io.chronik.control.host.ServiceManager;
 import io.chronik.control.lab.LocalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,18 +61,56 @@ class FakeClockTest {
     assertThat(sh(FakeClock.setCommand(host, 0))).isEqualTo("+0");
     String pid = sh(FakeClock.strobeCommand(host, 0, -42, 50));
     assertThat(pid).matches("\\d+");
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < 40 && seen.size() < 2; i++) {
-      Thread.sleep(20);
-      seen.add(Files.readString(file).strip());
-    }
-    assertThat(seen).as("offsets read while the loop runs").containsExactlyInAnyOrder("+0", "-42");
+    assertThat(offsetsWritten(file, 2, Duration.ofSeconds(2))).as("offsets read while the loop runs")
+        .containsExactlyInAnyOrder("+0", "-42");
     assertThat(sh(FakeClock.setCommand(host, 137))).isEqualTo("+137");
     assertThat(goneOrZombie(pid)).as("loop pid=%s stopped", pid).isTrue();
     assertThat(home.resolve("run").resolve("clock-strobe.pid")).doesNotExist();
-    Thread.sleep(300);
+    assertThat(liveMembersOfGroup(pid)).as("no process of the loop's group is left to write").isEmpty();
     assertThat(Files.readString(file)).isEqualTo("+137\n");
     assertThat(sh(FakeClock.setCommand(host, 0))).as("a set with no loop running").isEqualTo("+0");
+  }
+
+  /**
+   * The distinct contents {@code file} held after each rename into its directory, until {@code count} were seen or
+   * {@code timeout} passed (the loop writes by rename, so every write is one directory event).
+   */
+  private static Set<String> offsetsWritten(Path file, int count, Duration timeout) throws Exception {
+    Set<String> seen = new HashSet<>();
+    long end = System.nanoTime() + timeout.toNanos();
+    try (WatchService watch = file.getFileSystem().newWatchService()) {
+      file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+      seen.add(Files.readString(file).strip());
+      while (seen.size() < count) {
+        WatchKey key = watch.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (key == null) {
+          break;
+        }
+        key.pollEvents();
+        seen.add(Files.readString(file).strip());
+        key.reset();
+      }
+    }
+    return seen;
+  }
+
+  /** Pids of processes (zombies aside) whose process group is {@code pgid}. */
+  private static List<String> liveMembersOfGroup(String pgid) throws java.io.IOException {
+    List<String> members = new java.util.ArrayList<>();
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : (Iterable<Path>) procs::iterator) {
+        try {
+          String stat = Files.readString(proc.resolve("stat"));
+          String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (!after[0].equals("Z") && after[2].equals(pgid)) { // state, ppid, pgrp
+            members.add(proc.getFileName().toString());
+          }
+        } catch (java.io.IOException | RuntimeException notAProcessOrGone) {
+          // not a pid directory, or the process ended meanwhile
+        }
+      }
+    }
+    return members;
   }
 
   /** Orphans are reaped by this machine's init, which may never do it: a zombie is stopped too. */
