@@ -3,6 +3,7 @@ package io.chronik.control.run;
 import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.db.LazyDataDir;
 import io.chronik.control.host.Host;
+import io.chronik.control.host.HostFanOut;
 import io.chronik.control.ssh.RemoteCommandFailed;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,9 +33,12 @@ final class RemoteCluster {
     this.console = console;
   }
 
-  /** Every host gets the distribution and an empty data directory; then all start and become healthy. */
+  /**
+   * Every host gets the distribution and an empty data directory; then all start and become healthy.
+   * The hosts are prepared, started and awaited concurrently (each host's steps stay in order).
+   */
   void deploy() {
-    for (Host h : hosts) {
+    HostFanOut.each(hosts, "install", h -> {
       try {
         db.stop(h);
       } catch (RemoteCommandFailed e) {
@@ -47,34 +51,32 @@ final class RemoteCluster {
         lazy.get().mount(h);
       }
       console.printf("chronik test: host=%s installed%s%n", h.name(), lazy.isPresent() ? " data=lazyfs" : "");
-    }
-    for (Host h : hosts) {
-      console.printf("chronik test: host=%s started pid=%d%n", h.name(), db.start(h));
-    }
+    });
+    HostFanOut.each(hosts, "start", h -> console.printf("chronik test: host=%s started pid=%d%n", h.name(), db.start(h)));
     awaitHealthy(Duration.ofSeconds(60));
   }
 
   void awaitHealthy(Duration timeout) {
-    for (Host h : hosts) {
+    HostFanOut.each(hosts, "await-healthy", h -> {
       db.start(h); // a no-op where it runs; the final heal already started everything
       db.awaitHealthy(h, timeout);
-    }
+    });
   }
 
   /** Downloads every node's logs into {@code dir/<host>/logs/}; a host that fails is reported, not fatal. */
   void collectLogs(Path dir) {
-    for (Host h : hosts) {
+    HostFanOut.each(hosts, "collect-logs", h -> {
       try {
         db.collectLogs(h, dir);
       } catch (RuntimeException e) {
         console.printf("chronik test: host=%s logs=not-collected reason=%s%n", h.name(), e.getMessage());
       }
-    }
+    });
   }
 
   /** Stops every broker; a run leaves no process of ours behind. */
   void stopAll() {
-    for (Host h : hosts) {
+    HostFanOut.each(hosts, "stop", h -> {
       try {
         db.stop(h);
         db.teardown(h);
@@ -82,6 +84,6 @@ final class RemoteCluster {
         console.printf("chronik test: host=%s stop=failed reason=%s%n", h.name(), e.getMessage());
       }
       lazy.ifPresent(l -> l.unmount(h));
-    }
+    });
   }
 }

@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The final phase's replica agreement on hosts: runs the broker's read-only {@code log-digest} tool over
@@ -117,10 +121,37 @@ final class ReplicaCheck {
   private Map<String, ReplicaDigest> digests(List<ReplicaAgreement.Range> ranges) {
     List<String> args = new java.util.ArrayList<>(List.of("--block-entries", Integer.toString(BLOCK_ENTRIES)));
     ranges.forEach(r -> args.addAll(List.of("--entries", r.argument())));
-    Map<String, ReplicaDigest> byNode = new LinkedHashMap<>();
-    for (String node : nodes) {
-      byNode.put(node, ReplicaDigest.parse(tool.run(node, args)));
+    // one digest tool per node at once: each is a JVM reading its node's files, so the check costs the
+    // slowest node's time rather than the sum
+    ExecutorService pool = Executors.newFixedThreadPool(nodes.size(), r -> {
+      Thread t = new Thread(r, "replica-digest");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Map<String, Future<String>> outputs = new LinkedHashMap<>();
+      for (String node : nodes) {
+        outputs.put(node, pool.submit(() -> tool.run(node, args)));
+      }
+      Map<String, ReplicaDigest> byNode = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<String>> e : outputs.entrySet()) {
+        byNode.put(e.getKey(), ReplicaDigest.parse(output(e.getKey(), e.getValue())));
+      }
+      return byNode;
+    } finally {
+      pool.shutdownNow();
     }
-    return byNode;
+  }
+
+  private static String output(String node, Future<String> run) {
+    try {
+      return run.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re
+          : new IllegalStateException("node=" + node + " tool=log-digest error=" + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("node=" + node + " tool=log-digest reason=interrupted", e);
+    }
   }
 }
