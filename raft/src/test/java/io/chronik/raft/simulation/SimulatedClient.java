@@ -1,6 +1,9 @@
 package io.chronik.raft.simulation;
 
 import io.chronik.raft.node.RaftNode;
+import io.chronik.raft.node.Role;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A KV client of the cluster simulation: writes (60 %) and ReadIndex reads on three keys, each retried
@@ -32,12 +35,36 @@ final class SimulatedClient {
     }
   }
 
-  private SimulatedNode pickNode(boolean preferLeader) {
+  private SimulatedNode pickWriteNode() {
     RaftNode leader = sim.anyLeader();
-    if (preferLeader && leader != null && sim.rnd().nextInt(10) < 8) {
+    if (leader != null && sim.rnd().nextInt(10) < 8) {
       return sim.node(leader.id());
     }
     return sim.host(1 + sim.rnd().nextInt(ClusterSimulation.NODES));
+  }
+
+  /**
+   * Reads go to any node (a follower refuses or forwards), except while a deposed leader still believes
+   * it leads: then they go to it. That is the moment a ReadIndex that skips its leadership check answers
+   * from a stale state, a shape a uniform pick meets too rarely. The pick draws the same random number
+   * either way, so runs without such a moment keep their schedule.
+   */
+  private SimulatedNode pickReadNode() {
+    int drawn = sim.rnd().nextInt(ClusterSimulation.NODES);
+    RaftNode newest = sim.anyLeader();
+    if (newest != null) {
+      List<SimulatedNode> deposed = new ArrayList<>();
+      for (int host = 1; host <= ClusterSimulation.NODES; host++) {
+        RaftNode r = sim.host(host).raft;
+        if (r != null && r.role() == Role.LEADER && r.term() < newest.term()) {
+          deposed.add(sim.host(host));
+        }
+      }
+      if (!deposed.isEmpty()) {
+        return deposed.get(drawn % deposed.size());
+      }
+    }
+    return sim.host(1 + drawn);
   }
 
   private void retryOrGiveUp(Runnable attempt) {
@@ -53,7 +80,7 @@ final class SimulatedClient {
     if (op != myOp) {
       return; // a retry of an operation the client already gave up on
     }
-    SimulatedNode n = pickNode(true);
+    SimulatedNode n = pickWriteNode();
     if (!n.up()) {
       retryOrGiveUp(() -> attemptWrite(key, value, myOp));
       return;
@@ -87,7 +114,7 @@ final class SimulatedClient {
     if (op != myOp) {
       return;
     }
-    SimulatedNode n = pickNode(false);
+    SimulatedNode n = pickReadNode();
     if (!n.up()) {
       retryOrGiveUp(() -> attemptRead(key, myOp));
       return;
