@@ -19,9 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code chronik scenarios --only leader-failure} on a 3-host lab: the leader of partition 0 is
  * killed by the fixed schedule, the run is valid, every claim holds (the re-election time measured
  * from the history) and the summary table is written as Markdown and JSON. Skipped with the reason
- * without root and namespaces; fails instead with {@code CI=true}.
+ * without root and namespaces; fails instead with {@code CI=true}. Tagged {@code soak} with the whole
+ * suite ({@code ScenarioSoakTest}): {@code scenarios} runs a suite, and one lab run of it costs a minute of
+ * the default tier while its kill of the leader is what {@code ClusterRunIntegrationTest} already runs; the
+ * scenarios' parsing and claims stay in the default tier ({@code ScenarioCatalogTest}, {@code ScenarioChecksTest}).
  */
-@Tag("integration")
+@Tag("soak")
 class ScenarioRunIntegrationTest {
   private static final String NAME = "cscn";
   private static final Cidr SUBNET = Cidr.parse("198.18.104.0/24");
