@@ -358,14 +358,7 @@ public final class SegmentedLog implements AutoCloseable {
    * readers holding regions of it (the caller closes it), or null when the copy was dropped.
    */
   public FileChannel swapRewritten(SegmentRewrite.Prepared prepared) throws IOException {
-    int slot = segments.isEmpty() ? -1 : lookup.segmentSlot(prepared.baseIndex());
-    Segment current = slot >= 0 && segments.get(slot).baseIndex == prepared.baseIndex() ? segments.get(slot) : null;
-    Segment swapped = SegmentRewrite.swap(this, current, prepared);
-    if (swapped == null) {
-      return null;
-    }
-    segments.set(slot, swapped);
-    return current.channel;
+    return SegmentRewrite.swap(this, prepared);
   }
 
   /** Removes entries {@code >= fromIndex} (a conflicting suffix), durably, before returning. */
@@ -407,11 +400,6 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   // ---- internals ----
-
-  void writeMeta(long first, long termBeforeFirst) throws IOException {
-    ByteBuffer body = ByteBuffer.allocate(16).putLong(first).putLong(termBeforeFirst).flip();
-    ChecksummedFile.write(disk, directory.resolve(META_FILE), META_MAGIC, body);
-  }
 
   void closeChannels() {
     if (spare != null) {
