@@ -442,6 +442,28 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     }
   }
 
+  /**
+   * A clean stop's close: the entries and then the hard state made durable ({@link #sync}), and the log
+   * closed with its summary ({@link SegmentedLog#closeClean}), so a node that records a clean shutdown
+   * ({@link CleanShutdown}) opens it next time without reading its segments. Closes also when it fails.
+   */
+  public void closeClean() throws IOException {
+    boolean synced = false;
+    try {
+      sync();
+      synced = true;
+    } finally {
+      if (!synced) {
+        close(); // no summary: this log must not be recorded as cleanly closed
+      }
+    }
+    try {
+      image.close();
+    } finally {
+      log.closeClean();
+    }
+  }
+
   /** Hands buffered appends to the OS without an fsync (they are durable only after a sync). */
   @Override
   public void close() throws IOException {
