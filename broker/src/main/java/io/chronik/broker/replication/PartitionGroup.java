@@ -471,10 +471,10 @@ public final class PartitionGroup extends RaftNodeGroup {
   void close(boolean force) throws IOException {
     closed = true;
     compaction.close();
-    try (DurableLogStorage closing = durable) {
-      if (force) {
-        closing.sync();
-      }
+    if (force) {
+      durable.closeClean(); // forced whole, and the log's summary left for the next start
+    } else {
+      durable.close();
     }
   }
 }
