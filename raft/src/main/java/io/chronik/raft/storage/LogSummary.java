@@ -14,8 +14,11 @@ import java.util.List;
  * frame of every segment (Kafka trusts its index files after a clean shutdown the same way). At a restart
  * with 17 GB per node the scan took most of a minute; the summary is a few bytes per sample.
  *
- * <p>File {@value #FILE}, a {@link ChecksummedFile} (written to a temp file, forced, renamed, directory
- * synced). Body: version, the segment size and index interval it was written with, the log's first index
+ * <p>File {@value #FILE}, a {@link ChecksummedFile} written to a temp file and renamed over the name, but
+ * neither forced nor its directory synced ({@link ChecksummedFile#writeUnforced}): it spares work only, so a
+ * power cut that loses or tears it (its CRC fails) costs a scan, never a wrong state, while two fsyncs per
+ * log would lengthen every clean stop of a node with thousands of logs. Everything it describes was forced
+ * before it was written, and the clean-shutdown record that makes it trusted is forced after it. Body: version, the segment size and index interval it was written with, the log's first index
  * and the term before it ({@code log.meta}), its last index, last term and last key; per segment, oldest
  * first: base index, last index, end, file size, offset of the last frame, and the sparse samples ({@link
  * Segment#writeSamples}); then the term runs from the first segment's base on ({@link TermRuns#writeFrom}).
@@ -38,16 +41,18 @@ import java.util.List;
  *
  * <p><b>Never stale.</b> A summary describes the log at the clean close that wrote it; it is trusted only in
  * the first open after a record that the same stop wrote. (1) The record is taken, its deletion durable,
- * before any log opens, and written only as the last act of a stop in which every listed log was closed by
- * {@link SegmentedLog#closeClean} after its last write ({@link CleanShutdown#record}): that close replaced
- * the summary atomically and durably after forcing everything, so a crash at any point of a process's life,
- * including inside the close, leaves no record, and the open after it scans. (2) Every open deletes the
- * summary before it returns, whether it used it or not, so nothing written after an open can sit beside a
- * summary from before it: an untrusted open makes the deletion durable with the directory sync it already
- * pays, and a trusted open (which pays no fsync) has its directory synced by the log's next sync, so the
- * deletion is durable before anything written after the open is. A writer that broke (1), syncing a log
- * and listing it without a clean close, still cannot bring back a stale summary through a power cut. (3)
- * The file checks above are the last guard (a copied directory, a tool that ignored the record).
+ * before any log opens, and written (forced) only as the last act of a stop in which every listed log was
+ * closed by {@link SegmentedLog#closeClean} after its last write ({@link CleanShutdown#record}): that close
+ * forced everything, then replaced the summary by one rename. So a crash at any point of a process's life,
+ * including inside the close, leaves no record, and the open after it scans; and a power cut after the
+ * record leaves this summary whole, or torn or missing (a scan), or the name as it was before the rename,
+ * which by (2) is no summary. (2) Every open deletes the summary before it returns, whether it used it or
+ * not, so nothing written after an open can sit beside a summary from before it: an untrusted open makes
+ * the deletion durable with the directory sync it already pays, and a trusted open (which pays no fsync)
+ * marks its directory unsynced, so the log's next sync, at the latest the one that starts its clean close,
+ * makes the deletion durable before anything written after the open is. A writer that broke (1), syncing a
+ * log and listing it without a clean close, still cannot bring back a stale summary through a power cut.
+ * (3) The file checks above are the last guard (a copied directory, a tool that ignored the record).
  */
 final class LogSummary {
   static final String FILE = "log.summary";
@@ -79,14 +84,15 @@ final class LogSummary {
     }
     log.terms.writeFrom(from, last, body);
     assert !body.hasRemaining() : "remaining=" + body.remaining() + " reason=summary-size-miscounted";
-    ChecksummedFile.write(log.disk, log.directory.resolve(FILE), MAGIC, body.flip());
+    // not forced (see the class comment): at 4,096 logs two fsyncs each would lengthen every clean stop
+    ChecksummedFile.writeUnforced(log.disk, log.directory.resolve(FILE), MAGIC, body.flip());
   }
 
   /**
    * Deletes the segments wholly below the first index that a prefix truncation to the end of the log keeps
    * (the next entry rolls to a segment starting at the first index): the next open's recovery would delete
-   * them as leftovers of an interrupted truncation, and a change there voids the summary. The summary's
-   * directory sync makes the deletions durable before it counts.
+   * them as leftovers of an interrupted truncation, and a change there voids the summary. Not synced: a
+   * deletion a power cut undoes brings back a segment the summary does not list, so the open scans.
    */
   private static void dropSegmentsBelowFirstIndex(SegmentedLog log) throws IOException {
     while (log.segments.size() > 1 && log.segments.get(1).baseIndex <= log.firstIndex) {
