@@ -443,19 +443,15 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
   }
 
   /**
-   * A clean stop's close: the entries and then the hard state made durable ({@link #sync}), and the log
-   * closed with its summary ({@link SegmentedLog#closeClean}), so a node that records a clean shutdown
-   * ({@link CleanShutdown}) opens it next time without reading its segments. Closes also when it fails.
+   * A clean stop's close ({@link CleanShutdown}): entries, then the hard state, made durable ({@link #sync}),
+   * and the log closed with its summary ({@link SegmentedLog#closeClean}); closed without one on failure.
    */
   public void closeClean() throws IOException {
-    boolean synced = false;
     try {
-      sync();
-      synced = true;
-    } finally {
-      if (!synced) {
-        close(); // no summary: this log must not be recorded as cleanly closed
-      }
+      sync(); // fails unchecked (UncheckedIOException)
+    } catch (RuntimeException failed) {
+      close(); // no summary: this log must not be recorded as cleanly closed
+      throw failed;
     }
     try {
       image.close();
