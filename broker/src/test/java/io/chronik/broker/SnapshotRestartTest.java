@@ -106,6 +106,8 @@ class SnapshotRestartTest {
     try (BrokerProcess broker = BrokerProcess.start(data, port, "raft.snapshot.interval.entries=100")) {
       assertThat(record).as("taken at start, before any log opens").doesNotExist();
       assertThat(broker.log()).contains("cleanShutdown=true");
+      assertThat(broker.log()).as("the partition's log opened from the summary its clean close left")
+          .contains("topic=" + topic + " partitions=1 opened=1 fromSummary=1 ");
       try (Socket socket = connect(broker)) {
         // retried until the partition has its leader back (Eventually polls every 100 ms, as this loop did)
         long[] retry = Eventually.eventually("the retry of seq 0 answered", java.time.Duration.ofSeconds(10),

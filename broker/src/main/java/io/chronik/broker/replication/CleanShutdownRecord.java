@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's clean-shutdown record ({@link CleanShutdown}, the file {@code raft/clean-shutdown}): taken
  * at start, before any log opens, and written by a stop in which the driver ended without a storage
- * failure, every group opened, and every log was forced whole at close. A log listed in it opens without
- * the two forces recovery otherwise makes (at a restart with 4,096 partitions most of the open's time).
+ * failure, every group opened, and every log was forced whole and closed with its summary at close
+ * ({@code DurableLogStorage.closeClean}). A log listed in it opens without the two forces recovery otherwise
+ * makes (at a restart with 4,096 partitions most of the open's time) and without reading its segments.
  * After a kill, a crash or a failed stop there is none, and every log is forced as before.
  *
  * <p>A tool that changes a stopped node's logs must delete {@code raft/clean-shutdown} first.

@@ -252,10 +252,10 @@ final class MetadataGroup extends RaftNodeGroup {
 
   /** {@code force}: a clean stop first makes the whole log durable ({@link CleanShutdownRecord}). */
   void close(boolean force) throws IOException {
-    try (DurableLogStorage closing = durable) {
-      if (force) {
-        closing.sync();
-      }
+    if (force) {
+      durable.closeClean(); // forced whole, and the log's summary left for the next start
+    } else {
+      durable.close();
     }
   }
 

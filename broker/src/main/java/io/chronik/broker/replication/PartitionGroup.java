@@ -118,6 +118,11 @@ public final class PartitionGroup extends RaftNodeGroup {
     return openedFromSnapshot;
   }
 
+  /** This replica's log opened from the summary its last clean close left, reading no segment. */
+  boolean openedFromLogSummary() {
+    return durable.log().recoveryReport().fromSummary();
+  }
+
   /** Leader snapshots (InstallSnapshot) this replica persisted since it opened (driver thread; metrics). */
   long snapshotsInstalled() {
     return snapshotsInstalled;
@@ -471,10 +476,10 @@ public final class PartitionGroup extends RaftNodeGroup {
   void close(boolean force) throws IOException {
     closed = true;
     compaction.close();
-    try (DurableLogStorage closing = durable) {
-      if (force) {
-        closing.sync();
-      }
+    if (force) {
+      durable.closeClean(); // forced whole, and the log's summary left for the next start
+    } else {
+      durable.close();
     }
   }
 }

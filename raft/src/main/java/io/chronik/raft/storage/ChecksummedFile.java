@@ -23,10 +23,24 @@ final class ChecksummedFile {
   }
 
   /**
+   * The same file, replaced by the same rename, but nothing forced: a reader of the name sees the old or
+   * the new content whole, and after a power cut the file may be missing, empty or torn, which {@link
+   * #read} reports as missing or damaged. For a file that only spares work when it is there (a {@link
+   * LogSummary}), where two fsyncs per file would cost more than its loss.
+   */
+  static void writeUnforced(Disk disk, Path file, int magic, ByteBuffer body) throws IOException {
+    disk.rename(writeTemp(disk, file, magic, body, false), file);
+  }
+
+  /**
    * Writes and forces {@code name.tmp} (not yet renamed): the caller renames it over {@code file}
    * and syncs the directory, possibly after moving the current file aside.
    */
   static Path writeTemp(Disk disk, Path file, int magic, ByteBuffer body) throws IOException {
+    return writeTemp(disk, file, magic, body, true);
+  }
+
+  private static Path writeTemp(Disk disk, Path file, int magic, ByteBuffer body, boolean force) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
     ByteBuffer content = ByteBuffer.allocate(12 + body.remaining());
     content.putInt(magic).putInt(body.remaining()).put(body.duplicate());
@@ -39,7 +53,9 @@ final class ChecksummedFile {
       while (content.hasRemaining()) {
         position += channel.write(content, position);
       }
-      channel.force(true);
+      if (force) {
+        channel.force(true);
+      }
     }
     return tmp;
   }

@@ -57,7 +57,9 @@ public final class CleanShutdown {
 
   /**
    * Records durably that every log directory of {@code names} under {@code directory} was forced whole
-   * after its last write, and nothing will write it before the next {@link #take}.
+   * after its last write, and nothing will write it before the next {@link #take}: each was closed by
+   * {@link SegmentedLog#closeClean} (or {@link DurableLogStorage#closeClean}), whose {@link LogSummary} the
+   * next open then trusts instead of reading the segments.
    */
   public static void record(Disk disk, Path directory, Collection<String> names) throws IOException {
     int bytes = 4;

@@ -442,6 +442,24 @@ public final class DurableLogStorage implements LogStorage, AutoCloseable {
     }
   }
 
+  /**
+   * A clean stop's close ({@link CleanShutdown}): entries, then the hard state, made durable ({@link #sync}),
+   * and the log closed with its summary ({@link SegmentedLog#closeClean}); closed without one on failure.
+   */
+  public void closeClean() throws IOException {
+    try {
+      sync(); // fails unchecked (UncheckedIOException)
+    } catch (RuntimeException failed) {
+      close(); // no summary: this log must not be recorded as cleanly closed
+      throw failed;
+    }
+    try {
+      image.close();
+    } finally {
+      log.closeClean();
+    }
+  }
+
   /** Hands buffered appends to the OS without an fsync (they are durable only after a sync). */
   @Override
   public void close() throws IOException {

@@ -45,6 +45,10 @@ final class LogRecovery {
 
   /** The directory held no file at all when recovery began (a brand-new group). */
   private boolean emptyAtOpen;
+  /** "" when the state came from the {@link LogSummary}, else why the segments were scanned. */
+  private String scanned = "";
+  /** The summary was deleted here: not durable until the directory is synced. */
+  private boolean summaryDeleted;
 
   void run() throws IOException {
     Disk disk = log.disk;
@@ -77,7 +81,12 @@ final class LogRecovery {
       disk.delete(directory.resolve(Segment.fileName(bases.remove(0))));
       changed = true;
     }
-    scanSegments(bases);
+    scanned = LogSummary.load(log, bases, changed);
+    // gone before anything can write the log again, used or not (LogSummary: "Never stale")
+    summaryDeleted = LogSummary.delete(disk, directory);
+    if (!scanned.isEmpty()) {
+      scanSegments(bases);
+    }
     finish();
   }
 
@@ -280,6 +289,11 @@ final class LogRecovery {
         log.parentsUnsynced(List.of(log.directory.getParent()));
       }
     }
+    if (summaryDeleted && forcedBefore) {
+      // no directory sync here (a trusted open pays none): the log's next sync makes the deletion durable,
+      // before anything written after this open is
+      log.directoryUnsynced = true;
+    }
     Segment active = log.active();
     if (active != null) {
       // After a process crash, recovered bytes may sit only in the page cache: make them durable
@@ -291,6 +305,6 @@ final class LogRecovery {
     }
     log.durableIndex = log.lastIndex;
     log.recovery = new RecoveryReport(log.firstIndex, log.lastIndex, droppedBytes, droppedSegments,
-        cutSegment, cutOffset, cutReason, repaired);
+        cutSegment, cutOffset, cutReason, repaired, scanned);
   }
 }

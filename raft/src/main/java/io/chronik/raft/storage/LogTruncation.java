@@ -1,6 +1,7 @@
 package io.chronik.raft.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * The durable removal of entries at either end of a {@link SegmentedLog}: a conflicting suffix (Raft), a
@@ -66,7 +67,7 @@ final class LogTruncation {
           + " reason=prefix-beyond-log-use-reset");
     }
     long newPrevTerm = log.term(newFirstIndex - 1);
-    log.writeMeta(newFirstIndex, newPrevTerm);
+    writeMeta(newFirstIndex, newPrevTerm);
     log.firstIndex = newFirstIndex;
     log.prevTerm = newPrevTerm;
     boolean deleted = false;
@@ -81,10 +82,16 @@ final class LogTruncation {
     }
   }
 
+  /** Records the log's first index and the term before it ({@code log.meta}), atomically and durably. */
+  private void writeMeta(long first, long termBeforeFirst) throws IOException {
+    ByteBuffer body = ByteBuffer.allocate(16).putLong(first).putLong(termBeforeFirst).flip();
+    ChecksummedFile.write(log.disk, log.directory.resolve(SegmentedLog.META_FILE), SegmentedLog.META_MAGIC, body);
+  }
+
   /** See {@link SegmentedLog#reset}. */
   void reset(long newFirstIndex, long newPrevTerm) throws IOException {
     log.flushBuffer();
-    log.writeMeta(newFirstIndex, newPrevTerm);
+    writeMeta(newFirstIndex, newPrevTerm);
     for (Segment doomed : log.segments) {
       doomed.channel.close();
       log.disk.delete(doomed.path);

@@ -13,9 +13,17 @@ package io.chronik.raft.storage;
  * @param offset byte offset of the cut in {@code segment} (-1 if none)
  * @param reason why the scan stopped there ("" if no cut)
  * @param repaired whether damage to durable data was cut away because repair was requested
+ * @param scanned "" when the segments were not read: their state came from the summary a clean close left
+ *     ({@link LogSummary}); else why every segment was scanned ({@code not-clean-shutdown}, {@code
+ *     summary-missing}, {@code summary-size-mismatch}, ...)
  */
 public record RecoveryReport(long firstIndex, long lastIndex, long droppedBytes, int droppedSegments,
-    String segment, long offset, String reason, boolean repaired) {
+    String segment, long offset, String reason, boolean repaired, String scanned) {
+
+  /** The open read no segment: it trusted the summary of a clean close. */
+  public boolean fromSummary() {
+    return scanned.isEmpty();
+  }
 
   public boolean droppedAnything() {
     return droppedBytes > 0 || droppedSegments > 0;

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * One segment file: entries {@code baseIndex .. lastIndex} framed back to back from offset 0, then
  * zeros (a preallocated {@link SegmentSpare} taken at the roll) or end of file. Holds the sparse indexes (by Raft index and by key) as
- * sorted sample arrays; they are rebuilt by the recovery scan, never stored.
+ * sorted sample arrays; they are rebuilt by the recovery scan, or after a clean shutdown taken from the
+ * {@link LogSummary} the clean close stored.
  */
 final class Segment {
   static final String SUFFIX = ".log";
@@ -134,6 +135,79 @@ final class Segment {
     keyPosition = other.keyPosition;
     keySamples = other.keySamples;
     lastKeySamplePosition = other.lastKeySamplePosition;
+  }
+
+  /** Bytes {@link #writeSamples} puts. */
+  int sampleBytes() {
+    return 8 + 12 * (samples + keySamples);
+  }
+
+  /**
+   * The sparse indexes as a {@link LogSummary} stores them: count, (index, position) pairs, count, (key,
+   * position) pairs. The last positions need no field: they are the last samples' ({@link #sample} keeps
+   * them so, {@link #dropSamplesFrom} restores them so).
+   */
+  void writeSamples(ByteBuffer out) {
+    out.putInt(samples);
+    for (int i = 0; i < samples; i++) {
+      out.putLong(sampleIndex[i]).putInt(samplePosition[i]);
+    }
+    out.putInt(keySamples);
+    for (int i = 0; i < keySamples; i++) {
+      out.putLong(keySample[i]).putInt(keyPosition[i]);
+    }
+  }
+
+  /**
+   * Takes the samples {@link #writeSamples} put, for this segment's {@link #end} and {@link #lastIndex}
+   * already set; false (samples unusable) unless they are what a scan of such a segment can build: the
+   * first frame sampled at offset 0 (a non-empty segment), indexes within the segment and positions before
+   * its end, both strictly increasing, keys not decreasing.
+   */
+  boolean readSamples(ByteBuffer in) {
+    int count = in.getInt();
+    if (count < 0 || count > in.remaining() / 12 || (count == 0) != isEmpty()) {
+      return false;
+    }
+    long[] indexes = new long[Math.max(16, count)];
+    int[] positions = new int[Math.max(16, count)];
+    for (int i = 0; i < count; i++) {
+      indexes[i] = in.getLong();
+      positions[i] = in.getInt();
+      boolean first = i == 0 && (indexes[i] != baseIndex || positions[i] != 0);
+      if (first || indexes[i] > lastIndex || positions[i] >= end
+          || (i > 0 && (indexes[i] <= indexes[i - 1] || positions[i] <= positions[i - 1]))) {
+        return false;
+      }
+    }
+    int keyCount = in.getInt();
+    if (keyCount < 0 || keyCount > in.remaining() / 12) {
+      return false;
+    }
+    long[] keys = new long[Math.max(16, keyCount)];
+    int[] keyPositions = new int[Math.max(16, keyCount)];
+    for (int i = 0; i < keyCount; i++) {
+      keys[i] = in.getLong();
+      keyPositions[i] = in.getInt();
+      if (keys[i] == RecordFrame.NO_KEY || keyPositions[i] < 0 || keyPositions[i] >= end
+          || (i > 0 && (keys[i] < keys[i - 1] || keyPositions[i] <= keyPositions[i - 1]))) {
+        return false;
+      }
+    }
+    sampleIndex = indexes;
+    samplePosition = positions;
+    samples = count;
+    lastSamplePosition = count == 0 ? 0 : positions[count - 1];
+    keySample = keys;
+    keyPosition = keyPositions;
+    keySamples = keyCount;
+    lastKeySamplePosition = keyCount == 0 ? 0 : keyPositions[keyCount - 1];
+    return true;
+  }
+
+  /** Offset of the last key sample, -1 when no entry of this segment has a key. */
+  int lastKeySamplePosition() {
+    return keySamples == 0 ? -1 : lastKeySamplePosition;
   }
 
   /** Forgets samples of entries at or after {@code position} (suffix truncation). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -170,8 +171,21 @@ public final class SegmentRewrite {
     prepared.source.disk().delete(prepared.temp);
   }
 
+  /** See {@link SegmentedLog#swapRewritten}. */
+  static FileChannel swap(SegmentedLog log, Prepared prepared) throws IOException {
+    List<Segment> segments = log.segments;
+    int slot = segments.isEmpty() ? -1 : log.lookup.segmentSlot(prepared.baseIndex());
+    Segment current = slot >= 0 && segments.get(slot).baseIndex == prepared.baseIndex() ? segments.get(slot) : null;
+    Segment swapped = swap(log, current, prepared);
+    if (swapped == null) {
+      return null;
+    }
+    segments.set(slot, swapped);
+    return current.channel;
+  }
+
   /** Phase two, on the log's thread: the new segment, or null when the log changed and the copy was dropped. */
-  static Segment swap(SegmentedLog log, Segment current, Prepared prepared) throws IOException {
+  private static Segment swap(SegmentedLog log, Segment current, Prepared prepared) throws IOException {
     Disk disk = log.disk;
     boolean stillSame = current != null && current != log.active() && current.lastIndex == prepared.source.lastIndex()
         && current.baseIndex >= log.firstIndex && current.path.equals(prepared.source.file());

@@ -46,8 +46,8 @@ public final class SegmentedLog implements AutoCloseable {
   private ByteBuffer writeBuffer;
   /** Segment offset where the write buffer's first byte belongs. */
   private long bufferPosition;
-  /** Written by roll, cleared by a directory sync in the next sync pass. */
-  private boolean directoryUnsynced;
+  /** Written by roll (and recovery, which deleted the summary), cleared by a directory sync in the next sync pass. */
+  boolean directoryUnsynced;
   /**
    * Directories that gained a name when this log's directory (or an ancestor) was created: synced before
    * anything in the log counts as durable, since a crash before that loses the directory with its files.
@@ -240,7 +240,7 @@ public final class SegmentedLog implements AutoCloseable {
     return durableIndex;
   }
 
-  /** A segment was created since the last sync and its name is not durable yet. */
+  /** A name in the directory changed since the last sync (a segment created, the summary deleted at open). */
   boolean directoryUnsynced() {
     return directoryUnsynced;
   }
@@ -323,8 +323,9 @@ public final class SegmentedLog implements AutoCloseable {
 
   /**
    * A zero-copy view of the payloads of entries from {@code fromIndex} within one segment, at most
-   * {@code bytesMax} payload bytes (at least one entry). Payloads are not re-verified here: they were
-   * verified by the recovery scan, and Kafka batches carry their own CRC checked by clients.
+   * {@code bytesMax} payload bytes (at least one entry). Payloads are not re-verified here: Kafka batches
+   * carry their own CRC checked by clients (and the open's scan checked them, unless a clean shutdown's
+   * {@link LogSummary} spared it).
    */
   public LogSlice slice(long fromIndex, long bytesMax) throws IOException {
     return lookup.slice(fromIndex, bytesMax);
@@ -358,14 +359,7 @@ public final class SegmentedLog implements AutoCloseable {
    * readers holding regions of it (the caller closes it), or null when the copy was dropped.
    */
   public FileChannel swapRewritten(SegmentRewrite.Prepared prepared) throws IOException {
-    int slot = segments.isEmpty() ? -1 : lookup.segmentSlot(prepared.baseIndex());
-    Segment current = slot >= 0 && segments.get(slot).baseIndex == prepared.baseIndex() ? segments.get(slot) : null;
-    Segment swapped = SegmentRewrite.swap(this, current, prepared);
-    if (swapped == null) {
-      return null;
-    }
-    segments.set(slot, swapped);
-    return current.channel;
+    return SegmentRewrite.swap(this, prepared);
   }
 
   /** Removes entries {@code >= fromIndex} (a conflicting suffix), durably, before returning. */
@@ -390,6 +384,19 @@ public final class SegmentedLog implements AutoCloseable {
     new LogTruncation(this).reset(newFirstIndex, newPrevTerm);
   }
 
+  /**
+   * A clean stop's close: makes everything durable, then leaves the {@link LogSummary} the next open after a
+   * clean shutdown reads instead of the segments (written here only), then closes.
+   */
+  public void closeClean() throws IOException {
+    try {
+      sync();
+      LogSummary.write(this);
+    } finally {
+      close();
+    }
+  }
+
   /** Writes buffered appends; does not fsync (the caller decides when to {@link #sync()}). */
   @Override
   public void close() throws IOException {
@@ -407,11 +414,6 @@ public final class SegmentedLog implements AutoCloseable {
   }
 
   // ---- internals ----
-
-  void writeMeta(long first, long termBeforeFirst) throws IOException {
-    ByteBuffer body = ByteBuffer.allocate(16).putLong(first).putLong(termBeforeFirst).flip();
-    ChecksummedFile.write(disk, directory.resolve(META_FILE), META_MAGIC, body);
-  }
 
   void closeChannels() {
     if (spare != null) {

@@ -42,6 +42,34 @@ class CleanShutdownTest {
   }
 
   @Test
+  void aLogClosedCleanlyOpensFromItsSummaryWithoutAForceOrAScanAndKeepsEverythingThroughAPowerCut()
+      throws IOException {
+    SimulatedDisk disk = new SimulatedDisk();
+    disk.createDirectoriesDurably(RAFT);
+    try (SegmentedLog log = SegmentedLog.open(disk, GROUP, SMALL, 0, false)) {
+      for (long i = 1; i <= 200; i++) {
+        log.append(i, 1 + i / 60, i, 0, bytes("entry-" + i));
+      }
+      log.closeClean();
+    }
+    long forcesBefore = disk.forces();
+    try (SegmentedLog log = SegmentedLog.open(disk, GROUP, SMALL.withCleanShutdown(true), 0, false)) {
+      assertThat(log.recoveryReport().fromSummary()).as("no segment read").isTrue();
+      assertThat(disk.forces()).as("no force, segment or directory").isEqualTo(forcesBefore);
+      assertThat(log.durableIndex()).isEqualTo(200);
+      assertThat(log.term(200)).isEqualTo(4);
+      log.append(201, 4, 201, 0, bytes("entry-201"));
+      log.sync(); // also makes the open's deletion of the summary durable
+    }
+    disk.crash(CrashPolicy.loseAllUnsynced());
+    try (SegmentedLog log = SegmentedLog.open(disk, GROUP, SMALL, 0, false)) {
+      assertThat(log.lastIndex()).isEqualTo(201);
+      assertThat(log.read(1, 202, Long.MAX_VALUE)).hasSize(201);
+    }
+    assertThat(disk.exists(GROUP.resolve(LogSummary.FILE))).isFalse();
+  }
+
+  @Test
   void withoutARecordUnforcedBytesAKilledProcessLeftAreForcedBeforeTheyCountAsDurable() throws IOException {
     SimulatedDisk disk = new SimulatedDisk();
     write(disk, 1, 50, false); // kill -9: the bytes are in the page cache only
