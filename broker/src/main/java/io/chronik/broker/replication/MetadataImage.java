@@ -195,7 +195,8 @@ final class MetadataImage implements MetadataGroup.StateMachine {
       // fromSummary: logs that read no segment (a clean stop left their summary); the others scanned every frame;
       // indexFromFile: read indexes loaded from the clean close's file; the others read every retained entry
       log.info("topic={} partitions={} opened={} fromSummary={} indexFromFile={} openMs={}", topic.name(),
-          topic.partitions().size(), here.size(), fromSummary, indexFromFile, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+          topic.partitions().size(), here.size(), fromSummary, indexFromFile,
+          java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
   }
 

@@ -208,7 +208,8 @@ public final class PartitionGroup extends RaftNodeGroup {
   /**
    * At open: offsets and producer state as of the log's last entry. With a snapshot, they start from
    * the snapshot and every entry after it is replayed (the read index gets the committed entries the
-   * snapshot covers, which Raft will not apply again); without one (a data dir from before snapshots)
+   * snapshot covers, which Raft will not apply again: at an open from the last clean close's file when it can
+   * be trusted, {@link PartitionIndexFile}, else from storage); without one (a data dir from before snapshots)
    * the last {@link #RECOVERY_SCAN_ENTRIES} entries are scanned.
    */
   private void recoverTail(boolean opening) {
@@ -226,8 +227,8 @@ public final class PartitionGroup extends RaftNodeGroup {
       compactionDue = true;
       appliedIndex = snapshotAt;
       appliedNextOffset = snapshot.nextOffset();
-      indexFromFile = opening && PartitionIndexFile.load(durable,
-          new PartitionIndexFile.Expected(snapshotAt, appliedNextOffset, logStartOffset), readIndex, partition).isEmpty();
+      indexFromFile = opening && PartitionIndexFile.load(durable, new PartitionIndexFile.Expected(snapshotAt,
+          appliedNextOffset, logStartOffset), readIndex, partition).isEmpty();
       if (!indexFromFile) {
         publishStored(durable.firstIndex(), snapshotAt);
       }

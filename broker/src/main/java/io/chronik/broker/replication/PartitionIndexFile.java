@@ -132,7 +132,6 @@ final class PartitionIndexFile {
       throw new java.io.UncheckedIOException("partition=" + partition + " reason=read-index-file-load-failed", e);
     }
     if (!reason.isEmpty()) {
-      index.clear();
       log.info("partition={} action=rebuild-read-index-from-log reason={}", partition, reason);
     }
     return reason;
@@ -158,19 +157,20 @@ final class PartitionIndexFile {
     if (!bounds.isEmpty()) {
       return bounds;
     }
-    long[] first = null;
-    long[] last = null;
-    for (int i = 0; i < count; i++) {
-      long[] e = next(body);
-      index.add(e[3], e[4], e[5], e[6], CompanionFile.segmentChannel(segmented, e[0]), e[1], (int) e[2]);
-      first = first == null ? e : first;
-      last = e;
-    }
+    // checked against the log before anything is published: a mismatch leaves the index empty for the rebuild
+    long[] first = count == 0 ? null : next(body.duplicate());
+    long[] last = count == 0 ? null : next(body.duplicate().position(body.position() + (count - 1) * ENTRY_BYTES));
     if (count > 0 && (!foundAt(segmented, expected, first) || !foundAt(segmented, expected, last))) {
       return "index-entry-not-in-log";
     }
-    return coversLogStart(segmented, expected, count > 0 ? first[3] : expected.snapshotNextOffset())
-        ? "" : "index-starts-after-log-start";
+    if (!coversLogStart(segmented, expected, count > 0 ? first[3] : expected.snapshotNextOffset())) {
+      return "index-starts-after-log-start";
+    }
+    for (int i = 0; i < count; i++) {
+      long[] e = next(body);
+      index.add(e[3], e[4], e[5], e[6], CompanionFile.segmentChannel(segmented, e[0]), e[1], (int) e[2]);
+    }
+    return "";
   }
 
   /**

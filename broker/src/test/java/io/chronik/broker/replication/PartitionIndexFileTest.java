@@ -252,6 +252,25 @@ class PartitionIndexFileTest {
     openCopy(again, "past-segment-end", true, false);
   }
 
+  @Test
+  void aFileWhoseFirstEntryIsNotWhereTheLogHasItIsRebuilt() throws IOException {
+    Path dir = writeLogAndCloseCleanly();
+    damage(dir, ENTRIES_AT + 8, 1); // inside its segment, yet not the region the log's entry keyed by it has
+    openCopy(dir, "first-entry-moved", true, false);
+  }
+
+  @Test
+  void aFileMissingEntriesReadableFromTheLogStartIsRebuilt() throws IOException {
+    Path dir = writeLogAndCloseCleanly();
+    ByteBuffer body = readBody(dir);
+    int count = body.getInt(28);
+    ByteBuffer shorter = ByteBuffer.allocate(body.capacity() - ENTRY_BYTES);
+    shorter.put(body.duplicate().clear().limit(ENTRIES_AT)).putInt(28, count - 1);
+    shorter.put(body.duplicate().clear().position(ENTRIES_AT + ENTRY_BYTES)); // without the first entry
+    rewrite(dir, shorter.flip());
+    openCopy(dir, "first-entry-dropped", true, false);
+  }
+
   private Path writeLogAgain(Path dir) throws IOException {
     Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     return writeLogAndCloseCleanly();
@@ -270,8 +289,13 @@ class PartitionIndexFileTest {
   private void damage(Path dir, int at, long delta) throws IOException {
     ByteBuffer body = readBody(dir);
     body.putLong(at, body.getLong(at) + delta);
-    ByteBuffer content = ByteBuffer.allocate(12 + body.capacity());
-    content.putInt(PartitionIndexFile.MAGIC).putInt(body.capacity()).put(body.duplicate().clear());
+    rewrite(dir, body.duplicate().clear());
+  }
+
+  /** Replaces the file by one holding {@code body}, with a valid CRC. */
+  private static void rewrite(Path dir, ByteBuffer body) throws IOException {
+    ByteBuffer content = ByteBuffer.allocate(12 + body.remaining());
+    content.putInt(PartitionIndexFile.MAGIC).putInt(body.remaining()).put(body.duplicate());
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(content.array(), 0, content.position());
     content.putInt((int) crc.getValue());

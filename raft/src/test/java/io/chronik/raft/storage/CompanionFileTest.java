@@ -37,7 +37,8 @@ class CompanionFileTest {
       }
       assertThat(log.segmentSpans()).hasSizeGreaterThan(1);
       for (SegmentedLog.SegmentSpan span : log.segmentSpans()) {
-        assertThat(CompanionFile.segmentChannel(log, span.baseIndex())).isSameAs(log.slice(span.baseIndex(), 1).channel());
+        assertThat(CompanionFile.segmentChannel(log, span.baseIndex()))
+            .isSameAs(log.slice(span.baseIndex(), 1).channel());
       }
       assertThat(CompanionFile.segmentChannel(log, 999)).isNull();
       log.closeClean();
