@@ -102,12 +102,15 @@ class SnapshotRestartTest {
       assertThat(snapshots).as("snapshot and its previous generation in the partition dir, files=" + all)
           .anyMatch(p -> p.getFileName().toString().equals("snapshot"))
           .anyMatch(p -> p.getFileName().toString().equals("snapshot.prev"));
+      assertThat(all).as("the clean close stored the partition's read index").anyMatch(
+          p -> p.getFileName().toString().equals("read.index"));
     }
     try (BrokerProcess broker = BrokerProcess.start(data, port, "raft.snapshot.interval.entries=100")) {
       assertThat(record).as("taken at start, before any log opens").doesNotExist();
       assertThat(broker.log()).contains("cleanShutdown=true");
-      assertThat(broker.log()).as("the partition's log opened from the summary its clean close left")
-          .contains("topic=" + topic + " partitions=1 opened=1 fromSummary=1 ");
+      assertThat(broker.log()).as("the partition's log opened from the summary its clean close left, and its read "
+          + "index from the file beside it (every record read back below comes through it)")
+          .contains("topic=" + topic + " partitions=1 opened=1 fromSummary=1 indexFromFile=1 ");
       try (Socket socket = connect(broker)) {
         // retried until the partition has its leader back (Eventually polls every 100 ms, as this loop did)
         long[] retry = Eventually.eventually("the retry of seq 0 answered", java.time.Duration.ofSeconds(10),

@@ -55,6 +55,8 @@ public final class PartitionGroup extends RaftNodeGroup {
   private long snapshotsTaken;
   /** Whether this replica opened from a stored snapshot; leader snapshots it persisted (metrics). */
   private boolean openedFromSnapshot;
+  /** The open loaded the read index from the file of the last clean close ({@link PartitionIndexFile}). */
+  private boolean indexFromFile;
   private long snapshotsInstalled;
   private long snapshotBytesInstalled;
   /** First offset readers may ask for: only ever raised, by committed {@link LogStartMarker}s. */
@@ -99,7 +101,8 @@ public final class PartitionGroup extends RaftNodeGroup {
     this.retention = new SegmentRetention(storage, readIndex);
     this.compaction = new KeyCompaction(storage, readIndex);
     this.accounted = new AccountedTail(partition, storage, this::scanTailBefore);
-    recoverTail();
+    recoverTail(true);
+    PartitionIndexFile.delete(durable.log()); // used or not, before any write: PartitionIndexFile, "Never stale"
     openedFromSnapshot = snapshotIndex > 0;
   }
 
@@ -121,6 +124,11 @@ public final class PartitionGroup extends RaftNodeGroup {
   /** This replica's log opened from the summary its last clean close left, reading no segment. */
   boolean openedFromLogSummary() {
     return durable.log().recoveryReport().fromSummary();
+  }
+
+  /** The read index came from the last clean close's file, not from the log (driver thread; metrics). */
+  boolean indexFromFile() {
+    return indexFromFile;
   }
 
   /** Leader snapshots (InstallSnapshot) this replica persisted since it opened (driver thread; metrics). */
@@ -200,10 +208,11 @@ public final class PartitionGroup extends RaftNodeGroup {
   /**
    * At open: offsets and producer state as of the log's last entry. With a snapshot, they start from
    * the snapshot and every entry after it is replayed (the read index gets the committed entries the
-   * snapshot covers, which Raft will not apply again); without one (a data dir from before snapshots)
+   * snapshot covers, which Raft will not apply again: at an open from the last clean close's file when it can
+   * be trusted, {@link PartitionIndexFile}, else from storage); without one (a data dir from before snapshots)
    * the last {@link #RECOVERY_SCAN_ENTRIES} entries are scanned.
    */
-  private void recoverTail() {
+  private void recoverTail(boolean opening) {
     long last = durable.lastIndex();
     long from = Math.max(durable.firstIndex(), last - RECOVERY_SCAN_ENTRIES + 1);
     long snapshotAt = durable.snapshotMeta().index();
@@ -218,7 +227,11 @@ public final class PartitionGroup extends RaftNodeGroup {
       compactionDue = true;
       appliedIndex = snapshotAt;
       appliedNextOffset = snapshot.nextOffset();
-      publishStored(durable.firstIndex(), snapshotAt);
+      indexFromFile = opening && PartitionIndexFile.load(durable, new PartitionIndexFile.Expected(snapshotAt,
+          appliedNextOffset, logStartOffset), readIndex, partition).isEmpty();
+      if (!indexFromFile) {
+        publishStored(durable.firstIndex(), snapshotAt);
+      }
       readIndex.raiseHighWatermark(snapshot.nextOffset()); // the stored entries may hold no record at all
       from = snapshotAt + 1;
     }
@@ -301,7 +314,7 @@ public final class PartitionGroup extends RaftNodeGroup {
     snapshotsInstalled++;
     snapshotBytesInstalled += installedSnapshotBytes();
     accounted.clearRecent();
-    recoverTail();
+    recoverTail(false);
     org.slf4j.LoggerFactory.getLogger(PartitionGroup.class).info("partition={} snapshotIndex={} firstIndex={} "
         + "logStart={} bytes={} installMs={} reason=installed-leader-snapshot", partition, snapshotIndex,
         durable.firstIndex(), logStartOffset, installedSnapshotBytes(),
@@ -477,7 +490,8 @@ public final class PartitionGroup extends RaftNodeGroup {
     closed = true;
     compaction.close();
     if (force) {
-      durable.closeClean(); // forced whole, and the log's summary left for the next start
+      PartitionIndexFile.closeClean( // forced whole, the log's summary and this index's file left for the next start
+          durable, readIndex, snapshotIndex, snapshotNextOffset, partition);
     } else {
       durable.close();
     }

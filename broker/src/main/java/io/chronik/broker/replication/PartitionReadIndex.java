@@ -24,16 +24,16 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * <p>High watermark = the offset after the last committed record: readers see committed data only.
  */
 public final class PartitionReadIndex {
-  private static final int STRIDE = 6;
-  private static final int BASE = 0;
-  private static final int NEXT = 1;
-  private static final int POSITION = 2;
-  private static final int LENGTH = 3;
-  private static final int TERM = 4;
-  private static final int MAX_TIMESTAMP = 5;
+  static final int STRIDE = 6;
+  static final int BASE = 0;
+  static final int NEXT = 1;
+  static final int POSITION = 2;
+  static final int LENGTH = 3;
+  static final int TERM = 4;
+  static final int MAX_TIMESTAMP = 5;
 
   /** Published state: slots {@code [0, count)} never change once a view holding them is published. */
-  private record View(long[] slots, FileChannel[] channels, int count) {}
+  record View(long[] slots, FileChannel[] channels, int count) {}
 
   private volatile View view = new View(new long[STRIDE * 64], new FileChannel[64], 0);
   private volatile long highWatermark;
@@ -142,6 +142,11 @@ public final class PartitionReadIndex {
       }
     }
     return total;
+  }
+
+  /** The published view (its slots never change): {@link PartitionIndexFile} stores it at a clean close. */
+  View view() {
+    return view;
   }
 
   /** Committed entries held (after trimming). */
