@@ -3,6 +3,7 @@ package io.chronik.control.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chronik.control.FileWait;
 import io.chronik.control.db.DbLifecycle;
 import io.chronik.control.db.DbSpec;
 import io.chronik.control.db.LabTestServer;
@@ -328,11 +329,15 @@ class LabLifecycleIntegrationTest {
    * the kill {@code from} saw the link end (both clocks are this machine's).
    */
   private static long closeSeenLateMillis(SshHosts ssh, DbLifecycle db, Host from, Host to) throws Exception {
+    // lab hosts share this machine's file system: the reader marks in its home that it connected and was answered
+    Path answered = Path.of(from.homeDir(), "close-probe.answered");
+    java.nio.file.Files.deleteIfExists(answered);
     java.util.concurrent.CompletableFuture<String> reader = java.util.concurrent.CompletableFuture.supplyAsync(
         () -> ssh.run(from, "exec 3<>/dev/tcp/" + to.address().getHostAddress() + "/" + PORT
-            + "; echo hi >&3; read -r l <&3; cat <&3 >/dev/null; echo $(( $(date +%s%N) / 1000000 ))",
-            Duration.ofSeconds(30)).stdout().strip());
-    Thread.sleep(1_500); // connected and answered
+            + "; echo hi >&3; read -r l <&3; echo answered > " + io.chronik.control.host.Shell.quote(answered.toString())
+            + "; cat <&3 >/dev/null; echo $(( $(date +%s%N) / 1000000 ))", Duration.ofSeconds(30)).stdout().strip());
+    FileWait.until(answered, content -> content.startsWith("answered"), Duration.ofSeconds(30),
+        () -> reader.isDone() ? "reader-ended-before-the-kill output=" + reader.join() : null);
     db.kill(to);
     long killed = System.currentTimeMillis();
     return Long.parseLong(reader.get(30, java.util.concurrent.TimeUnit.SECONDS)) - killed;

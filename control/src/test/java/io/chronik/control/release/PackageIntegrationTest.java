@@ -2,6 +2,7 @@ package io.chronik.control.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chronik.control.FileWait;
 import io.chronik.control.cluster.Distribution;
 import io.chronik.control.lab.Prerequisites;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -134,17 +136,8 @@ class PackageIntegrationTest {
   }
 
   private static void awaitLine(Path log, String line, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(log) && Files.readString(log).contains(line)) {
-        return;
-      }
-      if (!p.isAlive()) {
-        throw new AssertionError("broker exited code=" + p.exitValue() + " log=" + Files.readString(log));
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("broker did not start log=" + Files.readString(log));
+    FileWait.until(log, content -> content.contains(line), Duration.ofSeconds(60),
+        () -> p.isAlive() ? null : "broker-exited code=" + p.exitValue());
   }
 
   private static int freePort() throws IOException {

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -41,20 +44,18 @@ class RegisterClientKillRunIntegrationTest {
     final Map<Long, Seen> seen = new ConcurrentHashMap<>();
 
     void watch(ProcessHandle run) {
-      Thread t = new Thread(() -> {
-        while (run.isAlive()) {
-          long now = System.nanoTime();
-          run.descendants().forEach(p -> client(p).ifPresent(name ->
-              seen.merge(p.pid(), new Seen(name, now, now), (old, fresh) -> old.seenAgain(now))));
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "client-watcher");
-      t.setDaemon(true);
-      t.start();
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "client-watcher");
+        t.setDaemon(true);
+        return t;
+      });
+      // a sample every 20 ms on a fixed-rate schedule, until the run's process has exited
+      sampler.scheduleAtFixedRate(() -> {
+        long now = System.nanoTime();
+        run.descendants().forEach(p -> client(p).ifPresent(name ->
+            seen.merge(p.pid(), new Seen(name, now, now), (old, fresh) -> old.seenAgain(now))));
+      }, 0, 20, TimeUnit.MILLISECONDS);
+      run.onExit().thenRun(sampler::shutdownNow);
     }
 
     /** The register client a process runs as, from its command line in /proc. */
