@@ -3,8 +3,6 @@ package io.chronik.broker.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chronik.pipeline.driver.GroupMessage;
-import io.chronik.pipeline.driver.GroupReady;
 import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.RaftOptions;
@@ -65,15 +63,7 @@ class MetadataGroupSnapshotTest {
   }
 
   private void settle() throws IOException {
-    for (int i = 0; i < 100 && group.hasReady(); i++) {
-      GroupReady<GroupMessage> ready = group.ready();
-      if (ready.hasWrites()) {
-        group.persist(ready);
-        sync.sync();
-      }
-      group.apply(ready);
-      group.advance(ready);
-    }
+    Settle.settle(group, sync, group::apply);
   }
 
   private void propose(MetadataCommand command) throws IOException {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chronik.pipeline.completion.AppendBatchView;
-import io.chronik.pipeline.driver.GroupMessage;
-import io.chronik.pipeline.driver.GroupReady;
 import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.RaftOptions;
@@ -69,15 +67,7 @@ class PartitionGroupSnapshotTest {
   }
 
   private void settle() throws IOException {
-    for (int i = 0; i < 100 && group.hasReady(); i++) {
-      GroupReady<GroupMessage> ready = group.ready();
-      if (ready.hasWrites()) {
-        group.persist(ready);
-        sync.sync();
-      }
-      group.apply(ready);
-      group.advance(ready);
-    }
+    Settle.settle(group, sync, group::apply);
   }
 
   private void propose(List<ByteBuffer> payloads) throws IOException {

@@ -3,8 +3,6 @@ package io.chronik.broker.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronik.pipeline.completion.AppendBatchView;
-import io.chronik.pipeline.driver.GroupMessage;
-import io.chronik.pipeline.driver.GroupReady;
 import io.chronik.raft.membership.Configuration;
 import io.chronik.raft.node.RaftNode;
 import io.chronik.raft.node.RaftOptions;
@@ -82,15 +80,7 @@ class PartitionIndexFileTest {
   }
 
   private void settle() throws IOException {
-    for (int i = 0; i < 100 && group.hasReady(); i++) {
-      GroupReady<GroupMessage> ready = group.ready();
-      if (ready.hasWrites()) {
-        group.persist(ready);
-        sync.sync();
-      }
-      group.apply(ready);
-      group.advance(ready);
-    }
+    Settle.settle(group, sync, group::apply);
   }
 
   private void produce(int firstKey, int count) throws IOException {
